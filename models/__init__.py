@@ -1,0 +1,1 @@
+"""Default models shipped with textseq: one directory per model, each with its card.json."""

@@ -1,0 +1,7 @@
+"""The anomaly plugin: Flag surprising steps in sequences with a next-token model."""
+
+from textseq_plugins.anomaly.plugin import AnomalyPlugin
+
+plugin = AnomalyPlugin()
+
+__all__ = ["plugin", "AnomalyPlugin"]

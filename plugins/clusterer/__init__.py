@@ -1,0 +1,7 @@
+"""The clusterer plugin: Cluster a vocabulary or embedding matrix without choosing k."""
+
+from textseq_plugins.clusterer.plugin import ClustererPlugin
+
+plugin = ClustererPlugin()
+
+__all__ = ["plugin", "ClustererPlugin"]

@@ -1,0 +1,7 @@
+"""The odd-one-out plugin: Which word doesn't belong? Play against word embeddings."""
+
+from textseq_plugins.odd_one_out.plugin import OddOneOutPlugin
+
+plugin = OddOneOutPlugin()
+
+__all__ = ["plugin", "OddOneOutPlugin"]

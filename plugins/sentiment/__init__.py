@@ -1,0 +1,7 @@
+"""The sentiment plugin: A live sentiment score from an elastic-net bag-of-words model."""
+
+from textseq_plugins.sentiment.plugin import SentimentPlugin
+
+plugin = SentimentPlugin()
+
+__all__ = ["plugin", "SentimentPlugin"]

@@ -1,0 +1,292 @@
+"""The ``textseq`` command line (Typer).
+
+``textseq`` alone opens the app. Every plugin's Typer sub-app is mounted as
+``textseq <plugin> ...``. Heavy libraries are never imported here: ``textseq --help`` stays
+fast (a test checks torch, gensim and sklearn are not imported by it).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from textseq_tui import cli_io
+from textseq_tui.errors import BadInput, TextseqError
+from textseq_tui.host import Host
+
+_HOST: Host | None = None
+
+
+def get_host() -> Host:
+    """The process's host, built on first use from ``$TEXTSEQ_HOME`` / settings."""
+    global _HOST
+    if _HOST is None:
+        _HOST = Host()
+    return _HOST
+
+
+def set_host(host: Host | None) -> None:
+    """Replace the process's host (the root options and tests use this)."""
+    global _HOST
+    _HOST = host
+
+
+class TextseqGroup(TyperGroup):
+    """The root group: any TextseqError below it becomes one line on stderr and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TextseqError as err:
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(err.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(130) from None
+
+
+def _json_opt() -> Any:
+    return typer.Option(False, "--json", help="One JSON object per line on stdout.")
+
+
+def build_app(host: Host | None = None) -> typer.Typer:
+    """The Typer app with the host's commands and every started plugin's sub-app."""
+    if host is not None:
+        set_host(host)
+    app = typer.Typer(
+        cls=TextseqGroup,
+        name="textseq",
+        help="textseq: a terminal word game and text assistant. Run with no command to open "
+        "the app; every plugin adds a sub-command (textseq PLUGIN --help).",
+        invoke_without_command=True,
+        no_args_is_help=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode="rich",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    @app.callback()
+    def root(
+        ctx: typer.Context,
+        home: Path | None = typer.Option(
+            None, "--home", envvar="TEXTSEQ_HOME",
+            help="Where textseq keeps its database, models and caches "
+            "(default: the user data dir).",
+        ),
+        device: str | None = typer.Option(
+            None, "--device", help="auto | cpu | cuda | cuda:N (auto: CUDA when present)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="JSON lines for every command."),
+    ) -> None:
+        cli_io.GLOBAL_JSON = as_json
+        current = get_host()
+        wanted_home = home.expanduser() if home else current.home
+        if wanted_home != current.home or (device and device != current.device):
+            set_host(Host(home=wanted_home, device=device or current.device,
+                          records=current.records))
+        if ctx.invoked_subcommand is None:
+            from textseq_tui.app.main import TextseqApp
+
+            TextseqApp(get_host()).run()
+
+    @app.command("plugins")
+    def plugins_cmd(
+        as_json: bool = _json_opt(),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks."),
+    ) -> None:
+        """List installed plugins: name, version, status (ok | error: reason), source."""
+        host = get_host()
+        if cli_io.want_json(as_json):
+            for record in host.records:
+                cli_io.emit(record.row(), True)
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("plugin", "version", "status", "source", "description")
+        for record in host.records:
+            row = record.row()
+            style = "green" if record.ok else "red"
+            table.add_row(row["name"], row["version"], f"[{style}]{row['status']}[/]",
+                          row["source"], row["description"])
+        console = Console()
+        console.print(table)
+        if verbose:
+            for record in host.records:
+                if record.detail:
+                    console.print(f"[bold]{record.name}[/]\n{record.detail}")
+
+    app.add_typer(_models_app(), name="models")
+    app.add_typer(_db_app(), name="db")
+
+    @app.command("scores")
+    def scores_cmd(
+        plugin: str | None = typer.Argument(None, help="Only this plugin's scores."),
+        as_json: bool = _json_opt(),
+        as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout."),
+    ) -> None:
+        """Scores and leaderboards the plugins keep (games, typing sessions, training runs)."""
+        host = get_host()
+        plugins = [host.plugin(plugin)] if plugin else host.plugins
+        rows: list[dict[str, Any]] = []
+        for p in plugins:
+            for row in p.scores(p.context.store):
+                rows.append({"plugin": p.name, **row})
+        _print_rows(rows, as_json, as_csv, empty="no scores yet")
+
+    @app.command("train")
+    def train_cmd(
+        ctx: typer.Context,
+        plugin: str = typer.Argument(..., help="The plugin whose model to train."),
+    ) -> None:
+        """Train a plugin's model: the same as ``textseq PLUGIN train ...``."""
+        raise BadInput(f"use `textseq {plugin} train --help` for the training options")
+
+    for plugin in get_host().plugins:
+        try:
+            sub = plugin.cli()
+        except Exception as err:  # noqa: BLE001 — a broken plugin CLI must not break the rest
+            sys.stderr.write(f"warning: plugin {plugin.name}: cli() failed: {err}\n")
+            continue
+        if sub is not None:
+            app.add_typer(sub, name=plugin.name, help=plugin.description)
+    return app
+
+
+def _print_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, empty: str) -> None:
+    if cli_io.want_json(as_json):
+        for row in rows:
+            cli_io.emit(row, True)
+        return
+    if as_csv:
+        keys: list[str] = []
+        for row in rows:
+            keys += [k for k in row if k not in keys]
+        writer = csv.DictWriter(sys.stdout, fieldnames=keys)
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    if not rows:
+        typer.echo(empty)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    keys = []
+    for row in rows:
+        keys += [k for k in row if k not in keys]
+    table = Table(*keys)
+    for row in rows:
+        table.add_row(*[_cell(row.get(k)) for k in keys])
+    Console().print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return "" if value is None else str(value)
+
+
+def _models_app() -> typer.Typer:
+    models = typer.Typer(help="List, inspect, verify, import, export and remove models.",
+                         no_args_is_help=True)
+
+    @models.command("list")
+    def list_cmd(as_json: bool = _json_opt()) -> None:
+        """Every model in the user dir, extra dirs and the shipped defaults."""
+        rows = [m.summary() for m in get_host().registry.list()]
+        if cli_io.want_json(as_json):
+            for row in rows:
+                cli_io.emit(row, True)
+            return
+        compact = [{k: r[k] for k in ("name", "plugin", "kind", "version", "source")}
+                   | {"size": f"{r['size_bytes'] / 1e6:.1f} MB"} for r in rows]
+        _print_rows(compact, False, False, empty="no models found")
+
+    @models.command("show")
+    def show_cmd(name: str, as_json: bool = _json_opt()) -> None:
+        """A model's card: data, hyper-parameters, metrics, files and the rebuild command."""
+        info = get_host().registry.get(name)
+        card = {**info.card.to_dict(), "path": str(info.path), "source": info.source}
+        if cli_io.want_json(as_json):
+            cli_io.emit(card, True)
+        else:
+            typer.echo(json.dumps(card, indent=2))
+
+    @models.command("verify")
+    def verify_cmd(name: str | None = typer.Argument(None), as_json: bool = _json_opt()) -> None:
+        """Check every file's sha256 against its card (all models, or one)."""
+        report = get_host().registry.verify(name)
+        bad = 0
+        for path, problems in report.items():
+            bad += bool(problems)
+            if cli_io.want_json(as_json):
+                cli_io.emit({"path": path, "ok": not problems, "problems": problems}, True)
+            else:
+                typer.echo(f"{'ok  ' if not problems else 'FAIL'} {path}")
+                for problem in problems:
+                    typer.echo(f"     {problem}")
+        if bad:
+            raise typer.Exit(1)
+
+    @models.command("import")
+    def import_cmd(path: Path, name: str | None = typer.Option(None, help="Rename it."),
+                   as_json: bool = _json_opt()) -> None:
+        """Copy a model directory (card.json + files, verified) into your user dir."""
+        info = get_host().registry.import_dir(path, name)
+        cli_io.emit({"imported": info.name, "path": str(info.path)}, cli_io.want_json(as_json))
+
+    @models.command("export")
+    def export_cmd(name: str, path: Path, as_json: bool = _json_opt()) -> None:
+        """Copy a model directory to PATH (a new directory)."""
+        dest = get_host().registry.export(name, path)
+        cli_io.emit({"exported": name, "path": str(dest)}, cli_io.want_json(as_json))
+
+    @models.command("rm")
+    def rm_cmd(name: str, as_json: bool = _json_opt()) -> None:
+        """Remove a model from your user dir (shipped models cannot be removed)."""
+        path = get_host().registry.remove(name)
+        cli_io.emit({"removed": name, "path": str(path)}, cli_io.want_json(as_json))
+
+    return models
+
+
+def _db_app() -> typer.Typer:
+    db = typer.Typer(help="The SQLite database: where it is, and a health check.",
+                     no_args_is_help=True)
+
+    @db.command("path")
+    def path_cmd() -> None:
+        """Print the database file's path."""
+        typer.echo(str(get_host().home / "textseq.db"))
+
+    @db.command("check")
+    def check_cmd(as_json: bool = _json_opt()) -> None:
+        """Run SQLite's integrity check; never modifies or deletes anything."""
+        host = get_host()
+        problems = host.store.check()
+        cli_io.emit({"path": str(host.store.path), "ok": not problems, "problems": problems},
+                    cli_io.want_json(as_json),
+                    text="ok" if not problems else "\n".join(problems))
+        if problems:
+            raise typer.Exit(1)
+
+    return db
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app = build_app()
+    except TextseqError as err:
+        sys.stderr.write(f"error: {err}\n")
+        sys.exit(err.exit_code)
+    app()

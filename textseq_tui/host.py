@@ -1,0 +1,244 @@
+"""The host: home, settings, store, registry and the started plugins, shared by CLI and app.
+
+The host knows nothing about any one plugin: it asks each for its capabilities.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textseq_tui.discovery import PluginRecord, discover
+from textseq_tui.errors import BadInput, PluginError, TextseqError
+from textseq_tui.plugin import (
+    CommandResult,
+    CompletionProvider,
+    MessageAnnotator,
+    Plugin,
+    PluginContext,
+    ScreenSpec,
+    SlashCommand,
+)
+from textseq_tui.registry import ModelRegistry
+from textseq_tui.settings import Settings, default_home, shipped_models_dir
+from textseq_tui.store import Store
+
+log = logging.getLogger("textseq")
+
+
+@dataclass(frozen=True)
+class BoundCommand:
+    """A slash command with the plugin that registered it."""
+
+    plugin: Plugin
+    command: SlashCommand
+
+
+class Host:
+    """Discovers and starts plugins, owns the store and the registry.
+
+    Args:
+        home: textseq home (default: ``$TEXTSEQ_HOME`` or the user data dir).
+        device: "auto", "cpu", "cuda" or "cuda:N" (default: from settings).
+        records: pre-discovered plugins (tests); default: entry-point discovery.
+    """
+
+    def __init__(
+        self,
+        home: str | Path | None = None,
+        device: str | None = None,
+        records: list[PluginRecord] | None = None,
+    ) -> None:
+        self.home = Path(home).expanduser() if home else default_home()
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.settings = Settings.load(self.home)
+        self.device = device or os.environ.get("TEXTSEQ_DEVICE") or self.settings.device
+        self._store: Store | None = None
+        self._store_lock = threading.Lock()
+        self.registry = ModelRegistry(
+            self.home / "models",
+            extra_dirs=[Path(d).expanduser() for d in self.settings.model_dirs],
+            shipped_dir=shipped_models_dir(),
+            device=self.device,
+        )
+        self.records = records if records is not None else discover()
+        self.commands: dict[str, BoundCommand] = {}
+        self._start_plugins()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The SQLite store, opened (and migrated) on first use."""
+        with self._store_lock:
+            if self._store is None:
+                self._store = Store(self.home / "textseq.db")
+            return self._store
+
+    def _start_plugins(self) -> None:
+        for record in self.records:
+            plugin = record.plugin
+            if plugin is None:
+                continue
+            try:
+                ctx = PluginContext(
+                    name=plugin.name,
+                    registry=self.registry,
+                    store=_LazyPluginStore(self, plugin),  # type: ignore[arg-type]
+                    settings=dict(self.settings.plugins.get(plugin.name, {})),
+                    device=self.device,
+                    log=logging.getLogger(f"textseq.{plugin.name}"),
+                    home=self.home,
+                )
+                plugin.start(ctx)
+                for spec in plugin.model_specs():
+                    self.registry.register_kind(spec.kind, spec.loader, spec.default)
+                for command in plugin.slash_commands():
+                    if command.name in self.commands:
+                        owner = self.commands[command.name].plugin.name
+                        log.warning("/%s of %s is already taken by %s", command.name,
+                                    plugin.name, owner)
+                        continue
+                    self.commands[command.name] = BoundCommand(plugin, command)
+            except Exception as err:  # noqa: BLE001 — a plugin failing to start stays its own
+                record.error = f"failed to start: {type(err).__name__}: {err}"
+                record.plugin = None
+                self.commands = {k: v for k, v in self.commands.items() if v.plugin is not plugin}
+
+    # -- capabilities ------------------------------------------------------------------------
+
+    @property
+    def plugins(self) -> list[Plugin]:
+        """The plugins that loaded and started."""
+        return [r.plugin for r in self.records if r.ok and r.plugin is not None]
+
+    def plugin(self, name: str) -> Plugin:
+        """A started plugin by name; a clear error for a broken or unknown one."""
+        for record in self.records:
+            if record.name == name:
+                if record.plugin is None:
+                    raise PluginError(f"plugin {name!r} is not available: {record.error}")
+                return record.plugin
+        names = [r.name for r in self.records]
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise BadInput(f"no plugin named {name!r}.{hint} Installed: {', '.join(names) or 'none'}")
+
+    def screens(self) -> list[tuple[Plugin, ScreenSpec]]:
+        out = []
+        for plugin in self.plugins:
+            try:
+                out += [(plugin, spec) for spec in plugin.screens()]
+            except Exception as err:  # noqa: BLE001
+                log.warning("plugin %s: screens() failed: %s", plugin.name, err)
+        return out
+
+    def completion_providers(self) -> list[tuple[Plugin, CompletionProvider]]:
+        out = []
+        for plugin in self.plugins:
+            try:
+                provider = plugin.completion_provider()
+            except Exception as err:  # noqa: BLE001
+                log.warning("plugin %s: completion_provider() failed: %s", plugin.name, err)
+                continue
+            if provider is not None:
+                out.append((plugin, provider))
+        return out
+
+    def annotators(self) -> list[tuple[Plugin, MessageAnnotator]]:
+        out = []
+        for plugin in self.plugins:
+            try:
+                out += [(plugin, a) for a in plugin.annotators()]
+            except Exception as err:  # noqa: BLE001
+                log.warning("plugin %s: annotators() failed: %s", plugin.name, err)
+        return out
+
+    # -- slash commands ----------------------------------------------------------------------
+
+    def help_rows(self) -> list[dict[str, str]]:
+        """``/help``: every command with its plugin, usage and help."""
+        rows = [{"command": "/help", "plugin": "textseq", "usage": "/help",
+                 "help": "list the commands"}]
+        for name in sorted(self.commands):
+            bound = self.commands[name]
+            rows.append({
+                "command": f"/{name}",
+                "plugin": bound.plugin.name,
+                "usage": bound.command.usage or f"/{name}",
+                "help": bound.command.help,
+            })
+        return rows
+
+    def resolve(self, line: str) -> tuple[BoundCommand, str]:
+        """Split ``/name args`` and find its command; BadInput suggests the closest name."""
+        text = line.strip()
+        if not text.startswith("/"):
+            raise BadInput("commands start with '/'; try /help")
+        name, _, args = text[1:].partition(" ")
+        name = name.strip().lower()
+        if name in self.commands:
+            return self.commands[name], args.strip()
+        close = difflib.get_close_matches(name, list(self.commands) + ["help"], n=1, cutoff=0.5)
+        hint = f" Did you mean /{close[0]}?" if close else ""
+        raise BadInput(f"unknown command /{name}.{hint} Type /help for the list.")
+
+    def run_command(self, line: str) -> CommandResult:
+        """Run a slash command line (blocking: call it from a worker thread).
+
+        A plugin's exception becomes a PluginError naming the plugin; TextseqErrors pass
+        through as they are.
+        """
+        bound, args = self.resolve(line)
+        try:
+            result = bound.command.handler(args, bound.plugin.context)
+        except TextseqError:
+            raise
+        except Exception as err:  # noqa: BLE001
+            raise PluginError(
+                f"/{bound.command.name} ({bound.plugin.name}) failed: {type(err).__name__}: {err}"
+            ) from err
+        if isinstance(result, str):
+            return CommandResult(text=result)
+        if not isinstance(result, CommandResult):
+            return CommandResult(text=str(result))
+        return result
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "home": str(self.home),
+            "device": self.device,
+            "plugins": [r.row() for r in self.records],
+            "models_loaded": self.registry.loaded(),
+        }
+
+
+class _LazyPluginStore:
+    """Opens the store and applies the plugin's migrations on first use, not at startup.
+
+    Starting the app or running ``--help`` must not touch the database.
+    """
+
+    def __init__(self, host: Host, plugin: Plugin) -> None:
+        self._host = host
+        self._plugin = plugin
+        self._real = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> Any:
+        with self._lock:
+            if self._real is None:
+                store = self._host.store.plugin(self._plugin.name)
+                migrations = self._plugin.migrations()
+                if migrations is not None:
+                    store.apply(migrations)
+                self._real = store
+            return self._real
+
+    def __getattr__(self, item: str) -> Any:
+        return getattr(self._get(), item)

@@ -1,0 +1,444 @@
+"""The model registry: model directories with a JSON card, found in several sources.
+
+A model is a directory ``<name>/`` holding ``card.json`` and its files (safetensors weights,
+JSON vocabularies, ...). Nothing in it is executable: tensors load through safetensors or
+``torch.load(weights_only=True)``, and every file's sha256 is checked against the card
+before a loader sees it.
+
+Sources, first match wins: the user's model dir (``$TEXTSEQ_HOME/models``), extra dirs from
+the settings, then the defaults shipped in the repository's ``models/``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textseq_tui.errors import BadInput, ModelError, ModelNotFound
+
+CARD_FILE = "card.json"
+
+#: card field -> accepted Python types. A card missing one, or with the wrong type, is refused.
+CARD_FIELDS: dict[str, tuple[type, ...]] = {
+    "name": (str,),
+    "plugin": (str,),
+    "kind": (str,),
+    "version": (str, int),
+    "created": (str,),
+    "device": (str,),
+    "data": (str, list, dict),
+    "hyperparameters": (dict,),
+    "metrics": (dict,),
+    "files": (dict,),
+}
+
+
+@dataclass
+class ModelCard:
+    """The card of a model directory (``card.json``).
+
+    ``files`` maps each file name in the directory to its sha256 hex digest; ``rebuild`` is
+    the command that retrains the model from its data.
+    """
+
+    name: str
+    plugin: str
+    kind: str
+    version: str
+    created: str
+    device: str
+    data: Any
+    hyperparameters: dict[str, Any]
+    metrics: dict[str, Any]
+    files: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+    rebuild: str = ""
+
+    @classmethod
+    def from_dict(cls, raw: Any, source: str = "card") -> ModelCard:
+        """Validate a parsed card; a missing or mistyped field is named in the error."""
+        if not isinstance(raw, dict):
+            raise ModelError(f"{source}: the card must be a JSON object")
+        for key, types in CARD_FIELDS.items():
+            if key not in raw:
+                raise ModelError(f"{source}: the card has no {key!r} field")
+            if not isinstance(raw[key], types) or isinstance(raw[key], bool):
+                wanted = " or ".join(t.__name__ for t in types)
+                raise ModelError(
+                    f"{source}: card field {key!r} must be {wanted}, "
+                    f"not {type(raw[key]).__name__}"
+                )
+        for fname, digest in raw["files"].items():
+            if not isinstance(digest, str) or len(digest) != 64 or "/" in fname or fname == "..":
+                raise ModelError(f"{source}: card entry for file {fname!r} is not a sha256")
+        known = {f for f in cls.__dataclass_fields__}
+        kwargs = {k: v for k, v in raw.items() if k in known}
+        kwargs["version"] = str(kwargs["version"])
+        return cls(**kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ModelInfo:
+    """A model found in a source: its card, its directory and the source's label."""
+
+    card: ModelCard
+    path: Path
+    source: str
+
+    @property
+    def name(self) -> str:
+        return self.card.name
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-able row for ``textseq models list``."""
+        size = sum((self.path / f).stat().st_size for f in self.card.files if (self.path / f).exists())
+        return {
+            "name": self.card.name,
+            "plugin": self.card.plugin,
+            "kind": self.card.kind,
+            "version": self.card.version,
+            "source": self.source,
+            "path": str(self.path),
+            "size_bytes": size,
+            "metrics": self.card.metrics,
+        }
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_card(model_dir: Path) -> ModelCard:
+    """Read and validate ``model_dir/card.json``."""
+    card_path = model_dir / CARD_FILE
+    try:
+        raw = json.loads(card_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{model_dir} is not a model directory: it has no {CARD_FILE}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelError(f"{card_path} is not valid JSON: {err}") from None
+    return ModelCard.from_dict(raw, source=str(card_path))
+
+
+def verify_dir(model_dir: Path, card: ModelCard | None = None) -> list[str]:
+    """Problems with a model directory (empty list = healthy), each naming the file."""
+    try:
+        card = card or read_card(model_dir)
+    except ModelError as err:
+        return [str(err)]
+    problems = []
+    for fname, expected in card.files.items():
+        path = model_dir / fname
+        if not path.is_file():
+            problems.append(f"{path}: missing")
+        elif path.stat().st_size == 0:
+            problems.append(f"{path}: empty (zero bytes)")
+        elif sha256_file(path) != expected:
+            problems.append(f"{path}: sha256 does not match the card (truncated or modified)")
+    return problems
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same dir, fsync, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_tensors(tensors: dict[str, Any], path: Path, metadata: dict[str, str] | None = None) -> None:
+    """Save a flat dict of tensors as safetensors, atomically (contiguous CPU copies)."""
+    from safetensors.torch import save
+
+    data = save({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, metadata=metadata)
+    atomic_write_bytes(Path(path), data)
+
+
+def load_tensors(path: Path, device: str = "cpu") -> dict[str, Any]:
+    """Load tensors from a safetensors file or a ``torch.save`` state dict, onto ``device``.
+
+    ``.pt``/``.pth`` files load with ``weights_only=True``: a file carrying pickled code is
+    refused (UnsafeCheckpoint) before anything in it runs. Tensors saved on CUDA load on a
+    CPU-only machine (map_location).
+    """
+    path = Path(path)
+    if path.suffix == ".safetensors":
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file
+
+        try:
+            return load_file(str(path), device=str(device))
+        except (SafetensorError, OSError, ValueError) as err:
+            raise ModelError(f"{path}: not a readable safetensors file ({err})") from None
+    from textseq_tui.ml.checkpoint import load_checkpoint
+
+    return load_checkpoint(path, map_location=device)
+
+
+Loader = Callable[[Path, str], Any]
+
+
+class ModelRegistry:
+    """Finds, verifies, loads (once, cached, thread-safe), saves and removes models.
+
+    Args:
+        user_dir: where trained and imported models go (writable).
+        extra_dirs: further read-only sources from the settings.
+        shipped_dir: the defaults shipped with textseq.
+        device: device preference for :meth:`load` ("auto", "cpu", "cuda", "cuda:N").
+    """
+
+    def __init__(
+        self,
+        user_dir: Path,
+        extra_dirs: Iterable[Path] = (),
+        shipped_dir: Path | None = None,
+        device: str = "auto",
+    ) -> None:
+        self.user_dir = Path(user_dir)
+        self.sources: list[tuple[str, Path]] = [("user", self.user_dir)]
+        self.sources += [(f"extra:{d}", Path(d)) for d in extra_dirs]
+        if shipped_dir is not None:
+            self.sources.append(("shipped", Path(shipped_dir)))
+        self.device = device
+        self._loaders: dict[str, Loader] = {}
+        self._defaults: dict[str, str] = {}
+        self._cache: dict[tuple[str, str], Any] = {}
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    # -- kinds ---------------------------------------------------------------------------
+
+    def register_kind(self, kind: str, loader: Loader, default: str | None = None) -> None:
+        """Teach the registry how to load models whose card says ``kind``."""
+        self._loaders[kind] = loader
+        if default:
+            self._defaults[kind] = default
+
+    def default_name(self, kind: str) -> str | None:
+        """The model name a plugin declared as default for ``kind``."""
+        return self._defaults.get(kind)
+
+    # -- finding -------------------------------------------------------------------------
+
+    def list(self) -> list[ModelInfo]:
+        """Every model in every source; a user model hides a shipped one of the same name."""
+        seen: dict[str, ModelInfo] = {}
+        for label, root in self.sources:
+            if not root.is_dir():
+                continue
+            for model_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+                if model_dir.name.startswith(".") or not (model_dir / CARD_FILE).exists():
+                    continue
+                try:
+                    card = read_card(model_dir)
+                except ModelError:
+                    continue  # shown by `models verify`; one bad card must not hide the rest
+                seen.setdefault(card.name, ModelInfo(card, model_dir, label))
+        return sorted(seen.values(), key=lambda m: m.name)
+
+    def get(self, name: str) -> ModelInfo:
+        """The model called ``name``; ModelNotFound lists the known ones."""
+        models = {m.name: m for m in self.list()}
+        if name in models:
+            return models[name]
+        close = difflib.get_close_matches(name, list(models), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        known = ", ".join(models) or "none"
+        raise ModelNotFound(f"no model named {name!r}.{hint} Known models: {known}.")
+
+    def verify(self, name: str | None = None) -> dict[str, list[str]]:
+        """Problems per model directory (all sources when ``name`` is None, bad cards too)."""
+        if name is not None:
+            info = self.get(name)
+            return {str(info.path): verify_dir(info.path, info.card)}
+        report: dict[str, list[str]] = {}
+        for _, root in self.sources:
+            if root.is_dir():
+                for model_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+                    if (model_dir / CARD_FILE).exists():
+                        report[str(model_dir)] = verify_dir(model_dir)
+        return report
+
+    # -- loading -------------------------------------------------------------------------
+
+    def resolve_device(self, device: str | None = None) -> str:
+        """The concrete device string ("cpu", "cuda:0") for a preference."""
+        pref = device or self.device
+        if pref == "cpu":
+            return "cpu"
+        from textseq_tui.ml.device import choose_device
+
+        return str(choose_device(pref))
+
+    def load(self, name: str, device: str | None = None) -> Any:
+        """Load model ``name`` with its kind's loader, once; later calls return the same object.
+
+        The sha256 of every file is checked first. Thread-safe: concurrent callers of the
+        same model wait for one load.
+        """
+        info = self.get(name)
+        dev = self.resolve_device(device)
+        key = (info.name, dev)
+        with self._guard:
+            if key in self._cache:
+                return self._cache[key]
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key in self._cache:
+                return self._cache[key]
+            loader = self._loaders.get(info.card.kind)
+            if loader is None:
+                raise ModelError(
+                    f"model {name!r} is of kind {info.card.kind!r}, which no loaded plugin "
+                    f"knows how to load (is the {info.card.plugin!r} plugin installed?)"
+                )
+            problems = verify_dir(info.path, info.card)
+            if problems:
+                raise ModelError(f"model {name!r} failed verification: " + "; ".join(problems))
+            instance = loader(info.path, dev)
+            self._cache[key] = instance
+            return instance
+
+    def loaded(self) -> list[str]:
+        """Names (with device) of the models loaded in this process."""
+        return [f"{name} ({dev})" for name, dev in self._cache]
+
+    def forget(self, name: str) -> None:
+        """Drop cached instances of ``name`` (after it was retrained or removed)."""
+        with self._guard:
+            for key in [k for k in self._cache if k[0] == name]:
+                del self._cache[key]
+
+    # -- writing -------------------------------------------------------------------------
+
+    def save(self, card: ModelCard, files: dict[str, Path | bytes]) -> ModelInfo:
+        """Write a model into the user dir atomically and return it.
+
+        ``files`` maps file names to bytes or to paths to copy. The card's ``files`` is
+        filled with their sha256. The model appears whole or not at all: it is assembled in
+        a temp dir and renamed into place (an older model of the same name is replaced).
+        """
+        _check_name(card.name)
+        self.user_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=self.user_dir, prefix=f".{card.name}."))
+        try:
+            card.files = {}
+            for fname, content in files.items():
+                _check_name(fname)
+                target = tmp / fname
+                if isinstance(content, bytes):
+                    target.write_bytes(content)
+                else:
+                    shutil.copyfile(content, target)
+                card.files[fname] = sha256_file(target)
+            (tmp / CARD_FILE).write_text(json.dumps(card.to_dict(), indent=2) + "\n")
+            for f in tmp.iterdir():
+                with open(f, "rb") as fh:
+                    os.fsync(fh.fileno())
+            final = self.user_dir / card.name
+            if final.exists():
+                old = self.user_dir / f".{card.name}.old.{time.time_ns()}"
+                os.replace(final, old)
+                os.replace(tmp, final)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self.forget(card.name)
+        return ModelInfo(card, final, "user")
+
+    def import_dir(self, path: Path, name: str | None = None) -> ModelInfo:
+        """Copy a model directory (verified first) into the user dir, optionally renamed."""
+        path = Path(path)
+        if not path.is_dir():
+            raise BadInput(f"{path} is not a directory; a model is a directory with {CARD_FILE}")
+        card = read_card(path)
+        problems = verify_dir(path, card)
+        if problems:
+            raise ModelError("refusing to import: " + "; ".join(problems))
+        if name:
+            card.name = name
+        return self.save(card, {f: path / f for f in card.files})
+
+    def export(self, name: str, dest: Path) -> Path:
+        """Copy model ``name`` to ``dest`` (a new directory)."""
+        info = self.get(name)
+        dest = Path(dest)
+        if dest.exists():
+            raise BadInput(f"{dest} already exists; choose a new directory to export to")
+        shutil.copytree(info.path, dest)
+        return dest
+
+    def remove(self, name: str) -> Path:
+        """Delete a model from the user dir (shipped and extra models are read-only)."""
+        info = self.get(name)
+        if info.source != "user":
+            raise BadInput(
+                f"model {name!r} comes from {info.source} ({info.path}) and cannot be removed; "
+                "only models in your user dir can"
+            )
+        shutil.rmtree(info.path)
+        self.forget(name)
+        return info.path
+
+
+def _check_name(name: str) -> None:
+    if not name or name.startswith(".") or "/" in name or "\\" in name or name in ("..",):
+        raise BadInput(f"{name!r} is not a valid model or file name")
+
+
+def new_card(
+    *,
+    name: str,
+    plugin: str,
+    kind: str,
+    version: str = "1",
+    device: str = "cpu",
+    data: Any = "",
+    hyperparameters: dict[str, Any] | None = None,
+    metrics: dict[str, Any] | None = None,
+    description: str = "",
+    rebuild: str = "",
+) -> ModelCard:
+    """A card stamped with the current UTC time; ``files`` is filled by :meth:`ModelRegistry.save`."""
+    return ModelCard(
+        name=name,
+        plugin=plugin,
+        kind=kind,
+        version=version,
+        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        device=device,
+        data=data,
+        hyperparameters=hyperparameters or {},
+        metrics=metrics or {},
+        description=description,
+        rebuild=rebuild,
+    )

@@ -1,0 +1,279 @@
+"""The SQLite store: one file for the host and every plugin, through sqlite-utils.
+
+- WAL mode and a busy timeout on every connection, so the app and CLI commands can write at
+  the same time without "database is locked".
+- One connection per thread: Textual workers and the UI thread never share a connection.
+- Versioned migrations (``sqlite_utils.migrations.Migrations``): one named set for the host
+  and one per plugin, each step atomic and recorded once in ``_sqlite_migrations``.
+- Plugin tables are prefixed with the plugin name: ``odd_one_out_rounds``.
+- Never deletes user data: a corrupt file is reported with its path and how to move it aside.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from textseq_tui.errors import StoreError
+
+BUSY_TIMEOUT_MS = 30_000
+
+host_migrations = Migrations("textseq")
+
+
+@host_migrations()
+def m001_training_runs(db: sqlite_utils.Database) -> None:
+    db["training_runs"].create(
+        {
+            "id": int,
+            "plugin": str,
+            "model": str,
+            "started": float,
+            "finished": float,
+            "status": str,
+            "device": str,
+            "params": str,
+            "metrics": str,
+        },
+        pk="id",
+    )
+    db["training_metrics"].create(
+        {"run_id": int, "step": int, "name": str, "value": float, "at": float},
+        foreign_keys=[("run_id", "training_runs", "id")],
+    )
+    db["training_metrics"].create_index(["run_id", "step"])
+
+
+@host_migrations()
+def m002_scores(db: sqlite_utils.Database) -> None:
+    # A generic score log any plugin may use (a game result, a typing session summary).
+    db["scores"].create(
+        {
+            "id": int,
+            "plugin": str,
+            "player": str,
+            "kind": str,
+            "value": float,
+            "details": str,
+            "at": float,
+        },
+        pk="id",
+    )
+    db["scores"].create_index(["plugin", "kind"])
+
+
+def table_prefix(plugin_name: str) -> str:
+    """The table-name prefix of a plugin: ``odd-one-out`` -> ``odd_one_out_``."""
+    return plugin_name.replace("-", "_").replace(".", "_") + "_"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # WAL is persistent in the file; setting it on every connection is cheap and idempotent.
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class Store:
+    """The textseq database at ``path``. Thread-safe: each thread gets its own connection."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._applied: set[str] = set()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            self.apply(host_migrations)
+        except sqlite3.DatabaseError as err:
+            raise self._corrupt(err) from err
+
+    def _corrupt(self, err: Exception) -> StoreError:
+        return StoreError(
+            f"cannot use the database {self.path}: {err}. Nothing was deleted. Check it with "
+            f"`textseq db check`, or move it aside (mv {self.path} {self.path}.bad) and "
+            "textseq will start a new one."
+        )
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's sqlite-utils Database on the store file."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite_utils.Database(_connect(self.path))
+            self._local.db = db
+        return db
+
+    def apply(self, migrations: Migrations) -> None:
+        """Apply a migration set's pending steps (each in its own transaction), once."""
+        with self._lock:
+            if migrations.name in self._applied:
+                return
+            try:
+                migrations.apply(self.db)
+            except sqlite3.DatabaseError as err:
+                raise self._corrupt(err) from err
+            self._applied.add(migrations.name)
+
+    def plugin(self, name: str) -> PluginStore:
+        """The store scoped to one plugin."""
+        return PluginStore(self, name)
+
+    def check(self) -> list[str]:
+        """``PRAGMA integrity_check``: an empty list when the file is healthy."""
+        try:
+            rows = self.db.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError as err:
+            return [str(err)]
+        problems = [row[0] for row in rows if row[0] != "ok"]
+        return problems
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their thread ends)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.conn.close()
+            self._local.db = None
+
+    # -- training runs (shared by every trainable plugin) -----------------------------------
+
+    def start_run(self, plugin: str, model: str, params: dict[str, Any], device: str) -> int:
+        """Record a training run as started; returns its id."""
+        table = self.db["training_runs"]
+        with self.db.atomic():
+            table.insert(
+                {
+                    "plugin": plugin,
+                    "model": model,
+                    "started": time.time(),
+                    "status": "running",
+                    "device": device,
+                    "params": json.dumps(params, default=str),
+                }
+            )
+        return int(table.last_pk)
+
+    def log_metrics(self, run_id: int, step: int, metrics: dict[str, float]) -> None:
+        """Append one step's metrics (loss, nats per char, ...) to a run."""
+        now = time.time()
+        rows = [
+            {"run_id": run_id, "step": step, "name": k, "value": float(v), "at": now}
+            for k, v in metrics.items()
+        ]
+        with self.db.atomic():
+            self.db["training_metrics"].insert_all(rows)
+
+    def finish_run(self, run_id: int, status: str, metrics: dict[str, Any] | None = None) -> None:
+        """Mark a run finished ("done", "stopped", "failed") with its final metrics."""
+        with self.db.atomic():
+            self.db["training_runs"].update(
+                run_id,
+                {"finished": time.time(), "status": status, "metrics": json.dumps(metrics or {})},
+            )
+
+    def runs(self, plugin: str | None = None) -> list[dict[str, Any]]:
+        """Training runs, newest first."""
+        where = "plugin = ?" if plugin else None
+        args = [plugin] if plugin else None
+        return list(self.db["training_runs"].rows_where(where, args, order_by="id desc"))
+
+    def run_metrics(self, run_id: int, name: str | None = None) -> list[dict[str, Any]]:
+        """A run's metric rows in step order (optionally one metric)."""
+        where, args = "run_id = ?", [run_id]
+        if name:
+            where, args = where + " and name = ?", [run_id, name]
+        return list(self.db["training_metrics"].rows_where(where, args, order_by="step, rowid"))
+
+
+class PluginStore:
+    """One plugin's view of the store: its tables are ``<prefix><suffix>``."""
+
+    def __init__(self, store: Store, plugin: str) -> None:
+        self.store = store
+        self.plugin = plugin
+        self.prefix = table_prefix(plugin)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's Database (the whole file: use :meth:`table_name` for your tables)."""
+        return self.store.db
+
+    def table_name(self, suffix: str) -> str:
+        """``rounds`` -> ``odd_one_out_rounds``."""
+        return self.prefix + suffix
+
+    def table(self, suffix: str) -> sqlite_utils.db.Table:
+        """The plugin's table ``suffix`` (sqlite-utils Table)."""
+        return self.db[self.table_name(suffix)]  # type: ignore[return-value]
+
+    def apply(self, migrations: Migrations) -> None:
+        """Apply the plugin's migration set."""
+        self.store.apply(migrations)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """``with ps.transaction() as db:`` — all writes inside commit together or not at all."""
+        with self.db.atomic():
+            yield self.db
+
+    def insert(self, suffix: str, row: dict[str, Any]) -> int:
+        """Insert one row in a transaction; returns its rowid."""
+        table = self.table(suffix)
+        with self.db.atomic():
+            table.insert(row)
+        return int(table.last_rowid)
+
+    def insert_all(self, suffix: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Insert many rows in one transaction."""
+        with self.db.atomic():
+            self.table(suffix).insert_all(rows)
+
+    def rows(self, suffix: str, where: str | None = None, args: Any = None, **kw: Any) -> list[dict]:
+        """Rows of one of the plugin's tables (``[]`` if the table does not exist yet)."""
+        table = self.table(suffix)
+        if not table.exists():
+            return []
+        return list(table.rows_where(where, args, **kw))
+
+    def record_score(
+        self, kind: str, value: float, *, player: str = "you", details: dict | None = None
+    ) -> int:
+        """Append a row to the shared ``scores`` log under this plugin's name."""
+        table = self.db["scores"]
+        with self.db.atomic():
+            table.insert(
+                {
+                    "plugin": self.plugin,
+                    "player": player,
+                    "kind": kind,
+                    "value": float(value),
+                    "details": json.dumps(details or {}, default=str),
+                    "at": time.time(),
+                }
+            )
+        return int(table.last_pk)
+
+    def start_run(self, model: str, params: dict[str, Any], device: str) -> int:
+        """Record a training run of this plugin; see :meth:`Store.start_run`."""
+        return self.store.start_run(self.plugin, model, params, device)
+
+    def log_metrics(self, run_id: int, step: int, metrics: dict[str, float]) -> None:
+        """See :meth:`Store.log_metrics`."""
+        self.store.log_metrics(run_id, step, metrics)
+
+    def finish_run(self, run_id: int, status: str, metrics: dict[str, Any] | None = None) -> None:
+        """See :meth:`Store.finish_run`."""
+        self.store.finish_run(run_id, status, metrics)
