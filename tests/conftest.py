@@ -1,0 +1,74 @@
+"""Fixtures shared by the whole suite.
+
+- ``home``: a fresh TEXTSEQ_HOME in a tmp dir (database, user models, caches), also exported
+  in the environment so subprocesses and a default ``Host()`` use it.
+- ``host``: a Host on that home with the installed plugins.
+- ``cli``: invoke the ``textseq`` CLI in-process (Typer's CliRunner) on that host.
+- ``shared_data``: ``../shared/data`` beside the repo; tests that need it skip when absent.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = (REPO.parent / "shared" / "data").resolve()
+
+
+@pytest.fixture(autouse=True)
+def _seed_everything() -> None:
+    random.seed(0)
+    try:
+        import numpy as np
+
+        np.random.seed(0)
+    except ImportError:  # pragma: no cover
+        pass
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "textseq-home"
+    path.mkdir()
+    monkeypatch.setenv("TEXTSEQ_HOME", str(path))
+    monkeypatch.setenv("TEXTSEQ_DEVICE", "cpu")
+    return path
+
+
+@pytest.fixture
+def host(home: Path):
+    from textseq_tui.host import Host
+
+    return Host(home=home, device="cpu")
+
+
+@pytest.fixture
+def cli(host):
+    """``cli("plugins", "--json")`` -> typer's Result (exit_code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from textseq_tui import cli_io
+    from textseq_tui.cli import build_app, set_host
+
+    app = build_app(host)
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        cli_io.GLOBAL_JSON = False
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    yield invoke
+    set_host(None)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"{SHARED_DATA} is absent")
+    return SHARED_DATA
+
+
