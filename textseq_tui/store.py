@@ -117,13 +117,42 @@ class Store:
             self._local.db = db
         return db
 
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction: ``BEGIN IMMEDIATE``, committed on success, rolled back on error.
+
+        IMMEDIATE takes the write lock up front (waiting up to the busy timeout). A deferred
+        ``BEGIN`` that reads first and writes later can fail at once with "database is locked"
+        when another process committed in between, and the busy timeout does not help there.
+        Nested calls become savepoints.
+        """
+        db = self.db
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        else:
+            db.conn.execute("COMMIT")
+
     def apply(self, migrations: Migrations) -> None:
-        """Apply a migration set's pending steps (each in its own transaction), once."""
+        """Apply a migration set's pending steps (each in its own transaction), once.
+
+        The whole set runs under one write lock, so two processes starting at once cannot
+        both apply the same step.
+        """
         with self._lock:
             if migrations.name in self._applied:
                 return
             try:
-                migrations.apply(self.db)
+                with self.write():
+                    migrations.apply(self.db)
             except sqlite3.DatabaseError as err:
                 raise self._corrupt(err) from err
             self._applied.add(migrations.name)
@@ -153,7 +182,7 @@ class Store:
     def start_run(self, plugin: str, model: str, params: dict[str, Any], device: str) -> int:
         """Record a training run as started; returns its id."""
         table = self.db["training_runs"]
-        with self.db.atomic():
+        with self.write():
             table.insert(
                 {
                     "plugin": plugin,
@@ -173,12 +202,12 @@ class Store:
             {"run_id": run_id, "step": step, "name": k, "value": float(v), "at": now}
             for k, v in metrics.items()
         ]
-        with self.db.atomic():
+        with self.write():
             self.db["training_metrics"].insert_all(rows)
 
     def finish_run(self, run_id: int, status: str, metrics: dict[str, Any] | None = None) -> None:
         """Mark a run finished ("done", "stopped", "failed") with its final metrics."""
-        with self.db.atomic():
+        with self.write():
             self.db["training_runs"].update(
                 run_id,
                 {"finished": time.time(), "status": status, "metrics": json.dumps(metrics or {})},
@@ -226,19 +255,19 @@ class PluginStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
         """``with ps.transaction() as db:`` — all writes inside commit together or not at all."""
-        with self.db.atomic():
+        with self.store.write():
             yield self.db
 
     def insert(self, suffix: str, row: dict[str, Any]) -> int:
         """Insert one row in a transaction; returns its rowid."""
         table = self.table(suffix)
-        with self.db.atomic():
+        with self.store.write():
             table.insert(row)
         return int(table.last_rowid)
 
     def insert_all(self, suffix: str, rows: Iterable[dict[str, Any]]) -> None:
         """Insert many rows in one transaction."""
-        with self.db.atomic():
+        with self.store.write():
             self.table(suffix).insert_all(rows)
 
     def rows(self, suffix: str, where: str | None = None, args: Any = None, **kw: Any) -> list[dict]:
@@ -253,7 +282,7 @@ class PluginStore:
     ) -> int:
         """Append a row to the shared ``scores`` log under this plugin's name."""
         table = self.db["scores"]
-        with self.db.atomic():
+        with self.store.write():
             table.insert(
                 {
                     "plugin": self.plugin,

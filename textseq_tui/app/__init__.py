@@ -1,0 +1,1 @@
+"""The Textual app: a chat view, a side panel, plugin screens and the command palette."""

@@ -1,0 +1,223 @@
+"""TextseqApp: the chat view, the side panel, plugin screens and the palette.
+
+Everything slow (plugin commands, annotators, model loads, resolving the device) runs in
+thread workers; the UI thread only mounts widgets. A plugin's failure becomes one error line
+naming the plugin; the app keeps going.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.markup import escape
+from rich.table import Table
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, Static
+
+from textseq_tui.app.chat_input import ChatInput
+from textseq_tui.app.palette import PluginCommands
+from textseq_tui.app.side_panel import SidePanel
+from textseq_tui.app.suggester import ChatSuggester
+from textseq_tui.app.transcript import Message, Transcript
+from textseq_tui.errors import TextseqError
+from textseq_tui.host import Host
+from textseq_tui.plugin import CommandResult
+
+WELCOME = (
+    "Welcome to [b]textseq[/b]. Type a message to see what the plugins make of it, "
+    "or a command: [b]/help[/b] lists them. Ctrl+P opens the command palette."
+)
+
+
+class StatusLine(Static):
+    """One line under the chat: what is loading or running."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; color: $text-muted; padding: 0 1; }
+    """
+
+
+class TextseqApp(App):
+    """The textseq terminal app on a :class:`Host`."""
+
+    TITLE = "textseq"
+    COMMANDS = App.COMMANDS | {PluginCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+b", "toggle_panel", "Panel"),
+    ]
+    CSS = """
+    #main { height: 1fr; }
+    #chat { width: 1fr; }
+    """
+
+    def __init__(self, host: Host, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.host = host
+        self.started_at = time.perf_counter()
+        self.first_paint_s: float | None = None
+        self._busy: dict[str, str] = {}
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="chat"):
+                yield Transcript(id="transcript")
+                yield StatusLine("ready", id="status")
+                yield ChatInput(placeholder="Type a message or /help",
+                                suggester=ChatSuggester(self.host), id="input")
+            yield SidePanel(id="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        panel = self.query_one(SidePanel)
+        panel.records = list(self.host.records)
+        panel.device = self.host.device
+        self.transcript.add_answer(WELCOME)
+        for record in self.host.records:
+            if not record.ok:
+                self.transcript.add_error(f"plugin {record.name} is unavailable: {record.error}")
+        self.query_one(ChatInput).focus()
+        self.call_after_refresh(self._painted)
+        self.set_interval(1.0, self._refresh_models)
+        self._resolve_device()
+
+    def _painted(self) -> None:
+        self.first_paint_s = time.perf_counter() - self.started_at
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
+
+    def _refresh_models(self) -> None:
+        models = self.host.registry.loaded()
+        panel = self.query_one(SidePanel)
+        if models != panel.models:
+            panel.models = models
+
+    @work(thread=True, group="device")
+    def _resolve_device(self) -> None:
+        # Resolving "auto" imports torch: never on the UI thread.
+        try:
+            resolved = self.host.registry.resolve_device()
+        except TextseqError as err:
+            resolved = f"{self.host.device}: {err}"
+        text = resolved if resolved == self.host.device else f"{self.host.device} → {resolved}"
+        self.call_from_thread(setattr, self.query_one(SidePanel), "device", text)
+
+    # -- status line ---------------------------------------------------------------------------
+
+    def _set_busy(self, key: str, text: str | None) -> None:
+        if text is None:
+            self._busy.pop(key, None)
+        else:
+            self._busy[key] = text
+        status = " · ".join(self._busy.values()) or "ready"
+        self.query_one(StatusLine).update(escape(status))
+
+    # -- input -------------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value
+        event.input.value = ""
+        if not text.strip():
+            return
+        if text.strip().startswith("/"):
+            self.run_slash(text.strip())
+        else:
+            message = self.transcript.add_user(text)
+            for plugin, annotator in self.host.annotators():
+                self._annotate(message, plugin.name, annotator, text)
+
+    def run_slash(self, line: str) -> None:
+        """Run a slash command: /help here, anything else in a worker."""
+        self.transcript.add_answer(f"[b]{escape(line)}[/b]")
+        name = line[1:].split(" ", 1)[0].lower()
+        if name == "help":
+            self.show_help()
+            return
+        try:
+            bound, _ = self.host.resolve(line)
+        except TextseqError as err:
+            self.transcript.add_error(str(err))
+            return
+        self._command_worker(line, bound.plugin.name)
+
+    @work(thread=True, group="commands")
+    def _command_worker(self, line: str, plugin_name: str) -> None:
+        key = f"cmd:{id(line)}:{time.monotonic()}"
+        self.call_from_thread(self._set_busy, key, f"{plugin_name}: {line[:30]}…")
+        try:
+            result = self.host.run_command(line)
+        except TextseqError as err:
+            self.call_from_thread(self.transcript.add_error, str(err))
+        except Exception as err:  # noqa: BLE001 — never let a plugin kill the app
+            self.call_from_thread(self.transcript.add_error,
+                                  f"{plugin_name} failed: {type(err).__name__}: {err}")
+        else:
+            self.call_from_thread(self._show_result, plugin_name, result)
+        finally:
+            self.call_from_thread(self._set_busy, key, None)
+
+    def _show_result(self, plugin_name: str, result: CommandResult) -> None:
+        if result.renderable is not None or result.text:
+            self.transcript.add_answer(result.text, result.renderable)
+        if result.open_screen is not None:
+            self.open_screen(plugin_name, result.open_screen.name, **result.open_screen.kwargs)
+
+    @work(thread=True, group="annotators")
+    def _annotate(self, message: Message, plugin_name: str, annotator: Any, text: str) -> None:
+        key = f"ann:{plugin_name}:{id(message)}"
+        self.call_from_thread(self._set_busy, key, f"{plugin_name} is reading…")
+        try:
+            annotation = annotator.annotate(text)
+        except Exception as err:  # noqa: BLE001
+            self.call_from_thread(self.transcript.add_error,
+                                  f"{plugin_name} annotator failed: {type(err).__name__}: {err}")
+            annotation = None
+        finally:
+            self.call_from_thread(self._set_busy, key, None)
+        if annotation is not None:
+            self.call_from_thread(message.add_annotation, plugin_name, annotation)
+
+    # -- screens, help, palette callbacks -----------------------------------------------------
+
+    def show_help(self) -> None:
+        table = Table("command", "plugin", "what it does", box=None, expand=True)
+        for row in self.host.help_rows():
+            table.add_row(row["usage"], row["plugin"], row["help"])
+        self.transcript.add_answer(renderable=table)
+
+    def action_help(self) -> None:
+        self.show_help()
+
+    def action_toggle_panel(self) -> None:
+        panel = self.query_one(SidePanel)
+        panel.display = not panel.display
+
+    def prefill_command(self, name: str) -> None:
+        chat = self.query_one(ChatInput)
+        chat.value = f"/{name} "
+        chat.cursor_position = len(chat.value)
+        chat.focus()
+
+    def open_screen(self, plugin_name: str, screen_name: str, **kwargs: Any) -> None:
+        """Push a plugin's screen; a failing factory is reported, not fatal."""
+        for plugin, spec in self.host.screens():
+            if plugin.name == plugin_name and spec.name == screen_name:
+                try:
+                    screen = spec.factory(plugin.context, **kwargs)
+                except Exception as err:  # noqa: BLE001
+                    self.transcript.add_error(
+                        f"{plugin_name}: cannot open {spec.title}: {type(err).__name__}: {err}")
+                    return
+                self.push_screen(screen)
+                return
+        self.transcript.add_error(f"{plugin_name} has no screen called {screen_name!r}")

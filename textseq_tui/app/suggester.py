@@ -1,0 +1,56 @@
+"""Ghost text for the chat input: slash-command names, then the plugins' completion providers.
+
+Textual runs ``get_suggestion`` as an asyncio task on the UI loop, so every provider call goes
+through ``asyncio.to_thread``: a slow model never blocks typing. The Input drops a suggestion
+whose value no longer matches what is typed, so stale answers never show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from textual.suggester import Suggester
+
+from textseq_tui.host import Host
+
+log = logging.getLogger("textseq.app")
+
+#: Longest text handed to a provider: a 100 KB paste must not stall completion.
+MAX_CONTEXT_CHARS = 2_000
+
+
+class ChatSuggester(Suggester):
+    """Suggests ``/command`` names and, for plain text, the first provider's continuation."""
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(use_cache=True, case_sensitive=True)
+        self.host = host
+        self._providers = None
+
+    def providers(self) -> list:
+        if self._providers is None:
+            self._providers = [p for _, p in self.host.completion_providers()]
+        return self._providers
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if value.startswith("/"):
+            if " " in value:
+                return None
+            names = sorted(self.host.commands) + ["help"]
+            for name in names:
+                if f"/{name}".startswith(value) and f"/{name}" != value:
+                    return f"/{name} "
+            return None
+        if not value.strip():
+            return None
+        context = value[-MAX_CONTEXT_CHARS:]
+        for provider in self.providers():
+            try:
+                suffix = await asyncio.to_thread(provider.suggest, context)
+            except Exception as err:  # noqa: BLE001 — a broken provider must not break typing
+                log.warning("completion provider failed: %s", err)
+                continue
+            if suffix:
+                return value + suffix
+        return None
