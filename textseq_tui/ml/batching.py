@@ -9,8 +9,10 @@ never unsorting) silently pairs each output with the wrong input: the "sort/unso
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
 import torch
 from torch.nn.utils.rnn import PackedSequence, pack_sequence, pad_packed_sequence, pad_sequence
 
@@ -185,3 +187,17 @@ def shard_for_rank(
         return slice(rank * base, (rank + 1) * base)
     start = rank * base + min(rank, remainder)
     return slice(start, start + base + (1 if rank < remainder else 0))
+
+
+def to_device(batch: Any, device: torch.device) -> Any:
+    """Move a batch to ``device``: tensors, ``PackedSequence``, ``PackedBatch`` and
+    tuples/lists/dicts of them; anything else is returned unchanged."""
+    if isinstance(batch, (torch.Tensor, PackedSequence, PackedBatch)):
+        return batch.to(device)
+    if isinstance(batch, tuple) and hasattr(batch, "_fields"):  # a namedtuple
+        return type(batch)(*(to_device(item, device) for item in batch))
+    if isinstance(batch, (tuple, list)):
+        return type(batch)(to_device(item, device) for item in batch)
+    if isinstance(batch, Mapping):
+        return {key: to_device(item, device) for key, item in batch.items()}
+    return batch

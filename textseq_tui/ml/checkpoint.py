@@ -96,20 +96,26 @@ def load_checkpoint(
     if path.stat().st_size == 0:
         raise ModelError(f"Checkpoint {path} is empty (0 bytes): it was never fully written.")
     try:
-        loaded = torch.load(path, map_location=map_location, weights_only=True)
+        # Opened here so that an access error is told apart from a corrupt file.
+        handle = open(path, "rb")
+    except OSError as err:
+        raise ModelError(f"Cannot read checkpoint {path}: {err.strerror or err}.") from None
+    try:
+        with handle:
+            loaded = torch.load(handle, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         raise UnsafeCheckpoint(
             f"Refused to load checkpoint {path}: it contains objects other than tensors and "
             f"plain values ({_unpickling_reason(err)}). Only load files from a trusted source."
         ) from None
-    except (EOFError, RuntimeError, KeyError, ValueError, zipfile.BadZipFile) as err:
-        first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    # A cut-off file shows up as any of these, depending on where the cut falls (an OSError
+    # "Invalid argument" comes from seeking to a record past the end).
+    except (EOFError, RuntimeError, KeyError, ValueError, OSError, zipfile.BadZipFile) as err:
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ModelError(
-            f"Checkpoint {path} is truncated or corrupt ({first_line}). "
+            f"Checkpoint {path} is truncated or corrupt ({reason}). "
             "Delete it, or train again without --resume."
         ) from None
-    except OSError as err:
-        raise ModelError(f"Cannot read checkpoint {path}: {err.strerror or err}.") from None
     if not isinstance(loaded, dict):
         raise ModelError(f"Checkpoint {path} holds a {type(loaded).__name__}, not a dict.")
     return loaded
@@ -131,8 +137,13 @@ def capture_rng_state() -> dict:
     except ImportError:  # numpy is optional for the host
         return state
     name, keys, pos, has_gauss, cached = np.random.get_state()
-    state["numpy"] = [name, torch.from_numpy(keys.astype(np.int64)), int(pos), int(has_gauss),
-                      float(cached)]
+    state["numpy"] = [
+        name,
+        torch.from_numpy(keys.astype(np.int64)),
+        int(pos),
+        int(has_gauss),
+        float(cached),
+    ]
     return state
 
 

@@ -1,7 +1,9 @@
-"""Choosing the torch device a model trains or runs on, and naming it for people."""
+"""Choosing the torch device a model trains or runs on, naming it for people, and joining
+the process group when ``torchrun`` started several processes (one per device)."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import torch
@@ -63,3 +65,64 @@ def describe_device(device: torch.device | str) -> str:
         index = torch.cuda.current_device() if device.index is None else device.index
         return f"cuda:{index} {torch.cuda.get_device_name(index)}"
     return str(device)
+
+
+# -- torchrun (DDP) ------------------------------------------------------------------------
+
+
+def _distributed() -> bool:
+    return torch.distributed.is_available() and torch.distributed.is_initialized()
+
+
+def ddp_setup(backend: str | None = None) -> tuple[int, int]:
+    """Join the process group ``torchrun`` set up; return ``(rank, world_size)``.
+
+    Reads ``RANK``, ``WORLD_SIZE`` and ``LOCAL_RANK`` (plus ``MASTER_ADDR``/``MASTER_PORT``,
+    through the ``env://`` init method). The backend is NCCL when CUDA is available (each
+    rank's current device becomes ``cuda:LOCAL_RANK``, so call this before
+    ``choose_device``), else gloo. Outside torchrun it initialises nothing and returns
+    ``(0, 1)``.
+    """
+    env = os.environ
+    if "RANK" not in env and "WORLD_SIZE" not in env:
+        return 0, 1
+    try:
+        rank, world_size = int(env["RANK"]), int(env["WORLD_SIZE"])
+        local_rank = int(env.get("LOCAL_RANK", rank))
+    except (KeyError, ValueError):
+        raise BadInput(
+            "RANK and WORLD_SIZE must both be set to integers (start with torchrun)."
+        ) from None
+    if not torch.distributed.is_available():
+        raise BadInput("This torch build has no torch.distributed; run in one process.")
+    if torch.distributed.is_initialized():
+        return torch.distributed.get_rank(), torch.distributed.get_world_size()
+    if backend is None:
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+    if backend == "nccl":
+        torch.cuda.set_device(local_rank)
+    torch.distributed.init_process_group(backend=backend, rank=rank, world_size=world_size)
+    return rank, world_size
+
+
+def is_main_process() -> bool:
+    """True in a single process and on rank 0 of a process group."""
+    return not _distributed() or torch.distributed.get_rank() == 0
+
+
+def ddp_cleanup() -> None:
+    """Leave the process group, if one was joined (safe to call in every case)."""
+    if _distributed():
+        torch.distributed.destroy_process_group()
+
+
+def max_across_ranks(value: int, device: torch.device | None = None) -> int:
+    """The largest ``value`` any rank passed (an all-reduce, so every rank must call it);
+    ``value`` itself in a single process. ``device`` is this rank's device (NCCL needs the
+    tensor on the GPU)."""
+    if not _distributed() or torch.distributed.get_world_size() == 1:
+        return value
+    on_gpu = torch.distributed.get_backend() == "nccl"
+    tensor = torch.tensor(value, device=device if on_gpu else "cpu")
+    torch.distributed.all_reduce(tensor, op=torch.distributed.ReduceOp.MAX)
+    return int(tensor)
