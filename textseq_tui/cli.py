@@ -140,13 +140,25 @@ def build_app(host: Host | None = None) -> typer.Typer:
                 rows.append({"plugin": p.name, **row})
         _print_rows(rows, as_json, as_csv, empty="no scores yet")
 
-    @app.command("train")
+    @app.command(
+        "train",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+        add_help_option=False,
+    )
     def train_cmd(
         ctx: typer.Context,
         plugin: str = typer.Argument(..., help="The plugin whose model to train."),
     ) -> None:
-        """Train a plugin's model: the same as ``textseq PLUGIN train ...``."""
-        raise BadInput(f"use `textseq {plugin} train --help` for the training options")
+        """Train a plugin's model: ``textseq train PLUGIN ARGS`` = ``textseq PLUGIN train ARGS``."""
+        target = get_host().plugin(plugin)
+        sub = target.cli()
+        if sub is None:
+            raise BadInput(f"plugin {plugin!r} has no command line, so nothing to train")
+        command = typer.main.get_command(sub)
+        if "train" not in getattr(command, "commands", {}):
+            raise BadInput(f"plugin {plugin!r} has no train command")
+        command.main(["train", *ctx.args], prog_name=f"textseq {plugin}",
+                     standalone_mode=False)
 
     for plugin in get_host().plugins:
         try:

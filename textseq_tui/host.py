@@ -11,7 +11,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textseq_tui.discovery import PluginRecord, discover
 from textseq_tui.errors import BadInput, PluginError, TextseqError
@@ -26,7 +26,9 @@ from textseq_tui.plugin import (
 )
 from textseq_tui.registry import ModelRegistry
 from textseq_tui.settings import Settings, default_home, shipped_models_dir
-from textseq_tui.store import Store
+
+if TYPE_CHECKING:
+    from textseq_tui.store import Store
 
 log = logging.getLogger("textseq")
 
@@ -77,6 +79,8 @@ class Host:
         """The SQLite store, opened (and migrated) on first use."""
         with self._store_lock:
             if self._store is None:
+                from textseq_tui.store import Store  # sqlite-utils imports numpy: not at --help
+
                 self._store = Store(self.home / "textseq.db")
             return self._store
 

@@ -33,7 +33,10 @@ class EchoPlugin(Plugin):
     def completion_provider(self):
         class Words:
             def suggest(self, text: str) -> str | None:
-                return "lo world" if text.endswith("hel") else None
+                target = "hello world"
+                if target.startswith(text) and text != target:
+                    return target[len(text):]
+                return None
 
         return Words()
 

@@ -77,14 +77,19 @@ class TextseqApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
-        panel = self.query_one(SidePanel)
+        # Keep references: query_one searches the *active* screen, which is a plugin's
+        # screen while one is open, and workers report back at any time.
+        self.panel = panel = self.query_one(SidePanel)
+        self._transcript = self.query_one(Transcript)
+        self.status_line = self.query_one(StatusLine)
+        self.chat_input = self.query_one(ChatInput)
         panel.records = list(self.host.records)
         panel.device = self.host.device
         self.transcript.add_answer(WELCOME)
         for record in self.host.records:
             if not record.ok:
                 self.transcript.add_error(f"plugin {record.name} is unavailable: {record.error}")
-        self.query_one(ChatInput).focus()
+        self.chat_input.focus()
         self.call_after_refresh(self._painted)
         self.set_interval(1.0, self._refresh_models)
         self._resolve_device()
@@ -94,13 +99,12 @@ class TextseqApp(App):
 
     @property
     def transcript(self) -> Transcript:
-        return self.query_one(Transcript)
+        return self._transcript
 
     def _refresh_models(self) -> None:
         models = self.host.registry.loaded()
-        panel = self.query_one(SidePanel)
-        if models != panel.models:
-            panel.models = models
+        if models != self.panel.models:
+            self.panel.models = models
 
     @work(thread=True, group="device")
     def _resolve_device(self) -> None:
@@ -110,7 +114,7 @@ class TextseqApp(App):
         except TextseqError as err:
             resolved = f"{self.host.device}: {err}"
         text = resolved if resolved == self.host.device else f"{self.host.device} → {resolved}"
-        self.call_from_thread(setattr, self.query_one(SidePanel), "device", text)
+        self.call_from_thread(setattr, self.panel, "device", text)
 
     # -- status line ---------------------------------------------------------------------------
 
@@ -120,7 +124,7 @@ class TextseqApp(App):
         else:
             self._busy[key] = text
         status = " · ".join(self._busy.values()) or "ready"
-        self.query_one(StatusLine).update(escape(status))
+        self.status_line.update(escape(status))
 
     # -- input -------------------------------------------------------------------------------
 
@@ -199,11 +203,12 @@ class TextseqApp(App):
         self.show_help()
 
     def action_toggle_panel(self) -> None:
-        panel = self.query_one(SidePanel)
-        panel.display = not panel.display
+        self.panel.display = not self.panel.display
 
     def prefill_command(self, name: str) -> None:
-        chat = self.query_one(ChatInput)
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        chat = self.chat_input
         chat.value = f"/{name} "
         chat.cursor_position = len(chat.value)
         chat.focus()

@@ -1,0 +1,132 @@
+"""The Textual app, driven by Pilot: chat, slash commands, annotators, broken plugins, 80x24."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from fakes import (
+    EchoPlugin,
+    HangsInCommand,
+    RaisesInAnnotator,
+    RaisesInCommand,
+    RaisesOnStart,
+    broken_import,
+    record,
+)
+from textseq_tui.app.main import TextseqApp
+from textseq_tui.app.side_panel import SidePanel
+from textseq_tui.host import Host
+
+
+@pytest.fixture
+def fake_host(home):
+    return Host(home=home, device="cpu", records=[
+        record(EchoPlugin()), record(RaisesOnStart()), record(RaisesInCommand()),
+        record(HangsInCommand()), record(RaisesInAnnotator()), broken_import(),
+    ])
+
+
+async def type_line(pilot, text: str) -> None:
+    await pilot.press(*text)
+    await pilot.press("enter")
+
+
+async def wait_for(pilot, predicate, timeout: float = 5.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+async def test_first_paint_is_fast_and_fits_80x24(fake_host) -> None:
+    app = TextseqApp(fake_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.first_paint_s is not None)
+        assert app.first_paint_s < 1.0
+        assert app.query_one("#input").region.width > 30
+        assert app.query_one(SidePanel).region.right <= 80
+
+
+async def test_slash_command_routes_and_answers(fake_host) -> None:
+    app = TextseqApp(fake_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_line(pilot, "/echo hello there")
+        await wait_for(pilot, lambda: "echo: hello there" in app.transcript.entries())
+
+
+async def test_help_lists_plugin_commands(fake_host) -> None:
+    app = TextseqApp(fake_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_line(pilot, "/help")
+        await pilot.pause(0.1)
+        rows = fake_host.help_rows()
+        assert any(r["command"] == "/echo" for r in rows)
+        assert any("/help" == e for e in app.transcript.entries())
+
+
+async def test_unknown_command_suggests_closest(fake_host) -> None:
+    app = TextseqApp(fake_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_line(pilot, "/ech hi")
+        await wait_for(pilot, lambda: any("Did you mean /echo?" in e
+                                          for e in app.transcript.entries()))
+
+
+async def test_plain_message_gets_annotations(fake_host) -> None:
+    app = TextseqApp(fake_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_line(pilot, "good day")
+        await wait_for(pilot, lambda: any("[8 chars]" in e for e in app.transcript.entries()))
+        # the broken annotator is reported once, with its plugin's name
+        await wait_for(pilot, lambda: any("bad-annotator annotator failed" in e
+                                          for e in app.transcript.entries()))
+
+
+async def test_broken_plugins_are_shown_and_app_stays_usable(fake_host) -> None:
+    app = TextseqApp(fake_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        entries = app.transcript.entries()
+        assert any("broken-import is unavailable" in e for e in entries)
+        assert any("bad-start is unavailable" in e for e in entries)
+        panel = app.query_one(SidePanel)
+        assert {r.name for r in panel.records if not r.ok} == {"broken-import", "bad-start"}
+        await type_line(pilot, "/boom")
+        await wait_for(pilot, lambda: any("(bad-command) failed: ZeroDivisionError" in e
+                                          for e in app.transcript.entries()))
+        await type_line(pilot, "/hang")  # a hanging plugin must not block the UI
+        await type_line(pilot, "/echo still alive")
+        await wait_for(pilot, lambda: "echo: still alive" in app.transcript.entries())
+        app.workers.cancel_group(app, "commands")
+
+
+async def test_ghost_text_from_completion_provider_and_tab_accepts_a_word(fake_host) -> None:
+    app = TextseqApp(fake_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.query_one("#input")
+        await pilot.press(*"hel")
+        await wait_for(pilot, lambda: chat.ghost == "lo world")
+        await pilot.press("tab")
+        assert chat.value == "hello"
+        await wait_for(pilot, lambda: chat.ghost == " world")
+        await pilot.press("shift+tab")
+        assert chat.value == "hello world"
+
+
+async def test_slash_names_are_suggested(fake_host) -> None:
+    app = TextseqApp(fake_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.query_one("#input")
+        await pilot.press(*"/ec")
+        await wait_for(pilot, lambda: chat.ghost == "ho ")
+
+
+async def test_real_plugins_load_in_app(host) -> None:
+    app = TextseqApp(host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        names = {r.name for r in app.query_one(SidePanel).records}
+        assert {"odd-one-out", "autocomplete", "sentiment", "clusterer", "anomaly"} <= names
+    await asyncio.sleep(0)
