@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils.migrations import Migrations
-
 from textseq_tui.plugin import BadInput, CommandResult, Plugin, PluginContext, SlashCommand
 
-migrations = Migrations("hello")
 
-
-@migrations()
 def m001_greetings(db: Any) -> None:
     db["hello_greetings"].create({"id": int, "name": str}, pk="id")
 
@@ -42,7 +37,13 @@ class HelloPlugin(Plugin):
     def slash_commands(self) -> list[SlashCommand]:
         return [SlashCommand("hello", "greet someone", self._command, usage="/hello NAME")]
 
-    def migrations(self) -> Migrations:
+    def migrations(self) -> Any:
+        # sqlite-utils imports numpy: import it here, not at module scope, so that
+        # `textseq --help` stays fast.
+        from sqlite_utils.migrations import Migrations
+
+        migrations = Migrations("hello")
+        migrations()(m001_greetings)
         return migrations
 
     def scores(self, store: Any) -> list[dict[str, Any]]:

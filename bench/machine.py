@@ -1,0 +1,28 @@
+"""Describe the machine a benchmark ran on (printed beside every figure)."""
+
+from __future__ import annotations
+
+import os
+import platform
+
+
+def machine() -> dict[str, object]:
+    """CPU model, core count, Python; torch threads only if torch is already imported."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    info: dict[str, object] = {"cpu": cpu, "cores": os.cpu_count(),
+                               "python": platform.python_version()}
+    import sys
+
+    if "torch" in sys.modules:
+        torch = sys.modules["torch"]
+        info["torch_threads"] = torch.get_num_threads()
+        info["cuda"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return info
