@@ -12,7 +12,6 @@ the settings, then the defaults shipped in the repository's ``models/``.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
 import shutil
@@ -25,6 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from textseq_tui.errors import BadInput, ModelError, ModelNotFound
+
+# Re-exported: plugins import these from the registry.
+from textseq_tui.files import (  # noqa: F401
+    atomic_write_bytes,
+    load_tensors,
+    save_tensors,
+    sha256_file,
+)
 
 CARD_FILE = "card.json"
 
@@ -117,15 +124,6 @@ class ModelInfo:
         }
 
 
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_card(model_dir: Path) -> ModelCard:
     """Read and validate ``model_dir/card.json``."""
     card_path = model_dir / CARD_FILE
@@ -154,50 +152,6 @@ def verify_dir(model_dir: Path, card: ModelCard | None = None) -> list[str]:
         elif sha256_file(path) != expected:
             problems.append(f"{path}: sha256 does not match the card (truncated or modified)")
     return problems
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same dir, fsync, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def save_tensors(tensors: dict[str, Any], path: Path, metadata: dict[str, str] | None = None) -> None:
-    """Save a flat dict of tensors as safetensors, atomically (contiguous CPU copies)."""
-    from safetensors.torch import save
-
-    data = save({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, metadata=metadata)
-    atomic_write_bytes(Path(path), data)
-
-
-def load_tensors(path: Path, device: str = "cpu") -> dict[str, Any]:
-    """Load tensors from a safetensors file or a ``torch.save`` state dict, onto ``device``.
-
-    ``.pt``/``.pth`` files load with ``weights_only=True``: a file carrying pickled code is
-    refused (UnsafeCheckpoint) before anything in it runs. Tensors saved on CUDA load on a
-    CPU-only machine (map_location).
-    """
-    path = Path(path)
-    if path.suffix == ".safetensors":
-        from safetensors import SafetensorError
-        from safetensors.torch import load_file
-
-        try:
-            return load_file(str(path), device=str(device))
-        except (SafetensorError, OSError, ValueError) as err:
-            raise ModelError(f"{path}: not a readable safetensors file ({err})") from None
-    from textseq_tui.ml.checkpoint import load_checkpoint
-
-    return load_checkpoint(path, map_location=device)
 
 
 Loader = Callable[[Path, str], Any]

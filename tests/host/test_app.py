@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from fakes import (
     EchoPlugin,
     HangsInCommand,
@@ -15,6 +14,7 @@ from fakes import (
     broken_import,
     record,
 )
+
 from textseq_tui.app.main import TextseqApp
 from textseq_tui.app.side_panel import SidePanel
 from textseq_tui.host import Host

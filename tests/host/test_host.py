@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from fakes import EchoPlugin, RaisesInCommand, RaisesOnStart, broken_import, record
+
 from textseq_tui.errors import BadInput, PluginError
 from textseq_tui.host import Host
 

@@ -46,7 +46,7 @@ class Message(Static):
                 start = max(0, min(span.start, len(self.raw)))
                 end = max(start, min(span.end, len(self.raw)))
                 body.stylize(span.style, offset + start, offset + end)
-        for source, annotation in self.annotations:
+        for _source, annotation in self.annotations:
             body.append(f"  [{annotation.label}]", style="italic cyan")
         self.update(body)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import pickle
 import random
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 import torch
 
 from textseq_tui.errors import ModelError, UnsafeCheckpoint
+from textseq_tui.files import atomic_write
 
 FORMAT = "textseq-checkpoint"
 FORMAT_VERSION = 1
@@ -66,18 +66,7 @@ def save_checkpoint(
         "extra": extra,
         "rng": capture_rng_state(),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            torch.save(payload, tmp)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        # KeyboardInterrupt included: never leave a stray temporary file behind.
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda fh: torch.save(payload, fh))
     _fsync_directory(path.parent)
 
 

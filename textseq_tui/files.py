@@ -1,0 +1,77 @@
+"""Safe file I/O shared by the registry, checkpoints and plugins.
+
+- Atomic writes: a temp file in the target's directory, fsync, then ``os.replace``; a crash
+  leaves the old file or the new one, never half of one, and no stray temp file.
+- Tensors: safetensors, or ``torch.load(weights_only=True)`` — never unpickled code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from textseq_tui.errors import ModelError
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> None:
+    """Call ``write(fh)`` on a temp file beside ``path``, fsync it, then rename it to ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        # KeyboardInterrupt included: never leave a stray temporary file behind.
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_write`)."""
+    atomic_write(path, lambda fh: fh.write(data))
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save_tensors(tensors: dict[str, Any], path: Path, metadata: dict[str, str] | None = None) -> None:
+    """Save a flat dict of tensors as safetensors, atomically (contiguous CPU copies)."""
+    from safetensors.torch import save
+
+    data = save({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, metadata=metadata)
+    atomic_write_bytes(Path(path), data)
+
+
+def load_tensors(path: Path, device: str = "cpu") -> dict[str, Any]:
+    """Load tensors from a safetensors file or a ``torch.save`` state dict, onto ``device``.
+
+    ``.pt``/``.pth`` files load with ``weights_only=True``: a file carrying pickled code is
+    refused (UnsafeCheckpoint) before anything in it runs. Tensors saved on CUDA load on a
+    CPU-only machine (map_location).
+    """
+    path = Path(path)
+    if path.suffix == ".safetensors":
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file
+
+        try:
+            return load_file(str(path), device=str(device))
+        except (SafetensorError, OSError, ValueError) as err:
+            raise ModelError(f"{path}: not a readable safetensors file ({err})") from None
+    from textseq_tui.ml.checkpoint import load_checkpoint
+
+    return load_checkpoint(path, map_location=device)
