@@ -2,10 +2,105 @@
 
 from __future__ import annotations
 
-from textseq_tui.plugin import Plugin
+from pathlib import Path
+from typing import Any
+
+from textseq_tui.plugin import (
+    CommandResult,
+    ModelSpec,
+    OpenScreen,
+    Plugin,
+    PluginContext,
+    ScreenSpec,
+    SlashCommand,
+)
+
+MODEL_KIND = "sentiment-linear"
+DEFAULT_MODEL = "sentiment-enet"
+
+
+def _load(model_dir: Path, device: str) -> Any:
+    from textseq_plugins.sentiment.model import load_model
+
+    return load_model(model_dir, device)
+
+
+def _screen_factory(ctx: PluginContext, **kwargs: Any) -> Any:
+    from textseq_plugins.sentiment.screen import SentimentScreen
+
+    return SentimentScreen(ctx, **kwargs)
 
 
 class SentimentPlugin(Plugin):
     name = "sentiment"
     title = "Sentiment"
     description = "A live sentiment score from an elastic-net bag-of-words model."
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._scorer: Any = None
+
+    def scorer(self) -> Any:
+        """The shared personal scorer (created on first use, after start)."""
+        if self._scorer is None:
+            from textseq_plugins.sentiment.scoring import SentimentScorer
+
+            self._scorer = SentimentScorer(self.context)
+        return self._scorer
+
+    def _slash(self, args: str, ctx: PluginContext) -> CommandResult:
+        if not args.strip():
+            return CommandResult(text="opening the sentiment meter",
+                                 open_screen=OpenScreen("sentiment"))
+        from rich.markup import escape
+
+        exp = self.scorer().explain(args)
+        self.scorer().record(args, exp.score, "slash")
+        words = ", ".join(f"{escape(c.term)} {c.value:+.2f}" for c in exp.contributions[:5])
+        color = "green" if exp.score > 0.05 else "red" if exp.score < -0.05 else "yellow"
+        text = f"[{color}]sentiment {exp.score:+.2f}[/]" + (f"  ({words})" if words else "")
+        if exp.note:
+            text += f"  [dim]{escape(exp.note)}[/]"
+        return CommandResult(text=text, data={
+            "text": args, "score": round(exp.score, 4),
+            "words": [(c.term, round(c.value, 4)) for c in exp.contributions[:5]],
+            "note": exp.note})
+
+    def slash_commands(self) -> list[SlashCommand]:
+        return [SlashCommand("sentiment", "score a text and show the words that drove it "
+                             "(no text: open the meter)", self._slash, usage="/sentiment TEXT")]
+
+    def screens(self) -> list[ScreenSpec]:
+        return [ScreenSpec("sentiment", "Sentiment meter", _screen_factory,
+                           help="type; the meter and the driving words follow each keystroke")]
+
+    def model_specs(self) -> list[ModelSpec]:
+        return [ModelSpec(MODEL_KIND, _load, default=DEFAULT_MODEL,
+                          description="n-gram elastic net (+ lexicon feature), -1..+1")]
+
+    def annotators(self) -> list[Any]:
+        from textseq_plugins.sentiment.scoring import SentimentAnnotator
+
+        return [SentimentAnnotator(self.scorer())]
+
+    def cli(self) -> Any:
+        from textseq_plugins.sentiment.cli import build_cli
+
+        return build_cli(self)
+
+    def migrations(self) -> Any:
+        from textseq_plugins.sentiment.migrations import migrations
+
+        return migrations
+
+    def scores(self, store: Any) -> list[dict[str, Any]]:
+        rows = store.rows("scores")
+        if not rows:
+            return []
+        by_model: dict[tuple[str, str], list[float]] = {}
+        for r in rows:
+            by_model.setdefault((r["model"], r["version"]), []).append(r["score"])
+        corrections = len(store.rows("corrections"))
+        return [{"model": m, "version": v, "scored": len(s),
+                 "mean_score": round(sum(s) / len(s), 3), "corrections": corrections}
+                for (m, v), s in sorted(by_model.items())]

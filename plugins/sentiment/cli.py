@@ -1,0 +1,167 @@
+"""``textseq sentiment ...``: score, words, train, correct, reset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from textseq_tui import cli_io
+from textseq_tui.plugin import BadInput
+
+TRAIN_HELP = """Train a model (elastic net, lambda by k-fold CV) and save it.
+
+--data takes a named set ('default' = the shipped model's sets; vader-tweets, vader-movies,
+sst5-train, sst2-train, sst2-test, rt-polarity, cr, mpqa, weather; read from --data-root)
+or a file of your own, one text a line, in either format:
+
+  score<TAB>text    score in -1..+1 (higher = more positive), or pos / neg
+  <0|1> text        SST/CR style, 1 = positive
+
+Without --out the model goes to your model dir (textseq models list); with --out it is
+written as a directory (how models/sentiment-enet is rebuilt).
+"""
+
+
+def build_cli(plugin: Any) -> typer.Typer:
+    """The Typer sub-app, bound to the started plugin."""
+    app = typer.Typer(help="Sentiment scores from an elastic-net n-gram model.",
+                      no_args_is_help=True)
+
+    def scorer(model: str | None, personal: bool) -> Any:
+        from textseq_plugins.sentiment.scoring import SentimentScorer
+
+        if model is None and personal:
+            return plugin.scorer()
+        return SentimentScorer(plugin.context, model, personal=personal)
+
+    @app.command("score")
+    def score_cmd(
+        text: str | None = typer.Argument(None, help="The text to score."),
+        input: str | None = typer.Option(None, "--input", "-i",
+                                         help="One text a line ('-' = stdin)."),
+        model: str | None = typer.Option(None, "--model", help="Model name."),
+        personal: bool = typer.Option(True, "--personal/--no-personal",
+                                      help="Include your corrections."),
+        explain: bool = typer.Option(False, "--explain", help="Add the driving words."),
+        as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    ) -> None:
+        """Score TEXT (or each line of --input): {"text", "score"}, score in -1..+1."""
+        if text is None and input is None:
+            raise BadInput("give a TEXT or --input FILE ('-' for stdin)")
+        s = scorer(model, personal)
+        js = cli_io.want_json(as_json)
+        items = [(0, text)] if text is not None else cli_io.iter_input(input, skip_blank=False)
+        for number, line in items:
+            try:
+                out = s.score(line)
+                if explain and line.strip():
+                    exp = s.explain(line)
+                    out["words"] = [[c.term, round(c.value, 4)]
+                                    for c in exp.contributions[:10]]
+            except BadInput as err:
+                cli_io.line_error(number, err)
+                continue
+            cli_io.emit(out, js, text=f"{out['score']:+.3f}\t{line}"
+                        + (f"\t({out['note']})" if "note" in out else ""))
+
+    @app.command("words")
+    def words_cmd(
+        top: int = typer.Option(20, "--top", "-n", help="How many of each sign."),
+        model: str | None = typer.Option(None, "--model", help="Model name."),
+        as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    ) -> None:
+        """The most positive and most negative terms with their weights (per occurrence)."""
+        if top < 1:
+            raise BadInput("--top must be at least 1")
+        ranked = scorer(model, False).model.top_words(top)
+        if cli_io.want_json(as_json):
+            for sign in ("positive", "negative"):
+                for rank, (term, w) in enumerate(ranked[sign], 1):
+                    cli_io.emit({"sign": sign, "rank": rank, "term": term,
+                                 "weight": round(w, 5)}, True)
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("rank", "positive", "weight", "negative", "weight")
+        for i in range(top):
+            pos = ranked["positive"][i] if i < len(ranked["positive"]) else ("", None)
+            neg = ranked["negative"][i] if i < len(ranked["negative"]) else ("", None)
+            table.add_row(str(i + 1), pos[0], "" if pos[1] is None else f"{pos[1]:+.4f}",
+                          neg[0], "" if neg[1] is None else f"{neg[1]:+.4f}")
+        Console().print(table)
+
+    @app.command("correct")
+    def correct_cmd(
+        text: str = typer.Argument(..., help="The text the model got wrong."),
+        label: str = typer.Option(..., "--label", "-l", help="pos, neg or a score -1..+1."),
+        as_json: bool = typer.Option(False, "--json", help="One JSON object."),
+    ) -> None:
+        """Teach your personal model: this text is LABEL (applied and saved at once)."""
+        corr = plugin.scorer().correct(text, label)
+        out = {"text": text, "label": label, "before": round(corr.before, 4),
+               "after": round(corr.after, 4)}
+        cli_io.emit(out, cli_io.want_json(as_json),
+                    text=f"{corr.before:+.3f} -> {corr.after:+.3f}\t{text}")
+
+    @app.command("reset")
+    def reset_cmd(as_json: bool = typer.Option(False, "--json", help="One JSON object.")
+                  ) -> None:
+        """Forget your corrections: back to the default model."""
+        n = plugin.scorer().reset()
+        cli_io.emit({"reset_terms": n}, cli_io.want_json(as_json),
+                    text=f"personal model reset ({n} terms forgotten)")
+
+    @app.command("train", help=TRAIN_HELP)
+    def train_cmd(
+        data: list[str] = typer.Option(["default"], "--data", "-d",
+                                       help="Named set or file (repeatable)."),
+        data_root: Path = typer.Option(None, "--data-root",
+                                       help="Folder of the named sets "
+                                            "(default: ../shared/data/sentiment)."),
+        name: str = typer.Option("sentiment-user", "--name", help="Model name."),
+        out: Path | None = typer.Option(None, "--out", help="Write a model directory here."),
+        folds: int = typer.Option(5, "--folds", help="k of the k-fold CV for lambda."),
+        alpha: float = typer.Option(0.5, "--alpha", help="L1 share of the penalty (0..1]."),
+        lexicon: bool = typer.Option(True, "--lexicon/--no-lexicon",
+                                     help="Add the VADER lexicon feature."),
+        stem: bool = typer.Option(False, "--stem", help="Porter-stem words (needs nltk)."),
+        stop_words: bool = typer.Option(False, "--stop-words", help="Drop stop words."),
+        binary: bool = typer.Option(False, "--binary",
+                                    help="Logistic fit on the 0/1 labels."),
+        jobs: int = typer.Option(2, "--jobs", help="Processes for the CV folds."),
+        as_json: bool = typer.Option(False, "--json", help="One JSON object."),
+    ) -> None:
+        from textseq_plugins.sentiment import train as tr
+
+        if not 0 < alpha <= 1:
+            raise BadInput("--alpha must be in (0, 1]")
+        if folds < 2:
+            raise BadInput("--folds must be at least 2")
+        config = tr.TrainConfig(alpha=alpha, folds=folds, lexicon=lexicon, stem=stem,
+                                stop_words=stop_words, n_jobs=jobs,
+                                family="binomial" if binary else "gaussian")
+        dataset = tr.load_training_data(data, data_root or tr.DEFAULT_DATA_ROOT)
+        ctx = plugin.context
+        run = ctx.store.start_run(name, config.as_dict(), "cpu")
+        try:
+            model, report = tr.fit_model(dataset, config, name=name)
+        except BaseException:
+            ctx.store.finish_run(run, "failed")
+            raise
+        card = tr.make_card(model, report, config, list(data))
+        if out is not None:
+            tr.write_model_dir(model, card, out)
+            where = str(out)
+        else:
+            info = ctx.registry.save(card, model.files())
+            where = str(info.path)
+        summary = {"model": name, "path": where, "texts": report.n_texts,
+                   "features": report.n_features, "nonzero": report.n_nonzero,
+                   **report.cv, "seconds": round(report.seconds["total"], 1)}
+        ctx.store.finish_run(run, "done", summary)
+        cli_io.emit(summary, cli_io.want_json(as_json))
+
+    return app

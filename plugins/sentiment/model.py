@@ -1,0 +1,240 @@
+"""The sentiment model: a sparse linear scorer over n-grams, plus an optional lexicon feature.
+
+score(text) = clip(b + sum_t w_t * count_t(text) + c * lexicon(text), -1, +1)
+
+on the common scale of ``datasets`` (VADER's mean human rating / 4: -1 very negative,
++1 very positive). ``lexicon(text)`` is VADER's normalisation x / sqrt(x^2 + 15) of the
+summed lexicon valences (flipped by a negation in the three tokens before a word), so the
+model knows words it never saw in training. Scoring is plain Python over dicts: no numpy at
+score time, >= 20,000 tweets/s on one core.
+
+Files of a model directory (besides card.json): ``config.json`` (pipeline options,
+intercept, lexicon coefficient), ``terms.json`` (the terms with a non-zero weight, in
+order), ``weights.safetensors`` (``coef``: float32, one per term) and ``lexicon.json``
+(word -> valence / 4, from vaderSentiment's MIT-licensed lexicon) when the lexicon is used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textseq_plugins.sentiment.tokens import TextPipeline
+
+NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "nobody", "nothing", "neither",
+                       "nowhere", "without", "hardly", "rarely", "seldom"})
+#: VADER's constants: a negated word's valence is multiplied by -0.74; x / sqrt(x^2 + 15).
+NEGATION_SCALE = -0.74
+LEXICON_ALPHA = 15.0
+LEXICON_TERM = "(lexicon)"
+EMPTY_NOTE = "empty text: nothing to score"
+
+
+def lexicon_parts(words: list[str], lexicon: dict[str, float]) -> list[tuple[int, float]]:
+    """(token index, signed valence) of each lexicon word, negation applied. Valences are on
+    VADER's -4..+4 scale."""
+    parts = []
+    for i, word in enumerate(words):
+        v = lexicon.get(word)
+        if v is None:
+            continue
+        if any(w in NEGATIONS for w in words[max(0, i - 3):i]):
+            v *= NEGATION_SCALE
+        parts.append((i, v))
+    return parts
+
+
+def lexicon_feature(words: list[str], lexicon: dict[str, float]) -> float:
+    """The lexicon feature in -1..+1 (0 when no lexicon word occurs)."""
+    x = sum(v for _, v in lexicon_parts(words, lexicon))
+    return x / math.sqrt(x * x + LEXICON_ALPHA) if x else 0.0
+
+
+@dataclass
+class Contribution:
+    """How one term moved the score: ``weight * count`` (``value``), and where it occurs."""
+
+    term: str
+    count: float
+    weight: float
+    value: float
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Explanation:
+    """A scored text: the clipped score, the raw linear value, contributions (largest |value|
+    first; they and the intercept sum to ``raw``), and a note (empty text, ...)."""
+
+    text: str
+    score: float
+    raw: float
+    intercept: float
+    contributions: list[Contribution]
+    note: str = ""
+
+
+class SentimentModel:
+    """A trained scorer. ``weights`` maps a term (``"good"``, ``"not good"``) to its weight
+    per occurrence; ``deltas`` passed to the scoring methods are a personal model's additions.
+    """
+
+    def __init__(self, weights: dict[str, float], intercept: float, pipeline: TextPipeline,
+                 lexicon: dict[str, float] | None = None, lexicon_coef: float = 0.0,
+                 name: str = "", version: str = "", meta: dict[str, Any] | None = None) -> None:
+        self.weights = weights
+        self.intercept = float(intercept)
+        self.pipeline = pipeline
+        self.lexicon = lexicon or {}
+        self.lexicon_coef = float(lexicon_coef) if self.lexicon else 0.0
+        self.name = name
+        self.version = version
+        self.meta = meta or {}
+        #: "identity" (clip to -1..+1) for a rating fit, "tanh-half" (2 p - 1) for a logistic one
+        self.link = self.meta.get("link", "identity")
+
+    def calibrate(self, raw: float) -> float:
+        """Map a raw linear value onto the -1..+1 score."""
+        if self.link == "tanh-half":
+            return math.tanh(raw / 2.0)
+        return -1.0 if raw < -1.0 else 1.0 if raw > 1.0 else raw
+
+    # -- scoring -------------------------------------------------------------------------
+
+    def raw_score(self, text: str, deltas: dict[str, float] | None = None) -> float:
+        """The unclipped linear value of ``text`` (common scale)."""
+        words = self.pipeline.words(text)
+        if not words:
+            return 0.0
+        get = self.weights.get
+        s = self.intercept
+        for term in self.pipeline.terms(words):
+            s += get(term, 0.0)
+        if deltas:
+            dget = deltas.get
+            for term in self.pipeline.terms(words):
+                s += dget(term, 0.0)
+        if self.lexicon_coef:
+            s += self.lexicon_coef * lexicon_feature(words, self.lexicon)
+        return s
+
+    def score(self, text: str, deltas: dict[str, float] | None = None) -> float:
+        """The calibrated score in -1..+1 (0.0 for a text without tokens)."""
+        return self.calibrate(self.raw_score(text, deltas))
+
+    def score_many(self, texts: list[str], deltas: dict[str, float] | None = None
+                   ) -> list[float]:
+        """Scores of a batch (the CLI's ``--input`` and the benchmark's throughput)."""
+        return [self.score(t, deltas) for t in texts]
+
+    def term_counts(self, text: str) -> Counter[str]:
+        """Counts of the terms of ``text`` (the feature vector a personal update uses)."""
+        return Counter(self.pipeline.analyze(text))
+
+    def explain(self, text: str, deltas: dict[str, float] | None = None) -> Explanation:
+        """Score ``text`` and say which terms pushed it (weight x count, with spans).
+
+        The lexicon feature's share is split over its words in proportion to their valence,
+        so every contribution is attached to words and they sum to the raw score.
+        """
+        tokens = self.pipeline.tokens(text)
+        if not tokens:
+            return Explanation(text, 0.0, 0.0, 0.0, [], EMPTY_NOTE)
+        words = [t for t, _, _ in tokens]
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for i, (tok, start, end) in enumerate(tokens):
+            spans.setdefault(tok, []).append((start, end))
+            if i + 1 < len(tokens) and self.pipeline.ngrams > 1:
+                spans.setdefault(tok + " " + tokens[i + 1][0], []).append(
+                    (start, tokens[i + 1][2]))
+        counts = Counter(self.pipeline.terms(words))
+        values: dict[str, float] = {}
+        weights: dict[str, float] = {}
+        for term, count in counts.items():
+            w = self.weights.get(term, 0.0) + (deltas.get(term, 0.0) if deltas else 0.0)
+            if w:
+                weights[term] = w
+                values[term] = w * count
+        if self.lexicon_coef:
+            parts = lexicon_parts(words, self.lexicon)
+            x = sum(v for _, v in parts)
+            if x:
+                total = self.lexicon_coef * x / math.sqrt(x * x + LEXICON_ALPHA)
+                for i, v in parts:
+                    word = words[i]
+                    values[word] = values.get(word, 0.0) + total * v / x
+                    weights.setdefault(word, 0.0)
+        raw = self.intercept + sum(values.values())
+        contributions = [
+            Contribution(term, float(counts[term]), weights[term], value, spans.get(term, []))
+            for term, value in sorted(values.items(), key=lambda kv: -abs(kv[1]))
+        ]
+        score = self.calibrate(raw)
+        return Explanation(text, score, raw, self.intercept, contributions)
+
+    def top_words(self, n: int = 20) -> dict[str, list[tuple[str, float]]]:
+        """The ``n`` most positive and most negative terms with their weights."""
+        ranked = sorted(self.weights.items(), key=lambda kv: kv[1])
+        return {"positive": ranked[::-1][:n], "negative": ranked[:n]}
+
+    # -- files ---------------------------------------------------------------------------
+
+    def files(self) -> dict[str, bytes]:
+        """The model's files as bytes (for ``ModelRegistry.save`` or a shipped directory)."""
+        import numpy as np
+        from safetensors.numpy import save
+
+        terms = list(self.weights)
+        coef = np.asarray([self.weights[t] for t in terms], dtype=np.float32)
+        config = {
+            "format": 1,
+            "pipeline": self.pipeline.options(),
+            "intercept": self.intercept,
+            "lexicon_coef": self.lexicon_coef,
+            "meta": self.meta,
+        }
+        out = {
+            "config.json": json.dumps(config, indent=1).encode(),
+            "terms.json": json.dumps(terms, ensure_ascii=False).encode(),
+            "weights.safetensors": save({"coef": coef}),
+        }
+        if self.lexicon:
+            out["lexicon.json"] = json.dumps(self.lexicon, ensure_ascii=False).encode()
+        return out
+
+    @classmethod
+    def load(cls, model_dir: Path, name: str = "", version: str = "") -> SentimentModel:
+        """Read a model directory written by :meth:`files` (no pickle anywhere)."""
+        from safetensors.numpy import load_file
+
+        from textseq_tui.plugin import ModelError
+
+        model_dir = Path(model_dir)
+        try:
+            config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+            terms = json.loads((model_dir / "terms.json").read_text(encoding="utf-8"))
+            coef = load_file(str(model_dir / "weights.safetensors"))["coef"]
+            lex_path = model_dir / "lexicon.json"
+            lexicon = json.loads(lex_path.read_text(encoding="utf-8")) if lex_path.exists() \
+                else None
+        except (OSError, ValueError, KeyError) as err:
+            raise ModelError(f"{model_dir}: not a readable sentiment model ({err})") from None
+        if len(terms) != len(coef):
+            raise ModelError(f"{model_dir}: {len(terms)} terms but {len(coef)} weights")
+        weights = dict(zip(terms, coef.astype(float).tolist(), strict=False))
+        pipeline = TextPipeline(**config.get("pipeline", {}))
+        return cls(weights, config["intercept"], pipeline, lexicon,
+                   config.get("lexicon_coef", 0.0), name=name or model_dir.name,
+                   version=version, meta=config.get("meta", {}))
+
+
+def load_model(model_dir: Path, device: str = "cpu") -> SentimentModel:
+    """The registry loader (``ModelSpec.loader``); the device is unused (CPU dicts)."""
+    from textseq_tui.registry import read_card
+
+    card = read_card(Path(model_dir))
+    return SentimentModel.load(Path(model_dir), name=card.name, version=card.version)
