@@ -2,10 +2,83 @@
 
 from __future__ import annotations
 
-from textseq_tui.plugin import Plugin
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from textseq_tui.plugin import (
+    BadInput,
+    CommandResult,
+    Plugin,
+    PluginContext,
+    ScreenSpec,
+    SlashCommand,
+)
+
+
+def _cluster_command(args: str, ctx: PluginContext) -> CommandResult:
+    """``/cluster WORD``: the word's cluster and nearest neighbours (runs in a worker)."""
+    from rich.markup import escape
+    from textseq_plugins.clusterer import runs
+
+    word = args.strip()
+    if not word or len(word.split()) != 1:
+        raise BadInput("usage: /cluster WORD (one word), e.g. /cluster guitar")
+    found = runs.find_word(ctx.store, word)
+    if found is None:
+        runs.default_run(ctx.store)
+        found = runs.find_word(ctx.store, word)
+    if found is None:
+        raise BadInput(f"{word!r} is not in any clustering run (the default run holds the "
+                       f"{runs.DEFAULT_VOCAB:,} most frequent words); cluster it with "
+                       f"`textseq clusterer cluster --vocab 400000` or --words FILE")
+    label = "noise" if found["cluster"] < 0 else f"cluster {found['cluster']}"
+    members = " ".join(w for w in found["cluster_words"] if w != found["word"])
+    more = found["size"] - len(found["cluster_words"])
+    neighbours = ", ".join(f"{w} {s:.2f}" for w, s in found["neighbours"])
+    text = (f"[b]{escape(found['word'])}[/b]: {label} of run {found['run']} "
+            f"({found['size']} words): {escape(members)}"
+            + (f" (+{more} more)" if more > 0 else "")
+            + f"\nnearest: {escape(neighbours)}")
+    return CommandResult(text=text, data=found)
 
 
 class ClustererPlugin(Plugin):
     name = "clusterer"
     title = "Clusterer"
     description = "Cluster a vocabulary or embedding matrix without choosing k."
+
+    def slash_commands(self) -> Sequence[SlashCommand]:
+        return (SlashCommand("cluster", "a word's cluster and nearest neighbours",
+                             _cluster_command, usage="/cluster WORD"),)
+
+    def screens(self) -> Sequence[ScreenSpec]:
+        def factory(ctx: PluginContext, **kwargs: Any) -> Any:
+            from textseq_plugins.clusterer.screen import ClusterBrowser
+
+            return ClusterBrowser(ctx, **kwargs)
+
+        return (ScreenSpec("browser", "Cluster browser", factory,
+                           help="Browse clusters by size, search a word, open a cluster"),)
+
+    def cli(self) -> Any:
+        from textseq_plugins.clusterer.cli import build_cli
+
+        return build_cli(self.context)
+
+    def migrations(self) -> Any:
+        from textseq_plugins.clusterer.migrations import migrations
+
+        return migrations
+
+    def scores(self, store: Any) -> list[dict[str, Any]]:
+        """Recent clustering runs (``textseq scores clusterer``)."""
+        from textseq_plugins.clusterer.runs import list_runs
+
+        out = []
+        for row in list_runs(store, 20):
+            info = {k: row[k] for k in ("id", "method", "source", "n_words", "n_clusters",
+                                        "noise")}
+            info["k"] = json.loads(row["settings"] or "{}").get("k")
+            out.append(info)
+        return out

