@@ -168,7 +168,9 @@ class Host:
     def help_rows(self) -> list[dict[str, str]]:
         """``/help``: every command with its plugin, usage and help."""
         rows = [{"command": "/help", "plugin": "textseq", "usage": "/help",
-                 "help": "list the commands"}]
+                 "help": "list the commands"},
+                {"command": "/runs", "plugin": "textseq", "usage": "/runs",
+                 "help": "training runs and their loss curves"}]
         for name in sorted(self.commands):
             bound = self.commands[name]
             rows.append({
@@ -188,7 +190,7 @@ class Host:
         name = name.strip().lower()
         if name in self.commands:
             return self.commands[name], args.strip()
-        close = difflib.get_close_matches(name, list(self.commands) + ["help"], n=1, cutoff=0.5)
+        close = difflib.get_close_matches(name, [*self.commands, "help", "runs"], n=1, cutoff=0.5)
         hint = f" Did you mean /{close[0]}?" if close else ""
         raise BadInput(f"unknown command /{name}.{hint} Type /help for the list.")
 

@@ -130,3 +130,21 @@ async def test_real_plugins_load_in_app(host) -> None:
         names = {r.name for r in app.query_one(SidePanel).records}
         assert {"odd-one-out", "autocomplete", "sentiment", "clusterer", "anomaly"} <= names
     await asyncio.sleep(0)
+
+
+async def test_runs_screen_shows_runs_and_their_curve(fake_host) -> None:
+    from textual.widgets import DataTable, Sparkline
+
+    ps = fake_host.store.plugin("echo")
+    run = ps.start_run("tiny", {"lr": 0.1}, "cpu")
+    for step, loss in enumerate([3.0, 2.0, 1.5]):
+        ps.log_metrics(run, step, {"loss": loss})
+    ps.finish_run(run, "done", {"loss": 1.5})
+    app = TextseqApp(fake_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_line(pilot, "/runs")
+        await wait_for(pilot, lambda: app.screen.query(DataTable)
+                       and app.screen.query_one(DataTable).row_count == 1)
+        await wait_for(pilot, lambda: app.screen.query_one(Sparkline).data == [3.0, 2.0, 1.5])
+        await pilot.press("escape")
+        assert len(app.screen_stack) == 1

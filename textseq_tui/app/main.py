@@ -147,6 +147,9 @@ class TextseqApp(App):
         if name == "help":
             self.show_help()
             return
+        if name == "runs":
+            self.open_runs()
+            return
         try:
             bound, _ = self.host.resolve(line)
         except TextseqError as err:
@@ -199,6 +202,12 @@ class TextseqApp(App):
             table.add_row(row["usage"], row["plugin"], row["help"])
         self.transcript.add_answer(renderable=table)
 
+    def open_runs(self) -> None:
+        """Push the training-runs screen (the store opens in its worker)."""
+        from textseq_tui.app.runs_screen import RunsScreen
+
+        self.push_screen(RunsScreen(_StoreProxy(self.host)))
+
     def action_help(self) -> None:
         self.show_help()
 
@@ -226,3 +235,16 @@ class TextseqApp(App):
                 self.push_screen(screen)
                 return
         self.transcript.add_error(f"{plugin_name} has no screen called {screen_name!r}")
+
+
+class _StoreProxy:
+    """Defers opening the store to the first call, which happens in a worker thread."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+
+    def runs(self) -> list[dict[str, Any]]:
+        return self.host.store.runs()
+
+    def run_metrics(self, run_id: int) -> list[dict[str, Any]]:
+        return self.host.store.run_metrics(run_id)

@@ -20,6 +20,8 @@ class PluginCommands(Provider):
             yield (f"Open {spec.title}  ({plugin.name})", spec.help or spec.title,
                    partial(app.open_screen, plugin.name, spec.name))
         yield ("/help", "list the chat commands", partial(app.prefill_command, "help"))
+        yield ("Training runs", "every plugin's training runs and their loss curves",
+               app.open_runs)
 
     async def discover(self) -> Hits:
         for label, help_text, callback in self._entries():

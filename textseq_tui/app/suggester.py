@@ -37,7 +37,7 @@ class ChatSuggester(Suggester):
         if value.startswith("/"):
             if " " in value:
                 return None
-            names = sorted(self.host.commands) + ["help"]
+            names = sorted([*self.host.commands, "help", "runs"])
             for name in names:
                 if f"/{name}".startswith(value) and f"/{name}" != value:
                     return f"/{name} "
