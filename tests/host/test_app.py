@@ -48,6 +48,8 @@ async def test_first_paint_is_fast_and_fits_80x24(fake_host) -> None:
         assert app.first_paint_s < 1.0
         assert app.query_one("#input").region.width > 30
         assert app.query_one(SidePanel).region.right <= 80
+        panel_text = " ".join(str(w.render()) for w in app.query_one(SidePanel).query("Static"))
+        assert "Models" in panel_text and "Device" in panel_text and "cpu" in panel_text
 
 
 async def test_slash_command_routes_and_answers(fake_host) -> None:

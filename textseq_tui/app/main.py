@@ -197,9 +197,10 @@ class TextseqApp(App):
     # -- screens, help, palette callbacks -----------------------------------------------------
 
     def show_help(self) -> None:
-        table = Table("command", "plugin", "what it does", box=None, expand=True)
+        table = Table("command", "what it does", box=None, expand=True, show_edge=False)
+        table.columns[0].ratio, table.columns[1].ratio = 2, 3
         for row in self.host.help_rows():
-            table.add_row(row["usage"], row["plugin"], row["help"])
+            table.add_row(escape(row["usage"]), f"{escape(row['help'])} [dim]({row['plugin']})[/]")
         self.transcript.add_answer(renderable=table)
 
     def open_runs(self) -> None:

@@ -14,7 +14,7 @@ class SidePanel(VerticalScroll):
     """Attributes down: the app sets ``records``, ``models`` and ``device``."""
 
     DEFAULT_CSS = """
-    SidePanel { width: 28; border: round $primary-background; padding: 0 1; }
+    SidePanel { width: 26; border: round $primary-background; padding: 0 1; }
     SidePanel > Static { width: 100%; }
     """
 
@@ -27,8 +27,15 @@ class SidePanel(VerticalScroll):
         yield Static(id="models")
         yield Static(id="device")
 
+    def _section(self, name: str) -> Static | None:
+        # Watchers fire before compose (initial values) and is_mounted is still False in
+        # on_mount: look the child up instead.
+        found = self.query(f"#{name}")
+        return found.first(Static) if found else None
+
     def watch_records(self, records: list[PluginRecord]) -> None:
-        if not self.is_mounted:
+        section = self._section("plugins")
+        if section is None:
             return
         lines = ["[b]Plugins[/b]"]
         for record in records:
@@ -36,18 +43,19 @@ class SidePanel(VerticalScroll):
                 lines.append(f"[green]●[/] {escape(record.name)}")
             else:
                 lines.append(f"[red]✗[/] {escape(record.name)}\n  [red]{escape(str(record.error))}[/]")
-        self.query_one("#plugins", Static).update("\n".join(lines))
+        section.update("\n".join(lines))
 
     def watch_models(self, models: list[str]) -> None:
-        if not self.is_mounted:
+        section = self._section("models")
+        if section is None:
             return
         body = "\n".join(f"• {escape(m)}" for m in models) or "[dim]none loaded yet[/]"
-        self.query_one("#models", Static).update(f"\n[b]Models[/b]\n{body}")
+        section.update(f"\n[b]Models[/b]\n{body}")
 
     def watch_device(self, device: str) -> None:
-        if not self.is_mounted:
-            return
-        self.query_one("#device", Static).update(f"\n[b]Device[/b]\n{escape(device)}")
+        section = self._section("device")
+        if section is not None:
+            section.update(f"\n[b]Device[/b]\n{escape(device)}")
 
     def on_mount(self) -> None:
         self.watch_records(self.records)
