@@ -1,0 +1,99 @@
+"""Every plugin capability is documented in the README and exercised by a host test.
+
+Like datasette's test_plugin_hooks_are_documented / _have_tests: adding a capability to the
+API without docs or a test fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fakes import EchoPlugin, record
+from textual.screen import Screen
+from textual.widgets import Static
+
+from textseq_tui.app.main import TextseqApp
+from textseq_tui.host import Host
+from textseq_tui.plugin import (
+    CAPABILITIES,
+    CommandResult,
+    ModelSpec,
+    OpenScreen,
+    Plugin,
+    ScreenSpec,
+    SlashCommand,
+)
+from textseq_tui.registry import ModelRegistry, new_card
+
+REPO = Path(__file__).resolve().parents[2]
+HOST_TESTS = Path(__file__).resolve().parent
+
+
+@pytest.mark.parametrize("capability", CAPABILITIES)
+def test_capability_is_documented(capability: str) -> None:
+    assert f"`{capability}(" in (REPO / "README.md").read_text()
+
+
+@pytest.mark.parametrize("capability", CAPABILITIES)
+def test_capability_has_a_test(capability: str) -> None:
+    others = [p for p in HOST_TESTS.glob("*.py") if p.name != Path(__file__).name]
+    assert any(capability in p.read_text() for p in others + [Path(__file__)]
+               if p.name != "fakes.py"), capability
+
+
+class HelloScreen(Screen):
+    BINDINGS = [("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, who: str = "world") -> None:
+        super().__init__()
+        self.who = who
+
+    def compose(self):
+        yield Static(f"hello {self.who}", id="greeting")
+
+
+class ScreenPlugin(Plugin):
+    name = "screeny"
+
+    def screens(self):
+        return [ScreenSpec("hello", "Hello screen", lambda ctx, **kw: HelloScreen(**kw))]
+
+    def slash_commands(self):
+        return [SlashCommand("greet", "open the hello screen", lambda args, ctx: CommandResult(
+            text="opening", open_screen=OpenScreen("hello", {"who": args})))]
+
+
+class ModelPlugin(Plugin):
+    name = "modelly"
+
+    def model_specs(self):
+        return [ModelSpec("words", lambda path, device: (path / "words.txt").read_text().split(),
+                          default="words-default")]
+
+
+async def test_screens_open_from_a_command_and_the_palette(home) -> None:
+    host = Host(home=home, device="cpu", records=[record(ScreenPlugin()), record(EchoPlugin())])
+    app = TextseqApp(host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"/greet Ada", "enter")
+        for _ in range(100):
+            if isinstance(app.screen, HelloScreen):
+                break
+            await pilot.pause(0.05)
+        assert app.screen.who == "Ada"
+        await pilot.press("escape")
+        app.open_screen("screeny", "hello", who="palette")
+        await pilot.pause()
+        assert app.screen.who == "palette"
+
+
+def test_model_specs_teach_the_registry_a_kind(home) -> None:
+    ModelRegistry(home / "models").save(
+        new_card(name="words-default", plugin="modelly", kind="words"),
+        {"words.txt": b"alpha beta"})
+    host = Host(home=home, device="cpu", records=[record(ModelPlugin())])
+    assert host.registry.default_name("words") == "words-default"
+    first = host.registry.load("words-default")
+    assert first == ["alpha", "beta"] and host.registry.load("words-default") is first
+    assert host.registry.loaded() == ["words-default (cpu)"]
