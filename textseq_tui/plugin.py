@@ -201,7 +201,7 @@ class CompletionProvider(Protocol):
 
 @runtime_checkable
 class MessageAnnotator(Protocol):
-    """Annotates each plain chat message (no slash): a sentiment score, surprising spans.
+    """Annotates each plain chat message (no slash): a score, highlighted spans.
 
     ``name`` is shown in the app; ``annotate(text)`` runs in a worker thread and returns
     ``None`` when it has nothing to say.

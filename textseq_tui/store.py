@@ -5,7 +5,7 @@
 - One connection per thread: Textual workers and the UI thread never share a connection.
 - Versioned migrations (``sqlite_utils.migrations.Migrations``): one named set for the host
   and one per plugin, each step atomic and recorded once in ``_sqlite_migrations``.
-- Plugin tables are prefixed with the plugin name: ``odd_one_out_rounds``.
+- Plugin tables are prefixed with the plugin name: ``word_game_rounds``.
 - Never deletes user data: a corrupt file is reported with its path and how to move it aside.
 """
 
@@ -72,7 +72,7 @@ def m002_scores(db: sqlite_utils.Database) -> None:
 
 
 def table_prefix(plugin_name: str) -> str:
-    """The table-name prefix of a plugin: ``odd-one-out`` -> ``odd_one_out_``."""
+    """The table-name prefix of a plugin: ``word-game`` -> ``word_game_``."""
     return plugin_name.replace("-", "_").replace(".", "_") + "_"
 
 
@@ -241,7 +241,7 @@ class PluginStore:
         return self.store.db
 
     def table_name(self, suffix: str) -> str:
-        """``rounds`` -> ``odd_one_out_rounds``."""
+        """``rounds`` -> ``word_game_rounds``."""
         return self.prefix + suffix
 
     def table(self, suffix: str) -> sqlite_utils.db.Table:
