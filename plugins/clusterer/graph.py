@@ -16,9 +16,9 @@ DEFAULT_BLOCK_BYTES = 256 * 2**20
 
 
 def block_rows_for(n: int, budget_bytes: int = DEFAULT_BLOCK_BYTES) -> int:
-    """Rows per block so that a float32 ``(rows, n)`` block (and its top-k work) fits
-    in ``budget_bytes``; at least 1, at most 4096."""
-    return max(1, min(4096, budget_bytes // max(1, 8 * n)))
+    """Rows per block so that the float32 ``(rows, n)`` block buffer fits in
+    ``budget_bytes``; at least 1, at most 256 (larger blocks were slower: cache)."""
+    return max(1, min(256, budget_bytes // max(1, 4 * n)))
 
 
 def unit_rows(matrix: Any) -> Any:
@@ -28,6 +28,31 @@ def unit_rows(matrix: Any) -> Any:
     x = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     return x / np.maximum(norms, 1e-12)
+
+
+#: Column group width of the grouped top-k.
+GROUP = 32
+
+
+def _block_topk(block: Any, k: int) -> tuple[Any, Any]:
+    """Exact top-``k`` per row of ``block`` ``(rows, width)``, width a multiple of GROUP.
+
+    The k-th largest element is at least the k-th largest of the group maxima, so every
+    top-k element lies in one of the k groups with the largest maxima: a cheap max over
+    groups, then a top-k over k * GROUP candidates instead of the whole row (about twice
+    as fast as ``torch.topk`` on the full row).
+    """
+    import torch
+
+    rows, width = block.shape
+    groups = width // GROUP
+    if groups <= 4 * k:  # small rows: the plain top-k is as fast
+        top = torch.topk(block, k, dim=1, sorted=True)
+        return top.values, top.indices
+    best = torch.topk(block.view(rows, groups, GROUP).amax(dim=2), k, dim=1).indices
+    cols = (best.unsqueeze(2) * GROUP + torch.arange(GROUP, device=block.device)).reshape(rows, -1)
+    top = torch.topk(torch.gather(block, 1, cols), k, dim=1, sorted=True)
+    return top.values, torch.gather(cols, 1, top.indices)
 
 
 @dataclass
@@ -72,21 +97,28 @@ class KnnGraph:
         if n < 2:
             raise ValueError("a kNN graph needs at least 2 vectors")
         k = max(1, min(int(k), n - 1))
-        rows = block_rows or block_rows_for(n)
+        rows = min(n, block_rows or block_rows_for(n))
+        # Columns are padded to a multiple of GROUP for the grouped top-k (see _block_topk).
+        width = -(-n // GROUP) * GROUP
         with torch.no_grad():
-            xt = torch.from_numpy(x).to(device)
+            xt = torch.zeros(x.shape[1], width, device=device)
+            xt[:, :n] = torch.from_numpy(x).to(device).T
+            xs = torch.from_numpy(x).to(device)
+            # One block buffer, reused: a fresh (rows, n) tensor per block costs page faults
+            # that took as long as the matmul itself.
+            buf = torch.empty(rows, width, device=device)
             indices = np.empty((n, k), dtype=np.int64)
             sims = np.empty((n, k), dtype=np.float32)
             for start in range(0, n, rows):
                 stop = min(n, start + rows)
-                block = xt[start:stop] @ xt.T  # (rows, n) cosine similarities
-                # A word is not its own neighbour.
+                block = buf[: stop - start]
+                torch.mm(xs[start:stop], xt, out=block)  # cosine similarities
+                block[:, n:] = -3.0  # padding never wins
                 diag = torch.arange(start, stop, device=block.device)
-                block[diag - start, diag] = -2.0
-                top = torch.topk(block, k, dim=1, largest=True, sorted=True)
-                sims[start:stop] = top.values.cpu().numpy()
-                indices[start:stop] = top.indices.cpu().numpy()
-                del block, top
+                block[diag - start, diag] = -2.0  # a word is not its own neighbour
+                values, idx = _block_topk(block, k)
+                sims[start:stop] = values.cpu().numpy()
+                indices[start:stop] = idx.cpu().numpy()
         return cls(indices, sims)
 
     def edges(self, *, mutual: bool = False, threshold: float | None = None,

@@ -178,10 +178,24 @@ def test_glove_words_fall_into_their_groups():
     from textseq_plugins.clusterer.vectors import load_glove_words
 
     groups = [["cat", "dog", "horse", "cow", "sheep"], ["apple", "banana", "pear", "grape"],
-              ["car", "truck", "bus", "van"], ["guitar", "piano", "violin", "drum"]]
+              ["car", "truck", "bus", "train"], ["guitar", "piano", "violin", "drum"]]
     words = [w for g in groups for w in g]
     y = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     data = load_glove_words(words)
     assert data.words == words and not data.missing
     result = cluster_vectors(data.matrix, ClusterSettings(k=3))
     assert adjusted_rand_score(y, result.labels) > 0.8
+
+
+def test_grouped_topk_path_is_exact_on_long_rows():
+    # n = 3000 columns and k = 6: the grouped top-k (k groups of 32 columns) is used.
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(3000, 12)).astype(np.float32)
+    graph = KnnGraph.build(x, k=6, block_rows=500)
+    u = unit_rows(x)
+    sims = u[:400] @ u.T
+    sims[np.arange(400), np.arange(400)] = -np.inf
+    expected = np.sort(sims, axis=1)[:, ::-1][:, :6]
+    np.testing.assert_allclose(graph.sims[:400], expected, atol=1e-5)
+    got = np.take_along_axis(sims, graph.indices[:400], 1)
+    np.testing.assert_allclose(got, expected, atol=1e-5)

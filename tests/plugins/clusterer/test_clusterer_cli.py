@@ -1,0 +1,120 @@
+"""``textseq clusterer ...`` through the CLI contract, /cluster, and stored runs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+ANIMALS = ["cat", "dog", "horse", "cow", "sheep"]
+FRUIT = ["apple", "banana", "pear", "grape"]
+VEHICLES = ["car", "truck", "bus", "train"]
+
+
+def lines(result):
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def words_file(tmp_path):
+    path = tmp_path / "words.txt"
+    # a duplicate ("dog" twice) and a word GloVe lacks
+    path.write_text("\n".join(ANIMALS + ["dog"] + FRUIT + VEHICLES + ["qwzxvvq"]) + "\n")
+    return path
+
+
+def test_cluster_words_json_lists_every_word_and_the_missing_one(cli, words_file):
+    result = cli("clusterer", "cluster", "--words", str(words_file), "--k", "3", "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = lines(result)
+    by_word = {r["word"]: r["cluster"] for r in rows}
+    assert set(by_word) == set(ANIMALS + FRUIT + VEHICLES + ["qwzxvvq"])
+    assert by_word["qwzxvvq"] is None and rows[-1]["missing"] is True
+    for group in (ANIMALS, FRUIT, VEHICLES):
+        assert len({by_word[w] for w in group}) == 1, group
+    assert len({by_word[g[0]] for g in (ANIMALS, FRUIT, VEHICLES)}) == 3
+    assert "line 6: 'dog' repeats line 2" in result.stderr
+    assert "1 words have no vector: qwzxvvq" in result.stderr
+    assert "saved as run 1" in result.stderr
+
+
+def test_runs_are_stored_and_browsable(cli, words_file, host):
+    cli("clusterer", "cluster", "--words", str(words_file), "--k", "3")
+    cli("clusterer", "cluster", "--words", str(words_file), "--method", "dbscan",
+        "--min-samples", "2", "--eps", "0.3", "--json")
+    runs = lines(cli("clusterer", "runs", "--json"))
+    assert [r["id"] for r in runs] == [2, 1] and runs[0]["method"] == "dbscan"
+    shown = lines(cli("clusterer", "show", "--run", "1", "--word", "pear", "--json"))[0]
+    assert set(shown["cluster_words"]) == set(FRUIT)
+    assert shown["neighbours"][0][0] in FRUIT
+    summary = lines(cli("clusterer", "show", "--run", "1", "--json"))
+    assert sorted(s["size"] for s in summary) == [4, 4, 5]
+    store = host.plugin("clusterer").context.store
+    stored = store.rows("assignments", "run_id = ?", [1])
+    assert len(stored) == 13
+    settings = json.loads(store.rows("runs", "id = ?", [2])[0]["settings"])
+    assert settings["method"] == "dbscan" and settings["eps"] == 0.3
+    scores = lines(cli("scores", "clusterer", "--json"))
+    assert [s["id"] for s in scores] == [2, 1]
+
+
+def test_user_vectors_file_and_no_store(cli, tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text("a 1 0.1\nb 1 0\nc 0 1\nd 0.1 1\n")
+    result = cli("clusterer", "cluster", "--vectors", str(path), "--k", "1", "--no-store",
+                 "--json")
+    assert result.exit_code == 0, result.stderr
+    by_word = {r["word"]: r["cluster"] for r in lines(result)}
+    assert by_word["a"] == by_word["b"] != by_word["c"] == by_word["d"]
+    assert "saved" not in result.stderr
+    assert lines(cli("clusterer", "runs", "--json")) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "say what to cluster"),
+        (["--vocab", "10", "--words", "x"], "give --vocab N alone"),
+        (["--vocab", "100", "--method", "kmeans"], "--method must be cw or dbscan"),
+        (["--vocab", "100", "--weighting", "heavy"], "--weighting must be"),
+        (["--words", "/nonexistent/words.txt"], "no such file"),
+    ],
+)
+def test_bad_options_give_one_line_and_exit_2(cli, args, message):
+    result = cli("clusterer", "cluster", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_one_known_word_is_refused_with_the_missing_ones_listed(cli, tmp_path):
+    path = tmp_path / "one.txt"
+    path.write_text("cat\nqwzxvvq\n")
+    result = cli("clusterer", "cluster", "--words", str(path))
+    assert result.exit_code == 2
+    assert "at least 2 words" in result.stderr and "qwzxvvq" in result.stderr
+
+
+def test_vectors_with_a_dimension_mismatch_name_the_line(cli, tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text("a 1 0\nb 0 1 3\n")
+    result = cli("clusterer", "cluster", "--vectors", str(path))
+    assert result.exit_code == 2 and "line 2 ('b') has 3 values, expected 2" in result.stderr
+
+
+def test_suggest_eps_reports_both_rules(cli, words_file):
+    out = lines(cli("clusterer", "suggest-eps", "--words", str(words_file), "--min-samples",
+                    "3", "--json"))[0]
+    assert 0 < out["knee"] <= 2 and 0 < out["most_clusters"] <= 2
+    assert out["quantiles"]["0.1"] <= out["quantiles"]["0.9"]
+
+
+def test_slash_cluster_answers_from_the_newest_run(cli, words_file, host):
+    cli("clusterer", "cluster", "--words", str(words_file), "--k", "3")
+    result = host.run_command("/cluster banana")
+    assert result.data["run"] == 1 and set(result.data["cluster_words"]) == set(FRUIT)
+    assert "banana" in result.text and "nearest" in result.text
+    from textseq_tui.plugin import BadInput
+
+    with pytest.raises(BadInput, match="usage"):
+        host.run_command("/cluster")
