@@ -2,10 +2,134 @@
 
 from __future__ import annotations
 
-from textseq_tui.plugin import Plugin
+from typing import TYPE_CHECKING, Any
+
+from textseq_tui.plugin import (
+    CommandResult,
+    ModelSpec,
+    OpenScreen,
+    Plugin,
+    PluginContext,
+    ScreenSpec,
+    SlashCommand,
+)
+
+if TYPE_CHECKING:
+    import typer
+    from sqlite_utils.migrations import Migrations
+
+    from textseq_tui.store import PluginStore
+
+DEFAULT_MODEL = "deeplog-hdfs"
+USAGE = "/anomaly TOKENS... | /anomaly text TEXT | /anomaly open [FILE]"
+
+
+def _load(model_dir: Any, device: str) -> Any:
+    from textseq_plugins.anomaly.model import load_detector
+
+    return load_detector(model_dir, device)
+
+
+def _screen(ctx: PluginContext, **kwargs: Any) -> Any:
+    from textseq_plugins.anomaly.screen import AnomalyScreen
+
+    return AnomalyScreen(ctx, **kwargs)
+
+
+def sequence_markup(tokens: list[str], score: Any, detector: Any) -> str:
+    """Rich markup for one scored sequence: each token coloured by its surprisal, flagged
+    ones reversed, then the model's top predictions at the first flagged step."""
+    from rich.markup import escape
+
+    parts = []
+    for i, tok in enumerate(tokens):
+        style = surprisal_style(float(score.surprisal[i]), i in score.steps)
+        parts.append(f"[{style}]{escape(tok)}[/]")
+    if score.end_surprising:
+        parts.append("[reverse red]<end>[/]")
+    lines = [" ".join(parts) or "(empty)",
+             f"score {score.score:.2f} nats · "
+             + ("[red]anomalous[/]" if score.anomalous else "[green]normal[/]")]
+    flagged = score.steps[:1] or ([len(tokens)] if score.end_surprising else [])
+    for i in flagged:
+        preds = detector.top_predictions(tokens[:i], k=5)
+        shown = ", ".join(f"{escape(t)} {p:.0%}" for t, p in preds)
+        real = escape(tokens[i]) if i < len(tokens) else "<end>"
+        lines.append(f"step {i}: got {real} (rank {int(score.ranks[i]) + 1}); expected {shown}")
+    return "\n".join(lines)
+
+
+def surprisal_style(nats: float, flagged: bool) -> str:
+    """A Rich style for a step's surprisal: green < 1 nat, yellow < 3, orange < 6, red."""
+    colour = ("green" if nats < 1 else "yellow" if nats < 3
+              else "dark_orange" if nats < 6 else "red")
+    return f"reverse {colour}" if flagged else colour
+
+
+def _slash(args: str, ctx: PluginContext) -> CommandResult:
+    from textseq_tui.plugin import BadInput
+
+    head, _, rest = args.strip().partition(" ")
+    if not head:
+        return CommandResult(text=f"usage: {USAGE}")
+    if head == "open":
+        return CommandResult(text="opening the anomaly browser",
+                             open_screen=OpenScreen("anomaly", {"path": rest.strip() or None}))
+    if head == "text":
+        from textseq_plugins.anomaly.textmode import render_markup, text_surprise
+
+        if not rest.strip():
+            raise BadInput("usage: /anomaly text TEXT")
+        result = text_surprise(ctx.registry, rest.strip())
+        return CommandResult(text=render_markup(result), data=result)
+    from textseq_plugins.anomaly.model import AnomalyDetector
+
+    detector = ctx.registry.load(DEFAULT_MODEL)
+    if not isinstance(detector, AnomalyDetector):
+        raise BadInput(f"{DEFAULT_MODEL} is not an anomaly model")
+    tokens = args.split()
+    score = detector.score([tokens])[0]
+    return CommandResult(text=sequence_markup(tokens, score, detector),
+                         data={"sequence": 0, **score.summary()})
 
 
 class AnomalyPlugin(Plugin):
     name = "anomaly"
     title = "Anomaly"
     description = "Flag surprising steps in sequences with a next-token model."
+
+    def model_specs(self) -> list[ModelSpec]:
+        return [ModelSpec("next-token-rnn", _load, default=DEFAULT_MODEL,
+                          description="next-token GRU/LSTM anomaly detector (top-g + threshold)")]
+
+    def slash_commands(self) -> list[SlashCommand]:
+        return [SlashCommand("anomaly", "score a sequence (default model: HDFS log keys), "
+                             "the surprising words of a text, or open the browser",
+                             _slash, usage=USAGE)]
+
+    def screens(self) -> list[ScreenSpec]:
+        return [ScreenSpec("anomaly", "Anomaly browser", _screen,
+                           help="load a file of sequences; browse the most anomalous")]
+
+    def cli(self) -> typer.Typer:
+        from textseq_plugins.anomaly.cli import build_cli
+
+        return build_cli(self)
+
+    def annotators(self) -> list[Any]:
+        from textseq_plugins.anomaly.textmode import SurpriseAnnotator
+
+        return [SurpriseAnnotator(self.context.registry)]
+
+    def migrations(self) -> Migrations:
+        from textseq_plugins.anomaly.migrations import migrations
+
+        return migrations
+
+    def scores(self, store: PluginStore) -> list[dict[str, Any]]:
+        """The latest scans: source, model, sequences, anomalous, events per second."""
+        rows = store.rows("scans", order_by="id desc", limit=20)
+        return [{"source": r["source"], "model": r["model"], "sequences": r["sequences"],
+                 "anomalous": r["anomalous"],
+                 "events_per_s": round(r["events"] / r["seconds"]) if r["seconds"] else None}
+                for r in rows]

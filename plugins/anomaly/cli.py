@@ -1,0 +1,246 @@
+"""``textseq anomaly ...``: train, score, parse-logs, text."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from textseq_tui import cli_io
+from textseq_tui.plugin import BadInput
+
+DEFAULT_MODEL = "deeplog-hdfs"
+#: Lines scored per network call from a file: bounded memory on huge inputs.
+SCORE_CHUNK = 20000
+
+
+def get_detector(plugin: Any, name: str | None) -> Any:
+    """The detector called ``name`` (default: the shipped one) from the shared registry."""
+    from textseq_plugins.anomaly.model import AnomalyDetector
+
+    model = plugin.context.registry.load(name or DEFAULT_MODEL)
+    if not isinstance(model, AnomalyDetector):
+        raise BadInput(f"model {name!r} is not an anomaly model (train one with "
+                       "`textseq anomaly train --input FILE --name N`)")
+    return model
+
+
+def _resolve_plugin(plugin: Any) -> Any:
+    if plugin is not None:
+        return plugin
+    from textseq_tui.cli import get_host
+
+    return get_host().plugin("anomaly")
+
+
+def _threads(n: int | None) -> None:
+    if n:
+        import torch
+
+        torch.set_num_threads(n)
+
+
+def build_cli(plugin: Any) -> typer.Typer:
+    """The Typer sub-app; ``plugin`` gives the registry and store (None: the process host)."""
+    app = typer.Typer(help="Find the surprising steps in sequences with a next-token model.",
+                      no_args_is_help=True)
+
+    @app.command("train")
+    def train_cmd(
+        input: str = typer.Option(..., "--input", help="Normal sequences, one a line, tokens "
+                                  "space-separated (- for stdin; a 'Sequence,label' CSV keeps label 0)."),
+        name: str = typer.Option("anomaly-custom", "--name", help="Model name in the registry."),
+        cell: str = typer.Option("lstm", "--cell", help="lstm | gru"),
+        layers: int = typer.Option(2, "--layers"),
+        hidden: int = typer.Option(64, "--hidden"),
+        embedding: int = typer.Option(32, "--embedding"),
+        batch_size: int = typer.Option(64, "--batch-size", help="Sequences per step."),
+        lr: float = typer.Option(3e-3, "--lr"),
+        max_steps: int = typer.Option(2000, "--max-steps"),
+        minutes: float = typer.Option(3.0, "--minutes", help="Wall-clock budget (0: no limit)."),
+        top_g: int = typer.Option(9, "--top-g", help="A step is surprising outside the top-g."),
+        fp_budget: float = typer.Option(0.001, "--fp-budget",
+                                        help="Share of held-out normal sequences the threshold may flag."),
+        margin: float = typer.Option(1.0, "--margin", help="Nats added to the threshold."),
+        no_end: bool = typer.Option(False, "--no-end", help="No end-of-sequence token (for "
+                                    "streams whose sequences are cut arbitrarily)."),
+        seed: int = typer.Option(0, "--seed"),
+        device: str = typer.Option("cpu", "--device", help="auto | cpu | cuda | cuda:N"),
+        threads: int = typer.Option(0, "--threads", help="torch CPU threads (0: torch default)."),
+        resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint."),
+        out: Path | None = typer.Option(None, "--out", help="Write the model directory under "
+                                        "this folder instead of the user registry (models/ to ship)."),
+        quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Train a detector on normal sequences and save it (card, weights, vocabulary)."""
+        from textseq_plugins.anomaly.train import (
+            TrainSettings,
+            read_sequences,
+            save_model,
+            train_detector,
+        )
+
+        from textseq_tui.ml.device import choose_device
+        from textseq_tui.registry import sha256_file
+
+        p = _resolve_plugin(plugin)
+        _threads(threads)
+        sequences = read_sequences(input)
+        settings = TrainSettings(cell=cell, layers=layers, hidden=hidden, embedding=embedding,
+                                 batch_size=batch_size, lr=lr, max_steps=max_steps,
+                                 minutes=minutes or None, top_g=top_g, fp_budget=fp_budget,
+                                 threshold_margin=margin, end_token=not no_end, seed=seed)
+        dev = str(choose_device(device))
+        store = p.context.store
+        run_id = store.start_run(name, vars(settings), dev)
+        ckpt = p.context.cache_dir() / f"train-{name}.ckpt"
+        try:
+            outcome = train_detector(
+                sequences, settings, device=dev, checkpoint_path=ckpt, resume=resume,
+                progress=not quiet and not cli_io.want_json(as_json),
+                on_metrics=lambda step, m: store.log_metrics(run_id, step, m))
+        except BaseException:
+            store.finish_run(run_id, "failed")
+            raise
+        data: dict[str, Any] = {"file": input, "sequences": len(sequences)}
+        if input != "-":
+            data["sha256"] = sha256_file(Path(input))
+        rebuild = (f"textseq anomaly train --input {input} --name {name} --cell {cell} "
+                   f"--layers {layers} --hidden {hidden} --embedding {embedding} "
+                   f"--batch-size {batch_size} --lr {lr} --max-steps {max_steps} "
+                   f"--minutes {minutes} --top-g {top_g} --fp-budget {fp_budget} "
+                   f"--margin {margin} --seed {seed} --threads {threads or 1}"
+                   + (" --no-end" if no_end else "") + (f" --out {out}" if out else ""))
+        info = save_model(out, p.context.registry, outcome, name=name, data=data,
+                          rebuild=rebuild, device=dev)
+        store.finish_run(run_id, "done", outcome.metrics)
+        p.context.registry.forget(name)
+        ckpt.unlink(missing_ok=True)
+        result = {"model": name, "path": str(info.path), **outcome.metrics,
+                  "threshold": outcome.hyperparameters["threshold"]}
+        cli_io.emit(result, cli_io.want_json(as_json))
+
+    @app.command("score")
+    def score_cmd(
+        tokens: list[str] | None = typer.Argument(None, help="One sequence (tokens)."),
+        input: str | None = typer.Option(None, "--input", help="Sequences, one a line (- stdin)."),
+        model: str | None = typer.Option(None, "--model", help=f"Model name (default {DEFAULT_MODEL})."),
+        top_g: int | None = typer.Option(None, "--top-g", help="Override the model's g."),
+        threshold: float | None = typer.Option(None, "--threshold", help="Override the surprisal threshold (nats)."),
+        rank_only: bool = typer.Option(False, "--rank-only", help="Top-g rule alone (DeepLog's)."),
+        details: bool = typer.Option(False, "--details", help="Per-step ranks and surprisal."),
+        only_anomalous: bool = typer.Option(False, "--only-anomalous"),
+        threads: int = typer.Option(0, "--threads"),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Score sequences: per sequence its score (largest surprisal, nats), verdict and the
+        indices of surprising steps."""
+        p = _resolve_plugin(plugin)
+        _threads(threads)
+        if (input is None) == (not tokens):
+            raise BadInput("give either tokens (score 5 5 22 ...) or --input FILE, not both")
+        detector = get_detector(p, model)
+        thr: Any = None if rank_only else (threshold if threshold is not None else ...)
+        lines: list[tuple[int, str]] = (
+            list(cli_io.iter_input(input, skip_blank=False)) if input is not None
+            else [(1, " ".join(tokens or []))])
+        started, n_anom, n_events = time.perf_counter(), 0, 0
+        use_json = cli_io.want_json(as_json)
+        for c in range(0, len(lines), SCORE_CHUNK):
+            chunk = lines[c : c + SCORE_CHUNK]
+            seqs = [line.split() for _, line in chunk]
+            scores = detector.score(seqs, top_g=top_g, threshold=thr)
+            for (number, _line), seq, s in zip(chunk, seqs, scores, strict=True):
+                n_events += len(seq)
+                n_anom += s.anomalous
+                if only_anomalous and not s.anomalous:
+                    continue
+                row = {"sequence": number - 1, **s.summary()}
+                if not seq:
+                    row["note"] = ("empty line: judged on ending at once" if detector.end_token
+                                   else "empty line: nothing to score")
+                if details:
+                    row["ranks"] = s.ranks.tolist()
+                    row["surprisal"] = [round(float(x), 3) for x in s.surprisal]
+                flag = "[red]ANOMALOUS[/]" if s.anomalous else "normal"
+                text = (f"#{row['sequence']}  {flag}  score {row['score']:.2f}  "
+                        f"steps {s.steps}" + ("  end" if s.end_surprising else ""))
+                cli_io.emit(row, use_json, text)
+        seconds = time.perf_counter() - started
+        try:
+            p.context.store.insert("scans", {
+                "source": input or "<args>", "model": model or DEFAULT_MODEL,
+                "sequences": len(lines), "anomalous": n_anom, "events": n_events,
+                "seconds": round(seconds, 3), "at": time.time()})
+        except Exception as err:  # noqa: BLE001 — a busy database must not lose the results
+            p.context.log.warning("could not record the scan: %s", err)
+
+    @app.command("parse-logs")
+    def parse_logs_cmd(
+        file: str = typer.Argument(..., help="Raw log file (- for stdin)."),
+        log_format: str = typer.Option(None, "--format", help="loghub-style header, e.g. "
+                                       "'<Date> <Time> <Pid> <Level> <Component>: <Content>' (HDFS)."),
+        session: str = typer.Option(None, "--session", help="Regex of the session key (HDFS: blk_-?\\d+)."),
+        similarity: float = typer.Option(0.5, "--similarity", help="Drain similarity threshold."),
+        depth: int = typer.Option(4, "--depth", help="Drain tree depth."),
+        templates: bool = typer.Option(False, "--templates", help="Print the templates instead."),
+        compare: Path | None = typer.Option(None, "--compare", help="A loghub *_structured.csv "
+                                            "to report grouping accuracy against."),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Parse raw log lines into templates (Drain) and print one event-id sequence per
+        session (the input `score` and `train` read)."""
+        from textseq_plugins.anomaly.logparse import (
+            HDFS_FORMAT,
+            HDFS_SESSION,
+            DrainParser,
+            grouping_accuracy,
+            parse_log,
+        )
+
+        if not 0 < similarity <= 1 or depth < 3:
+            raise BadInput("--similarity must be in (0, 1] and --depth at least 3")
+        text = cli_io.read_text(file)
+        parsed = parse_log(text.splitlines(), log_format=log_format or HDFS_FORMAT,
+                           session_regex=session or HDFS_SESSION,
+                           parser=DrainParser(depth=depth, similarity=similarity))
+        use_json = cli_io.want_json(as_json)
+        if templates:
+            for t in parsed.templates:
+                cli_io.emit({"event": t.event_id, "count": t.count, "template": t.text}, use_json,
+                            f"{t.event_id}\t{t.count}\t{t.text}")
+        else:
+            for key, events in parsed.sessions.items():
+                cli_io.emit({"session": key, "events": events}, use_json, " ".join(events))
+        if parsed.unmatched:
+            typer.echo(f"{len(parsed.unmatched)} line(s) did not match the header format "
+                       f"(first: line {parsed.unmatched[0]}); parsed whole", err=True)
+        if compare is not None:
+            import csv
+
+            with open(compare, newline="", encoding="utf-8") as fh:
+                truth = [row["EventId"] for row in csv.DictReader(fh)]
+            if len(truth) != len(parsed.events):
+                raise BadInput(f"{compare} has {len(truth)} rows, the log {len(parsed.events)} lines")
+            acc = grouping_accuracy(parsed.events, truth)
+            typer.echo(f"grouping accuracy vs {compare.name}: {acc:.4f} "
+                       f"({len(parsed.templates)} templates, {len(set(truth))} in the reference)",
+                       err=True)
+
+    @app.command("text")
+    def text_cmd(
+        text: list[str] = typer.Argument(..., help="Text to score."),
+        top: int = typer.Option(5, "--top", help="How many surprising words to list."),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Surprising characters and words of a text, by the autocomplete character model."""
+        from textseq_plugins.anomaly.textmode import render_markup, text_surprise
+
+        p = _resolve_plugin(plugin)
+        result = text_surprise(p.context.registry, " ".join(text), top=top)
+        cli_io.emit(result, cli_io.want_json(as_json), render_markup(result))
+
+    return app

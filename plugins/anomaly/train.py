@@ -1,0 +1,255 @@
+"""Training a next-token detector on normal sequences, and choosing its threshold.
+
+``python -m textseq_plugins.anomaly.train --input FILE --name N [--out DIR]`` is the same as
+``textseq anomaly train``. A slice of the normal sequences (``calib_fraction``) is held out:
+it never trains the network; its loss is the card's held-out metric and the surprisal
+threshold is chosen on it so that at most ``fp_budget`` of normal sequences would be flagged.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textseq_plugins.anomaly.model import (
+    BOS_ID,
+    EOS_ID,
+    KIND,
+    VOCAB_FILE,
+    WEIGHTS_FILE,
+    AnomalyDetector,
+    Vocabulary,
+    build_network,
+)
+
+from textseq_tui.plugin import BadInput
+
+
+@dataclass
+class TrainSettings:
+    """Hyper-parameters (DeepLog's network is 2 layers x 64 units; lr in Adam's units)."""
+
+    cell: str = "lstm"
+    layers: int = 2
+    hidden: int = 64
+    embedding: int = 32
+    batch_size: int = 64
+    lr: float = 3e-3
+    max_steps: int = 2000
+    minutes: float | None = 3.0
+    top_g: int = 9
+    fp_budget: float = 0.001
+    threshold_margin: float = 1.0
+    calib_fraction: float = 0.1
+    end_token: bool = True
+    seed: int = 0
+
+
+@dataclass
+class TrainOutcome:
+    detector: AnomalyDetector
+    metrics: dict[str, Any]
+    hyperparameters: dict[str, Any]
+
+
+def read_sequences(source: str) -> list[list[str]]:
+    """Token lists from a file of one sequence a line (blank lines skipped). A CSV with a
+    ``Sequence,label`` header keeps only rows labelled 0 (normal)."""
+    from textseq_tui.cli_io import iter_input
+
+    out = []
+    csv_mode = False
+    for number, line in iter_input(source):
+        if number == 1 and line.lower().startswith("sequence,"):
+            csv_mode = True
+            continue
+        if csv_mode:
+            seq, _, label = line.rpartition(",")
+            if label.strip() != "0":
+                continue
+            line = seq
+        out.append(line.split())
+    if not out:
+        raise BadInput(f"{source}: no sequences (one sequence a line, tokens space-separated)")
+    return out
+
+
+def split_calibration(sequences: Sequence[list[str]], fraction: float, seed: int
+                      ) -> tuple[list[list[str]], list[list[str]]]:
+    """A seeded ``(train, calibration)`` split; calibration is empty when fraction is 0."""
+    idx = list(range(len(sequences)))
+    random.Random(seed).shuffle(idx)
+    n_cal = int(round(len(idx) * fraction)) if len(idx) >= 10 else 0
+    cal = [sequences[i] for i in idx[:n_cal]]
+    train = [sequences[i] for i in idx[n_cal:]]
+    return train, cal
+
+
+def choose_threshold(max_surprisals: Sequence[float], fp_budget: float, margin: float) -> float:
+    """A surprisal threshold (nats) flagging at most ``fp_budget`` of the calibration
+    sequences: the (1 - budget) quantile of their largest step surprisal, plus ``margin``
+    nats because a small calibration set underestimates the tail of unseen normal data."""
+    import numpy as np
+
+    if not max_surprisals:
+        return float("inf")
+    q = float(np.quantile(np.asarray(max_surprisals, dtype=np.float64), 1.0 - fp_budget))
+    return q + margin
+
+
+def _batches(encoded: list[list[int]], batch_size: int, seed: int):
+    """Endless seeded shuffled batches ``(PackedBatch inputs, targets)`` — the same order on
+    every call, so ``Trainer.resume`` can skip what an interrupted run already saw."""
+    import torch
+
+    from textseq_tui.ml.batching import next_token_batch
+
+    gen = torch.Generator().manual_seed(seed)
+    tensors = [torch.tensor(seq, dtype=torch.long) for seq in encoded]
+    while True:
+        perm = torch.randperm(len(tensors), generator=gen).tolist()
+        for s in range(0, len(perm), batch_size):
+            yield next_token_batch([tensors[i] for i in perm[s : s + batch_size]])
+
+
+def train_detector(
+    sequences: Sequence[list[str]],
+    settings: TrainSettings,
+    *,
+    device: str = "cpu",
+    checkpoint_path: Path | None = None,
+    resume: bool = False,
+    progress: bool = True,
+    on_metrics: Callable[[int, dict[str, float]], None] | None = None,
+) -> TrainOutcome:
+    """Train on normal ``sequences`` (token lists) and calibrate the threshold."""
+    import torch
+
+    from textseq_tui.ml.params import param_groups
+    from textseq_tui.ml.trainer import TrainConfig, Trainer
+
+    sequences = [list(s) for s in sequences]
+    train, cal = split_calibration(sequences, settings.calib_fraction, settings.seed)
+    train = [s for s in train if s or settings.end_token]
+    if not train:
+        raise BadInput("no sequence to train on (need at least one non-empty sequence)")
+    torch.manual_seed(settings.seed)
+    vocab = Vocabulary.build(train)
+
+    def ids(seq: list[str]) -> list[int]:
+        body = vocab.encode(seq)
+        return [BOS_ID] + body + ([EOS_ID] if settings.end_token else [])
+
+    encoded = [e for e in (ids(s) for s in train) if len(e) >= 2]
+    if not encoded:
+        raise BadInput("every training sequence has a single token; without an end token "
+                       "there is nothing to predict. Give longer sequences.")
+    net = build_network(len(vocab), cell=settings.cell, layers=settings.layers,
+                        hidden=settings.hidden, embedding=settings.embedding)
+    optimizer = torch.optim.Adam(param_groups(net, lr=settings.lr), lr=settings.lr)
+    cal_encoded = [e for e in (ids(s) for s in cal) if len(e) >= 2]
+
+    def step_fn(model: Any, batch: Any) -> tuple[Any, int]:
+        inputs, targets = batch
+        logits = model.head(model(inputs.packed).data)
+        return torch.nn.functional.cross_entropy(logits, targets), int(targets.numel())
+
+    def eval_fn(model: Any) -> dict[str, float]:
+        from textseq_tui.ml.batching import next_token_batch
+
+        total, count = 0.0, 0
+        for s in range(0, len(cal_encoded), 512):
+            chunk = [torch.tensor(e) for e in cal_encoded[s : s + 512]]
+            inputs, targets = next_token_batch(chunk)
+            inputs, targets = inputs.to(device), targets.to(device)
+            logits = model.head(model(inputs.packed).data)
+            total += float(torch.nn.functional.cross_entropy(logits, targets, reduction="sum"))
+            count += int(targets.numel())
+        return {"heldout_nats_per_token": total / max(count, 1)}
+
+    config = TrainConfig(max_steps=settings.max_steps, minutes=settings.minutes,
+                         checkpoint_every=200, eval_every=200, log_every=50,
+                         progress=progress, throughput_unit="tokens")
+    trainer = Trainer(net, optimizer, step_fn=step_fn, config=config,
+                      device=torch.device(device), checkpoint_path=checkpoint_path,
+                      eval_fn=eval_fn if cal_encoded else None, on_metrics=on_metrics,
+                      extra_state={"vocab": vocab.itos})
+    if resume:
+        trainer.resume()
+        if trainer.resumed_extra and trainer.resumed_extra.get("vocab") != vocab.itos:
+            raise BadInput("the checkpoint was trained on other data (its vocabulary differs); "
+                           "train again without --resume")
+    elif checkpoint_path is not None and Path(checkpoint_path).exists():
+        Path(checkpoint_path).unlink()
+    result = trainer.fit(_batches(encoded, settings.batch_size, settings.seed))
+    net.eval()
+    detector = AnomalyDetector(net.cpu(), vocab, top_g=settings.top_g, threshold=None,
+                               end_token=settings.end_token, device="cpu")
+    metrics: dict[str, Any] = {
+        "train_sequences": len(train),
+        "calibration_sequences": len(cal),
+        "steps": result.steps,
+        "seconds": round(result.seconds, 1),
+        "stopped_because": result.stopped_because,
+        "train_loss": round(result.metrics.get("loss", float("nan")), 4),
+    }
+    if "heldout_nats_per_token" in result.metrics:
+        metrics["heldout_nats_per_token"] = round(result.metrics["heldout_nats_per_token"], 4)
+    if cal:
+        scores = detector.score(cal, threshold=None)
+        detector.threshold = choose_threshold([s.score for s in scores], settings.fp_budget,
+                                              settings.threshold_margin)
+        flagged = detector.score(cal)
+        metrics["calibration_flag_rate"] = round(
+            sum(s.anomalous for s in flagged) / len(flagged), 5)
+    hyper = {
+        "cell": settings.cell, "layers": settings.layers, "hidden": settings.hidden,
+        "embedding": settings.embedding, "batch_size": settings.batch_size, "lr": settings.lr,
+        "max_steps": settings.max_steps, "minutes": settings.minutes, "seed": settings.seed,
+        "top_g": settings.top_g, "fp_budget": settings.fp_budget,
+        "threshold_margin": settings.threshold_margin, "end_token": settings.end_token,
+        "calib_fraction": settings.calib_fraction,
+        "threshold": None if detector.threshold is None else round(detector.threshold, 4),
+        "vocab_size": len(vocab),
+    }
+    detector.hyperparameters = hyper
+    return TrainOutcome(detector, metrics, hyper)
+
+
+def model_files(detector: AnomalyDetector) -> dict[str, bytes]:
+    """The files of a model directory: safetensors weights and the vocabulary."""
+    from safetensors.torch import save
+
+    state = {k: v.detach().cpu().contiguous() for k, v in detector.net.state_dict().items()}
+    return {WEIGHTS_FILE: save(state), VOCAB_FILE: detector.vocab.to_json().encode("utf-8")}
+
+
+def save_model(registry_dir: Path | None, registry: Any, outcome: TrainOutcome, *, name: str,
+               data: Any, rebuild: str, device: str = "cpu") -> Any:
+    """Save into ``registry`` (the user dir) or, with ``registry_dir``, into that directory
+    (``registry_dir / name``; how the shipped model in ``models/`` is written)."""
+    from textseq_tui.registry import ModelRegistry, new_card
+
+    card = new_card(name=name, plugin="anomaly", kind=KIND, device=device, data=data,
+                    hyperparameters=outcome.hyperparameters, metrics=outcome.metrics,
+                    description="Next-token GRU/LSTM anomaly detector: a step is surprising "
+                    "when the real token is outside the top-g or above the threshold.",
+                    rebuild=rebuild)
+    target = ModelRegistry(Path(registry_dir)) if registry_dir is not None else registry
+    return target.save(card, model_files(outcome.detector))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m textseq_plugins.anomaly.train`` (see ``textseq anomaly train --help``)."""
+    from textseq_plugins.anomaly.cli import build_cli
+
+    build_cli(None)(args=["train", *(argv or [])], prog_name="anomaly")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
