@@ -1,11 +1,192 @@
-"""The autocomplete plugin object: its capabilities, wired to the host's plugin API."""
+"""The autocomplete plugin object: its capabilities, wired to the host's plugin API.
+
+Everything heavy (torch, the model, the screen) is imported inside the methods.
+"""
 
 from __future__ import annotations
 
-from textseq_tui.plugin import Plugin
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textseq_tui.plugin import (
+    BadInput,
+    CommandResult,
+    ModelSpec,
+    OpenScreen,
+    Plugin,
+    PluginContext,
+    ScreenSpec,
+    SlashCommand,
+)
+
+if TYPE_CHECKING:
+    import typer
+    from sqlite_utils.migrations import Migrations
+
+    from textseq_tui.store import PluginStore
+
+DEFAULT_MODEL = "char-rnn-shakespeare"
+
+
+def _load(model_dir: Any, device: str) -> Any:
+    from textseq_plugins.autocomplete.model import load_char_model
+
+    return load_char_model(model_dir, device)
+
+
+def _model_name(ctx: PluginContext) -> str:
+    return str(ctx.settings.get("model", DEFAULT_MODEL))
+
+
+def _write(args: str, ctx: PluginContext) -> CommandResult:
+    """``/write TEXT``: continue TEXT with 200 sampled characters at temperature 0.8."""
+    from rich.markup import escape
+
+    if not args.strip():
+        raise BadInput("usage: /write TEXT — the model continues TEXT")
+    model = ctx.registry.load(_model_name(ctx))
+    temperature = float(ctx.settings.get("temperature", 0.8))
+    more = model.write(args, n_chars=200, temperature=temperature)
+    return CommandResult(text=f"{escape(args)}[bold]{escape(more)}[/]",
+                         data={"text": args, "continuation": more, "temperature": temperature})
+
+
+def _complete(args: str, ctx: PluginContext) -> CommandResult:
+    """``/complete TEXT``: the top completions of TEXT's last word, with probabilities."""
+    from rich.markup import escape
+    from textseq_plugins.autocomplete.completer import Completer
+
+    if not args:
+        raise BadInput("usage: /complete TEXT — suggestions for how TEXT's last word ends")
+    result = Completer(ctx.registry.load(_model_name(ctx))).complete(args, n=3, words=2)
+    lines = [f"{escape(args)}[bold]{escape(s['completion'])}[/]  p={s['prob']:.2f}"
+             for s in result["suggestions"]]
+    return CommandResult(text="\n".join(lines) or "no likely completion", data=result)
+
+
+def _type(args: str, ctx: PluginContext) -> CommandResult:
+    return CommandResult(text="typing session (Esc saves and leaves)",
+                         open_screen=OpenScreen("typing"))
+
+
+class GhostTextProvider:
+    """The host's completion provider: ``suggest(text) -> str | None`` (ghost text).
+
+    Loads the model on first use from the registry (in the caller's worker thread). A newer
+    call makes an older one still feeding a long paste give up (``should_stop``), so the
+    latest keystroke is answered first; only the last ``CONTEXT_CAP`` chars are encoded.
+    """
+
+    def __init__(self, load: Callable[[], Any], min_prob: float = 0.3, words: int = 1) -> None:
+        self._load = load
+        self.min_prob = min_prob
+        self.words = words
+        self._completer: Any = None
+        self._lock = threading.Lock()
+        self._latest = 0
+        self._counter = threading.Lock()
+        self._full = ""  # the text as the provider reconstructed it (see _reconstruct)
+
+    def suggest(self, text: str) -> str | None:
+        with self._counter:
+            self._latest += 1
+            me = self._latest
+        with self._lock:
+            if me != self._latest:
+                return None  # a newer keystroke is waiting: let it have the model
+            if self._completer is None:
+                from textseq_plugins.autocomplete.completer import Completer
+
+                self._completer = Completer(self._load())
+            c = self._completer
+            # The full text goes in: the completer encodes only its last CONTEXT_CAP chars,
+            # with a window start that moves rarely, so keystrokes stay incremental.
+            full = self._reconstruct(text)
+            if not text or not c.update(full, should_stop=lambda: me != self._latest):
+                return None
+            found = c.suggest(full, n=1, words=self.words, min_prob=self.min_prob)
+        return found[0].completion if found else None
+
+    def _reconstruct(self, text: str) -> str:
+        # The host hands over only the last ~2,000 chars, a window that slides by one char
+        # per keystroke once the text is longer: re-attach the characters that slid out so
+        # the completer sees one growing text and stays incremental.
+        old = self._full
+        if old and len(text) >= 1000 and not text.startswith(old):
+            for grown in range(0, 65):  # chars typed (or deleted, < 0) since the last call
+                for delta in (grown, -grown):
+                    shift = len(old) + delta - len(text)
+                    kept = old[shift:] if delta >= 0 else old[shift:delta]
+                    if shift > 0 and text.startswith(kept):
+                        self._full = old[:shift] + text
+                        return self._full
+        self._full = text
+        return text
 
 
 class AutocompletePlugin(Plugin):
     name = "autocomplete"
     title = "Autocomplete"
     description = "Ghost-text completion from a character-level RNN."
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._provider: Any = None
+
+    def model_specs(self) -> list[ModelSpec]:
+        return [ModelSpec("char-rnn", _load, default=DEFAULT_MODEL,
+                          description="character-level GRU/LSTM language model; the loaded "
+                          "object has char_surprisals(text), nats_per_char(text), write(text)")]
+
+    def slash_commands(self) -> list[SlashCommand]:
+        return [
+            SlashCommand("write", "continue the text with the character model", _write,
+                         usage="/write TEXT"),
+            SlashCommand("complete", "how the last word may end (top 3, with probabilities)",
+                         _complete, usage="/complete TEXT"),
+            SlashCommand("type", "open a typing session with ghost-text completion", _type,
+                         usage="/type"),
+        ]
+
+    def screens(self) -> list[ScreenSpec]:
+        def typing(ctx: PluginContext, **kwargs: Any) -> Any:
+            from textseq_plugins.autocomplete.screen import TypingScreen
+
+            return TypingScreen(ctx, model_name=kwargs.get("model", _model_name(ctx)))
+
+        def runs(ctx: PluginContext, **kwargs: Any) -> Any:
+            from textseq_plugins.autocomplete.screen import TrainingRunsScreen
+
+            return TrainingRunsScreen(ctx)
+
+        return [
+            ScreenSpec("typing", "Typing session", typing,
+                       help="type with ghost text; Tab accepts a word, Shift+Tab or Right all"),
+            ScreenSpec("runs", "Char-RNN training runs", runs,
+                       help="training runs of the character model with their loss curves"),
+        ]
+
+    def cli(self) -> typer.Typer:
+        from textseq_plugins.autocomplete.cli import build_cli
+
+        return build_cli(lambda: self.context)
+
+    def completion_provider(self) -> Any:
+        if self._provider is None:
+            ctx = self.context
+            self._provider = GhostTextProvider(lambda: ctx.registry.load(_model_name(ctx)),
+                                          min_prob=float(ctx.settings.get("min_prob", 0.3)))
+        return self._provider
+
+    def migrations(self) -> Migrations:
+        from textseq_plugins.autocomplete.migrations import migrations
+
+        return migrations
+
+    def scores(self, store: PluginStore) -> list[dict[str, Any]]:
+        rows = store.rows("sessions", order_by="wpm desc", limit=10)
+        return [{"session": r["id"], "wpm": round(r["wpm"], 1), "chars": r["chars"],
+                 "keystrokes": r["keystrokes"], "saved": r["keystrokes_saved"],
+                 "saved_pct": round(100 * r["keystrokes_saved"] / max(1, r["chars"]), 1),
+                 "model": r["model"]} for r in rows]

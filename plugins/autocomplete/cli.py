@@ -1,0 +1,227 @@
+"""``textseq autocomplete ...``: train, eval, complete and write from the command line.
+
+Built lazily by ``AutocompletePlugin.cli()``; torch is imported inside the commands only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from textseq_tui import cli_io
+from textseq_tui.plugin import BadInput, PluginContext
+
+DEFAULT_MODEL = "char-rnn-shakespeare"
+PLUGIN = "autocomplete"
+
+
+def build_cli(ctx_getter: Any) -> typer.Typer:
+    """The Typer sub-app; ``ctx_getter()`` returns the plugin's started ``PluginContext``."""
+    app = typer.Typer(help="Character-RNN completion: train, eval, complete, write.",
+                      no_args_is_help=True)
+
+    @app.command("train")
+    def train_cmd(
+        corpus: Path = typer.Option(..., "--corpus", help="UTF-8 text file to learn from."),
+        name: str = typer.Option("char-rnn", "--name", help="Model name in the registry."),
+        minutes: float = typer.Option(5.0, "--minutes", help="Wall-clock budget (minutes)."),
+        steps: int | None = typer.Option(None, "--steps",
+                                         help="Optimizer steps (default: fit --minutes)."),
+        device: str = typer.Option("auto", "--device", help="auto | cpu | cuda | cuda:N."),
+        resume: bool = typer.Option(False, "--resume",
+                                    help="Continue the interrupted run of --name."),
+        cell: str = typer.Option("gru", "--cell", help="gru | lstm."),
+        hidden: int = typer.Option(384, "--hidden", help="Hidden units per layer."),
+        layers: int = typer.Option(2, "--layers", help="Recurrent layers."),
+        embed: int = typer.Option(64, "--embed", help="Character embedding size."),
+        dropout: float = typer.Option(0.1, "--dropout", help="Dropout (embedding, layers)."),
+        batch_size: int = typer.Option(32, "--batch-size", help="Lanes per batch (per rank)."),
+        seq_len: int = typer.Option(128, "--seq-len", help="Characters per BPTT window."),
+        lr: float = typer.Option(3e-3, "--lr", help="Peak AdamW learning rate."),
+        seed: int = typer.Option(0, "--seed"),
+        eval_every: int = typer.Option(200, "--eval-every", help="Steps between evaluations."),
+        threads: int | None = typer.Option(None, "--threads", help="torch CPU threads."),
+        out: Path | None = typer.Option(None, "--out",
+                                        help="Write the model directory here instead of the "
+                                        "registry (e.g. models/char-rnn-shakespeare)."),
+        quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+        as_json: bool = typer.Option(False, "--json", help="Print the card metrics as JSON."),
+    ) -> None:
+        """Train a character model on --corpus (90 % train, last 10 % held out)."""
+        from textseq_plugins.autocomplete.train import TrainOptions, read_corpus
+
+        ctx: PluginContext = ctx_getter()
+        text = read_corpus(corpus)  # fails fast on bad input, before torch is imported
+        import torch
+
+        from textseq_tui.ml.device import choose_device, describe_device, is_main_process
+
+        if threads:
+            torch.set_num_threads(threads)
+        opts = TrainOptions(cell=cell, embed=embed, hidden=hidden, layers=layers,
+                            dropout=dropout, batch=batch_size, seq_len=seq_len, lr=lr,
+                            steps=steps, minutes=minutes, seed=seed, eval_every=eval_every)
+        from textseq_plugins.autocomplete.train import train_char_model
+
+        from textseq_tui.ml.trainer import ddp_cleanup, ddp_setup
+
+        rank, world = ddp_setup()
+        dev = choose_device(device)
+        main = is_main_process()
+        run_id = None
+        if main:
+            run_id = ctx.store.start_run(name, {**opts.__dict__, "corpus": str(corpus),
+                                                "world_size": world}, describe_device(dev))
+
+        def on_metrics(step: int, metrics: dict[str, float]) -> None:
+            ctx.store.log_metrics(run_id, step, metrics)  # type: ignore[arg-type]
+
+        ckpt = ctx.cache_dir() / "checkpoints" / f"{name}.pt"
+        try:
+            outcome = train_char_model(text, opts, device=str(dev), checkpoint_path=ckpt,
+                                       resume=resume, on_metrics=on_metrics if main else None,
+                                       progress=not quiet and main)
+        except BaseException:
+            if run_id is not None:
+                ctx.store.finish_run(run_id, "failed")
+            ddp_cleanup()
+            raise
+        if main:
+            info = save_trained(ctx, outcome, name=name, corpus=corpus, out=out,
+                                device_desc=describe_device(dev))
+            ctx.store.finish_run(run_id, "done", outcome.metrics)  # type: ignore[arg-type]
+            cli_io.emit({"model": name, "path": str(info), **outcome.metrics},
+                        cli_io.want_json(as_json),
+                        text=_train_summary(name, info, outcome.metrics))
+        ddp_cleanup()
+
+    @app.command("eval")
+    def eval_cmd(
+        corpus: Path = typer.Option(..., "--corpus", help="UTF-8 text to score."),
+        model: str = typer.Option(DEFAULT_MODEL, "--model", help="Model name."),
+        split: str = typer.Option("all", "--split",
+                                  help="all | val (the last 10 %, as in training)."),
+        savings_chars: int = typer.Option(2000, "--savings-chars",
+                                          help="Characters replayed for keystroke savings."),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """nats/char, bits/char and simulated keystroke savings of a model on a corpus."""
+        from textseq_plugins.autocomplete.completer import evaluate_text
+        from textseq_plugins.autocomplete.train import read_corpus, split_corpus
+
+        ctx: PluginContext = ctx_getter()
+        text = read_corpus(corpus)
+        if split == "val":
+            text = split_corpus(text)[1]
+        elif split != "all":
+            raise BadInput(f"--split must be 'all' or 'val', not {split!r}")
+        result = evaluate_text(ctx.registry.load(model), text, savings_chars=savings_chars)
+        cli_io.emit({"model": model, **result}, cli_io.want_json(as_json))
+
+    @app.command("complete")
+    def complete_cmd(
+        text: str | None = typer.Argument(None, help="Text typed so far."),
+        n: int = typer.Option(3, "-n", help="How many suggestions at most."),
+        words: int = typer.Option(1, "--words", help="Complete this many words at most."),
+        model: str = typer.Option(DEFAULT_MODEL, "--model", help="Model name."),
+        input_file: str | None = typer.Option(None, "--input", help="One text a line (- stdin)."),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Suggest how to finish the current word (and the next ones) after TEXT."""
+        from textseq_plugins.autocomplete.completer import Completer
+
+        ctx: PluginContext = ctx_getter()
+        if text is None and input_file is None:
+            raise BadInput("give TEXT or --input FILE")
+        completer = Completer(ctx.registry.load(model))
+        items = [(0, text)] if text is not None else cli_io.iter_input(input_file)
+        for line_no, item in items:
+            try:
+                result = completer.complete(item, n=n, words=words)
+            except BadInput as err:
+                cli_io.line_error(line_no, err)
+                continue
+            shown = "\n".join(f"{s['completion']!r}  p={s['prob']:.3f}"
+                              for s in result["suggestions"]) or "(no suggestion)"
+            cli_io.emit(result, cli_io.want_json(as_json), text=shown)
+
+    @app.command("write")
+    def write_cmd(
+        text: str = typer.Argument(..., help="Text to continue."),
+        chars: int = typer.Option(200, "--chars", help="Characters to write."),
+        temperature: float = typer.Option(0.8, "--temperature", help="> 0; lower is safer."),
+        seed: int | None = typer.Option(None, "--seed"),
+        model: str = typer.Option(DEFAULT_MODEL, "--model"),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Continue TEXT by sampling from the model (the /write command)."""
+        ctx: PluginContext = ctx_getter()
+        continuation = ctx.registry.load(model).write(text, chars, temperature, seed)
+        cli_io.emit({"text": text, "continuation": continuation}, cli_io.want_json(as_json),
+                    text=text + continuation)
+
+    return app
+
+
+def _train_summary(name: str, path: Path, m: dict[str, Any]) -> str:
+    return (f"model {name} -> {path}\nvalidation: {m['val_nats_per_char']:.4f} nats/char "
+            f"({m['val_bits_per_char']:.4f} bits/char) on {m['val_chars']:,} chars; "
+            f"{m['steps']} steps, {m['epochs']} epochs in {m['minutes']} min, "
+            f"{m['train_chars_per_s']:,.0f} chars/s")
+
+
+def rebuild_command(name: str, corpus: Path, out: Path | None, opts: Any) -> str:
+    """The command line that retrains a model with the same hyper-parameters."""
+    parts = ["textseq autocomplete train", f"--corpus {corpus}", f"--name {name}",
+             f"--steps {opts.steps}", f"--minutes {opts.minutes or 0:g}",
+             f"--cell {opts.cell}", f"--hidden {opts.hidden}", f"--layers {opts.layers}",
+             f"--embed {opts.embed}", f"--dropout {opts.dropout:g}",
+             f"--batch-size {opts.batch}", f"--seq-len {opts.seq_len}", f"--lr {opts.lr:g}",
+             f"--seed {opts.seed}"]
+    if out is not None:
+        parts.append(f"--out {out}")
+    return " ".join(parts)
+
+
+def save_trained(ctx: PluginContext, outcome: Any, *, name: str, corpus: Path, out: Path | None,
+                 device_desc: str) -> Path:
+    """Write the trained model with its card: into ``out`` (a directory, e.g. the repo's
+    ``models/<name>``) or into the registry's user dir. Returns the model directory."""
+    from textseq_plugins.autocomplete.model import save_model_files
+
+    from textseq_tui.registry import atomic_write_bytes, new_card, sha256_file
+
+    opts = outcome.options
+    card = new_card(
+        name=name, plugin=PLUGIN, kind="char-rnn", device=device_desc,
+        data={"corpus": os.path.basename(str(corpus)), "chars": outcome.metrics["corpus_chars"],
+              "split": "first 90 % train, last 10 % validation (characters)"},
+        hyperparameters={**opts.__dict__, "vocab_size": len(outcome.vocab),
+                         "parameters": sum(p.numel() for p in outcome.net.parameters())},
+        metrics=outcome.metrics,
+        description=f"character {opts.cell.upper()} ({opts.layers}x{opts.hidden}) trained on "
+                    f"{os.path.basename(str(corpus))}",
+        rebuild=rebuild_command(name, corpus, out, opts),
+    )
+    if out is not None:
+        out = Path(out)
+        files = save_model_files(outcome.net, outcome.vocab, out)
+        card.files = {f: sha256_file(p) for f, p in files.items()}
+        atomic_write_bytes(out / "card.json",
+                           (json.dumps(card.to_dict(), indent=2) + "\n").encode())
+        ctx.registry.forget(name)
+        return out
+    with tempfile.TemporaryDirectory() as tmp:
+        files = save_model_files(outcome.net, outcome.vocab, Path(tmp))
+        info = ctx.registry.save(card, files)
+    return info.path
+
+
+def _stderr(msg: str) -> None:
+    sys.stderr.write(msg + "\n")

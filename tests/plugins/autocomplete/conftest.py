@@ -1,0 +1,59 @@
+"""Fixtures for the autocomplete tests: a tiny character model trained once per session on a
+small synthetic corpus (seeded), imported into each test's registry as ``tiny``."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+SUBJECTS = ["the quick brown fox", "the lazy dog", "my good lord", "the king", "a queen"]
+VERBS = ["jumps over", "sleeps beside", "speaks with", "waits for"]
+
+
+def synthetic_corpus(sentences: int, seed: int = 0) -> str:
+    """Short sentences from a tiny grammar: predictable words, some choice between them."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(sentences):
+        out.append(f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(SUBJECTS)}.")
+    return " ".join(out) + "\n"
+
+
+@pytest.fixture(scope="session")
+def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("corpus") / "corpus.txt"
+    path.write_text(synthetic_corpus(1500), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory, corpus_file: Path) -> Path:
+    import torch
+    from textseq_plugins.autocomplete.model import save_model_files
+    from textseq_plugins.autocomplete.train import TrainOptions, train_char_model
+
+    from textseq_tui.registry import sha256_file
+
+    torch.set_num_threads(1)
+    opts = TrainOptions(hidden=96, layers=1, embed=16, dropout=0.0, batch=16, seq_len=48,
+                        lr=1e-2, warmup=10, steps=220, minutes=None, eval_every=0,
+                        checkpoint_every=0)
+    outcome = train_char_model(corpus_file.read_text(), opts, progress=False)
+    out = tmp_path_factory.mktemp("models") / "tiny"
+    files = save_model_files(outcome.net, outcome.vocab, out)
+    card = {"name": "tiny", "plugin": "autocomplete", "kind": "char-rnn", "version": "1",
+            "created": "2026-01-01T00:00:00Z", "device": "cpu", "data": "synthetic",
+            "hyperparameters": {}, "metrics": outcome.metrics,
+            "files": {f: sha256_file(p) for f, p in files.items()}}
+    (out / "card.json").write_text(json.dumps(card))
+    return out
+
+
+@pytest.fixture
+def tiny(host, tiny_model_dir: Path):
+    """The tiny model, imported into this test's registry and loaded (a CharModel)."""
+    host.registry.import_dir(tiny_model_dir)
+    return host.registry.load("tiny")

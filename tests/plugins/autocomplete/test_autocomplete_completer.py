@@ -1,0 +1,103 @@
+"""Incremental inference, suggestions, keystroke savings and the ghost-text provider."""
+
+from __future__ import annotations
+
+import time
+
+import torch
+from textseq_plugins.autocomplete.completer import Completer, keystroke_savings
+from textseq_plugins.autocomplete.model import CharModel
+from textseq_plugins.autocomplete.plugin import GhostTextProvider
+
+
+def _fresh_logp(model: CharModel, text: str) -> torch.Tensor:
+    c = Completer(model)
+    c.update(text)
+    return c.next_char_logprobs()
+
+
+def test_typing_backspace_and_edits_match_a_fresh_encoding(tiny: CharModel) -> None:
+    c = Completer(tiny, checkpoint_every=8)
+    text = ""
+    script = list("the quick brown fox jumps") + ["<", "<", "<"] + list("umps over the")
+    for key in script:
+        text = text[:-1] if key == "<" else text + key
+        c.update(text)
+        assert torch.allclose(c.next_char_logprobs(), _fresh_logp(tiny, text), atol=1e-5)
+    # a cursor move + edit in the middle of the text
+    edited = text[:6] + "X" + text[7:]
+    c.update(edited)
+    assert torch.allclose(c.next_char_logprobs(), _fresh_logp(tiny, edited), atol=1e-5)
+
+
+def test_typing_feeds_one_character_per_keystroke(tiny: CharModel, monkeypatch) -> None:
+    c = Completer(tiny)
+    c.update("the quick brown ")
+    fed: list[int] = []
+    real = tiny.step
+    monkeypatch.setattr(tiny, "step", lambda ids, h: (fed.append(ids.shape[1]), real(ids, h))[1])
+    c.update("the quick brown f")
+    c.update("the quick brown fo")
+    assert fed == [1, 1]
+
+
+def test_a_long_paste_encodes_only_the_capped_tail(tiny: CharModel) -> None:
+    c = Completer(tiny, cap=256, checkpoint_every=32)
+    paste = "the lazy dog waits for a queen. " * 3200  # ~100 KB
+    t0 = time.perf_counter()
+    c.update(paste)
+    assert time.perf_counter() - t0 < 5.0
+    assert len(paste) - c.anchor <= 256
+    # and the state equals a fresh encoding of the same window
+    fresh = Completer(tiny, cap=256, checkpoint_every=32)
+    fresh.update(paste)
+    assert torch.allclose(c.next_char_logprobs(), fresh.next_char_logprobs(), atol=1e-5)
+
+
+def test_should_stop_abandons_and_the_next_call_finishes(tiny: CharModel) -> None:
+    c = Completer(tiny, checkpoint_every=8)
+    text = "my good lord waits for the king. " * 4
+    assert c.update(text, should_stop=lambda: True) is False
+    assert c.update(text) is True
+    assert torch.allclose(c.next_char_logprobs(), _fresh_logp(tiny, text), atol=1e-5)
+
+
+def test_suggestions_finish_the_word_then_the_next_ones(tiny: CharModel) -> None:
+    c = Completer(tiny)
+    top = c.suggest("the lazy dog waits f", n=3)
+    assert top[0].completion == "or" and top[0].prob > 0.8
+    assert [s.prob for s in top] == sorted((s.prob for s in top), reverse=True)
+    two = c.suggest("the lazy dog waits ", n=1, words=2)
+    assert two[0].completion.startswith("for ") and len(two[0].completion.split()) == 2
+    result = c.complete("my good l", n=2)
+    assert result["suggestions"][0] == {"completion": "ord", "prob": result["suggestions"][0]["prob"]}
+
+
+def test_the_threshold_prefers_no_suggestion_to_a_bad_one(tiny: CharModel) -> None:
+    c = Completer(tiny)
+    # after a subject, the verb is a free choice among four: no single one is likely
+    assert c.suggest("my good lord ", n=1, min_prob=0.5) == []
+    assert c.suggest("my good lord ", n=1, min_prob=0.0) != []
+
+
+def test_keystroke_savings_follow_the_stated_conventions(tiny: CharModel) -> None:
+    text = "the quick brown fox jumps over the lazy dog."
+    sim = keystroke_savings(Completer(tiny), text)
+    assert sim["chars"] == len(text)
+    assert 0.3 < sim["savings"] < 1
+    assert sim["keystrokes"] == round(len(text) * (1 - sim["savings"]))
+    never = keystroke_savings(Completer(tiny), text, min_prob=1.01)
+    assert never["keystrokes"] == len(text) and never["savings"] == 0
+
+
+def test_provider_suggests_and_keeps_a_sliding_window_incremental(tiny: CharModel) -> None:
+    provider = GhostTextProvider(lambda: tiny)
+    assert provider.suggest("the quick brown fox jumps ov") == "er"
+    assert provider.suggest("") is None
+    # the host sends only the last 2,000 chars; typing on must not re-encode the window
+    full = "the lazy dog waits for a queen. " * 100 + "the quick brown fox jumps ov"
+    provider.suggest(full[-2000:-1])
+    completer = provider._completer
+    fed_before = completer.fed_to
+    assert provider.suggest(full[-2000:]) == "er"
+    assert completer.fed_to == fed_before + 1
