@@ -95,12 +95,33 @@ def main() -> None:
 
     # Speed: every abnormal session scored in batch; events = log keys (tokens).
     events = sum(len(s) for s in abnormal)
-    speed = {}
+    # The CPU is shared: wall-clock rates depend on the load, so the rate per CPU-second of
+    # this process (what one otherwise idle core would give) is reported beside it.
+    speed, cpu_speed = {}, {}
     for dedupe in (False, True):
         detector.score(abnormal[:2000], dedupe=dedupe)  # warm-up
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         detector.score(abnormal, dedupe=dedupe)
         speed[dedupe] = events / (time.perf_counter() - t0)
+        cpu_speed[dedupe] = events / (time.process_time() - c0)
+
+    # Sensitivity to g (rank rule only, threshold as shipped): picked by looking at test data,
+    # so only the shipped g (DeepLog's 9) is our headline figure.
+    sweep = []
+    ab_plain = detector.score(abnormal, threshold=None, top_g=10**9)
+    un_plain = detector.score(unseen_normal, threshold=None, top_g=10**9)
+    se_plain = detector.score(seen_normal, threshold=None, top_g=10**9)
+    thr = detector.threshold if detector.threshold is not None else float("inf")
+
+    def flag_rate(scores: list, g: int) -> float:
+        return sum(bool(((s.ranks >= g) | (s.surprisal > thr)).any()) for s in scores) / len(scores)
+
+    share = len(unseen_normal) / (len(unseen_normal) + len(seen_normal))
+    for g in range(6, 12):
+        r, fu, fs = flag_rate(ab_plain, g), flag_rate(un_plain, g), flag_rate(se_plain, g)
+        fm = share * fu + (1 - share) * fs
+        sweep.append({"g": g, "recall": r, "fpr_unseen": fu, "precision": precision_at_ratio(r, fu),
+                      "fpr_mixture": fm, "precision_mixture": precision_at_ratio(r, fm)})
 
     raw = (DATA / "loghub_hdfs" / "HDFS_2k.log").read_text().splitlines()
     parsed = parse_log(raw)
@@ -112,6 +133,8 @@ def main() -> None:
     result = {"bench": "anomaly", "model": source, "machine": machine(),
               "load_average": os.getloadavg(), "rules": rows,
               "events_per_s": round(speed[False]), "events_per_s_dedupe": round(speed[True]),
+              "events_per_cpu_s": round(cpu_speed[False]),
+              "events_per_cpu_s_dedupe": round(cpu_speed[True]), "g_sweep": sweep,
               "parse_grouping_accuracy": parse_acc, "parse_templates": len(parsed.templates),
               "parse_sessions": len(parsed.sessions), "threshold": detector.threshold,
               "top_g": detector.top_g}
@@ -129,9 +152,17 @@ def main() -> None:
     print("| loglizer SVM / PCA / Invariants Mining (published F1) | | | 0.965 / 0.769 / 0.915 | |")
     print(f"\ntarget: recall >= 0.96 at precision >= 0.95; ours (literal): recall "
           f"{ours['recall']:.4f}, precision {ours['precision']:.3f}")
-    print("\n| speed | ours | target |\n|---|---|---|")
-    print(f"| events/s scored, batch, {args.threads} thread(s) | {speed[False]:,.0f} | >= 50,000 |")
-    print(f"| events/s with identical sessions scored once | {speed[True]:,.0f} | |")
+    print("\n| g (threshold as shipped) | recall | precision (unseen FPR) | precision (mixture) |"
+          "\n|---|---|---|---|")
+    for row in sweep:
+        print(f"| {row['g']} | {row['recall']:.4f} | {row['precision']:.3f} | "
+              f"{row['precision_mixture']:.3f} |")
+    print("\n| speed (all 16,838 abnormal sessions, events = log keys) | wall | per CPU-second "
+          "| target |\n|---|---|---|---|")
+    print(f"| events/s scored, batch, {args.threads} thread(s) | {speed[False]:,.0f} | "
+          f"{cpu_speed[False]:,.0f} | >= 50,000 |")
+    print(f"| events/s, identical sessions scored once | {speed[True]:,.0f} | "
+          f"{cpu_speed[True]:,.0f} | |")
     print("\n| log parsing (HDFS_2k) | ours (Drain re-implementation) | Drain (loghub, published) |"
           "\n|---|---|---|")
     print(f"| grouping accuracy | {parse_acc:.4f} | 0.998 |")

@@ -152,22 +152,30 @@ def build_cli(plugin: Any) -> typer.Typer:
         for c in range(0, len(lines), SCORE_CHUNK):
             chunk = lines[c : c + SCORE_CHUNK]
             seqs = [line.split() for _, line in chunk]
-            scores = detector.score(seqs, top_g=top_g, threshold=thr)
-            for (number, _line), seq, s in zip(chunk, seqs, scores, strict=True):
+            # An empty line is not a session: reported, not scored (the API would judge an
+            # empty sequence on "ending at once", which is not what a blank line means).
+            scored = iter(detector.score([q for q in seqs if q], top_g=top_g, threshold=thr))
+            for (number, _line), seq in zip(chunk, seqs, strict=True):
+                if not seq:
+                    if not only_anomalous:
+                        cli_io.emit({"sequence": number - 1, "score": 0.0, "anomalous": False,
+                                     "steps": [], "length": 0,
+                                     "note": "empty line: not scored"}, use_json,
+                                    f"#{number - 1}  (empty line: not scored)")
+                    continue
+                s = next(scored)
                 n_events += len(seq)
                 n_anom += s.anomalous
                 if only_anomalous and not s.anomalous:
                     continue
                 row = {"sequence": number - 1, **s.summary()}
-                if not seq:
-                    row["note"] = ("empty line: judged on ending at once" if detector.end_token
-                                   else "empty line: nothing to score")
                 if details:
                     row["ranks"] = s.ranks.tolist()
                     row["surprisal"] = [round(float(x), 3) for x in s.surprisal]
                 flag = "[red]ANOMALOUS[/]" if s.anomalous else "normal"
                 text = (f"#{row['sequence']}  {flag}  score {row['score']:.2f}  "
-                        f"steps {s.steps}" + ("  end" if s.end_surprising else ""))
+                        f"steps {s.steps}" + ("  end" if s.end_surprising else "")
+                        + (f"  unknown {s.unknown}" if s.unknown else ""))
                 cli_io.emit(row, use_json, text)
         seconds = time.perf_counter() - started
         try:

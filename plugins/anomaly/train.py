@@ -244,9 +244,18 @@ def save_model(registry_dir: Path | None, registry: Any, outcome: TrainOutcome, 
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m textseq_plugins.anomaly.train`` (see ``textseq anomaly train --help``)."""
+    import sys
+
     from textseq_plugins.anomaly.cli import build_cli
 
-    build_cli(None)(args=["train", *(argv or [])], prog_name="anomaly")
+    from textseq_tui.plugin import TextseqError
+
+    try:
+        build_cli(None)(args=["train", *(argv or [])], prog_name="anomaly",
+                        standalone_mode=False)
+    except TextseqError as err:
+        sys.stderr.write(f"error: {err}\n")
+        raise SystemExit(err.exit_code) from None
 
 
 if __name__ == "__main__":

@@ -37,7 +37,8 @@ def test_train_then_score_a_file_with_blank_and_odd_lines(cli, host, tmp_path: P
     rows = [json.loads(x) for x in res.stdout.strip().splitlines()]
     assert [r["sequence"] for r in rows] == list(range(len(lines)))
     assert rows[0]["anomalous"] is False
-    assert rows[1]["length"] == 0 and "empty line" in rows[1]["note"]
+    assert rows[1]["length"] == 0 and rows[1]["note"] == "empty line: not scored"
+    assert rows[1]["anomalous"] is False
     assert rows[2]["anomalous"] and 2 in rows[2]["steps"]
     assert rows[3]["unknown"] == [1]
     assert rows[4].get("end_surprising") is True

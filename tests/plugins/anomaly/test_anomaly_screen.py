@@ -1,0 +1,77 @@
+"""The anomaly browser (Textual Pilot) and the /anomaly slash command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textseq_plugins.anomaly.screen import AnomalyScreen
+from textseq_plugins.anomaly.train import save_model
+from textual.app import App
+from textual.widgets import DataTable, Static
+
+
+async def test_browser_lists_the_most_anomalous_first_and_explains_it(host, tiny_outcome,
+                                                                      tmp_path: Path):
+    save_model(None, host.registry, tiny_outcome, name="tiny", data="synthetic", rebuild="-")
+    ctx = host.plugin("anomaly").context
+    data = tmp_path / "seqs.txt"
+    data.write_text("open read close\nopen hack close\nping pong\n")
+
+    class Harness(App):
+        def on_mount(self) -> None:
+            self.push_screen(AnomalyScreen(ctx, path=str(data), model="tiny"))
+
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AnomalyScreen)
+        table = screen.query_one("#table", DataTable)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            detail = str(screen.query_one("#detail", Static).render())
+            if table.row_count == 3 and "step" in detail:
+                break
+        assert table.row_count == 3
+        assert table.get_row_at(0)[0] == "2"  # line 2 (the unseen token) ranks first
+        assert "step 1: got hack" in detail and "expected" in detail
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AnomalyScreen)
+
+
+async def test_browser_reports_a_missing_file(host, tiny_outcome, tmp_path: Path):
+    save_model(None, host.registry, tiny_outcome, name="tiny", data="synthetic", rebuild="-")
+    ctx = host.plugin("anomaly").context
+
+    class Harness(App):
+        def on_mount(self) -> None:
+            self.push_screen(AnomalyScreen(ctx, path=str(tmp_path / "nope.txt"), model="tiny"))
+
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        status = app.screen.query_one("#status", Static)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "no such file" in str(status.render()):
+                break
+        assert "no such file" in str(status.render())
+
+
+def test_slash_command_scores_with_the_shipped_hdfs_model(host):
+    # "5 22" is a block that was allocated and never written: cut short.
+    result = host.run_command("/anomaly 5 22")
+    assert result.data["anomalous"] is True and result.data["end_surprising"] is True
+    assert "<end>" in result.text
+    normal = host.run_command("/anomaly 5 5 5 22 11 9 11 9 11 9 26 26 26 23 23 23 21 21 21")
+    assert normal.data["anomalous"] is False
+
+
+def test_slash_open_asks_for_the_screen_and_bare_command_shows_usage(host):
+    assert host.run_command("/anomaly open x.txt").open_screen.kwargs == {"path": "x.txt"}
+    assert "usage" in host.run_command("/anomaly").text
+
+
+def test_scores_capability_lists_recorded_scans(host, cli):
+    res = cli("anomaly", "score", "5", "22", "--json")
+    assert res.exit_code == 0, res.stderr
+    rows = host.plugin("anomaly").scores(host.plugin("anomaly").context.store)
+    assert rows[0]["sequences"] == 1 and rows[0]["anomalous"] == 1
