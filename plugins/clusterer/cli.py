@@ -80,6 +80,8 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                                            "--words-file) or word2vec/GloVe text file."),
         words_file: str | None = typer.Option(None, "--words-file",
                                               help="Words of a .npy matrix, one per row."),
+        texts: str | None = typer.Option(None, "--texts", help="Cluster lines of text by "
+                                         "their mean GloVe vector (- = stdin)."),
         method: str = typer.Option("cw", "--method", help="cw (Chinese Whispers) | dbscan."),
         k: int = typer.Option(10, "--k", help="Neighbours per word in the graph."),
         mutual: bool = typer.Option(True, "--mutual/--no-mutual",
@@ -108,21 +110,36 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                                    eps=eps, eps_rule=eps_rule, min_samples=min_samples,
                                    min_size=min_size).check()
         t0 = time.perf_counter()
-        data = load_input(words, vocab, vectors, words_file)
+        line_numbers = None
+        if texts is not None:
+            if words or vocab is not None or vectors:
+                raise BadInput("--texts goes alone (not with --words, --vocab or --vectors)")
+            from textseq_plugins.clusterer.vectors import load_glove_texts
+
+            data, line_numbers = load_glove_texts(cli_io.iter_input(texts))
+        else:
+            data = load_input(words, vocab, vectors, words_file)
         if data.missing:
             shown = ", ".join(data.missing[:20]) + (" ..." if len(data.missing) > 20 else "")
-            sys.stderr.write(f"{len(data.missing)} words have no vector: {shown}\n")
+            what = "words have no vector" if line_numbers is None else "lines have no known word"
+            sys.stderr.write(f"{len(data.missing)} {what}: {shown}\n")
         clustering, run_id = run_clustering(ctx, data, settings, store=store, device=device)
         labels = clustering.labels.tolist()
         json_out = cli_io.want_json(as_json)
-        if json_out:
+        if json_out and line_numbers is not None:
+            for number, text, cluster in zip(line_numbers, data.words, labels, strict=True):
+                cli_io.emit({"line": number, "text": text, "cluster": cluster}, True)
+            for text in data.missing:
+                cli_io.emit({"text": text, "cluster": None, "missing": True}, True)
+        elif json_out:
             for word, cluster in zip(data.words, labels, strict=True):
                 cli_io.emit({"word": word, "cluster": cluster}, True)
             # Missing words are listed in the output too, never silently dropped.
             for word in data.missing:
                 cli_io.emit({"word": word, "cluster": None, "missing": True}, True)
         else:
-            _print_clusters(data.words, clustering.labels, data.missing)
+            _print_clusters(data.words, clustering.labels, data.missing,
+                            sep=" " if line_numbers is None else " | ")
         info = clustering.info
         sys.stderr.write(
             f"{info['clusters']} clusters, {info['noise']} noise, {len(data)} words in "
@@ -217,13 +234,13 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
     return app
 
 
-def _print_clusters(words: list[str], labels: Any, missing: list[str]) -> None:
+def _print_clusters(words: list[str], labels: Any, missing: list[str], sep: str = " ") -> None:
     """Human output: one line per cluster, biggest first, noise last."""
     groups: dict[int, list[str]] = {}
     for word, label in zip(words, labels.tolist(), strict=True):
         groups.setdefault(label, []).append(word)
     for label in sorted(groups, key=lambda c: (c < 0, c)):
         name = "noise" if label < 0 else f"cluster {label}"
-        typer.echo(f"{name} ({len(groups[label])}): {' '.join(groups[label])}")
+        typer.echo(f"{name} ({len(groups[label])}): {sep.join(groups[label])}")
     if missing:
-        typer.echo(f"no vector ({len(missing)}): {' '.join(missing)}")
+        typer.echo(f"no vector ({len(missing)}): {sep.join(missing)}")

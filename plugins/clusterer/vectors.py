@@ -270,3 +270,37 @@ def restrict(vectors: WordVectors, wanted: Sequence[str]) -> WordVectors:
     missing = [w for w in wanted if w not in index]
     matrix = np.asarray(vectors.matrix[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
     return WordVectors(found, matrix.reshape(len(found), vectors.dim), vectors.source, missing)
+
+
+_TOKEN = r"[\w'-]+|[^\w\s]"
+
+
+def load_glove_texts(lines: Iterable[tuple[int, str]]) -> tuple[WordVectors, list[int]]:
+    """Mean GloVe vector of each text line (tokens lower-cased; unknown tokens skipped).
+
+    Returns ``(vectors, line_numbers)``: ``vectors.words`` are the texts (stripped) and
+    ``line_numbers[i]`` the input line of ``vectors.words[i]``; a line with no known token
+    goes to ``vectors.missing`` as ``"line N: text"``.
+    """
+    import re
+
+    import numpy as np
+
+    index = {w: i for i, w in enumerate(glove_words())}
+    matrix = glove_matrix()
+    texts, numbers, rows, missing = [], [], [], []
+    for number, line in lines:
+        text = line.strip()
+        ids = [index[t] for t in re.findall(_TOKEN, text.lower()) if t in index]
+        if not ids:
+            missing.append(f"line {number}: {text}")
+            continue
+        vector = np.asarray(matrix[np.asarray(sorted(ids))], dtype=np.float32).mean(axis=0)
+        if not np.any(vector):
+            missing.append(f"line {number}: {text}")
+            continue
+        texts.append(text)
+        numbers.append(number)
+        rows.append(vector)
+    stacked = np.asarray(rows, dtype=np.float32).reshape(len(rows), matrix.shape[1])
+    return WordVectors(texts, stacked, "glove-6b-50d text means", missing), numbers

@@ -118,3 +118,20 @@ def test_slash_cluster_answers_from_the_newest_run(cli, words_file, host):
 
     with pytest.raises(BadInput, match="usage"):
         host.run_command("/cluster")
+
+
+def test_texts_are_clustered_by_their_mean_vectors(cli, tmp_path):
+    path = tmp_path / "texts.txt"
+    path.write_text(
+        "the stock market fell sharply today\n"
+        "investors sold shares as prices dropped\n"
+        "the team won the football match\n"
+        "zzqx qqzx\n"
+        "the striker scored two goals in the game\n"
+        "bonds and stocks rallied on wall street\n")
+    result = cli("clusterer", "cluster", "--texts", str(path), "--k", "2", "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = lines(result)
+    cluster = {r["line"]: r["cluster"] for r in rows if "line" in r}
+    assert cluster[1] == cluster[2] == cluster[6] != cluster[3] == cluster[5]
+    assert rows[-1] == {"text": "line 4: zzqx qqzx", "cluster": None, "missing": True}
