@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,12 @@ class TextseqGroup(TyperGroup):
         except TextseqError as err:
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(err.exit_code) from None
+        except sqlite3.DatabaseError as err:
+            # A plugin reading the database directly hit a damaged file.
+            from textseq_tui.store import store_error
+
+            typer.echo(f"error: {store_error(get_host().home / 'textseq.db', err)}", err=True)
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None

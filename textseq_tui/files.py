@@ -34,6 +34,21 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None
         raise
 
 
+def sweep_temp_files(path: str | os.PathLike[str]) -> list[Path]:
+    """Delete temp files an interrupted :func:`atomic_write` of ``path`` left behind.
+
+    A kill -9 between the temp file's creation and the rename leaves ``.<name>.*.tmp``
+    beside ``path``. Call this only where no other writer of ``path`` can be running (a
+    training run resuming its own checkpoint). Returns the files removed.
+    """
+    path = Path(path)
+    removed = []
+    for stray in path.parent.glob(f".{path.name}.*.tmp"):
+        stray.unlink(missing_ok=True)
+        removed.append(stray)
+    return removed
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_write`)."""
     atomic_write(path, lambda fh: fh.write(data))

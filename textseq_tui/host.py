@@ -70,6 +70,9 @@ class Host:
         )
         self.records = records if records is not None else discover()
         self.commands: dict[str, BoundCommand] = {}
+        #: Capability failures ("plugin X: annotators() failed: ..."), each recorded once.
+        self.problems: list[str] = []
+        self._capabilities: dict[str, list[tuple[Plugin, Any]]] = {}
         self._start_plugins()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -133,35 +136,43 @@ class Host:
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise BadInput(f"no plugin named {name!r}.{hint} Installed: {', '.join(names) or 'none'}")
 
+    def _capability(self, plugin: Plugin, method: str, default: Any) -> Any:
+        """Call a capability method; a raise is recorded once in ``problems``, not fatal."""
+        try:
+            return getattr(plugin, method)()
+        except Exception as err:  # noqa: BLE001 — one plugin's bug stays its own
+            problem = f"plugin {plugin.name}: {method}() failed: {type(err).__name__}: {err}"
+            log.warning(problem)
+            if problem not in self.problems:
+                self.problems.append(problem)
+            return default
+
+    def _collect(self, method: str) -> list[tuple[Plugin, Any]]:
+        # Capabilities are fixed once a plugin has started: ask each plugin once.
+        if method not in self._capabilities:
+            found: list[tuple[Plugin, Any]] = []
+            for plugin in self.plugins:
+                result = self._capability(plugin, method, None)
+                if result is None:
+                    continue
+                if method == "completion_provider":
+                    found.append((plugin, result))
+                else:
+                    found += [(plugin, item) for item in result]
+            self._capabilities[method] = found
+        return self._capabilities[method]
+
     def screens(self) -> list[tuple[Plugin, ScreenSpec]]:
-        out = []
-        for plugin in self.plugins:
-            try:
-                out += [(plugin, spec) for spec in plugin.screens()]
-            except Exception as err:  # noqa: BLE001
-                log.warning("plugin %s: screens() failed: %s", plugin.name, err)
-        return out
+        """Every started plugin's screens, with the plugin."""
+        return self._collect("screens")
 
     def completion_providers(self) -> list[tuple[Plugin, CompletionProvider]]:
-        out = []
-        for plugin in self.plugins:
-            try:
-                provider = plugin.completion_provider()
-            except Exception as err:  # noqa: BLE001
-                log.warning("plugin %s: completion_provider() failed: %s", plugin.name, err)
-                continue
-            if provider is not None:
-                out.append((plugin, provider))
-        return out
+        """Every started plugin's completion provider (at most one each)."""
+        return self._collect("completion_provider")
 
     def annotators(self) -> list[tuple[Plugin, MessageAnnotator]]:
-        out = []
-        for plugin in self.plugins:
-            try:
-                out += [(plugin, a) for a in plugin.annotators()]
-            except Exception as err:  # noqa: BLE001
-                log.warning("plugin %s: annotators() failed: %s", plugin.name, err)
-        return out
+        """Every started plugin's message annotators."""
+        return self._collect("annotators")
 
     # -- slash commands ----------------------------------------------------------------------
 

@@ -11,11 +11,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,34 @@ def m002_scores(db: sqlite_utils.Database) -> None:
     db["scores"].create_index(["plugin", "kind"])
 
 
+def store_error(path: Any, err: sqlite3.DatabaseError) -> StoreError:
+    """A user-facing error for a damaged or unusable database file; nothing is deleted."""
+    return StoreError(
+        f"cannot use the database {path}: {err}. Nothing was deleted. Check it with "
+        f"`textseq db check`, or move it aside (mv {path} {path}.bad) and "
+        "textseq will start a new one."
+    )
+
+
+def _reports_damage(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn SQLite's "malformed"/"not a database"/"locked" errors into StoreError.
+
+    Programming errors (IntegrityError, ProgrammingError) pass through unchanged.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise
+        except sqlite3.DatabaseError as err:
+            store = getattr(self, "store", self)
+            raise store_error(store.path, err) from err
+
+    return wrapper
+
+
 def table_prefix(plugin_name: str) -> str:
     """The table-name prefix of a plugin: ``word-game`` -> ``word_game_``."""
     return plugin_name.replace("-", "_").replace(".", "_") + "_"
@@ -101,12 +130,8 @@ class Store:
         except sqlite3.DatabaseError as err:
             raise self._corrupt(err) from err
 
-    def _corrupt(self, err: Exception) -> StoreError:
-        return StoreError(
-            f"cannot use the database {self.path}: {err}. Nothing was deleted. Check it with "
-            f"`textseq db check`, or move it aside (mv {self.path} {self.path}.bad) and "
-            "textseq will start a new one."
-        )
+    def _corrupt(self, err: sqlite3.DatabaseError) -> StoreError:
+        return store_error(self.path, err)
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -179,6 +204,7 @@ class Store:
 
     # -- training runs (shared by every trainable plugin) -----------------------------------
 
+    @_reports_damage
     def start_run(self, plugin: str, model: str, params: dict[str, Any], device: str) -> int:
         """Record a training run as started; returns its id."""
         table = self.db["training_runs"]
@@ -195,6 +221,7 @@ class Store:
             )
         return int(table.last_pk)
 
+    @_reports_damage
     def log_metrics(self, run_id: int, step: int, metrics: dict[str, float]) -> None:
         """Append one step's metrics (loss, nats per char, ...) to a run."""
         now = time.time()
@@ -205,6 +232,7 @@ class Store:
         with self.write():
             self.db["training_metrics"].insert_all(rows)
 
+    @_reports_damage
     def finish_run(self, run_id: int, status: str, metrics: dict[str, Any] | None = None) -> None:
         """Mark a run finished ("done", "stopped", "failed") with its final metrics."""
         with self.write():
@@ -213,12 +241,14 @@ class Store:
                 {"finished": time.time(), "status": status, "metrics": json.dumps(metrics or {})},
             )
 
+    @_reports_damage
     def runs(self, plugin: str | None = None) -> list[dict[str, Any]]:
         """Training runs, newest first."""
         where = "plugin = ?" if plugin else None
         args = [plugin] if plugin else None
         return list(self.db["training_runs"].rows_where(where, args, order_by="id desc"))
 
+    @_reports_damage
     def run_metrics(self, run_id: int, name: str | None = None) -> list[dict[str, Any]]:
         """A run's metric rows in step order (optionally one metric)."""
         where, args = "run_id = ?", [run_id]
@@ -258,6 +288,7 @@ class PluginStore:
         with self.store.write():
             yield self.db
 
+    @_reports_damage
     def insert(self, suffix: str, row: dict[str, Any]) -> int:
         """Insert one row in a transaction; returns its rowid."""
         table = self.table(suffix)
@@ -265,11 +296,13 @@ class PluginStore:
             table.insert(row)
         return int(table.last_rowid)
 
+    @_reports_damage
     def insert_all(self, suffix: str, rows: Iterable[dict[str, Any]]) -> None:
         """Insert many rows in one transaction."""
         with self.store.write():
             self.table(suffix).insert_all(rows)
 
+    @_reports_damage
     def rows(self, suffix: str, where: str | None = None, args: Any = None, **kw: Any) -> list[dict]:
         """Rows of one of the plugin's tables (``[]`` if the table does not exist yet)."""
         table = self.table(suffix)
@@ -295,14 +328,17 @@ class PluginStore:
             )
         return int(table.last_pk)
 
+    @_reports_damage
     def start_run(self, model: str, params: dict[str, Any], device: str) -> int:
         """Record a training run of this plugin; see :meth:`Store.start_run`."""
         return self.store.start_run(self.plugin, model, params, device)
 
+    @_reports_damage
     def log_metrics(self, run_id: int, step: int, metrics: dict[str, float]) -> None:
         """See :meth:`Store.log_metrics`."""
         self.store.log_metrics(run_id, step, metrics)
 
+    @_reports_damage
     def finish_run(self, run_id: int, status: str, metrics: dict[str, Any] | None = None) -> None:
         """See :meth:`Store.finish_run`."""
         self.store.finish_run(run_id, status, metrics)

@@ -17,9 +17,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static
+from textual.worker import WorkerFailed
 
 from textseq_tui.app.chat_input import ChatInput
 from textseq_tui.app.palette import PluginCommands
+from textseq_tui.app.plugin_calls import PluginBusy, PluginCalls
 from textseq_tui.app.side_panel import SidePanel
 from textseq_tui.app.suggester import ChatSuggester
 from textseq_tui.app.transcript import Message, Transcript
@@ -31,6 +33,12 @@ WELCOME = (
     "Welcome to [b]textseq[/b]. Type a message to see what the plugins make of it, "
     "or a command: [b]/help[/b] lists them. Ctrl+P opens the command palette."
 )
+
+
+#: Seconds an annotator may take before its label is given up for that message.
+ANNOTATOR_TIMEOUT_S = 20.0
+#: Commands of one plugin that may run at once; more means the plugin is stuck.
+COMMANDS_IN_FLIGHT = 4
 
 
 class StatusLine(Static):
@@ -62,6 +70,10 @@ class TextseqApp(App):
         self.started_at = time.perf_counter()
         self.first_paint_s: float | None = None
         self._busy: dict[str, str] = {}
+        self.calls = PluginCalls()
+        self._shown_problems: set[str] = set()
+        #: id(screen) -> plugin name, for plugin screens on the stack.
+        self._screen_owner: dict[int, str] = {}
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -72,7 +84,7 @@ class TextseqApp(App):
                 yield Transcript(id="transcript")
                 yield StatusLine("ready", id="status")
                 yield ChatInput(placeholder="Type a message or /help",
-                                suggester=ChatSuggester(self.host), id="input")
+                                suggester=ChatSuggester(self.host, self.calls), id="input")
             yield SidePanel(id="panel")
         yield Footer()
 
@@ -89,6 +101,7 @@ class TextseqApp(App):
         for record in self.host.records:
             if not record.ok:
                 self.transcript.add_error(f"plugin {record.name} is unavailable: {record.error}")
+        self.show_problems()
         self.chat_input.focus()
         self.call_after_refresh(self._painted)
         self.set_interval(1.0, self._refresh_models)
@@ -139,6 +152,7 @@ class TextseqApp(App):
             message = self.transcript.add_user(text)
             for plugin, annotator in self.host.annotators():
                 self._annotate(message, plugin.name, annotator, text)
+            self.show_problems()
 
     def run_slash(self, line: str) -> None:
         """Run a slash command: /help here, anything else in a worker."""
@@ -157,21 +171,25 @@ class TextseqApp(App):
             return
         self._command_worker(line, bound.plugin.name)
 
-    @work(thread=True, group="commands")
-    def _command_worker(self, line: str, plugin_name: str) -> None:
-        key = f"cmd:{id(line)}:{time.monotonic()}"
-        self.call_from_thread(self._set_busy, key, f"{plugin_name}: {line[:30]}…")
+    @work(group="commands")
+    async def _command_worker(self, line: str, plugin_name: str) -> None:
+        key = f"cmd:{time.monotonic()}"
+        self._set_busy(key, f"{plugin_name}: {line[:30]}…")
         try:
-            result = self.host.run_command(line)
+            result = await self.calls.call(("command", plugin_name), self.host.run_command,
+                                           line, limit=COMMANDS_IN_FLIGHT)
+        except PluginBusy:
+            self.transcript.add_error(
+                f"{plugin_name} is still busy with {COMMANDS_IN_FLIGHT} earlier commands; "
+                "try again when they finish")
         except TextseqError as err:
-            self.call_from_thread(self.transcript.add_error, str(err))
+            self.transcript.add_error(str(err))
         except Exception as err:  # noqa: BLE001 — never let a plugin kill the app
-            self.call_from_thread(self.transcript.add_error,
-                                  f"{plugin_name} failed: {type(err).__name__}: {err}")
+            self.transcript.add_error(f"{plugin_name} failed: {type(err).__name__}: {err}")
         else:
-            self.call_from_thread(self._show_result, plugin_name, result)
+            self._show_result(plugin_name, result)
         finally:
-            self.call_from_thread(self._set_busy, key, None)
+            self._set_busy(key, None)
 
     def _show_result(self, plugin_name: str, result: CommandResult) -> None:
         if result.renderable is not None or result.text:
@@ -179,20 +197,41 @@ class TextseqApp(App):
         if result.open_screen is not None:
             self.open_screen(plugin_name, result.open_screen.name, **result.open_screen.kwargs)
 
-    @work(thread=True, group="annotators")
-    def _annotate(self, message: Message, plugin_name: str, annotator: Any, text: str) -> None:
+    @work(group="annotators")
+    async def _annotate(self, message: Message, plugin_name: str, annotator: Any,
+                        text: str) -> None:
         key = f"ann:{plugin_name}:{id(message)}"
-        self.call_from_thread(self._set_busy, key, f"{plugin_name} is reading…")
+        name = getattr(annotator, "name", plugin_name)
+        self._set_busy(key, f"{plugin_name} is reading…")
         try:
-            annotation = annotator.annotate(text)
-        except Exception as err:  # noqa: BLE001
-            self.call_from_thread(self.transcript.add_error,
-                                  f"{plugin_name} annotator failed: {type(err).__name__}: {err}")
+            annotation = await self.calls.call(("annotator", plugin_name, name),
+                                               annotator.annotate, text, limit=1,
+                                               timeout=ANNOTATOR_TIMEOUT_S)
+        except PluginBusy:
+            annotation = None  # still on an earlier message: skip this one quietly
+        except TimeoutError:
             annotation = None
+            self.report_once(f"{plugin_name} annotator {name} gave no answer in "
+                             f"{ANNOTATOR_TIMEOUT_S:.0f} s; later messages skip it while it is busy")
+        except Exception as err:  # noqa: BLE001
+            annotation = None
+            self.transcript.add_error(
+                f"{plugin_name} annotator failed: {type(err).__name__}: {err}")
         finally:
-            self.call_from_thread(self._set_busy, key, None)
+            self._set_busy(key, None)
         if annotation is not None:
-            self.call_from_thread(message.add_annotation, plugin_name, annotation)
+            message.add_annotation(plugin_name, annotation)
+
+    def report_once(self, problem: str) -> None:
+        """Show an error line unless the same one was shown before."""
+        if problem not in self._shown_problems:
+            self._shown_problems.add(problem)
+            self.transcript.add_error(problem)
+
+    def show_problems(self) -> None:
+        """Show capability failures the host recorded (each once)."""
+        for problem in self.host.problems:
+            self.report_once(problem)
 
     # -- screens, help, palette callbacks -----------------------------------------------------
 
@@ -202,6 +241,26 @@ class TextseqApp(App):
         for row in self.host.help_rows():
             table.add_row(escape(row["usage"]), f"{escape(row['help'])} [dim]({row['plugin']})[/]")
         self.transcript.add_answer(renderable=table)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual exits the whole app when a worker or handler raises. If a plugin screen is
+        # open, the failure is that plugin's: close its screen and report it once instead.
+        # (Textual gives no public hook for this; _handle_exception is where it decides.)
+        owner = self._failing_plugin()
+        if owner is None:
+            super()._handle_exception(error)
+            return
+        plugin_name, screen = owner
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        self.report_once(f"{plugin_name} screen failed: {type(cause).__name__}: {cause}")
+        while len(self.screen_stack) > 1 and screen in self.screen_stack:
+            self.pop_screen()
+
+    def _failing_plugin(self) -> tuple[str, Any] | None:
+        for screen in reversed(self.screen_stack):
+            if id(screen) in self._screen_owner:
+                return self._screen_owner[id(screen)], screen
+        return None
 
     def open_runs(self) -> None:
         """Push the training-runs screen (the store opens in its worker)."""
@@ -233,8 +292,10 @@ class TextseqApp(App):
                     self.transcript.add_error(
                         f"{plugin_name}: cannot open {spec.title}: {type(err).__name__}: {err}")
                     return
+                self._screen_owner[id(screen)] = plugin_name
                 self.push_screen(screen)
                 return
+        self.show_problems()
         self.transcript.add_error(f"{plugin_name} has no screen called {screen_name!r}")
 
 

@@ -7,11 +7,11 @@ whose value no longer matches what is typed, so stale answers never show.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from textual.suggester import Suggester
 
+from textseq_tui.app.plugin_calls import PluginBusy, PluginCalls
 from textseq_tui.host import Host
 
 log = logging.getLogger("textseq.app")
@@ -23,9 +23,10 @@ MAX_CONTEXT_CHARS = 2_000
 class ChatSuggester(Suggester):
     """Suggests ``/command`` names and, for plain text, the first provider's continuation."""
 
-    def __init__(self, host: Host) -> None:
+    def __init__(self, host: Host, calls: PluginCalls | None = None) -> None:
         super().__init__(use_cache=True, case_sensitive=True)
         self.host = host
+        self.calls = calls or PluginCalls()
         self._providers = None
 
     def providers(self) -> list:
@@ -47,7 +48,12 @@ class ChatSuggester(Suggester):
         context = value[-MAX_CONTEXT_CHARS:]
         for provider in self.providers():
             try:
-                suffix = await asyncio.to_thread(provider.suggest, context)
+                # One call per provider at a time: while it works on an older keystroke,
+                # newer ones get no ghost text rather than a queue behind a slow model.
+                suffix = await self.calls.call(("provider", id(provider)), provider.suggest,
+                                               context, limit=1)
+            except PluginBusy:
+                return None
             except Exception as err:  # noqa: BLE001 — a broken provider must not break typing
                 log.warning("completion provider failed: %s", err)
                 continue

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import torch
 
 from textseq_tui.errors import BadInput, ModelError
+from textseq_tui.files import sweep_temp_files
 from textseq_tui.ml.batching import to_device
 from textseq_tui.ml.checkpoint import (
     FORMAT,
@@ -154,7 +155,10 @@ class Trainer:
         same order (shuffle with a seeded ``torch.Generator``, not the global RNG).
         """
         path = self.checkpoint_path
-        if path is None or not path.exists():
+        if path is None:
+            return 0
+        sweep_temp_files(path)  # a kill -9 during a save leaves its temp file behind
+        if not path.exists():
             return 0
         ckpt = load_checkpoint(path, map_location=self.device)
         if ckpt.get("format") != FORMAT:
