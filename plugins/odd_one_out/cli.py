@@ -1,0 +1,182 @@
+"""``textseq odd-one-out ...``: pick, play, puzzles, neighbours, import-vectors, train-oov."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from textseq_tui import cli_io
+from textseq_tui.plugin import BadInput, TextseqError
+
+
+def build_cli(plugin: Any) -> typer.Typer:
+    """The plugin's Typer app (built lazily by ``Plugin.cli``)."""
+    app = typer.Typer(help="Which word doesn't belong? Ask the AI, or play against it.",
+                      no_args_is_help=True)
+
+    @app.command("pick")
+    def pick_cmd(
+        words: list[str] = typer.Argument(None, help="3 or more words or phrases (quote phrases)."),
+        input_file: str | None = typer.Option(
+            None, "--input", help="One puzzle a line, items TAB-separated ('-' = stdin)."),
+        vectors: str | None = typer.Option(None, "--vectors", help="Vector model name."),
+        as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    ) -> None:
+        """The odd one out of W1 W2 W3 [W4 ...], with each item's fit and closest partner.
+
+        JSON: {"items": [...], "odd": ..., "scores": {item: fit}, "oov": [...], ...}; a fit is
+        the item's mean cosine similarity to the others (the odd one has the lowest).
+        """
+        as_json = cli_io.want_json(as_json)
+        if input_file is None and not words:
+            raise BadInput("give 3 or more words, or --input FILE (one puzzle a line)")
+        if input_file is not None and words:
+            raise BadInput("give words or --input, not both")
+        ai = plugin.ai(vectors)
+        if input_file is None:
+            _show_pick(ai.pick(words), as_json)
+            return
+        failed = 0
+        for number, line in cli_io.iter_input(input_file):
+            items = line.split("\t") if "\t" in line else line.split()
+            try:
+                _show_pick(ai.pick(items), as_json)
+            except TextseqError as err:
+                failed += 1
+                cli_io.line_error(number, err)
+        if failed:
+            raise typer.Exit(1)
+
+    @app.command("play")
+    def play_cmd(
+        mode: str = typer.Option("guess", help="guess (guess the AI) | beat (beat the AI)"),
+        difficulty: str = typer.Option("medium", help="easy | medium | hard"),
+        seed: int = typer.Option(0, "--seed", help="Same seed, same puzzles."),
+        rounds: int = typer.Option(5, min=1, max=100, help="Puzzles in the game."),
+        size: int = typer.Option(4, min=3, max=9, help="Words per puzzle."),
+        player: str = typer.Option("you", help="Your name on the leaderboard."),
+    ) -> None:
+        """A console game: type the number (or the word) of your pick; q quits."""
+        from textseq_plugins.odd_one_out.game import MODES, PROMPTS, GameSession
+
+        if mode not in MODES:
+            raise BadInput(f"unknown mode {mode!r}: use {', '.join(MODES)}")
+        session = GameSession(plugin.ai(), plugin.generator(seed, size), mode, difficulty,
+                              player, record=plugin.record_round)
+        typer.echo(f"{MODES[mode]} — {difficulty}, seed {seed}. {PROMPTS[mode]}")
+        for n in range(1, rounds + 1):
+            puzzle = session.new_round()
+            typer.echo(f"\nRound {n}/{rounds}:  " + "   ".join(
+                f"{i}. {w}" for i, w in enumerate(puzzle.items, start=1)))
+            while True:
+                answer = typer.prompt("your pick", default="", show_default=False).strip()
+                if answer.lower() in ("q", "quit", "exit"):
+                    _game_over(session)
+                    return
+                choice: int | str = int(answer) - 1 if answer.isdigit() else answer
+                try:
+                    result = session.answer(choice)
+                    break
+                except BadInput as err:
+                    typer.echo(str(err))
+            typer.echo(result.summary(mode))
+            for line in result.explanation:
+                typer.echo(f"   {line}")
+            typer.echo(f"score {session.score}")
+        _game_over(session)
+
+    @app.command("puzzles")
+    def puzzles_cmd(
+        count: int = typer.Option(10, "-n", min=1, max=10000, help="How many puzzles."),
+        difficulty: str = typer.Option("medium", help="easy | medium | hard"),
+        seed: int = typer.Option(0, "--seed"),
+        size: int = typer.Option(4, min=3, max=9, help="Words per puzzle."),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Print generated puzzles (items and intruder), e.g. to play on paper or to test."""
+        gen = plugin.generator(seed, size)
+        for _ in range(count):
+            p = gen.next(difficulty)
+            cli_io.emit(p.to_json(), cli_io.want_json(as_json),
+                        text=f"{'  '.join(p.items)}    (intruder: {p.intruder}, #{p.index})")
+
+    @app.command("neighbours")
+    def neighbours_cmd(
+        word: str = typer.Argument(..., help="A word, known or not (typos welcome)."),
+        n: int = typer.Option(10, "-n", min=1, max=100),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Nearest words to WORD's vector; an unknown word gets its character n-gram vector."""
+        from rich.markup import escape
+
+        rows, source = plugin.ai().neighbours(word, n)
+        cli_io.emit({"word": word, "source": source,
+                     "neighbours": [{"word": w, "similarity": round(s, 4)} for w, s in rows]},
+                    cli_io.want_json(as_json),
+                    text=escape(f"{word} ({source}): " + ", ".join(f"{w} {s:.2f}" for w, s in rows)))
+
+    @app.command("import-vectors")
+    def import_cmd(
+        path: Path = typer.Argument(..., help="word2vec/GloVe text or word2vec binary file."),
+        name: str = typer.Option(..., "--name", help="Registry name for the vectors."),
+        fmt: str = typer.Option("auto", "--format",
+                                help="auto | word2vec-text | word2vec-binary | glove-text"),
+        limit: int | None = typer.Option(None, help="Keep only the first N vectors."),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Import vectors into your model registry; use them with --vectors NAME."""
+        from textseq_plugins.odd_one_out.plugin import VECTORS_KIND
+        from textseq_plugins.odd_one_out.vectors import read_vector_file, write_vector_files
+
+        from textseq_tui.registry import new_card
+
+        words, matrix = read_vector_file(path, fmt, limit)
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            write_vector_files(Path(tmp), words, matrix)
+            card = new_card(
+                name=name, plugin=plugin.name, kind=VECTORS_KIND, data=str(path),
+                hyperparameters={"source": f"file:{Path(path).name}", "format": fmt,
+                                 "vocab": len(words), "dim": int(matrix.shape[1])},
+                description=f"word vectors imported from {Path(path).name}",
+                rebuild=f"textseq odd-one-out import-vectors {path} --name {name}",
+            )
+            info = plugin.context.registry.save(
+                card, {"vectors.npy": Path(tmp) / "vectors.npy",
+                       "vocab.txt": Path(tmp) / "vocab.txt"})
+        cli_io.emit({"imported": name, "path": str(info.path), "vocab": len(words),
+                     "dim": int(matrix.shape[1])}, cli_io.want_json(as_json))
+
+    @app.command("train-oov")
+    def train_oov_cmd(
+        out: Path = typer.Option(..., "--out", help="Model directory to write."),
+        ridge: float = typer.Option(0.05, help="Ridge penalty."),
+        iterations: int = typer.Option(60, help="Conjugate-gradient iterations."),
+    ) -> None:
+        """Train the character n-gram OOV model on GloVe (a few minutes on one core)."""
+        from textseq_plugins.odd_one_out.train import main
+
+        main(["--out", str(out), "--cache", str(plugin.context.cache_dir()),
+              "--ridge", str(ridge), "--cg-iterations", str(iterations)])
+
+    return app
+
+
+def _show_pick(pick: Any, as_json: bool) -> None:
+    if as_json:
+        cli_io.emit(pick.to_json(), True)
+        return
+    from rich.markup import escape
+
+    text = "\n".join([f"odd one out: {pick.odd}", *(f"  {line}" for line in pick.explain())])
+    cli_io.emit(pick.to_json(), False, text=escape(text))
+
+
+def _game_over(session: Any) -> None:
+    s = session.summary()
+    typer.echo(f"\nGame over: {s['correct']}/{s['rounds']} right ({s['accuracy']} %), "
+               f"score {s['score']}, best streak {s['best_streak']}; "
+               f"the AI found the intruder in {s['ai_accuracy']} % of rounds.")

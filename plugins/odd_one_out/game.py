@@ -1,0 +1,176 @@
+"""Game rules shared by the console game and the Textual screen (no UI code here).
+
+Modes:
+
+- ``guess`` (guess the AI): which word will the AI pick? Correct when the player's pick is the
+  AI's pick.
+- ``beat`` (beat the AI): which word doesn't belong? Player and AI are both scored against the
+  puzzle's intruder; beating the AI (right when it is wrong) earns a bonus.
+
+Points for a correct answer: 10, plus up to 10 for speed (one point per second under 10 s),
+plus 5 for beating the AI. A wrong answer ends the streak.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from textseq_tui.plugin import BadInput
+
+MODES = {"guess": "Guess the AI", "beat": "Beat the AI"}
+PROMPTS = {"guess": "Which word will the AI pick as the odd one out?",
+           "beat": "Which word doesn't belong?"}
+
+
+@dataclass
+class RoundResult:
+    """The outcome of one answered round (what the end-of-round summary shows)."""
+
+    items: list[str]
+    intruder: str
+    player_pick: str
+    ai_pick: str
+    correct: bool
+    ai_correct: bool
+    seconds: float
+    points: int
+    streak: int
+    explanation: list[str] = field(default_factory=list)
+
+    def summary(self, mode: str) -> str:
+        """Plain-text summary of the round."""
+        verdict = "Right!" if self.correct else "Wrong."
+        lines = [f"{verdict} You picked {self.player_pick}; the AI picked {self.ai_pick}; "
+                 f"the intruder was {self.intruder}."]
+        if mode == "beat" and self.correct and not self.ai_correct:
+            lines.append("You beat the AI (+5).")
+        lines.append(f"+{self.points} points in {self.seconds:.1f} s, streak {self.streak}.")
+        return "\n".join(lines)
+
+
+class GameSession:
+    """A run of puzzles for one player in one mode; records each round through ``record``.
+
+    Args:
+        ai: an :class:`~textseq_plugins.odd_one_out.model.OddOneOut`.
+        generator: a :class:`~textseq_plugins.odd_one_out.puzzles.PuzzleGenerator`.
+        record: called with each round's row (a dict for ``odd_one_out_rounds``), or None.
+    """
+
+    def __init__(self, ai: Any, generator: Any, mode: str = "guess", difficulty: str = "medium",
+                 player: str = "you", record: Any = None) -> None:
+        if mode not in MODES:
+            raise BadInput(f"unknown mode {mode!r}: use {', '.join(MODES)}")
+        self.ai = ai
+        self.generator = generator
+        self.mode = mode
+        self.difficulty = difficulty
+        self.player = player or "you"
+        self.record = record
+        self.game_id = uuid.uuid4().hex[:12]
+        self.score = 0
+        self.streak = 0
+        self.best_streak = 0
+        self.results: list[RoundResult] = []
+        self.puzzle: Any = None
+        self.ai_pick: Any = None
+        self.started = 0.0
+
+    def new_round(self) -> Any:
+        """Draw the next puzzle, let the AI decide (hidden until the answer), start the clock."""
+        self.puzzle = self.generator.next(self.difficulty)
+        self.ai_pick = self.ai.pick(list(self.puzzle.items))
+        self.started = time.monotonic()
+        return self.puzzle
+
+    def elapsed(self) -> float:
+        """Seconds since the current round started."""
+        return time.monotonic() - self.started if self.started else 0.0
+
+    def answer(self, choice: int | str, seconds: float | None = None) -> RoundResult:
+        """Answer the current puzzle with an item or its 0-based index; scores and records it."""
+        if self.puzzle is None:
+            raise BadInput("no puzzle in play: start a round first")
+        items = list(self.puzzle.items)
+        if isinstance(choice, int):
+            if not 0 <= choice < len(items):
+                raise BadInput(f"choose 1 to {len(items)}")
+            pick = items[choice]
+        elif choice in items:
+            pick = choice
+        else:
+            raise BadInput(f"{choice!r} is not one of {', '.join(items)}")
+        seconds = self.elapsed() if seconds is None else seconds
+        ai_pick = self.ai_pick.odd
+        ai_correct = ai_pick == self.puzzle.intruder
+        correct = pick == ai_pick if self.mode == "guess" else pick == self.puzzle.intruder
+        points = 0
+        if correct:
+            points = 10 + max(0, 10 - int(seconds))
+            if self.mode == "beat" and not ai_correct:
+                points += 5
+        self.streak = self.streak + 1 if correct else 0
+        self.best_streak = max(self.best_streak, self.streak)
+        self.score += points
+        result = RoundResult(items, self.puzzle.intruder, pick, ai_pick, correct, ai_correct,
+                             round(seconds, 2), points, self.streak, self.ai_pick.explain())
+        self.results.append(result)
+        if self.record is not None:
+            self.record(self.row(result))
+        self.puzzle = None
+        return result
+
+    def row(self, r: RoundResult) -> dict[str, Any]:
+        """The stored row of a round."""
+        return {
+            "at": time.time(), "game": self.game_id, "player": self.player, "mode": self.mode,
+            "difficulty": self.difficulty, "seed": self.generator.seed,
+            "puzzle_index": self.generator.index - 1, "items": json.dumps(r.items),
+            "intruder": r.intruder, "player_pick": r.player_pick, "ai_pick": r.ai_pick,
+            "correct": int(r.correct), "ai_correct": int(r.ai_correct), "seconds": r.seconds,
+            "points": r.points, "streak": r.streak,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """The game so far: rounds, correct, accuracy (%), score, best streak, AI accuracy (%)."""
+        n = len(self.results)
+        right = sum(r.correct for r in self.results)
+        ai_right = sum(r.ai_correct for r in self.results)
+        return {"rounds": n, "correct": right,
+                "accuracy": round(100.0 * right / n, 1) if n else 0.0,
+                "score": self.score, "best_streak": self.best_streak,
+                "ai_accuracy": round(100.0 * ai_right / n, 1) if n else 0.0}
+
+
+def leaderboard(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per player and mode: rounds, accuracy (%), best streak, total and best-game points.
+
+    ``rows`` are stored rounds; "ask" rows are not games and are left out. Sorted by best
+    streak, then accuracy.
+    """
+    board: dict[tuple[str, str], dict[str, Any]] = {}
+    games: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        if row.get("mode") not in MODES:
+            continue
+        key = (row["player"], row["mode"])
+        entry = board.setdefault(key, {"player": row["player"], "mode": row["mode"],
+                                       "rounds": 0, "correct": 0, "best_streak": 0,
+                                       "points": 0})
+        entry["rounds"] += 1
+        entry["correct"] += int(row.get("correct") or 0)
+        entry["best_streak"] = max(entry["best_streak"], int(row.get("streak") or 0))
+        entry["points"] += int(row.get("points") or 0)
+        gkey = (*key, row.get("game") or "")
+        games[gkey] = games.get(gkey, 0) + int(row.get("points") or 0)
+    out = []
+    for key, entry in board.items():
+        entry["accuracy"] = round(100.0 * entry["correct"] / entry["rounds"], 1)
+        entry["best_game"] = max(v for k, v in games.items() if k[:2] == key)
+        out.append(entry)
+    out.sort(key=lambda e: (-e["best_streak"], -e["accuracy"], e["player"]))
+    return out

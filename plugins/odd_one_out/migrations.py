@@ -1,0 +1,39 @@
+"""The odd-one-out tables: every round played (or asked) is one row of ``odd_one_out_rounds``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("odd-one-out")
+ROUNDS = "rounds"
+
+
+@migrations()
+def m001_rounds(db: Any) -> None:
+    db["odd_one_out_rounds"].create(
+        {
+            "id": int,
+            "at": float,  # unix time the answer was given
+            "game": str,  # one id per game session (streaks are counted within it)
+            "player": str,
+            "mode": str,  # guess | beat | ask
+            "difficulty": str,  # easy | medium | hard | "" (ask)
+            "seed": int,
+            "puzzle_index": int,
+            "items": str,  # JSON list, in display order
+            "intruder": str,  # the puzzle's intruder ("" for ask)
+            "player_pick": str,
+            "ai_pick": str,
+            "correct": int,  # guess: player == AI; beat: player == intruder; ask: NULL
+            "ai_correct": int,  # beat: AI == intruder
+            "seconds": float,  # time taken to answer
+            "points": int,
+            "streak": int,  # the player's streak after this round
+        },
+        pk="id",
+        not_null={"at", "player", "mode", "items"},
+    )
+    db["odd_one_out_rounds"].create_index(["player"])
+    db["odd_one_out_rounds"].create_index(["game"])

