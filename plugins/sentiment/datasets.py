@@ -33,6 +33,11 @@ LABEL_SCALE = {
 NAMED = ("vader-tweets", "vader-movies", "sst5-train", "sst2-train", "sst2-test",
          "rt-polarity", "cr", "mpqa", "weather")
 
+#: Each set's domain, for leave-one-domain-out CV of lambda (``TrainConfig.cv_by``).
+DOMAIN = {"vader-tweets": "tweets", "weather": "tweets", "vader-movies": "movies",
+          "sst5-train": "movies", "sst2-train": "movies", "sst2-test": "movies",
+          "rt-polarity": "movies", "cr": "products", "mpqa": "phrases"}
+
 #: The default model's training sets (SST-2 test stays out: it is a benchmark).
 DEFAULT_TRAIN = ("vader-tweets", "vader-movies", "sst5-train", "rt-polarity", "cr", "weather")
 

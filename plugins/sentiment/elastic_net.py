@@ -194,8 +194,12 @@ def predict_path(fit: PathFit, X: sp.csr_matrix) -> np.ndarray:
     return np.asarray(X @ fit.coefs.T) + fit.intercepts[None, :]
 
 
-def _loss(pred: np.ndarray, y: np.ndarray, family: str) -> np.ndarray:
-    """Per-sample, per-lambda loss: squared error, or binomial deviance."""
+def _loss(pred: np.ndarray, y: np.ndarray, family: str, measure: str = "default"
+          ) -> np.ndarray:
+    """Per-sample, per-lambda loss: squared error, binomial deviance, or misclassification
+    (``measure="class"``, cv.glmnet's type.measure)."""
+    if measure == "class":
+        return ((pred > 0) != (y[:, None] > 0.5)).astype(float)
     if family == "gaussian":
         return (pred - y[:, None]) ** 2
     p = np.clip(_sigmoid(pred), 1e-12, 1 - 1e-12)
@@ -204,14 +208,16 @@ def _loss(pred: np.ndarray, y: np.ndarray, family: str) -> np.ndarray:
 
 def _fold_loss(Xtr: sp.csr_matrix, ytr: np.ndarray, Xte: sp.csr_matrix, yte: np.ndarray,
                kw: dict[str, Any]) -> np.ndarray:
+    kw = dict(kw)
+    measure = kw.pop("measure", "default")
     fit = enet_path(Xtr, ytr, **kw)
-    return _loss(predict_path(fit, Xte), yte, kw["family"]).mean(axis=0)
+    return _loss(predict_path(fit, Xte), yte, kw["family"], measure).mean(axis=0)
 
 
 def cv_enet(X: sp.csr_matrix, y: np.ndarray, *, alpha: float = 0.5, family: str = "gaussian",
             folds: int = 5, n_lambda: int = 20, ratio: float = 1e-2, seed: int = 0,
             fold_ids: np.ndarray | None = None, tol: float = 0.05, max_iter: int = 500,
-            n_jobs: int = 1) -> CVResult:
+            n_jobs: int = 1, measure: str = "default") -> CVResult:
     """k-fold CV over one lambda path (from the full data): lambda.min and lambda.1se.
 
     lambda.1se is the largest lambda whose mean CV loss is within one standard error of the
@@ -226,7 +232,8 @@ def cv_enet(X: sp.csr_matrix, y: np.ndarray, *, alpha: float = 0.5, family: str 
     L = lipschitz(X, family, mu=np.asarray(X.mean(axis=0)).ravel())  # a row subset's constant is close to the full one; 5% margin
     jobs = [(X[fold_ids != f], y[fold_ids != f], X[fold_ids == f], y[fold_ids == f])
             for f in range(folds)]
-    kw = dict(alpha=alpha, family=family, lambdas=lambdas, tol=tol, max_iter=max_iter, L=L * 1.1)
+    kw = dict(alpha=alpha, family=family, lambdas=lambdas, tol=tol, max_iter=max_iter, L=L * 1.1,
+              measure=measure)
     if n_jobs > 1:
         from joblib import Parallel, delayed  # joblib comes with scikit-learn
 
@@ -239,5 +246,5 @@ def cv_enet(X: sp.csr_matrix, y: np.ndarray, *, alpha: float = 0.5, family: str 
     i_min = int(np.argmin(mean))
     ok = np.flatnonzero(mean <= mean[i_min] + se[i_min])
     i_1se = int(ok.min())
-    return CVResult(lambdas, mean, se, float(lambdas[i_min]), float(lambdas[i_1se]), folds,
-                    "mse" if family == "gaussian" else "deviance")
+    loss = "class" if measure == "class" else "mse" if family == "gaussian" else "deviance"
+    return CVResult(lambdas, mean, se, float(lambdas[i_min]), float(lambdas[i_1se]), folds, loss)

@@ -40,6 +40,12 @@ class SentimentPlugin(Plugin):
         super().__init__()
         self._scorer: Any = None
 
+    def start(self, ctx: PluginContext) -> None:
+        super().start(ctx)
+        # the plugin object is a module singleton: a new host (another --home) starts it
+        # again, and the scorer must follow the new context
+        self._scorer = None
+
     def scorer(self) -> Any:
         """The shared personal scorer (created on first use, after start)."""
         if self._scorer is None:

@@ -39,6 +39,9 @@ class TrainConfig:
     n_lambda: int = 25
     lambda_ratio: float = 1e-3
     lambda_rule: str = "min"
+    #: "random": k random folds; "domain": one fold per domain (tweets, movies, products,
+    #: ...), so lambda is the one that generalises to a domain left out of training
+    cv_by: str = "domain"
     min_df: int = 2
     stem: bool = False
     stop_words: bool = False
@@ -60,6 +63,8 @@ class TrainReport:
     n_features: int = 0
     n_nonzero: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    #: weights of the ``dense_fn`` columns (experiments only; not part of the saved model)
+    dense_coef: Any = None
 
 
 def vader_lexicon(pipeline: TextPipeline) -> dict[str, float]:
@@ -108,8 +113,12 @@ def build_matrix(texts: list[str], pipeline: TextPipeline, min_df: int = 2,
 
 
 def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFAULT_MODEL,
-              log: Any = None) -> tuple[SentimentModel, TrainReport]:
-    """Fit the elastic net with lambda by k-fold CV (warm-started path) on ``data``."""
+              log: Any = None, dense_fn: Any = None) -> tuple[SentimentModel, TrainReport]:
+    """Fit the elastic net with lambda by k-fold CV (warm-started path) on ``data``.
+
+    ``dense_fn(texts) -> (n, k) array`` adds experimental dense columns (the benchmark's
+    mean GloVe vector); their weights come back in ``report.dense_coef``.
+    """
     import numpy as np
     from textseq_plugins.sentiment.elastic_net import cv_enet, enet_path
 
@@ -123,6 +132,13 @@ def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFA
     pipeline = TextPipeline(stem=config.stem, stop_words=config.stop_words)
     lexicon = vader_lexicon(pipeline) if config.lexicon else None
     X, vocab = build_matrix(data.texts, pipeline, config.min_df, lexicon=lexicon)
+    n_dense = 0
+    if dense_fn is not None:
+        import scipy.sparse as sp
+
+        dense = np.asarray(dense_fn(data.texts), dtype=np.float64)
+        n_dense = dense.shape[1]
+        X = sp.hstack([X, sp.csr_matrix(dense)], format="csr")
     if config.family == "binomial":
         keep = [i for i, b in enumerate(data.binary) if b is not None]
         X = X[keep]
@@ -134,9 +150,20 @@ def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFA
     report.n_features = X.shape[1]
     report.seconds["features"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    cv = cv_enet(X, y, alpha=config.alpha, family=config.family, folds=config.folds,
+    fold_ids, folds = None, config.folds
+    if config.cv_by == "domain":
+        from textseq_plugins.sentiment.datasets import DOMAIN
+
+        domains = [DOMAIN.get(src, src) for src in data.source]
+        if config.family == "binomial":
+            domains = [domains[i] for i in keep]
+        names = sorted(set(domains))
+        if len(names) >= 2:
+            fold_ids = np.array([names.index(d) for d in domains])
+            folds = len(names)
+    cv = cv_enet(X, y, alpha=config.alpha, family=config.family, folds=folds,
                  n_lambda=config.n_lambda, ratio=config.lambda_ratio, seed=config.seed,
-                 n_jobs=config.n_jobs)
+                 n_jobs=config.n_jobs, fold_ids=fold_ids)
     report.seconds["cv"] = time.perf_counter() - t1
     report.cv = cv.summary()
     lam = cv.lambda_min if config.lambda_rule == "min" else cv.lambda_1se
@@ -145,6 +172,8 @@ def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFA
     fit = enet_path(X, y, alpha=config.alpha, family=config.family, lambdas=cv.lambdas[:k + 1])
     report.seconds["final_fit"] = time.perf_counter() - t2
     coef, intercept = fit.coefs[k], float(fit.intercepts[k])
+    if n_dense:
+        report.dense_coef, coef = coef[-n_dense:], coef[:-n_dense]
     lexicon_coef = 0.0
     if lexicon is not None:
         lexicon_coef, coef = float(coef[-1]), coef[:-1]

@@ -1,0 +1,78 @@
+"""The plugin in the host: slash command, annotator, personal model, stored scores."""
+
+import pytest
+from textseq_plugins.sentiment.personal import pa_update, parse_label
+
+from textseq_tui.plugin import BadInput
+
+
+def test_slash_command_scores_and_explains(host):
+    res = host.run_command("/sentiment I hate this, it is terrible")
+    assert res.data["score"] < 0
+    assert res.data["words"][0][1] < 0
+    assert "sentiment -" in res.text
+
+
+def test_slash_command_without_text_opens_the_screen(host):
+    res = host.run_command("/sentiment")
+    assert res.open_screen is not None and res.open_screen.name == "sentiment"
+
+
+def test_annotator_labels_and_marks_the_driving_words(host):
+    (_, annotator), = [(p, a) for p, a in host.annotators() if p.name == "sentiment"]
+    text = "What a wonderful surprise :)"
+    ann = annotator.annotate(text)
+    assert ann.label.startswith("sentiment +")
+    assert ann.spans and all(0 <= s.start < s.end <= len(text) for s in ann.spans)
+    assert any(text[s.start:s.end].lower() == "wonderful" for s in ann.spans)
+    assert annotator.annotate("   ") is None
+
+
+def test_shown_scores_are_stored_with_the_model_version(host):
+    host.run_command("/sentiment lovely")
+    plugin = host.plugin("sentiment")
+    rows = plugin.context.store.rows("scores")
+    model = plugin.scorer().model
+    assert rows[-1]["model"] == "sentiment-enet" and rows[-1]["version"] == model.version
+    assert plugin.scores(plugin.context.store)[0]["scored"] >= 1
+
+
+def test_correction_persists_across_hosts_and_reset_restores(home):
+    from textseq_tui.host import Host
+
+    text = "my train is late again"
+    first = Host(home=home, device="cpu").plugin("sentiment").scorer()
+    base = first.model.score(text)
+    corr = first.correct(text, "-0.9")
+    assert abs(corr.after - -0.9) <= 0.05 + 1e-9
+    second = Host(home=home, device="cpu").plugin("sentiment").scorer()
+    assert second.score(text)["score"] == pytest.approx(corr.after, abs=1e-3)
+    assert second.reset() > 0
+    third = Host(home=home, device="cpu").plugin("sentiment").scorer()
+    assert third.score(text)["score"] == pytest.approx(base, abs=1e-4)
+
+
+def test_hinge_update_only_moves_when_the_margin_is_violated(host):
+    model = host.plugin("sentiment").scorer().model
+    changed, corr = pa_update(model, {}, "what a fantastic, brilliant day", "pos")
+    assert corr.before >= 0.44 and changed == {}  # already right: nothing learned
+    changed, corr = pa_update(model, {}, "what a fantastic, brilliant day", "neg")
+    assert corr.after == pytest.approx(-0.43, abs=1e-6) and changed
+
+
+def test_labels_are_checked():
+    assert parse_label("POS") == ("hinge", 0.44)
+    assert parse_label("-0.25") == ("epsilon", -0.25)
+    for bad in ("maybe", "2", ""):
+        with pytest.raises(BadInput):
+            parse_label(bad)
+
+
+def test_shipped_model_generalises_to_a_set_it_never_saw(host, shared_data):
+    # MPQA phrases are not in the default training data (see the model card)
+    from textseq_plugins.sentiment.datasets import load_named
+
+    data = load_named("mpqa", shared_data / "sentiment")
+    model = host.plugin("sentiment").scorer().model
+    hits = [(model.score(t) > 0) == (b == 1) for t, b in zip(data.texts, data.binary, strict=False)]
+    assert sum(hits) / len(hits) > 0.75

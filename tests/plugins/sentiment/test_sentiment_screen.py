@@ -1,0 +1,55 @@
+"""The sentiment meter screen, driven by Textual's Pilot at 80x24."""
+
+from textseq_plugins.sentiment.screen import SentimentScreen, meter_text
+from textual.app import App
+from textual.widgets import Input, Static
+
+
+class MeterApp(App):
+    def __init__(self, ctx):
+        super().__init__()
+        self.ctx = ctx
+
+    def on_mount(self) -> None:
+        self.push_screen(SentimentScreen(self.ctx))
+
+
+async def _settle(app, pilot):
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+        if not app.workers._workers:
+            return
+
+
+def test_meter_marker_moves_with_the_score():
+    left, right = meter_text(-1.0).plain, meter_text(1.0).plain
+    assert left.index("█") < right.index("█")
+    assert "+0.50" in meter_text(0.5).plain
+
+
+async def test_typing_moves_the_meter_and_a_correction_flips_it(host):
+    ctx = host.plugin("sentiment").context
+    app = MeterApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SentimentScreen)
+        await pilot.click("#text")
+        for ch in "I love it":
+            await pilot.press(ch if ch != " " else "space")
+        await _settle(app, pilot)
+        assert screen.query_one("#text", Input).value == "I love it"
+        assert screen.last_score is not None and screen.last_score > 0
+        words = str(screen.query_one("#words", Static).render())
+        assert "love" in words
+        await pilot.click("#neg")
+        await _settle(app, pilot)
+        assert screen.last_score < 0
+        assert "learned" in str(screen.query_one("#status", Static).render())
+        await pilot.click("#reset")
+        await _settle(app, pilot)
+        assert screen.last_score > 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, SentimentScreen)
