@@ -75,7 +75,8 @@ def pa_update(model: SentimentModel, deltas: dict[str, float], text: str, label:
         diff = target - before
         sign = 1.0 if diff > 0 else -1.0
         loss = max(0.0, abs(diff) - EPSILON)
-    tau = min(MAX_STEP, loss / norm2)
+    # on the margin already (to rounding): nothing to learn
+    tau = min(MAX_STEP, loss / norm2) if loss > 1e-9 else 0.0
     changed = {}
     if tau > 0:
         for term, count in counts.items():

@@ -54,10 +54,11 @@ def test_correction_persists_across_hosts_and_reset_restores(home):
 
 def test_hinge_update_only_moves_when_the_margin_is_violated(host):
     model = host.plugin("sentiment").scorer().model
-    changed, corr = pa_update(model, {}, "what a fantastic, brilliant day", "pos")
-    assert corr.before >= 0.44 and changed == {}  # already right: nothing learned
-    changed, corr = pa_update(model, {}, "what a fantastic, brilliant day", "neg")
-    assert corr.after == pytest.approx(-0.43, abs=1e-6) and changed
+    text = "what a fantastic, brilliant day"
+    changed, corr = pa_update(model, {}, text, "neg")
+    assert corr.before > 0 and corr.after == pytest.approx(-0.43, abs=1e-6) and changed
+    again, corr2 = pa_update(model, changed, text, "neg")
+    assert again == {} and corr2.after == pytest.approx(corr.after)  # already right
 
 
 def test_labels_are_checked():
