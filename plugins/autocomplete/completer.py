@@ -4,8 +4,8 @@ the keystroke-savings simulation.
 ``Completer.update(text)`` keeps the recurrent state after ``text``: a keystroke that extends
 the text feeds only the new characters (one step of the network per character); a backspace,
 a cursor move or an edit inside the text restores the nearest cached state at or before the
-first changed character (states are kept every ``CHECKPOINT_EVERY`` characters) and feeds
-from there. Only the last ``CONTEXT_CAP`` characters are ever encoded, so a 100 KB paste
+first changed character (states are kept every ``CHECKPOINT_EVERY`` characters and after
+every single typed character) and feeds from there. Only the last ``CONTEXT_CAP`` characters are ever encoded, so a 100 KB paste
 costs the same as a 2 KB one; the window start moves in steps of half the cap so that plain
 typing never re-encodes.
 """
@@ -101,7 +101,9 @@ class Completer:
             ids = self.model.encode(text[self.fed_to : end])[None, :]
             self.logp, self.h = self.model.step(ids, self.h)
             self.fed_to = end
-            if end % self.every == 0:
+            # Keep the state at every boundary, and after every single typed character too:
+            # a backspace then restores the previous state without feeding anything.
+            if end % self.every == 0 or end - len(ids[0]) == len(text) - 1:
                 self.checkpoints.append((end, self.h, self.logp))
         return True
 

@@ -200,8 +200,48 @@ class CharModel:
         """Feed ids ``(batch, seq)``; return log-probabilities of the next char after the
         last one ``(batch, vocab)`` and the new state. Caller holds no lock: this takes it."""
         with self.lock, torch.no_grad():
+            if char_ids.shape[1] == 1:
+                logits, h = self._one_step(char_ids[:, 0], h)
+                return torch.log_softmax(logits.float(), dim=-1), h
             logits, h = self.net(char_ids, h)
             return torch.log_softmax(logits[:, -1].float(), dim=-1), h
+
+    def _cells(self) -> list[nn.Module]:
+        # One keystroke is one time step: per-layer GRUCell/LSTMCell calls cost about half of
+        # a one-step nn.GRU call on a CPU. The cells share the network's parameter tensors.
+        cells = getattr(self, "_cell_cache", None)
+        if cells is None:
+            cells = []
+            rnn, cfg = self.net.rnn, self.config
+            for layer in range(cfg.layers):
+                size_in = cfg.embed if layer == 0 else cfg.hidden
+                cls = nn.GRUCell if cfg.cell == "gru" else nn.LSTMCell
+                cell = cls(size_in, cfg.hidden, device="meta")
+                for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                    setattr(cell, name, getattr(rnn, f"{name}_l{layer}"))
+                cells.append(cell)
+            self._cell_cache = cells
+        return cells
+
+    def _one_step(self, ids: torch.Tensor, h: Hidden) -> tuple[torch.Tensor, Hidden]:
+        """One time step for a batch of ids ``(batch,)``: logits ``(batch, vocab)``, state."""
+        x = self.net.embed(ids)
+        cfg = self.config
+        if h is None:
+            zeros = x.new_zeros(cfg.layers, x.shape[0], cfg.hidden)
+            h = zeros if cfg.cell == "gru" else (zeros, zeros.clone())
+        if cfg.cell == "gru":
+            out = []
+            for layer, cell in enumerate(self._cells()):
+                x = cell(x, h[layer])
+                out.append(x)
+            return self.net.head(x), torch.stack(out)
+        hs, cs = [], []
+        for layer, cell in enumerate(self._cells()):
+            x, c = cell(x, (h[0][layer], h[1][layer]))
+            hs.append(x)
+            cs.append(c)
+        return self.net.head(x), (torch.stack(hs), torch.stack(cs))
 
     def write(self, text: str, n_chars: int = 200, temperature: float = 0.8,
               seed: int | None = None) -> str:

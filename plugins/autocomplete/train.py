@@ -196,15 +196,19 @@ def train_char_model(
         raise BadInput("the corpus is too small to hold out 10 % for validation")
 
     saved: dict[str, Any] = {}
+    saved_step = 0
+    requested_steps = opts.steps
     if resume and checkpoint_path is not None and Path(checkpoint_path).exists():
-        saved = load_checkpoint(checkpoint_path, map_location="cpu").get("extra") or {}
+        ckpt = load_checkpoint(checkpoint_path, map_location="cpu")
+        saved, saved_step = ckpt.get("extra") or {}, int(ckpt.get("step", 0))
         if saved.get("corpus_chars") != len(text):
             raise BadInput(
                 f"the checkpoint {checkpoint_path} was trained on another corpus "
                 f"({saved.get('corpus_chars')} chars, this one has {len(text)}); "
                 "train again without --resume"
             )
-        opts = TrainOptions(**{**asdict(opts), **saved["options"], "minutes": opts.minutes})
+        opts = TrainOptions(**{**asdict(opts), **saved["options"], "minutes": opts.minutes,
+                               "steps": requested_steps})
     vocab = CharVocab(saved["chars"]) if saved else CharVocab.from_text(train_text, opts.min_count)
     train_ids, val_ids = vocab.encode(train_text), vocab.encode(val_text)
 
@@ -218,11 +222,15 @@ def train_char_model(
         model = torch.nn.parallel.DistributedDataParallel(
             net, device_ids=[dev.index] if dev.type == "cuda" else None)
 
-    total = saved.get("total_steps") or opts.steps
-    if total is None:
-        minutes = opts.minutes if opts.minutes is not None else 5.0
-        total = _estimate_steps(net, opts, epoch_batches(train_ids, opts, rank, world), dev,
-                                minutes)
+    # Total steps: as asked; else what fits in --minutes (after the steps a resumed run
+    # already did: resuming with a new budget extends the run); else the interrupted total.
+    total = opts.steps
+    if total is None and opts.minutes is not None:
+        total = saved_step + _estimate_steps(
+            net, opts, epoch_batches(train_ids, opts, rank, world), dev, opts.minutes)
+    elif total is None:
+        total = saved.get("total_steps") or saved_step + _estimate_steps(
+            net, opts, epoch_batches(train_ids, opts, rank, world), dev, 5.0)
     opts.steps = total
     optimizer = torch.optim.AdamW(param_groups(net, lr=opts.lr, weight_decay=opts.weight_decay),
                                   lr=opts.lr, betas=(0.9, 0.99))

@@ -94,3 +94,20 @@ def test_write_is_seeded_and_never_emits_the_unknown_char(tiny: CharModel) -> No
     assert a == b and len(a) == 60 and "\ufffd" not in a
     with pytest.raises(BadInput):
         tiny.write("x", 5, temperature=0)
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_single_step_fast_path_equals_the_full_network(cell: str) -> None:
+    torch.manual_seed(2)
+    vocab = CharVocab.from_text("abcdefgh ")
+    net = CharRNN(RNNConfig(vocab_size=len(vocab), cell=cell, embed=6, hidden=10, layers=2))
+    model = CharModel(vocab, net)
+    ids = vocab.encode("abc def")[None]
+    want, h_want = model.step(ids, None)  # one multi-step call (nn.GRU/nn.LSTM)
+    h = None
+    for i in range(ids.shape[1]):  # seven one-step calls (the cells)
+        got, h = model.step(ids[:, i : i + 1], h)
+    assert torch.allclose(got, want, atol=1e-5)
+    if cell == "lstm":  # compare (h, c) pairs as one flat tensor
+        h, h_want = torch.cat([t.flatten() for t in h]), torch.cat([t.flatten() for t in h_want])
+    assert torch.allclose(h, h_want, atol=1e-5)

@@ -1,0 +1,79 @@
+"""The typing session (Textual Pilot): ghost text, Tab/Shift+Tab, stats saved per session."""
+
+from __future__ import annotations
+
+from textseq_plugins.autocomplete.screen import (
+    SuggestingTextArea,
+    TrainingRunsScreen,
+    TypingScreen,
+)
+from textual.app import App
+
+
+class _Harness(App):
+    def __init__(self, screen) -> None:
+        super().__init__()
+        self._screen = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._screen)
+
+
+async def _wait_for(pilot, predicate, tries: int = 100) -> None:
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if predicate():
+            return
+    raise AssertionError("condition not reached")
+
+
+async def test_typing_session_accepts_suggestions_and_saves_stats(host, tiny) -> None:
+    ctx = host.plugin("autocomplete").context
+    screen = TypingScreen(ctx, model_name="tiny")
+    async with _Harness(screen).run_test(size=(80, 24)) as pilot:
+        await _wait_for(pilot, lambda: screen.completer is not None)
+        area = screen.query_one(SuggestingTextArea)
+        for key in "the lazy dog waits f":
+            await pilot.press("space" if key == " " else key)
+        await _wait_for(pilot, lambda: area.suggestion.startswith("or"))
+        await pilot.press("tab")  # accepts one word
+        assert area.text == "the lazy dog waits for"
+        await pilot.press("space")
+        await _wait_for(pilot, lambda: bool(area.suggestion))
+        ghost = area.suggestion
+        await pilot.press("shift+tab")  # accepts all of it
+        assert area.text == "the lazy dog waits for " + ghost
+        assert area.typed == 20 + 1 + 2 and area.accepts == 2
+        assert area.saved == len("or") - 1 + len(ghost) - 1
+        await pilot.press("escape")
+        await pilot.pause()
+    rows = ctx.store.rows("sessions")
+    assert len(rows) == 1
+    assert rows[0]["keystrokes"] == 23 and rows[0]["chars"] == len(area.text)
+    assert rows[0]["wpm"] > 0
+    assert host.plugin("autocomplete").scores(ctx.store)[0]["saved"] == area.saved
+
+
+async def test_typing_session_with_a_missing_model_says_so(host) -> None:
+    ctx = host.plugin("autocomplete").context
+    screen = TypingScreen(ctx, model_name="no-such-model")
+    app = _Harness(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait_for(pilot, lambda: bool(app._notifications))
+        assert "no model named" in str(list(app._notifications)[0].message)
+        await pilot.press("a")  # typing still works without a model
+        assert screen.query_one(SuggestingTextArea).text == "a"
+
+
+async def test_training_runs_screen_shows_the_loss_curve(host) -> None:
+    ctx = host.plugin("autocomplete").context
+    run = ctx.store.start_run("demo", {}, "cpu")
+    for step, value in [(100, 2.5), (200, 1.9), (300, 1.6)]:
+        ctx.store.log_metrics(run, step, {"val_nats_per_char": value})
+    ctx.store.finish_run(run, "done")
+    screen = TrainingRunsScreen(ctx)
+    async with _Harness(screen).run_test(size=(80, 24)) as pilot:
+        from textual.widgets import Sparkline
+
+        await _wait_for(pilot, lambda: bool(screen.query(Sparkline)))
+        assert list(screen.query_one(Sparkline).data) == [2.5, 1.9, 1.6]
