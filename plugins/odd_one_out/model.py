@@ -124,6 +124,17 @@ def tokens(item: str) -> list[str]:
     return [t.lower().replace("’", "'") for t in _WORD.findall(item.replace("_", " "))]
 
 
+def item_words(kv: Any, item: str) -> list[str]:
+    """The vocabulary keys for an item: the whole item if the vectors know it ("u.s."), else
+    its word tokens. An item with no letters or digits ("!!!") has no words, even though
+    GloVe has vectors for some punctuation."""
+    words = tokens(item)
+    whole = item.strip().lower()
+    if words and " " not in whole and whole in kv.key_to_index:
+        return [whole]
+    return words
+
+
 class OddOneOut:
     """The AI on a vector set (gensim KeyedVectors) and an optional n-gram OOV model.
 
@@ -167,7 +178,7 @@ class OddOneOut:
         """
         import numpy as np
 
-        words = tokens(item)
+        words = item_words(self.kv, item)
         if not words:
             return None
         meaning, form, source = [], [], "glove"
@@ -296,7 +307,7 @@ def doesnt_match_scores(kv: Any, items: Sequence[str]) -> list[float]:
 
     rows, ok = [], []
     for item in items:
-        idx = [kv.key_to_index[w] for w in tokens(item) if w in kv.key_to_index]
+        idx = [kv.key_to_index[w] for w in item_words(kv, item) if w in kv.key_to_index]
         ok.append(bool(idx))
         rows.append(np.asarray(kv.vectors[idx], np.float32).mean(0) if idx
                     else np.zeros(kv.vector_size, np.float32))

@@ -1,0 +1,60 @@
+"""Character n-gram OOV vectors: hashing, n-grams, a tiny ridge fit, the shipped model."""
+
+from __future__ import annotations
+
+import numpy as np
+from textseq_plugins.odd_one_out.ngram import NgramModel, char_ngrams, fnv1a, ngram_buckets
+from textseq_plugins.odd_one_out.train import evaluate_ngram, ngram_design, ridge_cg
+
+
+def test_fnv1a_matches_the_published_test_vectors():
+    # FNV-1a 32-bit reference values (fnv test suite)
+    assert fnv1a(b"") == 0x811C9DC5
+    assert fnv1a(b"a") == 0xE40C292C
+    assert fnv1a(b"foobar") == 0xBF9CF968
+
+
+def test_char_ngrams_are_3_to_6_with_boundaries():
+    grams = char_ngrams("cat")
+    assert grams == ["<ca", "cat", "at>", "<cat", "cat>", "<cat>"]
+    assert all(3 <= len(g) <= 6 for g in char_ngrams("kingdom"))
+    ids = ngram_buckets("kingdom", 1000)
+    assert ids and all(0 <= i < 1000 for i in ids)
+    assert ngram_buckets("Kingdom".lower(), 1000) == ids
+
+
+def test_ridge_fit_generalises_to_unseen_words_sharing_ngrams():
+    rng = np.random.default_rng(4)
+    stems = ["walk", "talk", "jump", "play", "cook", "paint", "clean", "climb", "kick", "pull"]
+    direction = {"": rng.normal(size=8), "ing": rng.normal(size=8), "ed": rng.normal(size=8)}
+    words, targets = [], []
+    for stem in stems:
+        base = rng.normal(size=8)
+        for suffix, d in direction.items():
+            words.append(stem + suffix)
+            targets.append(base * 0.3 + d)
+    y = np.array(targets, np.float32)
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    train = [i for i, w in enumerate(words) if not w.startswith("kick")]
+    x = ngram_design([words[i] for i in train], 4096)
+    w = ridge_cg(x, y[train], ridge=0.01, iterations=50, log=lambda *_: None)
+    model = NgramModel(w)
+    unseen = model.vector("kicked")
+    cos = lambda a, b: float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))  # noqa: E731
+    # "kicked" was never seen: its -ed n-grams pull it toward the -ed direction
+    assert cos(unseen, direction["ed"]) > cos(unseen, direction["ing"])
+
+
+def test_shipped_model_puts_a_typo_near_its_word(ngram, kv):
+    v = ngram.vector("kingdomz")
+    k = np.asarray(kv["kingdom"])
+    assert float(v @ k / (np.linalg.norm(v) * np.linalg.norm(k))) > 0.4
+    assert ngram.dim == kv.vector_size
+    assert ngram.vector("a") is not None  # "<a>" is one 3-gram
+    assert ngram.vector("") is None or ngram.vector("").shape == (50,)
+
+
+def test_heldout_metrics_are_computed_on_given_words(ngram, kv):
+    m = evaluate_ngram(ngram.matrix, kv, ["winter", "kingdom", "happily"], top=50000)
+    assert 0.0 < m["heldout_cosine"] <= 1.0
+    assert m["heldout_top10_words"] == 3
