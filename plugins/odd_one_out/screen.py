@@ -52,7 +52,7 @@ class OddOneOutScreen(Screen):
         self.difficulty = difficulty
         self.seed = seed if seed is not None else random.randrange(1_000_000)
         self.rounds = rounds
-        self.size = size
+        self.puzzle_size = size
         self.player = player
         self.session: Any = None
         self.answered = True
@@ -75,7 +75,7 @@ class OddOneOutScreen(Screen):
         from textseq_plugins.odd_one_out.game import GameSession
 
         try:
-            session = GameSession(self.plugin.ai(), self.plugin.generator(self.seed, self.size),
+            session = GameSession(self.plugin.ai(), self.plugin.generator(self.seed, self.puzzle_size),
                                   self.mode, self.difficulty, self.player,
                                   record=self.plugin.record_round)
         except TextseqError as err:
@@ -100,7 +100,7 @@ class OddOneOutScreen(Screen):
         if self.round_no >= self.rounds:
             self.round_no = 0
             self.session = type(self.session)(
-                self.session.ai, self.plugin.generator(self.seed + 1, self.size), self.mode,
+                self.session.ai, self.plugin.generator(self.seed + 1, self.puzzle_size), self.mode,
                 self.difficulty, self.player, record=self.plugin.record_round)
             self.seed += 1
         try:

@@ -1,0 +1,75 @@
+"""The Textual game screen: word buttons, keys 1-9, streak/score, end-of-round summary."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import App
+from textual.widgets import Button, Static
+
+
+class _GameApp(App):
+    def __init__(self, screen) -> None:
+        super().__init__()
+        self._game = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._game)
+
+
+async def _wait_for(pilot, predicate, timeout: float = 60.0) -> None:
+    t0 = time.monotonic()
+    while not predicate():
+        if time.monotonic() - t0 > timeout:
+            raise AssertionError("timed out waiting for the screen")
+        await pilot.pause(0.05)
+
+
+async def test_game_screen_plays_rounds_with_keys(odd_home, host):
+    from textseq_plugins.odd_one_out.screen import OddOneOutScreen
+
+    plugin = host.plugin("odd-one-out")
+    screen = plugin.screens()[0].factory(plugin.context, mode="beat", seed=3, rounds=2)
+    assert isinstance(screen, OddOneOutScreen)
+    app = _GameApp(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait_for(pilot, lambda: screen.session is not None and len(screen.query(Button)) == 4)
+        status = str(screen.query_one("#status", Static).render())
+        assert "Beat the AI" in status and "round 1/2" in status
+        puzzle_items = list(screen.session.results and [] or screen.session.puzzle.items)
+        await pilot.press("1")
+        await pilot.pause()
+        assert screen.answered and len(screen.session.results) == 1
+        assert screen.session.results[0].player_pick == puzzle_items[0]
+        summary = str(screen.query_one("#summary", Static).render())
+        assert "the intruder was" in summary and "The AI's reasons" in summary
+        await pilot.press("9")  # no 9th word: ignored
+        assert len(screen.session.results) == 1
+        await pilot.press("n")
+        await _wait_for(pilot, lambda: not screen.answered)
+        await pilot.press("2")
+        await pilot.pause()
+        assert "Game over" in str(screen.query_one("#summary", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
+    rows = plugin.context.store.rows("rounds")
+    assert len(rows) == 2 and {r["mode"] for r in rows} == {"beat"}
+
+
+async def test_game_screen_paints_before_the_model_loads(odd_home, host):
+    plugin = host.plugin("odd-one-out")
+    screen = plugin.screens()[0].factory(plugin.context)
+    app = _GameApp(screen)
+    t0 = time.perf_counter()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first_paint = time.perf_counter() - t0
+        assert screen.query_one("#status", Static) is not None
+        assert first_paint < 3.0  # target 1 s; the model loads in a worker afterwards
+        await _wait_for(pilot, lambda: screen.session is not None)
+        await pilot.press("m")
+        await _wait_for(pilot, lambda: screen.session.mode == "beat")
+        await pilot.press("d")
+        await pilot.pause()
+        assert screen.session.difficulty == "hard"
