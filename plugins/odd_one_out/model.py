@@ -34,6 +34,7 @@ MAX_ITEM_CHARS = 60
 #: the shipped defaults (picked by leave-one-topic-out CV on the dev sets; see the README)
 DEFAULT_ABTT = 5
 DEFAULT_FORM_WEIGHT = 0.5
+DEFAULT_TOP_SHARE = 1.0
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 
 
@@ -145,14 +146,18 @@ class OddOneOut:
         form_weight: weight of n-gram (spelling) similarity in 0..1 (0 without an n-gram model).
         ngram_meaning: let n-gram vectors stand in for unknown words (only when the n-gram
             model was trained on these vectors' space).
+        top_share: an item's fit is the mean of its best ``ceil(top_share * (n - 1))``
+            similarities (1.0 = all others; lower is robust to a second stray item).
     """
 
     def __init__(self, kv: Any, ngram: Any = None, abtt: int = DEFAULT_ABTT,
-                 form_weight: float = DEFAULT_FORM_WEIGHT, ngram_meaning: bool = True) -> None:
+                 form_weight: float = DEFAULT_FORM_WEIGHT, ngram_meaning: bool = True,
+                 top_share: float = DEFAULT_TOP_SHARE) -> None:
         import numpy as np
 
         self.kv = kv
         self.ngram = ngram
+        self.top_share = top_share
         self.ngram_meaning = ngram_meaning and ngram is not None and ngram.dim == kv.vector_size
         self.abtt = abtt
         self.form_weight = form_weight if ngram is not None else 0.0
@@ -235,6 +240,20 @@ class OddOneOut:
             sim = (1 - self.form_weight) * sim + self.form_weight * (form @ form.T)
         return sim
 
+    def _fit(self, sim: Any) -> Any:
+        """(n,) fit of each row of a similarity matrix with NaN on the diagonal."""
+        import math
+
+        import numpy as np
+
+        n = sim.shape[0]
+        k = max(1, math.ceil(self.top_share * (n - 1)))
+        if k >= n - 1:
+            return np.nanmean(sim, axis=1)
+        # NaN sorts last; the best k similarities are the first k of the descending order
+        ordered = -np.sort(-np.nan_to_num(sim, nan=-np.inf), axis=1)
+        return ordered[:, :k].mean(axis=1)
+
     def fits(self, items: Sequence[str]) -> list[float | None]:
         """Fit of each item (mean similarity to the others), None for unreadable items.
 
@@ -248,8 +267,8 @@ class OddOneOut:
         if len(ok) < 2:
             return out
         sim = self.similarity_matrix([vecs[k] for k in ok])
-        np.fill_diagonal(sim, 0.0)
-        fit = sim.sum(axis=1) / (len(ok) - 1)
+        np.fill_diagonal(sim, np.nan)
+        fit = self._fit(sim)
         for k, f in zip(ok, fit, strict=True):
             out[k] = float(f)
         return out
@@ -274,7 +293,7 @@ class OddOneOut:
             )
         sim = self.similarity_matrix([vecs[i] for i in scored])
         np.fill_diagonal(sim, np.nan)
-        fit = np.nanmean(sim, axis=1)
+        fit = self._fit(sim)
         partner_idx = np.nanargmax(sim, axis=1)
         odd = scored[int(np.argmin(fit))]
         return Pick(

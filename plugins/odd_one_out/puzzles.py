@@ -62,8 +62,10 @@ def is_blocked(word: str) -> bool:
     return False
 
 
-def puzzle_words(kv: Any, min_zipf: float = 3.5, limit: int = 30000) -> list[str]:
-    """The pool: common, clean, lower-case words the vectors know, most frequent first."""
+@lru_cache(maxsize=4)
+def common_words(min_zipf: float = 3.5, limit: int = 30000) -> tuple[str, ...]:
+    """wordfreq's English words with Zipf >= ``min_zipf``, lower-case letters only, no stop
+    words, nothing blocked; most frequent first (computed once per process: about 2 s)."""
     from wordfreq import top_n_list, zipf_frequency
 
     stops = stop_words()
@@ -71,12 +73,17 @@ def puzzle_words(kv: Any, min_zipf: float = 3.5, limit: int = 30000) -> list[str
     for w in top_n_list("en", limit):
         if not (w.isascii() and w.isalpha() and w.islower() and len(w) >= 3):
             continue
-        if w in stops or is_blocked(w) or w not in kv.key_to_index:
+        if w in stops or is_blocked(w):
             continue
         if zipf_frequency(w, "en") < min_zipf:
             break  # the list is sorted by frequency
         out.append(w)
-    return out
+    return tuple(out)
+
+
+def puzzle_words(kv: Any, min_zipf: float = 3.5, limit: int = 30000) -> list[str]:
+    """The pool: :func:`common_words` that the vectors know."""
+    return [w for w in common_words(min_zipf, limit) if w in kv.key_to_index]
 
 
 @dataclass(frozen=True)
