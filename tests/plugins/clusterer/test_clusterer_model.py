@@ -33,7 +33,7 @@ def blobs(n_per: int = 30, centers: int = 4, dim: int = 16, spread: float = 0.15
 
 def test_knn_graph_is_exact_across_blocks():
     x, _ = blobs(n_per=25, centers=4)
-    graph = KnnGraph.build(x, k=7, block_rows=9)  # several blocks, a ragged last one
+    graph = KnnGraph.build(x, k=7, block_rows=9, workers=2)  # ragged last block, 2 threads
     u = unit_rows(x)
     sims = u @ u.T
     np.fill_diagonal(sims, -np.inf)
