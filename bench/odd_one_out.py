@@ -35,6 +35,54 @@ PUBLISHED_888 = "CBOW 73.4 %, skip-gram 70.3 %, GloVe-Wikipedia 56.3 % (300d)"
 GRID = [(a, f) for a in (1, 3, 5, 7) for f in (0.2, 0.3, 0.4, 0.5, 0.6)]
 
 
+SCREEN_PROBE = r"""
+import asyncio, json, os, sys, time
+t0 = time.perf_counter()
+from textual.app import App
+from textseq_tui.host import Host
+
+host = Host(home=sys.argv[1], device="cpu")
+plugin = host.plugin("odd-one-out")
+
+class Probe(App):
+    def on_mount(self):
+        global t1
+        t1 = time.perf_counter()
+        self.screen_obj = plugin.screens()[0].factory(plugin.context, seed=1)
+        self.push_screen(self.screen_obj)
+
+async def run():
+    app = Probe()
+    out = {}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        out["process_start_to_app_s"] = t1 - t0
+        out["first_paint_s"] = time.perf_counter() - t1
+        while app.screen_obj.session is None or app.screen_obj.answered:
+            await pilot.pause(0.02)
+        out["first_puzzle_s"] = time.perf_counter() - t1
+    print(json.dumps(out))
+
+asyncio.run(run())
+"""
+
+
+def screen_timing(cache: Path) -> dict:
+    """Cold start in a fresh process: first paint of the game screen, first puzzle shown."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as home:
+        link = Path(home) / "cache" / "odd-one-out"
+        link.mkdir(parents=True)
+        (link / "glove-6b-50d").symlink_to(Path(cache) / "glove-6b-50d")
+        proc = subprocess.run([sys.executable, "-c", SCREEN_PROBE, home], capture_output=True,
+                              text=True, timeout=300)
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1:]}
+    return {k: round(v, 3) for k, v in json.loads(proc.stdout.strip().splitlines()[-1]).items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "embeddings")
@@ -149,6 +197,7 @@ def main() -> None:
         "pick_ms_p95": round(1000 * sorted(pick_times)[int(0.95 * len(pick_times))], 3),
     }
     generated = {d: round(100.0 * n / 100, 1) for d, n in ai_right.items()}
+    speed.update(screen_timing(cache))
 
     oov = {}
     for word, meant in (("wnter", "winter"), ("kingdomz", "kingdom"), ("happyness", "happiness")):
@@ -185,6 +234,8 @@ def main() -> None:
     print(f"| pick (4 words), median | {speed['pick_ms_median']} ms | < 1 ms |")
     print(f"| puzzle generation, mean | {speed['puzzle_ms_mean']} ms | < 20 ms |")
     print(f"| cold load (memory-mapped cache) | {speed['cold_load_s']} s | < 1 s |")
+    print(f"| game screen, open to first paint (fresh process) | {speed.get('first_paint_s')} s | < 1 s |")
+    print(f"| game screen, open to first puzzle (fresh process, cold) | {speed.get('first_puzzle_s')} s | - |")
     print(f"\nAI finds the intruder of generated puzzles: {generated} %")
     for word, o in oov.items():
         print(f"{word}: {', '.join(o['neighbours'])} (cos to {o['meant']} {o['cosine_to_meant']}, "

@@ -80,15 +80,22 @@ class NgramModel:
 
 
 def load_ngram_model(model_dir: Path, device: str = "cpu") -> NgramModel:
-    """Registry loader for kind ``char-ngram-oov`` (kept on the CPU as numpy float32)."""
+    """Registry loader for kind ``char-ngram-oov`` (kept on the CPU as numpy float32).
+
+    Read with safetensors' numpy API: importing torch would cost seconds before the first puzzle.
+    """
     import numpy as np
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
 
-    from textseq_tui.registry import load_tensors
-
-    tensors = load_tensors(Path(model_dir) / NGRAM_FILE, "cpu")
-    if "buckets" not in tensors:
-        raise ModelError(f"{model_dir}/{NGRAM_FILE} has no 'buckets' tensor")
-    return NgramModel(np.ascontiguousarray(tensors["buckets"].float().numpy(), dtype=np.float32))
+    path = Path(model_dir) / NGRAM_FILE
+    try:
+        tensors = load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as err:
+        raise ModelError(f"{path}: not a readable safetensors file ({err})") from None
+    if "buckets" not in tensors or tensors["buckets"].ndim != 2:
+        raise ModelError(f"{path} has no (buckets, dim) 'buckets' tensor")
+    return NgramModel(np.ascontiguousarray(tensors["buckets"], dtype=np.float32))
 
 
 def training_words(words: list[str], max_words: int) -> list[int]:

@@ -85,7 +85,7 @@ class OddOneOutPlugin(Plugin):
         ai = self.ai(name)
         with self._lock:
             if name not in self._pools:
-                self._pools[name] = WordPool(ai.kv)
+                self._pools[name] = WordPool(ai.kv, cache_dir=self.context.cache_dir())
             pool = self._pools[name]
         return PuzzleGenerator(pool, seed=seed, size=size)
 

@@ -81,9 +81,31 @@ def common_words(min_zipf: float = 3.5, limit: int = 30000) -> tuple[str, ...]:
     return tuple(out)
 
 
-def puzzle_words(kv: Any, min_zipf: float = 3.5, limit: int = 30000) -> list[str]:
+def cached_common_words(cache_dir: Path | None, min_zipf: float = 3.5,
+                        limit: int = 30000) -> tuple[str, ...]:
+    """:func:`common_words`, kept as a text file in ``cache_dir`` so later processes skip
+    wordfreq (seconds) — keyed by the wordfreq version and the filters."""
+    if cache_dir is None:
+        return common_words(min_zipf, limit)
+    import zlib
+    from importlib.metadata import version
+
+    from textseq_tui.registry import atomic_write_bytes
+
+    blocked = " ".join(sorted(block_list() | stop_words())).encode("utf-8")
+    tag = f"{version('wordfreq')}-{min_zipf}-{limit}-{zlib.crc32(blocked):08x}"
+    path = Path(cache_dir) / f"puzzle-words-{tag}.txt"
+    if path.is_file():
+        return tuple(path.read_text(encoding="utf-8").split())
+    words = common_words(min_zipf, limit)
+    atomic_write_bytes(path, "\n".join(words).encode("utf-8"))
+    return words
+
+
+def puzzle_words(kv: Any, min_zipf: float = 3.5, limit: int = 30000,
+                 cache_dir: Path | None = None) -> list[str]:
     """The pool: :func:`common_words` that the vectors know."""
-    return [w for w in common_words(min_zipf, limit) if w in kv.key_to_index]
+    return [w for w in cached_common_words(cache_dir, min_zipf, limit) if w in kv.key_to_index]
 
 
 @dataclass(frozen=True)
@@ -108,10 +130,11 @@ def _stem(word: str) -> str:
 class WordPool:
     """The puzzle words and their unit vectors, (words, dim) float32; built once, shared."""
 
-    def __init__(self, kv: Any, words: list[str] | None = None) -> None:
+    def __init__(self, kv: Any, words: list[str] | None = None,
+                 cache_dir: Path | None = None) -> None:
         import numpy as np
 
-        self.words = words if words is not None else puzzle_words(kv)
+        self.words = words if words is not None else puzzle_words(kv, cache_dir=cache_dir)
         if len(self.words) < 100:
             raise BadInput("too few common words known to these vectors to make puzzles")
         m = np.asarray(kv.vectors[[kv.key_to_index[w] for w in self.words]], dtype=np.float32)

@@ -163,10 +163,12 @@ class OddOneOutScreen(Screen):
     def _restart(self) -> None:
         if self.session is None:
             return
+        unanswered = not self.answered
         self.session.mode, self.session.difficulty = self.mode, self.difficulty
         self.session.puzzle = None
         self.answered = True
-        self.round_no -= 0 if self.round_no == 0 else 1
+        if unanswered:  # the abandoned puzzle does not count as a round
+            self.round_no -= 1
         self.action_next_round()
 
     def _tick(self) -> None:

@@ -115,3 +115,16 @@ def test_pick_is_fast(ai):
         ai.pick(["king", "queen", "prince", "cleaner"])
     per_pick = (time.perf_counter() - t0) / 50
     assert per_pick < 0.02  # target 1 ms; loose for a busy shared CI machine
+
+
+def test_top_share_fit_is_the_mean_of_the_best_similarities(kv, ngram):
+    from textseq_plugins.odd_one_out.model import OddOneOut
+
+    items = ["cat", "dog", "mouse", "car", "truck"]
+    full = OddOneOut(kv, ngram, top_share=1.0)
+    half = OddOneOut(kv, ngram, top_share=0.5)
+    sim = full.similarity_matrix([full.item_vectors(i) for i in items])
+    np.fill_diagonal(sim, np.nan)
+    best2 = [float(np.mean(sorted(row[~np.isnan(row)])[-2:])) for row in sim]
+    np.testing.assert_allclose(half.fits(items), best2, rtol=1e-5)
+    np.testing.assert_allclose(full.fits(items), np.nanmean(sim, axis=1), rtol=1e-5)
