@@ -147,6 +147,14 @@ def build_cli(plugin: Any) -> typer.Typer:
         lines: list[tuple[int, str]] = (
             list(cli_io.iter_input(input, skip_blank=False)) if input is not None
             else [(1, " ".join(tokens or []))])
+        # A "Sequence,label" CSV (the logdeep files): score the sequence, echo the label.
+        labels: dict[int, str] = {}
+        if lines and lines[0][1].lower().startswith("sequence,"):
+            lines = lines[1:]
+            for k, (number, line) in enumerate(lines):
+                seq, _, label = line.rpartition(",")
+                lines[k] = (number, seq)
+                labels[number] = label.strip()
         started, n_anom, n_events = time.perf_counter(), 0, 0
         use_json = cli_io.want_json(as_json)
         for c in range(0, len(lines), SCORE_CHUNK):
@@ -169,6 +177,8 @@ def build_cli(plugin: Any) -> typer.Typer:
                 if only_anomalous and not s.anomalous:
                     continue
                 row = {"sequence": number - 1, **s.summary()}
+                if number in labels:
+                    row["label"] = labels[number]
                 if details:
                     row["ranks"] = s.ranks.tolist()
                     row["surprisal"] = [round(float(x), 3) for x in s.surprisal]

@@ -110,3 +110,25 @@ def test_text_mode_without_the_char_model_says_how_to_get_it(cli, host):
         pytest.skip("the character model is installed; covered by the text-mode tests")
     res = cli("anomaly", "text", "hello", "world")
     assert res.exit_code != 0 and "textseq autocomplete train" in res.stderr
+
+
+def test_score_reads_a_labelled_csv_and_echoes_the_label(cli, tmp_path: Path):
+    assert _train(cli, tmp_path).exit_code == 0
+    data = tmp_path / "labelled.csv"
+    data.write_text("Sequence,label\nopen read close,0\nopen close read,1\n")
+    res = cli("anomaly", "score", "--input", str(data), "--model", "tiny-cli", "--json")
+    rows = [json.loads(x) for x in res.stdout.strip().splitlines()]
+    assert [(r["sequence"], r["label"], r["anomalous"]) for r in rows] == [
+        (1, "0", False), (2, "1", True)]
+
+
+def test_training_is_deterministic_for_a_seed():
+    from textseq_plugins.anomaly.train import TrainSettings, train_detector
+
+    seqs = normal_sessions(80)
+    settings = TrainSettings(hidden=8, embedding=4, layers=1, max_steps=15, minutes=None)
+    a = train_detector(seqs, settings, progress=False).detector
+    b = train_detector(seqs, settings, progress=False).detector
+    probe = [["open", "read", "close"], ["ping"]]
+    assert [s.surprisal.tolist() for s in a.score(probe)] == [
+        s.surprisal.tolist() for s in b.score(probe)]

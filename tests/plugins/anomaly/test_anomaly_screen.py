@@ -75,3 +75,22 @@ def test_scores_capability_lists_recorded_scans(host, cli):
     assert res.exit_code == 0, res.stderr
     rows = host.plugin("anomaly").scores(host.plugin("anomaly").context.store)
     assert rows[0]["sequences"] == 1 and rows[0]["anomalous"] == 1
+
+
+async def test_slash_open_in_the_app_pushes_the_browser_on_the_shipped_model(host, tmp_path):
+    from textseq_tui.app.main import TextseqApp
+
+    data = tmp_path / "hdfs.txt"
+    data.write_text("5 5 5 22 11 9 11 9 11 9 26 26 26 23 23 23 21 21 21\n5 22\n")
+    app = TextseqApp(host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*f"/anomaly open {data}", "enter")
+        for _ in range(200):
+            if isinstance(app.screen, AnomalyScreen):
+                table = app.screen.query_one("#table", DataTable)
+                if table.row_count == 2:
+                    break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, AnomalyScreen)
+        assert table.get_row_at(0)[0] == "2" and table.get_row_at(0)[3] == "anomalous"
+        assert table.get_row_at(0)[4] == "end"
