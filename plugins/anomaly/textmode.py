@@ -41,8 +41,9 @@ def text_surprise(registry: Any, text: str, *, top: int = 5, char_nats: float = 
     """Surprisal of ``text`` character by character and word by word.
 
     Returns ``{"text", "nats_per_char", "chars": [surprising chars: index, char, nats,
-    rank], "words": [the ``top`` most surprising words above ``word_nats`` mean nats per
-    char: word, start, end (character offsets), nats_per_char]}``.
+    rank], "words": [the ``top`` most surprising words whose mean nats per char is above
+    ``word_nats`` and twice the text's mean: word, start, end (character offsets),
+    nats_per_char]}``.
     """
     model = model or load_char_model(registry)
     if not text:
@@ -51,15 +52,19 @@ def text_surprise(registry: Any, text: str, *, top: int = 5, char_nats: float = 
     nats = [s for _, s, _ in scored]
     chars = [{"index": i, "char": c, "nats": round(s, 3), "rank": r}
              for i, (c, s, r) in enumerate(scored) if s > char_nats]
+    overall = sum(nats) / len(nats)
+    # Relative as well as absolute: a weak model (or an odd text) is surprised everywhere,
+    # and the words worth showing are those well above the text's own level.
+    bar = max(word_nats, 2.0 * overall)
     words = []
     for m in _WORD.finditer(text):
         span = nats[m.start() : m.end()]
         mean = sum(span) / len(span)
-        if mean > word_nats:
+        if mean > bar:
             words.append({"word": m.group(), "start": m.start(), "end": m.end(),
                           "nats_per_char": round(mean, 3)})
     words.sort(key=lambda w: -w["nats_per_char"])
-    return {"text": text, "nats_per_char": round(sum(nats) / len(nats), 4), "chars": chars,
+    return {"text": text, "nats_per_char": round(overall, 4), "chars": chars,
             "words": words[:top]}
 
 

@@ -56,3 +56,20 @@ def test_annotator_without_the_model_notes_it_once_then_stays_quiet():
     assert first is not None and "no character model" in first.label
     assert "textseq autocomplete train" in first.data["note"]
     assert annotator.annotate("hello again") is None
+
+
+def test_text_command_uses_the_shared_registry_model(cli, host):
+    import json
+
+    from textseq_plugins.anomaly.textmode import CHAR_MODEL
+
+    from textseq_tui.registry import new_card
+
+    host.registry.register_kind("fake-char", lambda path, device: FakeCharModel())
+    host.registry.save(new_card(name=CHAR_MODEL, plugin="autocomplete", kind="fake-char"),
+                       {"weights.txt": b"fake"})
+    res = cli("anomaly", "text", "the", "cat", "zqx", "sat", "--json")
+    assert res.exit_code == 0, res.stderr
+    assert [w["word"] for w in json.loads(res.stdout)["words"]] == ["zqx"]
+    slash = host.run_command("/anomaly text the cat zqx sat")
+    assert "[reverse red]zqx[/]" in slash.text
