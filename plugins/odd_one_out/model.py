@@ -35,6 +35,8 @@ MAX_ITEM_CHARS = 60
 DEFAULT_ABTT = 5
 DEFAULT_FORM_WEIGHT = 0.5
 DEFAULT_TOP_SHARE = 1.0
+#: below this vocabulary size, vectors are used as they are (no all-but-the-top)
+MIN_VOCAB_FOR_ABTT = 1000
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 
 
@@ -163,6 +165,11 @@ class OddOneOut:
         self.form_weight = form_weight if ngram is not None else 0.0
         top = np.asarray(kv.vectors[: min(len(kv.index_to_key), 50000)], dtype=np.float32)
         self.mean = top.mean(axis=0)
+        if len(top) < MIN_VOCAB_FOR_ABTT:
+            # the mean and principal directions of a toy vocabulary are its words themselves
+            self.mean = np.zeros(top.shape[1], dtype=np.float32)
+            abtt = 0
+        abtt = min(abtt, top.shape[1] // 4)
         if abtt > 0:
             _, _, vt = np.linalg.svd(top - self.mean, full_matrices=False)
             self.directions = vt[:abtt].astype(np.float32)

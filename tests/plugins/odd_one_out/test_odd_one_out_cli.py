@@ -112,3 +112,20 @@ def test_console_game_stores_rounds_and_fills_the_leaderboard(odd_home, cli):
 def test_console_game_quits_early(odd_home, cli):
     result = cli("odd-one-out", "play", "--rounds", "5", input="q\n")
     assert result.exit_code == 0 and "0/0 right" in result.stdout
+
+
+def test_import_word2vec_binary_is_sniffed(odd_home, cli, tmp_path: Path):
+    from gensim.models import KeyedVectors
+
+    rng = np.random.default_rng(1)
+    kv = KeyedVectors(vector_size=6)
+    base = rng.normal(size=6)
+    kv.add_vectors(["red", "green", "blue", "spoon"],
+                   [base + 0.05 * rng.normal(size=6) for _ in range(3)] + [rng.normal(size=6)])
+    path = tmp_path / "tiny.bin"
+    kv.save_word2vec_format(str(path), binary=True)
+    result = cli("odd-one-out", "import-vectors", str(path), "--name", "tiny-bin", "--json")
+    assert result.exit_code == 0, result.stderr
+    result = cli("odd-one-out", "pick", "red", "spoon", "green", "blue", "--vectors", "tiny-bin",
+                 "--json")
+    assert json.loads(result.stdout)["odd"] == "spoon"
