@@ -30,7 +30,8 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
     def train_cmd(
         corpus: Path = typer.Option(..., "--corpus", help="UTF-8 text file to learn from."),
         name: str = typer.Option("char-rnn", "--name", help="Model name in the registry."),
-        minutes: float = typer.Option(5.0, "--minutes", help="Wall-clock budget (minutes)."),
+        minutes: float = typer.Option(5.0, "--minutes",
+                                      help="Wall-clock budget in minutes (0: none, with --steps)."),
         steps: int | None = typer.Option(None, "--steps",
                                          help="Optimizer steps (default: fit --minutes)."),
         device: str = typer.Option("auto", "--device", help="auto | cpu | cuda | cuda:N."),
@@ -66,7 +67,10 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
             torch.set_num_threads(threads)
         opts = TrainOptions(cell=cell, embed=embed, hidden=hidden, layers=layers,
                             dropout=dropout, batch=batch_size, seq_len=seq_len, lr=lr,
-                            steps=steps, minutes=minutes, seed=seed, eval_every=eval_every)
+                            steps=steps, minutes=minutes if minutes > 0 else None, seed=seed,
+                            eval_every=eval_every)
+        if opts.minutes is None and steps is None:
+            raise BadInput("--minutes 0 (no time limit) needs --steps")
         from textseq_plugins.autocomplete.train import train_char_model
 
         from textseq_tui.ml.trainer import ddp_cleanup, ddp_setup
@@ -179,7 +183,7 @@ def _train_summary(name: str, path: Path, m: dict[str, Any]) -> str:
 def rebuild_command(name: str, corpus: Path, out: Path | None, opts: Any) -> str:
     """The command line that retrains a model with the same hyper-parameters."""
     parts = ["textseq autocomplete train", f"--corpus {corpus}", f"--name {name}",
-             f"--steps {opts.steps}", f"--minutes {opts.minutes or 0:g}",
+             f"--steps {opts.steps}", "--minutes 0",
              f"--cell {opts.cell}", f"--hidden {opts.hidden}", f"--layers {opts.layers}",
              f"--embed {opts.embed}", f"--dropout {opts.dropout:g}",
              f"--batch-size {opts.batch}", f"--seq-len {opts.seq_len}", f"--lr {opts.lr:g}",

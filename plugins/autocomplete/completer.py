@@ -194,17 +194,20 @@ class Completer:
 
 
 def keystroke_savings(completer: Completer, text: str, *, min_prob: float = MIN_PROB,
-                      words: int = 1) -> dict[str, float]:
+                      words: int = 1, whole_words: bool = False) -> dict[str, float]:
     """Simulate a typist on ``text`` who accepts the top suggestion with one keystroke (Tab)
-    whenever it is exactly what they were about to type up to a word boundary (the
-    character after it is not a letter), and otherwise types one character per keystroke.
+    whenever it is exactly what they were about to type, and otherwise types one character
+    per keystroke.
 
-    Conventions: a suggestion is shown after every keystroke when its probability is at least
-    ``min_prob``; a wrong suggestion costs nothing (it is ignored); newlines and spaces are
-    typed like any character; accepting inserts only the suggestion (never the space after
-    it). Returns ``{"keystrokes", "chars", "savings"}`` with savings = 1 - keystrokes/chars.
+    Conventions: a suggestion is shown after every keystroke (not before the first) when its
+    probability is at least ``min_prob``; it "matches" when the text continues with exactly
+    the suggested characters (with ``whole_words``, only when the word also ends there: the
+    next character is not a letter); a wrong suggestion costs nothing (it is ignored);
+    newlines and spaces are typed like any character; accepting inserts only the suggestion
+    (never a space after it). Returns ``{"keystrokes", "chars", "savings", "accepts"}`` with
+    savings = 1 - keystrokes / chars.
     """
-    i = keys = 0
+    i = keys = accepts = 0
     completer.update("")
     while i < len(text):
         keys += 1
@@ -212,12 +215,14 @@ def keystroke_savings(completer: Completer, text: str, *, min_prob: float = MIN_
         if found:
             s = found[0].completion
             after = text[i + len(s) : i + len(s) + 1]
-            if text.startswith(s, i) and not (after and is_word_char(after)):
+            if text.startswith(s, i) and not (whole_words and after and is_word_char(after)):
                 i += len(s)
+                accepts += 1
                 continue
         i += 1
     chars = max(len(text), 1)
-    return {"keystrokes": keys, "chars": len(text), "savings": 1 - keys / chars}
+    return {"keystrokes": keys, "chars": len(text), "savings": 1 - keys / chars,
+            "accepts": accepts}
 
 
 def evaluate_text(model: CharModel, text: str, *, savings_chars: int = 2000,

@@ -222,34 +222,40 @@ def train_char_model(
         model = torch.nn.parallel.DistributedDataParallel(
             net, device_ids=[dev.index] if dev.type == "cuda" else None)
 
-    # Total steps: as asked; else what fits in --minutes (after the steps a resumed run
-    # already did: resuming with a new budget extends the run); else the interrupted total.
+    # The schedule: warm-up, then a cosine from lr to lr/10. With --steps, or under DDP
+    # (ranks must agree on the rate bit for bit), it follows the step count, estimated from
+    # --minutes when not given. With only --minutes in one process it follows the clock: a
+    # shared CPU's speed drifts and the decay must end when the budget does. A resumed run
+    # continues the cosine from where it stopped and finishes it within its new budget.
+    timed = requested_steps is None and opts.minutes is not None and world == 1
     total = opts.steps
-    if total is None and opts.minutes is not None:
+    if total is None and not timed:
         total = saved_step + _estimate_steps(
-            net, opts, epoch_batches(train_ids, opts, rank, world), dev, opts.minutes)
-    elif total is None:
-        total = saved.get("total_steps") or saved_step + _estimate_steps(
-            net, opts, epoch_batches(train_ids, opts, rank, world), dev, 5.0)
+            net, opts, epoch_batches(train_ids, opts, rank, world), dev, opts.minutes or 5.0)
     opts.steps = total
     optimizer = torch.optim.AdamW(param_groups(net, lr=opts.lr, weight_decay=opts.weight_decay),
                                   lr=opts.lr, betas=(0.9, 0.99))
-    warmup = max(1, min(opts.warmup, total // 10))
-
+    warmup = max(1, min(opts.warmup, total // 10)) if total else max(1, opts.warmup)
+    if "progress" in saved:
+        start_progress = float(saved["progress"])
+    elif saved.get("total_steps"):
+        start_progress = min(1.0, saved_step / saved["total_steps"])
+    else:
+        start_progress = 0.0
+    schedule = {"done": start_progress}
     started = time.monotonic()
     budget_s = (opts.minutes or 0) * 60
-    # On a shared CPU the speed drifts from the estimate: in one process the cosine follows
-    # whichever is further along, steps or the clock, so the decay always completes. Under
-    # DDP ranks must agree on the rate bit for bit, so there it follows steps only.
-    timed = budget_s > 0 and world == 1
 
     def lr_factor(step: int) -> float:
         if step < warmup:
             return (step + 1) / warmup
-        done = (step - warmup) / max(1, total - warmup)
         if timed:
-            done = max(done, (time.monotonic() - started) / budget_s)
-        return 0.1 + 0.45 * (1 + math.cos(math.pi * min(1.0, done)))
+            elapsed = (time.monotonic() - started) / budget_s
+            done = start_progress + (1 - start_progress) * elapsed
+        else:
+            done = (step - warmup) / max(1, total - warmup)
+        schedule["done"] = done = min(1.0, done)
+        return 0.1 + 0.45 * (1 + math.cos(math.pi * done))
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
     state: dict[str, Any] = {"h": None}
@@ -281,7 +287,8 @@ def train_char_model(
         # run then continues exactly where it stopped (under DDP each rank has its own
         # state and only rank 0 saves, so there it restarts from zeros).
         h = state["h"]
-        return {**fixed, "hidden": detach_hidden(h) if world == 1 and h is not None else None}
+        return {**fixed, "progress": schedule["done"],
+                "hidden": detach_hidden(h) if world == 1 and h is not None else None}
     trainer = Trainer(
         model, optimizer, step_fn=step_fn, scheduler=scheduler, device=dev,
         config=TrainConfig(max_steps=total, minutes=opts.minutes, grad_clip=1.0,
@@ -293,6 +300,7 @@ def train_char_model(
         h = (trainer.resumed_extra or {}).get("hidden")
         state["h"] = tuple(h) if isinstance(h, list) else h
     result = trainer.fit(epoch_batches(train_ids, opts, rank, world))
+    opts.steps = result.steps  # what was done: the model card's rebuild command repeats it
     net.eval()
     nats, count = stream_nats(net, val_ids)
     if not math.isfinite(nats):

@@ -86,6 +86,12 @@ def test_keystroke_savings_follow_the_stated_conventions(tiny: CharModel) -> Non
     assert sim["chars"] == len(text)
     assert 0.3 < sim["savings"] < 1
     assert sim["keystrokes"] == round(len(text) * (1 - sim["savings"]))
+    assert sim["accepts"] > 0
+    # "foxes": the suggestion "ox" is what comes next, but the word does not end there
+    plural = "the quick brown foxes jump"
+    loose = keystroke_savings(Completer(tiny), plural)
+    strict = keystroke_savings(Completer(tiny), plural, whole_words=True)
+    assert loose["keystrokes"] < strict["keystrokes"]
     never = keystroke_savings(Completer(tiny), text, min_prob=1.01)
     assert never["keystrokes"] == len(text) and never["savings"] == 0
 
