@@ -127,3 +127,21 @@ def test_two_gloo_ranks_match_one_process_with_twice_the_lanes(tmp_path, corpus_
     for (name, a), b in zip(single.net.state_dict().items(),
                             ddp.net.state_dict().values(), strict=True):
         assert torch.allclose(a, b, atol=1e-5), name
+
+
+def test_a_minutes_budget_decays_the_rate_by_the_clock_and_resume_goes_on(tmp_path,
+                                                                           corpus_file) -> None:
+    from textseq_tui.ml.checkpoint import load_checkpoint
+
+    text = corpus_file.read_text()[:20_000]
+    ckpt = tmp_path / "ckpt.pt"
+    first = train_char_model(text, _opts(steps=None, minutes=0.03, hidden=8),
+                             checkpoint_path=ckpt, progress=False)
+    assert first.metrics["stopped_because"] == "minutes"
+    saved = load_checkpoint(ckpt)
+    assert saved["extra"]["progress"] > 0.8  # the cosine ran to (nearly) its end
+    lr_end = saved["scheduler"]["_last_lr"][0]
+    assert lr_end < 0.2 * 5e-3
+    again = train_char_model(text, _opts(steps=None, minutes=0.02, hidden=8),
+                             checkpoint_path=ckpt, resume=True, progress=False)
+    assert again.metrics["steps"] > first.metrics["steps"]
