@@ -36,10 +36,11 @@ class Vocabulary:
 
     def __init__(self, tokens: Iterable[str]) -> None:
         self.itos: list[str] = list(SPECIALS)
+        self.stoi: dict[str, int] = {tok: i for i, tok in enumerate(SPECIALS)}
         for tok in tokens:
-            if tok not in SPECIALS and tok not in self.itos:
+            if tok not in self.stoi:  # a dict, not the list: word vocabularies are large
+                self.stoi[tok] = len(self.itos)
                 self.itos.append(tok)
-        self.stoi = {tok: i for i, tok in enumerate(self.itos)}
 
     @classmethod
     def build(cls, sequences: Iterable[Sequence[str]], min_count: int = 1) -> Vocabulary:
@@ -195,6 +196,8 @@ class AnomalyDetector:
         order = sorted((i for i, (x, _) in enumerate(encoded) if x),
                        key=lambda i: -len(encoded[i][0]))
         vocab_size = len(self.vocab)
+        # At most ~16 M logits (64 MB) at a time, whatever the vocabulary size.
+        chunk_rows = max(1, min(chunk_rows, (1 << 24) // vocab_size))
         with torch.inference_mode():
             start = 0
             while start < len(order):
