@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -225,7 +224,3 @@ def save_trained(ctx: PluginContext, outcome: Any, *, name: str, corpus: Path, o
         files = save_model_files(outcome.net, outcome.vocab, Path(tmp))
         info = ctx.registry.save(card, files)
     return info.path
-
-
-def _stderr(msg: str) -> None:
-    sys.stderr.write(msg + "\n")
