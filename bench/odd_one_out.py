@@ -61,6 +61,17 @@ async def run():
         while app.screen_obj.session is None or app.screen_obj.answered:
             await pilot.pause(0.02)
         out["first_puzzle_s"] = time.perf_counter() - t1
+        # the same screen opened again in the running app (models already loaded)
+        app.pop_screen()
+        await pilot.pause()
+        t2 = time.perf_counter()
+        again = plugin.screens()[0].factory(plugin.context, seed=2)
+        app.push_screen(again)
+        await pilot.pause()
+        out["reopen_first_paint_s"] = time.perf_counter() - t2
+        while again.session is None or again.answered:
+            await pilot.pause(0.01)
+        out["reopen_first_puzzle_s"] = time.perf_counter() - t2
     print(json.dumps(out))
 
 asyncio.run(run())
@@ -104,9 +115,9 @@ def main() -> None:
 
     cache = args.cache or default_home() / "cache" / "odd-one-out"
     load_glove(cache)  # converts on the very first run
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     kv = load_glove(cache)
-    cold_load_s = time.perf_counter() - t0
+    cold_load_s, cold_load_cpu_s = time.perf_counter() - t0, time.process_time() - c0
     ngram = load_ngram_model(REPO / "models" / "glove-ngram-oov")
     t0 = time.perf_counter()
     ai = OddOneOut(kv, ngram)
@@ -188,6 +199,7 @@ def main() -> None:
         ai_right[p.difficulty] += pick.odd == p.intruder
     speed = {
         "cold_load_s": round(cold_load_s, 3),
+        "cold_load_cpu_s": round(cold_load_cpu_s, 3),
         "ai_init_s": round(ai_init_s, 3),
         "word_pool_s": round(pool_s, 3),
         "pool_words": len(pool.words),
@@ -233,9 +245,12 @@ def main() -> None:
     print("\n| speed | ours | target |\n| --- | --- | --- |")
     print(f"| pick (4 words), median | {speed['pick_ms_median']} ms | < 1 ms |")
     print(f"| puzzle generation, mean | {speed['puzzle_ms_mean']} ms | < 20 ms |")
-    print(f"| cold load (memory-mapped cache) | {speed['cold_load_s']} s | < 1 s |")
+    print(f"| cold load (memory-mapped cache), wall / CPU | {speed['cold_load_s']} s / "
+          f"{speed['cold_load_cpu_s']} s | < 1 s |")
     print(f"| game screen, open to first paint (fresh process) | {speed.get('first_paint_s')} s | < 1 s |")
     print(f"| game screen, open to first puzzle (fresh process, cold) | {speed.get('first_puzzle_s')} s | - |")
+    print(f"| game screen reopened, first paint / first puzzle | {speed.get('reopen_first_paint_s')} s"
+          f" / {speed.get('reopen_first_puzzle_s')} s | < 1 s |")
     print(f"\nAI finds the intruder of generated puzzles: {generated} %")
     for word, o in oov.items():
         print(f"{word}: {', '.join(o['neighbours'])} (cos to {o['meant']} {o['cosine_to_meant']}, "
