@@ -75,7 +75,8 @@ def build_cli(plugin: Any) -> typer.Typer:
         """The most positive and most negative terms with their weights (per occurrence)."""
         if top < 1:
             raise BadInput("--top must be at least 1")
-        ranked = scorer(model, False).model.top_words(top)
+        loaded = scorer(model, False).model
+        ranked = loaded.top_words(top)
         if cli_io.want_json(as_json):
             for sign in ("positive", "negative"):
                 for rank, (term, w) in enumerate(ranked[sign], 1):
@@ -91,6 +92,9 @@ def build_cli(plugin: Any) -> typer.Typer:
             neg = ranked["negative"][i] if i < len(ranked["negative"]) else ("", None)
             table.add_row(str(i + 1), pos[0], "" if pos[1] is None else f"{pos[1]:+.4f}",
                           neg[0], "" if neg[1] is None else f"{neg[1]:+.4f}")
+        if loaded.lexicon_coef:
+            table.caption = (f"n-gram weights per occurrence; besides them the lexicon feature "
+                             f"(VADER valences, normalised) has weight {loaded.lexicon_coef:+.3f}")
         Console().print(table)
 
     @app.command("correct")
@@ -127,8 +131,13 @@ def build_cli(plugin: Any) -> typer.Typer:
         alpha: float = typer.Option(0.5, "--alpha", help="L1 share of the penalty (0..1]."),
         lexicon: bool = typer.Option(True, "--lexicon/--no-lexicon",
                                      help="Add the VADER lexicon feature."),
+        glove: bool = typer.Option(True, "--glove/--no-glove",
+                                   help="Add the mean GloVe 50d vector of the text."),
         stem: bool = typer.Option(False, "--stem", help="Porter-stem words (needs nltk)."),
         stop_words: bool = typer.Option(False, "--stop-words", help="Drop stop words."),
+        cv_by: str = typer.Option("random", "--cv-by",
+                                  help="CV folds for lambda: random | domain (one fold per "
+                                       "domain of the named sets)."),
         binary: bool = typer.Option(False, "--binary",
                                     help="Logistic fit on the 0/1 labels."),
         jobs: int = typer.Option(2, "--jobs", help="Processes for the CV folds."),
@@ -138,9 +147,12 @@ def build_cli(plugin: Any) -> typer.Typer:
 
         if not 0 < alpha <= 1:
             raise BadInput("--alpha must be in (0, 1]")
+        if cv_by not in ("random", "domain"):
+            raise BadInput("--cv-by must be random or domain")
         if folds < 2:
             raise BadInput("--folds must be at least 2")
-        config = tr.TrainConfig(alpha=alpha, folds=folds, lexicon=lexicon, stem=stem,
+        config = tr.TrainConfig(alpha=alpha, folds=folds, lexicon=lexicon, glove=glove,
+                                stem=stem, cv_by=cv_by,
                                 stop_words=stop_words, n_jobs=jobs,
                                 family="binomial" if binary else "gaussian")
         dataset = tr.load_training_data(data, data_root or tr.DEFAULT_DATA_ROOT)

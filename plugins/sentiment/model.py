@@ -1,17 +1,20 @@
 """The sentiment model: a sparse linear scorer over n-grams, plus an optional lexicon feature.
 
-score(text) = clip(b + sum_t w_t * count_t(text) + c * lexicon(text), -1, +1)
+score(text) = clip(b + sum_t w_t * count_t(text) + c * lexicon(text) + glove(text), -1, +1)
 
 on the common scale of ``datasets`` (VADER's mean human rating / 4: -1 very negative,
 +1 very positive). ``lexicon(text)`` is VADER's normalisation x / sqrt(x^2 + 15) of the
 summed lexicon valences (flipped by a negation in the three tokens before a word), so the
-model knows words it never saw in training. Scoring is plain Python over dicts: no numpy at
+model knows words it never saw in training. ``glove(text)`` is the mean over the text's
+in-vocabulary tokens of ``g_w = v_w . beta``: a linear model on the mean GloVe vector
+(tweet2vec), stored as one float per word (see ``glove.py``). Scoring is plain Python over dicts: no numpy at
 score time, >= 20,000 tweets/s on one core.
 
 Files of a model directory (besides card.json): ``config.json`` (pipeline options,
 intercept, lexicon coefficient), ``terms.json`` (the terms with a non-zero weight, in
-order), ``weights.safetensors`` (``coef``: float32, one per term) and ``lexicon.json``
-(word -> valence / 4, from vaderSentiment's MIT-licensed lexicon) when the lexicon is used.
+order), ``weights.safetensors`` (``coef``: float32, one per term; ``glove``: float32, one per
+word of ``glove_words.json``) and ``lexicon.json`` (word -> VADER valence -4..+4, from
+vaderSentiment's MIT-licensed lexicon) when the lexicon is used.
 """
 
 from __future__ import annotations
@@ -85,7 +88,8 @@ class SentimentModel:
 
     def __init__(self, weights: dict[str, float], intercept: float, pipeline: TextPipeline,
                  lexicon: dict[str, float] | None = None, lexicon_coef: float = 0.0,
-                 name: str = "", version: str = "", meta: dict[str, Any] | None = None) -> None:
+                 name: str = "", version: str = "", meta: dict[str, Any] | None = None,
+                 glove: dict[str, float] | None = None) -> None:
         self.weights = weights
         self.intercept = float(intercept)
         self.pipeline = pipeline
@@ -94,12 +98,15 @@ class SentimentModel:
         self.name = name
         self.version = version
         self.meta = meta or {}
+        #: word -> v_w . beta (the mean-GloVe-vector feature), empty when not used
+        self.glove = glove or {}
         #: "identity" (clip to -1..+1) for a rating fit, "tanh-half" (2 p - 1) for a logistic one
         self.link = self.meta.get("link", "identity")
         self._table = self._compile()
 
-    def _compile(self) -> dict[str, tuple[float, float, dict[str, float] | None, bool]] | None:
-        """word -> (unigram weight, lexicon valence, {next word: bigram weight}, is negation).
+    def _compile(self) -> dict[str, tuple] | None:
+        """word -> (unigram weight, lexicon valence, {next word: bigram weight}, is negation,
+        GloVe score or None).
 
         One dict lookup per token instead of three, and no bigram strings built: the batch
         fast path of :meth:`raw_score` (only for the plain pipeline: no stop words, no stems).
@@ -114,11 +121,12 @@ class SentimentModel:
                 bigrams.setdefault(a, {})[b] = w
         lex = self.lexicon if self.lexicon_coef else {}
         table = {}
-        for word in set(self.weights) | set(lex) | set(bigrams) | NEGATIONS:
+        glove = self.glove
+        for word in set(self.weights) | set(lex) | set(bigrams) | NEGATIONS | set(glove):
             if " " in word:
                 continue
             table[word] = (self.weights.get(word, 0.0), lex.get(word, 0.0),
-                           bigrams.get(word), word in NEGATIONS)
+                           bigrams.get(word), word in NEGATIONS, glove.get(word))
         return table
 
     def _fast_raw(self, text: str) -> float:
@@ -130,6 +138,8 @@ class SentimentModel:
         x = 0.0
         i = 0
         last_neg = -100
+        g = 0.0
+        ng = 0
         bigram: dict[str, float] | None = None
         for chunk in text.split():
             for word in _chunk_words(chunk):
@@ -145,13 +155,23 @@ class SentimentModel:
                         x += info[1] * NEGATION_SCALE if i - last_neg <= 3 else info[1]
                     if info[3]:
                         last_neg = i
+                    if info[4] is not None:
+                        g += info[4]
+                        ng += 1
                     bigram = info[2]
                 i += 1
         if i == 0:
             return 0.0
         if x:
             s += self.lexicon_coef * x / math.sqrt(x * x + LEXICON_ALPHA)
+        if ng:
+            s += g / ng
         return s
+
+    def glove_feature(self, words: list[str]) -> float:
+        """The GloVe part of the score: mean of ``g_w`` over the in-vocabulary tokens."""
+        vals = [self.glove[w] for w in words if w in self.glove]
+        return sum(vals) / len(vals) if vals else 0.0
 
     def calibrate(self, raw: float) -> float:
         """Map a raw linear value onto the -1..+1 score."""
@@ -178,6 +198,8 @@ class SentimentModel:
                 s += dget(term, 0.0)
         if self.lexicon_coef:
             s += self.lexicon_coef * lexicon_feature(words, self.lexicon)
+        if self.glove:
+            s += self.glove_feature(words)
         return s
 
     def score(self, text: str, deltas: dict[str, float] | None = None) -> float:
@@ -226,6 +248,11 @@ class SentimentModel:
                     word = words[i]
                     values[word] = values.get(word, 0.0) + total * v / x
                     weights.setdefault(word, 0.0)
+        if self.glove:
+            inv = [w for w in words if w in self.glove]
+            for word in inv:
+                values[word] = values.get(word, 0.0) + self.glove[word] / len(inv)
+                weights.setdefault(word, 0.0)
         raw = self.intercept + sum(values.values())
         contributions = [
             Contribution(term, float(counts[term]), weights[term], value, spans.get(term, []))
@@ -255,11 +282,16 @@ class SentimentModel:
             "lexicon_coef": self.lexicon_coef,
             "meta": self.meta,
         }
+        tensors = {"coef": coef}
         out = {
             "config.json": json.dumps(config, indent=1).encode(),
             "terms.json": json.dumps(terms, ensure_ascii=False).encode(),
-            "weights.safetensors": save({"coef": coef}),
         }
+        if self.glove:
+            glove_words = list(self.glove)
+            tensors["glove"] = np.asarray([self.glove[w] for w in glove_words], np.float32)
+            out["glove_words.json"] = json.dumps(glove_words, ensure_ascii=False).encode()
+        out["weights.safetensors"] = save(tensors)
         if self.lexicon:
             out["lexicon.json"] = json.dumps(self.lexicon, ensure_ascii=False).encode()
         return out
@@ -275,7 +307,13 @@ class SentimentModel:
         try:
             config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
             terms = json.loads((model_dir / "terms.json").read_text(encoding="utf-8"))
-            coef = load_file(str(model_dir / "weights.safetensors"))["coef"]
+            tensors = load_file(str(model_dir / "weights.safetensors"))
+            coef = tensors["coef"]
+            glove = None
+            if (model_dir / "glove_words.json").exists():
+                glove_words = json.loads((model_dir / "glove_words.json").read_text("utf-8"))
+                glove = dict(zip(glove_words, tensors["glove"].astype(float).tolist(),
+                                 strict=True))
             lex_path = model_dir / "lexicon.json"
             lexicon = json.loads(lex_path.read_text(encoding="utf-8")) if lex_path.exists() \
                 else None
@@ -287,7 +325,7 @@ class SentimentModel:
         pipeline = TextPipeline(**config.get("pipeline", {}))
         return cls(weights, config["intercept"], pipeline, lexicon,
                    config.get("lexicon_coef", 0.0), name=name or model_dir.name,
-                   version=version, meta=config.get("meta", {}))
+                   version=version, meta=config.get("meta", {}), glove=glove)
 
 
 def load_model(model_dir: Path, device: str = "cpu") -> SentimentModel:

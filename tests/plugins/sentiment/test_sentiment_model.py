@@ -53,6 +53,14 @@ def test_explanation_sums_to_the_raw_score_and_points_at_words(toy_model):
     assert any(text[s:e].lower() == "superb" for s, e in top.spans)
 
 
+def test_fast_and_explained_scores_agree(toy_model):
+    assert toy_model.glove  # the toy model carries the mean-GloVe feature too
+    for text in corpus(30, seed=4).texts + ["not a great film :) !!", "cannot", "<3"]:
+        fast = toy_model.raw_score(text)
+        assert fast == pytest.approx(toy_model.explain(text).raw, abs=1e-9)
+        assert fast == pytest.approx(toy_model.raw_score(text, {"unused": 0.0}), abs=1e-9)
+
+
 def test_top_words_split_by_sign(toy_model):
     words = toy_model.top_words(3)
     assert all(w > 0 for _, w in words["positive"])
