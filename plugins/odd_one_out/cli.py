@@ -111,11 +111,14 @@ def build_cli(plugin: Any) -> typer.Typer:
         """Nearest words to WORD's vector; an unknown word gets its character n-gram vector."""
         from rich.markup import escape
 
-        rows, source = plugin.ai().neighbours(word, n)
-        cli_io.emit({"word": word, "source": source,
+        ai = plugin.ai()
+        rows, source = ai.neighbours(word, n)
+        typo = ai.typo_of(word.strip().lower()) if source == "ngram" else None
+        cli_io.emit({"word": word, "source": source, "typo_of": typo,
                      "neighbours": [{"word": w, "similarity": round(s, 4)} for w, s in rows]},
                     cli_io.want_json(as_json),
-                    text=escape(f"{word} ({source}): " + ", ".join(f"{w} {s:.2f}" for w, s in rows)))
+                    text=escape(f"{word} ({source}{', a typo of ' + typo if typo else ''}): "
+                                + ", ".join(f"{w} {s:.2f}" for w, s in rows)))
 
     @app.command("import-vectors")
     def import_cmd(

@@ -37,6 +37,8 @@ DEFAULT_FORM_WEIGHT = 0.5
 DEFAULT_TOP_SHARE = 1.0
 #: below this vocabulary size, vectors are used as they are (no all-but-the-top)
 MIN_VOCAB_FOR_ABTT = 1000
+#: typos are corrected only towards the most frequent words (rank below this)
+TYPO_VOCAB = 50000
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 
 
@@ -50,7 +52,7 @@ class Pick:
         scores: item -> fit, the mean similarity (cosine, -1..1) to the other scored items.
         partners: item -> (its most similar other item, their similarity).
         oov: items with no vector at all (excluded from the pick).
-        sources: item -> "glove" | "ngram" (how its vector was made) for scored items.
+        sources: item -> "glove" | "typo:<word>" | "ngram" (how its vector was made).
     """
 
     items: list[str]
@@ -78,7 +80,12 @@ class Pick:
         for item, fit in sorted(self.scores.items(), key=lambda kv: kv[1]):
             partner, sim = self.partners[item]
             mark = "  <- odd one out" if item == self.odd else ""
-            guess = " (spelling-based guess)" if self.sources.get(item) == "ngram" else ""
+            source = self.sources.get(item, "glove")
+            guess = ""
+            if source == "ngram":
+                guess = " (unknown word: spelling-based guess)"
+            elif source.startswith("typo:"):
+                guess = f" (read as {source[5:]!r})"
             lines.append(f"{item}: fit {fit:+.3f}, closest to {partner} ({sim:+.3f}){guess}{mark}")
         for item in self.oov:
             lines.append(f"{item}: no vector (not a word the model can read); left out")
@@ -150,16 +157,18 @@ class OddOneOut:
             model was trained on these vectors' space).
         top_share: an item's fit is the mean of its best ``ceil(top_share * (n - 1))``
             similarities (1.0 = all others; lower is robust to a second stray item).
+        correct_typos: read an unknown word one edit away from a frequent word as that word.
     """
 
     def __init__(self, kv: Any, ngram: Any = None, abtt: int = DEFAULT_ABTT,
                  form_weight: float = DEFAULT_FORM_WEIGHT, ngram_meaning: bool = True,
-                 top_share: float = DEFAULT_TOP_SHARE) -> None:
+                 top_share: float = DEFAULT_TOP_SHARE, correct_typos: bool = True) -> None:
         import numpy as np
 
         self.kv = kv
         self.ngram = ngram
         self.top_share = top_share
+        self.correct_typos = correct_typos
         self.ngram_meaning = ngram_meaning and ngram is not None and ngram.dim == kv.vector_size
         self.abtt = abtt
         self.form_weight = form_weight if ngram is not None else 0.0
@@ -182,11 +191,33 @@ class OddOneOut:
         v = v - self.mean
         return v - (self.directions @ v) @ self.directions
 
+    def typo_of(self, word: str) -> str | None:
+        """The most frequent of the ``TYPO_VOCAB`` most frequent words one edit away from an
+        unknown ``word`` ("wnter" -> "winter"), or None. Only for ASCII words of 4+ letters:
+        shorter ones have too many neighbours to guess from."""
+        if len(word) < 4 or not (word.isascii() and word.isalpha()):
+            return None
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        candidates = {a + b[1:] for a, b in splits if b}
+        candidates |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        candidates |= {a + c + b[1:] for a, b in splits if b for c in letters}
+        candidates |= {a + c + b for a, b in splits for c in letters}
+        candidates.discard(word)
+        best = None
+        for c in candidates:
+            idx = self.kv.key_to_index.get(c)
+            if idx is not None and idx < TYPO_VOCAB and (best is None or idx < best[0]):
+                best = (idx, c)
+        return best[1] if best else None
+
     def item_vectors(self, item: str) -> tuple[Any, Any, str] | None:
         """(meaning vector, form vector or None, source) of an item, or None when unreadable.
 
-        A word GloVe knows uses its GloVe vector; an unknown word its n-gram vector (source
-        "ngram"). A phrase is the mean of its words; it is "ngram" if any word needed n-grams.
+        A word GloVe knows uses its GloVe vector (source "glove"); an unknown word one edit
+        away from a frequent word uses that word's vector (source "typo:<word>"); any other
+        unknown word its character n-gram vector (source "ngram"). A phrase is the mean of its
+        words and takes the source of its last word that was not plain GloVe.
         """
         import numpy as np
 
@@ -197,8 +228,12 @@ class OddOneOut:
         for w in words:
             idx = self.kv.key_to_index.get(w)
             g = self.ngram.vector(w) if (self.ngram is not None and is_latin(w)) else None
+            typo = self.typo_of(w) if idx is None and self.correct_typos else None
             if idx is not None:
                 meaning.append(np.asarray(self.kv.vectors[idx], dtype=np.float32))
+            elif typo is not None:
+                meaning.append(np.asarray(self.kv[typo], dtype=np.float32))
+                source = f"typo:{typo}"
             elif g is not None and self.ngram_meaning:
                 meaning.append(g)
                 source = "ngram"

@@ -64,6 +64,7 @@ def test_neighbours_of_a_typo(odd_home, cli):
     result = cli("odd-one-out", "neighbours", "kingdomz", "--json")
     obj = json.loads(result.stdout)
     assert obj["source"] == "ngram" and len(obj["neighbours"]) == 10
+    assert obj["typo_of"] == "kingdom"
 
 
 def test_import_vectors_then_pick_with_them(odd_home, cli, tmp_path: Path):

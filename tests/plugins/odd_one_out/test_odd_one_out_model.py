@@ -43,10 +43,22 @@ def test_unreadable_item_is_reported_in_oov_and_excluded(ai):
     assert any("!!!" in line and "left out" in line for line in pick.explain())
 
 
-def test_typo_gets_an_ngram_vector_instead_of_being_dropped(ai):
+def test_typo_is_read_as_the_frequent_word_one_edit_away(ai):
+    assert ai.typo_of("kingdomz") == "kingdom"
+    assert ai.typo_of("recieve") == "receive"
+    assert ai.typo_of("teh") is None  # too short to guess
     pick = ai.pick(["kingdomz", "empire", "realm", "banana"])
-    assert pick.sources["kingdomz"] == "ngram"
+    assert pick.sources["kingdomz"] == "typo:kingdom"
     assert pick.odd == "banana"
+    assert any("read as 'kingdom'" in line for line in pick.explain())
+
+
+def test_made_up_word_gets_an_ngram_vector_instead_of_being_dropped(ai):
+    assert ai.typo_of("flurbish") is None
+    pick = ai.pick(["flurbish", "cat", "dog", "mouse"])
+    assert pick.sources["flurbish"] == "ngram" and pick.oov == []
+    assert "flurbish" in pick.scores
+    assert any("spelling-based guess" in line for line in pick.explain())
 
 
 @pytest.mark.parametrize(
