@@ -221,6 +221,7 @@ def main() -> None:
         sims = all_u @ v / (np.linalg.norm(all_u, axis=1) * np.linalg.norm(v))
         rank = int((sims > sims[kv.key_to_index[meant]]).sum()) + 1
         oov[word] = {"source": source, "neighbours": [w for w, _ in rows],
+                     "typo_of": ai.typo_of(word),
                      "meant": meant, "cosine_to_meant": round(cos, 3),
                      "rank_of_meant_in_top100k": rank}
 
@@ -253,8 +254,9 @@ def main() -> None:
           f" / {speed.get('reopen_first_puzzle_s')} s | < 1 s |")
     print(f"\nAI finds the intruder of generated puzzles: {generated} %")
     for word, o in oov.items():
-        print(f"{word}: {', '.join(o['neighbours'])} (cos to {o['meant']} {o['cosine_to_meant']}, "
-              f"rank {o['rank_of_meant_in_top100k']})")
+        print(f"{word}: n-gram neighbours {', '.join(o['neighbours'])} (cos to {o['meant']} "
+              f"{o['cosine_to_meant']}, rank {o['rank_of_meant_in_top100k']}); "
+              f"read as a typo of: {o['typo_of']}")
     dest = REPO / "bench" / "results" / "odd-one-out.json"
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(out, indent=2) + "\n")

@@ -147,7 +147,7 @@ class GameSession:
 
 
 def leaderboard(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per player and mode: rounds, accuracy (%), best streak, total and best-game points.
+    """Per player and mode: best streak, accuracy (%), rounds, total and best-game points.
 
     ``rows`` are stored rounds; "ask" rows are not games and are left out. Sorted by best
     streak, then accuracy.
@@ -169,8 +169,11 @@ def leaderboard(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         games[gkey] = games.get(gkey, 0) + int(row.get("points") or 0)
     out = []
     for key, entry in board.items():
-        entry["accuracy"] = round(100.0 * entry["correct"] / entry["rounds"], 1)
-        entry["best_game"] = max(v for k, v in games.items() if k[:2] == key)
-        out.append(entry)
+        out.append({
+            "player": entry["player"], "mode": entry["mode"], "best_streak": entry["best_streak"],
+            "accuracy": round(100.0 * entry["correct"] / entry["rounds"], 1),
+            "rounds": entry["rounds"], "points": entry["points"],
+            "best_game": max(v for k, v in games.items() if k[:2] == key),
+        })
     out.sort(key=lambda e: (-e["best_streak"], -e["accuracy"], e["player"]))
     return out
