@@ -58,3 +58,25 @@ def test_heldout_metrics_are_computed_on_given_words(ngram, kv):
     m = evaluate_ngram(ngram.matrix, kv, ["winter", "kingdom", "happily"], top=50000)
     assert 0.0 < m["heldout_cosine"] <= 1.0
     assert m["heldout_top10_words"] == 3
+
+
+def test_train_save_and_load_a_tiny_model_through_the_registry(tmp_path, kv):
+    from gensim.models import KeyedVectors
+    from textseq_plugins.odd_one_out.ngram import load_ngram_model
+    from textseq_plugins.odd_one_out.train import save_ngram_dir, train_ngram
+
+    from textseq_tui.registry import read_card, verify_dir
+
+    small = KeyedVectors(vector_size=kv.vector_size)
+    words = [w for w in kv.index_to_key[:3000] if w.isalpha()]
+    small.add_vectors(words, np.asarray(kv.vectors[[kv.key_to_index[w] for w in words]]))
+    params = {"buckets": 8192, "max_words": 2000, "cg_iterations": 15, "holdout": 0.1}
+    weight, metrics = train_ngram(small, params, log=lambda *_: None)
+    assert tuple(weight.shape) == (8192, kv.vector_size) and str(weight.dtype) == "torch.float16"
+    assert metrics["heldout_words"] == 200 and metrics["train_words"] == 1800
+    assert metrics["heldout_cosine"] > 0.05  # better than chance (0) on words never seen
+    out = save_ngram_dir(tmp_path / "tiny-oov", weight, metrics, {**params, "seed": 4})
+    assert verify_dir(out) == []
+    assert read_card(out).kind == "char-ngram-oov" and read_card(out).name == "tiny-oov"
+    model = load_ngram_model(out)
+    assert model.buckets == 8192 and model.vector("winter").shape == (kv.vector_size,)
