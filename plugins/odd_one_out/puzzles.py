@@ -11,7 +11,8 @@ is drawn by difficulty from a band of cosine similarity to the group's centre:
 - ``medium`` (same broad area): 0.30..0.50;
 - ``hard`` (near miss): 0.50..0.65, and still below every group member's own similarity.
 
-Stems are kept apart (no "cat" and "cats" in one puzzle). ``PuzzleGenerator(pool, seed)``
+Stems are kept apart (no "cat" and "cats" in one puzzle), and the intruder is drawn from words
+of a similar frequency to the group's when there are any (so frequency alone gives nothing away). ``PuzzleGenerator(pool, seed)``
 gives the same sequence of puzzles for the same seed.
 """
 
@@ -202,6 +203,12 @@ class PuzzleGenerator:
             band[group] = False
             candidates = [int(j) for j in np.flatnonzero(band)
                           if _stem(self.words[j]) not in stems]
+            # an intruder much more (or less) common than the group gives itself away by
+            # frequency alone ("particular" among "scientists, experts, researchers"); the pool
+            # is in frequency order, so a position is a frequency rank
+            median = float(np.median(group)) + 1
+            similar = [j for j in candidates if 0.25 <= (j + 1) / median <= 4.0]
+            candidates = similar or candidates
             if not candidates:
                 continue
             intruder = self.words[rng.choice(candidates)]
