@@ -76,3 +76,14 @@ def test_bad_difficulty_and_size_are_refused(pool):
         PuzzleGenerator(pool).next("impossible")
     with pytest.raises(BadInput, match="3 to 9"):
         PuzzleGenerator(pool, size=12)
+
+
+def test_intruders_are_about_as_common_as_their_group(pool):
+    rank = {w: i + 1 for i, w in enumerate(pool.words)}
+    gen = PuzzleGenerator(pool, seed=11)
+    within = 0
+    for _ in range(30):
+        p = gen.next("hard")
+        median = float(np.median([rank[w] for w in p.items if w != p.intruder]))
+        within += 0.2 <= rank[p.intruder] / median <= 5
+    assert within >= 27
