@@ -68,7 +68,8 @@ def build_cli(plugin: Any) -> typer.Typer:
                                     "streams whose sequences are cut arbitrarily)."),
         seed: int = typer.Option(0, "--seed"),
         device: str = typer.Option("cpu", "--device", help="auto | cpu | cuda | cuda:N"),
-        threads: int = typer.Option(0, "--threads", help="torch CPU threads (0: torch default)."),
+        threads: int = typer.Option(1, "--threads", help="torch CPU threads (0: torch default; "
+                                    "a 64-unit network gains nothing from more than 1)."),
         resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint."),
         out: Path | None = typer.Option(None, "--out", help="Write the model directory under "
                                         "this folder instead of the user registry (models/ to ship)."),
@@ -133,7 +134,8 @@ def build_cli(plugin: Any) -> typer.Typer:
         rank_only: bool = typer.Option(False, "--rank-only", help="Top-g rule alone (DeepLog's)."),
         details: bool = typer.Option(False, "--details", help="Per-step ranks and surprisal."),
         only_anomalous: bool = typer.Option(False, "--only-anomalous"),
-        threads: int = typer.Option(0, "--threads"),
+        threads: int = typer.Option(1, "--threads", help="torch CPU threads (0: torch default; "
+                                    "1 is fastest for small networks on a busy CPU)."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Score sequences: per sequence its score (largest surprisal, nats), verdict and the
