@@ -70,18 +70,26 @@ def build_cli(plugin: Any) -> typer.Typer:
     def words_cmd(
         top: int = typer.Option(20, "--top", "-n", help="How many of each sign."),
         model: str | None = typer.Option(None, "--model", help="Model name."),
+        ngrams: bool = typer.Option(False, "--ngrams",
+                                    help="Rank the elastic net's n-gram weights instead of "
+                                         "each word's whole effect."),
         as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
     ) -> None:
-        """The most positive and most negative terms with their weights (per occurrence)."""
+        """The most positive and most negative words with their weights.
+
+        By default a word's weight is its whole effect on a text made of it alone (n-gram
+        weight + lexicon + GloVe parts); --ngrams lists the elastic net's coefficients.
+        """
         if top < 1:
             raise BadInput("--top must be at least 1")
         loaded = scorer(model, False).model
-        ranked = loaded.top_words(top)
+        ranked = loaded.top_words(top, ngrams=ngrams)
+        kind = "ngram-weight" if ngrams else "word-effect"
         if cli_io.want_json(as_json):
             for sign in ("positive", "negative"):
                 for rank, (term, w) in enumerate(ranked[sign], 1):
                     cli_io.emit({"sign": sign, "rank": rank, "term": term,
-                                 "weight": round(w, 5)}, True)
+                                 "weight": round(w, 5), "kind": kind}, True)
             return
         from rich.console import Console
         from rich.table import Table
@@ -92,9 +100,11 @@ def build_cli(plugin: Any) -> typer.Typer:
             neg = ranked["negative"][i] if i < len(ranked["negative"]) else ("", None)
             table.add_row(str(i + 1), pos[0], "" if pos[1] is None else f"{pos[1]:+.4f}",
                           neg[0], "" if neg[1] is None else f"{neg[1]:+.4f}")
-        if loaded.lexicon_coef:
+        if ngrams and loaded.lexicon_coef:
             table.caption = (f"n-gram weights per occurrence; besides them the lexicon feature "
                              f"(VADER valences, normalised) has weight {loaded.lexicon_coef:+.3f}")
+        elif not ngrams:
+            table.caption = "a word's whole effect on its own (n-gram + lexicon + GloVe parts)"
         Console().print(table)
 
     @app.command("correct")
@@ -135,9 +145,10 @@ def build_cli(plugin: Any) -> typer.Typer:
                                    help="Add the mean GloVe 50d vector of the text."),
         stem: bool = typer.Option(False, "--stem", help="Porter-stem words (needs nltk)."),
         stop_words: bool = typer.Option(False, "--stop-words", help="Drop stop words."),
-        cv_by: str = typer.Option("random", "--cv-by",
+        cv_by: str = typer.Option("domain", "--cv-by",
                                   help="CV folds for lambda: random | domain (one fold per "
-                                       "domain of the named sets)."),
+                                       "domain of the named sets; a single-domain "
+                                       "file falls back to random)."),
         binary: bool = typer.Option(False, "--binary",
                                     help="Logistic fit on the 0/1 labels."),
         jobs: int = typer.Option(2, "--jobs", help="Processes for the CV folds."),

@@ -261,10 +261,33 @@ class SentimentModel:
         score = self.calibrate(raw)
         return Explanation(text, score, raw, self.intercept, contributions)
 
-    def top_words(self, n: int = 20) -> dict[str, list[tuple[str, float]]]:
-        """The ``n`` most positive and most negative terms with their weights."""
-        ranked = sorted(self.weights.items(), key=lambda kv: kv[1])
-        return {"positive": ranked[::-1][:n], "negative": ranked[:n]}
+    def word_effects(self, glove_words: int = 20_000) -> dict[str, float]:
+        """Each single word's score on its own minus the intercept: its n-gram weight plus
+        its lexicon and GloVe parts (what the word does to a one-word text). Candidates: the
+        weighted unigrams, the lexicon, and the ``glove_words`` most frequent GloVe words."""
+        cands = {t for t in self.weights if " " not in t}
+        cands |= set(self.lexicon) if self.lexicon_coef else set()
+        for i, w in enumerate(self.glove):
+            if i >= glove_words:
+                break
+            if w.isalpha():
+                cands.add(w)
+        out = {}
+        for w in cands:
+            v = self.lexicon.get(w, 0.0) if self.lexicon_coef else 0.0
+            lex = self.lexicon_coef * v / math.sqrt(v * v + LEXICON_ALPHA) if v else 0.0
+            out[w] = self.weights.get(w, 0.0) + lex + self.glove.get(w, 0.0)
+        return out
+
+    def top_words(self, n: int = 20, ngrams: bool = False
+                  ) -> dict[str, list[tuple[str, float]]]:
+        """The ``n`` most positive and most negative entries: single words by their whole
+        effect (:meth:`word_effects`, default), or n-grams by their elastic-net weight."""
+        table = self.weights if ngrams else self.word_effects()
+        ranked = sorted(table.items(), key=lambda kv: (kv[1], kv[0]))
+        pos = [kv for kv in ranked[::-1][:n] if kv[1] > 0]
+        neg = [kv for kv in ranked[:n] if kv[1] < 0]
+        return {"positive": pos, "negative": neg}
 
     # -- files ---------------------------------------------------------------------------
 

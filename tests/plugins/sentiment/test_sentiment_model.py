@@ -62,12 +62,21 @@ def test_fast_and_explained_scores_agree(toy_model):
 
 
 def test_top_words_split_by_sign(toy_model):
-    words = toy_model.top_words(3)
+    words = toy_model.top_words(3, ngrams=True)
     assert all(w > 0 for _, w in words["positive"])
     assert all(w < 0 for _, w in words["negative"])
     # every top negative term contains a negative adjective (alone or in a bigram)
     assert all(any(a in t.split() for a in NEG) for t, _ in words["negative"])
     assert all(any(a in t.split() for a in POS) for t, _ in words["positive"])
+
+
+def test_a_word_effect_is_its_score_alone(toy_model):
+    effects = toy_model.word_effects()
+    for word in ("superb", "awful", "film", "hotel"):
+        alone = toy_model.raw_score(word) - toy_model.intercept
+        assert effects[word] == pytest.approx(alone, abs=1e-9)
+    top = toy_model.top_words(5)
+    assert top["positive"][0][1] >= top["positive"][-1][1] > 0
 
 
 def test_files_round_trip_gives_identical_scores(toy_model, tmp_path):
