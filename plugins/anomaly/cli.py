@@ -60,7 +60,8 @@ def build_cli(plugin: Any) -> typer.Typer:
         lr: float = typer.Option(3e-3, "--lr"),
         max_steps: int = typer.Option(2000, "--max-steps"),
         minutes: float = typer.Option(3.0, "--minutes", help="Wall-clock budget (0: no limit)."),
-        top_g: int = typer.Option(9, "--top-g", help="A step is surprising outside the top-g."),
+        top_g: int = typer.Option(9, "--top-g", help="A step is surprising outside the top-g "
+                                  "(0: choose g on held-out normal data, for words/characters)."),
         fp_budget: float = typer.Option(0.001, "--fp-budget",
                                         help="Share of held-out normal sequences the threshold may flag."),
         margin: float = typer.Option(1.0, "--margin", help="Nats added to the threshold."),

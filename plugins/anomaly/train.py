@@ -100,6 +100,29 @@ def choose_threshold(max_surprisals: Sequence[float], fp_budget: float, margin: 
     return q + margin
 
 
+def calibrate(detector: AnomalyDetector, cal: Sequence[list[str]], settings: TrainSettings
+              ) -> None:
+    """Set the detector's threshold (and g when ``settings.top_g`` is 0) on held-out normal
+    sequences. Unseen tokens are left out of both: they are flagged by rule (rank = vocabulary
+    size), and one rare word in the held-out set must not raise the bar for everything else.
+    With ``top_g == 0``, g is the smallest value that flags at most ``fp_budget`` of them by
+    rank, which suits open vocabularies (words, characters) where DeepLog's 9 means little.
+    """
+    import numpy as np
+
+    plain = detector.score(cal, threshold=None, top_g=1 << 30)
+    unk_rank = len(detector.vocab)
+    max_ranks, max_nats = [], []
+    for s in plain:
+        known = s.ranks < unk_rank
+        max_ranks.append(int(s.ranks[known].max()) if known.any() else 0)
+        max_nats.append(float(s.surprisal[known].max()) if known.any() else 0.0)
+    if settings.top_g == 0:
+        g = int(np.quantile(max_ranks, 1.0 - settings.fp_budget, method="higher")) + 1
+        detector.top_g = max(1, min(g, unk_rank))
+    detector.threshold = choose_threshold(max_nats, settings.fp_budget, settings.threshold_margin)
+
+
 def _batches(encoded: list[list[int]], batch_size: int, seed: int):
     """Endless seeded shuffled batches ``(PackedBatch inputs, targets)`` — the same order on
     every call, so ``Trainer.resume`` can skip what an interrupted run already saw."""
@@ -186,7 +209,7 @@ def train_detector(
         Path(checkpoint_path).unlink()
     result = trainer.fit(_batches(encoded, settings.batch_size, settings.seed))
     net.eval()
-    detector = AnomalyDetector(net.cpu(), vocab, top_g=settings.top_g, threshold=None,
+    detector = AnomalyDetector(net.cpu(), vocab, top_g=settings.top_g or 9, threshold=None,
                                end_token=settings.end_token, device="cpu")
     metrics: dict[str, Any] = {
         "train_sequences": len(train),
@@ -199,9 +222,7 @@ def train_detector(
     if "heldout_nats_per_token" in result.metrics:
         metrics["heldout_nats_per_token"] = round(result.metrics["heldout_nats_per_token"], 4)
     if cal:
-        scores = detector.score(cal, threshold=None)
-        detector.threshold = choose_threshold([s.score for s in scores], settings.fp_budget,
-                                              settings.threshold_margin)
+        calibrate(detector, cal, settings)
         flagged = detector.score(cal)
         metrics["calibration_flag_rate"] = round(
             sum(s.anomalous for s in flagged) / len(flagged), 5)
@@ -209,7 +230,8 @@ def train_detector(
         "cell": settings.cell, "layers": settings.layers, "hidden": settings.hidden,
         "embedding": settings.embedding, "batch_size": settings.batch_size, "lr": settings.lr,
         "max_steps": settings.max_steps, "minutes": settings.minutes, "seed": settings.seed,
-        "top_g": settings.top_g, "fp_budget": settings.fp_budget,
+        "top_g": detector.top_g, "top_g_auto": settings.top_g == 0,
+        "fp_budget": settings.fp_budget,
         "threshold_margin": settings.threshold_margin, "end_token": settings.end_token,
         "calib_fraction": settings.calib_fraction,
         "threshold": None if detector.threshold is None else round(detector.threshold, 4),

@@ -116,3 +116,21 @@ def test_shipped_hdfs_model_catches_abnormal_sessions_not_unseen_normal_ones(sha
     fpr = sum(s.anomalous for s in detector.score(unseen)) / len(unseen)
     assert recall >= 0.96  # bench: 0.983 on all 16,838
     assert fpr <= 0.02  # bench: 6 of 624
+
+
+def test_top_g_zero_chooses_g_on_held_out_normal_data(tiny_outcome):
+    from textseq_plugins.anomaly.train import TrainSettings, calibrate
+
+    detector = tiny_outcome.detector
+    saved = (detector.top_g, detector.threshold)
+    try:
+        cal = normal_sessions(100, seed=3) + [["open", "mystery", "close"]]
+        calibrate(detector, cal, TrainSettings(top_g=0, fp_budget=0.01))
+        plain = detector.score(cal, threshold=None)
+        # At most 1 % of the held-out sequences flagged by rank, unseen tokens aside.
+        assert sum(bool(s.steps) and not s.unknown for s in plain) <= 1
+        assert 1 <= detector.top_g <= len(detector.vocab)
+        assert plain[-1].steps == [1]  # the unseen token is still flagged by rule
+        assert detector.score([["open", "close", "read"]])[0].anomalous
+    finally:
+        detector.top_g, detector.threshold = saved
