@@ -13,7 +13,7 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
@@ -27,8 +27,9 @@ class OddOneOutScreen(Screen):
     OddOneOutScreen { layout: vertical; }
     OddOneOutScreen #status { height: 1; background: $boost; padding: 0 1; }
     OddOneOutScreen #prompt { height: 2; padding: 1 1 0 1; text-style: bold; }
-    OddOneOutScreen #words { height: auto; max-height: 8; padding: 0 1; }
-    OddOneOutScreen #words Button { margin: 0 1 0 0; min-width: 12; }
+    OddOneOutScreen #words { layout: grid; grid-size: 4; grid-gutter: 0 1; height: auto;
+                             padding: 0 1; }
+    OddOneOutScreen #words Button { width: 100%; min-width: 8; }
     OddOneOutScreen #summary { height: 1fr; padding: 0 1; overflow-y: auto; }
     """
 
@@ -61,8 +62,7 @@ class OddOneOutScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("loading the word vectors...", id="status")
         yield Static("", id="prompt")
-        with Vertical():
-            yield Horizontal(id="words")
+        yield Horizontal(id="words")
         yield Static("", id="summary")
         yield Footer()
 
