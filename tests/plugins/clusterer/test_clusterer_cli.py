@@ -135,3 +135,19 @@ def test_texts_are_clustered_by_their_mean_vectors(cli, tmp_path):
     cluster = {r["line"]: r["cluster"] for r in rows if "line" in r}
     assert cluster[1] == cluster[2] == cluster[6] != cluster[3] == cluster[5]
     assert rows[-1] == {"text": "line 4: zzqx qqzx", "cluster": None, "missing": True}
+
+
+def test_slash_cluster_without_runs_clusters_the_default_vocabulary_once(host, monkeypatch):
+    from textseq_plugins.clusterer import runs
+
+    monkeypatch.setattr(runs, "DEFAULT_VOCAB", 300)
+    first = host.run_command("/cluster Police")  # looked up in lower case too
+    assert first.data["word"] == "police" and first.data["run"] == 1
+    store = host.plugin("clusterer").context.store
+    assert store.rows("runs")[0]["source"] == "glove-6b-50d top 300"
+    host.run_command("/cluster market")
+    assert len(store.rows("runs")) == 1  # the default run is reused, not rebuilt
+    from textseq_tui.plugin import BadInput
+
+    with pytest.raises(BadInput, match="not in any clustering run"):
+        host.run_command("/cluster xylophone")
