@@ -117,9 +117,13 @@ class AnomalyPlugin(Plugin):
         return build_cli(self)
 
     def annotators(self) -> list[Any]:
-        from textseq_plugins.anomaly.textmode import SurpriseAnnotator
+        # One instance for the plugin's life: the host asks for annotators on every message,
+        # and the instance remembers that it already said the character model is missing.
+        if getattr(self, "_annotator", None) is None:
+            from textseq_plugins.anomaly.textmode import SurpriseAnnotator
 
-        return [SurpriseAnnotator(self.context.registry)]
+            self._annotator = SurpriseAnnotator(self.context.registry)
+        return [self._annotator]
 
     def migrations(self) -> Migrations:
         from textseq_plugins.anomaly.migrations import migrations

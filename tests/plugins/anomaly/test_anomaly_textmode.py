@@ -73,3 +73,10 @@ def test_text_command_uses_the_shared_registry_model(cli, host):
     assert [w["word"] for w in json.loads(res.stdout)["words"]] == ["zqx"]
     slash = host.run_command("/anomaly text the cat zqx sat")
     assert "[reverse red]zqx[/]" in slash.text
+
+
+def test_plugin_keeps_one_annotator_so_the_missing_model_note_is_said_once(host):
+    plugin = host.plugin("anomaly")
+    (first,) = plugin.annotators()
+    (again,) = plugin.annotators()
+    assert first is again and first.name == "surprise"
