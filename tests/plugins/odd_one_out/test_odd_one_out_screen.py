@@ -73,3 +73,18 @@ async def test_game_screen_paints_before_the_model_loads(odd_home, host):
         await pilot.press("d")
         await pilot.pause()
         assert screen.session.difficulty == "hard"
+
+
+async def test_nine_words_fit_an_80x24_terminal(odd_home, host):
+    plugin = host.plugin("odd-one-out")
+    screen = plugin.screens()[0].factory(plugin.context, seed=1, size=9)
+    app = _GameApp(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait_for(pilot, lambda: screen.session is not None and len(screen.query(Button)) == 9)
+        await pilot.pause()
+        for button in screen.query(Button):
+            region = button.region
+            assert region.width > 0 and region.right <= 80 and region.bottom <= 24
+        await pilot.press("9")
+        await pilot.pause()
+        assert screen.session.results[0].player_pick == screen.session.results[0].items[8]
