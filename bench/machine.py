@@ -18,7 +18,9 @@ def machine() -> dict[str, object]:
     except OSError:
         pass
     info: dict[str, object] = {"cpu": cpu, "cores": os.cpu_count(),
-                               "python": platform.python_version()}
+                               "python": platform.python_version(),
+                               # wall-time figures on a shared box depend on its load
+                               "load_avg_1m": round(os.getloadavg()[0], 2)}
     import sys
 
     if "torch" in sys.modules:
