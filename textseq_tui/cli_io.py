@@ -56,9 +56,15 @@ def read_text(source: str) -> str:
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
     else:
         path = Path(source).expanduser()
-        if not path.is_file():
+        # exists() rather than is_file(): bash's <(...) gives a /dev/fd/N pipe.
+        if not path.exists():
             raise BadInput(f"{source}: no such file")
-        data = path.read_bytes()
+        if path.is_dir():
+            raise BadInput(f"{source} is a directory; give a file (or - for stdin)")
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise BadInput(f"{source}: cannot read it ({err.strerror})") from None
     if isinstance(data, str):
         return data
     return data.decode("utf-8", errors="replace")
