@@ -191,9 +191,6 @@ class ScoresPlugin(Plugin):
         return [{"rounds": len(rows)}]
 
 
-@pytest.mark.xfail(strict=True, reason="host bug: sqlite3.DatabaseError (SQLITE_CORRUPT) raised "
-                   "after the store opened escapes as a traceback; Store should turn it into "
-                   "StoreError with the `textseq db check` hint (see docs/RELIABILITY.md)")
 def test_a_damaged_data_page_read_by_a_plugin_is_a_one_line_error_with_the_hint(home) -> None:
     db = _filled_db(home)
     _corrupt_pages(db, range(12, 60))
@@ -207,8 +204,6 @@ def test_a_damaged_data_page_read_by_a_plugin_is_a_one_line_error_with_the_hint(
     assert db.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="same host bug, through the Store API: a corrupt page "
-                   "surfaces as a raw sqlite3.DatabaseError instead of StoreError")
 def test_store_reads_of_a_damaged_page_raise_store_error(tmp_path: Path) -> None:
     db = _filled_db(tmp_path)
     _corrupt_pages(db, range(12, 60))
