@@ -68,29 +68,75 @@ TINY = ["--steps", "300", "--minutes", "0", "--cell", "gru", "--hidden", "32", "
 
 def _corpus(path: Path) -> Path:
     shakespeare = REPO.parent / "shared" / "data" / "text" / "tinyshakespeare"
-    found = sorted(shakespeare.glob("*.txt")) if shakespeare.is_dir() else []
+    found = sorted(shakespeare.glob("*.txt"), key=lambda f: f.stat().st_size, reverse=True) \
+        if shakespeare.is_dir() else []  # the largest file: SOURCE.txt is the licence note
     text = found[0].read_text(encoding="utf-8")[:60_000] if found else (
         "the quick brown fox jumps over the lazy dog. " * 1500)
     path.write_text(text, encoding="utf-8")
     return path
 
 
+def _run_started(home: Path, name: str, before: int) -> bool:
+    """True once the CLI recorded a new training run of ``name``: torch is imported and
+    training is about to start (start_run comes right before the Trainer)."""
+    import sqlite3
+
+    db = home / "textseq.db"
+    if not db.exists():
+        return False
+    try:
+        conn = sqlite3.connect(db, timeout=1)
+        try:
+            (count,) = conn.execute("select count(*) from training_runs where model = ?",
+                                    [name]).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return count > before
+
+
+def _runs(home: Path, name: str) -> int:
+    import sqlite3
+
+    db = home / "textseq.db"
+    if not db.exists():
+        return 0
+    conn = sqlite3.connect(db, timeout=5)
+    try:
+        return conn.execute("select count(*) from training_runs where model = ?",
+                            [name]).fetchone()[0]
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+
+
 def _train(home: Path, corpus: Path, name: str, resume: bool = False,
            kill_after: float | None = None) -> dict[str, Any]:
+    """Run the CLI; with ``kill_after``, SIGKILL it that many seconds into training."""
     cmd = [sys.executable, "-m", "textseq_tui", "autocomplete", "train", "--corpus",
            str(corpus), "--name", name, *TINY, *(["--resume"] if resume else [])]
     env = {**ENV, "TEXTSEQ_HOME": str(home), "TEXTSEQ_DEVICE": "cpu"}
+    before = _runs(home, name)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env)
-    if kill_after is not None:
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)  # --quiet: little output, no pipe filling
+    started = None
+    while proc.poll() is None and started is None:
+        if _run_started(home, name, before):
+            started = time.perf_counter()
+        else:
+            time.sleep(0.05)
+    if kill_after is not None and started is not None:
         try:
-            proc.wait(timeout=kill_after)
+            proc.wait(timeout=max(kill_after - (time.perf_counter() - started), 0))
         except subprocess.TimeoutExpired:
             os.kill(proc.pid, signal.SIGKILL)
     stdout, stderr = proc.communicate(timeout=1200)
-    row: dict[str, Any] = {"returncode": proc.returncode,
-                           "seconds": round(time.perf_counter() - t0, 1)}
+    end = time.perf_counter()
+    row: dict[str, Any] = {"returncode": proc.returncode, "seconds": round(end - t0, 1),
+                           "train_s": round(end - (started or t0), 1)}
     lines = [line for line in stdout.splitlines() if line.startswith("{")]
     if lines:
         row["metrics"] = json.loads(lines[-1])
@@ -121,7 +167,7 @@ def autocomplete_section(trials: int = 5, seed: int = 0) -> dict[str, Any]:
         for trial in range(trials):
             name = f"crash{trial}"
             home = tmp_path / "home"
-            delay = rng.uniform(0.3 * ref["seconds"], ref["seconds"])
+            delay = rng.uniform(0.0, ref["train_s"])  # seconds into training
             killed = _train(home, corpus, name, kill_after=delay)
             ckpt = home / "cache" / "autocomplete" / "checkpoints" / f"{name}.pt"
             step = int(load_checkpoint(ckpt)["step"]) if ckpt.exists() else None
@@ -132,7 +178,7 @@ def autocomplete_section(trials: int = 5, seed: int = 0) -> dict[str, Any]:
                          "killed": killed["returncode"] == -signal.SIGKILL,
                          "checkpoint_step": step, "identical": all(same.values()),
                          "differs": [k for k, ok in same.items() if not ok]})
-    return {"trials": trials, "reference": reference, "reference_s": ref["seconds"],
+    return {"trials": trials, "reference": reference, "reference_train_s": ref["train_s"],
             "killed": sum(r["killed"] for r in rows),
             "with_checkpoint": sum(r["checkpoint_step"] is not None for r in rows),
             "identical": sum(r["identical"] for r in rows), "rows": rows}
@@ -175,7 +221,11 @@ def main(names: list[str]) -> int:
     sections = {"store": store_section, "crash": crash_section,
                 "autocomplete": autocomplete_section}
     wanted = names or list(sections)
-    results: dict[str, Any] = {"machine": machine()}
+    results: dict[str, Any] = {}
+    if names and RESULTS.exists():  # a subset re-run keeps the other sections' last figures
+        previous = json.loads(RESULTS.read_text())
+        results.update({k: v for k, v in previous.items() if k in sections})
+    results["machine"] = machine()
     for name in wanted:
         t0 = time.perf_counter()
         print(f"== {name}", file=sys.stderr, flush=True)

@@ -24,7 +24,7 @@ from textseq_tui.plugin import CommandResult
 
 REPO = Path(__file__).resolve().parents[2]
 
-FUZZ = settings(max_examples=25, deadline=20_000, derandomize=True, database=None,
+FUZZ = settings(max_examples=12, deadline=20_000, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
 
@@ -58,7 +58,6 @@ SLASH = [
     ("cluster", "clusterer", "glove-6b-50d"),
     ("anomaly", "anomaly", "deeplog-hdfs"),
     ("complete", "autocomplete", "char-rnn-shakespeare"),
-    ("write", "autocomplete", "char-rnn-shakespeare"),
 ]
 
 

@@ -107,12 +107,16 @@ def test_textseq_in_a_real_terminal(tmux: Tmux) -> None:
     assert "/help" in screen
 
     if _shipped("char-rnn"):
-        # Ghost text shows after the typed prefix; Tab accepts its next word, Enter sends.
-        tmux.type("the quick bro")
-        tmux.wait_for(lambda s: re.search(r"the quick bro\w", s) is not None, "ghost text")
+        # The first keystrokes start loading the model (no ghost text meanwhile); once the
+        # side panel lists it, the next keystroke gets ghost text; Tab accepts, Enter sends.
+        tmux.type("wherefore art th")
+        tmux.wait_text("char-rnn", timeout=40)
+        tmux.type("o")
+        tmux.wait_for(lambda s: re.search(r"wherefore art tho\w", s) is not None,
+                      "ghost text after 'wherefore art tho'")
         tmux.key("Tab")
         tmux.key("Enter")
-        tmux.wait_for(lambda s: re.search(r"you: the quick bro\w+", s) is not None,
+        tmux.wait_for(lambda s: re.search(r"you: wherefore art tho\w+", s) is not None,
                       "the accepted completion in the transcript")
 
     if _shipped("glove-6b-50d"):
