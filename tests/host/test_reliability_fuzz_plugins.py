@@ -24,7 +24,7 @@ from textseq_tui.plugin import CommandResult
 
 REPO = Path(__file__).resolve().parents[2]
 
-FUZZ = settings(max_examples=12, deadline=20_000, derandomize=True, database=None,
+FUZZ = settings(max_examples=12, deadline=60_000, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
 
