@@ -17,6 +17,7 @@ Run as ``python crash_training.py child --ckpt P --steps N`` it is the training 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -153,14 +154,35 @@ class _Child:
         self.progress = progress  # one "." per training step
         self.returncode: int | None = None
 
-    def wait_for_steps(self, n: int) -> int:
-        """Block until the child reported ``n`` steps (or ended); returns steps seen."""
+    def wait_for_steps(self, n: int, timeout: float = 300.0) -> int:
+        """Block until the child reported ``n`` steps (or ended); returns steps seen.
+
+        A child stuck for ``timeout`` seconds is killed (so the read ends) and reported:
+        a hung trial fails instead of hanging the suite.
+        """
+        import threading
+
+        stuck = threading.Event()
+
+        def kill() -> None:
+            stuck.set()
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+        watchdog = threading.Timer(timeout, kill)
+        watchdog.start()
         seen = 0
-        while seen < n:
-            char = self.progress.read(1)
-            if not char:
-                break
-            seen += char in (".", b".")
+        try:
+            while seen < n:
+                char = self.progress.read(1)
+                if not char:
+                    break
+                seen += char in (".", b".")
+        finally:
+            watchdog.cancel()
+        if stuck.is_set():
+            raise RuntimeError(f"training child made no progress for {timeout:.0f} s "
+                               f"(step {seen} of {n})")
         return seen
 
     def poll(self) -> int | None:
