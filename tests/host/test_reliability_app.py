@@ -187,7 +187,7 @@ async def test_typing_stays_live_while_a_completion_provider_hangs(home) -> None
         await pilot.press(*"so")
         t0 = time.monotonic()
         await pilot.press(*"me words")
-        assert chat.value == "some words" and time.monotonic() - t0 < 2.0
+        assert chat.value == "some words" and time.monotonic() - t0 < 5.0
         chat.value = ""
         await type_line(pilot, "/ping typed")
         assert await wait_for(pilot, lambda: "pong typed" in app.transcript.entries())

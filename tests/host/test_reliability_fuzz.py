@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -213,7 +214,8 @@ def test_any_json_value_as_a_card_is_accepted_or_a_model_error(raw) -> None:
 
 @FUZZ
 @given(field=st.sampled_from(sorted(CARD_FIELDS) + ["files", "description"]), value=JSON,
-       fname=st.one_of(TEXT, st.sampled_from(["..", ".", "", "a/b", "\x00", "w" * 300])))
+       fname=st.one_of(TEXT, st.sampled_from(["..", ".", "", "a/b", "\x00"])).filter(
+           lambda f: len(f.encode("utf-8", "surrogatepass")) <= 200))  # longer: see below
 def test_a_card_with_one_bad_field_or_file_name_names_it(tmp_path_factory, field, value,
                                                          fname) -> None:
     raw = _valid_card()
@@ -232,8 +234,26 @@ def test_a_card_with_one_bad_field_or_file_name_names_it(tmp_path_factory, field
     problems = verify_dir(model_dir, card)
     assert all(isinstance(p, str) for p in problems)
     for name in card.files:
-        if (model_dir / name).resolve().parent != model_dir.resolve():
+        # lexical check (resolve() itself raises on a NUL): not a plain child of the dir
+        target = os.path.normpath(os.path.join(model_dir, name))
+        if "\x00" in name or os.path.dirname(target) != str(model_dir):
             assert problems, name
+
+
+@pytest.mark.xfail(strict=True, reason="registry bug: a card whose file name is longer than "
+                   "the file system allows passes ModelCard.from_dict, then verify_dir's "
+                   "is_file() raises OSError (File name too long): `textseq models verify` / "
+                   "`models import` / load show a traceback instead of naming the problem")
+@pytest.mark.parametrize("fname", ["w" * 300, "é" * 200])
+def test_a_card_naming_an_impossible_file_is_refused_or_reported(tmp_path: Path,
+                                                                 fname: str) -> None:
+    raw = _valid_card() | {"files": {fname: "0" * 64}}
+    try:
+        card = ModelCard.from_dict(raw, source="card.json")
+    except ModelError:
+        return
+    problems = verify_dir(tmp_path, card)
+    assert problems  # named as a problem of that file, not raised
 
 
 @FUZZ
