@@ -7,16 +7,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import crash_training
+import pytest
 
 
-def test_kill_9_mid_training_then_resume_matches_an_uninterrupted_run(tmp_path: Path) -> None:
+@pytest.fixture(autouse=True)
+def _restore_torch_threads():
+    """crash_training trains on one thread; later tests get the thread count back."""
     import torch
 
     threads = torch.get_num_threads()
-    try:
-        result = crash_training.run_trials(tmp_path, trials=3, seed=0, steps=40, how="fork")
-    finally:
-        torch.set_num_threads(threads)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_kill_9_mid_training_then_resume_matches_an_uninterrupted_run(tmp_path: Path) -> None:
+    result = crash_training.run_trials(tmp_path, trials=3, seed=0, steps=40, how="fork")
     rows = result["rows"]
     assert all(r["returncode"] in (-9, 0) for r in rows)
     # Every trial left a checkpoint that loads (run_trials raises otherwise) or none at all,
