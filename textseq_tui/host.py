@@ -104,7 +104,8 @@ class Host:
                 )
                 plugin.start(ctx)
                 for spec in plugin.model_specs():
-                    self.registry.register_kind(spec.kind, spec.loader, spec.default)
+                    self.registry.register_kind(spec.kind, spec.loader, spec.default,
+                                                getattr(spec, "uses_device", True))
                 for command in plugin.slash_commands():
                     if command.name in self.commands:
                         owner = self.commands[command.name].plugin.name

@@ -159,13 +159,15 @@ class ModelSpec:
     ``kind`` matches the ``kind`` field of a model card. ``loader(model_dir, device)`` gets
     the verified model directory (a ``pathlib.Path``) and a ``torch.device``-like string and
     returns the ready instance the registry caches. ``default`` names the model the plugin
-    uses when the user names none.
+    uses when the user names none. ``uses_device=False`` (numpy or pure-Python models) makes
+    the registry pass "cpu" without choosing a device, which would import torch.
     """
 
     kind: str
     loader: Callable[[Any, str], Any]
     default: str | None = None
     description: str = ""
+    uses_device: bool = True
 
 
 @dataclass(frozen=True)

@@ -182,15 +182,24 @@ class ModelRegistry:
         self.device = device
         self._loaders: dict[str, Loader] = {}
         self._defaults: dict[str, str] = {}
+        self._device_free: set[str] = set()
         self._cache: dict[tuple[str, str], Any] = {}
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._guard = threading.Lock()
 
     # -- kinds ---------------------------------------------------------------------------
 
-    def register_kind(self, kind: str, loader: Loader, default: str | None = None) -> None:
-        """Teach the registry how to load models whose card says ``kind``."""
+    def register_kind(
+        self, kind: str, loader: Loader, default: str | None = None, uses_device: bool = True
+    ) -> None:
+        """Teach the registry how to load models whose card says ``kind``.
+
+        ``uses_device=False``: the loader always gets "cpu" and no device is chosen (choosing
+        one imports torch).
+        """
         self._loaders[kind] = loader
+        if not uses_device:
+            self._device_free.add(kind)
         if default:
             self._defaults[kind] = default
 
@@ -257,7 +266,7 @@ class ModelRegistry:
         same model wait for one load.
         """
         info = self.get(name)
-        dev = self.resolve_device(device)
+        dev = "cpu" if info.card.kind in self._device_free else self.resolve_device(device)
         key = (info.name, dev)
         with self._guard:
             if key in self._cache:

@@ -69,7 +69,7 @@ class ModelPlugin(Plugin):
 
     def model_specs(self):
         return [ModelSpec("words", lambda path, device: (path / "words.txt").read_text().split(),
-                          default="words-default")]
+                          default="words-default", uses_device=False)]
 
 
 async def test_screens_open_from_a_command_and_the_palette(home) -> None:
@@ -97,3 +97,7 @@ def test_model_specs_teach_the_registry_a_kind(home) -> None:
     first = host.registry.load("words-default")
     assert first == ["alpha", "beta"] and host.registry.load("words-default") is first
     assert host.registry.loaded() == ["words-default (cpu)"]
+    # a device-free kind never resolves "auto" (which would import torch)
+    host.registry.device = "no-such-device"
+    host.registry.forget("words-default")
+    assert host.registry.load("words-default") == ["alpha", "beta"]
