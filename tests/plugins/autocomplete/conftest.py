@@ -4,22 +4,10 @@ small synthetic corpus (seeded), imported into each test's registry as ``tiny``.
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
-
-SUBJECTS = ["the quick brown fox", "the lazy dog", "my good lord", "the king", "a queen"]
-VERBS = ["jumps over", "sleeps beside", "speaks with", "waits for"]
-
-
-def synthetic_corpus(sentences: int, seed: int = 0) -> str:
-    """Short sentences from a tiny grammar: predictable words, some choice between them."""
-    rng = random.Random(seed)
-    out = []
-    for _ in range(sentences):
-        out.append(f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(SUBJECTS)}.")
-    return " ".join(out) + "\n"
+from autocomplete_synthetic import synthetic_corpus  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ def test_complete_with_an_unknown_model_names_the_known_ones(cli, ready) -> None
 
 
 def test_eval_reports_nats_bits_and_keystroke_savings(cli, ready, tmp_path) -> None:
-    from conftest import synthetic_corpus
+    from autocomplete_synthetic import synthetic_corpus
 
     held_out = tmp_path / "held_out.txt"
     held_out.write_text(synthetic_corpus(40, seed=99))  # other sentences than training's
