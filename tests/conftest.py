@@ -36,6 +36,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("TEXTSEQ_HOME", str(path))
     monkeypatch.setenv("TEXTSEQ_DEVICE", "cpu")
+    # Tests that open the app with the real plugins must not load every model behind it.
+    monkeypatch.setenv("TEXTSEQ_WARMUP", "0")
     return path
 
 

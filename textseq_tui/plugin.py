@@ -283,6 +283,14 @@ class Plugin:
         """Rows for ``textseq scores <name>``: a leaderboard or summary of stored results."""
         return []
 
+    def warmup(self) -> None:
+        """Load what the first command will need (models, word lists) ahead of time.
+
+        The app calls it once, in a background thread, after its first paint (unless
+        ``TEXTSEQ_WARMUP=0``); the CLI never does. Load through ``ctx.registry`` so the
+        instance is the cached one every later call gets.
+        """
+
 
 #: The capability methods the host knows; tests check each is documented and exercised.
 CAPABILITIES = (
@@ -294,4 +302,5 @@ CAPABILITIES = (
     "annotators",
     "migrations",
     "scores",
+    "warmup",
 )

@@ -134,6 +134,10 @@ class AutocompletePlugin(Plugin):
         super().__init__()
         self._provider: Any = None
 
+    def warmup(self) -> None:
+        """Load the character model (and torch) before the first keystroke wants ghost text."""
+        self.context.registry.load(_model_name(self.context))
+
     def model_specs(self) -> list[ModelSpec]:
         return [ModelSpec("char-rnn", _load, default=DEFAULT_MODEL,
                           description="character-level GRU/LSTM language model; the loaded "

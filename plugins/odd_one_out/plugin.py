@@ -107,6 +107,10 @@ class OddOneOutPlugin(Plugin):
 
     # -- capabilities -----------------------------------------------------------------------
 
+    def warmup(self) -> None:
+        """Load the vectors, the n-gram model and gensim before the first /odd or game."""
+        self.ai()
+
     def model_specs(self) -> list[ModelSpec]:
         return [
             ModelSpec(VECTORS_KIND, self._load_vectors, default=DEFAULT_VECTORS,

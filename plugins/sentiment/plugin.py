@@ -46,6 +46,10 @@ class SentimentPlugin(Plugin):
         # again, and the scorer must follow the new context
         self._scorer = None
 
+    def warmup(self) -> None:
+        """Load the model (and the user's corrections) before the first message is annotated."""
+        self.scorer().explain("warm up")
+
     def scorer(self) -> Any:
         """The shared personal scorer (created on first use, after start)."""
         if self._scorer is None:

@@ -101,3 +101,40 @@ def test_model_specs_teach_the_registry_a_kind(home) -> None:
     host.registry.device = "no-such-device"
     host.registry.forget("words-default")
     assert host.registry.load("words-default") == ["alpha", "beta"]
+
+
+class WarmPlugin(Plugin):
+    name = "warm"
+
+    def __init__(self, fail: bool = False) -> None:
+        super().__init__()
+        self.fail = fail
+        self.warmed = 0
+
+    def warmup(self) -> None:
+        self.warmed += 1
+        if self.fail:
+            raise OSError("weights missing")
+
+
+async def test_warmup_runs_once_after_first_paint_and_failures_are_reported(home, monkeypatch):
+    monkeypatch.setenv("TEXTSEQ_WARMUP", "1")
+    good, bad = WarmPlugin(), WarmPlugin(fail=True)
+    bad.name = "cold"
+    host = Host(home=home, device="cpu", records=[record(good), record(bad)])
+    app = TextseqApp(host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if any("cold: warmup() failed: OSError" in e for e in app.transcript.entries()):
+                break
+            await pilot.pause(0.05)
+        assert good.warmed == 1 and bad.warmed == 1
+        assert any("cold: warmup() failed: OSError" in e for e in app.transcript.entries())
+
+
+async def test_warmup_can_be_turned_off(home) -> None:
+    plugin = WarmPlugin()
+    app = TextseqApp(Host(home=home, device="cpu", records=[record(plugin)]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+    assert plugin.warmed == 0

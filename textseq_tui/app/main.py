@@ -7,6 +7,7 @@ naming the plugin; the app keeps going.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -27,7 +28,7 @@ from textseq_tui.app.suggester import ChatSuggester
 from textseq_tui.app.transcript import Message, Transcript
 from textseq_tui.errors import TextseqError
 from textseq_tui.host import Host
-from textseq_tui.plugin import CommandResult
+from textseq_tui.plugin import CommandResult, Plugin
 
 WELCOME = (
     "Welcome to [b]textseq[/b]. Type a message to see what the plugins make of it, "
@@ -109,6 +110,21 @@ class TextseqApp(App):
 
     def _painted(self) -> None:
         self.first_paint_s = time.perf_counter() - self.started_at
+        if os.environ.get("TEXTSEQ_WARMUP", "1") != "0":
+            for plugin in self.host.plugins:
+                if type(plugin).warmup is not Plugin.warmup:
+                    self._warm_up(plugin)
+
+    @work(group="warmup")
+    async def _warm_up(self, plugin: Plugin) -> None:
+        key = f"warmup:{plugin.name}"
+        self._set_busy(key, f"loading {plugin.name}…")
+        try:
+            await self.calls.call(("warmup", plugin.name), plugin.warmup, limit=1)
+        except Exception as err:  # noqa: BLE001 — a failed warm-up is reported, not fatal
+            self.report_once(f"plugin {plugin.name}: warmup() failed: {type(err).__name__}: {err}")
+        finally:
+            self._set_busy(key, None)
 
     @property
     def transcript(self) -> Transcript:
