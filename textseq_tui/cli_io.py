@@ -10,12 +10,15 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from textseq_tui.errors import BadInput
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 #: Set by the root command's ``--json``; commands OR it with their own flag.
 GLOBAL_JSON = False
@@ -29,7 +32,13 @@ def want_json(flag: bool) -> bool:
 def emit(obj: Any, as_json: bool, text: str | None = None) -> None:
     """Print one result: a JSON line, or ``text`` (default: a compact ``key: value`` line)."""
     if as_json:
-        sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=_jsonable) + "\n")
+        line = json.dumps(obj, ensure_ascii=False, default=_jsonable) + "\n"
+        try:
+            sys.stdout.write(line)
+        except UnicodeEncodeError:
+            # Text that came from non-UTF-8 argv bytes holds lone surrogates (\udcXX); an
+            # ASCII-escaped line is still valid JSON and keeps them recoverable.
+            sys.stdout.write(json.dumps(obj, ensure_ascii=True, default=_jsonable) + "\n")
         sys.stdout.flush()
         return
     if text is None:
@@ -39,6 +48,8 @@ def emit(obj: Any, as_json: bool, text: str | None = None) -> None:
             text = str(obj)
     from rich.console import Console
 
+    # Lone surrogates (from non-UTF-8 argv) cannot be printed: show U+FFFD instead.
+    text = text.encode("utf-8", "replace").decode("utf-8")
     Console(soft_wrap=True, highlight=False).print(text)
 
 
@@ -55,7 +66,10 @@ def read_text(source: str) -> str:
     if source == "-":
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
     else:
-        path = Path(source).expanduser()
+        try:
+            path = Path(source).expanduser()
+        except RuntimeError as err:  # ~user whose home directory is unknown
+            raise BadInput(f"{source}: {err}") from None
         # exists() rather than is_file(): bash's <(...) gives a /dev/fd/N pipe.
         if not path.exists():
             raise BadInput(f"{source}: no such file")
@@ -71,8 +85,16 @@ def read_text(source: str) -> str:
 
 
 def iter_input(source: str, skip_blank: bool = True) -> Iterator[tuple[int, str]]:
-    """``(line_number, line)`` pairs of an input file (1-based), without line endings."""
-    for number, line in enumerate(read_text(source).splitlines(), start=1):
+    """``(line_number, line)`` pairs of an input file (1-based), without line endings.
+
+    Lines end at ``\n``, ``\r\n`` or ``\r`` only, as in an editor: str.splitlines() would
+    also split on form feeds, \x1c-\x1e, NEL and U+2028/9 inside a line.
+    """
+    text = read_text(source)
+    lines = _LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, start=1):
         if skip_blank and not line.strip():
             continue
         yield number, line

@@ -86,8 +86,11 @@ class ModelCard:
                     f"not {type(raw[key]).__name__}"
                 )
         for fname, digest in raw["files"].items():
-            if not isinstance(digest, str) or len(digest) != 64 or "/" in fname or fname == "..":
+            if not isinstance(digest, str) or len(digest) != 64:
                 raise ModelError(f"{source}: card entry for file {fname!r} is not a sha256")
+            problem = name_problem(fname)
+            if problem:
+                raise ModelError(f"{source}: card names a file {fname!r} that {problem}")
         known = {f for f in cls.__dataclass_fields__}
         kwargs = {k: v for k, v in raw.items() if k in known}
         kwargs["version"] = str(kwargs["version"])
@@ -145,7 +148,12 @@ def verify_dir(model_dir: Path, card: ModelCard | None = None) -> list[str]:
     problems = []
     for fname, expected in card.files.items():
         path = model_dir / fname
-        if not path.is_file():
+        try:
+            exists = path.is_file()
+        except OSError as err:  # e.g. a name longer than the file system allows
+            problems.append(f"{path}: {err.strerror or err}")
+            continue
+        if not exists:
             problems.append(f"{path}: missing")
         elif path.stat().st_size == 0:
             problems.append(f"{path}: empty (zero bytes)")
@@ -373,9 +381,32 @@ class ModelRegistry:
         return info.path
 
 
+#: Longest model or file name in UTF-8 bytes: the registry adds a prefix and a suffix to
+#: build temp names, and file systems stop at 255 bytes.
+MAX_NAME_BYTES = 200
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a model or file name (None when it can)."""
+    if not name or not name.strip():
+        return "is empty"
+    if name.startswith(".") or "/" in name or "\\" in name:
+        return "starts with '.' or holds a path separator"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "holds control characters"
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:
+        return "holds characters that are not valid Unicode (lone surrogates)"
+    if size > MAX_NAME_BYTES:
+        return f"is {size} bytes long (at most {MAX_NAME_BYTES})"
+    return None
+
+
 def _check_name(name: str) -> None:
-    if not name or name.startswith(".") or "/" in name or "\\" in name or name in ("..",):
-        raise BadInput(f"{name!r} is not a valid model or file name")
+    problem = name_problem(name)
+    if problem:
+        raise BadInput(f"{name[:60]!r} is not a valid model or file name: it {problem}")
 
 
 def new_card(
