@@ -80,17 +80,12 @@ def test_slash_commands_answer_or_raise_textseq_errors(real_host, command, plugi
     assert isinstance(result, CommandResult)
 
 
-CLUSTERER_BUG = ("clusterer bug: a --words file with no word in GloVe (emoji, RTL, control "
-                 "characters) crashes in vectors.py with 'ValueError: cannot reshape array "
-                 "of size 0' instead of a BadInput")
-
 # CLI: (argv before the input, plugin, model); --input FILE is appended.
 CLI_INPUT = [
     (["odd-one-out", "pick", "--json"], "odd-one-out", "glove-6b-50d"),
     (["sentiment", "score", "--json"], "sentiment", "sentiment-enet"),
     (["anomaly", "score", "--json"], "anomaly", "deeplog-hdfs"),
-    pytest.param(["clusterer", "cluster", "--json"], "clusterer", "glove-6b-50d",
-                 marks=pytest.mark.xfail(strict=True, reason=CLUSTERER_BUG), id="clusterer"),
+    (["clusterer", "cluster", "--json"], "clusterer", "glove-6b-50d"),
     (["autocomplete", "complete", "--json"], "autocomplete", "char-rnn-shakespeare"),
 ]
 
@@ -171,7 +166,6 @@ def test_a_one_megabyte_input_line_is_answered(tmp_path, real_host, run_cli, arg
     _check(run_cli(*argv, "--input", str(path)))
 
 
-@pytest.mark.xfail(strict=True, reason=CLUSTERER_BUG)
 def test_clustering_only_unknown_words_is_bad_input(tmp_path, real_host, run_cli) -> None:
     _usable(real_host, "clusterer", "glove-6b-50d")
     path = tmp_path / "words.txt"
