@@ -71,6 +71,11 @@ def load_glove_words(words: Sequence[str]) -> WordVectors:
         else:
             rows.append(row)
             found.append(word)
+    if not found:
+        shown = ", ".join(repr(w) for w in missing[:_SHOW])
+        more = f" and {len(missing) - _SHOW} more" if len(missing) > _SHOW else ""
+        raise BadInput(f"none of the {len(missing)} words has a GloVe vector "
+                       f"({shown}{more}): nothing to cluster")
     matrix = np.asarray(glove_matrix()[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
     vectors = WordVectors(found, matrix.reshape(len(found), -1), "glove-6b-50d", missing)
     return vectors
