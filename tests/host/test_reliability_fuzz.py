@@ -153,9 +153,6 @@ def test_missing_and_directory_inputs_are_bad_input(tmp_path: Path) -> None:
             cli_io.read_text(source)
 
 
-@pytest.mark.xfail(strict=True, reason="cli_io bug: Path.expanduser() raises RuntimeError "
-                   "('Could not determine home directory') for ~unknownuser/..., which "
-                   "escapes read_text as a traceback")
 def test_an_unknown_users_home_in_input_is_bad_input() -> None:
     with pytest.raises(BadInput):
         cli_io.read_text("~no-such-user-textseq/input.txt")
@@ -165,9 +162,6 @@ LINE = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r\
                min_size=1, max_size=40)
 
 
-@pytest.mark.xfail(strict=True, reason="cli_io bug: iter_input uses str.splitlines(), which "
-                   "also splits on \\x0b \\x0c \\x1c-\\x1e \\x85 \\u2028 \\u2029, so one input "
-                   "line becomes two items and later line numbers are off")
 @FUZZ
 @given(lines=st.lists(LINE, min_size=1, max_size=20))
 @example(lines=["first\u2028half", "second"])
@@ -178,9 +172,6 @@ def test_one_item_per_newline_with_the_editors_line_numbers(tmp_path_factory, li
         enumerate(lines, start=1))
 
 
-@pytest.mark.xfail(strict=True, reason="cli_io bug: emit() writes lone surrogates (argv bytes "
-                   "that are not UTF-8 arrive as \\udcXX) to a strict UTF-8 stdout: "
-                   "UnicodeEncodeError traceback instead of a JSON line")
 def test_emit_json_survives_text_from_non_utf8_argv() -> None:
     code = "from textseq_tui.cli_io import emit; emit({'text': 'caf\\udce9'}, True)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60,
@@ -240,10 +231,6 @@ def test_a_card_with_one_bad_field_or_file_name_names_it(tmp_path_factory, field
             assert problems, name
 
 
-@pytest.mark.xfail(strict=True, reason="registry bug: a card whose file name is longer than "
-                   "the file system allows passes ModelCard.from_dict, then verify_dir's "
-                   "is_file() raises OSError (File name too long): `textseq models verify` / "
-                   "`models import` / load show a traceback instead of naming the problem")
 @pytest.mark.parametrize("fname", ["w" * 300, "é" * 200])
 def test_a_card_naming_an_impossible_file_is_refused_or_reported(tmp_path: Path,
                                                                  fname: str) -> None:
@@ -286,12 +273,6 @@ def test_any_model_name_is_found_or_model_not_found(registry, name) -> None:
     assert info.name == name == "tiny"
 
 
-NAME_BUG = ("registry bug: _check_name lets through names the file system cannot hold "
-            "(over 255 bytes, NUL, lone surrogates); save() raises a raw OSError/ValueError/"
-            "UnicodeEncodeError instead of BadInput")
-
-
-@pytest.mark.xfail(strict=True, reason=NAME_BUG)
 @FUZZ
 @given(name=TEXT)
 @example(name="a" * 300)
@@ -304,7 +285,6 @@ def test_saving_under_any_model_name_works_or_is_bad_input(tmp_path_factory, nam
     assert reg.get(name).path == info.path
 
 
-@pytest.mark.xfail(strict=True, reason=NAME_BUG)
 @pytest.mark.parametrize("name", ["a" * 300, "é" * 130, "bad\x00name", "lone\ud800"])
 def test_unusable_model_names_are_bad_input(tmp_path: Path, name: str) -> None:
     reg = ModelRegistry(tmp_path / "user", device="cpu")
