@@ -315,8 +315,11 @@ def train_char_model(
         "epochs": round(result.steps / per_epoch, 3),
         "minutes": round(result.seconds / 60, 2),
         "train_chars_per_s": round(result.metrics.get("items_per_s", 0.0), 1),
-        "final_train_loss": round(result.metrics.get("loss", float("nan")), 4),
         "stopped_because": result.stopped_because,  # type: ignore[dict-item]
         "world_size": world,
     }
+    # A resume of a run that had already reached its last step trains 0 steps and has no
+    # loss to report: leave the key out rather than write NaN (not valid JSON).
+    if math.isfinite(result.metrics.get("loss", float("nan"))):
+        metrics["final_train_loss"] = round(result.metrics["loss"], 4)
     return TrainOutcome(net=net, vocab=vocab, metrics=metrics, options=opts, device=str(dev))

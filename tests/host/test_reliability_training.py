@@ -14,10 +14,6 @@ TINY = ["--steps", "4", "--minutes", "0", "--hidden", "8", "--layers", "1", "--e
         "--device", "cpu", "--quiet", "--json", "--seed", "0"]
 
 
-@pytest.mark.xfail(strict=True, reason="autocomplete bug: `train --resume` of a run whose "
-                   "checkpoint is at its last step (killed after the final checkpoint, "
-                   "before the model was saved) trains 0 steps and writes "
-                   "final_train_loss: NaN into the card")
 def test_resuming_a_run_killed_after_its_final_checkpoint_keeps_finite_metrics(
         cli, host, tmp_path: Path) -> None:
     if "autocomplete" not in {p.name for p in host.plugins}:
