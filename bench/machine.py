@@ -23,8 +23,8 @@ def machine() -> dict[str, object]:
                                "load_avg_1m": round(os.getloadavg()[0], 2)}
     import sys
 
-    if "torch" in sys.modules:
-        torch = sys.modules["torch"]
+    torch = sys.modules.get("torch")
+    if torch is not None and hasattr(torch, "cuda"):  # skip a half-imported torch
         info["torch_threads"] = torch.get_num_threads()
         info["cuda"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
     return info
