@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +161,10 @@ class AnomalyDetector:
         self.end_token = end_token
         self.device = device
         self.hyperparameters = dict(hyperparameters or {})
+        # One instance is shared by every thread (the registry caches it): the app's workers,
+        # annotators and screens. Two threads running torch on one module at once were seen to
+        # hang, so inference is serialised per detector.
+        self._lock = threading.RLock()
 
     # -- encoding ---------------------------------------------------------------------------
 
@@ -198,7 +203,7 @@ class AnomalyDetector:
         vocab_size = len(self.vocab)
         # At most ~16 M logits (64 MB) at a time, whatever the vocabulary size.
         chunk_rows = max(1, min(chunk_rows, (1 << 24) // vocab_size))
-        with torch.inference_mode():
+        with self._lock, torch.inference_mode():
             start = 0
             while start < len(order):
                 longest = len(encoded[order[start]][0])
@@ -291,7 +296,7 @@ class AnomalyDetector:
         from textseq_tui.ml.batching import pack_batch
 
         ids = [BOS_ID] + self.vocab.encode(prefix)
-        with torch.inference_mode():
+        with self._lock, torch.inference_mode():
             batch = pack_batch([torch.tensor(ids, dtype=torch.long)])
             out = self.net(batch.packed.to(self.device)).data
             last = out[batch.positions()[1].argmax()]

@@ -113,7 +113,10 @@ class AnomalyScreen(Screen):
 
     @on(DataTable.RowHighlighted, "#table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._detail(event.cursor_row)
+        # An out-of-range row (while the table is refilled) must not start a worker: the
+        # worker group is exclusive, so it would cancel the pending detail of a real row.
+        if 0 <= event.cursor_row < len(self.rows):
+            self._detail(event.cursor_row)
 
     @work(thread=True, exclusive=True, group="detail")
     def _detail(self, row: int) -> None:

@@ -26,8 +26,8 @@ async def test_browser_lists_the_most_anomalous_first_and_explains_it(host, tiny
         screen = app.screen
         assert isinstance(screen, AnomalyScreen)
         table = screen.query_one("#table", DataTable)
-        for _ in range(200):
-            await pilot.pause(0.05)
+        for _ in range(150):  # 0.2 s polls: faster polling (forced refreshes) starved the worker
+            await pilot.pause(0.2)
             detail = str(screen.query_one("#detail", Static).render())
             if table.row_count == 3 and "step" in detail:
                 break
@@ -50,7 +50,7 @@ async def test_browser_reports_a_missing_file(host, tiny_outcome, tmp_path: Path
     async with app.run_test(size=(80, 24)) as pilot:
         status = app.screen.query_one("#status", Static)
         for _ in range(100):
-            await pilot.pause(0.05)
+            await pilot.pause(0.2)
             if "no such file" in str(status.render()):
                 break
         assert "no such file" in str(status.render())
@@ -85,12 +85,12 @@ async def test_slash_open_in_the_app_pushes_the_browser_on_the_shipped_model(hos
     app = TextseqApp(host)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*f"/anomaly open {data}", "enter")
-        for _ in range(200):
+        for _ in range(150):  # 0.2 s polls: faster polling (forced refreshes) starved the worker
             if isinstance(app.screen, AnomalyScreen):
                 table = app.screen.query_one("#table", DataTable)
                 if table.row_count == 2:
                     break
-            await pilot.pause(0.05)
+            await pilot.pause(0.2)
         assert isinstance(app.screen, AnomalyScreen)
         assert table.get_row_at(0)[0] == "2" and table.get_row_at(0)[3] == "anomalous"
         assert table.get_row_at(0)[4] == "end"
