@@ -328,17 +328,14 @@ class PluginStore:
             )
         return int(table.last_pk)
 
-    @_reports_damage
     def start_run(self, model: str, params: dict[str, Any], device: str) -> int:
         """Record a training run of this plugin; see :meth:`Store.start_run`."""
         return self.store.start_run(self.plugin, model, params, device)
 
-    @_reports_damage
     def log_metrics(self, run_id: int, step: int, metrics: dict[str, float]) -> None:
         """See :meth:`Store.log_metrics`."""
         self.store.log_metrics(run_id, step, metrics)
 
-    @_reports_damage
     def finish_run(self, run_id: int, status: str, metrics: dict[str, Any] | None = None) -> None:
         """See :meth:`Store.finish_run`."""
         self.store.finish_run(run_id, status, metrics)

@@ -27,12 +27,10 @@ class ChatSuggester(Suggester):
         super().__init__(use_cache=True, case_sensitive=True)
         self.host = host
         self.calls = calls or PluginCalls()
-        self._providers = None
 
     def providers(self) -> list:
-        if self._providers is None:
-            self._providers = [p for _, p in self.host.completion_providers()]
-        return self._providers
+        """The plugins' completion providers (the host asks each plugin once)."""
+        return [p for _, p in self.host.completion_providers()]
 
     async def get_suggestion(self, value: str) -> str | None:
         if value.startswith("/"):
