@@ -112,25 +112,28 @@ class Completer:
         return self.logp[0]
 
     def suggest(self, text: str, *, n: int = 3, words: int = 1, beam: int = 6,
-                min_prob: float = 0.0) -> list[Suggestion]:
+                min_prob: float = 0.0, space: bool = False) -> list[Suggestion]:
         """Up to ``n`` completions of ``text``: the rest of the current word (or, after a
         space or punctuation, the next word), then up to ``words - 1`` more words. Each
         ``prob`` is the model's probability of exactly that continuation followed by a word
-        boundary. Beam search over characters with ``beam`` hypotheses; completions below
-        ``min_prob`` are dropped."""
+        boundary. With ``space``, a completion whose most likely next character is a space
+        ends with that space (its ``prob`` stays that of the word ending there: the app's
+        Tab takes the word alone, Shift+Tab the word and the space). Beam search over characters with
+        ``beam`` hypotheses; completions below ``min_prob`` are dropped."""
         if n < 1 or words < 1:
             raise BadInput("n and words must be >= 1")
         self.update(text)
         return self._beam(in_word=bool(text) and is_word_char(text[-1]), n=n, words=words,
-                          beam=max(beam, n), min_prob=min_prob)
+                          beam=max(beam, n), min_prob=min_prob, space=space)
 
     def _beam(self, *, in_word: bool, n: int, words: int, beam: int,
-              min_prob: float) -> list[Suggestion]:
+              min_prob: float, space: bool = False) -> list[Suggestion]:
         # Vectorised over hypotheses: per step, a few tensor ops on (hyps, vocab) and one
         # network call with the hypotheses as the batch.
         model, chars = self.model, self.model.vocab.chars
         word = self._word_mask()
         blocked = [0, model.vocab.id("\n")]  # never the unknown char; ghost text is one line
+        space_id = model.vocab.id(" ") if space and " " in chars else None
         floor = math.log(max(min_prob, 1e-6))
         texts = [""]
         scores = torch.zeros(1, dtype=torch.float64)
@@ -140,14 +143,21 @@ class Completer:
         logp, h = self.logp, self.h
         done: list[tuple[float, str]] = []
         for _ in range(MAX_SUGGESTION_CHARS):
-            lp = logp.double()
+            raw = logp.double()
+            lp = raw.clone()
             lp[:, blocked] = -math.inf
             finishing = in_w & (words_done + 1 >= words)
             if bool(finishing.any()):
                 boundary = scores + torch.logsumexp(lp[:, ~word], dim=1)
+                spaced = None
+                if space_id is not None:  # rows whose likeliest word end is a space
+                    spaced = raw[:, space_id] >= raw[:, ~word].max(dim=1).values
                 for i in finishing.nonzero()[:, 0].tolist():
-                    if texts[i]:  # the word ends here: a finished completion
-                        done.append((float(boundary[i]), texts[i]))
+                    if not texts[i]:
+                        continue
+                    # the word ends here: a finished completion
+                    tail_space = " " if spaced is not None and bool(spaced[i]) else ""
+                    done.append((float(boundary[i]), texts[i] + tail_space))
             # a finished word only continues as a longer word; leading punctuation is short
             stop_nonword = finishing | (~in_w & (tail >= 2))
             lp[stop_nonword[:, None] & ~word[None, :]] = -math.inf
@@ -194,7 +204,8 @@ class Completer:
 
 
 def keystroke_savings(completer: Completer, text: str, *, min_prob: float = MIN_PROB,
-                      words: int = 1, whole_words: bool = False) -> dict[str, float]:
+                      words: int = 1, whole_words: bool = False,
+                      space: bool = False) -> dict[str, float]:
     """Simulate a typist on ``text`` who accepts the top suggestion with one keystroke (Tab)
     whenever it is exactly what they were about to type, and otherwise types one character
     per keystroke.
@@ -203,36 +214,51 @@ def keystroke_savings(completer: Completer, text: str, *, min_prob: float = MIN_
     probability is at least ``min_prob``; it "matches" when the text continues with exactly
     the suggested characters (with ``whole_words``, only when the word also ends there: the
     next character is not a letter); a wrong suggestion costs nothing (it is ignored);
-    newlines and spaces are typed like any character; accepting inserts only the suggestion
-    (never a space after it). Returns ``{"keystrokes", "chars", "savings", "accepts"}`` with
-    savings = 1 - keystrokes / chars.
+    newlines and spaces are typed like any character. With ``space`` a suggestion ends with
+    a space where the model expects one (see ``Completer.suggest``) and, as in the app, one
+    keystroke accepts either all of it (Shift+Tab) or all but that space (Tab): "lord "
+    saves the space when the text goes on "lord and", and only "lord" when it goes on
+    "lord,". Returns ``{"keystrokes", "chars", "savings", "accepts", "shown",
+    "precision"}`` with savings = 1 - keystrokes / chars and precision = accepts / shown
+    (the share of ghost texts shown that were right).
     """
-    i = keys = accepts = 0
+    i = keys = accepts = shown = 0
     completer.update("")
     while i < len(text):
         keys += 1
-        found = completer.suggest(text[:i], n=1, words=words, min_prob=min_prob) if i else []
+        found = (completer.suggest(text[:i], n=1, words=words, min_prob=min_prob, space=space)
+                 if i else [])
         if found:
-            s = found[0].completion
-            after = text[i + len(s) : i + len(s) + 1]
-            if text.startswith(s, i) and not (whole_words and after and is_word_char(after)):
-                i += len(s)
-                accepts += 1
-                continue
+            shown += 1
+            whole = found[0].completion
+            for s in dict.fromkeys((whole, whole.rstrip(" "))):  # the longer one first
+                end = i + len(s.rstrip(" "))  # where the suggested word ends
+                after = text[end : end + 1]
+                if s and text.startswith(s, i) and not (whole_words and after
+                                                        and is_word_char(after)):
+                    i += len(s)
+                    accepts += 1
+                    break
+            else:
+                i += 1
+            continue
         i += 1
     chars = max(len(text), 1)
     return {"keystrokes": keys, "chars": len(text), "savings": 1 - keys / chars,
-            "accepts": accepts}
+            "accepts": accepts, "shown": shown, "precision": accepts / max(shown, 1)}
 
 
 def evaluate_text(model: CharModel, text: str, *, savings_chars: int = 2000,
                   min_prob: float = MIN_PROB) -> dict[str, Any]:
     """nats/char and bits/char over all of ``text`` and keystroke savings over its first
-    ``savings_chars`` characters (the simulation costs ~1 ms a character)."""
+    ``savings_chars`` characters, with suggestions as the app shows them (ending with the
+    expected space; the simulation costs ~1 ms a character)."""
     if len(text) < 2:
         raise BadInput("the text to evaluate has fewer than 2 characters")
     nats = model.nats_per_char(text)
-    sim = keystroke_savings(Completer(model), text[:savings_chars], min_prob=min_prob)
+    sim = keystroke_savings(Completer(model), text[:savings_chars], min_prob=min_prob,
+                            space=True)
     return {"nats_per_char": nats, "bits_per_char": nats / math.log(2),
             "keystroke_savings": sim["savings"], "chars": len(text),
-            "savings_chars": sim["chars"], "keystrokes": sim["keystrokes"]}
+            "savings_chars": sim["chars"], "keystrokes": sim["keystrokes"],
+            "suggestion_precision": sim["precision"]}

@@ -105,7 +105,7 @@ class GhostTextProvider:
             full = self._reconstruct(text)
             if not text or not c.update(full, should_stop=lambda: me != self._latest):
                 return None
-            found = c.suggest(full, n=1, words=self.words, min_prob=self.min_prob)
+            found = c.suggest(full, n=1, words=self.words, min_prob=self.min_prob, space=True)
         return found[0].completion if found else None
 
     def _reconstruct(self, text: str) -> str:

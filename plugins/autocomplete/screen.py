@@ -148,9 +148,9 @@ class TypingScreen(Screen):
             if worker.is_cancelled or not self.completer.update(
                     text, should_stop=lambda: worker.is_cancelled):
                 return
-            found = self.completer.suggest(text, n=1, words=2, min_prob=0.2)
+            found = self.completer.suggest(text, n=1, words=2, min_prob=0.2, space=True)
             if not found:
-                found = self.completer.suggest(text, n=1, words=1, min_prob=0.3)
+                found = self.completer.suggest(text, n=1, words=1, min_prob=0.3, space=True)
         if not worker.is_cancelled:
             self.app.call_from_thread(self.show_suggestion, text,
                                       found[0].completion if found else "")

@@ -96,14 +96,37 @@ def test_keystroke_savings_follow_the_stated_conventions(tiny: CharModel) -> Non
     assert never["keystrokes"] == len(text) and never["savings"] == 0
 
 
+def test_a_spaced_suggestion_ends_with_the_space_the_model_expects(tiny: CharModel) -> None:
+    c = Completer(tiny)
+    plain = c.suggest("the quick brown fox jumps ov", n=1)[0]
+    spaced = c.suggest("the quick brown fox jumps ov", n=1, space=True)[0]
+    assert (plain.completion, spaced.completion) == ("er", "er ")
+    assert spaced.prob == plain.prob  # still the word's probability of ending there
+    # at the end of the sentence the likeliest word end is ".", not a space
+    end = c.suggest("jumps over the lazy d", n=1, space=True)[0]
+    assert end.completion == "og"
+
+
+def test_keystroke_savings_with_spaces_accept_the_word_or_the_word_and_space(
+        tiny: CharModel) -> None:
+    text = "the quick brown fox jumps over the lazy dog. the quick brown fox jumps over it."
+    plain = keystroke_savings(Completer(tiny), text)
+    spaced = keystroke_savings(Completer(tiny), text, space=True)
+    # the same suggestions are accepted; some also carry the space typed after them
+    assert spaced["accepts"] == plain["accepts"]
+    assert plain["keystrokes"] - spaced["keystrokes"] >= 5
+    assert 0 < spaced["precision"] <= 1 and spaced["shown"] >= spaced["accepts"]
+
+
 def test_provider_suggests_and_keeps_a_sliding_window_incremental(tiny: CharModel) -> None:
     provider = GhostTextProvider(lambda: tiny)
-    assert provider.suggest("the quick brown fox jumps ov") == "er"
+    # the ghost text ends with the space the model expects (Tab takes "er", Shift+Tab "er ")
+    assert provider.suggest("the quick brown fox jumps ov") == "er "
     assert provider.suggest("") is None
     # the host sends only the last 2,000 chars; typing on must not re-encode the window
     full = "the lazy dog waits for a queen. " * 100 + "the quick brown fox jumps ov"
     provider.suggest(full[-2000:-1])
     completer = provider._completer
     fed_before = completer.fed_to
-    assert provider.suggest(full[-2000:]) == "er"
+    assert provider.suggest(full[-2000:]) == "er "
     assert completer.fed_to == fed_before + 1
