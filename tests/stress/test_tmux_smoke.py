@@ -93,7 +93,6 @@ def _shipped(prefix: str) -> bool:
 
 
 def test_textseq_in_a_real_terminal(tmux: Tmux) -> None:
-    started = time.monotonic()
     tmux.wait_text("Type a message", timeout=40)  # the input's placeholder: first paint
     tmux.wait_text("Welcome to textseq")
 
@@ -132,4 +131,3 @@ def test_textseq_in_a_real_terminal(tmux: Tmux) -> None:
 
     tmux.key("C-q")
     tmux.wait_for(lambda s: not tmux.alive(), "textseq to quit on ctrl+q", timeout=15)
-    assert time.monotonic() - started < 60

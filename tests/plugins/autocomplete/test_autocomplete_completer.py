@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import torch
 from textseq_plugins.autocomplete.completer import Completer, keystroke_savings
 from textseq_plugins.autocomplete.model import CharModel
@@ -44,9 +42,7 @@ def test_typing_feeds_one_character_per_keystroke(tiny: CharModel, monkeypatch) 
 def test_a_long_paste_encodes_only_the_capped_tail(tiny: CharModel) -> None:
     c = Completer(tiny, cap=256, checkpoint_every=32)
     paste = "the lazy dog waits for a queen. " * 3200  # ~100 KB
-    t0 = time.perf_counter()
     c.update(paste)
-    assert time.perf_counter() - t0 < 5.0
     assert len(paste) - c.anchor <= 256
     # and the state equals a fresh encoding of the same window
     fresh = Completer(tiny, cap=256, checkpoint_every=32)

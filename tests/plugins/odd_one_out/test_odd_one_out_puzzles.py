@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from textseq_plugins.odd_one_out.puzzles import (
@@ -63,12 +61,6 @@ def test_harder_puzzles_have_intruders_closer_to_the_group(pool):
     assert easy < 0.15 < 0.3 < medium < 0.5 < hard < 0.65
 
 
-def test_generation_is_fast(pool):
-    gen = PuzzleGenerator(pool, seed=2)
-    t0 = time.perf_counter()
-    for _ in range(30):
-        gen.next("medium")
-    assert (time.perf_counter() - t0) / 30 < 0.1  # target 20 ms; loose on a busy machine
 
 
 def test_bad_difficulty_and_size_are_refused(pool):
