@@ -69,6 +69,23 @@ async def test_help_lists_plugin_commands(fake_host) -> None:
         assert any("/help" == e for e in app.transcript.entries())
 
 
+async def test_a_long_answer_shows_its_first_line_and_a_short_one_the_end(fake_host) -> None:
+    app = TextseqApp(fake_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        transcript = app.transcript
+        for i in range(12):
+            transcript.add_user(f"message {i}")
+        long = transcript.add_answer("\n".join(f"line {i}" for i in range(60)))
+        await wait_for(pilot, lambda: transcript.scroll_y > 0)
+        await pilot.pause(0.1)
+        # the answer's top row is the first row in view, its end is far below
+        assert transcript.scroll_y == long.virtual_region.y
+        assert transcript.scroll_y < transcript.max_scroll_y
+        short = transcript.add_answer("ok")
+        await wait_for(pilot, lambda: transcript.scroll_y == transcript.max_scroll_y)
+        assert short.virtual_region.bottom <= transcript.scroll_y + transcript.size.height
+
+
 async def test_unknown_command_suggests_closest(fake_host) -> None:
     app = TextseqApp(fake_host)
     async with app.run_test(size=(80, 24)) as pilot:

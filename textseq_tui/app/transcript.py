@@ -52,7 +52,8 @@ class Message(Static):
 
 
 class Transcript(VerticalScroll):
-    """A scrolling list of Messages; keeps the newest in view."""
+    """A scrolling list of Messages; keeps the newest in view (the top of an answer taller
+    than the view, so that a long answer such as /help reads from its first line)."""
 
     DEFAULT_CSS = """
     Transcript { height: 1fr; border: round $primary-background; }
@@ -68,7 +69,9 @@ class Transcript(VerticalScroll):
         message = Message(text, "answer")
         message.update(renderable if renderable is not None else text)
         self.mount(message)
-        self.scroll_end(animate=False)
+        # After layout: scroll the answer's top to the top of the view. Scrolling is clamped
+        # at the end, so a short answer simply ends up at the bottom, as with scroll_end.
+        self.call_after_refresh(self.scroll_to_widget, message, animate=False, top=True)
         return message
 
     def add_error(self, text: str) -> Message:
