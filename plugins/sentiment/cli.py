@@ -151,6 +151,9 @@ def build_cli(plugin: Any) -> typer.Typer:
                                        "file falls back to random)."),
         binary: bool = typer.Option(False, "--binary",
                                     help="Logistic fit on the 0/1 labels."),
+        nb: bool = typer.Option(False, "--nb",
+                                help="With --binary: scale each n-gram by its naive-Bayes "
+                                     "log-count ratio (NBSVM)."),
         jobs: int = typer.Option(2, "--jobs", help="Processes for the CV folds."),
         as_json: bool = typer.Option(False, "--json", help="One JSON object."),
     ) -> None:
@@ -162,9 +165,11 @@ def build_cli(plugin: Any) -> typer.Typer:
             raise BadInput("--cv-by must be random or domain")
         if folds < 2:
             raise BadInput("--folds must be at least 2")
+        if nb and not binary:
+            raise BadInput("--nb needs --binary (naive-Bayes ratios come from 0/1 labels)")
         config = tr.TrainConfig(alpha=alpha, folds=folds, lexicon=lexicon, glove=glove,
                                 stem=stem, cv_by=cv_by,
-                                stop_words=stop_words, n_jobs=jobs,
+                                stop_words=stop_words, n_jobs=jobs, nb=nb,
                                 family="binomial" if binary else "gaussian")
         dataset = tr.load_training_data(data, data_root or tr.DEFAULT_DATA_ROOT)
         ctx = plugin.context

@@ -50,6 +50,10 @@ class TrainConfig:
     #: the mean GloVe 6B 50d vector of the text as 50 dense columns (tweet2vec)
     glove: bool = True
     family: str = "gaussian"
+    #: NBSVM's scaling (Wang & Manning 2012): each n-gram column times its naive-Bayes
+    #: log-count ratio log((p_w / |p|) / (q_w / |q|)) from the training labels, add-one
+    #: smoothed; folded into the weights afterwards, so scoring is unchanged. Binomial only.
+    nb: bool = False
     n_jobs: int = 2
     seed: int = 0
 
@@ -115,6 +119,28 @@ def build_matrix(texts: list[str], pipeline: TextPipeline, min_df: int = 2,
     return sp.csr_matrix(X), vocab
 
 
+def nb_log_ratios(X: Any, y: Any) -> Any:
+    """Naive-Bayes log-count ratios of the columns of ``X`` for 0/1 labels ``y``: word
+    presence (not counts) summed per class, add-one smoothed, as in NBSVM."""
+    import numpy as np
+
+    present = X.copy().tocsr()
+    present.data[:] = 1.0
+    p = 1.0 + np.asarray(present[y == 1].sum(axis=0)).ravel()
+    q = 1.0 + np.asarray(present[y == 0].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum()))
+
+
+def scale_columns(X: Any, factors: Any) -> Any:
+    """``X`` with its first ``len(factors)`` columns multiplied by ``factors`` (CSR)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    full = np.ones(X.shape[1])
+    full[: len(factors)] = factors
+    return sp.csr_matrix(X @ sp.diags(full))
+
+
 def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFAULT_MODEL,
               log: Any = None, dense_fn: Any = None) -> tuple[SentimentModel, TrainReport]:
     """Fit the elastic net with lambda by k-fold CV (warm-started path) on ``data``.
@@ -156,6 +182,12 @@ def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFA
         y = np.asarray(data.targets, dtype=np.float64)
     if len(set(y.tolist())) < 2:
         raise BadInput("the training targets are all the same; a model needs both kinds")
+    nb_ratio = None
+    if config.nb:
+        if config.family != "binomial":
+            raise BadInput("naive-Bayes scaling needs the binary (logistic) fit")
+        nb_ratio = nb_log_ratios(X[:, :len(vocab)], y)
+        X = scale_columns(X, nb_ratio)
     report.n_features = X.shape[1]
     report.seconds["features"] = time.perf_counter() - t0
     t1 = time.perf_counter()
@@ -186,6 +218,8 @@ def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFA
     lexicon_coef = 0.0
     if lexicon is not None:
         lexicon_coef, coef = float(coef[-1]), coef[:-1]
+    if nb_ratio is not None:
+        coef = coef * nb_ratio  # weights on the raw counts, as the scorer reads them
     terms = sorted(vocab, key=vocab.get)
     weights = {terms[i]: float(coef[i]) for i in np.flatnonzero(coef)}
     report.n_nonzero = len(weights)

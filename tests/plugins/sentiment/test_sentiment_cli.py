@@ -92,3 +92,10 @@ def test_train_rejects_a_malformed_file(cli, tmp_path):
     path.write_text("pos\tgood\nnot a label line\n")
     res = cli("sentiment", "train", "--data", str(path), "--out", str(tmp_path / "m"))
     assert res.exit_code == 2 and "bad.txt:2" in res.stderr
+
+
+def test_train_nb_needs_binary(cli, tmp_path):
+    path = tmp_path / "mine.tsv"
+    path.write_text("pos\tlovely\nneg\tdreadful\n" * 10)
+    res = cli("sentiment", "train", "--data", str(path), "--out", str(tmp_path / "m"), "--nb")
+    assert res.exit_code == 2 and "--binary" in res.stderr and "Traceback" not in res.stderr

@@ -99,3 +99,30 @@ def test_a_megabyte_of_text_scores_in_well_under_a_few_seconds(toy_model):
     score = toy_model.score(text)
     assert time.perf_counter() - t0 < 5.0
     assert -1.0 <= score <= 1.0
+
+
+def test_naive_bayes_scaling_fits_a_binary_model_scored_on_raw_counts():
+    import numpy as np
+    import scipy.sparse as sp
+    from textseq_plugins.sentiment.train import nb_log_ratios
+
+    X = sp.csr_matrix(np.array([[2, 0, 1], [1, 0, 1], [0, 3, 1], [0, 1, 1]], dtype=float))
+    ratios = nb_log_ratios(X, np.array([1, 1, 0, 0]))
+    # presence, not counts: column 0 is in both positives, column 2 in every row
+    assert ratios[0] > 0 > ratios[1] and ratios[2] == pytest.approx(0.0)
+    assert ratios[0] == pytest.approx(-ratios[1])
+
+    config = TrainConfig(folds=3, n_jobs=1, lexicon=False, glove=False, n_lambda=15,
+                         family="binomial", nb=True)
+    model, _ = fit_model(corpus(120, seed=1), config, name="toy-nb")
+    test = corpus(60, seed=2)
+    hits = [(model.score(t) > 0) == (b == 1) for t, b in zip(test.texts, test.binary, strict=True)]
+    assert sum(hits) / len(hits) >= 0.95
+    assert model.weights["great"] > 0 > model.weights["awful"]
+
+
+def test_naive_bayes_scaling_needs_the_binary_fit():
+    from textseq_tui.plugin import BadInput
+
+    with pytest.raises(BadInput, match="binary"):
+        fit_model(corpus(60, seed=1), TrainConfig(folds=3, n_jobs=1, glove=False, nb=True))
