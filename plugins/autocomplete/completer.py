@@ -118,8 +118,8 @@ class Completer:
         ``prob`` is the model's probability of exactly that continuation followed by a word
         boundary. With ``space``, a completion whose most likely next character is a space
         ends with that space (its ``prob`` stays that of the word ending there: the app's
-        Tab takes the word alone, Shift+Tab the word and the space). Beam search over characters with
-        ``beam`` hypotheses; completions below ``min_prob`` are dropped."""
+        Tab takes the word alone, Shift+Tab the word and the space). Beam search over
+        characters with ``beam`` hypotheses; completions below ``min_prob`` are dropped."""
         if n < 1 or words < 1:
             raise BadInput("n and words must be >= 1")
         self.update(text)
