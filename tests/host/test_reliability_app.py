@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from fakes import RaisesInAnnotator
 from textual import work
 from textual.screen import Screen
 from textual.widgets import Static
@@ -116,19 +117,6 @@ class HangingProvider(Plugin):
         return Stuck()
 
 
-class RaisingAnnotator(Plugin):
-    name = "raising-annotator"
-
-    def annotators(self):
-        class Broken:
-            name = "broken"
-
-            def annotate(self, text: str) -> Annotation:
-                raise KeyError("no vocabulary")
-
-        return [Broken()]
-
-
 class RaisingCapability(Plugin):
     """``annotators()`` itself raises (a bug in the plugin object, not in a model)."""
 
@@ -167,15 +155,15 @@ def errors_naming(app: TextseqApp, name: str) -> list[str]:
 
 
 async def test_raising_annotator_error_is_shown_once_per_message_with_its_name(home) -> None:
-    app = make_app(home, RaisingAnnotator())
+    app = make_app(home, RaisesInAnnotator())
     async with app.run_test(size=(80, 24)) as pilot:
         await type_line(pilot, "first message")
         assert await wait_for(pilot, lambda: any("[len=13]" in e
                                                  for e in app.transcript.entries()))
-        assert await wait_for(pilot, lambda: errors_naming(app, "raising-annotator"))
+        assert await wait_for(pilot, lambda: errors_naming(app, "bad-annotator"))
         await pilot.pause(0.2)
-        errors = errors_naming(app, "raising-annotator")
-        assert len(errors) == 1 and "KeyError" in errors[0], errors
+        errors = errors_naming(app, "bad-annotator")
+        assert len(errors) == 1 and "ValueError" in errors[0], errors
         await type_line(pilot, "/ping again")
         assert await wait_for(pilot, lambda: "pong again" in app.transcript.entries())
 
