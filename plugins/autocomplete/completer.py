@@ -143,15 +143,14 @@ class Completer:
         logp, h = self.logp, self.h
         done: list[tuple[float, str]] = []
         for _ in range(MAX_SUGGESTION_CHARS):
-            raw = logp.double()
-            lp = raw.clone()
+            lp = logp.double()
+            spaced = None  # rows whose likeliest word end is a space (before blocking "\n")
+            if space_id is not None:
+                spaced = lp[:, space_id] >= lp[:, ~word].max(dim=1).values
             lp[:, blocked] = -math.inf
             finishing = in_w & (words_done + 1 >= words)
             if bool(finishing.any()):
                 boundary = scores + torch.logsumexp(lp[:, ~word], dim=1)
-                spaced = None
-                if space_id is not None:  # rows whose likeliest word end is a space
-                    spaced = raw[:, space_id] >= raw[:, ~word].max(dim=1).values
                 for i in finishing.nonzero()[:, 0].tolist():
                     if not texts[i]:
                         continue
