@@ -52,6 +52,16 @@ def strip_overlap(parts: list, test_texts: list[str]) -> list:
     return out
 
 
+def subset(data, indices) -> object:
+    """A new Dataset of ``data``'s rows at ``indices`` (same name)."""
+    from textseq_plugins.sentiment.datasets import Dataset
+
+    part = Dataset(data.name)
+    for i in indices:
+        part.add(data.texts[i], data.targets[i], data.binary[i])
+    return part
+
+
 def predict(model, texts: list[str], dense_fn=None, dense_coef=None) -> list[float]:
     preds = [model.raw_score(t) for t in texts]
     if dense_fn is not None and dense_coef is not None:
@@ -76,7 +86,7 @@ def in_domain(test_name: str, config, folds: int = 10, alone: bool = False) -> f
     trains on the other nine folds, alone or (``alone=False``) with the default recipe's
     other sets beside them."""
     import numpy as np
-    from textseq_plugins.sentiment.datasets import DEFAULT_TRAIN, Dataset, combine, load_named
+    from textseq_plugins.sentiment.datasets import DEFAULT_TRAIN, combine, load_named
     from textseq_plugins.sentiment.train import fit_model, pearson
 
     test = load_named(test_name, ROOT)
@@ -85,10 +95,7 @@ def in_domain(test_name: str, config, folds: int = 10, alone: bool = False) -> f
     preds = np.zeros(len(test))
     for f in range(folds):
         held = [i for i in range(len(test)) if fold[i] == f]
-        train_part = Dataset(test_name)
-        for i in range(len(test)):
-            if fold[i] != f:
-                train_part.add(test.texts[i], test.targets[i], test.binary[i])
+        train_part = subset(test, np.flatnonzero(fold != f))
         held_texts = [test.texts[i] for i in held]
         train = combine(strip_overlap([train_part] + others, held_texts))
         model, _ = fit_model(train, config)
@@ -123,17 +130,14 @@ def rt_polarity_nested(config, folds: int = 10) -> float:
     the other nine (vocabulary, naive-Bayes ratios with ``config.nb``, lambda by the inner
     CV), so nothing of the test fold leaks into training."""
     import numpy as np
-    from textseq_plugins.sentiment.datasets import Dataset, load_named
+    from textseq_plugins.sentiment.datasets import load_named
     from textseq_plugins.sentiment.train import fit_model
 
     data = load_named("rt-polarity", ROOT)
     fold = np.random.default_rng(0).permutation(len(data)) % folds
     hits = 0
     for f in range(folds):
-        train = Dataset("rt-polarity")
-        for i in np.flatnonzero(fold != f):
-            train.add(data.texts[i], data.targets[i], data.binary[i])
-        model, _ = fit_model(train, config)
+        model, _ = fit_model(subset(data, np.flatnonzero(fold != f)), config)
         hits += sum((model.raw_score(data.texts[i]) > 0) == (data.binary[i] == 1)
                     for i in np.flatnonzero(fold == f))
     return hits / len(data)
