@@ -22,20 +22,29 @@ from textseq_tui.errors import BadInput, TextseqError
 from textseq_tui.host import Host
 
 _HOST: Host | None = None
+#: Discovered, not yet started plugins whose Typer apps ``build_app`` mounted; the host built
+#: from the root options (``--home``, ``--device``) starts exactly these instances.
+_RECORDS: list[Any] | None = None
+#: The root options of the command being run: ``(home, device)``.
+_OPTIONS: tuple[Path | None, str | None] = (None, None)
 
 
 def get_host() -> Host:
-    """The process's host, built on first use from ``$TEXTSEQ_HOME`` / settings."""
+    """The process's host, built on first use from the root options (``--home``,
+    ``--device``), else ``$TEXTSEQ_HOME`` / settings. Nothing touches a home before this."""
     global _HOST
     if _HOST is None:
-        _HOST = Host()
+        home, device = _OPTIONS
+        _HOST = Host(home=home, device=device, records=_RECORDS)
     return _HOST
 
 
 def set_host(host: Host | None) -> None:
-    """Replace the process's host (the root options and tests use this)."""
-    global _HOST
+    """Replace the process's host (tests use this); ``None`` forgets it and the options."""
+    global _HOST, _RECORDS, _OPTIONS
     _HOST = host
+    if host is None:
+        _RECORDS, _OPTIONS = None, (None, None)
 
 
 class TextseqGroup(TyperGroup):
@@ -43,7 +52,7 @@ class TextseqGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except TextseqError as err:
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(err.exit_code) from None
@@ -56,6 +65,10 @@ class TextseqGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None
+        if cli_io.refused_lines():
+            # A batch went on past refused lines; the exit status still says so.
+            raise typer.Exit(1)
+        return result
 
 
 def _json_opt() -> Any:
@@ -63,9 +76,24 @@ def _json_opt() -> Any:
 
 
 def build_app(host: Host | None = None) -> typer.Typer:
-    """The Typer app with the host's commands and every started plugin's sub-app."""
+    """The Typer app with the host's commands and every plugin's sub-app.
+
+    Without ``host`` (the console script) the plugins are discovered but not started, and no
+    home is touched: the host is built when a command first needs it, from the root
+    ``--home``/``--device``, and it starts the very instances whose sub-apps are mounted here
+    (their commands read ``plugin.context`` when they run). With ``host`` (tests), its started
+    plugins are mounted.
+    """
+    global _RECORDS
     if host is not None:
         set_host(host)
+        records = host.records
+    elif _HOST is not None:
+        records = _HOST.records
+    else:
+        from textseq_tui.discovery import discover
+
+        records = _RECORDS = discover()
     app = typer.Typer(
         cls=TextseqGroup,
         name="textseq",
@@ -91,12 +119,19 @@ def build_app(host: Host | None = None) -> typer.Typer:
         ),
         as_json: bool = typer.Option(False, "--json", help="JSON lines for every command."),
     ) -> None:
-        cli_io.GLOBAL_JSON = as_json
-        current = get_host()
-        wanted_home = home.expanduser() if home else current.home
-        if wanted_home != current.home or (device and device != current.device):
-            set_host(Host(home=wanted_home, device=device or current.device,
-                          records=current.records))
+        global _OPTIONS
+        cli_io.start_command(as_json)
+        wanted = home.expanduser() if home else None
+        if _HOST is None:
+            _OPTIONS = (wanted, device)
+        elif (wanted and wanted.resolve() != _HOST.home.resolve()) or (
+                device and device != _HOST.device):
+            # The mounted sub-apps belong to this host's plugins: a second host cannot
+            # take them over (each plugin instance is started once).
+            raise BadInput(f"this textseq was built for home {_HOST.home} on device "
+                           f"{_HOST.device}; run it again with the --home/--device you want")
+        if ctx.invoked_subcommand is not None:
+            get_host()  # starts the plugins on the chosen home before their command runs
         if ctx.invoked_subcommand is None:
             from textseq_tui.app.main import TextseqApp
 
@@ -167,7 +202,10 @@ def build_app(host: Host | None = None) -> typer.Typer:
         command.main(["train", *ctx.args], prog_name=f"textseq {plugin}",
                      standalone_mode=False)
 
-    for plugin in get_host().plugins:
+    for record in records:
+        plugin = record.plugin
+        if plugin is None or record.error:
+            continue
         try:
             sub = plugin.cli()
         except Exception as err:  # noqa: BLE001 — a broken plugin CLI must not break the rest

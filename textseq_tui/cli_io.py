@@ -1,9 +1,17 @@
 """Input and output conventions of the CLI contract, shared by the host and plugins.
 
-- ``--json``: one JSON object per line on stdout.
+Plugins reach these through ``textseq_tui.plugin`` (``emit``, ``want_json``, ``iter_input``,
+``iter_batches``, ``refuse``, ``read_text``), never by importing this module.
+
+- ``--json``: one JSON object per line on stdout. In a batch (``--input``) every answer
+  carries ``"line": N``, its input line number (1-based; blank lines are skipped, not
+  renumbered), and a refused line yields ``{"line": N, "error": "..."}`` in its place.
 - ``--input FILE`` (``-`` for stdin): one item a line, decoded as UTF-8 with replacement so an
-  odd byte never crashes a batch; a bad line is reported on stderr with its line number and
-  the rest still run.
+  odd byte never crashes a batch; read as a stream: each line is handed over as soon as it
+  has arrived (``iter_input``), or in small batches of what has arrived (``iter_batches``),
+  so answers flow while a producer is still writing and memory stays bounded.
+- A bad line is reported on stderr (``line N: reason``) and the rest still run; the command
+  then exits 1 (the host checks ``refused_lines()`` after every command).
 - Errors: one line on stderr and a non-zero exit, never a traceback.
 """
 
@@ -12,26 +20,64 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from textseq_tui.errors import BadInput
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 
 #: Set by the root command's ``--json``; commands OR it with their own flag.
 GLOBAL_JSON = False
+#: Lines refused since the command started (the host exits 1 when there were any).
+_REFUSED = 0
 
 
-def want_json(flag: bool) -> bool:
-    """True when the command's ``--json`` or the global ``textseq --json`` was given."""
-    return flag or GLOBAL_JSON
+def start_command(global_json: bool) -> None:
+    """Called by the root command before each command: the global ``--json``, no refusals."""
+    global GLOBAL_JSON, _REFUSED
+    GLOBAL_JSON = global_json
+    _REFUSED = 0
 
 
-def emit(obj: Any, as_json: bool, text: str | None = None) -> None:
-    """Print one result: a JSON line, or ``text`` (default: a compact ``key: value`` line)."""
+def refused_lines() -> int:
+    """How many input lines the running command refused."""
+    return _REFUSED
+
+
+def want_json(flag: bool | None = None) -> bool:
+    """True when the command's ``--json`` or the global ``textseq --json`` was given.
+
+    Without ``flag`` the running command's own ``--json`` option (a parameter named
+    ``as_json``) is read from the Click context.
+    """
+    if flag is None:
+        flag = _command_param("as_json")
+    return bool(flag) or GLOBAL_JSON
+
+
+def _command_param(name: str) -> Any:
+    try:
+        import click
+
+        ctx = click.get_current_context(silent=True)
+    except ImportError:  # pragma: no cover
+        return None
+    return ctx.params.get(name) if ctx is not None else None
+
+
+def emit(obj: Any, as_json: bool, text: str | None = None, *, line: int | None = None) -> None:
+    """Print one result: a JSON line, or ``text`` (default: a compact ``key: value`` line).
+
+    ``line``: the input line number the answer is for (``--input`` batches); in JSON it
+    becomes the object's first key ``"line"`` (kept if the object already has one).
+    ``None`` or 0 (an item given as an argument) adds nothing.
+    """
     if as_json:
+        if line and isinstance(obj, dict) and "line" not in obj:
+            obj = {"line": line, **obj}
         line = json.dumps(obj, ensure_ascii=False, default=_jsonable) + "\n"
         try:
             sys.stdout.write(line)
@@ -84,22 +130,134 @@ def read_text(source: str) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+#: Bytes asked of a pipe per read (a read returns what has arrived, up to this).
+PIPE_CHUNK = 1 << 16
+#: Bytes read from a regular file at a time.
+FILE_CHUNK = 1 << 20
+
+
+def _open_input(source: str) -> tuple[IO[bytes] | None, bool]:
+    """``(binary stream, close it?)``; ``(None, False)`` for a stdin without bytes."""
+    if source == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        return stream, False
+    try:
+        path = Path(source).expanduser()
+    except RuntimeError as err:  # ~user whose home directory is unknown
+        raise BadInput(f"{source}: {err}") from None
+    if not path.exists():
+        raise BadInput(f"{source}: no such file")
+    if path.is_dir():
+        raise BadInput(f"{source} is a directory; give a file (or - for stdin)")
+    try:
+        return open(path, "rb"), True  # noqa: SIM115 — closed by _chunks
+    except OSError as err:
+        raise BadInput(f"{source}: cannot read it ({err.strerror})") from None
+
+
+def _chunks(source: str) -> Iterator[bytes]:
+    """The input's bytes as they arrive: a read never waits for more than one pipe read."""
+    stream, close = _open_input(source)
+    if stream is None:  # a text-only stdin (an embedding program's StringIO)
+        data = sys.stdin.read()
+        if data:
+            yield data.encode("utf-8", "surrogateescape")
+        return
+    size = FILE_CHUNK if close else PIPE_CHUNK
+    read = getattr(stream, "read1", None) or stream.read
+    try:
+        while True:
+            try:
+                chunk = read(size)
+            except OSError as err:
+                raise BadInput(f"{source}: cannot read it ({err.strerror})") from None
+            if not chunk:
+                return
+            yield chunk
+    finally:
+        if close:
+            stream.close()
+
+
+def _line_groups(source: str) -> Iterator[list[str]]:
+    """Lists of the complete lines each read brought (line endings removed)."""
+    pending = b""
+    for chunk in _chunks(source):
+        data = pending + chunk
+        # A final \r may be the first half of \r\n: keep it (and its line) for the next read.
+        cut = len(data) - 1 if data.endswith(b"\r") else len(data)
+        end = max(data.rfind(b"\n", 0, cut), data.rfind(b"\r", 0, cut))
+        if end < 0:
+            pending = data
+            continue
+        pending = data[end + 1:]
+        parts = _LINE_END_BYTES.split(data[: end + 1])
+        parts.pop()  # the empty piece after the last line ending
+        yield [part.decode("utf-8", errors="replace") for part in parts]
+    if pending:
+        parts = _LINE_END_BYTES.split(pending)
+        if parts[-1] == b"":
+            parts.pop()
+        yield [part.decode("utf-8", errors="replace") for part in parts]
+
+
+def iter_batches(source: str, size: int = 256,
+                 skip_blank: bool = True) -> Iterator[list[tuple[int, str]]]:
+    """Lists of at most ``size`` ``(line_number, line)`` pairs, as the input arrives.
+
+    A batch holds only lines that have already arrived: it is handed over before the next
+    read, so a producer writing one line at a time gets each answer at once, while a big
+    file is processed ``size`` lines per call. Memory is bounded by ``size`` and one read.
+    """
+    number = 0
+    batch: list[tuple[int, str]] = []
+    for group in _line_groups(source):
+        for line in group:
+            number += 1
+            if skip_blank and not line.strip():
+                continue
+            batch.append((number, line))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+            batch = []
+
+
 def iter_input(source: str, skip_blank: bool = True) -> Iterator[tuple[int, str]]:
-    """``(line_number, line)`` pairs of an input file (1-based), without line endings.
+    """``(line_number, line)`` pairs of an input file (1-based), without line endings,
+    each handed over as soon as its line has arrived (stdin is read as a stream).
 
     Lines end at ``\n``, ``\r\n`` or ``\r`` only, as in an editor: str.splitlines() would
     also split on form feeds, \x1c-\x1e, NEL and U+2028/9 inside a line.
     """
-    text = read_text(source)
-    lines = _LINE_END.split(text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    for number, line in enumerate(lines, start=1):
-        if skip_blank and not line.strip():
-            continue
-        yield number, line
+    for batch in iter_batches(source, size=1 << 30, skip_blank=skip_blank):
+        yield from batch
 
 
-def line_error(number: int, err: Exception) -> None:
-    """Report one bad line of a batch on stderr; the batch goes on."""
-    sys.stderr.write(f"line {number}: {err}\n")
+def items(text: str | None, source: str | None,
+          skip_blank: bool = True) -> Iterable[tuple[int, str]]:
+    """The items of a command taking TEXT or ``--input``: ``[(0, text)]`` or the input's
+    ``(line_number, line)`` pairs (line 0: not from a batch, so answers carry no line)."""
+    if source is None:
+        return [(0, text or "")]
+    return iter_input(source, skip_blank=skip_blank)
+
+
+def refuse(number: int, err: Exception | str, as_json: bool | None = None) -> None:
+    """Report one refused line of a batch: ``line N: reason`` on stderr and, under
+    ``--json``, ``{"line": N, "error": reason}`` on stdout in the answer's place. The batch
+    goes on; the command exits 1 at the end. ``as_json`` defaults to the command's
+    ``--json`` (or the global one)."""
+    global _REFUSED
+    _REFUSED += 1
+    message = str(err)
+    sys.stderr.write(f"line {number}: {message}\n")
+    sys.stderr.flush()
+    if want_json(as_json):
+        emit({"line": number, "error": message}, True)
+
+
+#: The older name of :func:`refuse`.
+line_error = refuse

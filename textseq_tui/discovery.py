@@ -8,6 +8,7 @@ non-ImportError broke every command). Distribution metadata (name, version) come
 
 from __future__ import annotations
 
+import copy
 import os
 import traceback
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ def load_entry_point(ep: EntryPoint) -> PluginRecord:
     record = PluginRecord(name=ep.name, dist=dist, version=version, value=ep.value)
     try:
         obj = ep.load()
-        plugin = obj() if isinstance(obj, type) else obj
+        plugin = obj() if isinstance(obj, type) else fresh_instance(obj)
         if not isinstance(plugin, Plugin):
             raise TypeError(f"{ep.value} is not a textseq_tui.plugin.Plugin")
         if plugin.api_version not in SUPPORTED_API_VERSIONS:
@@ -89,13 +90,42 @@ def load_entry_point(ep: EntryPoint) -> PluginRecord:
                 f"written for plugin API {plugin.api_version}, this textseq supports {supported}"
                 " — upgrade the plugin or textseq"
             )
-        if not plugin.name:
-            plugin.name = ep.name
+        check_name(plugin, ep.name)
         record.plugin = plugin
     except Exception as err:  # noqa: BLE001 — any failure of a plugin must stay its own
         record.error = f"{type(err).__name__}: {err}"
         record.detail = traceback.format_exc()
     return record
+
+
+def fresh_instance(plugin: Any) -> Any:
+    """A new, unstarted instance like ``plugin`` (one per Host: instances are never shared).
+
+    The class is called without arguments; a plugin whose constructor needs some is
+    shallow-copied instead (its ``ctx`` cleared).
+    """
+    if not isinstance(plugin, Plugin):
+        return plugin
+    try:
+        new = type(plugin)()
+    except TypeError:
+        new = copy.copy(plugin)
+    new.ctx = None
+    if plugin.__dict__.get("name"):  # a name set on the instance, not the class
+        new.name = plugin.name
+    return new
+
+
+def check_name(plugin: Plugin, entry_name: str) -> None:
+    """One name everywhere: the entry-point name. A plugin without a ``name`` gets it; a
+    plugin whose ``name`` differs is refused (its tables, CLI and scores would disagree)."""
+    if not plugin.name:
+        plugin.name = entry_name
+    elif plugin.name != entry_name:
+        raise ValueError(
+            f"the entry point is named {entry_name!r} but the plugin's name is "
+            f"{plugin.name!r}: make them equal (the name is the CLI command, the table "
+            "prefix and the scores key)")
 
 
 def discover(allowed: set[str] | None = None) -> list[PluginRecord]:

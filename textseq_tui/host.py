@@ -9,11 +9,11 @@ import difflib
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textseq_tui.discovery import PluginRecord, discover
+from textseq_tui.discovery import PluginRecord, check_name, discover, fresh_instance
 from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.plugin import (
     CommandResult,
@@ -47,7 +47,12 @@ class Host:
     Args:
         home: textseq home (default: ``$TEXTSEQ_HOME`` or the user data dir).
         device: "auto", "cpu", "cuda" or "cuda:N" (default: from settings).
-        records: pre-discovered plugins (tests); default: entry-point discovery.
+        records: pre-discovered plugins (the CLI, tests); default: entry-point discovery.
+
+    Each Host has its own plugin instances, each started exactly once: an instance in
+    ``records`` that is not started yet is used (and started) as it is, which is how the CLI
+    mounts a plugin's Typer app before it knows ``--home``; one that another Host already
+    started is replaced by a fresh instance of the same class.
     """
 
     def __init__(
@@ -68,7 +73,8 @@ class Host:
             shipped_dir=shipped_models_dir(),
             device=self.device,
         )
-        self.records = records if records is not None else discover()
+        # Own copies: a record's plugin (or error) is this Host's alone.
+        self.records = [replace(r) for r in (records if records is not None else discover())]
         self.commands: dict[str, BoundCommand] = {}
         #: Capability failures ("plugin X: annotators() failed: ..."), each recorded once.
         self.problems: list[str] = []
@@ -93,6 +99,9 @@ class Host:
             if plugin is None:
                 continue
             try:
+                if getattr(plugin, "ctx", None) is not None:  # started by another Host: never start it twice
+                    plugin = record.plugin = fresh_instance(plugin)
+                check_name(plugin, record.name)
                 ctx = PluginContext(
                     name=plugin.name,
                     registry=self.registry,
@@ -116,6 +125,8 @@ class Host:
             except Exception as err:  # noqa: BLE001 — a plugin failing to start stays its own
                 record.error = f"failed to start: {type(err).__name__}: {err}"
                 record.plugin = None
+                plugin.ctx = None  # a mounted CLI command then says why, not "not started"
+                plugin._start_error = record.error  # type: ignore[attr-defined]
                 self.commands = {k: v for k, v in self.commands.items() if v.plugin is not plugin}
 
     # -- capabilities ------------------------------------------------------------------------

@@ -85,6 +85,17 @@ class PluginContext:
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("textseq"))
     home: Any = None
 
+    def resolve_device(self, preference: str | None = None) -> str:
+        """The concrete torch device ("cpu", "cuda:0") for ``preference``, by default the
+        context's device (the root ``textseq --device``, ``TEXTSEQ_DEVICE`` or settings).
+        A plugin command's own ``--device`` defaults to ``None`` and passes it here."""
+        pref = preference or self.device or "auto"
+        if pref == "cpu":
+            return "cpu"
+        from textseq_tui.ml.device import choose_device
+
+        return str(choose_device(pref))
+
     def cache_dir(self) -> Any:
         """A per-plugin cache directory under the home, created on first use."""
         from pathlib import Path
@@ -241,10 +252,24 @@ class Plugin:
 
     @property
     def context(self) -> PluginContext:
-        """The context given to :meth:`start`; raises if the plugin was not started."""
+        """The context given to :meth:`start`; raises if the plugin was not started.
+
+        In CLI commands read it when the command runs, never in :meth:`cli` itself: the
+        Typer app is built before the root ``--home``/``--device``/``--json`` are parsed,
+        and the host starts the plugin with the context those options ask for.
+        """
         if self.ctx is None:
+            failed = getattr(self, "_start_error", None)
+            if failed:
+                raise PluginError(f"plugin {self.name!r} is not available: {failed}")
             raise PluginError(f"plugin {self.name!r} was used before it was started")
         return self.ctx
+
+    @property
+    def lazy_context(self) -> PluginContext:
+        """A stand-in for :attr:`context` that reads it at each attribute access: hand it to
+        code built in :meth:`cli` (before :meth:`start`) that uses it only when run."""
+        return LazyContext(self)  # type: ignore[return-value]
 
     # -- capabilities (all optional) --------------------------------------------------------
 
@@ -290,6 +315,21 @@ class Plugin:
         ``TEXTSEQ_WARMUP=0``); the CLI never does. Load through ``ctx.registry`` so the
         instance is the cached one every later call gets.
         """
+
+
+class LazyContext:
+    """Forwards every attribute to ``plugin.context`` at the time of access."""
+
+    __slots__ = ("_plugin",)
+
+    def __init__(self, plugin: Plugin) -> None:
+        self._plugin = plugin
+
+    def __getattr__(self, item: str) -> Any:
+        return getattr(self._plugin.context, item)
+
+    def __repr__(self) -> str:
+        return f"LazyContext({self._plugin.name!r})"
 
 
 #: The capability methods the host knows; tests check each is documented and exercised.

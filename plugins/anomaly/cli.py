@@ -68,7 +68,8 @@ def build_cli(plugin: Any) -> typer.Typer:
         no_end: bool = typer.Option(False, "--no-end", help="No end-of-sequence token (for "
                                     "streams whose sequences are cut arbitrarily)."),
         seed: int = typer.Option(0, "--seed"),
-        device: str = typer.Option("cpu", "--device", help="auto | cpu | cuda | cuda:N"),
+        device: str | None = typer.Option(None, "--device", help="auto | cpu | cuda | cuda:N "
+                                          "(default: textseq --device)"),
         threads: int = typer.Option(1, "--threads", help="torch CPU threads (0: torch default; "
                                     "a 64-unit network gains nothing from more than 1)."),
         resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint."),
@@ -95,7 +96,7 @@ def build_cli(plugin: Any) -> typer.Typer:
                                  batch_size=batch_size, lr=lr, max_steps=max_steps,
                                  minutes=minutes or None, top_g=top_g, fp_budget=fp_budget,
                                  threshold_margin=margin, end_token=not no_end, seed=seed)
-        dev = str(choose_device(device))
+        dev = str(choose_device(device or p.context.device))
         store = p.context.store
         run_id = store.start_run(name, vars(settings), dev)
         ckpt = p.context.cache_dir() / f"train-{name}.ckpt"

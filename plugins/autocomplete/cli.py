@@ -33,7 +33,8 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
                                       help="Wall-clock budget in minutes (0: none, with --steps)."),
         steps: int | None = typer.Option(None, "--steps",
                                          help="Optimizer steps (default: fit --minutes)."),
-        device: str = typer.Option("auto", "--device", help="auto | cpu | cuda | cuda:N."),
+        device: str | None = typer.Option(None, "--device", help="auto | cpu | cuda | cuda:N "
+                                          "(default: textseq --device)."),
         resume: bool = typer.Option(False, "--resume",
                                     help="Continue the interrupted run of --name."),
         cell: str = typer.Option("gru", "--cell", help="gru | lstm."),
@@ -75,7 +76,7 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
         from textseq_tui.ml.trainer import ddp_cleanup, ddp_setup
 
         rank, world = ddp_setup()
-        dev = choose_device(device)
+        dev = choose_device(device or ctx.device)
         main = is_main_process()
         run_id = None
         if main:

@@ -98,7 +98,8 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
         min_samples: int = typer.Option(4, "--min-samples", help="DBSCAN: core point size."),
         min_size: int = typer.Option(1, "--min-size",
                                      help="Words in smaller clusters are noise (-1)."),
-        device: str = typer.Option("cpu", "--device", help="Torch device for the kNN graph."),
+        device: str | None = typer.Option(None, "--device", help="Torch device for the kNN "
+                                          "graph (default: textseq --device)."),
         store: bool = typer.Option(True, "--store/--no-store", help="Save the run."),
         as_json: bool = typer.Option(False, "--json", help="One JSON object per word."),
     ) -> None:
@@ -123,7 +124,8 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
             shown = ", ".join(data.missing[:20]) + (" ..." if len(data.missing) > 20 else "")
             what = "words have no vector" if line_numbers is None else "lines have no known word"
             sys.stderr.write(f"{len(data.missing)} {what}: {shown}\n")
-        clustering, run_id = run_clustering(ctx, data, settings, store=store, device=device)
+        clustering, run_id = run_clustering(ctx, data, settings, store=store,
+                                            device=ctx.resolve_device(device))
         labels = clustering.labels.tolist()
         json_out = cli_io.want_json(as_json)
         if json_out and line_numbers is not None:

@@ -64,7 +64,7 @@ class ClustererPlugin(Plugin):
     def cli(self) -> Any:
         from textseq_plugins.clusterer.cli import build_cli
 
-        return build_cli(self.context)
+        return build_cli(self.lazy_context)
 
     def migrations(self) -> Any:
         from textseq_plugins.clusterer.migrations import migrations
