@@ -59,13 +59,18 @@ def want_json(flag: bool | None = None) -> bool:
 
 
 def _command_param(name: str) -> Any:
-    try:
-        import click
+    """A parameter of the running command, from the Click context (Typer's own vendored
+    Click in recent Typer, the ``click`` package before); ``None`` outside a command."""
+    for module in ("typer._click.globals", "click.globals"):
+        try:
+            from importlib import import_module
 
-        ctx = click.get_current_context(silent=True)
-    except ImportError:  # pragma: no cover
-        return None
-    return ctx.params.get(name) if ctx is not None else None
+            ctx = import_module(module).get_current_context(silent=True)
+        except (ImportError, AttributeError):
+            continue
+        if ctx is not None:
+            return ctx.params.get(name)
+    return None
 
 
 def emit(obj: Any, as_json: bool, text: str | None = None, *, line: int | None = None) -> None:

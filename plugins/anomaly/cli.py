@@ -148,32 +148,40 @@ def build_cli(plugin: Any) -> typer.Typer:
             raise BadInput("give either tokens (score 5 5 22 ...) or --input FILE, not both")
         detector = get_detector(p, model)
         thr: Any = None if rank_only else (threshold if threshold is not None else ...)
-        lines: list[tuple[int, str]] = (
-            list(cli_io.iter_input(input, skip_blank=False)) if input is not None
-            else [(1, " ".join(tokens or []))])
+        # Read as a stream: each batch holds the lines that have arrived (at most
+        # SCORE_CHUNK), so a producer sees answers as it writes and memory stays bounded.
+        batches = (cli_io.iter_batches(input, size=SCORE_CHUNK, skip_blank=False)
+                   if input is not None else iter([[(1, " ".join(tokens or []))]]))
         # A "Sequence,label" CSV (the logdeep files): score the sequence, echo the label.
         labels: dict[int, str] = {}
-        if lines and lines[0][1].lower().startswith("sequence,"):
-            lines = lines[1:]
-            for k, (number, line) in enumerate(lines):
-                seq, _, label = line.rpartition(",")
-                lines[k] = (number, seq)
-                labels[number] = label.strip()
-        started, n_anom, n_events = time.perf_counter(), 0, 0
+        csv_mode: bool | None = None
+        started, n_anom, n_events, n_lines = time.perf_counter(), 0, 0, 0
         use_json = cli_io.want_json(as_json)
-        for c in range(0, len(lines), SCORE_CHUNK):
-            chunk = lines[c : c + SCORE_CHUNK]
+        for chunk in batches:
+            if csv_mode is None:
+                csv_mode = chunk[0][1].lower().startswith("sequence,")
+                if csv_mode:
+                    chunk = chunk[1:]
+            if csv_mode:
+                for k, (number, line) in enumerate(chunk):
+                    seq, _, label = line.rpartition(",")
+                    chunk[k] = (number, seq)
+                    labels[number] = label.strip()
+            if not chunk:
+                continue
+            n_lines += len(chunk)
             seqs = [line.split() for _, line in chunk]
             # An empty line is not a session: reported, not scored (the API would judge an
             # empty sequence on "ending at once", which is not what a blank line means).
             scored = iter(detector.score([q for q in seqs if q], top_g=top_g, threshold=thr))
             for (number, _line), seq in zip(chunk, seqs, strict=True):
+                at = number if input is not None else None
                 if not seq:
                     if not only_anomalous:
                         cli_io.emit({"sequence": number - 1, "score": 0.0, "anomalous": False,
                                      "steps": [], "length": 0,
                                      "note": "empty line: not scored"}, use_json,
-                                    f"#{number - 1}  (empty line: not scored)")
+                                    f"#{number - 1}  (empty line: not scored)", line=at)
                     continue
                 s = next(scored)
                 n_events += len(seq)
@@ -182,7 +190,7 @@ def build_cli(plugin: Any) -> typer.Typer:
                     continue
                 row = {"sequence": number - 1, **s.summary()}
                 if number in labels:
-                    row["label"] = labels[number]
+                    row["label"] = labels.pop(number)
                 if details:
                     row["ranks"] = s.ranks.tolist()
                     row["surprisal"] = [round(float(x), 3) for x in s.surprisal]
@@ -190,12 +198,13 @@ def build_cli(plugin: Any) -> typer.Typer:
                 text = (f"#{row['sequence']}  {flag}  score {row['score']:.2f}  "
                         f"steps {s.steps}" + ("  end" if s.end_surprising else "")
                         + (f"  unknown {s.unknown}" if s.unknown else ""))
-                cli_io.emit(row, use_json, text)
+                cli_io.emit(row, use_json, text, line=at)
+            labels.clear()
         seconds = time.perf_counter() - started
         try:
             p.context.store.insert("scans", {
                 "source": input or "<args>", "model": model or DEFAULT_MODEL,
-                "sequences": len(lines), "anomalous": n_anom, "events": n_events,
+                "sequences": n_lines, "anomalous": n_anom, "events": n_events,
                 "seconds": round(seconds, 3), "at": time.time()})
         except Exception as err:  # noqa: BLE001 — a busy database must not lose the results
             p.context.log.warning("could not record the scan: %s", err)

@@ -153,7 +153,7 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
                 continue
             shown = "\n".join(f"{s['completion']!r}  p={s['prob']:.3f}"
                               for s in result["suggestions"]) or "(no suggestion)"
-            cli_io.emit(result, cli_io.want_json(as_json), text=shown)
+            cli_io.emit(result, cli_io.want_json(as_json), text=shown, line=line_no)
 
     @app.command("write")
     def write_cmd(

@@ -42,7 +42,7 @@ def build_cli(plugin: Any) -> typer.Typer:
         for number, line in cli_io.iter_input(input_file):
             items = line.split("\t") if "\t" in line else line.split()
             try:
-                _show_pick(ai.pick(items), as_json)
+                _show_pick(ai.pick(items), as_json, line=number)
             except TextseqError as err:
                 failed += 1
                 cli_io.line_error(number, err)
@@ -168,9 +168,9 @@ def build_cli(plugin: Any) -> typer.Typer:
     return app
 
 
-def _show_pick(pick: Any, as_json: bool) -> None:
+def _show_pick(pick: Any, as_json: bool, line: int | None = None) -> None:
     if as_json:
-        cli_io.emit(pick.to_json(), True)
+        cli_io.emit(pick.to_json(), True, line=line)
         return
     from rich.markup import escape
 

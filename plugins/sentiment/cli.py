@@ -64,7 +64,7 @@ def build_cli(plugin: Any) -> typer.Typer:
                 cli_io.line_error(number, err)
                 continue
             cli_io.emit(out, js, text=f"{out['score']:+.3f}\t{line}"
-                        + (f"\t({out['note']})" if "note" in out else ""))
+                        + (f"\t({out['note']})" if "note" in out else ""), line=number)
 
     @app.command("words")
     def words_cmd(

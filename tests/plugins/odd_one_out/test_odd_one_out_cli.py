@@ -31,8 +31,9 @@ def test_pick_input_reports_bad_lines_and_runs_the_rest(odd_home, cli, tmp_path:
     result = cli("odd-one-out", "pick", "--input", str(f), "--json")
     assert result.exit_code == 1
     lines = [json.loads(x) for x in result.stdout.splitlines()]
-    assert [x["odd"] for x in lines] == ["banana", "dog"]
-    assert lines[1]["oov"] == ["!!!"]
+    assert [x.get("odd") for x in lines] == ["banana", None, "dog"]
+    assert [x["line"] for x in lines] == [1, 2, 3] and "twice" in lines[1]["error"]
+    assert lines[2]["oov"] == ["!!!"]
     assert "line 2:" in result.stderr and "twice" in result.stderr
 
 
