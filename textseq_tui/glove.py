@@ -54,3 +54,43 @@ def glove_matrix() -> Any:
     import numpy as np
 
     return np.load(glove_files()[0], mmap_mode="r", allow_pickle=False)
+
+
+class GloveVectors:
+    """GloVe 6B 50d as one object: what the registry model ``glove-6b-50d-matrix`` (kind
+    ``glove``, registered by the host) loads for any plugin.
+
+    ``words`` in corpus-frequency order, ``matrix`` the read-only ``(400000, 50)`` float32
+    memory map (row ``i`` is ``words[i]``), ``index`` word -> row (built on first use).
+    """
+
+    def __init__(self) -> None:
+        self.words = glove_words()
+        self.matrix = glove_matrix()
+        self._index: dict[str, int] | None = None
+
+    @property
+    def index(self) -> dict[str, int]:
+        with _lock:
+            if self._index is None:
+                self._index = {w: i for i, w in enumerate(self.words)}
+            return self._index
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.index
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def vectors(self, words: list[str]) -> tuple[Any, list[str]]:
+        """``(matrix of the known words' rows, the words without a vector)``."""
+        import numpy as np
+
+        rows = [self.index[w] for w in words if w in self.index]
+        missing = [w for w in words if w not in self.index]
+        return np.asarray(self.matrix[rows]), missing
+
+
+def load_glove_model(model_dir: Path, device: str) -> GloveVectors:
+    """The registry loader of kind ``glove`` (the card names the package; no files)."""
+    return GloveVectors()

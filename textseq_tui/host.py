@@ -25,7 +25,7 @@ from textseq_tui.plugin import (
     SlashCommand,
 )
 from textseq_tui.registry import ModelRegistry
-from textseq_tui.settings import Settings, default_home, shipped_models_dir
+from textseq_tui.settings import Settings, default_home
 
 if TYPE_CHECKING:
     from textseq_tui.store import Store
@@ -70,10 +70,15 @@ class Host:
         self.registry = ModelRegistry(
             self.home / "models",
             extra_dirs=[Path(d).expanduser() for d in self.settings.model_dirs],
-            shipped_dir=shipped_models_dir(),
             device=self.device,
         )
         # Own copies: a record's plugin (or error) is this Host's alone.
+        # The host's own shared models (GloVe as a registry model any plugin loads).
+        from textseq_tui.glove import load_glove_model
+
+        self.registry.add_source(Path(__file__).parent / "models")
+        self.registry.register_kind("glove", load_glove_model, "glove-6b-50d-matrix",
+                                    uses_device=False)
         self.records = [replace(r) for r in (records if records is not None else discover())]
         self.commands: dict[str, BoundCommand] = {}
         #: Capability failures ("plugin X: annotators() failed: ..."), each recorded once.
@@ -112,6 +117,8 @@ class Host:
                     home=self.home,
                 )
                 plugin.start(ctx)
+                for folder in plugin.model_dirs():
+                    self.registry.add_source(Path(folder))
                 for spec in plugin.model_specs():
                     self.registry.register_kind(spec.kind, spec.loader, spec.default,
                                                 getattr(spec, "uses_device", True))

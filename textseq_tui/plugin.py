@@ -27,20 +27,73 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from textseq_tui.errors import BadInput, ModelError, PluginError, TextseqError
+from textseq_tui import cli_io
+from textseq_tui.cli_io import (
+    emit,
+    iter_batches,
+    iter_input,
+    read_text,
+    refuse,
+    want_json,
+)
+from textseq_tui.cli_io import items as input_items
+from textseq_tui.errors import (
+    BadInput,
+    ModelError,
+    ModelNotFound,
+    PluginError,
+    StoreError,
+    TextseqError,
+    UnsafeCheckpoint,
+)
 
 if TYPE_CHECKING:  # only for type checkers: keeps textual/typer out of import time
     import typer
     from sqlite_utils.migrations import Migrations
     from textual.screen import Screen
 
-    from textseq_tui.registry import ModelRegistry
+    from textseq_tui.registry import ModelCard, ModelRegistry
     from textseq_tui.store import PluginStore
 
 #: The plugin API version this host implements. A plugin declaring another major version
-#: is refused with a clear message instead of failing later in odd ways.
+#: is refused with a clear message instead of failing later in odd ways. Version 1 grew
+#: (new names, new context methods, the ``model_dirs`` capability) without breaking any
+#: plugin written for it; a change that would break one becomes version 2, and the host
+#: then keeps accepting 1 for at least one minor release (see README, "Writing a plugin").
 API_VERSION = 1
 SUPPORTED_API_VERSIONS = frozenset({1})
+
+#: Names resolved on first use (their modules import sqlite-utils or more): see __getattr__.
+_LAZY = {
+    "ModelCard": "textseq_tui.registry",
+    "ModelInfo": "textseq_tui.registry",
+    "ModelRegistry": "textseq_tui.registry",
+    "CARD_FILE": "textseq_tui.registry",
+    "new_card": "textseq_tui.registry",
+    "read_card": "textseq_tui.registry",
+    "verify_dir": "textseq_tui.registry",
+    "write_model_dir": "textseq_tui.registry",
+    "atomic_write": "textseq_tui.files",
+    "atomic_write_bytes": "textseq_tui.files",
+    "sha256_file": "textseq_tui.files",
+    "PluginStore": "textseq_tui.store",
+    "TrainingRun": "textseq_tui.store",
+    "TRAIN_LOSS": "textseq_tui.store",
+    "VAL_LOSS": "textseq_tui.store",
+    "default_home": "textseq_tui.settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "API_VERSION",
@@ -48,8 +101,10 @@ __all__ = [
     "BadInput",
     "CommandResult",
     "CompletionProvider",
+    "LazyContext",
     "MessageAnnotator",
     "ModelError",
+    "ModelNotFound",
     "ModelSpec",
     "OpenScreen",
     "Plugin",
@@ -58,8 +113,32 @@ __all__ = [
     "ScreenSpec",
     "SlashCommand",
     "Span",
+    "StoreError",
     "TextseqError",
+    "UnsafeCheckpoint",
+    "cli_io",
+    "emit",
+    "input_items",
+    "iter_batches",
+    "iter_input",
+    "package_dir",
+    "read_text",
+    "refuse",
+    "want_json",
+    *_LAZY,  # resolved on first use
 ]
+
+
+def package_dir(package: str) -> Any:
+    """The folder of an installed package (``pathlib.Path``), found without importing it:
+    ``package_dir("textseq_hello") / "models"`` is where a plugin ships its models."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise PluginError(f"no installed package named {package!r}")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 @dataclass
@@ -95,6 +174,36 @@ class PluginContext:
         from textseq_tui.ml.device import choose_device
 
         return str(choose_device(pref))
+
+    def new_card(self, *, name: str, kind: str, **fields: Any) -> ModelCard:
+        """A model card for this plugin, stamped now: ``version``, ``device``, ``data``,
+        ``hyperparameters``, ``metrics``, ``description`` and ``rebuild`` (the command that
+        rebuilds the model) as keywords; ``files`` is filled in when it is saved."""
+        from textseq_tui.registry import new_card
+
+        return new_card(name=name, plugin=self.name, kind=kind, **fields)
+
+    def save_model(self, card: ModelCard, files: dict[str, Any], out: Any = None) -> Any:
+        """Write a model directory atomically with its card (``files``: name -> bytes or a
+        path to copy); the sha256 of each file goes on the card.
+
+        Without ``out`` it goes to the user's models (``textseq models list``) and replaces
+        a model of that name, whose cached instance is dropped; with ``out`` it is written
+        as the directory ``out`` (how a shipped model is rebuilt). Returns its path.
+        """
+        from pathlib import Path
+
+        from textseq_tui.registry import write_model_dir
+
+        if out is None:
+            return self.registry.save(card, files).path
+        path = write_model_dir(Path(out), card, files)
+        self.registry.forget(card.name)
+        return path
+
+    def load_default(self, kind: str) -> Any:
+        """The default model of ``kind`` (its :class:`ModelSpec` ``default``), loaded once."""
+        return self.registry.load_default(kind)
 
     def cache_dir(self) -> Any:
         """A per-plugin cache directory under the home, created on first use."""
@@ -308,6 +417,11 @@ class Plugin:
         """Rows for ``textseq scores <name>``: a leaderboard or summary of stored results."""
         return []
 
+    def model_dirs(self) -> Sequence[Any]:
+        """Folders of model directories the plugin ships (each a ``pathlib.Path``), searched
+        after the user's models: ``[package_dir("my_plugin") / "models"]``."""
+        return ()
+
     def warmup(self) -> None:
         """Load what the first command will need (models, word lists) ahead of time.
 
@@ -342,5 +456,6 @@ CAPABILITIES = (
     "annotators",
     "migrations",
     "scores",
+    "model_dirs",
     "warmup",
 )

@@ -215,6 +215,22 @@ class ModelRegistry:
         """The model name a plugin declared as default for ``kind``."""
         return self._defaults.get(kind)
 
+    def load_default(self, kind: str, device: str | None = None) -> Any:
+        """Load the default model of ``kind`` (``ModelSpec.default``); ModelError if none."""
+        name = self.default_name(kind)
+        if name is None:
+            raise ModelError(f"no default model is declared for kind {kind!r}; "
+                             "name one (textseq models list)")
+        return self.load(name, device)
+
+    def add_source(self, path: Path, label: str = "shipped") -> None:
+        """Add a read-only folder of model directories (a plugin's shipped models), searched
+        after the user's and the settings' folders; a folder already known is skipped."""
+        path = Path(path)
+        known = {root.resolve() for _, root in self.sources}
+        if path.resolve() not in known:
+            self.sources.append((label, path))
+
     # -- finding -------------------------------------------------------------------------
 
     def list(self) -> list[ModelInfo]:
@@ -316,33 +332,7 @@ class ModelRegistry:
         a temp dir and renamed into place (an older model of the same name is replaced).
         """
         _check_name(card.name)
-        self.user_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=self.user_dir, prefix=f".{card.name}."))
-        try:
-            card.files = {}
-            for fname, content in files.items():
-                _check_name(fname)
-                target = tmp / fname
-                if isinstance(content, bytes):
-                    target.write_bytes(content)
-                else:
-                    shutil.copyfile(content, target)
-                card.files[fname] = sha256_file(target)
-            (tmp / CARD_FILE).write_text(json.dumps(card.to_dict(), indent=2) + "\n")
-            for f in tmp.iterdir():
-                with open(f, "rb") as fh:
-                    os.fsync(fh.fileno())
-            final = self.user_dir / card.name
-            if final.exists():
-                old = self.user_dir / f".{card.name}.old.{time.time_ns()}"
-                os.replace(final, old)
-                os.replace(tmp, final)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(tmp, final)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        final = write_model_dir(self.user_dir / card.name, card, files)
         self.forget(card.name)
         return ModelInfo(card, final, "user")
 
@@ -436,3 +426,40 @@ def new_card(
         description=description,
         rebuild=rebuild,
     )
+
+
+def write_model_dir(out: Path, card: ModelCard, files: dict[str, Path | bytes]) -> Path:
+    """Write a model directory at ``out`` atomically: ``files`` (name -> bytes, or a path to
+    copy) and ``card.json`` with every file's sha256 (``card.files`` is filled in).
+
+    The directory is assembled in a temp dir beside ``out`` and renamed into place, so it
+    appears whole or not at all; an older directory at ``out`` is replaced. Returns ``out``.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
+    try:
+        card.files = {}
+        for fname, content in files.items():
+            _check_name(fname)
+            target = tmp / fname
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                shutil.copyfile(content, target)
+            card.files[fname] = sha256_file(target)
+        (tmp / CARD_FILE).write_text(json.dumps(card.to_dict(), indent=2) + "\n")
+        for f in tmp.iterdir():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+        if out.exists():
+            old = out.parent / f".{out.name}.old.{time.time_ns()}"
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

@@ -257,6 +257,41 @@ class Store:
         return list(self.db["training_metrics"].rows_where(where, args, order_by="step, rowid"))
 
 
+#: Standard metric names of training runs: ``/runs`` plots ``val_loss`` (else ``train_loss``)
+#: of any plugin's run. Log other metrics under any name beside them.
+TRAIN_LOSS = "train_loss"
+VAL_LOSS = "val_loss"
+
+
+class TrainingRun:
+    """A training run being recorded (``with ctx.store.training_run(...) as run``).
+
+    ``run.log(step, train_loss=..., val_loss=...)`` appends metrics; ``run.metrics`` (a dict)
+    is stored as the run's final metrics when the block ends. The run ends ``done`` when the
+    block finishes, ``stopped`` on Ctrl+C and ``failed`` on any other exception (which goes
+    on); ``run.finish(status)`` ends it earlier, by hand.
+    """
+
+    def __init__(self, store: Store, run_id: int) -> None:
+        self.store = store
+        self.id = run_id
+        self.metrics: dict[str, Any] = {}
+        self.status: str | None = None
+
+    def log(self, step: int, metrics: dict[str, float] | None = None, **named: float) -> None:
+        """Append one step's metrics (``train_loss``, ``val_loss``, anything else)."""
+        self.store.log_metrics(self.id, step, {**(metrics or {}), **named})
+
+    def finish(self, status: str = "done", metrics: dict[str, Any] | None = None) -> None:
+        """End the run now with ``status`` and its final metrics (once; later calls no-op)."""
+        if self.status is not None:
+            return
+        if metrics is not None:
+            self.metrics.update(metrics)
+        self.status = status
+        self.store.finish_run(self.id, status, self.metrics)
+
+
 class PluginStore:
     """One plugin's view of the store: its tables are ``<prefix><suffix>``."""
 
@@ -339,3 +374,25 @@ class PluginStore:
     def finish_run(self, run_id: int, status: str, metrics: dict[str, Any] | None = None) -> None:
         """See :meth:`Store.finish_run`."""
         self.store.finish_run(run_id, status, metrics)
+
+    @contextmanager
+    def training_run(self, model: str, params: dict[str, Any] | None = None,
+                     device: str = "cpu") -> Iterator[TrainingRun]:
+        """Record a training run of ``model`` around a block (see :class:`TrainingRun`)::
+
+            with ctx.store.training_run("my-model", {"lr": 0.01}, device) as run:
+                for step in ...:
+                    run.log(step, train_loss=loss)
+                run.metrics.update(val_loss=best)
+        """
+        run = TrainingRun(self.store, self.start_run(model, params or {}, device))
+        try:
+            yield run
+        except BaseException as err:
+            status = "stopped" if isinstance(err, KeyboardInterrupt) else "failed"
+            try:
+                run.finish(status)
+            except Exception:  # noqa: BLE001 — the training error is the one to report
+                pass
+            raise
+        run.finish("done")

@@ -8,8 +8,7 @@ from typing import Any
 
 import typer
 
-from textseq_tui import cli_io
-from textseq_tui.plugin import BadInput
+from textseq_tui.plugin import BadInput, cli_io
 
 DEFAULT_MODEL = "deeplog-hdfs"
 #: Lines scored per network call from a file: bounded memory on huge inputs.
@@ -30,9 +29,9 @@ def get_detector(plugin: Any, name: str | None) -> Any:
 def _resolve_plugin(plugin: Any) -> Any:
     if plugin is not None:
         return plugin
-    from textseq_tui.cli import get_host
+    from textseq_tui.plugin import PluginError
 
-    return get_host().plugin("anomaly")
+    raise PluginError("the anomaly command line was built without its plugin")
 
 
 def _threads(n: int | None) -> None:
@@ -87,7 +86,7 @@ def build_cli(plugin: Any) -> typer.Typer:
         )
 
         from textseq_tui.ml.device import choose_device
-        from textseq_tui.registry import sha256_file
+        from textseq_tui.plugin import sha256_file
 
         p = _resolve_plugin(plugin)
         _threads(threads)

@@ -314,7 +314,8 @@ def parse_sequence(line: str) -> list[str]:
 
 def load_detector(model_dir: Path, device: str = "cpu") -> AnomalyDetector:
     """The registry loader for kind ``next-token-rnn``: weights + vocabulary + rule."""
-    from textseq_tui.registry import load_tensors, read_card
+    from textseq_tui.ml import load_tensors
+    from textseq_tui.plugin import read_card
 
     card = read_card(Path(model_dir))
     hp = card.hyperparameters

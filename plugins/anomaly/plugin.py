@@ -12,13 +12,14 @@ from textseq_tui.plugin import (
     PluginContext,
     ScreenSpec,
     SlashCommand,
+    package_dir,
 )
 
 if TYPE_CHECKING:
     import typer
     from sqlite_utils.migrations import Migrations
 
-    from textseq_tui.store import PluginStore
+    from textseq_tui.plugin import PluginStore
 
 DEFAULT_MODEL = "deeplog-hdfs"
 USAGE = "/anomaly TOKENS... | /anomaly text TEXT | /anomaly open [FILE]"
@@ -97,6 +98,10 @@ class AnomalyPlugin(Plugin):
     name = "anomaly"
     title = "Anomaly"
     description = "Flag surprising steps in sequences with a next-token model."
+
+    def model_dirs(self) -> list[Any]:
+        """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""
+        return [package_dir("textseq_models")]
 
     def model_specs(self) -> list[ModelSpec]:
         return [ModelSpec("next-token-rnn", _load, default=DEFAULT_MODEL,

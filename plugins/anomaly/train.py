@@ -58,7 +58,7 @@ class TrainOutcome:
 def read_sequences(source: str) -> list[list[str]]:
     """Token lists from a file of one sequence a line (blank lines skipped). A CSV with a
     ``Sequence,label`` header keeps only rows labelled 0 (normal)."""
-    from textseq_tui.cli_io import iter_input
+    from textseq_tui.plugin import iter_input
 
     out = []
     csv_mode = False
@@ -253,7 +253,7 @@ def save_model(registry_dir: Path | None, registry: Any, outcome: TrainOutcome, 
                data: Any, rebuild: str, device: str = "cpu") -> Any:
     """Save into ``registry`` (the user dir) or, with ``registry_dir``, into that directory
     (``registry_dir / name``; how the shipped model in ``models/`` is written)."""
-    from textseq_tui.registry import ModelRegistry, new_card
+    from textseq_tui.plugin import ModelRegistry, new_card
 
     card = new_card(name=name, plugin="anomaly", kind=KIND, device=device, data=data,
                     hyperparameters=outcome.hyperparameters, metrics=outcome.metrics,

@@ -13,8 +13,7 @@ from typing import Any
 
 import typer
 
-from textseq_tui import cli_io
-from textseq_tui.plugin import BadInput, PluginContext
+from textseq_tui.plugin import BadInput, PluginContext, cli_io
 
 DEFAULT_MODEL = "char-rnn-shakespeare"
 PLUGIN = "autocomplete"
@@ -199,7 +198,7 @@ def save_trained(ctx: PluginContext, outcome: Any, *, name: str, corpus: Path, o
     ``models/<name>``) or into the registry's user dir. Returns the model directory."""
     from textseq_plugins.autocomplete.model import save_model_files
 
-    from textseq_tui.registry import atomic_write_bytes, new_card, sha256_file
+    from textseq_tui.plugin import atomic_write_bytes, new_card, sha256_file
 
     opts = outcome.options
     card = new_card(

@@ -25,8 +25,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from textseq_tui.ml import load_tensors, save_tensors
 from textseq_tui.plugin import BadInput, ModelError
-from textseq_tui.registry import load_tensors, save_tensors
 
 UNKNOWN = "\ufffd"  # the character shown for the unknown id
 WEIGHTS_FILE = "weights.safetensors"
@@ -269,7 +269,7 @@ def save_model_files(net: CharRNN, vocab: CharVocab, out_dir: Path,
                      half: bool = False) -> dict[str, Path]:
     """Write ``weights.safetensors`` and ``config.json`` (architecture + vocabulary) into
     ``out_dir`` atomically; returns ``{file name: path}``."""
-    from textseq_tui.registry import atomic_write_bytes
+    from textseq_tui.plugin import atomic_write_bytes
 
     out_dir = Path(out_dir)
     state = {k: (v.half() if half and v.is_floating_point() else v)

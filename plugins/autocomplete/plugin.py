@@ -18,13 +18,14 @@ from textseq_tui.plugin import (
     PluginContext,
     ScreenSpec,
     SlashCommand,
+    package_dir,
 )
 
 if TYPE_CHECKING:
     import typer
     from sqlite_utils.migrations import Migrations
 
-    from textseq_tui.store import PluginStore
+    from textseq_tui.plugin import PluginStore
 
 DEFAULT_MODEL = "char-rnn-shakespeare"
 
@@ -129,6 +130,10 @@ class AutocompletePlugin(Plugin):
     name = "autocomplete"
     title = "Autocomplete"
     description = "Ghost-text completion from a character-level RNN."
+
+    def model_dirs(self) -> list[Any]:
+        """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""
+        return [package_dir("textseq_models")]
 
     def __init__(self) -> None:
         super().__init__()

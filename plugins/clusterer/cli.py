@@ -11,8 +11,7 @@ from typing import Any
 
 import typer
 
-from textseq_tui import cli_io
-from textseq_tui.plugin import BadInput, PluginContext
+from textseq_tui.plugin import BadInput, PluginContext, cli_io
 
 
 def load_input(words: str | None, vocab: int | None, vectors: str | None,

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from textseq_tui.glove import SIZE as GLOVE_SIZE
-from textseq_tui.glove import glove_matrix, glove_words
+from textseq_tui.ml import GLOVE_SIZE, glove_matrix, glove_words
 from textseq_tui.plugin import BadInput
 
 _SHOW = 5  # how many offending lines/words an error message names

@@ -7,8 +7,7 @@ from typing import Any
 
 import typer
 
-from textseq_tui import cli_io
-from textseq_tui.plugin import BadInput, TextseqError
+from textseq_tui.plugin import BadInput, TextseqError, cli_io
 
 
 def build_cli(plugin: Any) -> typer.Typer:
@@ -133,7 +132,7 @@ def build_cli(plugin: Any) -> typer.Typer:
         from textseq_plugins.odd_one_out.plugin import VECTORS_KIND
         from textseq_plugins.odd_one_out.vectors import read_vector_file, write_vector_files
 
-        from textseq_tui.registry import new_card
+        from textseq_tui.plugin import new_card
 
         words, matrix = read_vector_file(path, fmt, limit)
         import tempfile

@@ -14,6 +14,7 @@ from textseq_tui.plugin import (
     PluginContext,
     ScreenSpec,
     SlashCommand,
+    package_dir,
 )
 
 VECTORS_KIND = "word-vectors"
@@ -35,12 +36,16 @@ class OddOneOutPlugin(Plugin):
     title = "Odd one out"
     description = "Which word doesn't belong? Play against word embeddings."
 
+    def model_dirs(self) -> list[Any]:
+        """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""
+        return [package_dir("textseq_models")]
+
     # -- models -----------------------------------------------------------------------------
 
     def _load_vectors(self, model_dir: Path, device: str) -> Any:
         from textseq_plugins.odd_one_out import vectors
 
-        from textseq_tui.registry import read_card
+        from textseq_tui.plugin import read_card
 
         card = read_card(Path(model_dir))
         if card.hyperparameters.get("source") == PACKAGE_SOURCE:

@@ -91,7 +91,7 @@ def cached_common_words(cache_dir: Path | None, min_zipf: float = 3.5,
     import zlib
     from importlib.metadata import version
 
-    from textseq_tui.registry import atomic_write_bytes
+    from textseq_tui.plugin import atomic_write_bytes
 
     blocked = " ".join(sorted(block_list() | stop_words())).encode("utf-8")
     tag = f"{version('wordfreq')}-{min_zipf}-{limit}-{zlib.crc32(blocked):08x}"

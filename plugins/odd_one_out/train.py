@@ -136,7 +136,8 @@ def evaluate_ngram(matrix: Any, kv: Any, words: list[str], top: int = 50000) -> 
 
 def save_ngram_dir(out: Path, weight: Any, metrics: dict, params: dict[str, Any]) -> Path:
     """Write ``ngrams.safetensors`` and a card into ``out`` (a shipped-model directory)."""
-    from textseq_tui.registry import CARD_FILE, new_card, save_tensors, sha256_file
+    from textseq_tui.ml import save_tensors
+    from textseq_tui.plugin import CARD_FILE, new_card, sha256_file
 
     out.mkdir(parents=True, exist_ok=True)
     save_tensors({"buckets": weight}, out / NGRAM_FILE, metadata={"min_n": "3", "max_n": "6"})
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     import torch
     from textseq_plugins.odd_one_out.vectors import load_glove
 
-    from textseq_tui.settings import default_home
+    from textseq_tui.plugin import default_home
 
     torch.set_num_threads(1)
     cache = args.cache or default_home() / "cache" / "odd-one-out"

@@ -16,9 +16,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from textseq_tui.glove import glove_matrix, glove_words
-from textseq_tui.plugin import BadInput, ModelError
-from textseq_tui.registry import atomic_write_bytes
+from textseq_tui.ml import glove_matrix, glove_words
+from textseq_tui.plugin import BadInput, ModelError, atomic_write_bytes
 
 VECTORS_FILE = "vectors.npy"
 VOCAB_FILE = "vocab.txt"

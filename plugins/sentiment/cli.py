@@ -7,8 +7,7 @@ from typing import Any
 
 import typer
 
-from textseq_tui import cli_io
-from textseq_tui.plugin import BadInput
+from textseq_tui.plugin import BadInput, cli_io
 
 TRAIN_HELP = """Train a model (elastic net, lambda by k-fold CV) and save it.
 

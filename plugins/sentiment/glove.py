@@ -20,7 +20,7 @@ def load_glove(top: int = TOP_WORDS) -> tuple[dict[str, int], Any]:
     """(word -> row, (top, 50) float32 matrix) of the first ``top`` GloVe 6B 50d words."""
     import numpy as np
 
-    from textseq_tui.glove import glove_matrix, glove_words
+    from textseq_tui.ml import glove_matrix, glove_words
 
     words = glove_words()[:top]
     emb = np.asarray(glove_matrix()[:top], dtype=np.float32)

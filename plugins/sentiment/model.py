@@ -353,7 +353,7 @@ class SentimentModel:
 
 def load_model(model_dir: Path, device: str = "cpu") -> SentimentModel:
     """The registry loader (``ModelSpec.loader``); the device is unused (CPU dicts)."""
-    from textseq_tui.registry import read_card
+    from textseq_tui.plugin import read_card
 
     card = read_card(Path(model_dir))
     return SentimentModel.load(Path(model_dir), name=card.name, version=card.version)

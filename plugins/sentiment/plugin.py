@@ -13,6 +13,7 @@ from textseq_tui.plugin import (
     PluginContext,
     ScreenSpec,
     SlashCommand,
+    package_dir,
 )
 
 MODEL_KIND = "sentiment-linear"
@@ -35,6 +36,10 @@ class SentimentPlugin(Plugin):
     name = "sentiment"
     title = "Sentiment"
     description = "A live sentiment score from an elastic-net bag-of-words model."
+
+    def model_dirs(self) -> list[Any]:
+        """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""
+        return [package_dir("textseq_models")]
 
     def __init__(self) -> None:
         super().__init__()

@@ -264,7 +264,7 @@ def pearson(a: list[float], b: list[float]) -> float:
 def make_card(model: SentimentModel, report: TrainReport, config: TrainConfig,
               data_names: list[str], metrics: dict[str, Any] | None = None) -> Any:
     """The registry card of a freshly trained model."""
-    from textseq_tui.registry import new_card
+    from textseq_tui.plugin import new_card
 
     return new_card(
         name=model.name, plugin="sentiment", kind=MODEL_KIND, version=time.strftime("%Y%m%d%H%M"),
@@ -289,7 +289,7 @@ def write_model_dir(model: SentimentModel, card: Any, out: Path) -> Path:
     """Write a model directory (files + card with sha256s) at ``out``, atomically per file."""
     import json
 
-    from textseq_tui.registry import atomic_write_bytes, sha256_file
+    from textseq_tui.plugin import atomic_write_bytes, sha256_file
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

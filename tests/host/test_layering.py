@@ -27,3 +27,42 @@ def test_plugin_api_module_imports_no_ui_or_heavy_library() -> None:
     top_level = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
     assert not [line for line in top_level
                 if re.search(r"\b(textual|typer|torch|gensim|sklearn|numpy|sqlite_utils)\b", line)]
+
+
+PLUGINS = HOST.parent / "plugins"
+EXAMPLES = HOST.parent / "examples"
+#: What a plugin may import of the host: the plugin API and the documented ML toolkit.
+PUBLIC = re.compile(r"^textseq_tui\.(plugin|ml)(\.|$)")
+IMPORT = re.compile(r"^\s*(?:from\s+(textseq_tui[\w.]*)\s+import\s+([\w, ()]+)|"
+                    r"import\s+(textseq_tui[\w.]*))")
+
+
+def test_plugins_import_the_host_only_through_its_public_api() -> None:
+    """Built-ins (and the example) use only ``textseq_tui.plugin`` and ``textseq_tui.ml``,
+    as a third-party plugin must: what they need is in the API, not in host internals."""
+    offenders = []
+    for path in [*PLUGINS.rglob("*.py"), *EXAMPLES.rglob("*.py")]:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            found = IMPORT.match(line)
+            if not found:
+                continue
+            module = found.group(1) or found.group(3)
+            names = found.group(2) or ""
+            if module == "textseq_tui":  # from textseq_tui import X: X must be public
+                ok = all(n.strip() in {"plugin", "ml"} for n in names.strip("()").split(",")
+                         if n.strip())
+            else:
+                ok = bool(PUBLIC.match(module))
+            if not ok:
+                offenders.append(f"{path.relative_to(HOST.parent)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_public_api_names_resolve() -> None:
+    import textseq_tui.ml as ml
+    import textseq_tui.plugin as api
+
+    for name in api.__all__:
+        assert getattr(api, name) is not None, name
+    for name in ml.__all__:
+        assert getattr(ml, name) is not None, name

@@ -11,4 +11,40 @@ torch, so ``textseq --help`` and the app's first paint stay fast. Import the sub
   (``weights_only``, never runs pickled code).
 - ``textseq_tui.ml.trainer``: ``TrainConfig``, ``Trainer``, ``TrainResult`` and the
   ``torchrun`` helpers ``ddp_setup()``, ``is_main_process()``, ``ddp_cleanup()``.
+
+A few names are also reachable from the package itself, resolved on first use (so importing
+the package stays free): ``save_tensors``/``load_tensors`` (safetensors files of a model
+directory), ``choose_device``/``describe_device``, and the shared GloVe 6B 50d word vectors:
+``glove_words()`` (400,000 words, frequency order), ``glove_matrix()`` (read-only memory
+map, ``(GLOVE_SIZE, GLOVE_DIM)``), ``GloveVectors`` (what the registry model ``glove-6b-50d``
+... of kind ``glove`` loads: ``.words``, ``.matrix``, ``.index``, ``.vectors(words)``).
 """
+
+from typing import Any
+
+_LAZY = {
+    "save_tensors": ("textseq_tui.files", "save_tensors"),
+    "load_tensors": ("textseq_tui.files", "load_tensors"),
+    "choose_device": ("textseq_tui.ml.device", "choose_device"),
+    "describe_device": ("textseq_tui.ml.device", "describe_device"),
+    "glove_words": ("textseq_tui.glove", "glove_words"),
+    "glove_matrix": ("textseq_tui.glove", "glove_matrix"),
+    "glove_files": ("textseq_tui.glove", "glove_files"),
+    "GLOVE_SIZE": ("textseq_tui.glove", "SIZE"),
+    "GLOVE_DIM": ("textseq_tui.glove", "DIM"),
+    "GLOVE_PACKAGE": ("textseq_tui.glove", "PACKAGE"),
+    "GloveVectors": ("textseq_tui.glove", "GloveVectors"),
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    module, attr = _LAZY[name]
+    value = getattr(import_module(module), attr)
+    globals()[name] = value
+    return value

