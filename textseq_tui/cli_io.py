@@ -241,7 +241,7 @@ def iter_input(source: str, skip_blank: bool = True) -> Iterator[tuple[int, str]
         yield from batch
 
 
-def items(text: str | None, source: str | None,
+def input_items(text: str | None, source: str | None,
           skip_blank: bool = True) -> Iterable[tuple[int, str]]:
     """The items of a command taking TEXT or ``--input``: ``[(0, text)]`` or the input's
     ``(line_number, line)`` pairs (line 0: not from a batch, so answers carry no line)."""

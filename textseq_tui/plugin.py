@@ -30,13 +30,13 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from textseq_tui import cli_io
 from textseq_tui.cli_io import (
     emit,
+    input_items,
     iter_batches,
     iter_input,
     read_text,
     refuse,
     want_json,
 )
-from textseq_tui.cli_io import items as input_items
 from textseq_tui.errors import (
     BadInput,
     ModelError,

@@ -63,3 +63,47 @@ def test_third_party_slash_command_writes_a_score(installed, home) -> None:
     assert "2 greetings" in cli.stdout
     scores = run(installed, home, "scores", "hello", "--json")
     assert json.loads(scores.stdout.splitlines()[0])["greetings"] == 2
+
+
+def test_third_party_plugin_trains_ships_and_answers_batches(installed, home, tmp_path) -> None:
+    """Everything the README promises a plugin written from it alone: a model it ships (found
+    through model_dirs), a training run logged, a model saved into --home, and a --json
+    --input batch with line numbers and a refused line in its place (exit 1)."""
+    listed = run(installed, home, "models", "list", "--json")
+    shipped = {r["name"]: r for r in map(json.loads, listed.stdout.splitlines())}
+    assert shipped["hello-names"]["source"] == "shipped"
+
+    chosen = tmp_path / "chosen"
+    names = tmp_path / "names.txt"
+    names.write_text("ada\ngrace\nalan\nedsger\nbarbara\ndonald\nlinus\nmargaret\n")
+    out = run(installed, home, "--home", str(chosen), "hello", "train", "--input", str(names),
+              "--name", "mine", "--json")
+    assert out.returncode == 0, out.stderr
+    trained = json.loads(out.stdout)
+    assert trained["path"] == str(chosen / "models" / "mine")
+    assert trained["val_loss"] > 0 and trained["train_loss"] > 0
+    runs = sqlite_rows(chosen / "textseq.db", "select plugin, model, status, metrics "
+                       "from training_runs")
+    assert runs == [("hello", "mine", "done", json.dumps(
+        {"train_loss": trained["train_loss"], "val_loss": trained["val_loss"]}))]
+    assert not (home / "textseq.db").exists() and not (home / "models").exists()
+
+    batch = subprocess.run(
+        [sys.executable, "-m", "textseq_tui", "--home", str(chosen), "--json", "hello", "score",
+         "--input", "-", "--model", "mine"], input="Ada\n\nzz9\nGrace\n", capture_output=True,
+        text=True, env={**os.environ, "PYTHONPATH": str(installed)}, timeout=120)
+    assert batch.returncode == 1
+    rows = [json.loads(x) for x in batch.stdout.splitlines()]
+    assert [r["line"] for r in rows] == [1, 3, 4]
+    assert "error" in rows[1] and rows[0]["text"] == "Ada"
+    assert batch.stderr.startswith("line 3: ")
+    default = run(installed, home, "hello", "score", "Ada", "--json")
+    assert json.loads(default.stdout)["score"] < 0  # the shipped model, no line key
+    assert "line" not in json.loads(default.stdout)
+
+
+def sqlite_rows(path: Path, sql: str) -> list[tuple]:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute(sql).fetchall()
