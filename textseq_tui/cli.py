@@ -75,6 +75,21 @@ def _json_opt() -> Any:
     return typer.Option(False, "--json", help="One JSON object per line on stdout.")
 
 
+def _print_version(value: bool) -> None:
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    from textseq_tui.plugin import API_VERSION
+
+    try:
+        ours = version("textseq")
+    except PackageNotFoundError:  # pragma: no cover — running from a source tree
+        ours = "unknown"
+    typer.echo(f"textseq {ours} (plugin API {API_VERSION})")
+    raise typer.Exit()
+
+
 def build_app(host: Host | None = None) -> typer.Typer:
     """The Typer app with the host's commands and every plugin's sub-app.
 
@@ -118,13 +133,17 @@ def build_app(host: Host | None = None) -> typer.Typer:
             None, "--device", help="auto | cpu | cuda | cuda:N (auto: CUDA when present)."
         ),
         as_json: bool = typer.Option(False, "--json", help="JSON lines for every command."),
+        version: bool = typer.Option(False, "--version", is_eager=True,
+                                     callback=_print_version,
+                                     help="Print textseq's version and plugin API version."),
     ) -> None:
         global _OPTIONS
         cli_io.start_command(as_json)
         wanted = home.expanduser() if home else None
         if _HOST is None:
             _OPTIONS = (wanted, device)
-        elif (wanted and wanted.resolve() != _HOST.home.resolve()) or (
+        elif (wanted and wanted.resolve() != _HOST.home.resolve()
+              and getattr(ctx.get_parameter_source("home"), "name", "") == "COMMANDLINE") or (
                 device and device != _HOST.device):
             # The mounted sub-apps belong to this host's plugins: a second host cannot
             # take them over (each plugin instance is started once).

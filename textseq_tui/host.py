@@ -115,6 +115,7 @@ class Host:
                     device=self.device,
                     log=logging.getLogger(f"textseq.{plugin.name}"),
                     home=self.home,
+                    player=str(self.settings.player or "you"),
                 )
                 plugin.start(ctx)
                 for folder in plugin.model_dirs():
@@ -245,14 +246,6 @@ class Host:
             return CommandResult(text=str(result))
         return result
 
-    def status(self) -> dict[str, Any]:
-        return {
-            "home": str(self.home),
-            "device": self.device,
-            "plugins": [r.row() for r in self.records],
-            "models_loaded": self.registry.loaded(),
-        }
-
 
 class _LazyPluginStore:
     """Opens the store and applies the plugin's migrations on first use, not at startup.
@@ -270,6 +263,7 @@ class _LazyPluginStore:
         with self._lock:
             if self._real is None:
                 store = self._host.store.plugin(self._plugin.name)
+                store.player = str(self._host.settings.player or "you")
                 migrations = self._plugin.migrations()
                 if migrations is not None:
                     store.apply(migrations)

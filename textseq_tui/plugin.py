@@ -154,6 +154,8 @@ class PluginContext:
         log: a logger named ``textseq.<plugin>``.
         home: the textseq home directory (user data); a plugin may keep caches under
             ``home / "cache" / <plugin>``.
+        player: the user's name for scores and game rounds (``"player"`` in settings.json;
+            default "you").
     """
 
     name: str
@@ -163,6 +165,7 @@ class PluginContext:
     device: str = "auto"
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("textseq"))
     home: Any = None
+    player: str = "you"
 
     def resolve_device(self, preference: str | None = None) -> str:
         """The concrete torch device ("cpu", "cuda:0") for ``preference``, by default the

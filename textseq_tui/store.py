@@ -299,6 +299,8 @@ class PluginStore:
         self.store = store
         self.plugin = plugin
         self.prefix = table_prefix(plugin)
+        #: the default player of record_score (the host sets it from Settings.player)
+        self.player = "you"
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -346,9 +348,12 @@ class PluginStore:
         return list(table.rows_where(where, args, **kw))
 
     def record_score(
-        self, kind: str, value: float, *, player: str = "you", details: dict | None = None
+        self, kind: str, value: float, *, player: str | None = None,
+        details: dict | None = None
     ) -> int:
-        """Append a row to the shared ``scores`` log under this plugin's name."""
+        """Append a row to the shared ``scores`` log under this plugin's name (``player``:
+        by default the user's name from the settings, ``ctx.player``)."""
+        player = player or self.player
         table = self.db["scores"]
         with self.store.write():
             table.insert(
@@ -362,6 +367,20 @@ class PluginStore:
                 }
             )
         return int(table.last_pk)
+
+    @_reports_damage
+    def scores(self, kind: str | None = None, player: str | None = None,
+               limit: int | None = None) -> list[dict[str, Any]]:
+        """This plugin's rows of the shared ``scores`` log, newest first (``details``
+        decoded), optionally of one ``kind`` and one ``player``."""
+        clauses, args = ["plugin = ?"], [self.plugin]
+        for column, value in (("kind", kind), ("player", player)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        rows = self.db["scores"].rows_where(" and ".join(clauses), args,
+                                            order_by="id desc", limit=limit)
+        return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
 
     def start_run(self, model: str, params: dict[str, Any], device: str) -> int:
         """Record a training run of this plugin; see :meth:`Store.start_run`."""

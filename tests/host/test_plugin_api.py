@@ -94,3 +94,32 @@ def test_glove_is_a_registry_model_any_plugin_loads(shipping) -> None:
     assert glove.words[0] == "the" and glove.matrix.shape == (400_000, 50)
     matrix, missing = glove.vectors(["king", "qqzzxq"])
     assert matrix.shape == (1, 50) and missing == ["qqzzxq"]
+
+
+def test_player_setting_and_scores_reader(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "settings.json").write_text(json.dumps({"player": "ada"}))
+    host = Host(home=home, device="cpu", records=[record(ShippingPlugin())])
+    ctx = host.plugin("shipping").context
+    assert ctx.player == "ada"
+    ctx.store.record_score("streak", 3, details={"mode": "guess"})
+    ctx.store.record_score("streak", 5, player="grace")
+    ctx.store.record_score("wpm", 41.5)
+    rows = ctx.store.scores("streak")
+    assert [(r["player"], r["value"]) for r in rows] == [("grace", 5.0), ("ada", 3.0)]
+    assert rows[1]["details"] == {"mode": "guess"}
+    assert [r["kind"] for r in ctx.store.scores(player="ada")] == ["wpm", "streak"]
+
+
+def test_version_option() -> None:
+    from typer.testing import CliRunner
+
+    from textseq_tui.cli import build_app, set_host
+
+    try:
+        result = CliRunner().invoke(build_app(), ["--version"])
+    finally:
+        set_host(None)
+    assert result.exit_code == 0 and result.stdout.startswith("textseq ")
+    assert "plugin API 1" in result.stdout

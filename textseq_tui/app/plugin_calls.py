@@ -32,11 +32,6 @@ class PluginCalls:
         self._lock = threading.Lock()
         self._in_flight: dict[Hashable, int] = {}
 
-    def in_flight(self, key: Hashable) -> int:
-        """How many calls under ``key`` are running now."""
-        with self._lock:
-            return self._in_flight.get(key, 0)
-
     async def call(
         self,
         key: Hashable,

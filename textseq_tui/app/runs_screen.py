@@ -12,8 +12,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-#: Metrics shown first when a run logged several.
-PREFERRED = ("val_loss", "valid_loss", "loss", "train_loss")
+#: Metrics shown first when a run logged several: the standard names every plugin logs
+#: (``textseq_tui.plugin.VAL_LOSS``, ``TRAIN_LOSS``), then older names.
+PREFERRED = ("val_loss", "train_loss", "valid_loss", "loss")
 
 
 class RunsScreen(Screen):

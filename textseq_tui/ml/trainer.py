@@ -306,7 +306,8 @@ class Trainer:
     def _flush(self, window: _Window) -> dict[str, float]:
         metrics = window.flush(self.step, self.optimizer)
         if self.on_metrics is not None and is_main_process():
-            self.on_metrics(self.step, dict(metrics))
+            # "train_loss" is the standard name /runs plots for any plugin; "loss" stays.
+            self.on_metrics(self.step, {"train_loss": metrics["loss"], **metrics})
         return metrics
 
     def _evaluate(self) -> dict[str, float]:
