@@ -41,6 +41,37 @@ def _threads(n: int | None) -> None:
         torch.set_num_threads(n)
 
 
+def _follow_sessions(file: str, log_format: str | None, session: str | None, depth: int,
+                     similarity: float, idle_lines: int, idle_seconds: float,
+                     use_json: bool) -> None:
+    """``parse-logs --follow``: print each session of a growing log once it closes."""
+    from textseq_plugins.anomaly.logparse import (
+        HDFS_FORMAT,
+        HDFS_SESSION,
+        DrainParser,
+        SessionFollower,
+        follow_lines,
+    )
+
+    if file != "-" and not Path(file).expanduser().is_file():
+        raise BadInput(f"{file}: no such file")
+    follower = SessionFollower(log_format=log_format or HDFS_FORMAT,
+                               session_regex=session or HDFS_SESSION,
+                               parser=DrainParser(depth=depth, similarity=similarity),
+                               idle_lines=idle_lines, idle_seconds=idle_seconds)
+
+    def show(closed: list[tuple[str, list[str]]]) -> None:
+        for key, events in closed:
+            cli_io.emit({"session": key, "events": events}, use_json, " ".join(events))
+
+    try:
+        for line in follow_lines(str(Path(file).expanduser()) if file != "-" else "-"):
+            show(follower.tick() if line is None else follower.feed(line))
+    except KeyboardInterrupt:
+        pass  # Ctrl+C ends the follow: the open sessions are printed below
+    show(follower.close_all())
+
+
 def build_cli(plugin: Any) -> typer.Typer:
     """The Typer sub-app; ``plugin`` gives the registry and store (None: the process host)."""
     app = typer.Typer(help="Find the surprising steps in sequences with a next-token model.",
@@ -219,10 +250,21 @@ def build_cli(plugin: Any) -> typer.Typer:
         templates: bool = typer.Option(False, "--templates", help="Print the templates instead."),
         compare: Path | None = typer.Option(None, "--compare", help="A loghub *_structured.csv "
                                             "to report grouping accuracy against."),
+        follow: bool = typer.Option(False, "--follow", help="Follow a growing log (a file as "
+                                    "it grows, like tail -f, or stdin until it ends) and "
+                                    "print each session once it closes."),
+        idle_lines: int = typer.Option(10_000, "--idle-lines", min=1, help="--follow: a "
+                                       "session closes after this many lines without it."),
+        idle_seconds: float = typer.Option(60.0, "--idle-seconds", min=0.0, help="--follow: "
+                                           "or after this many seconds without it."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Parse raw log lines into templates (Drain) and print one event-id sequence per
-        session (the input `score` and `train` read)."""
+        session (the input `score` and `train` read).
+
+        With --follow, sessions are printed as they close: a session closes when
+        --idle-lines further lines (or --idle-seconds) pass without one of its events, and
+        every open one closes when the input ends or on Ctrl+C."""
         from textseq_plugins.anomaly.logparse import (
             HDFS_FORMAT,
             HDFS_SESSION,
@@ -233,6 +275,12 @@ def build_cli(plugin: Any) -> typer.Typer:
 
         if not 0 < similarity <= 1 or depth < 3:
             raise BadInput("--similarity must be in (0, 1] and --depth at least 3")
+        if follow:
+            if templates or compare is not None:
+                raise BadInput("--follow prints sessions; it goes without --templates/--compare")
+            _follow_sessions(file, log_format, session, depth, similarity, idle_lines,
+                             idle_seconds, cli_io.want_json(as_json))
+            return
         text = cli_io.read_text(file)
         parsed = parse_log(text.splitlines(), log_format=log_format or HDFS_FORMAT,
                            session_regex=session or HDFS_SESSION,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 WILDCARD = "<*>"
 
@@ -169,3 +170,111 @@ def grouping_accuracy(predicted: list[str | None], truth: list[str]) -> float:
     correct = sum(len(lines) for t, lines in true_groups.items()
                   if pred_groups[predicted[next(iter(lines))]] == lines)
     return correct / max(len(truth), 1)
+
+
+class SessionFollower:
+    """Sessions of a growing log, each handed over once it is closed (``parse-logs --follow``).
+
+    The rule: a session is closed when ``idle_lines`` further log lines have arrived without
+    one of its events, or when ``idle_seconds`` of wall time have passed since its last event
+    (checked by :meth:`tick` while waiting for more lines); whatever is still open when the
+    input ends (or on Ctrl+C) is closed then. Event ids are those of one Drain parser for the
+    whole stream, so they are stable from the first line on.
+    """
+
+    def __init__(self, *, log_format: str = HDFS_FORMAT, session_regex: str = HDFS_SESSION,
+                 parser: DrainParser | None = None, idle_lines: int = 10_000,
+                 idle_seconds: float = 60.0, clock: Any = None) -> None:
+        import time
+        from collections import OrderedDict
+
+        self.parser = parser or DrainParser()
+        self.header = header_regex(log_format)
+        self.session_re = re.compile(session_regex)
+        self.idle_lines = idle_lines
+        self.idle_seconds = idle_seconds
+        self.clock = clock or time.monotonic
+        self.number = 0
+        self.unmatched = 0
+        # key -> (events, last line number, last time), least recently active first
+        self._open: OrderedDict[str, tuple[list[str], int, float]] = OrderedDict()
+
+    def feed(self, line: str) -> list[tuple[str, list[str]]]:
+        """Parse one raw line; returns the sessions it closed (by the line rule)."""
+        self.number += 1
+        line = line.rstrip("\r\n")
+        if line.strip():
+            match = self.header.match(line)
+            if match is None:
+                self.unmatched += 1
+            content = line if match is None else match.group("Content")
+            event = self.parser.add(content).event_id
+            now = self.clock()
+            for key in dict.fromkeys(self.session_re.findall(line)):
+                events = self._open.pop(key, ([], 0, 0.0))[0]
+                events.append(event)
+                self._open[key] = (events, self.number, now)
+        return self._close(lambda last_line, _t: self.number - last_line >= self.idle_lines)
+
+    def tick(self) -> list[tuple[str, list[str]]]:
+        """The sessions idle for ``idle_seconds`` (call it while waiting for lines)."""
+        now = self.clock()
+        return self._close(lambda _n, last_time: now - last_time >= self.idle_seconds)
+
+    def close_all(self) -> list[tuple[str, list[str]]]:
+        """Every session still open, least recently active first."""
+        return self._close(lambda _n, _t: True)
+
+    def _close(self, idle: Any) -> list[tuple[str, list[str]]]:
+        closed = []
+        while self._open:
+            key, (events, last_line, last_time) = next(iter(self._open.items()))
+            if not idle(last_line, last_time):
+                break
+            del self._open[key]
+            closed.append((key, events))
+        return closed
+
+
+def follow_lines(source: str, poll: float = 0.2, stop: Any = None) -> Iterable[str | None]:
+    """Lines of a file as it grows (``tail -f``), or of stdin until it ends; ``None`` each
+    time ``poll`` seconds pass without a new line (so a caller can close idle sessions).
+
+    A file is read from its start and followed until ``stop()`` is true (default: never;
+    Ctrl+C ends it). A partial last line waits for its newline.
+    """
+    import os
+    import select
+    import sys
+    import time
+
+    if source == "-":
+        fd, is_file = sys.stdin.fileno(), False
+    else:
+        fd, is_file = os.open(source, os.O_RDONLY), True
+    pending = b""
+    try:
+        while True:
+            if not is_file:
+                ready, _, _ = select.select([fd], [], [], poll)
+                if not ready:
+                    yield None
+                    continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                if not is_file:
+                    break
+                if stop is not None and stop():
+                    break
+                time.sleep(poll)
+                yield None
+                continue
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                yield line.decode("utf-8", errors="replace")
+        if pending:
+            yield pending.decode("utf-8", errors="replace")
+    finally:
+        if is_file:
+            os.close(fd)
