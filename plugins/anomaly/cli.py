@@ -88,7 +88,7 @@ def build_cli(plugin: Any) -> typer.Typer:
         embedding: int = typer.Option(32, "--embedding"),
         batch_size: int = typer.Option(64, "--batch-size", help="Sequences per step."),
         lr: float = typer.Option(3e-3, "--lr"),
-        max_steps: int = typer.Option(2000, "--max-steps"),
+        max_steps: int = typer.Option(2000, "--steps", "--max-steps", help="Optimizer steps."),
         minutes: float = typer.Option(3.0, "--minutes", help="Wall-clock budget (0: no limit)."),
         top_g: int = typer.Option(9, "--top-g", help="A step is surprising outside the top-g "
                                   "(0: choose g on held-out normal data, for words/characters)."),

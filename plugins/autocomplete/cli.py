@@ -39,7 +39,7 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
         cell: str = typer.Option("gru", "--cell", help="gru | lstm."),
         hidden: int = typer.Option(384, "--hidden", help="Hidden units per layer."),
         layers: int = typer.Option(2, "--layers", help="Recurrent layers."),
-        embed: int = typer.Option(64, "--embed", help="Character embedding size."),
+        embed: int = typer.Option(64, "--embedding", "--embed", help="Character embedding size."),
         dropout: float = typer.Option(0.1, "--dropout", help="Dropout (embedding, layers)."),
         batch_size: int = typer.Option(32, "--batch-size", help="Lanes per batch (per rank)."),
         seq_len: int = typer.Option(128, "--seq-len", help="Characters per BPTT window."),
