@@ -99,6 +99,7 @@ __all__ = [
     "API_VERSION",
     "Annotation",
     "BadInput",
+    "COMPLETION_CONTEXT_CHARS",
     "CommandResult",
     "CompletionProvider",
     "LazyContext",
@@ -243,6 +244,9 @@ class CommandResult:
     open_screen: OpenScreen | None = None
 
 
+#: The most text a completion provider is handed (the end of the text before the cursor).
+COMPLETION_CONTEXT_CHARS = 2_000
+
 #: A slash-command handler: (argument string after the command, context) -> result or text.
 CommandHandler = Callable[[str, PluginContext], "CommandResult | str"]
 
@@ -316,9 +320,12 @@ class Annotation:
 class CompletionProvider(Protocol):
     """Ghost-text completion for the chat input and editors.
 
-    ``suggest(text)`` gets the whole text before the cursor and returns the suggested
-    continuation (only the new characters), or ``None`` when it has nothing worth showing.
-    Called from a worker thread; the host drops answers for text that has since changed.
+    ``suggest(text)`` gets the text before the cursor — all of it up to
+    :data:`COMPLETION_CONTEXT_CHARS` characters, else its last that many (so a window that
+    slides by one character per keystroke once the text is longer) — and returns the
+    suggested continuation (only the new characters), or ``None`` when it has nothing worth
+    showing. Called from a worker thread, one call per provider at a time; the host drops
+    answers for text that has since changed.
     """
 
     def suggest(self, text: str) -> str | None: ...

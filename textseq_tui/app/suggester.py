@@ -13,11 +13,13 @@ from textual.suggester import Suggester
 
 from textseq_tui.app.plugin_calls import PluginBusy, PluginCalls
 from textseq_tui.host import Host
+from textseq_tui.plugin import COMPLETION_CONTEXT_CHARS
 
 log = logging.getLogger("textseq.app")
 
-#: Longest text handed to a provider: a 100 KB paste must not stall completion.
-MAX_CONTEXT_CHARS = 2_000
+#: Longest text handed to a provider (the plugin API's contract): a 100 KB paste must not
+#: stall completion.
+MAX_CONTEXT_CHARS = COMPLETION_CONTEXT_CHARS
 
 
 class ChatSuggester(Suggester):
