@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from textseq_tui.plugin import (
+    BadInput,
     CommandResult,
     ModelSpec,
     OpenScreen,
@@ -127,8 +128,9 @@ class OddOneOutPlugin(Plugin):
         ]
 
     def slash_commands(self) -> list[SlashCommand]:
-        return [SlashCommand("odd", "ask the AI which word is the odd one out (no words: play)",
-                             self._odd_command, usage="/odd WORD WORD WORD [WORD ...]")]
+        return [SlashCommand("odd", "ask the AI which word is the odd one out (no words: play; "
+                             "groups: the daily groups puzzle)", self._odd_command,
+                             usage="/odd WORD WORD WORD [WORD ...] | /odd groups [YYYY-MM-DD]")]
 
     def _odd_command(self, args: str, ctx: PluginContext) -> CommandResult:
         import json
@@ -140,6 +142,8 @@ class OddOneOutPlugin(Plugin):
         if not args.strip():
             return CommandResult(text="Opening the odd-one-out game...",
                                  open_screen=OpenScreen("game"))
+        if args.split()[0] == "groups":
+            return self._groups_command(args.split()[1:])
         items = split_items(args)
         started = time.monotonic()
         pick = self.ai().pick(items)
@@ -153,14 +157,31 @@ class OddOneOutPlugin(Plugin):
         lines += [escape(line) for line in pick.explain()]
         return CommandResult(text="\n".join(lines), data=pick.to_json())
 
+    def _groups_command(self, args: list[str]) -> CommandResult:
+        """``/odd groups [YYYY-MM-DD]``: open the groups game on that day's puzzle."""
+        from textseq_plugins.odd_one_out.groups import daily_seed, parse_date
+
+        if len(args) > 1:
+            raise BadInput("usage: /odd groups [YYYY-MM-DD]")
+        seed = daily_seed(parse_date(args[0]) if args else None)
+        return CommandResult(text=f"Opening the groups puzzle {seed}...",
+                             open_screen=OpenScreen("groups", {"seed": seed}))
+
     def screens(self) -> list[ScreenSpec]:
         def factory(ctx: PluginContext, **kwargs: Any) -> Any:
             from textseq_plugins.odd_one_out.screen import OddOneOutScreen
 
             return OddOneOutScreen(self, **kwargs)
 
+        def groups_factory(ctx: PluginContext, **kwargs: Any) -> Any:
+            from textseq_plugins.odd_one_out.groups_screen import GroupsScreen
+
+            return GroupsScreen(self, **kwargs)
+
         return [ScreenSpec("game", "Odd one out: the game", factory,
-                           help="guess the AI or beat it; keys 1-9 pick a word")]
+                           help="guess the AI or beat it; keys 1-9 pick a word"),
+                ScreenSpec("groups", "Odd one out: groups (the daily puzzle)", groups_factory,
+                           help="sixteen words, four groups of four; four mistakes allowed")]
 
     def cli(self) -> Any:
         from textseq_plugins.odd_one_out.cli import build_cli
