@@ -41,6 +41,7 @@ from typing import Any
 from textseq_plugins.odd_one_out.puzzles import is_blocked, stop_words
 
 CATEGORIES_FILE = "categories.json"
+LICENCE_FILE = "LICENSE-WordNet.txt"
 KIND = "word-categories"
 MIN_ZIPF = 3.0
 MAX_WORDS = 40
@@ -275,10 +276,15 @@ def _distance_band(wordnet: Any, a: Any, b: Any) -> str:
 
 def write(out: Path, content: dict[str, Any], params: dict[str, Any]) -> Path:
     """Write ``categories.json`` and its card into ``out`` (a shipped-model directory)."""
+    import wn
+
     from textseq_tui.registry import CARD_FILE, new_card, sha256_file
 
     out.mkdir(parents=True, exist_ok=True)
     (out / CATEGORIES_FILE).write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n")
+    # the WordNet licence asks for its notice on every copy of the database (or a part of it)
+    licence = Path(wn.__file__).resolve().parent / "data" / "wordnet-3.0" / "LICENSE"
+    (out / LICENCE_FILE).write_text(licence.read_text(encoding="utf-8"), encoding="utf-8")
     cats = content["categories"]
     metrics = {
         "categories": len(cats),
@@ -302,10 +308,10 @@ def write(out: Path, content: dict[str, Any], params: dict[str, Any]) -> Path:
             "word's first noun sense lies under the synset), partners: {easy, medium, hard: "
             "[category indices by WordNet distance]}}], words: {word: {zipf, any: [indices of "
             "every category any noun sense of the word falls under]}}}. WordNet 3.0 Copyright "
-            "2006 by Princeton University. All rights reserved."),
+            "2006 by Princeton University. All rights reserved (licence: LICENSE-WordNet.txt)."),
         rebuild=REBUILD,
     )
-    card.files = {CATEGORIES_FILE: sha256_file(out / CATEGORIES_FILE)}
+    card.files = {name: sha256_file(out / name) for name in (CATEGORIES_FILE, LICENCE_FILE)}
     (out / CARD_FILE).write_text(json.dumps(card.to_dict(), indent=2) + "\n")
     return out
 
@@ -320,7 +326,10 @@ def main(argv: list[str] | None = None) -> None:
     started = time.time()
     content = build(args.min_zipf, args.max_words)
     params = {"min_zipf": args.min_zipf, "max_words": args.max_words,
-              "categories": len(CATEGORIES), "dropped_words": sorted(DROP)}
+              "candidate_categories": len(CATEGORIES),
+              "min_words": MIN_WORDS, "specific_hard": "LCH depth >= 5 and path <= 3, or "
+              "depth >= 6 and path 4", "easy": "other lexname and LCH depth <= 3",
+              "dropped_words": sorted(DROP)}
     write(args.out, content, params)
     if args.show:
         for c in content["categories"]:
