@@ -147,8 +147,26 @@ class GroupsScreen(Screen):
             text = f"{text}\n{verdict} +{self.game.points()} points. The groups:\n" + "\n".join(
                 f"  [b]{escape(name)}[/b]: {escape(', '.join(words))}"
                 for name, words in self.game.puzzle.groups) + "\nn: next puzzle"
+            self._ai_verdict(self.game.puzzle, text)
         self._say(text)
         self._draw()
+
+    @work(thread=True, group="groups-ai")
+    def _ai_verdict(self, puzzle: Any, text: str) -> None:
+        """After a puzzle: how the AI does on the same board."""
+        from textseq_plugins.odd_one_out.groups import ai_solve
+
+        try:
+            game = ai_solve(self.plugin.ai(), puzzle)
+        except TextseqError:
+            return
+        verdict = (f"The AI solved this board with {game.mistakes} mistake(s)." if game.solved
+                   else "The AI did not solve this board.")
+        self.app.call_from_thread(self._say_if_current, puzzle, f"{text}\n{verdict}")
+
+    def _say_if_current(self, puzzle: Any, text: str) -> None:
+        if self.game is not None and self.game.puzzle is puzzle:
+            self._say(text)
 
     def action_ai_hint(self) -> None:
         if self.game is None or self.game.over:

@@ -43,6 +43,7 @@ async def test_game_screen_plays_rounds_with_keys(odd_home, host):
         assert screen.session.results[0].player_pick == puzzle_items[0]
         summary = str(screen.query_one("#summary", Static).render())
         assert "the intruder was" in summary and "The AI's reasons" in summary
+        assert "The others are all " in summary
         await pilot.press("9")  # no 9th word: ignored
         assert len(screen.session.results) == 1
         await pilot.press("n")
@@ -123,6 +124,8 @@ async def test_groups_screen_plays_the_daily_puzzle(odd_home, host):
             await pilot.pause()
         message = str(screen.query_one("#message", Static).render())
         assert "Solved!" in message and groups[3][0] in message
+        await _wait_for(pilot, lambda: "The AI " in str(screen.query_one("#message", Static)
+                                                         .render()))
         await pilot.press("n")
         await pilot.pause()
         assert screen.game.puzzle.seed == 20261131 and not screen.game.over
