@@ -167,7 +167,7 @@ blackjack dak tung flamboyant peach mango plum almond mandarin grapefruit mulber
 hazel milo kin eldest spite caring alarm horror mourning gratification suspense ironing domino
 boa maxi ascot chino crock soot illegitimate housewife mater nan ancestor argus merle rhea
 blackwater pox bai tay ionic shudder tantrum grievance sprinkle torrent cooler moray shipwreck
-spelt hedgehog bovine morphology misogyny
+spelt hedgehog bovine morphology misogyny day mecca
 """.split())
 
 
