@@ -276,7 +276,9 @@ def _play_groups(plugin: Any, difficulty: str, seed: int | None, date: str | Non
             for k in game.found:
                 name, words = game.puzzle.groups[k]
                 typer.echo(f"  ✓ {name}: {', '.join(words)}")
-            typer.echo("  " + "   ".join(f"{i}. {w}" for i, w in enumerate(left, start=1)))
+            cells = [f"{i:>2}. {w:<16}" for i, w in enumerate(left, start=1)]
+            for row in range(0, len(cells), 4):
+                typer.echo("  " + "".join(cells[row:row + 4]).rstrip())
             answer = typer.prompt(f"mistakes left {MAX_MISTAKES - game.mistakes}; your group",
                                   default="", show_default=False).strip().lower()
             if answer in ("q", "quit", "exit"):
