@@ -115,6 +115,13 @@ class Categories:
             self.zipf = {w: float(v.get("zipf", 0.0)) for w, v in data["words"].items()}
         except (KeyError, TypeError, AttributeError) as err:
             raise BadInput(f"not a categories file: missing or malformed {err}") from None
+        n = len(self.categories)
+        for cat in self.categories:
+            bad = [k for ks in cat.partners.values() for k in ks
+                   if not isinstance(k, int) or not 0 <= k < n]
+            if bad or not all(isinstance(w, str) and w for w in cat.words):
+                raise BadInput(f"not a categories file: category {cat.name!r} has a bad word "
+                               "or a partner index out of range")
         for k, cat in enumerate(self.categories):
             for w in cat.words:  # a word always belongs to its own category
                 anywhere.setdefault(w, set()).add(k)

@@ -91,6 +91,9 @@ def test_a_small_category_source_says_how_many_it_can_make():
         gen.next("hard")
     with pytest.raises(BadInput, match="not a categories file"):
         Categories({"categories": [{"name": "x"}], "words": {}})
+    data["categories"][0]["partners"]["easy"] = [7]
+    with pytest.raises(BadInput, match="out of range"):
+        Categories(data)
 
 
 def test_block_list_and_inflections():
