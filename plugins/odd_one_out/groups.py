@@ -14,7 +14,8 @@ The AI solves a puzzle as a player would: the best partition of the words still 
 into groups of four (maximum total within-group similarity of the AI's word vectors; an exact
 search over all partitions), then it submits the most coherent group of that partition, learns
 from the answer (a wrong guess rules out every group sharing three of its words; a one-away
-guess rules out that exact group) and searches again.
+guess rules out that exact group and asks for a group holding exactly three of its words) and
+searches again.
 """
 
 from __future__ import annotations
@@ -201,13 +202,16 @@ class GroupsGame:
 # -- the AI -------------------------------------------------------------------------------
 
 
-def best_partition(sim: Any, banned: set[frozenset[int]] | None = None) -> list[tuple[int, ...]]:
+def best_partition(sim: Any, banned: set[frozenset[int]] | None = None,
+                   one_away: list[frozenset[int]] | None = None) -> list[tuple[int, ...]]:
     """The partition of ``range(n)`` (n = 4, 8, 12 or 16) into groups of four with the
-    largest total within-group similarity, no group in ``banned``; an exact search.
+    largest total within-group similarity, no group in ``banned``, and for every set in
+    ``one_away`` a group holding exactly three of its members; an exact search.
 
     Args:
         sim: (n, n) symmetric similarity matrix.
         banned: groups (sets of indices) that may not appear.
+        one_away: four-word guesses answered "one away".
     Returns:
         the groups, each a sorted tuple of indices, most coherent first.
     """
@@ -246,10 +250,34 @@ def best_partition(sim: Any, banned: set[frozenset[int]] | None = None) -> list[
                 memo[mask] = max(score[q] + value(mask ^ q) for q in options(mask))
         return memo[mask]
 
+    def bits_of(ids: frozenset[int]) -> int:
+        return sum(1 << i for i in ids)
+
+    def constrained(mask: int, rules: list[int]) -> tuple[float, list[int]]:
+        """Best value of ``mask`` meeting every one-away rule (a bit mask), and the quads
+        fixed to meet them (the rest of the partition comes from ``value``)."""
+        if not rules:
+            return value(mask), []
+        rule, best, fixed = rules[0], -np.inf, []
+        inside = [i for i in range(n) if mask >> i & 1]
+        for three in combinations([i for i in inside if rule >> i & 1], GROUP_SIZE - 1):
+            for extra in (i for i in inside if not rule >> i & 1):
+                q = bits_of(frozenset((*three, extra)))
+                if score[q] == -np.inf:
+                    continue
+                left = [r for r in rules[1:] if bin(r & q).count("1") != GROUP_SIZE - 1]
+                val, more = constrained(mask ^ q, left)
+                if score[q] + val > best:
+                    best, fixed = score[q] + val, [q, *more]
+        return best, fixed
+
     full = (1 << n) - 1
-    if value(full) == -np.inf:
+    total, groups = constrained(full, [bits_of(g) for g in one_away or ()])
+    if total == -np.inf:
         raise BadInput("no partition is left that avoids the ruled-out groups")
-    groups, mask = [], full
+    mask = full
+    for q in groups:
+        mask ^= q
     while mask:
         q = max(options(mask), key=lambda q: score[q] + value(mask ^ q)) \
             if bin(mask).count("1") > GROUP_SIZE else mask
@@ -292,17 +320,23 @@ def ai_next_guess(ai: Any, game: GroupsGame) -> tuple[str, ...]:
     words = game.remaining()
     index = {w: k for k, w in enumerate(words)}
     banned: set[frozenset[int]] = set()
+    one_away: list[frozenset[int]] = []
     for g in game.guesses:
         if g.result == "correct" or not all(w in index for w in g.words):
             continue
         ids = frozenset(index[w] for w in g.words)
         banned.add(ids)
+        if g.result == "one away":  # some group holds exactly three of its words
+            one_away.append(ids)
         if g.result == "wrong":  # no group shares three of its words
             for three in combinations(sorted(ids), GROUP_SIZE - 1):
                 others = [k for k in range(len(words)) if k not in three]
                 banned.update(frozenset((*three, k)) for k in others)
     sim = word_similarity(ai, words)
-    groups = best_partition(sim, banned)
+    try:
+        groups = best_partition(sim, banned, one_away)
+    except BadInput:  # the rules contradict each other: fall back to the bans alone
+        groups = best_partition(sim, banned)
     return tuple(words[k] for k in groups[0])
 
 

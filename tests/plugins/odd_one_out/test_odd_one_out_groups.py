@@ -68,9 +68,14 @@ def test_best_partition_is_exact():
         sim = sim + sim.T
         got = best_partition(sim)
 
-        brute = max(_total(sim, [q, tuple(sorted(set(range(8)) - set(q)))])
-                    for q in combinations(range(8), 4) if 0 in q)
-        assert _total(sim, got) == pytest.approx(brute)
+        splits = [[q, tuple(sorted(set(range(8)) - set(q)))]
+                  for q in combinations(range(8), 4) if 0 in q]
+        assert _total(sim, got) == pytest.approx(max(_total(sim, p) for p in splits))
+        # a one-away answer: the best partition with a group holding three of the guess
+        guess = frozenset((0, 1, 2, 5))
+        got = best_partition(sim, one_away=[guess])
+        allowed = [p for p in splits if any(len(set(g) & guess) == 3 for g in p)]
+        assert _total(sim, got) == pytest.approx(max(_total(sim, p) for p in allowed))
     # a planted 16-word partition is found, and a banned group is avoided
     labels = np.repeat(np.arange(4), 4)
     sim = (labels[:, None] == labels[None, :]) + 0.1 * rng.normal(size=(16, 16))
