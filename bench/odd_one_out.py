@@ -13,6 +13,8 @@ On 8-8-8 (64 cases) and 50-8-8 EN semantic / syntactic (200 + 200 cases), on Glo
   the best mean accuracy over all *other* topics of the three sets is chosen and scored on the
   held-out topic. This is the honest figure: no case is scored by a setting tuned on it.
 
+The generated puzzles (``odd_one_out_puzzles.py``): soundness by WordNet 3.0, distinct groups,
+names, the difficulty ladder of doesnt_match and ours, groups boards and the AI's solve rate.
 Also: pick latency, puzzle generation time, cold load time, and where OOV words land.
 Prints one JSON line and a markdown table; writes bench/results/odd-one-out.json.
 """
@@ -22,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -99,6 +100,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "embeddings")
     parser.add_argument("--cache", type=Path, default=None, help="vector cache dir")
     parser.add_argument("--quick", action="store_true", help="skip the leave-one-topic-out grid")
+    parser.add_argument("--puzzles", type=int, default=200, help="puzzles per difficulty")
+    parser.add_argument("--boards", type=int, default=40, help="groups boards per difficulty")
     args = parser.parse_args()
 
     import numpy as np
@@ -108,7 +111,6 @@ def main() -> None:
     from textseq_plugins.odd_one_out.evaluation import evaluate, read_dataset
     from textseq_plugins.odd_one_out.model import OddOneOut, doesnt_match_scores, tokens
     from textseq_plugins.odd_one_out.ngram import load_ngram_model
-    from textseq_plugins.odd_one_out.puzzles import PuzzleGenerator, WordPool
     from textseq_plugins.odd_one_out.vectors import load_glove
 
     from textseq_tui.settings import default_home
@@ -179,36 +181,18 @@ def main() -> None:
             results[name]["ours_loto_opp"] = round(statistics.mean(opps), 1)
         results["loto_chosen"] = {f"abtt={a},form={f}": n for (a, f), n in chosen.items()}
 
-    # speed
-    pool_t0 = time.perf_counter()
-    pool = WordPool(kv)
-    pool_s = time.perf_counter() - pool_t0
-    gen = PuzzleGenerator(pool, seed=4)
-    times, puzzles = [], []
-    for difficulty in ("easy", "medium", "hard"):
-        for _ in range(100):
-            t0 = time.perf_counter()
-            puzzles.append(gen.next(difficulty))
-            times.append(time.perf_counter() - t0)
-    pick_times = []
-    ai_right = {"easy": 0, "medium": 0, "hard": 0}
-    for p in puzzles:
-        t0 = time.perf_counter()
-        pick = ai.pick(list(p.items))
-        pick_times.append(time.perf_counter() - t0)
-        ai_right[p.difficulty] += pick.odd == p.intruder
+    # the puzzles (WordNet soundness, the difficulty ladder, groups) and their speed
+    from odd_one_out_puzzles import print_tables
+    from odd_one_out_puzzles import run as puzzle_quality
+
+    puzzles = puzzle_quality(kv, ai, args.puzzles, args.boards)
     speed = {
         "cold_load_s": round(cold_load_s, 3),
         "cold_load_cpu_s": round(cold_load_cpu_s, 3),
         "ai_init_s": round(ai_init_s, 3),
-        "word_pool_s": round(pool_s, 3),
-        "pool_words": len(pool.words),
-        "puzzle_ms_mean": round(1000 * statistics.mean(times), 2),
-        "puzzle_ms_p95": round(1000 * sorted(times)[int(0.95 * len(times))], 2),
-        "pick_ms_median": round(1000 * statistics.median(pick_times), 3),
-        "pick_ms_p95": round(1000 * sorted(pick_times)[int(0.95 * len(pick_times))], 3),
+        "puzzle_ms_mean": puzzles["ladder"]["puzzle_ms_mean"],
+        "pick_ms_median": puzzles["ladder"]["pick_ms_median"],
     }
-    generated = {d: round(100.0 * n / 100, 1) for d, n in ai_right.items()}
     speed.update(screen_timing(cache))
 
     oov = {}
@@ -225,11 +209,11 @@ def main() -> None:
                      "meant": meant, "cosine_to_meant": round(cos, 3),
                      "rank_of_meant_in_top100k": rank}
 
-    machine = {"processor": platform.processor() or platform.machine(),
-               "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(),
-               "python": platform.python_version()}
+    from machine import machine as describe_machine
+
+    machine = describe_machine()
     out = {"plugin": "odd-one-out", "machine": machine, "outlier_detection": results,
-           "speed": speed, "ai_accuracy_on_generated_puzzles": generated, "oov": oov,
+           "speed": speed, "puzzles": puzzles, "oov": oov,
            "oov_model": json.loads((REPO / "models/glove-ngram-oov/card.json").read_text())["metrics"]}
     print(json.dumps(out))
     print()
@@ -252,7 +236,8 @@ def main() -> None:
     print(f"| game screen, open to first puzzle (fresh process, cold) | {speed.get('first_puzzle_s')} s | - |")
     print(f"| game screen reopened, first paint / first puzzle | {speed.get('reopen_first_paint_s')} s"
           f" / {speed.get('reopen_first_puzzle_s')} s | < 1 s |")
-    print(f"\nAI finds the intruder of generated puzzles: {generated} %")
+    print()
+    print_tables(puzzles)
     for word, o in oov.items():
         print(f"{word}: n-gram neighbours {', '.join(o['neighbours'])} (cos to {o['meant']} "
               f"{o['cosine_to_meant']}, rank {o['rank_of_meant_in_top100k']}); "

@@ -22,6 +22,8 @@ from typing import Any
 from textseq_tui.plugin import BadInput
 
 MODES = {"guess": "Guess the AI", "beat": "Beat the AI"}
+#: the groups game's rounds are stored beside the others (one row per puzzle)
+GROUPS_MODE = "groups"
 PROMPTS = {"guess": "Which word will the AI pick as the odd one out?",
            "beat": "Which word doesn't belong?"}
 
@@ -40,12 +42,21 @@ class RoundResult:
     points: int
     streak: int
     explanation: list[str] = field(default_factory=list)
+    category: str = ""
+    intruder_category: str = ""
+
+    def reveal(self) -> str:
+        """"The others are all fruits; carrot is a vegetable." """
+        from textseq_plugins.odd_one_out.puzzles import Puzzle
+
+        return Puzzle(tuple(self.items), self.intruder, "", 0, 0, self.category,
+                      self.intruder_category).reveal()
 
     def summary(self, mode: str) -> str:
         """Plain-text summary of the round."""
         verdict = "Right!" if self.correct else "Wrong."
         lines = [f"{verdict} You picked {self.player_pick}; the AI picked {self.ai_pick}; "
-                 f"the intruder was {self.intruder}."]
+                 f"the intruder was {self.intruder}.", self.reveal()]
         if mode == "beat" and self.correct and not self.ai_correct:
             lines.append("You beat the AI (+5).")
         lines.append(f"+{self.points} points in {self.seconds:.1f} s, streak {self.streak}.")
@@ -63,8 +74,11 @@ class GameSession:
 
     def __init__(self, ai: Any, generator: Any, mode: str = "guess", difficulty: str = "medium",
                  player: str = "you", record: Any = None) -> None:
+        from textseq_plugins.odd_one_out.puzzles import check_difficulty
+
         if mode not in MODES:
             raise BadInput(f"unknown mode {mode!r}: use {', '.join(MODES)}")
+        check_difficulty(difficulty)
         self.ai = ai
         self.generator = generator
         self.mode = mode
@@ -117,7 +131,9 @@ class GameSession:
         self.best_streak = max(self.best_streak, self.streak)
         self.score += points
         result = RoundResult(items, self.puzzle.intruder, pick, ai_pick, correct, ai_correct,
-                             round(seconds, 2), points, self.streak, self.ai_pick.explain())
+                             round(seconds, 2), points, self.streak, self.ai_pick.explain(),
+                             getattr(self.puzzle, "category", ""),
+                             getattr(self.puzzle, "intruder_category", ""))
         self.results.append(result)
         if self.record is not None:
             self.record(self.row(result))
@@ -132,7 +148,8 @@ class GameSession:
             "puzzle_index": self.generator.index - 1, "items": json.dumps(r.items),
             "intruder": r.intruder, "player_pick": r.player_pick, "ai_pick": r.ai_pick,
             "correct": int(r.correct), "ai_correct": int(r.ai_correct), "seconds": r.seconds,
-            "points": r.points, "streak": r.streak,
+            "points": r.points, "streak": r.streak, "category": r.category,
+            "intruder_category": r.intruder_category,
         }
 
     def summary(self) -> dict[str, Any]:
@@ -146,6 +163,80 @@ class GameSession:
                 "ai_accuracy": round(100.0 * ai_right / n, 1) if n else 0.0}
 
 
+class GroupsSession:
+    """A run of groups puzzles for one player; each finished puzzle is one stored round.
+
+    Args:
+        categories: the :class:`~textseq_plugins.odd_one_out.puzzles.Categories`.
+        seed: the first puzzle's seed (a daily puzzle: :func:`groups.daily_seed`); each
+            next puzzle takes the next seed.
+        record: called with each finished puzzle's row, or None.
+    """
+
+    def __init__(self, categories: Any, seed: int, difficulty: str = "medium",
+                 player: str = "you", record: Any = None) -> None:
+        from textseq_plugins.odd_one_out.puzzles import check_difficulty, check_seed
+
+        self.categories = categories
+        self.seed = check_seed(seed)
+        self.difficulty = check_difficulty(difficulty)
+        self.player = player or "you"
+        self.record = record
+        self.game_id = uuid.uuid4().hex[:12]
+        self.score = self.streak = self.best_streak = self.puzzles = self.solved = 0
+        self.game: Any = None
+        self.started = 0.0
+
+    def new_puzzle(self) -> Any:
+        """Deal the next puzzle (seed, seed + 1, ...) and start the clock."""
+        from textseq_plugins.odd_one_out.groups import GroupsGame, make_groups
+
+        seed = self.seed + self.puzzles
+        self.game = GroupsGame(make_groups(self.categories, seed, self.difficulty))
+        self.started = time.monotonic()
+        return self.game
+
+    def guess(self, words: list[str] | tuple[str, ...], ai_solved: bool | None = None) -> Any:
+        """Submit four words; when that ends the puzzle it is scored and recorded."""
+        if self.game is None:
+            raise BadInput("no puzzle in play: start one first")
+        result = self.game.guess(words)
+        if self.game.over:
+            self._finish(ai_solved)
+        return result
+
+    def _finish(self, ai_solved: bool | None) -> None:
+        game = self.game
+        self.puzzles += 1
+        self.solved += game.solved
+        self.streak = self.streak + 1 if game.solved else 0
+        self.best_streak = max(self.best_streak, self.streak)
+        self.score += game.points()
+        if self.record is not None:
+            self.record(self.row(game, ai_solved))
+
+    def row(self, game: Any, ai_solved: bool | None = None) -> dict[str, Any]:
+        """The stored row of a finished groups puzzle."""
+        p = game.puzzle
+        return {
+            "at": time.time(), "game": self.game_id, "player": self.player, "mode": GROUPS_MODE,
+            "difficulty": p.difficulty, "seed": p.seed, "puzzle_index": self.puzzles - 1,
+            "items": json.dumps(list(p.words)), "intruder": "",
+            "player_pick": json.dumps([p.groups[k][0] for k in game.found]),
+            "ai_pick": "", "correct": int(game.solved),
+            "ai_correct": None if ai_solved is None else int(ai_solved),
+            "seconds": round(time.monotonic() - self.started, 2), "points": game.points(),
+            "streak": self.streak, "category": json.dumps([name for name, _ in p.groups]),
+            "intruder_category": "", "mistakes": game.mistakes,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """Puzzles played and solved, solve rate (%), score, best streak."""
+        return {"puzzles": self.puzzles, "solved": self.solved,
+                "solve_rate": round(100.0 * self.solved / self.puzzles, 1) if self.puzzles else 0.0,
+                "score": self.score, "best_streak": self.best_streak}
+
+
 def leaderboard(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per player and mode: best streak, accuracy (%), rounds, total and best-game points.
 
@@ -155,7 +246,7 @@ def leaderboard(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     board: dict[tuple[str, str], dict[str, Any]] = {}
     games: dict[tuple[str, str, str], int] = {}
     for row in rows:
-        if row.get("mode") not in MODES:
+        if row.get("mode") not in MODES and row.get("mode") != GROUPS_MODE:
             continue
         key = (row["player"], row["mode"])
         entry = board.setdefault(key, {"player": row["player"], "mode": row["mode"],

@@ -37,3 +37,12 @@ def m001_rounds(db: Any) -> None:
     )
     db["odd_one_out_rounds"].create_index(["player"])
     db["odd_one_out_rounds"].create_index(["game"])
+
+
+@migrations()
+def m002_categories_and_groups(db: Any) -> None:
+    """Rounds name their category; groups games count mistakes."""
+    table = db["odd_one_out_rounds"]
+    table.add_column("category", str)  # the group's category ("fruits"); groups: JSON list
+    table.add_column("intruder_category", str)  # "a vegetable"
+    table.add_column("mistakes", int)  # groups mode: mistakes made (0..4)

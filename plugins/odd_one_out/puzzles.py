@@ -1,19 +1,21 @@
-"""Endless, seeded odd-one-out puzzles from common English words.
+"""Endless, seeded odd-one-out puzzles from named WordNet categories.
 
-The word pool: wordfreq's English list, Zipf frequency >= ``min_zipf`` (3.5 = a few times per
-million words), lower-case letters only (no digits), not a stop word, not on the block list
-(``blocklist.txt``: profanity, slurs, sexual and hateful terms), known to the vectors.
+The categories are the shipped ``wordnet-categories`` model (built once from WordNet 3.0 by
+``build_categories.py``): each has a name ("musical instruments") and common words whose first
+noun sense lies under it. A puzzle: ``size - 1`` words of one category (the group) and one
+intruder from another category, chosen by difficulty from the WordNet distance between the
+two categories, never by what any AI answers:
 
-A puzzle: an anchor word and its nearest neighbours in the pool form the group; the intruder
-is drawn by difficulty from a band of cosine similarity to the group's centre:
+- ``easy``: a distant category (another lexicographer file, lowest common hypernym no deeper
+  than *whole* / *abstraction*): fruits vs musical instruments;
+- ``medium``: related (a shared hypernym such as *food* or *artifact*): fruits vs meats;
+- ``hard``: a sibling or cousin category: stringed vs wind instruments, birds vs reptiles.
 
-- ``easy`` (far away): similarity below 0.15;
-- ``medium`` (same broad area): 0.30..0.50;
-- ``hard`` (near miss): 0.50..0.65, and still below every group member's own similarity.
-
-Stems are kept apart (no "cat" and "cats" in one puzzle), and the intruder is drawn from words
-of a similar frequency to the group's when there are any (so frequency alone gives nothing away). ``PuzzleGenerator(pool, seed)``
-gives the same sequence of puzzles for the same seed.
+Unambiguous by construction: the intruder belongs to the group's category in none of its
+WordNet noun senses, and no group word belongs to the intruder's category in any sense. Words
+within a puzzle have different stems; the intruder is about as common as the group (wordfreq).
+``PuzzleGenerator(categories, seed)`` gives the same puzzles for the same seed, and no two
+puzzles of one generator share a group.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from typing import Any
 from textseq_tui.plugin import BadInput
 
 DIFFICULTIES = ("easy", "medium", "hard")
-BANDS = {"easy": (-1.0, 0.15), "medium": (0.30, 0.50), "hard": (0.50, 0.65)}
+#: seeds are 0..MAX_SEED (a daily puzzle's seed is its date, YYYYMMDD)
+MAX_SEED = 2**32 - 1
 _HERE = Path(__file__).resolve().parent
 
 
@@ -63,64 +66,130 @@ def is_blocked(word: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=4)
-def common_words(min_zipf: float = 3.5, limit: int = 30000) -> tuple[str, ...]:
-    """wordfreq's English words with Zipf >= ``min_zipf``, lower-case letters only, no stop
-    words, nothing blocked; most frequent first (computed once per process: about 2 s)."""
-    from wordfreq import top_n_list, zipf_frequency
-
-    stops = stop_words()
-    out = []
-    for w in top_n_list("en", limit):
-        if not (w.isascii() and w.isalpha() and w.islower() and len(w) >= 3):
-            continue
-        if w in stops or is_blocked(w):
-            continue
-        if zipf_frequency(w, "en") < min_zipf:
-            break  # the list is sorted by frequency
-        out.append(w)
-    return tuple(out)
 
 
-def cached_common_words(cache_dir: Path | None, min_zipf: float = 3.5,
-                        limit: int = 30000) -> tuple[str, ...]:
-    """:func:`common_words`, kept as a text file in ``cache_dir`` so later processes skip
-    wordfreq (seconds) — keyed by the wordfreq version and the filters."""
-    if cache_dir is None:
-        return common_words(min_zipf, limit)
-    import zlib
-    from importlib.metadata import version
-
-    from textseq_tui.plugin import atomic_write_bytes
-
-    blocked = " ".join(sorted(block_list() | stop_words())).encode("utf-8")
-    tag = f"{version('wordfreq')}-{min_zipf}-{limit}-{zlib.crc32(blocked):08x}"
-    path = Path(cache_dir) / f"puzzle-words-{tag}.txt"
-    if path.is_file():
-        return tuple(path.read_text(encoding="utf-8").split())
-    words = common_words(min_zipf, limit)
-    atomic_write_bytes(path, "\n".join(words).encode("utf-8"))
-    return words
+def check_difficulty(difficulty: str) -> str:
+    """``difficulty`` when it is one of :data:`DIFFICULTIES`, else a one-line BadInput."""
+    if difficulty not in DIFFICULTIES:
+        raise BadInput(f"unknown difficulty {difficulty!r}: use {', '.join(DIFFICULTIES)}")
+    return difficulty
 
 
-def puzzle_words(kv: Any, min_zipf: float = 3.5, limit: int = 30000,
-                 cache_dir: Path | None = None) -> list[str]:
-    """The pool: :func:`common_words` that the vectors know."""
-    return [w for w in cached_common_words(cache_dir, min_zipf, limit) if w in kv.key_to_index]
+def check_seed(seed: int) -> int:
+    """``seed`` when it is in 0..MAX_SEED, else a one-line BadInput."""
+    if not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise BadInput(f"seed {seed} is out of range: use 0 to {MAX_SEED}")
+    return seed
+
+
+@dataclass(frozen=True)
+class Category:
+    """One named category: ``name`` ("musical instruments"), ``singular`` ("a musical
+    instrument"), its WordNet synset, its words (most frequent first) and its partner
+    categories (indices) by difficulty."""
+
+    name: str
+    singular: str
+    synset: str
+    words: tuple[str, ...]
+    partners: dict[str, tuple[int, ...]]
+
+
+class Categories:
+    """The category source: named categories, and for each word every category any of its
+    senses falls under (so a puzzle never has a second right answer).
+
+    Args:
+        data: the content of a ``categories.json`` (see ``build_categories.py``).
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        try:
+            self.categories = [
+                Category(c["name"], c["singular"], c.get("synset", ""),
+                         tuple(c["words"]),
+                         {d: tuple(c["partners"].get(d, ())) for d in DIFFICULTIES})
+                for c in data["categories"]
+            ]
+            anywhere = {w: set(v["any"]) for w, v in data["words"].items()}
+            self.zipf = {w: float(v.get("zipf", 0.0)) for w, v in data["words"].items()}
+        except (KeyError, TypeError, AttributeError) as err:
+            raise BadInput(f"not a categories file: missing or malformed {err}") from None
+        n = len(self.categories)
+        for cat in self.categories:
+            bad = [k for ks in cat.partners.values() for k in ks
+                   if not isinstance(k, int) or not 0 <= k < n]
+            if bad or not all(isinstance(w, str) and w for w in cat.words):
+                raise BadInput(f"not a categories file: category {cat.name!r} has a bad word "
+                               "or a partner index out of range")
+        for k, cat in enumerate(self.categories):
+            for w in cat.words:  # a word always belongs to its own category
+                anywhere.setdefault(w, set()).add(k)
+        self.any = {w: frozenset(v) for w, v in anywhere.items()}
+
+    @classmethod
+    def from_dir(cls, model_dir: Path) -> Categories:
+        """Read ``categories.json`` from a model directory."""
+        import json
+
+        path = Path(model_dir) / "categories.json"
+        try:
+            return cls(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as err:
+            raise BadInput(f"cannot read categories from {path}: {err}") from None
+
+    def belongs(self, word: str, category: int) -> bool:
+        """True when some sense of ``word`` falls under category number ``category``."""
+        return category in self.any.get(word, ())
+
+    def name_for(self, words: list[str]) -> tuple[str, float] | None:
+        """The category most of ``words`` fall under in some sense, and the share of the words
+        it covers (0..1); the more specific category wins a tie. None when no word is known.
+        For naming a cluster: ``("musical instruments", 0.8)``."""
+        counts: dict[int, int] = {}
+        for w in words:
+            for k in self.any.get(w.strip().lower(), ()):
+                counts[k] = counts.get(k, 0) + 1
+        if not counts:
+            return None
+        best = max(counts, key=lambda k: (counts[k], -len(self.categories[k].words)))
+        return self.categories[best].name, counts[best] / max(len(words), 1)
+
+    def name_of(self, word: str) -> str | None:
+        """The name of the first category listing ``word``, or None."""
+        for cat in self.categories:
+            if word in cat.words:
+                return cat.name
+        return None
 
 
 @dataclass(frozen=True)
 class Puzzle:
-    """One puzzle: ``items`` in display order, the ``intruder`` among them, its difficulty."""
+    """One puzzle: ``items`` in display order, the ``intruder`` among them, its difficulty,
+    the group's ``category`` ("musical instruments") and the intruder's ("a vegetable")."""
 
     items: tuple[str, ...]
     intruder: str
     difficulty: str
     seed: int
     index: int
+    category: str = ""
+    intruder_category: str = ""
+
+    def group(self) -> frozenset[str]:
+        """The words other than the intruder."""
+        return frozenset(w for w in self.items if w != self.intruder)
+
+    def reveal(self) -> str:
+        """What the round was about: "The others are all fruits; carrot is a vegetable." """
+        if not self.category:
+            return f"The intruder was {self.intruder}."
+        tail = f"; {self.intruder} is {self.intruder_category}" if self.intruder_category else ""
+        return f"The others are all {self.category}{tail}."
 
     def to_json(self) -> dict[str, Any]:
         return {"items": list(self.items), "intruder": self.intruder,
+                "category": self.category, "intruder_category": self.intruder_category,
                 "difficulty": self.difficulty, "seed": self.seed, "index": self.index}
 
 
@@ -128,91 +197,88 @@ def _stem(word: str) -> str:
     return word[:5] if len(word) > 5 else word.rstrip("s")
 
 
-class WordPool:
-    """The puzzle words and their unit vectors, (words, dim) float32; built once, shared."""
-
-    def __init__(self, kv: Any, words: list[str] | None = None,
-                 cache_dir: Path | None = None) -> None:
-        import numpy as np
-
-        self.words = words if words is not None else puzzle_words(kv, cache_dir=cache_dir)
-        if len(self.words) < 100:
-            raise BadInput("too few common words known to these vectors to make puzzles")
-        m = np.asarray(kv.vectors[[kv.key_to_index[w] for w in self.words]], dtype=np.float32)
-        self.unit = m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-8)
-
-
 class PuzzleGenerator:
-    """Seeded puzzles over a :class:`WordPool`.
+    """Seeded puzzles over :class:`Categories`.
 
     Args:
-        pool: the words (build it once: about 0.3 s).
-        seed: puzzles ``0, 1, 2, ...`` of a seed are always the same.
-        size: items per puzzle (3..9; 4 by default: three related words and one intruder).
+        categories: the category source.
+        seed: 0..MAX_SEED; puzzles ``0, 1, 2, ...`` of a seed are always the same.
+        size: items per puzzle (3..9; 4 by default: three of a category and one intruder).
     """
 
-    def __init__(self, pool: WordPool, seed: int = 0, size: int = 4) -> None:
+    def __init__(self, categories: Categories, seed: int = 0, size: int = 4) -> None:
         if not 3 <= size <= 9:
             raise BadInput(f"a puzzle has 3 to 9 words (got {size})")
-        self.words = pool.words
-        self.unit = pool.unit
-        self.seed = seed
+        self.categories = categories
+        self.seed = check_seed(seed)
         self.size = size
         self.index = 0
+        self.used: set[frozenset[str]] = set()
+        cats = categories.categories
+        self.eligible = {d: [k for k, c in enumerate(cats)
+                             if len(c.words) >= size - 1 and c.partners[d]]
+                         for d in DIFFICULTIES}
+
+    def capacity(self, difficulty: str = "medium") -> int:
+        """How many distinct groups the categories allow at ``difficulty`` (an upper bound
+        on the distinct puzzles one generator can make)."""
+        from math import comb
+
+        check_difficulty(difficulty)
+        cats = self.categories.categories
+        return sum(comb(len(cats[k].words), self.size - 1) for k in self.eligible[difficulty])
 
     def next(self, difficulty: str = "medium") -> Puzzle:
-        """The next puzzle of this generator's sequence."""
-        puzzle = self.make(self.index, difficulty)
+        """The next puzzle of this generator's sequence; its group is new to the generator."""
+        for salt in range(64):
+            puzzle = self.make(self.index, difficulty, salt)
+            if puzzle.group() not in self.used:
+                break
+        else:
+            raise BadInput(f"the categories ran out of new {difficulty} groups after "
+                           f"{len(self.used)} puzzles")
+        self.used.add(puzzle.group())
         self.index += 1
         return puzzle
 
-    def make(self, index: int, difficulty: str = "medium") -> Puzzle:
+    def make(self, index: int, difficulty: str = "medium", salt: int = 0) -> Puzzle:
         """Puzzle number ``index`` of the seed at ``difficulty`` (deterministic)."""
-        import numpy as np
+        import statistics
 
-        if difficulty not in BANDS:
-            raise BadInput(f"unknown difficulty {difficulty!r}: use {', '.join(DIFFICULTIES)}")
-        rng = random.Random(f"{self.seed}:{index}:{difficulty}")
-        lo, hi = BANDS[difficulty]
-        n_group = self.size - 1
-        # anchors come from the most frequent 5,000 words so groups are familiar
-        n_anchor = min(5000, len(self.words))
+        check_difficulty(difficulty)
+        rng = random.Random(f"{self.seed}:{index}:{difficulty}:{salt}")
+        cats = self.categories.categories
+        eligible = self.eligible[difficulty]
+        if not eligible:
+            raise BadInput(f"the categories hold no {difficulty} pairs for {self.size}-word puzzles")
         for _attempt in range(200):
-            anchor = rng.randrange(n_anchor)
-            sims = self.unit @ self.unit[anchor]
-            group = [anchor]
-            stems = {_stem(self.words[anchor])}
-            for j in np.argsort(-sims)[1:60]:
-                if sims[j] < 0.6:
+            k = rng.choice(eligible)
+            pool = list(cats[k].words)
+            rng.shuffle(pool)
+            group: list[str] = []
+            for w in pool:
+                if _stem(w) not in {_stem(g) for g in group}:
+                    group.append(w)
+                if len(group) == self.size - 1:
                     break
-                stem = _stem(self.words[j])
-                if stem in stems or any(self.words[j] in self.words[g] or self.words[g] in
-                                        self.words[j] for g in group):
-                    continue
-                group.append(int(j))
-                stems.add(stem)
-                if len(group) == n_group:
-                    break
-            if len(group) < n_group:
+            if len(group) < self.size - 1:
                 continue
-            centre = self.unit[group].mean(axis=0)
-            centre /= np.linalg.norm(centre)
-            to_centre = self.unit @ centre
-            floor = float(to_centre[group].min())
-            band = (to_centre > lo) & (to_centre < min(hi, floor - 0.05))
-            band[group] = False
-            candidates = [int(j) for j in np.flatnonzero(band)
-                          if _stem(self.words[j]) not in stems]
-            # an intruder much more (or less) common than the group gives itself away by
-            # frequency alone ("particular" among "scientists, experts, researchers"); the pool
-            # is in frequency order, so a position is a frequency rank
-            median = float(np.median(group)) + 1
-            similar = [j for j in candidates if 0.25 <= (j + 1) / median <= 4.0]
-            candidates = similar or candidates
+            other = rng.choice(cats[k].partners[difficulty])
+            stems = {_stem(g) for g in group}
+            candidates = [w for w in cats[other].words
+                          if not self.categories.belongs(w, k) and _stem(w) not in stems
+                          and not any(self.categories.belongs(g, other) for g in group)]
             if not candidates:
                 continue
-            intruder = self.words[rng.choice(candidates)]
-            items = [self.words[g] for g in group] + [intruder]
+            # an intruder much rarer (or commoner) than the group gives itself away by
+            # frequency alone: prefer one within one Zipf unit of the group's median
+            median = statistics.median(self.categories.zipf.get(g, 0.0) for g in group)
+            similar = [w for w in candidates
+                       if abs(self.categories.zipf.get(w, 0.0) - median) <= 1.0]
+            intruder = rng.choice(similar or candidates)
+            items = [*group, intruder]
             rng.shuffle(items)
-            return Puzzle(tuple(items), intruder, difficulty, self.seed, index)
-        raise BadInput("could not build a puzzle for this seed; try another --seed")
+            return Puzzle(tuple(items), intruder, difficulty, self.seed, index,
+                          cats[k].name, cats[other].singular)
+        raise BadInput(f"could not build a {difficulty} puzzle for seed {self.seed}; "
+                       "try another --seed")

@@ -41,10 +41,11 @@ def ai(kv, ngram):
 
 
 @pytest.fixture(scope="session")
-def pool(kv):
-    from textseq_plugins.odd_one_out.puzzles import WordPool
+def categories():
+    """The shipped WordNet categories (models/wordnet-categories)."""
+    from textseq_plugins.odd_one_out.puzzles import Categories
 
-    return WordPool(kv)
+    return Categories.from_dir(REPO / "models" / "wordnet-categories")
 
 
 @pytest.fixture

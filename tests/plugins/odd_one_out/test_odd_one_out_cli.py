@@ -59,6 +59,81 @@ def test_puzzles_are_seeded(odd_home, cli):
     assert a.exit_code == 0 and a.stdout == b.stdout
     rows = [json.loads(x) for x in a.stdout.splitlines()]
     assert len(rows) == 3 and all(r["intruder"] in r["items"] for r in rows)
+    assert all(r["category"] and r["intruder_category"] for r in rows)
+    text = cli("odd-one-out", "puzzles", "-n", "1", "--seed", "5").stdout
+    assert f"The others are all {rows[0]['category']}" in text
+
+
+def test_puzzles_bad_seed_difficulty_and_too_many_are_one_line_errors(odd_home, cli):
+    for args, expected in ((["--seed", "-3"], "out of range"),
+                           (["--seed", str(2**40)], "out of range"),
+                           (["--difficulty", "brutal"], "unknown difficulty")):
+        result = cli("odd-one-out", "puzzles", *args)
+        assert result.exit_code == 2, (args, result.stdout)
+        assert expected in result.stderr and len(result.stderr.splitlines()) == 1
+    result = cli("odd-one-out", "play", "--difficulty", "brutal")
+    assert result.exit_code == 2 and "unknown difficulty" in result.stderr
+
+
+def test_a_small_category_source_says_how_many_puzzles_it_can_make(odd_home, cli, tmp_path):
+    from textseq_tui.registry import CARD_FILE, new_card, sha256_file
+
+    model = tmp_path / "tiny-categories"
+    model.mkdir()
+    data = {"format": 1, "words": {}, "categories": [
+        {"name": "fruits", "singular": "a fruit", "words": ["apple", "pear", "plum", "fig"],
+         "partners": {"easy": [1]}},
+        {"name": "tools", "singular": "a tool", "words": ["hammer", "saw", "drill"],
+         "partners": {"easy": [0]}}]}
+    (model / "categories.json").write_text(json.dumps(data))
+    card = new_card(name="tiny-categories", plugin="odd-one-out", kind="word-categories")
+    card.files = {"categories.json": sha256_file(model / "categories.json")}
+    (model / CARD_FILE).write_text(json.dumps(card.to_dict()))
+    assert cli("models", "import", str(model)).exit_code == 0
+    result = cli("odd-one-out", "puzzles", "-n", "9", "--categories", "tiny-categories",
+                 "--difficulty", "easy")
+    assert result.exit_code == 2
+    assert "can make only 5 distinct easy puzzles" in result.stderr
+    result = cli("odd-one-out", "puzzles", "-n", "5", "--categories", "tiny-categories",
+                 "--difficulty", "easy", "--json")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 5
+
+
+def test_groups_command_shows_and_solves_the_daily_puzzle(odd_home, cli):
+    result = cli("odd-one-out", "groups", "--date", "2026-11-30", "--solve", "--json")
+    assert result.exit_code == 0, result.stderr
+    obj = json.loads(result.stdout)
+    assert obj["seed"] == 20261130 and len(obj["words"]) == 16
+    assert [len(g["words"]) for g in obj["groups"]] == [4, 4, 4, 4]
+    assert obj["ai"]["guesses"] and isinstance(obj["ai"]["solved"], bool)
+    bad = cli("odd-one-out", "groups", "--date", "30/11/2026")
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_console_groups_game_stores_a_round(odd_home, cli):
+    from textseq_plugins.odd_one_out.groups import make_groups
+    from textseq_plugins.odd_one_out.puzzles import Categories
+
+    cats = Categories.from_dir(Path(__file__).resolve().parents[3] / "models" / "wordnet-categories")
+    puzzle = make_groups(cats, 7)
+    answers = ["1 2", ] + [" ".join(words) for _, words in puzzle.groups]
+    result = cli("odd-one-out", "play", "--mode", "groups", "--seed", "7", "--rounds", "1",
+                 "--player", "ada", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert "choose exactly 4" in result.stdout and "Solved!" in result.stdout
+    assert "1/1 solved" in result.stdout
+    rows = [json.loads(x) for x in cli("scores", "odd-one-out", "--json").stdout.splitlines()]
+    assert rows[0]["mode"] == "groups" and rows[0]["player"] == "ada"
+
+
+def test_items_may_be_phrases_up_to_100_characters(odd_home, cli):
+    title = "The Lord of the Rings: The Fellowship of the Ring (extended edition, 2001 film)"
+    assert 60 < len(title) <= 100
+    result = cli("odd-one-out", "pick", title, "paris", "london", "berlin", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["odd"] == title
+    result = cli("odd-one-out", "pick", "x" * 101, "paris", "london")
+    assert result.exit_code == 2 and "100 characters" in result.stderr
 
 
 def test_neighbours_of_a_typo(odd_home, cli):

@@ -11,9 +11,9 @@ from textseq_plugins.odd_one_out.puzzles import PuzzleGenerator
 from textseq_tui.plugin import BadInput
 
 
-def test_guess_mode_scores_agreement_with_the_ai(ai, pool):
+def test_guess_mode_scores_agreement_with_the_ai(ai, categories):
     rows = []
-    session = GameSession(ai, PuzzleGenerator(pool, seed=1), "guess", "easy", "bo", rows.append)
+    session = GameSession(ai, PuzzleGenerator(categories, seed=1), "guess", "easy", "bo", rows.append)
     puzzle = session.new_round()
     ai_pick = session.ai_pick.odd
     result = session.answer(ai_pick, seconds=2.0)
@@ -27,16 +27,16 @@ def test_guess_mode_scores_agreement_with_the_ai(ai, pool):
     assert session.summary()["accuracy"] == 50.0
 
 
-def test_beat_mode_scores_against_the_intruder(ai, pool):
-    session = GameSession(ai, PuzzleGenerator(pool, seed=2), "beat", "medium")
+def test_beat_mode_scores_against_the_intruder(ai, categories):
+    session = GameSession(ai, PuzzleGenerator(categories, seed=2), "beat", "medium")
     puzzle = session.new_round()
     result = session.answer(list(puzzle.items).index(puzzle.intruder), seconds=30)
     assert result.correct and result.points >= 10
     assert result.ai_correct == (session.results[0].ai_pick == puzzle.intruder)
 
 
-def test_answers_are_checked(ai, pool):
-    session = GameSession(ai, PuzzleGenerator(pool, seed=2), "beat")
+def test_answers_are_checked(ai, categories):
+    session = GameSession(ai, PuzzleGenerator(categories, seed=2), "beat")
     with pytest.raises(BadInput):
         session.answer(0)
     session.new_round()
@@ -45,7 +45,7 @@ def test_answers_are_checked(ai, pool):
     with pytest.raises(BadInput, match="not one of"):
         session.answer("zebra-crossing")
     with pytest.raises(BadInput, match="mode"):
-        GameSession(ai, PuzzleGenerator(pool), "solitaire")
+        GameSession(ai, PuzzleGenerator(categories), "solitaire")
 
 
 def test_leaderboard_counts_streaks_accuracy_and_skips_ask_rows():
@@ -95,7 +95,7 @@ def test_odd_slash_command_bad_input(odd_home, host):
 def test_plugin_declares_its_capabilities(host):
     plugin = host.plugin("odd-one-out")
     kinds = {spec.kind for spec in plugin.model_specs()}
-    assert kinds == {"word-vectors", "char-ngram-oov"}
-    assert [s.name for s in plugin.screens()] == ["game"]
+    assert kinds == {"word-vectors", "char-ngram-oov", "word-categories"}
+    assert [s.name for s in plugin.screens()] == ["game", "groups"]
     assert [c.name for c in plugin.slash_commands()] == ["odd"]
     assert plugin.migrations() is not None and plugin.cli() is not None

@@ -1,10 +1,11 @@
-"""Puzzle generation: seeded, clean words, difficulty bands, speed."""
+"""Puzzle generation from the WordNet categories: seeded, named, unambiguous, distinct."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from textseq_plugins.odd_one_out.puzzles import (
+    MAX_SEED,
+    Categories,
     PuzzleGenerator,
     block_list,
     is_blocked,
@@ -14,68 +15,94 @@ from textseq_plugins.odd_one_out.puzzles import (
 from textseq_tui.plugin import BadInput
 
 
-def test_same_seed_same_puzzles_other_seed_other_puzzles(pool):
-    g1, g2, g3 = PuzzleGenerator(pool, seed=7), PuzzleGenerator(pool, seed=7), PuzzleGenerator(pool, seed=8)
-    s1 = [g1.next(d) for d in ("easy", "medium", "hard", "medium")]
-    s2 = [g2.next(d) for d in ("easy", "medium", "hard", "medium")]
-    s3 = [g3.next(d) for d in ("easy", "medium", "hard", "medium")]
-    assert s1 == s2
-    assert [p.items for p in s1] != [p.items for p in s3]
-    assert PuzzleGenerator(pool, seed=7).make(1, "medium") == s1[1]
+def test_same_seed_same_puzzles_other_seed_other_puzzles(categories):
+    def run(seed: int) -> list:
+        gen = PuzzleGenerator(categories, seed=seed)
+        return [gen.next(d) for d in ("easy", "medium", "hard", "medium")]
+
+    assert run(7) == run(7)
+    assert [p.items for p in run(7)] != [p.items for p in run(8)]
+    assert PuzzleGenerator(categories, seed=7).make(1, "medium") == run(7)[1]
 
 
-def test_puzzles_have_distinct_clean_words_and_one_intruder(pool):
-    gen = PuzzleGenerator(pool, seed=1, size=5)
+def test_every_puzzle_is_named_and_unambiguous(categories):
+    names = {c.name: k for k, c in enumerate(categories.categories)}
+    singular = {c.singular for c in categories.categories}
     stops, blocked = stop_words(), block_list()
     for difficulty in ("easy", "medium", "hard"):
-        for _ in range(20):
+        gen = PuzzleGenerator(categories, seed=3, size=5)
+        for _ in range(40):
             p = gen.next(difficulty)
-            assert len(p.items) == 5 and len(set(p.items)) == 5
-            assert p.intruder in p.items
-            for w in p.items:
-                assert w.isalpha() and w.islower()
-                assert w not in stops and w not in blocked
+            assert len(set(p.items)) == 5 and p.intruder in p.items
+            k = names[p.category]
+            assert p.intruder_category in singular
+            # the group is in the category; the intruder is not, in any sense
+            assert all(w in categories.categories[k].words for w in p.group())
+            assert not categories.belongs(p.intruder, k)
+            assert all(w not in stops and w not in blocked for w in p.items)
+            assert p.reveal().startswith(f"The others are all {p.category}; {p.intruder} is ")
 
 
-def test_pool_has_no_stop_words_digits_or_blocked_words(pool):
-    assert len(pool.words) > 5000
-    assert not any(is_blocked(w) for w in pool.words)
-    assert "the" not in pool.words and "shit" not in pool.words
-    assert is_blocked("fucking") and is_blocked("bitches") and not is_blocked("kingdom")
+def test_groups_are_distinct_within_a_batch(categories):
+    gen = PuzzleGenerator(categories, seed=11)
+    groups = [gen.next("hard").group() for _ in range(200)]
+    assert len(set(groups)) == 200
 
 
-def test_harder_puzzles_have_intruders_closer_to_the_group(pool):
-    def mean_sim(difficulty: str) -> float:
-        gen = PuzzleGenerator(pool, seed=3)
-        index = {w: i for i, w in enumerate(pool.words)}
-        sims = []
+def test_difficulty_follows_the_category_distance(categories):
+    cats = categories.categories
+    names = {c.name: k for k, c in enumerate(cats)}
+    for difficulty in ("easy", "medium", "hard"):
+        gen = PuzzleGenerator(categories, seed=5)
         for _ in range(30):
             p = gen.next(difficulty)
-            group = [index[w] for w in p.items if w != p.intruder]
-            centre = pool.unit[group].mean(axis=0)
-            centre /= np.linalg.norm(centre)
-            sims.append(float(pool.unit[index[p.intruder]] @ centre))
-        return float(np.mean(sims))
-
-    easy, medium, hard = mean_sim("easy"), mean_sim("medium"), mean_sim("hard")
-    assert easy < 0.15 < 0.3 < medium < 0.5 < hard < 0.65
+            other = next(k for k, c in enumerate(cats) if c.singular == p.intruder_category
+                         and p.intruder in c.words)
+            assert other in cats[names[p.category]].partners[difficulty]
+    fruit = cats[names["fruits"]]
+    assert names["vegetables"] in fruit.partners["hard"]
+    assert names["musical instruments"] in fruit.partners["easy"]
 
 
-
-
-def test_bad_difficulty_and_size_are_refused(pool):
+def test_bad_seed_difficulty_and_size_are_one_line_errors(categories):
     with pytest.raises(BadInput, match="difficulty"):
-        PuzzleGenerator(pool).next("impossible")
+        PuzzleGenerator(categories).next("impossible")
     with pytest.raises(BadInput, match="3 to 9"):
-        PuzzleGenerator(pool, size=12)
+        PuzzleGenerator(categories, size=12)
+    with pytest.raises(BadInput, match="out of range"):
+        PuzzleGenerator(categories, seed=-1)
+    with pytest.raises(BadInput, match="out of range"):
+        PuzzleGenerator(categories, seed=MAX_SEED + 1)
 
 
-def test_intruders_are_about_as_common_as_their_group(pool):
-    rank = {w: i + 1 for i, w in enumerate(pool.words)}
-    gen = PuzzleGenerator(pool, seed=11)
-    within = 0
-    for _ in range(30):
-        p = gen.next("hard")
-        median = float(np.median([rank[w] for w in p.items if w != p.intruder]))
-        within += 0.2 <= rank[p.intruder] / median <= 5
-    assert within >= 27
+def test_a_small_category_source_says_how_many_it_can_make():
+    data = {"categories": [
+        {"name": "fruits", "singular": "a fruit", "words": ["apple", "pear", "plum"],
+         "partners": {"easy": [1]}},
+        {"name": "tools", "singular": "a tool", "words": ["hammer", "saw", "drill"],
+         "partners": {"easy": [0]}}],
+        "words": {}}
+    gen = PuzzleGenerator(Categories(data), seed=1)
+    assert gen.capacity("easy") == 2
+    assert {gen.next("easy").category for _ in range(2)} == {"fruits", "tools"}
+    with pytest.raises(BadInput, match="ran out of new easy groups after 2 puzzles"):
+        gen.next("easy")
+    with pytest.raises(BadInput, match="no hard pairs"):
+        gen.next("hard")
+    with pytest.raises(BadInput, match="not a categories file"):
+        Categories({"categories": [{"name": "x"}], "words": {}})
+    data["categories"][0]["partners"]["easy"] = [7]
+    with pytest.raises(BadInput, match="out of range"):
+        Categories(data)
+
+
+def test_block_list_and_inflections():
+    assert is_blocked("fucking") and is_blocked("bitches") and not is_blocked("kingdom")
+    assert "the" in stop_words()
+
+
+def test_categories_name_a_list_of_words(categories):
+    assert categories.name_for(["violin", "cello", "harp", "banana"]) == ("stringed instruments",
+                                                                          0.75)
+    assert categories.name_for(["paris", "tokyo", "madrid"])[0] == "capital cities"
+    assert categories.name_for(["qwzx"]) is None
