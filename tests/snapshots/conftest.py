@@ -85,3 +85,11 @@ def seed_runs(store) -> None:
                 store.log_metrics(run, step, {name: scale * (2.4 * math.exp(-k / 5) + 1.5)})
         store.finish_run(run, "done", {"loss": round(scale * 1.35, 3)})
         store.db["training_runs"].update(run, {"started": FROZEN_EPOCH, "finished": FROZEN_EPOCH})
+
+
+def seed_conversation(store) -> None:
+    """Twelve scored chat messages (the sentiment plugin's store), a fixed mood swing."""
+    for k in range(12):
+        store.insert("scores", {"text": f"message {k}", "score": round(0.8 * math.sin(k / 2), 3),
+                                "model": "sentiment-enet", "version": "1", "personal": 0,
+                                "source": "annotator", "at": FROZEN_EPOCH + k})

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import SIZES, seed_runs
+from conftest import SIZES, seed_conversation, seed_runs
 
 from textseq_tui.app.main import TextseqApp
 from textseq_tui.host import Host
@@ -55,6 +55,7 @@ def size(request: pytest.FixtureRequest) -> tuple[int, int]:
 def app(snap_home) -> TextseqApp:
     host = Host(home=snap_home, device="cpu")
     seed_runs(host.store)
+    seed_conversation(host.plugin("sentiment").context.store)
     return TextseqApp(host)
 
 
