@@ -152,8 +152,15 @@ class OddOneOutPlugin(Plugin):
 
             return OddOneOutScreen(self, **kwargs)
 
+        def history(ctx: PluginContext, **kwargs: Any) -> Any:
+            from textseq_plugins.odd_one_out.history import GameHistoryScreen  # plotext
+
+            return GameHistoryScreen(self)
+
         return [ScreenSpec("game", "Odd one out: the game", factory,
-                           help="guess the AI or beat it; keys 1-9 pick a word")]
+                           help="guess the AI or beat it; keys 1-9 pick a word"),
+                ScreenSpec("history", "Odd one out: game history", history,
+                           help="accuracy and best streak per day, beside the leaderboard")]
 
     def cli(self) -> Any:
         from textseq_plugins.odd_one_out.cli import build_cli

@@ -52,8 +52,13 @@ def glove_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def snap_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The test home as the working directory, so paths on screen read the same each run."""
+    """The test home as the working directory, so paths on screen read the same each run;
+    local time is UTC, so stored times fall on the same calendar days everywhere."""
+    import time
+
     monkeypatch.chdir(home)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
     (home / "hdfs-sample.txt").write_text(HDFS_SAMPLE)
     return home
 
@@ -93,3 +98,34 @@ def seed_conversation(store) -> None:
         store.insert("scores", {"text": f"message {k}", "score": round(0.8 * math.sin(k / 2), 3),
                                 "model": "sentiment-enet", "version": "1", "personal": 0,
                                 "source": "annotator", "at": FROZEN_EPOCH + k})
+
+
+def seed_typing_sessions(store) -> None:
+    """Nine typing sessions over nine days: faster and thriftier with practice."""
+    for k in range(9):
+        keystrokes = 300 + 20 * k
+        saved = 30 + 12 * k - (15 if k == 5 else 0)
+        store.insert("sessions", {
+            "started": FROZEN_EPOCH + 86400 * k, "seconds": 120.0 + 5 * k,
+            "chars": keystrokes + saved, "words": (keystrokes + saved) // 5,
+            "keystrokes": keystrokes, "keystrokes_saved": saved, "accepts": 5 + k,
+            "wpm": round(38 + 2.5 * k - (6 if k == 5 else 0), 1), "model": "char-rnn-shakespeare",
+        })
+
+
+def seed_game_rounds(store) -> None:
+    """Five days of odd-one-out games for two players (fixed outcomes)."""
+    for day in range(5):
+        for player, skill, late in (("ada", 6, 0), ("you", 3 + day, 30)):
+            streak = 0
+            for k in range(10):
+                correct = int((k * 7 + day) % 10 < skill)
+                streak = streak + 1 if correct else 0
+                store.insert("rounds", {
+                    "at": FROZEN_EPOCH + 86400 * day + 60 * k + late, "game": f"{player}-{day}",
+                    "player": player, "mode": "guess", "difficulty": "medium", "seed": day,
+                    "puzzle_index": k, "items": '["a", "b", "c", "d"]', "intruder": "d",
+                    "player_pick": "d" if correct else "a", "ai_pick": "d",
+                    "correct": correct, "ai_correct": None, "seconds": 3.0,
+                    "points": 10 * correct, "streak": streak,
+                })

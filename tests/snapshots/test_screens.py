@@ -11,7 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import SIZES, seed_conversation, seed_runs
+from conftest import (
+    SIZES,
+    seed_conversation,
+    seed_game_rounds,
+    seed_runs,
+    seed_typing_sessions,
+)
 
 from textseq_tui.app.main import TextseqApp
 from textseq_tui.host import Host
@@ -56,6 +62,8 @@ def app(snap_home) -> TextseqApp:
     host = Host(home=snap_home, device="cpu")
     seed_runs(host.store)
     seed_conversation(host.plugin("sentiment").context.store)
+    seed_typing_sessions(host.plugin("autocomplete").context.store)
+    seed_game_rounds(host.plugin("odd-one-out").context.store)
     return TextseqApp(host)
 
 
@@ -121,4 +129,16 @@ def test_odd_one_out_game(snap_compare, app, size, glove_cache, snap_home) -> No
 def test_cluster_browser(snap_compare, app, size) -> None:
     ready = open_plugin_screen("clusterer", "browser",
                                lambda s: "loading" not in _text(s, "#status"))
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_typing_history(snap_compare, app, size) -> None:
+    ready = open_plugin_screen("autocomplete", "typing-history",
+                               lambda s: len(getattr(s, "sessions", [])) == 9)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_game_history(snap_compare, app, size) -> None:
+    ready = open_plugin_screen("odd-one-out", "history",
+                               lambda s: len(getattr(s, "days", [])) == 5)
     assert snap_compare(app, terminal_size=size, run_before=ready)
