@@ -28,9 +28,9 @@ pytestmark = pytest.mark.usefixtures("frozen_clocks")
 async def settle(pilot: Any, ready: Callable[[Any], bool], timeout: float = 90.0) -> None:
     """Wait until ``ready(screen)`` holds and no worker is running, then let it paint."""
     app = pilot.app
-    for _ in range(int(timeout / 0.2)):
+    for _ in range(int(timeout / 0.1)):
         await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await pilot.pause(0.1)
         if ready(app.screen) and not any(w.is_running for w in app.workers):
             for editor in app.screen.query("Input, TextArea"):
                 editor.cursor_blink = False  # a blinking cursor is on or off by chance
