@@ -75,3 +75,26 @@ async def test_runs_screen_says_how_to_get_a_run_when_there_is_none(home) -> Non
         await app.workers.wait_for_complete()
         await pilot.pause(0.1)
         assert "no training runs yet" in str(app.screen.query_one("#curve-label").render())
+
+
+async def test_the_chart_follows_a_run_that_is_still_training(home, monkeypatch) -> None:
+    from textseq_tui.app import runs_screen
+
+    monkeypatch.setattr(runs_screen, "LIVE_REFRESH_S", 0.2)
+    host = Host(home=home, device="cpu", records=[record(EchoPlugin())])
+    ps = host.store.plugin("echo")
+    run = ps.start_run("live", {}, "cpu")
+    ps.log_metrics(run, 10, {"loss": 3.0})
+    app = TextseqApp(host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_runs()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        chart = app.screen.query_one(LossChart)
+        assert [len(c.train) for c in chart.curves] == [1]
+        ps.log_metrics(run, 20, {"loss": 2.5})
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if chart.curves and len(chart.curves[0].train) == 2:
+                break
+        assert chart.curves[0].train == [(10.0, 3.0), (20.0, 2.5)]

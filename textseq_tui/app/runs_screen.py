@@ -22,8 +22,8 @@ from textseq_tui.app.loss_chart import (
     split_curves,
 )
 
-#: Metrics shown first when a run logged several.
-PREFERRED = ("val_loss", "valid_loss", "loss", "train_loss")
+#: Seconds between redraws of the chart while a shown run is still training.
+LIVE_REFRESH_S = 3.0
 
 
 class RunsScreen(Screen):
@@ -62,6 +62,7 @@ class RunsScreen(Screen):
         table.add_column("", key="cmp", width=1)  # ● on runs marked to compare
         table.add_columns("id", "plugin", "model", "status", "device", "final")
         self.action_reload()
+        self.set_interval(LIVE_REFRESH_S, self._follow_running)
 
     def action_reload(self) -> None:
         self._load_runs()
@@ -86,6 +87,12 @@ class RunsScreen(Screen):
             self.query_one("#curve-label", Static).update(message)
             self.query_one(LossChart).message = "no training runs yet"
             self.query_one(LossChart).curves = []
+
+    def _follow_running(self) -> None:
+        """Redraw the chart while one of its runs is still training (new points arrive)."""
+        running = {r["id"] for r in self.runs if r.get("status") == "running"}
+        if running & set(self._shown_ids()):
+            self._load_curves(self._shown_ids())
 
     def _mark(self, run_id: int) -> str:
         return "●" if run_id in self.compared else ""
