@@ -1,66 +1,22 @@
 """The typing history: words per minute and keystroke savings of every stored session,
 over time, with personal bests (as typing tools like monkeytype and ttyper show them).
 
-Reads the ``sessions`` table the typing session writes; nothing here changes it. plotext
+Reads the ``sessions`` table the typing session writes (``sessions.py``). plotext
 is imported with this module: the plugin imports it only when the screen opens.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from rich.markup import escape
+from textseq_plugins.autocomplete.sessions import Session, day, load_sessions, personal_bests
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
-
-
-@dataclass
-class Session:
-    """One stored typing session."""
-
-    started: float
-    seconds: float
-    chars: int
-    keystrokes: int
-    saved: int
-    wpm: float
-
-    @property
-    def savings(self) -> float:
-        """Share of key presses the ghost text saved: saved / (typed + saved), 0..1."""
-        total = self.keystrokes + self.saved
-        return self.saved / total if total else 0.0
-
-
-def load_sessions(store: Any) -> list[Session]:
-    """Every stored session, oldest first (sessions with no keystrokes are left out)."""
-    rows = store.rows("sessions", order_by="started, id")
-    return [Session(float(r.get("started") or 0.0), float(r.get("seconds") or 0.0),
-                    int(r.get("chars") or 0), int(r.get("keystrokes") or 0),
-                    int(r.get("keystrokes_saved") or 0), float(r.get("wpm") or 0.0))
-            for r in rows if r.get("keystrokes")]
-
-
-def personal_bests(sessions: list[Session]) -> dict[str, Any]:
-    """Best WPM, best savings (with their dates), sessions, characters and minutes typed."""
-    if not sessions:
-        return {}
-    fastest = max(sessions, key=lambda s: s.wpm)
-    thriftiest = max(sessions, key=lambda s: s.savings)
-    return {"sessions": len(sessions), "best_wpm": fastest.wpm, "best_wpm_on": fastest.started,
-            "best_savings": thriftiest.savings, "best_savings_on": thriftiest.started,
-            "chars": sum(s.chars for s in sessions),
-            "minutes": sum(s.seconds for s in sessions) / 60}
-
-
-def _day(at: float) -> str:
-    return dt.datetime.fromtimestamp(at).strftime("%Y-%m-%d")
 
 
 class TypingHistoryChart(PlotextPlot):
@@ -94,7 +50,7 @@ class TypingHistoryChart(PlotextPlot):
         plt.xlim(0.5, len(xs) + 0.5)
         every = max(1, len(xs) // 4)
         ticks = [x for x in xs if (x - 1) % every == 0]
-        plt.xticks(ticks, [_day(sessions[x - 1].started)[5:] for x in ticks])
+        plt.xticks(ticks, [day(sessions[x - 1].started)[5:] for x in ticks])
         self.refresh()
 
 
@@ -137,8 +93,8 @@ class TypingHistoryScreen(Screen):
         self.query_one("#bests", Static).update(
             f"[b]Typing history[/b] · {bests['sessions']} sessions · "
             f"{bests['chars']:,} chars in {bests['minutes']:.0f} min\n"
-            f"[b]best[/b] [cyan]{bests['best_wpm']:.0f} wpm[/] ({_day(bests['best_wpm_on'])}) · "
+            f"[b]best[/b] [cyan]{bests['best_wpm']:.0f} wpm[/] ({day(bests['best_wpm_on'])}) · "
             f"[dark_orange]{100 * bests['best_savings']:.0f} % saved[/] "
-            f"({_day(bests['best_savings_on'])})\n"
+            f"({day(bests['best_savings_on'])})\n"
             f"[b]last[/b] {last.wpm:.0f} wpm · {100 * last.savings:.0f} % saved "
-            f"({escape(_day(last.started))})")
+            f"({escape(day(last.started))})")

@@ -34,6 +34,7 @@ async def settle(pilot: Any, ready: Callable[[Any], bool], timeout: float = 90.0
         if ready(app.screen) and not any(w.is_running for w in app.workers):
             for editor in app.screen.query("Input, TextArea"):
                 editor.cursor_blink = False  # a blinking cursor is on or off by chance
+                editor.refresh()
             await pilot.pause(0.1)
             return
     raise AssertionError(f"{type(app.screen).__name__} did not settle in {timeout:.0f} s")

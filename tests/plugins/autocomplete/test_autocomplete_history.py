@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from textseq_plugins.autocomplete.history import (
+from textseq_plugins.autocomplete.history import TypingHistoryScreen
+from textseq_plugins.autocomplete.sessions import (
     Session,
-    TypingHistoryScreen,
     load_sessions,
     personal_bests,
+    session_summary,
 )
 from textual.app import App
 
@@ -53,3 +54,12 @@ async def test_history_screen_draws_sessions_and_says_when_there_are_none(host):
         bests = str(app.screen.query_one("#bests").render())
         assert "42 wpm" in bests and "20 % saved" in bests
         assert "wpm (left)" in str(app.screen.query_one("#chart").render())
+
+
+def test_the_end_of_session_summary_names_a_new_best():
+    earlier = [Session(0, 60, 300, 90, 10, 40.0), Session(1, 60, 300, 80, 20, 45.0)]
+    assert session_summary([], 30.0, 0.1) == "30 wpm, 10 % of keys saved · your first session"
+    beat = session_summary(earlier, 50.0, 0.05)
+    assert "new best wpm!" in beat and "session 3" in beat and "savings!" not in beat
+    assert "best 45 wpm" in session_summary(earlier, 41.0, 0.5)
+    assert "new best savings!" in session_summary(earlier, 41.0, 0.5)
