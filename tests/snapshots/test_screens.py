@@ -34,6 +34,11 @@ async def settle(pilot: Any, ready: Callable[[Any], bool], timeout: float = 90.0
         if ready(app.screen) and not any(w.is_running for w in app.workers):
             for editor in app.screen.query("Input, TextArea"):
                 editor.cursor_blink = False  # a blinking cursor is on or off by chance
+                # TextArea caches lines under one key for "blink phase off" and "no blink":
+                # a line cached with the cursor hidden would be reused without it.
+                cache = getattr(editor, "_line_cache", None)
+                if cache is not None:
+                    cache.clear()
                 editor.refresh()
             await pilot.pause(0.1)
             return
