@@ -7,9 +7,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python - <<'PY'
-from importlib.metadata import version
-pins = {"textual": "8.2.8", "rich": "15.0.0", "textual-plotext": "1.0.1", "plotext": "5.3.2"}
-wrong = {k: version(k) for k, v in pins.items() if version(k) != v}
+from importlib.metadata import PackageNotFoundError, version
+import re
+from pathlib import Path
+
+# The versions the pictures are taken with: the exact pins of the test extra.
+pins = dict(re.findall(r'"(textual|rich|textual-plotext|plotext)==([^"]+)"',
+                       Path("pyproject.toml").read_text()))
+
+def installed(name):
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+wrong = {k: installed(k) for k, v in pins.items() if installed(k) != v}
 if wrong:
     raise SystemExit(f"snapshots are taken with {pins}; installed: {wrong}. "
                      "Run: pip install -e '.[test]' (or bump the pins in pyproject.toml too)")
