@@ -145,6 +145,9 @@ class LossChart(PlotextPlot):
         self._draw()
         self.refresh()
 
+    def on_resize(self) -> None:
+        self._draw()  # the number of y ticks follows the height
+
     def _draw(self) -> None:
         plt = self.plt
         plt.clear_figure()
