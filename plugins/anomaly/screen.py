@@ -13,7 +13,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -32,6 +32,9 @@ class AnomalyScreen(Screen):
     AnomalyScreen #status { height: 1; color: $text-muted; padding: 0 1; }
     AnomalyScreen #table { height: 9; }
     AnomalyScreen #detail { height: 1fr; padding: 0 1; border-top: solid $primary; }
+    AnomalyScreen #below { height: 1fr; }
+    AnomalyScreen #below > #detail { width: 1fr; }
+    AnomalyScreen #bars { width: 1fr; border-top: solid $primary; }
     """
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
@@ -52,7 +55,11 @@ class AnomalyScreen(Screen):
             table: DataTable = DataTable(id="table", cursor_type="row", zebra_stripes=True)
             table.add_columns("line", "score", "len", "verdict", "first flagged")
             yield table
-            yield Static("Pick a sequence to see its steps.", id="detail")
+            from textseq_plugins.anomaly.surprisal_chart import SurprisalBars  # plotext
+
+            with Horizontal(id="below"):
+                yield Static("Pick a sequence to see its steps.", id="detail")
+                yield SurprisalBars(id="bars")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -131,6 +138,8 @@ class AnomalyScreen(Screen):
             markup += f"\n(first 400 of {len(seq)} steps shown)"
         self.app.call_from_thread(self.query_one("#detail", Static).update,
                                   f"[b]line {i + 1}[/b]\n{markup}")
+        self.app.call_from_thread(self.query_one("#bars").show, shown,
+                                  _clip(score, len(shown)), getattr(self.detector, "threshold", None))
 
 
 def _clip(score: Any, n: int) -> Any:

@@ -71,6 +71,12 @@ def _type(args: str, ctx: PluginContext) -> CommandResult:
                          open_screen=OpenScreen("typing"))
 
 
+def _typing_history(ctx: PluginContext, **kwargs: Any) -> Any:
+    from textseq_plugins.autocomplete.history import TypingHistoryScreen  # plotext: only here
+
+    return TypingHistoryScreen(ctx)
+
+
 class GhostTextProvider:
     """The host's completion provider: ``suggest(text) -> str | None`` (ghost text).
 
@@ -174,6 +180,8 @@ class AutocompletePlugin(Plugin):
                        help="type with ghost text; Tab accepts a word, Shift+Tab or Right all"),
             ScreenSpec("runs", "Char-RNN training runs", runs,
                        help="training runs of the character model with their loss curves"),
+            ScreenSpec("typing-history", "Typing history", _typing_history,
+                       help="words per minute and keystrokes saved per session; personal bests"),
         ]
 
     def cli(self) -> typer.Typer:

@@ -184,11 +184,16 @@ class TypingScreen(Screen):
         if s["keystrokes"] == 0:
             self.notify("nothing typed yet")
             return
+        from textseq_plugins.autocomplete.sessions import load_sessions, session_summary
+
+        before = load_sessions(self.ctx.store)  # for "new best!" against earlier sessions
         with self.ctx.store.transaction():
             self.ctx.store.insert("sessions", s)
             self.ctx.store.record_score("wpm", s["wpm"], details=s)
         self.saved_session = s
-        self.notify(f"session saved: {s['wpm']:.0f} wpm, {s['keystrokes_saved']} keys saved")
+        saved = s["keystrokes_saved"] / max(s["keystrokes"] + s["keystrokes_saved"], 1)
+        self.notify(f"session saved: {session_summary(before, s['wpm'], saved)} "
+                    "(Typing history: Ctrl+P)")
 
     def action_leave(self) -> None:
         area = self.query_one(SuggestingTextArea)

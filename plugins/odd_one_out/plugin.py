@@ -183,10 +183,17 @@ class OddOneOutPlugin(Plugin):
 
             return GroupsScreen(self, **kwargs)
 
+        def history(ctx: PluginContext, **kwargs: Any) -> Any:
+            from textseq_plugins.odd_one_out.history import GameHistoryScreen  # plotext
+
+            return GameHistoryScreen(self)
+
         return [ScreenSpec("game", "Odd one out: the game", factory,
                            help="guess the AI or beat it; keys 1-9 pick a word"),
                 ScreenSpec("groups", "Odd one out: groups (the daily puzzle)", groups_factory,
-                           help="sixteen words, four groups of four; four mistakes allowed")]
+                           help="sixteen words, four groups of four; four mistakes allowed"),
+                ScreenSpec("history", "Odd one out: game history", history,
+                           help="accuracy and best streak per day, beside the leaderboard")]
 
     def cli(self) -> Any:
         from textseq_plugins.odd_one_out.cli import build_cli

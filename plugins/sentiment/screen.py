@@ -40,6 +40,9 @@ class SentimentScreen(Screen):
     SentimentScreen #text { margin: 1 0 0 0; }
     SentimentScreen #meter { height: 1; margin: 1 0 0 0; }
     SentimentScreen #words { height: 1fr; min-height: 5; border: round $primary; }
+    SentimentScreen #below { height: 1fr; min-height: 7; }
+    SentimentScreen #below > #words { width: 1fr; height: 1fr; }
+    SentimentScreen #trend { width: 1fr; height: 1fr; border: round $primary; }
     SentimentScreen #status { height: 1; color: $text-muted; }
     SentimentScreen #buttons { height: 3; }
     SentimentScreen Button { margin: 0 1 0 0; min-width: 12; }
@@ -57,7 +60,11 @@ class SentimentScreen(Screen):
         yield Static("Sentiment meter: type a text (Esc: back)", id="title")
         yield Input(value=self.initial, placeholder="How was your day?", id="text")
         yield Static(meter_text(0.0), id="meter")
-        yield Static("", id="words")
+        from textseq_plugins.sentiment.trend import SentimentTrend  # plotext: only here
+
+        with Horizontal(id="below"):
+            yield Static("", id="words")
+            yield SentimentTrend(self.ctx.store, id="trend")
         yield Static("loading the model...", id="status")
         with Horizontal(id="buttons"):
             yield Button("It's positive", id="pos", variant="success")
@@ -104,6 +111,7 @@ class SentimentScreen(Screen):
             return  # a stale answer: the text has moved on
         self.last_score = exp.score
         self.query_one("#meter", Static).update(meter_text(exp.score))
+        self.query_one("#trend").current = exp.score
         lines = []
         for c in exp.contributions[:8]:
             color = "green" if c.value > 0 else "red"

@@ -152,7 +152,9 @@ async def test_real_plugins_load_in_app(host) -> None:
 
 
 async def test_runs_screen_shows_runs_and_their_curve(fake_host) -> None:
-    from textual.widgets import DataTable, Sparkline
+    from textual.widgets import DataTable
+
+    from textseq_tui.app.loss_chart import LossChart
 
     ps = fake_host.store.plugin("echo")
     run = ps.start_run("tiny", {"lr": 0.1}, "cpu")
@@ -164,6 +166,7 @@ async def test_runs_screen_shows_runs_and_their_curve(fake_host) -> None:
         await type_line(pilot, "/runs")
         await wait_for(pilot, lambda: app.screen.query(DataTable)
                        and app.screen.query_one(DataTable).row_count == 1)
-        await wait_for(pilot, lambda: app.screen.query_one(Sparkline).data == [3.0, 2.0, 1.5])
+        chart = app.screen.query_one(LossChart)
+        await wait_for(pilot, lambda: [v for c in chart.curves for _, v in c.train] == [3.0, 2.0, 1.5])
         await pilot.press("escape")
         assert len(app.screen_stack) == 1

@@ -219,7 +219,8 @@ class Trainer:
         window = _Window(self.device)
         metrics: dict[str, float] = {}
         last_eval_step = None
-        progress = _ProgressBar(cfg, first_step) if cfg.progress and is_main_process() else None
+        progress = (_ProgressBar(cfg, first_step, deadline)
+                    if cfg.progress and is_main_process() else None)
         self.model.train()
         try:
             while True:
@@ -383,45 +384,94 @@ class _Window:
 
 class _ProgressBar:
     """A rich progress bar on stderr: steps, running loss and throughput, refreshed at most
-    twice a second so that reading the loss rarely synchronises with the GPU."""
+    twice a second so that reading the loss rarely synchronises with the GPU.
 
-    def __init__(self, config: TrainConfig, first_step: int) -> None:
+    Where the end is known it is a determinate bar with the time left: ``max_steps`` (steps
+    done of the total) and/or a ``minutes`` budget (time used of it); with both, whichever
+    ends training first fills the bar. Without either, it counts steps.
+    """
+
+    def __init__(self, config: TrainConfig, first_step: int,
+                 deadline: float | None = None) -> None:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
-            MofNCompleteColumn,
             Progress,
+            TaskProgressColumn,
             TextColumn,
             TimeElapsedColumn,
-            TimeRemainingColumn,
         )
 
         self.unit = config.throughput_unit
-        columns = [TextColumn("[bold]training"), BarColumn()]
-        if config.max_steps is not None:
-            columns += [MofNCompleteColumn(), TimeRemainingColumn()]
+        self.max_steps = config.max_steps
+        self.budget_s = None if config.minutes is None else config.minutes * 60
+        self.deadline = deadline
+        self.started = time.monotonic()
+        self.first_step = self.step = first_step
+        self.determinate = self.max_steps is not None or self.deadline is not None
+        columns: list[Any] = [TextColumn("[bold]training"), BarColumn()]
+        if self.determinate:
+            columns += [TaskProgressColumn(), TextColumn("{task.fields[steps]}"),
+                        TextColumn("{task.fields[left]}")]
         else:
-            columns += [TextColumn("{task.completed} steps")]
+            columns += [TextColumn("{task.fields[steps]}")]
         columns += [TimeElapsedColumn(), TextColumn("{task.fields[stats]}")]
         self.progress = Progress(*columns, console=Console(stderr=True))
         self.task = self.progress.add_task(
-            "training", total=config.max_steps, completed=first_step, stats=""
+            "training", total=1.0 if self.determinate else None, stats="", **self._fields()
         )
         self.progress.start()
         self.last_update = 0.0
 
+    def fraction(self, now: float | None = None) -> float:
+        """How much of the run is done, 0..1: the larger of steps done of ``max_steps``
+        and time used of the ``minutes`` budget (whichever will stop training first)."""
+        now = time.monotonic() if now is None else now
+        parts = [0.0]
+        if self.max_steps:
+            parts.append(self.step / self.max_steps)
+        elif self.max_steps == 0:
+            parts.append(1.0)
+        if self.deadline is not None and self.budget_s:
+            parts.append((now - (self.deadline - self.budget_s)) / self.budget_s)
+        return min(1.0, max(parts))
+
+    def seconds_left(self, now: float | None = None) -> float | None:
+        """Time left: the budget's remainder, or the steps left at this run's step rate,
+        whichever is sooner (None while no step rate is known yet)."""
+        now = time.monotonic() if now is None else now
+        estimates = []
+        if self.deadline is not None:
+            estimates.append(max(0.0, self.deadline - now))
+        done = self.step - self.first_step
+        if self.max_steps is not None and done > 0:
+            rate = done / max(now - self.started, 1e-9)
+            estimates.append(max(0, self.max_steps - self.step) / rate)
+        return min(estimates) if estimates else None
+
+    def _fields(self, now: float | None = None) -> dict[str, Any]:
+        steps = (f"{self.step}/{self.max_steps} steps" if self.max_steps is not None
+                 else f"{self.step} steps")
+        left = self.seconds_left(now)
+        return {"steps": steps,
+                "left": "" if left is None else f"{_clock(left)} left",
+                "completed": self.fraction(now) if self.determinate else self.step}
+
     def advance(self, window: _Window) -> None:
+        self.step += 1
         now = time.monotonic()
         if now - self.last_update < 0.5:
-            self.progress.advance(self.task)
             return
         self.last_update = now
         rate = float(window.items) / max(now - window.started, 1e-9) if window.has_items else None
-        self.progress.update(self.task, advance=1, stats=self._stats(window.mean_loss(), rate))
+        self.progress.update(self.task, stats=self._stats(window.mean_loss(), rate),
+                             **self._fields(now))
 
     def show_final(self, metrics: dict[str, float]) -> None:
         stats = self._stats(metrics.get("loss"), metrics.get("items_per_s"))
-        self.progress.update(self.task, stats=stats)
+        # Training has stopped: nothing is left, and the bar shows how far it really got
+        # (full when the budget or max_steps stopped it, short when the batches ran out).
+        self.progress.update(self.task, stats=stats, **{**self._fields(), "left": ""})
 
     def _stats(self, loss: float | None, rate: float | None) -> str:
         text = "" if loss is None else f"loss {loss:.4f}"
@@ -429,6 +479,13 @@ class _ProgressBar:
 
     def close(self) -> None:
         self.progress.stop()
+
+
+def _clock(seconds: float) -> str:
+    """``1:05:09``, ``4:07``, ``0:03``: hours only when there are any."""
+    minutes, secs = divmod(int(math.ceil(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _unwrap(model: torch.nn.Module) -> torch.nn.Module:

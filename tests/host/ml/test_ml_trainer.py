@@ -238,3 +238,36 @@ def test_ddp_setup_joins_a_gloo_group_from_torchrun_variables(monkeypatch, tmp_p
         ddp_cleanup()
     assert not torch.distributed.is_initialized()
     assert os.environ["RANK"] == "0"
+
+
+def test_a_time_budget_gives_a_determinate_bar_with_the_time_left(capsys):
+    from textseq_tui.ml.trainer import _ProgressBar
+
+    bar = _ProgressBar(config(minutes=2.0, progress=True), 0, deadline=1120.0)
+    bar.close()
+    assert bar.determinate
+    # 1000 s: the budget (120 s) started; 30 s used is a quarter, 90 s left.
+    assert bar.fraction(now=1030.0) == pytest.approx(0.25)
+    assert bar.seconds_left(now=1030.0) == pytest.approx(90.0)
+    assert bar._fields(now=1030.0)["left"] == "1:30 left"
+    assert bar.fraction(now=1200.0) == 1.0
+
+
+def test_steps_and_a_budget_fill_the_bar_by_whichever_ends_first(capsys):
+    from textseq_tui.ml.trainer import _ProgressBar
+
+    bar = _ProgressBar(config(max_steps=100, minutes=10.0, progress=True), 0, deadline=1600.0)
+    bar.close()
+    bar.started, bar.step = 1000.0, 50  # half the steps in 10 s of a 600 s budget
+    assert bar.fraction(now=1010.0) == pytest.approx(0.5)
+    assert bar.seconds_left(now=1010.0) == pytest.approx(10.0)  # the steps end first
+    unknown = _ProgressBar(config(progress=True), 0)
+    unknown.close()
+    assert not unknown.determinate and unknown.seconds_left() is None
+
+
+def test_training_with_minutes_shows_the_time_left_on_stderr(capsys):
+    trainer = make_trainer(0, config(max_steps=3, minutes=5.0, progress=True))
+    trainer.fit(batches())
+    err = capsys.readouterr().err
+    assert "3/3 steps" in err and "100%" in err

@@ -94,3 +94,38 @@ async def test_slash_open_in_the_app_pushes_the_browser_on_the_shipped_model(hos
         assert isinstance(app.screen, AnomalyScreen)
         assert table.get_row_at(0)[0] == "2" and table.get_row_at(0)[3] == "anomalous"
         assert table.get_row_at(0)[4] == "end"
+
+
+def test_bar_window_keeps_the_peak_in_view():
+    from textseq_plugins.anomaly.surprisal_chart import bar_window
+
+    assert bar_window(5, 2, 10) == range(5)
+    assert bar_window(100, 90, 20) == range(80, 100)
+    assert bar_window(100, 3, 20) == range(0, 20)
+    assert 50 in bar_window(100, 50, 20)
+
+
+async def test_browser_draws_surprisal_bars_with_the_threshold(host, tiny_outcome,
+                                                               tmp_path: Path):
+    from textseq_plugins.anomaly.surprisal_chart import SurprisalBars
+
+    save_model(None, host.registry, tiny_outcome, name="tiny", data="synthetic", rebuild="-")
+    ctx = host.plugin("anomaly").context
+    data = tmp_path / "seqs.txt"
+    data.write_text("open read close\nopen hack close\n")
+
+    class Harness(App):
+        def on_mount(self) -> None:
+            self.push_screen(AnomalyScreen(ctx, path=str(data), model="tiny"))
+
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        bars = app.screen.query_one(SurprisalBars)
+        for _ in range(150):
+            await pilot.pause(0.2)
+            if len(bars.shown):
+                break
+        assert list(bars.shown) == [0, 1, 2, 3]  # three tokens and the end
+        drawn = str(bars.render())
+        assert "surprisal, nats" in drawn and "hack" in drawn
+        assert bars.region.right <= 80

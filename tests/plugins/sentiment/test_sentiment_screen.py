@@ -53,3 +53,28 @@ async def test_typing_moves_the_meter_and_a_correction_flips_it(host):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, SentimentScreen)
+
+
+async def test_the_meter_draws_the_last_messages_and_the_typed_text(host):
+    from textseq_plugins.sentiment.trend import SentimentTrend, recent_scores
+
+    ctx = host.plugin("sentiment").context
+    for k, score in enumerate([0.5, -0.2, 0.1]):
+        ctx.store.insert("scores", {"text": f"m{k}", "score": score, "model": "m",
+                                    "version": "1", "personal": 0, "source": "annotator",
+                                    "at": float(k)})
+    ctx.store.insert("scores", {"text": "fix", "score": 0.9, "model": "m", "version": "1",
+                                "personal": 0, "source": "correction", "at": 9.0})
+    assert recent_scores(ctx.store, 2) == [-0.2, 0.1]  # oldest first, corrections left out
+    app = MeterApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        trend = app.screen.query_one(SentimentTrend)
+        assert trend.history == [0.5, -0.2, 0.1]
+        await pilot.click("#text")
+        await pilot.press("g", "o", "o", "d")
+        await _settle(app, pilot)
+        assert trend.current == app.screen.last_score
+        drawn = str(trend.render())
+        assert "last 3 messages" in drawn and "+1" in drawn and "-1" in drawn
+        assert trend.region.right <= 80

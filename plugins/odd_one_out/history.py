@@ -1,0 +1,153 @@
+"""The game history: accuracy and best streak per day, beside the leaderboard.
+
+Reads the stored rounds (``rounds``; "ask" rows are questions, not games, and are left out);
+nothing here changes them. plotext is imported with this module: the plugin imports it only
+when the screen opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual_plotext import PlotextPlot
+
+
+@dataclass
+class Day:
+    """One day's play: rounds, share right (0..1), the best streak reached."""
+
+    day: str
+    rounds: int
+    correct: int
+    best_streak: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.rounds if self.rounds else 0.0
+
+
+def per_day(rows: list[dict[str, Any]], player: str | None = None) -> list[Day]:
+    """Game rounds grouped by local calendar day, oldest first (optionally one player)."""
+    days: dict[str, Day] = {}
+    for row in rows:
+        if row.get("mode") == "ask" or row.get("correct") is None:
+            continue
+        if player is not None and row.get("player") != player:
+            continue
+        key = dt.datetime.fromtimestamp(float(row["at"])).strftime("%Y-%m-%d")
+        day = days.setdefault(key, Day(key, 0, 0, 0))
+        day.rounds += 1
+        day.correct += int(row.get("correct") or 0)
+        day.best_streak = max(day.best_streak, int(row.get("streak") or 0))
+    return [days[k] for k in sorted(days)]
+
+
+class GameHistoryChart(PlotextPlot):
+    """Accuracy in % per day (left axis) and the day's best streak (right axis)."""
+
+    def show(self, days: list[Day], player: str = "") -> None:
+        plt = self.plt
+        plt.clear_figure()
+        if not days:
+            plt.title("no games yet: /odd opens one")
+            plt.xticks([], [])
+            plt.yticks([], [])
+            self.refresh()
+            return
+        xs = list(range(1, len(days) + 1))
+        accuracy = [100 * d.accuracy for d in days]
+        streaks = [d.best_streak for d in days]
+        who = f"{player}: " if player else ""
+        plt.title(f"{who}accuracy % (left) · best streak (right)")
+        if len(xs) == 1:
+            plt.scatter(xs, accuracy, color="cyan", marker="●")
+            plt.scatter(xs, streaks, color="orange", marker="◆", yside="right")
+        else:
+            plt.plot(xs, accuracy, color="cyan", marker="braille")
+            plt.plot(xs, streaks, color="orange", marker="•", yside="right")
+        plt.ylim(0, 100, yside="left")
+        plt.yticks([0, 25, 50, 75, 100], ["0", "25", "50", "75", "100"], yside="left")
+        top = max(5, max(streaks) + 1)
+        step = max(1, top // 5)
+        plt.ylim(0, top, yside="right")
+        plt.yticks(list(range(0, top + 1, step)), [str(t) for t in range(0, top + 1, step)],
+                   yside="right")
+        plt.xlim(0.5, len(xs) + 0.5)
+        every = max(1, len(xs) // 3)
+        ticks = [x for x in xs if (x - 1) % every == 0]
+        plt.xticks(ticks, [days[x - 1].day[5:] for x in ticks])
+        self.refresh()
+
+
+class GameHistoryScreen(Screen):
+    """Accuracy and streak per day (chart) beside the leaderboard (table)."""
+
+    DEFAULT_CSS = """
+    GameHistoryScreen { layout: vertical; }
+    GameHistoryScreen #summary { height: auto; padding: 0 1; }
+    GameHistoryScreen #body { height: 1fr; }
+    GameHistoryScreen GameHistoryChart { width: 1fr; min-width: 30; }
+    GameHistoryScreen #board { width: auto; max-width: 50%; }
+    """
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("r", "reload", "Reload")]
+
+    def __init__(self, plugin: Any) -> None:
+        super().__init__()
+        self.plugin = plugin
+        self.days: list[Day] = []
+        self.player: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("loading rounds…", id="summary")
+        with Horizontal(id="body"):
+            yield GameHistoryChart(id="chart")
+            table: DataTable = DataTable(id="board", cursor_type="row", zebra_stripes=True)
+            table.add_columns("player", "mode", "best", "acc%", "rounds")
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    @work(thread=True, exclusive=True, group="game-history")
+    def action_reload(self) -> None:
+        from textseq_plugins.odd_one_out.game import leaderboard
+        from textseq_plugins.odd_one_out.migrations import ROUNDS
+
+        rows = self.plugin.context.store.rows(ROUNDS, order_by="at, id")
+        board = leaderboard(rows)
+        games = [r for r in rows if r.get("mode") != "ask"]
+        # The chart follows one player: whoever played last (the game's default is "you").
+        player = str(games[-1]["player"]) if games else None
+        days = per_day(rows, player)
+        self.app.call_from_thread(self._show, days, board, player)
+
+    def _show(self, days: list[Day], board: list[dict[str, Any]], player: str | None) -> None:
+        self.days = days
+        self.player = player
+        self.query_one(GameHistoryChart).show(days, player or "")
+        table = self.query_one("#board", DataTable)
+        table.clear()
+        for entry in board:
+            table.add_row(escape(str(entry["player"])), entry["mode"], str(entry["best_streak"]),
+                          f"{entry['accuracy']:.0f}", str(entry["rounds"]))
+        rounds = sum(d.rounds for d in days)
+        if not days:
+            self.query_one("#summary", Static).update("[b]Game history[/b]: no games yet")
+            return
+        best = max(days, key=lambda d: (d.best_streak, d.accuracy))
+        self.query_one("#summary", Static).update(
+            f"[b]Game history of {escape(player or '')}[/b] · {rounds} rounds on {len(days)} days · "
+            f"{100 * sum(d.correct for d in days) / rounds:.0f} % right\n"
+            f"[b]best day[/b] {best.day}: streak {best.best_streak}, "
+            f"{100 * best.accuracy:.0f} % right · last day {days[-1].day}: "
+            f"{100 * days[-1].accuracy:.0f} %")

@@ -1,0 +1,150 @@
+"""Every screen drawn at 80x24 and 120x36 and compared with its reviewed SVG.
+
+A layout regression fails here. When a change to a screen is meant, re-take the pictures
+(`bash tests/snapshots/update.sh`), look at them (it writes PNGs), and commit the SVGs.
+The pictures are taken with the textual and rich versions pinned in the `test` extra.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import (
+    SIZES,
+    seed_conversation,
+    seed_game_rounds,
+    seed_runs,
+    seed_typing_sessions,
+)
+
+from textseq_tui.app.main import TextseqApp
+from textseq_tui.host import Host
+
+pytestmark = pytest.mark.usefixtures("frozen_clocks")
+
+
+async def settle(pilot: Any, ready: Callable[[Any], bool], timeout: float = 90.0) -> None:
+    """Wait until ``ready(screen)`` holds and no worker is running, then let it paint."""
+    app = pilot.app
+    for _ in range(int(timeout / 0.1)):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        if ready(app.screen) and not any(w.is_running for w in app.workers):
+            for editor in app.screen.query("Input, TextArea"):
+                editor.cursor_blink = False  # a blinking cursor is on or off by chance
+                # TextArea caches lines under one key for "blink phase off" and "no blink":
+                # a line cached with the cursor hidden would be reused without it.
+                cache = getattr(editor, "_line_cache", None)
+                if cache is not None:
+                    cache.clear()
+                editor.refresh()
+            await pilot.pause(0.1)
+            return
+    raise AssertionError(f"{type(app.screen).__name__} did not settle in {timeout:.0f} s")
+
+
+def open_plugin_screen(plugin: str, screen: str, ready: Callable[[Any], bool], **kwargs: Any):
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        pilot.app.open_screen(plugin, screen, **kwargs)
+        await settle(pilot, ready)
+
+    return run_before
+
+
+def _text(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+@pytest.fixture(params=list(SIZES), ids=list(SIZES))
+def size(request: pytest.FixtureRequest) -> tuple[int, int]:
+    return SIZES[request.param]
+
+
+@pytest.fixture
+def app(snap_home) -> TextseqApp:
+    host = Host(home=snap_home, device="cpu")
+    seed_runs(host.store)
+    seed_conversation(host.plugin("sentiment").context.store)
+    seed_typing_sessions(host.plugin("autocomplete").context.store)
+    seed_game_rounds(host.plugin("odd-one-out").context.store)
+    return TextseqApp(host)
+
+
+def test_chat(snap_compare, app, size) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot, lambda s: app.first_paint_s is not None
+                     and "cpu" in _text(app.panel, "#device"))
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_runs(snap_compare, app, size) -> None:
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        app.open_runs()
+        await settle(pilot, lambda s: bool(getattr(s, "compared", None) is not None
+                                          and s.query("LossChart") and s.query_one("LossChart").curves))
+        await pilot.press("space", "down")  # overlay run 3 on run 2
+        await settle(pilot, lambda s: len(s.query_one("LossChart").curves) == 2)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_sentiment_meter(snap_compare, app, size) -> None:
+    ready = open_plugin_screen("sentiment", "sentiment",
+                               lambda s: getattr(s, "last_score", None) is not None,
+                               text="what a lovely day, thanks :)")
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_anomaly_browser(snap_compare, app, size) -> None:
+    ready = open_plugin_screen("anomaly", "anomaly",
+                               lambda s: s.query("#table") and s.query_one("#table").row_count == 4
+                               and "line" in _text(s, "#detail"),
+                               path="hdfs-sample.txt")
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_typing_session(snap_compare, app, size) -> None:
+    ready = open_plugin_screen("autocomplete", "typing",
+                               lambda s: getattr(s, "completer", None) is not None)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_autocomplete_runs(snap_compare, app, size) -> None:
+    ready = open_plugin_screen("autocomplete", "runs",
+                               lambda s: "loading" not in _text(s, "#runs Static"))
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_odd_one_out_game(snap_compare, app, size, glove_cache, snap_home) -> None:
+    from textseq_plugins.odd_one_out.vectors import GLOVE_CACHE_NAME
+
+    cache = snap_home / "cache" / "odd-one-out"
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / GLOVE_CACHE_NAME).symlink_to(glove_cache / GLOVE_CACHE_NAME)
+    ready = open_plugin_screen("odd-one-out", "game",
+                               lambda s: getattr(s, "session", None) is not None
+                               and len(s.query("#words Button")) == 4, seed=3)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_cluster_browser(snap_compare, app, size) -> None:
+    ready = open_plugin_screen("clusterer", "browser",
+                               lambda s: "loading" not in _text(s, "#status"))
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_typing_history(snap_compare, app, size) -> None:
+    ready = open_plugin_screen("autocomplete", "typing-history",
+                               lambda s: len(getattr(s, "sessions", [])) == 9)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_game_history(snap_compare, app, size) -> None:
+    ready = open_plugin_screen("odd-one-out", "history",
+                               lambda s: len(getattr(s, "days", [])) == 5)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
