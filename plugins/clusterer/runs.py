@@ -35,6 +35,9 @@ def save_run(store: Any, words: list[str], clustering: Any, source: str,
     labels = clustering.labels
     graph = clustering.graph
     info = dict(clustering.info)
+    # Rows of each cluster's most central words become the words themselves (previews).
+    info["central"] = {str(c): [words[i] for i in rows]
+                       for c, rows in info.get("central", {}).items()}
     if missing:
         info["missing"] = list(missing)
     run = {
@@ -94,8 +97,8 @@ def cluster_summaries(store: Any, run_id: int, preview: int = 8,
                       limit: int | None = None) -> list[ClusterSummary]:
     """Clusters of a run by decreasing size (noise, -1, last) with ``preview`` words each.
 
-    A word's place in the preview follows input order (for GloVe: frequency order), so
-    the preview shows the cluster's most common words first.
+    The preview is the cluster's most central words (closest to its mean direction) when
+    the run stored them; otherwise input order (for GloVe: the most common words first).
     """
     table = store.table_name("assignments")
     sql = (f"select cluster, count(*) as size from [{table}] where run_id = ? "
@@ -103,7 +106,13 @@ def cluster_summaries(store: Any, run_id: int, preview: int = 8,
     if limit:
         sql += f" limit {int(limit)}"
     out = []
+    row = store.db.execute(f"select info from [{store.table_name('runs')}] where id = ?",
+                           [run_id]).fetchone()
+    central = json.loads(row[0] or "{}").get("central", {}) if row else {}
     for cluster, size in store.db.execute(sql, [run_id]).fetchall():
+        if str(cluster) in central:
+            out.append(ClusterSummary(int(cluster), int(size), central[str(cluster)][:preview]))
+            continue
         words = [r[0] for r in store.db.execute(
             f"select word from [{table}] where run_id = ? and cluster = ? order by row limit ?",
             [run_id, cluster, preview]).fetchall()]
