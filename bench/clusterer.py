@@ -5,13 +5,14 @@ Quality: AP and BLESS (../shared/data/embeddings/concept-categorization), the is
 plain lists, and WordNet category sets from bench/wordnet_sets.py (12 to ~3,700 words, 3
 to 80 categories). For each: purity, V-measure and adjusted Rand index with the number of
 clusters, for the default method (average-linkage seeds + spherical k-means, no k given)
-beside k-means given the true k (the anchor), Chinese Whispers, DBSCAN and average linkage
+beside k-means given the true k (the anchor: n_init=10 on the raw vectors, mean of seeds
+0-4), Chinese Whispers, DBSCAN and average linkage
 at the issue's fixed cut 0.6. Noise points (-1) count as singleton clusters.
 
 Leave-one-dataset-out (``--lodo``): the linkage method's three constants (cut = c * median
 pairwise distance + b * log10 n; seed size = beta * sqrt n) are chosen on all sets but one,
-by the mean over those sets of (dV + dARI) against k-means plus twice the mean of their
-negative parts (a loss counts three times), and the held-out set is scored with them. The
+by the mean over those sets of min(dV, dARI) against k-means plus twice the mean of its
+negative part (a loss counts three times), and the held-out set is scored with them. The
 same choice on all sets gives the shipped defaults (CUT_SCALE, CUT_LOG, SEED_SCALE).
 
 Speed: kNN graph + clustering of the top --speed-vocab GloVe words (default 20,000), best
@@ -71,7 +72,8 @@ def label_sets() -> dict[str, dict[str, str]]:
             out[name] = {r["word"].strip(): r["category"] for r in rows}
     for name, groups in PLAIN.items():
         out[name] = {w: cat for cat, words in groups for w in words.split()}
-    out.update(wordnet_sets())
+    wordnet = wordnet_sets()
+    out.update(sorted(wordnet.items(), key=lambda item: len(item[1])))
     return out
 
 
@@ -109,6 +111,7 @@ CUT_GRID = np.round(np.arange(0.30, 0.951, 0.02), 3)
 SCALES = np.round(np.arange(0.70, 1.101, 0.04), 3)
 LOGS = np.round(np.arange(-0.15, 0.051, 0.025), 3)
 SEED_SCALES = (0.1, 0.15, 0.2, 0.25, 0.3)
+KMEANS_SEEDS = range(5)
 
 
 class SetEval:
@@ -126,8 +129,15 @@ class SetEval:
         self.raw = np.asarray(data.matrix)
         self.unit = unit_rows(self.raw)
         self.n, self.k = len(self.words), len(set(self.truth))
-        self.kmeans = scores(self.truth, KMeans(self.k, n_init=10, random_state=0)
-                             .fit_predict(self.raw))
+        # The anchor: k-means given the true k (n_init=10) on the raw vectors, as in the
+        # published figures, averaged over KMEANS_SEEDS (one seed moved a 38-word set's
+        # ARI by 0.15 when only the word order changed).
+        self.kmeans_runs = [scores(self.truth, KMeans(self.k, n_init=10, random_state=seed)
+                                   .fit_predict(self.raw)) for seed in KMEANS_SEEDS]
+        self.kmeans = {m: round(float(np.mean([r[m] for r in self.kmeans_runs])), 3)
+                       for m in ("purity", "v_measure", "ari", "clusters")}
+        self.kmeans["sd"] = {m: round(float(np.std([r[m] for r in self.kmeans_runs])), 3)
+                             for m in ("v_measure", "ari")}
         self.kmeans_unit = scores(self.truth, KMeans(self.k, n_init=10, random_state=0)
                                   .fit_predict(self.unit))
         self.rows, self.tree, self.median = linkage_tree(self.unit)
@@ -156,9 +166,10 @@ def gain(s: dict, anchor: dict) -> tuple[float, float]:
 
 
 def objective(evals: list[SetEval], params: tuple) -> float:
-    """Mean (dV + dARI) against k-means with the true k, plus twice the mean negative part."""
-    gains = np.array([gain(e.quantised(*params), e.kmeans) for e in evals])
-    return float(gains.sum(axis=1).mean() + 2 * np.minimum(gains, 0).sum(axis=1).mean())
+    """Per set the worse of dV and dARI against k-means with the true k (the target needs
+    both); their mean plus twice the mean of their negative parts (a loss counts 3x)."""
+    worse = np.array([min(gain(e.quantised(*params), e.kmeans)) for e in evals])
+    return float(worse.mean() + 2 * np.minimum(worse, 0).mean())
 
 
 def choose(evals: list[SetEval]) -> tuple:

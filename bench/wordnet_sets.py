@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / "results" / "wordnet_sets.json"
 
-#: (name, categories, max words per category, seed)
+#: (spec name, categories asked, max words per category, seed)
 SPECS = [
     ("wn-3x4", 3, 4, 1), ("wn-3x5", 3, 5, 2), ("wn-4x4", 4, 4, 3), ("wn-4x6", 4, 6, 4),
     ("wn-5x8", 5, 8, 5), ("wn-9x5", 9, 5, 6), ("wn-8x12", 8, 12, 7), ("wn-12x15", 12, 15, 8),
@@ -129,20 +129,31 @@ def build_set(members: dict[str, list[str]], freq: dict[str, float], depth: dict
 
 
 def build_all() -> dict[str, dict[str, str]]:
+    """Every set of :data:`SPECS`, named by what it holds: ``wn-<words>w-<categories>c``
+    (fewer categories than asked when the disjoint ones run out)."""
     members, freq, depth = members_by_category()
-    return {name: build_set(members, freq, depth, cats, per, seed)
-            for name, cats, per, seed in SPECS}
+    out = {}
+    for _, cats, per, seed in SPECS:
+        words = build_set(members, freq, depth, cats, per, seed)
+        out[f"wn-{len(words)}w-{len(set(words.values()))}c"] = words
+    return out
 
 
 def load_sets(path: Path = CACHE) -> dict[str, dict[str, str]]:
-    """The sets (built and cached on first use)."""
+    """``{set name: {word: category}}`` (built on first use and cached in ``path`` as
+    ``{set name: {category: [words]}}``)."""
     if not path.is_file():
-        sets = build_all()
+        grouped: dict[str, dict[str, list[str]]] = {}
+        for name, words in build_all().items():
+            for word, category in sorted(words.items()):
+                grouped.setdefault(name, {}).setdefault(category, []).append(word)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(sets, indent=0, sort_keys=True) + "\n")
+        tmp.write_text(json.dumps(grouped, sort_keys=True).replace("]], ", "]],\n") + "\n")
         tmp.replace(path)
-    return json.loads(path.read_text())
+    grouped = json.loads(path.read_text())
+    return {name: {w: cat for cat, words in cats.items() for w in words}
+            for name, cats in grouped.items()}
 
 
 def main() -> None:

@@ -43,6 +43,9 @@ SEED_SCALE = 0.2
 #: is a clear gap and is never taken (on the word sets of the benchmark the largest such
 #: ratio below the cut is 2.3; between well-separated synthetic blobs it is 3 to 5).
 GAP = 2.5
+#: Up to this many words the neighbours graph is exact over all words (under a second at
+#: 20,000); the linkage method searches larger sets within each cluster.
+EXACT_GRAPH_LIMIT = 50_000
 #: Fewest words for the clustering to mean anything.
 MIN_WORDS = 3
 _ALIASES = {"lin": "linear", "nolog": "linear"}
@@ -352,10 +355,12 @@ def _centroids(unit: Any, labels: Any, k: int) -> Any:
     return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
 
 
-def spherical_kmeans(unit: Any, centroids: Any, max_iter: int = 30) -> tuple[Any, int]:
+def spherical_kmeans(unit: Any, centroids: Any, max_iter: int = 30,
+                     tol: float = 1e-3) -> tuple[Any, int]:
     """Lloyd iterations on the sphere from ``centroids`` ``(k, dim)``: each word joins the
     centroid of largest cosine, centroids become their members' mean direction; clusters
-    that empty are dropped. Returns ``(labels, iterations)``."""
+    that empty are dropped. Stops when at most a share ``tol`` of the words (1 in
+    1,000 by default) changed cluster, or after ``max_iter``. Returns ``(labels, iterations)``."""
     import numpy as np
 
     labels = _assign(unit, centroids)
@@ -364,10 +369,11 @@ def spherical_kmeans(unit: Any, centroids: Any, max_iter: int = 30) -> tuple[Any
         used, labels = np.unique(labels, return_inverse=True)
         centroids = _centroids(unit, labels, used.size)
         new = _assign(unit, centroids)
-        if np.array_equal(new, labels):
-            break
+        changed = int(np.count_nonzero(new != labels))
         labels = new
-    return labels, iterations
+        if changed <= tol * labels.size:
+            break
+    return np.unique(labels, return_inverse=True)[1], iterations
 
 
 def linkage_tree(unit: Any, sample: int = 4000, seed: int = 0) -> tuple[Any, Any, float]:
@@ -488,7 +494,10 @@ def cluster_vectors(matrix: Any, settings: ClusterSettings, *, device: str = "cp
     """Cluster the rows of ``matrix`` ``(n, dim)`` with ``settings``; timings in info (s).
 
     Builds the kNN graph with ``max(k, min_samples)`` neighbours (the app's "nearest
-    neighbours"; Chinese Whispers and DBSCAN work on it), then runs the method. Fewer than
+    neighbours"; Chinese Whispers and DBSCAN work on it), then runs the method. The
+    linkage method on more than ``EXACT_GRAPH_LIMIT`` words searches the neighbours within each
+    cluster instead, after clustering (:meth:`KnnGraph.build_within`): exact over all
+    words would cost n^2 (minutes at 400k). Fewer than
     :data:`MIN_WORDS` words are refused (BadInput); vectors that all point the same way
     give one cluster, with ``info["note"]`` saying so. ``info["central"]`` maps each of
     the largest (up to 2,000) clusters to the rows of its most central words.
@@ -502,8 +511,12 @@ def cluster_vectors(matrix: Any, settings: ClusterSettings, *, device: str = "cp
         raise BadInput(f"clustering needs at least {MIN_WORDS} words with vectors, got {n}: "
                        "with two words or fewer there is nothing to group")
     info: dict[str, Any] = {"n": n, "method": settings.method}
+    neighbours = max(settings.k, settings.min_samples)
+    # The linkage method on a sample needs no graph to cluster: the neighbours shown by
+    # the app are then searched within each cluster, after clustering (see below).
+    within = settings.method == "linkage" and n > max(settings.sample, EXACT_GRAPH_LIMIT)
     t0 = time.perf_counter()
-    knn = KnnGraph.build(matrix, max(settings.k, settings.min_samples), device=device)
+    knn = None if within else KnnGraph.build(matrix, neighbours, device=device)
     info["graph_s"] = round(time.perf_counter() - t0, 3)
     t1 = time.perf_counter()
     if all_identical(unit_rows(matrix)):
@@ -527,6 +540,11 @@ def cluster_vectors(matrix: Any, settings: ClusterSettings, *, device: str = "cp
         raw = dbscan(matrix, eps, settings.min_samples,
                      graph=None if n <= exact_dbscan_limit else knn)
     info["cluster_s"] = round(time.perf_counter() - t1, 3)
+    if knn is None:
+        t2 = time.perf_counter()
+        knn = KnnGraph.build_within(matrix, raw, neighbours, device=device)
+        info["graph_s"] = round(time.perf_counter() - t2, 3)
+        info["neighbours"] = "within each cluster"
     labels = renumber_by_size(raw, settings.min_size)
     info["clusters"] = int(labels.max()) + 1 if n else 0
     info["noise"] = int((labels < 0).sum())

@@ -1,6 +1,7 @@
 """The cluster browser: clusters of a stored run by size, word search, one cluster's words.
 
-Layout (fits 80x24): a status line, a search box, the cluster table (id, size, preview)
+Layout (fits 80x24): a status line, a search box, the cluster table (id, size, preview:
+the cluster's most central words when the run stored them)
 and a detail pane showing the opened cluster or the searched word's cluster and nearest
 neighbours. Database reads and clustering run in thread workers, never on the UI loop.
 """
@@ -142,8 +143,12 @@ class ClusterBrowser(Screen):
         self.run_id = int(info["id"])
         self.summaries = summaries
         settings = info["settings"]
-        knob = (f"k={settings.get('k')} {'mutual' if settings.get('mutual') else 'plain'}"
-                if info["method"] == "cw" else f"eps={info['info'].get('eps')}")
+        if info["method"] == "cw":
+            knob = f"k={settings.get('k')} {'mutual' if settings.get('mutual') else 'plain'}"
+        elif info["method"] == "linkage":
+            knob = f"cut={info['info'].get('cut')}"
+        else:
+            knob = f"eps={info['info'].get('eps')}"
         self._set_status(f"run {info['id']}: {escape(info['source'])} - {info['method']} "
                          f"{knob} - {info['n_clusters']:,} clusters, {info['noise']} noise")
         table = self.query_one("#clusters", DataTable)

@@ -244,3 +244,17 @@ def test_central_words_are_closest_to_the_cluster_direction():
     x = np.array([[1, 0.6], [1, 0], [1, -0.5], [0.2, 1], [0, 1], [-0.2, 1]], dtype=np.float32)
     central = central_words(x, np.array([0, 0, 0, 1, 1, 1]), top=2)
     assert central[0][0] == 1 and central[1][0] == 4 and len(central[0]) == 2
+
+
+def test_neighbours_within_clusters_are_exact_inside_each_cluster():
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(300, 8)).astype(np.float32)
+    labels = np.r_[np.zeros(150, int), np.ones(145, int), np.full(5, 2)]
+    within = KnnGraph.build_within(x, labels, 6)
+    inside = KnnGraph.build(x[:150], 6)
+    np.testing.assert_array_equal(within.indices[:150], inside.indices)
+    np.testing.assert_allclose(within.sims[:150], inside.sims, atol=1e-5)
+    # a group of 5 (not more than k) is searched against every row
+    everywhere = KnnGraph.build(x, 6)
+    np.testing.assert_array_equal(within.indices[295:], everywhere.indices[295:])
+    assert (within.indices != np.arange(300)[:, None]).all()
