@@ -35,8 +35,8 @@ METHODS = ("linkage", "cw", "dbscan")
 #: The linkage method's default cut (cosine distance) is
 #: ``CUT_SCALE * median pairwise distance + CUT_LOG * log10(n)``: both constants were chosen
 #: by leave-one-dataset-out over AP, BLESS and WordNet category sets (bench/clusterer.py).
-CUT_SCALE = 0.94
-CUT_LOG = -0.075
+CUT_SCALE = 0.98
+CUT_LOG = -0.10
 #: Groups of the cut smaller than ``SEED_SCALE * sqrt(n)`` words seed no cluster (also LODO).
 SEED_SCALE = 0.2
 #: A merge more than GAP times higher than every merge inside its two (seed-sized) children
@@ -392,11 +392,13 @@ def linkage_tree(unit: Any, sample: int = 4000, seed: int = 0) -> tuple[Any, Any
     return rows, linkage(dist, "average"), float(np.median(dist))
 
 
-def default_min_seed(sampled: int) -> int:
-    """Fewest words of a cut group that seeds a cluster: ``SEED_SCALE * sqrt(n)``, >= 2."""
+def default_min_seed(n: int, sampled: int | None = None) -> int:
+    """Fewest words of a cut group that seeds a cluster: ``SEED_SCALE * sqrt(n)`` words of
+    the whole set, which is ``SEED_SCALE * sampled / sqrt(n)`` of a sample; at least 2."""
     import math
 
-    return max(2, round(SEED_SCALE * math.sqrt(sampled)))
+    sampled = n if sampled is None else sampled
+    return max(2, round(SEED_SCALE * math.sqrt(n) * sampled / max(n, 1)))
 
 
 def cut_tree(tree: Any, threshold: float, min_seed: int, gap: float | None = None) -> Any:
@@ -448,17 +450,21 @@ def linkage_kmeans(matrix: Any, *, cut: float | None = None, min_seed: int | Non
     1. At most ``sample`` words (a seeded random sample when there are more) are clustered
        by average linkage on cosine distance (:func:`linkage_tree`).
     2. The tree is cut at ``cut`` (default :func:`default_cut` of the sample's median
-       pairwise distance and size); the groups of at least ``min_seed`` words (default
-       :func:`default_min_seed`) give the number of clusters and their starting centroids;
-       smaller groups are outliers or fragments, not clusters of their own.
+       pairwise distance and the number of words); the groups of at least ``min_seed``
+       words (default :func:`default_min_seed`: a group of a sample must stand for as many
+       words of the whole set as a group of the whole set would need) give the number of
+       clusters and their starting centroids; smaller groups are outliers or fragments,
+       not clusters of their own.
     3. Spherical k-means from those centroids assigns every word (block-wise).
     """
     from textseq_plugins.clusterer.graph import unit_rows
 
     unit = unit_rows(matrix)
+    n = unit.shape[0]
     rows, tree, median = linkage_tree(unit, sample, seed)
-    threshold = default_cut(median, rows.size) if cut is None else float(cut)
-    smallest = default_min_seed(rows.size) if min_seed is None else int(min_seed)
+    # On a sample, the cut and the seed size are those the whole set would get.
+    threshold = default_cut(median, n) if cut is None else float(cut)
+    smallest = default_min_seed(n, rows.size) if min_seed is None else int(min_seed)
     centroids = tree_seeds(unit, rows, tree, threshold, smallest)
     labels, iterations = spherical_kmeans(unit, centroids, max_iter)
     info = {"cut": round(threshold, 4), "median_distance": round(median, 4),
