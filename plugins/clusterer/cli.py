@@ -59,6 +59,8 @@ def run_clustering(ctx: PluginContext, data: Any, settings: Any, *, store: bool 
         raise BadInput(f"clustering needs at least 3 words with vectors, got {len(data)}: "
                        "with two words or fewer there is nothing to group" + missing)
     clustering = cluster_vectors(data.matrix, settings, device=device)
+    clustering.info["names"] = _names(ctx, data.words, clustering.labels,
+                                      clustering.info.get("central", {}))
     run_id = None
     if store:
         run_id = save_run(ctx.store, data.words, clustering, data.source, data.missing)
@@ -92,8 +94,8 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                                             "(default: 0.2 sqrt(n), at least 2)."),
         sample: int = typer.Option(4000, "--sample",
                                    help="linkage: at most this many words build the tree."),
-        explain: bool = typer.Option(False, "--explain", help="Per cluster, its most central "
-                                     "words (and with --json, a 'central' field)."),
+        explain: bool = typer.Option(False, "--explain", help="Per cluster, its likely name and "
+                                     "most central words (--json: 'name', 'central')."),
         k: int = typer.Option(10, "--k", help="Neighbours per word in the graph."),
         mutual: bool = typer.Option(True, "--mutual/--no-mutual",
                                     help="Keep an edge only if both words list each other."),
@@ -149,6 +151,7 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                 row = {"word": word, "cluster": cluster}
                 if cluster in central:
                     row["central"] = central[cluster]
+                    row["name"] = clustering.info["names"].get(cluster)
                 cli_io.emit(row, True)
             # Missing words are listed in the output too, never silently dropped.
             for word in data.missing:
@@ -156,7 +159,8 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
         else:
             _print_clusters(data.words, clustering.labels, data.missing,
                             sep=" " if line_numbers is None else " | ",
-                            central=_central(data.words, clustering) if explain else None)
+                            central=_central(data.words, clustering) if explain else None,
+                            names=clustering.info["names"])
         info = clustering.info
         if info.get("note"):
             sys.stderr.write(info["note"] + "\n")
@@ -220,8 +224,9 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
             return
         for summary in runs.cluster_summaries(ctx.store, info["id"], limit=top):
             cli_io.emit({"cluster": summary.cluster, "size": summary.size,
-                         "preview": summary.preview}, json_out,
+                         "preview": summary.preview, "name": summary.name}, json_out,
                         text=f"{summary.cluster:>5} {summary.size:>6}  "
+                        + (f"[{summary.name}] " if summary.name else "")
                         + " ".join(summary.preview))
 
     @app.command("suggest-eps")
@@ -255,6 +260,18 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
     return app
 
 
+def _names(ctx: PluginContext, words: list[str], labels: Any,
+           central: dict[int, list[int]]) -> dict[int, str]:
+    """Likely names (WordNet categories) of the clusters that have central words listed."""
+    from textseq_plugins.clusterer.names import cluster_names
+
+    groups: dict[int, list[str]] = {int(c): [] for c in central}
+    for word, label in zip(words, labels.tolist(), strict=True):
+        if label in groups:
+            groups[label].append(word)
+    return cluster_names(ctx.registry, groups)
+
+
 def _central(words: list[str], clustering: Any) -> dict[int, list[str]]:
     """Cluster id -> its most central words (of the largest 2,000 clusters)."""
     return {int(c): [words[i] for i in rows]
@@ -262,17 +279,20 @@ def _central(words: list[str], clustering: Any) -> dict[int, list[str]]:
 
 
 def _print_clusters(words: list[str], labels: Any, missing: list[str], sep: str = " ",
-                    central: dict[int, list[str]] | None = None) -> None:
+                    central: dict[int, list[str]] | None = None,
+                    names: dict[int, str] | None = None) -> None:
     """Human output: one line per cluster, biggest first, noise last; with ``central``,
-    each cluster's most central words on the line before its members."""
+    each cluster's likely name and most central words on the line before its members."""
     groups: dict[int, list[str]] = {}
     for word, label in zip(words, labels.tolist(), strict=True):
         groups.setdefault(label, []).append(word)
     for label in sorted(groups, key=lambda c: (c < 0, c)):
         name = "noise" if label < 0 else f"cluster {label}"
         if central and label in central:
-            typer.echo(f"{name} ({len(groups[label])}), most central: "
-                       f"{sep.join(central[label][:5])}")
+            likely = (names or {}).get(label)
+            typer.echo(f"{name} ({len(groups[label])})"
+                       + (f", likely {likely!r}" if likely else "")
+                       + f", most central: {sep.join(central[label][:5])}")
             name = "  members"
         typer.echo(f"{name} ({len(groups[label])}): {sep.join(groups[label])}")
     if missing:

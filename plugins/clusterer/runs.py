@@ -18,11 +18,13 @@ STORED_NEIGHBOURS = 8
 
 @dataclass
 class ClusterSummary:
-    """One cluster of a run: its id, size and first words (most central first)."""
+    """One cluster of a run: its id, size, first words (most central first) and likely
+    name (a WordNet category; None when none fits)."""
 
     cluster: int
     size: int
     preview: list[str]
+    name: str | None = None
 
 
 def save_run(store: Any, words: list[str], clustering: Any, source: str,
@@ -38,6 +40,7 @@ def save_run(store: Any, words: list[str], clustering: Any, source: str,
     # Rows of each cluster's most central words become the words themselves (previews).
     info["central"] = {str(c): [words[i] for i in rows]
                        for c, rows in info.get("central", {}).items()}
+    info["names"] = {str(c): name for c, name in info.get("names", {}).items()}
     if missing:
         info["missing"] = list(missing)
     run = {
@@ -108,10 +111,12 @@ def cluster_summaries(store: Any, run_id: int, preview: int = 8,
     out = []
     row = store.db.execute(f"select info from [{store.table_name('runs')}] where id = ?",
                            [run_id]).fetchone()
-    central = json.loads(row[0] or "{}").get("central", {}) if row else {}
+    stored = json.loads(row[0] or "{}") if row else {}
+    central, names = stored.get("central", {}), stored.get("names", {})
     for cluster, size in store.db.execute(sql, [run_id]).fetchall():
         if str(cluster) in central:
-            out.append(ClusterSummary(int(cluster), int(size), central[str(cluster)][:preview]))
+            out.append(ClusterSummary(int(cluster), int(size), central[str(cluster)][:preview],
+                                      names.get(str(cluster))))
             continue
         words = [r[0] for r in store.db.execute(
             f"select word from [{table}] where run_id = ? and cluster = ? order by row limit ?",

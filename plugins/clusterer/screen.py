@@ -155,7 +155,10 @@ class ClusterBrowser(Screen):
         table.clear()
         for summary in summaries:
             name = "noise" if summary.cluster < 0 else str(summary.cluster)
-            table.add_row(name, str(summary.size), " ".join(summary.preview),
+            preview = " ".join(summary.preview)
+            if getattr(summary, "name", None):
+                preview = f"[{summary.name}] {preview}"
+            table.add_row(name, str(summary.size), escape(preview),
                           key=str(summary.cluster))
         if self.initial_word:
             word, self.initial_word = self.initial_word, None
