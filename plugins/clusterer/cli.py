@@ -52,6 +52,7 @@ def run_clustering(ctx: PluginContext, data: Any, settings: Any, *, store: bool 
     Returns ``(clustering, run_id)``. Raises BadInput when fewer than 3 words have vectors.
     """
     from textseq_plugins.clusterer.model import cluster_vectors
+    from textseq_plugins.clusterer.names import name_clusters
     from textseq_plugins.clusterer.runs import save_run
 
     if len(data) < 3:
@@ -59,8 +60,8 @@ def run_clustering(ctx: PluginContext, data: Any, settings: Any, *, store: bool 
         raise BadInput(f"clustering needs at least 3 words with vectors, got {len(data)}: "
                        "with two words or fewer there is nothing to group" + missing)
     clustering = cluster_vectors(data.matrix, settings, device=device)
-    clustering.info["names"] = _names(ctx, data.words, clustering.labels,
-                                      clustering.info.get("central", {}))
+    clustering.info["names"] = name_clusters(ctx.registry, data.words, clustering.labels,
+                                             clustering.info.get("central", {}))
     run_id = None
     if store:
         run_id = save_run(ctx.store, data.words, clustering, data.source, data.missing)
@@ -258,18 +259,6 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
         cli_io.emit(out, cli_io.want_json(as_json))
 
     return app
-
-
-def _names(ctx: PluginContext, words: list[str], labels: Any,
-           central: dict[int, list[int]]) -> dict[int, str]:
-    """Likely names (WordNet categories) of the clusters that have central words listed."""
-    from textseq_plugins.clusterer.names import cluster_names
-
-    groups: dict[int, list[str]] = {int(c): [] for c in central}
-    for word, label in zip(words, labels.tolist(), strict=True):
-        if label in groups:
-            groups[label].append(word)
-    return cluster_names(ctx.registry, groups)
 
 
 def _central(words: list[str], clustering: Any) -> dict[int, list[str]]:

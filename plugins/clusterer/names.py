@@ -65,3 +65,14 @@ def cluster_names(registry: Any, groups: dict[int, list[str]]) -> dict[int, str]
         if name:
             out[cluster] = name
     return out
+
+
+def name_clusters(registry: Any, words: list[str], labels: Any,
+                  central: dict[int, Any]) -> dict[int, str]:
+    """Likely names of the clusters listed in ``central`` (those the run keeps central
+    words for), from all their words: ``labels[i]`` is ``words[i]``'s cluster."""
+    groups: dict[int, list[str]] = {int(c): [] for c in central}
+    for word, label in zip(words, labels.tolist(), strict=True):
+        if label in groups:
+            groups[label].append(word)
+    return cluster_names(registry, groups)

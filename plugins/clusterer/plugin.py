@@ -27,7 +27,7 @@ def _cluster_command(args: str, ctx: PluginContext) -> CommandResult:
         raise BadInput("usage: /cluster WORD (one word), e.g. /cluster guitar")
     found = runs.find_word(ctx.store, word)
     if found is None:
-        runs.default_run(ctx.store)
+        runs.default_run(ctx.store, registry=ctx.registry)
         found = runs.find_word(ctx.store, word)
     if found is None:
         raise BadInput(f"{word!r} is not in any clustering run (the default run holds the "

@@ -153,9 +153,10 @@ def lookup_word(store: Any, run_id: int, word: str) -> dict[str, Any]:
 DEFAULT_VOCAB = 20_000
 
 
-def default_run(store: Any, device: str = "cpu") -> int:
+def default_run(store: Any, device: str = "cpu", registry: Any = None) -> int:
     """The newest run of the GloVe top-:data:`DEFAULT_VOCAB` vocabulary with default
-    settings, clustering and storing it first if there is none (a few seconds)."""
+    settings, clustering and storing it first if there is none (a few seconds); with the
+    model ``registry``, its clusters get likely names."""
     from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
     from textseq_plugins.clusterer.vectors import load_glove_vocab
 
@@ -167,6 +168,11 @@ def default_run(store: Any, device: str = "cpu") -> int:
         return int(rows[0]["id"])
     data = load_glove_vocab(DEFAULT_VOCAB)
     clustering = cluster_vectors(data.matrix, ClusterSettings(), device=device)
+    if registry is not None:
+        from textseq_plugins.clusterer.names import name_clusters
+
+        clustering.info["names"] = name_clusters(registry, data.words, clustering.labels,
+                                                 clustering.info.get("central", {}))
     return save_run(store, data.words, clustering, data.source)
 
 

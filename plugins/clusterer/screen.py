@@ -89,7 +89,7 @@ class ClusterBrowser(Screen):
         from textseq_plugins.clusterer import runs
 
         try:
-            run_id = runs.default_run(self.ctx.store, device="cpu")
+            run_id = runs.default_run(self.ctx.store, device="cpu", registry=self.ctx.registry)
         except TextseqError as err:
             self.app.call_from_thread(self._set_status, f"[red]{escape(str(err))}[/]")
             return
