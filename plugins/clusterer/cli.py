@@ -48,16 +48,19 @@ def run_clustering(ctx: PluginContext, data: Any, settings: Any, *, store: bool 
                    device: str = "cpu") -> tuple[Any, int | None]:
     """Cluster ``data`` (WordVectors) with ``settings``; store it unless ``store`` is False.
 
-    Returns ``(clustering, run_id)``. Raises BadInput when fewer than 2 words have vectors.
+    Returns ``(clustering, run_id)``. Raises BadInput when fewer than 3 words have vectors.
     """
     from textseq_plugins.clusterer.model import cluster_vectors
+    from textseq_plugins.clusterer.names import name_clusters
     from textseq_plugins.clusterer.runs import save_run
 
-    if len(data) < 2:
+    if len(data) < 3:
         missing = f"; not in the vectors: {', '.join(data.missing[:10])}" if data.missing else ""
-        raise BadInput(f"clustering needs at least 2 words with vectors, got {len(data)}"
-                       + missing)
+        raise BadInput(f"clustering needs at least 3 words with vectors, got {len(data)}: "
+                       "with two words or fewer there is nothing to group" + missing)
     clustering = cluster_vectors(data.matrix, settings, device=device)
+    clustering.info["names"] = name_clusters(ctx.registry, data.words, clustering.labels,
+                                             clustering.info.get("central", {}))
     run_id = None
     if store:
         run_id = save_run(ctx.store, data.words, clustering, data.source, data.missing)
@@ -81,7 +84,18 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                                               help="Words of a .npy matrix, one per row."),
         texts: str | None = typer.Option(None, "--texts", help="Cluster lines of text by "
                                          "their mean GloVe vector (- = stdin)."),
-        method: str = typer.Option("cw", "--method", help="cw (Chinese Whispers) | dbscan."),
+        method: str = typer.Option("linkage", "--method",
+                                   help="linkage (average-linkage seeds + spherical k-means) "
+                                   "| cw (Chinese Whispers) | dbscan."),
+        cut: float | None = typer.Option(None, "--cut", help="linkage: cosine distance at "
+                                         "which the tree is cut (default: from the data)."),
+        min_seed: int | None = typer.Option(None, "--min-seed", help="linkage: fewest words "
+                                            "of a cut group that seeds a cluster "
+                                            "(default: 0.2 sqrt(n), at least 2)."),
+        sample: int = typer.Option(4000, "--sample",
+                                   help="linkage: at most this many words build the tree."),
+        explain: bool = typer.Option(False, "--explain", help="Per cluster, its likely name and "
+                                     "most central words (--json: 'name', 'central')."),
         k: int = typer.Option(10, "--k", help="Neighbours per word in the graph."),
         mutual: bool = typer.Option(True, "--mutual/--no-mutual",
                                     help="Keep an edge only if both words list each other."),
@@ -108,7 +122,8 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
         settings = ClusterSettings(method=method, k=k, mutual=mutual, threshold=threshold,
                                    weighting=weighting, max_passes=max_passes, seed=seed,
                                    eps=eps, eps_rule=eps_rule, min_samples=min_samples,
-                                   min_size=min_size).check()
+                                   min_size=min_size, cut=cut, min_seed=min_seed,
+                                   sample=sample).check()
         t0 = time.perf_counter()
         line_numbers = None
         if texts is not None:
@@ -133,17 +148,28 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
             for text in data.missing:
                 cli_io.emit({"text": text, "cluster": None, "missing": True}, True)
         elif json_out:
+            central = _central(data.words, clustering) if explain else {}
             for word, cluster in zip(data.words, labels, strict=True):
-                cli_io.emit({"word": word, "cluster": cluster}, True)
+                row = {"word": word, "cluster": cluster}
+                if cluster in central:
+                    row["central"] = central[cluster]
+                    row["name"] = clustering.info["names"].get(cluster)
+                cli_io.emit(row, True)
             # Missing words are listed in the output too, never silently dropped.
             for word in data.missing:
                 cli_io.emit({"word": word, "cluster": None, "missing": True}, True)
         else:
             _print_clusters(data.words, clustering.labels, data.missing,
-                            sep=" " if line_numbers is None else " | ")
+                            sep=" " if line_numbers is None else " | ",
+                            central=_central(data.words, clustering) if explain else None,
+                            names=clustering.info["names"])
         info = clustering.info
+        if info.get("note"):
+            sys.stderr.write(info["note"] + "\n")
+        how = (f" (tree cut at cosine distance {info['cut']:.3f}, {info['seeds']} seeds)"
+               if "cut" in info else "")
         sys.stderr.write(
-            f"{info['clusters']} clusters, {info['noise']} noise, {len(data)} words in "
+            f"{info['clusters']} clusters{how}, {info['noise']} noise, {len(data)} words in "
             f"{time.perf_counter() - t0:.2f} s"
             + (f"; saved as run {run_id}" if run_id is not None else "") + "\n")
 
@@ -200,8 +226,9 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
             return
         for summary in runs.cluster_summaries(ctx.store, info["id"], limit=top):
             cli_io.emit({"cluster": summary.cluster, "size": summary.size,
-                         "preview": summary.preview}, json_out,
+                         "preview": summary.preview, "name": summary.name}, json_out,
                         text=f"{summary.cluster:>5} {summary.size:>6}  "
+                        + (f"[{summary.name}] " if summary.name else "")
                         + " ".join(summary.preview))
 
     @app.command("suggest-eps")
@@ -235,13 +262,28 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
     return app
 
 
-def _print_clusters(words: list[str], labels: Any, missing: list[str], sep: str = " ") -> None:
-    """Human output: one line per cluster, biggest first, noise last."""
+def _central(words: list[str], clustering: Any) -> dict[int, list[str]]:
+    """Cluster id -> its most central words (of the largest 2,000 clusters)."""
+    return {int(c): [words[i] for i in rows]
+            for c, rows in clustering.info.get("central", {}).items()}
+
+
+def _print_clusters(words: list[str], labels: Any, missing: list[str], sep: str = " ",
+                    central: dict[int, list[str]] | None = None,
+                    names: dict[int, str] | None = None) -> None:
+    """Human output: one line per cluster, biggest first, noise last; with ``central``,
+    each cluster's likely name and most central words on the line before its members."""
     groups: dict[int, list[str]] = {}
     for word, label in zip(words, labels.tolist(), strict=True):
         groups.setdefault(label, []).append(word)
     for label in sorted(groups, key=lambda c: (c < 0, c)):
         name = "noise" if label < 0 else f"cluster {label}"
+        if central and label in central:
+            likely = (names or {}).get(label)
+            typer.echo(f"{name} ({len(groups[label])})"
+                       + (f", likely {likely!r}" if likely else "")
+                       + f", most central: {sep.join(central[label][:5])}")
+            name = "  members"
         typer.echo(f"{name} ({len(groups[label])}): {sep.join(groups[label])}")
     if missing:
         typer.echo(f"no vector ({len(missing)}): {sep.join(missing)}")

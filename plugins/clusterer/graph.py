@@ -147,6 +147,45 @@ class KnnGraph:
                     torch.set_num_threads(previous)
         return cls(indices, sims)
 
+    @classmethod
+    def build_within(cls, matrix: Any, labels: Any, k: int = 10, *,
+                     device: str = "cpu") -> KnnGraph:
+        """Top-``k`` cosine neighbours of every row searched among the rows of the same
+        label only (exact within each group): a group of m rows costs m^2 instead of
+        m * n, so the 400k vocabulary split into clusters takes seconds, not minutes. A
+        row whose group has ``k`` rows or fewer is searched against every row."""
+        import numpy as np
+
+        x = unit_rows(matrix)
+        n = x.shape[0]
+        k = max(1, min(int(k), n - 1))
+        labels = np.asarray(labels)
+        indices = np.empty((n, k), dtype=np.int64)
+        sims = np.empty((n, k), dtype=np.float32)
+        order = np.argsort(labels, kind="stable")
+        bounds = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1], True])
+        small = []
+        for begin, end in zip(bounds[:-1], bounds[1:], strict=True):
+            members = order[begin:end]
+            if members.size <= k:
+                small.append(members)
+                continue
+            sub = cls.build(x[members], k, device=device)
+            indices[members] = members[sub.indices]
+            sims[members] = sub.sims
+        if small:
+            rows = np.concatenate(small)
+            for start in range(0, rows.size, 1024):
+                part = rows[start:start + 1024]
+                block = x[part] @ x.T
+                block[np.arange(part.size), part] = -2.0  # not its own neighbour
+                top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+                vals = np.take_along_axis(block, top, 1)
+                rank = np.argsort(-vals, axis=1)
+                indices[part] = np.take_along_axis(top, rank, 1)
+                sims[part] = np.take_along_axis(vals, rank, 1)
+        return cls(indices, sims)
+
     def edges(self, *, mutual: bool = False, threshold: float | None = None,
               k: int | None = None) -> Any:
         """The graph as a symmetric scipy CSR matrix ``(n, n)`` of cosine weights.

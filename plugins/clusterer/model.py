@@ -1,5 +1,12 @@
-"""Clustering without choosing k: Chinese Whispers on a kNN graph, or DBSCAN.
+"""Clustering without choosing k: average-linkage seeds refined by spherical k-means (the
+default), Chinese Whispers on a kNN graph, or DBSCAN.
 
+- :func:`linkage_kmeans` (default, ``method="linkage"``): average-linkage agglomerative
+  clustering of (a sample of at most ``sample`` of) the words, cut at a cosine distance
+  derived from the data (:func:`default_cut`: the sample's median pairwise distance and its
+  size), gives the number of groups and their seeds; spherical k-means started from those
+  seeds then assigns every word. Memory is bounded (a ``sample x sample`` distance vector
+  and block-wise k-means), so it runs from 3 words to the 400k GloVe vocabulary.
 - :func:`chinese_whispers` (Biemann 2006) on a sparse graph, vectorised with numpy: nodes
   are visited in a seeded random order in small chunks; each node of a chunk takes the
   label with the largest summed (weighted) edge weight among its neighbours. A chunk is
@@ -24,6 +31,23 @@ from typing import Any
 from textseq_tui.plugin import BadInput
 
 WEIGHTINGS = ("top", "linear", "log")
+METHODS = ("linkage", "cw", "dbscan")
+#: The linkage method's default cut (cosine distance) is
+#: ``CUT_SCALE * median pairwise distance + CUT_LOG * log10(n)``: both constants were chosen
+#: by leave-one-dataset-out over AP, BLESS and WordNet category sets (bench/clusterer.py).
+CUT_SCALE = 0.98
+CUT_LOG = -0.10
+#: Groups of the cut smaller than ``SEED_SCALE * sqrt(n)`` words seed no cluster (also LODO).
+SEED_SCALE = 0.2
+#: A merge more than GAP times higher than every merge inside its two (seed-sized) children
+#: is a clear gap and is never taken (on the word sets of the benchmark the largest such
+#: ratio below the cut is 2.3; between well-separated synthetic blobs it is 3 to 5).
+GAP = 2.5
+#: Up to this many words the neighbours graph is exact over all words (under a second at
+#: 20,000); the linkage method searches larger sets within each cluster.
+EXACT_GRAPH_LIMIT = 50_000
+#: Fewest words for the clustering to mean anything.
+MIN_WORDS = 3
 _ALIASES = {"lin": "linear", "nolog": "linear"}
 
 
@@ -35,10 +59,13 @@ class ClusterSettings:
     ``threshold`` minimum cosine of an edge. Chinese Whispers: ``weighting`` (top | linear |
     log, by neighbour degree), ``max_passes``, ``seed``. DBSCAN: ``eps`` (cosine distance;
     None: suggested from the k-distance curve by ``eps_rule``), ``min_samples``. Both: ``min_size``: words in
-    smaller clusters are reported as noise (-1).
+    smaller clusters are reported as noise (-1). Linkage: ``cut`` (cosine distance at which
+    the average-linkage tree is cut; None: :func:`default_cut`), ``min_seed`` (groups of the
+    cut with fewer words do not seed a cluster; None: :func:`default_min_seed`), ``sample`` (at most this many words build
+    the tree).
     """
 
-    method: str = "cw"
+    method: str = "linkage"
     k: int = 10
     mutual: bool = True
     threshold: float | None = None
@@ -49,12 +76,21 @@ class ClusterSettings:
     min_samples: int = 4
     eps_rule: str = "most-clusters"
     min_size: int = 1
+    cut: float | None = None
+    min_seed: int | None = None
+    sample: int = 4000
 
     def check(self) -> ClusterSettings:
         """Validate (raising BadInput with the bad option) and normalise aliases."""
         self.weighting = _ALIASES.get(self.weighting, self.weighting)
-        if self.method not in ("cw", "dbscan"):
-            raise BadInput(f"--method must be cw or dbscan, not {self.method!r}")
+        if self.method not in METHODS:
+            raise BadInput(f"--method must be one of {', '.join(METHODS)}, not {self.method!r}")
+        if self.cut is not None and not 0.0 < self.cut < 2.0:
+            raise BadInput(f"--cut is a cosine distance in (0, 2), got {self.cut}")
+        if self.min_seed is not None and self.min_seed < 1:
+            raise BadInput(f"--min-seed must be at least 1 (got {self.min_seed})")
+        if self.sample < 3:
+            raise BadInput(f"--sample must be at least 3 (got {self.sample})")
         if self.weighting not in WEIGHTINGS:
             raise BadInput(f"--weighting must be one of {', '.join(WEIGHTINGS)}, "
                            f"not {self.weighting!r}")
@@ -275,25 +311,237 @@ def dbscan(matrix: Any, eps: float, min_samples: int = 4, graph: Any = None) -> 
     return labels
 
 
+def all_identical(unit: Any, tol: float = 1e-6) -> bool:
+    """True when every row of the unit-length ``unit`` ``(n, dim)`` is the same direction."""
+    import numpy as np
+
+    first = unit[0]
+    return all(float(np.abs(unit[i:i + 65536] - first).max()) <= tol
+               for i in range(0, unit.shape[0], 65536))
+
+
+def default_cut(median_distance: float, n: int) -> float:
+    """The cosine distance at which the average-linkage tree is cut when ``--cut`` is not
+    given: ``CUT_SCALE * median pairwise distance + CUT_LOG * log10(n)``, in [0.05, 1.5].
+
+    A set whose words are all close (BLESS: median distance 0.79) is cut lower than a
+    spread-out one (WordNet categories: 0.96), and a larger set a little lower (its groups
+    are denser, so their average distance is smaller than in a 12-word list).
+    """
+    import math
+
+    return float(min(1.5, max(0.05, CUT_SCALE * median_distance
+                              + CUT_LOG * math.log10(max(n, 2)))))
+
+
+def _assign(unit: Any, centroids: Any, block: int = 32768) -> Any:
+    """Index of the most similar centroid of every row (block-wise: memory ``block x k``)."""
+    import numpy as np
+
+    out = np.empty(unit.shape[0], dtype=np.int64)
+    for start in range(0, unit.shape[0], block):
+        out[start:start + block] = np.argmax(unit[start:start + block] @ centroids.T, axis=1)
+    return out
+
+
+def _centroids(unit: Any, labels: Any, k: int) -> Any:
+    """Unit-length mean direction of each label 0..k-1 (an empty label gets a zero row)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    n = unit.shape[0]
+    member = sp.csr_matrix((np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(k, n))
+    sums = np.asarray(member @ unit, dtype=np.float32)
+    return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+
+
+def spherical_kmeans(unit: Any, centroids: Any, max_iter: int = 30,
+                     tol: float = 1e-3) -> tuple[Any, int]:
+    """Lloyd iterations on the sphere from ``centroids`` ``(k, dim)``: each word joins the
+    centroid of largest cosine, centroids become their members' mean direction; clusters
+    that empty are dropped. Stops when at most a share ``tol`` of the words (1 in
+    1,000 by default) changed cluster, or after ``max_iter``. Returns ``(labels, iterations)``."""
+    import numpy as np
+
+    labels = _assign(unit, centroids)
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 - reported after the loop
+        used, labels = np.unique(labels, return_inverse=True)
+        centroids = _centroids(unit, labels, used.size)
+        new = _assign(unit, centroids)
+        changed = int(np.count_nonzero(new != labels))
+        labels = new
+        if changed <= tol * labels.size:
+            break
+    return np.unique(labels, return_inverse=True)[1], iterations
+
+
+def linkage_tree(unit: Any, sample: int = 4000, seed: int = 0) -> tuple[Any, Any, float]:
+    """Average-linkage tree (scipy) of at most ``sample`` rows of ``unit`` on cosine
+    distance (float64; ``sample^2`` x 8 bytes while the distances are built):
+    ``(rows, tree, median pairwise distance)``; ``rows`` are the sampled row
+    indices (all rows when there are at most ``sample``; else a seeded random sample)."""
+    import numpy as np
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    n = unit.shape[0]
+    rows = np.arange(n)
+    if n > sample:
+        rows = np.sort(np.random.default_rng(seed).choice(n, sample, replace=False))
+    part = unit[rows].astype(np.float64)
+    part /= np.maximum(np.linalg.norm(part, axis=1, keepdims=True), 1e-300)
+    # 1 - cosine as one matrix product (3x faster than pdist's loop), condensed like pdist.
+    square = part @ part.T
+    np.subtract(1.0, square, out=square)
+    np.clip(square, 0.0, 2.0, out=square)
+    np.fill_diagonal(square, 0.0)
+    dist = squareform(square, checks=False)
+    del square
+    return rows, linkage(dist, "average"), float(np.median(dist))
+
+
+def default_min_seed(n: int, sampled: int | None = None) -> int:
+    """Fewest words of a cut group that seeds a cluster: ``SEED_SCALE * sqrt(n)`` words of
+    the whole set, which is ``SEED_SCALE * sampled / sqrt(n)`` of a sample; at least 2."""
+    import math
+
+    sampled = n if sampled is None else sampled
+    return max(2, round(SEED_SCALE * math.sqrt(n) * sampled / max(n, 1)))
+
+
+def cut_tree(tree: Any, threshold: float, min_seed: int, gap: float | None = None) -> Any:
+    """Flat groups (ids from 1) of an average-linkage ``tree``: no merge above ``threshold``
+    and no *gap merge*, one whose height is more than ``gap`` (default :data:`GAP`) times
+    the highest merge inside either child while both children have ``min_seed`` words or
+    more: two tight groups far apart stay two, wherever the threshold is."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster
+
+    gap = GAP if gap is None else gap
+    n = tree.shape[0] + 1
+    height = np.zeros(2 * n - 1)
+    size = np.ones(2 * n - 1)
+    worst = np.zeros(2 * n - 1)  # the largest "cost" in each subtree (monotone)
+    for i, (a, b, h, count) in enumerate(tree):
+        a, b = int(a), int(b)
+        height[n + i], size[n + i] = h, count
+        cost = h / max(threshold, 1e-12)
+        if size[a] >= min_seed and size[b] >= min_seed and h > gap * max(height[a], height[b]):
+            cost = max(cost, 2.0)
+        worst[n + i] = max(cost, worst[a], worst[b])
+    return fcluster(tree, 1.0, "monocrit", monocrit=worst[n:])
+
+
+def tree_seeds(unit: Any, rows: Any, tree: Any, threshold: float, min_seed: int) -> Any:
+    """Unit centroids ``(k, dim)`` of the groups of at least ``min_seed`` rows that cutting
+    ``tree`` (over ``unit[rows]``) at ``threshold`` gives; the largest group when none is
+    that big."""
+    import numpy as np
+
+    groups = cut_tree(tree, threshold, min_seed)
+    ids, counts = np.unique(groups, return_counts=True)
+    seeds = ids[counts >= min_seed]
+    if seeds.size == 0:
+        seeds = ids[np.argsort(-counts, kind="stable")[:1]]
+    lookup = np.full(ids.max() + 1, -1, dtype=np.int64)
+    lookup[seeds] = np.arange(seeds.size)
+    seeded = lookup[groups]
+    keep = seeded >= 0
+    return _centroids(unit[rows[keep]], seeded[keep], seeds.size)
+
+
+def linkage_kmeans(matrix: Any, *, cut: float | None = None, min_seed: int | None = None,
+                   sample: int = 4000, seed: int = 0,
+                   max_iter: int = 30) -> tuple[Any, dict[str, Any]]:
+    """Average-linkage seeds refined by spherical k-means; ``(labels, info)``.
+
+    1. At most ``sample`` words (a seeded random sample when there are more) are clustered
+       by average linkage on cosine distance (:func:`linkage_tree`).
+    2. The tree is cut at ``cut`` (default :func:`default_cut` of the sample's median
+       pairwise distance and the number of words); the groups of at least ``min_seed``
+       words (default :func:`default_min_seed`: a group of a sample must stand for as many
+       words of the whole set as a group of the whole set would need) give the number of
+       clusters and their starting centroids; smaller groups are outliers or fragments,
+       not clusters of their own.
+    3. Spherical k-means from those centroids assigns every word (block-wise).
+    """
+    from textseq_plugins.clusterer.graph import unit_rows
+
+    unit = unit_rows(matrix)
+    n = unit.shape[0]
+    rows, tree, median = linkage_tree(unit, sample, seed)
+    # On a sample, the cut and the seed size are those the whole set would get.
+    threshold = default_cut(median, n) if cut is None else float(cut)
+    smallest = default_min_seed(n, rows.size) if min_seed is None else int(min_seed)
+    centroids = tree_seeds(unit, rows, tree, threshold, smallest)
+    labels, iterations = spherical_kmeans(unit, centroids, max_iter)
+    info = {"cut": round(threshold, 4), "median_distance": round(median, 4),
+            "sampled": int(rows.size), "min_seed": smallest, "seeds": int(centroids.shape[0]),
+            "iterations": iterations}
+    return labels, info
+
+
+def central_words(matrix: Any, labels: Any, top: int = 8,
+                  limit: int | None = None) -> dict[int, list[int]]:
+    """Per cluster (``labels`` >= 0; the ``limit`` largest when given), the rows of its
+    ``top`` most central words: largest cosine to the cluster's mean direction first."""
+    import numpy as np
+    from textseq_plugins.clusterer.graph import unit_rows
+
+    labels = np.asarray(labels)
+    keep = np.flatnonzero(labels >= 0)
+    if keep.size == 0:
+        return {}
+    k = int(labels[keep].max()) + 1
+    unit = unit_rows(matrix)
+    centroids = _centroids(unit[keep], labels[keep], k)
+    sims = np.einsum("ij,ij->i", unit[keep], centroids[labels[keep]])
+    order = np.lexsort((-sims, labels[keep]))  # by cluster, most central first
+    ordered = keep[order]
+    bounds = np.searchsorted(labels[ordered], np.arange(k + 1))
+    wanted = range(k) if limit is None else range(min(k, limit))
+    return {c: ordered[bounds[c]:min(bounds[c + 1], bounds[c] + top)].tolist() for c in wanted}
+
+
 def cluster_vectors(matrix: Any, settings: ClusterSettings, *, device: str = "cpu",
                     exact_dbscan_limit: int = 5_000) -> Clustering:
     """Cluster the rows of ``matrix`` ``(n, dim)`` with ``settings``; timings in info (s).
 
-    Builds the kNN graph with ``max(k, min_samples)`` neighbours (also used by the app for
-    "nearest neighbours"), then runs Chinese Whispers or DBSCAN.
+    Builds the kNN graph with ``max(k, min_samples)`` neighbours (the app's "nearest
+    neighbours"; Chinese Whispers and DBSCAN work on it), then runs the method. The
+    linkage method on more than ``EXACT_GRAPH_LIMIT`` words searches the neighbours within each
+    cluster instead, after clustering (:meth:`KnnGraph.build_within`): exact over all
+    words would cost n^2 (minutes at 400k). Fewer than
+    :data:`MIN_WORDS` words are refused (BadInput); vectors that all point the same way
+    give one cluster, with ``info["note"]`` saying so. ``info["central"]`` maps each of
+    the largest (up to 2,000) clusters to the rows of its most central words.
     """
-    from textseq_plugins.clusterer.graph import KnnGraph
+    import numpy as np
+    from textseq_plugins.clusterer.graph import KnnGraph, unit_rows
 
     settings.check()
     n = int(matrix.shape[0])
-    if n < 2:
-        raise BadInput(f"clustering needs at least 2 words, got {n}")
-    info: dict[str, Any] = {"n": n}
+    if n < MIN_WORDS:
+        raise BadInput(f"clustering needs at least {MIN_WORDS} words with vectors, got {n}: "
+                       "with two words or fewer there is nothing to group")
+    info: dict[str, Any] = {"n": n, "method": settings.method}
+    neighbours = max(settings.k, settings.min_samples)
+    # The linkage method on a sample needs no graph to cluster: the neighbours shown by
+    # the app are then searched within each cluster, after clustering (see below).
+    within = settings.method == "linkage" and n > max(settings.sample, EXACT_GRAPH_LIMIT)
     t0 = time.perf_counter()
-    knn = KnnGraph.build(matrix, max(settings.k, settings.min_samples), device=device)
+    knn = None if within else KnnGraph.build(matrix, neighbours, device=device)
     info["graph_s"] = round(time.perf_counter() - t0, 3)
     t1 = time.perf_counter()
-    if settings.method == "cw":
+    if all_identical(unit_rows(matrix)):
+        raw = np.zeros(n, dtype=np.int64)
+        info["note"] = f"all {n} vectors point the same way: one cluster"
+    elif settings.method == "linkage":
+        raw, link_info = linkage_kmeans(matrix, cut=settings.cut, min_seed=settings.min_seed,
+                                        sample=settings.sample, seed=settings.seed)
+        info.update(link_info)
+    elif settings.method == "cw":
         edges = knn.edges(mutual=settings.mutual, threshold=settings.threshold, k=settings.k)
         info["edges"] = int(edges.nnz // 2)
         raw, cw_info = chinese_whispers(edges, weighting=settings.weighting,
@@ -307,7 +555,13 @@ def cluster_vectors(matrix: Any, settings: ClusterSettings, *, device: str = "cp
         raw = dbscan(matrix, eps, settings.min_samples,
                      graph=None if n <= exact_dbscan_limit else knn)
     info["cluster_s"] = round(time.perf_counter() - t1, 3)
+    if knn is None:
+        t2 = time.perf_counter()
+        knn = KnnGraph.build_within(matrix, raw, neighbours, device=device)
+        info["graph_s"] = round(time.perf_counter() - t2, 3)
+        info["neighbours"] = "within each cluster"
     labels = renumber_by_size(raw, settings.min_size)
     info["clusters"] = int(labels.max()) + 1 if n else 0
     info["noise"] = int((labels < 0).sum())
+    info["central"] = central_words(matrix, labels, limit=2000)
     return Clustering(labels, settings, info, knn)

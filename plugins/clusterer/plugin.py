@@ -9,6 +9,7 @@ from typing import Any
 from textseq_tui.plugin import (
     BadInput,
     CommandResult,
+    ModelSpec,
     Plugin,
     PluginContext,
     ScreenSpec,
@@ -26,7 +27,7 @@ def _cluster_command(args: str, ctx: PluginContext) -> CommandResult:
         raise BadInput("usage: /cluster WORD (one word), e.g. /cluster guitar")
     found = runs.find_word(ctx.store, word)
     if found is None:
-        runs.default_run(ctx.store)
+        runs.default_run(ctx.store, registry=ctx.registry)
         found = runs.find_word(ctx.store, word)
     if found is None:
         raise BadInput(f"{word!r} is not in any clustering run (the default run holds the "
@@ -60,6 +61,16 @@ class ClustererPlugin(Plugin):
 
         return (ScreenSpec("browser", "Cluster browser", factory,
                            help="Browse clusters by size, search a word, open a cluster"),)
+
+    def model_specs(self) -> Sequence[ModelSpec]:
+        def load_names(model_dir: Any, device: str) -> Any:
+            from textseq_plugins.clusterer.names import load
+
+            return load(model_dir, device)
+
+        return (ModelSpec("category-names", load_names, default="wordnet-category-names",
+                          description="WordNet categories of common words, to name clusters",
+                          uses_device=False),)
 
     def cli(self) -> Any:
         from textseq_plugins.clusterer.cli import build_cli

@@ -18,11 +18,13 @@ STORED_NEIGHBOURS = 8
 
 @dataclass
 class ClusterSummary:
-    """One cluster of a run: its id, size and first words (most central first)."""
+    """One cluster of a run: its id, size, first words (most central first) and likely
+    name (a WordNet category; None when none fits)."""
 
     cluster: int
     size: int
     preview: list[str]
+    name: str | None = None
 
 
 def save_run(store: Any, words: list[str], clustering: Any, source: str,
@@ -35,6 +37,10 @@ def save_run(store: Any, words: list[str], clustering: Any, source: str,
     labels = clustering.labels
     graph = clustering.graph
     info = dict(clustering.info)
+    # Rows of each cluster's most central words become the words themselves (previews).
+    info["central"] = {str(c): [words[i] for i in rows]
+                       for c, rows in info.get("central", {}).items()}
+    info["names"] = {str(c): name for c, name in info.get("names", {}).items()}
     if missing:
         info["missing"] = list(missing)
     run = {
@@ -94,8 +100,8 @@ def cluster_summaries(store: Any, run_id: int, preview: int = 8,
                       limit: int | None = None) -> list[ClusterSummary]:
     """Clusters of a run by decreasing size (noise, -1, last) with ``preview`` words each.
 
-    A word's place in the preview follows input order (for GloVe: frequency order), so
-    the preview shows the cluster's most common words first.
+    The preview is the cluster's most central words (closest to its mean direction) when
+    the run stored them; otherwise input order (for GloVe: the most common words first).
     """
     table = store.table_name("assignments")
     sql = (f"select cluster, count(*) as size from [{table}] where run_id = ? "
@@ -103,7 +109,15 @@ def cluster_summaries(store: Any, run_id: int, preview: int = 8,
     if limit:
         sql += f" limit {int(limit)}"
     out = []
+    row = store.db.execute(f"select info from [{store.table_name('runs')}] where id = ?",
+                           [run_id]).fetchone()
+    stored = json.loads(row[0] or "{}") if row else {}
+    central, names = stored.get("central", {}), stored.get("names", {})
     for cluster, size in store.db.execute(sql, [run_id]).fetchall():
+        if str(cluster) in central:
+            out.append(ClusterSummary(int(cluster), int(size), central[str(cluster)][:preview],
+                                      names.get(str(cluster))))
+            continue
         words = [r[0] for r in store.db.execute(
             f"select word from [{table}] where run_id = ? and cluster = ? order by row limit ?",
             [run_id, cluster, preview]).fetchall()]
@@ -139,9 +153,10 @@ def lookup_word(store: Any, run_id: int, word: str) -> dict[str, Any]:
 DEFAULT_VOCAB = 20_000
 
 
-def default_run(store: Any, device: str = "cpu") -> int:
+def default_run(store: Any, device: str = "cpu", registry: Any = None) -> int:
     """The newest run of the GloVe top-:data:`DEFAULT_VOCAB` vocabulary with default
-    settings, clustering and storing it first if there is none (a few seconds)."""
+    settings, clustering and storing it first if there is none (a few seconds); with the
+    model ``registry``, its clusters get likely names."""
     from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
     from textseq_plugins.clusterer.vectors import load_glove_vocab
 
@@ -153,6 +168,11 @@ def default_run(store: Any, device: str = "cpu") -> int:
         return int(rows[0]["id"])
     data = load_glove_vocab(DEFAULT_VOCAB)
     clustering = cluster_vectors(data.matrix, ClusterSettings(), device=device)
+    if registry is not None:
+        from textseq_plugins.clusterer.names import name_clusters
+
+        clustering.info["names"] = name_clusters(registry, data.words, clustering.labels,
+                                                 clustering.info.get("central", {}))
     return save_run(store, data.words, clustering, data.source)
 
 

@@ -1,6 +1,7 @@
 """The cluster browser: clusters of a stored run by size, word search, one cluster's words.
 
-Layout (fits 80x24): a status line, a search box, the cluster table (id, size, preview)
+Layout (fits 80x24): a status line, a search box, the cluster table (id, size, preview:
+the cluster's most central words when the run stored them)
 and a detail pane showing the opened cluster or the searched word's cluster and nearest
 neighbours. Database reads and clustering run in thread workers, never on the UI loop.
 """
@@ -88,7 +89,7 @@ class ClusterBrowser(Screen):
         from textseq_plugins.clusterer import runs
 
         try:
-            run_id = runs.default_run(self.ctx.store, device="cpu")
+            run_id = runs.default_run(self.ctx.store, device="cpu", registry=self.ctx.registry)
         except TextseqError as err:
             self.app.call_from_thread(self._set_status, f"[red]{escape(str(err))}[/]")
             return
@@ -142,15 +143,22 @@ class ClusterBrowser(Screen):
         self.run_id = int(info["id"])
         self.summaries = summaries
         settings = info["settings"]
-        knob = (f"k={settings.get('k')} {'mutual' if settings.get('mutual') else 'plain'}"
-                if info["method"] == "cw" else f"eps={info['info'].get('eps')}")
+        if info["method"] == "cw":
+            knob = f"k={settings.get('k')} {'mutual' if settings.get('mutual') else 'plain'}"
+        elif info["method"] == "linkage":
+            knob = f"cut={info['info'].get('cut')}"
+        else:
+            knob = f"eps={info['info'].get('eps')}"
         self._set_status(f"run {info['id']}: {escape(info['source'])} - {info['method']} "
                          f"{knob} - {info['n_clusters']:,} clusters, {info['noise']} noise")
         table = self.query_one("#clusters", DataTable)
         table.clear()
         for summary in summaries:
             name = "noise" if summary.cluster < 0 else str(summary.cluster)
-            table.add_row(name, str(summary.size), " ".join(summary.preview),
+            preview = " ".join(summary.preview)
+            if getattr(summary, "name", None):
+                preview = f"[{summary.name}] {preview}"
+            table.add_row(name, str(summary.size), escape(preview),
                           key=str(summary.cluster))
         if self.initial_word:
             word, self.initial_word = self.initial_word, None

@@ -75,7 +75,7 @@ def test_user_vectors_file_and_no_store(cli, tmp_path):
     [
         ([], "say what to cluster"),
         (["--vocab", "10", "--words", "x"], "give --vocab N alone"),
-        (["--vocab", "100", "--method", "kmeans"], "--method must be cw or dbscan"),
+        (["--vocab", "100", "--method", "kmeans"], "--method must be one of linkage, cw, dbscan"),
         (["--vocab", "100", "--weighting", "heavy"], "--weighting must be"),
         (["--words", "/nonexistent/words.txt"], "no such file"),
     ],
@@ -92,7 +92,8 @@ def test_one_known_word_is_refused_with_the_missing_ones_listed(cli, tmp_path):
     path.write_text("cat\nqwzxvvq\n")
     result = cli("clusterer", "cluster", "--words", str(path))
     assert result.exit_code == 2
-    assert "at least 2 words" in result.stderr and "qwzxvvq" in result.stderr
+    assert "at least 3 words" in result.stderr and "qwzxvvq" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_vectors_with_a_dimension_mismatch_name_the_line(cli, tmp_path):
@@ -151,3 +152,61 @@ def test_slash_cluster_without_runs_clusters_the_default_vocabulary_once(host, m
 
     with pytest.raises(BadInput, match="not in any clustering run"):
         host.run_command("/cluster xylophone")
+
+
+def test_two_words_get_a_clear_message(cli, tmp_path):
+    path = tmp_path / "two.txt"
+    path.write_text("cat\ndog\n")
+    result = cli("clusterer", "cluster", "--words", str(path), "--json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "at least 3 words with vectors, got 2" in result.stderr
+    assert "nothing to group" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_identical_vectors_are_one_cluster_and_said_so(cli, tmp_path):
+    import numpy as np
+
+    np.save(tmp_path / "same.npy", np.tile(np.array([[0.5, -1.0, 2.0]], np.float32), (6, 1)))
+    (tmp_path / "same.words").write_text("\n".join("abcdef") + "\n")
+    for method in ("linkage", "cw", "dbscan"):
+        result = cli("clusterer", "cluster", "--vectors", str(tmp_path / "same.npy"),
+                     "--method", method, "--json", "--no-store")
+        assert result.exit_code == 0, result.stderr
+        assert {r["cluster"] for r in lines(result)} == {0}
+        assert "all 6 vectors point the same way: one cluster" in result.stderr
+
+
+@pytest.mark.parametrize("groups", [
+    [("apple pear banana cherry grape"), ("hammer chisel drill wrench screwdriver"),
+     ("cat dog horse cow sheep")],
+    [("red blue green yellow"), ("paris london berlin rome"), ("piano guitar violin drum")],
+])
+def test_the_issue_plain_lists_come_out_exactly_right(cli, tmp_path, groups):
+    path = tmp_path / "plain.txt"
+    path.write_text("\n".join(w for g in groups for w in g.split()) + "\n")
+    result = cli("clusterer", "cluster", "--words", str(path), "--json", "--no-store")
+    assert result.exit_code == 0, result.stderr
+    by_word = {r["word"]: r["cluster"] for r in lines(result)}
+    assert sorted(len({by_word[w] for w in g.split()}) for g in groups) == [1, 1, 1]
+    assert len({by_word[g.split()[0]] for g in groups}) == 3
+
+
+def test_explain_shows_each_cluster_s_most_central_words(cli, tmp_path, host):
+    path = tmp_path / "plain.txt"
+    path.write_text("\n".join(ANIMALS + FRUIT + VEHICLES) + "\n")
+    shown = cli("clusterer", "cluster", "--words", str(path), "--explain")
+    assert shown.exit_code == 0, shown.stderr
+    central_lines = [ln for ln in shown.stdout.splitlines() if "most central:" in ln]
+    assert len(central_lines) == 3
+    for line in central_lines:
+        words = line.split("most central:")[1].split()
+        assert any(set(words) <= set(g) for g in (ANIMALS, FRUIT, VEHICLES)), line
+    rows = lines(cli("clusterer", "cluster", "--words", str(path), "--explain", "--json",
+                     "--no-store"))
+    pear = next(r for r in rows if r["word"] == "pear")
+    assert set(pear["central"]) == set(FRUIT) and pear["name"] == "edible fruit"
+    assert "likely 'edible fruit'" in shown.stdout
+    # the stored run's previews are the central words too
+    summary = lines(cli("clusterer", "show", "--json"))
+    assert {tuple(sorted(s["preview"])) for s in summary} == {
+        tuple(sorted(g)) for g in (ANIMALS, FRUIT, VEHICLES)}

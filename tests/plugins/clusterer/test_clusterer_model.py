@@ -161,13 +161,17 @@ def test_cluster_vectors_settings_are_validated():
                 dict(threshold=1.5), dict(min_size=0)):
         with pytest.raises(BadInput):
             cluster_vectors(x, ClusterSettings(**bad))
-    with pytest.raises(BadInput, match="at least 2"):
-        cluster_vectors(x[:1], ClusterSettings())
+    for bad in (dict(method="kmeans"), dict(cut=2.5), dict(min_seed=0), dict(sample=2)):
+        with pytest.raises(BadInput):
+            cluster_vectors(x, ClusterSettings(**bad))
+    for few in (1, 2):
+        with pytest.raises(BadInput, match="at least 3"):
+            cluster_vectors(x[:few], ClusterSettings())
 
 
 def test_cluster_vectors_both_methods_find_the_blobs():
     x, y = blobs(n_per=30, centers=4, spread=0.1)
-    cw = cluster_vectors(x, ClusterSettings(k=15))
+    cw = cluster_vectors(x, ClusterSettings(method="cw", k=15))
     assert adjusted_rand_score(y, cw.labels) == 1.0
     assert cw.info["clusters"] == 4 and cw.info["noise"] == 0
     db = cluster_vectors(x, ClusterSettings(method="dbscan"))
@@ -183,8 +187,9 @@ def test_glove_words_fall_into_their_groups():
     y = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     data = load_glove_words(words)
     assert data.words == words and not data.missing
-    result = cluster_vectors(data.matrix, ClusterSettings(k=3))
+    result = cluster_vectors(data.matrix, ClusterSettings(method="cw", k=3))
     assert adjusted_rand_score(y, result.labels) > 0.8
+    assert adjusted_rand_score(y, cluster_vectors(data.matrix, ClusterSettings()).labels) == 1.0
 
 
 def test_grouped_topk_path_is_exact_on_long_rows():
@@ -199,3 +204,59 @@ def test_grouped_topk_path_is_exact_on_long_rows():
     np.testing.assert_allclose(graph.sims[:400], expected, atol=1e-5)
     got = np.take_along_axis(sims, graph.indices[:400], 1)
     np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize(("n_per", "centers"), [(4, 3), (30, 4), (60, 12)])
+def test_linkage_default_finds_separate_blobs_at_every_size(n_per, centers):
+    # 12 to 720 points: neither shattered nor merged, with no k given
+    x, y = blobs(n_per=n_per, centers=centers, spread=0.08, seed=1)
+    result = cluster_vectors(x, ClusterSettings())
+    assert adjusted_rand_score(y, result.labels) == 1.0
+    assert result.info["clusters"] == centers and result.info["noise"] == 0
+    assert 0.05 <= result.info["cut"] <= 1.5 and result.info["seeds"] == centers
+
+
+def test_gap_merges_are_never_taken_even_under_a_high_cut():
+    x, y = blobs(n_per=20, centers=3, spread=0.05, seed=2)
+    result = cluster_vectors(x, ClusterSettings(cut=1.9))
+    assert adjusted_rand_score(y, result.labels) == 1.0
+
+
+def test_linkage_on_a_sample_assigns_every_word():
+    x, y = blobs(n_per=100, centers=5, spread=0.08, seed=3)
+    result = cluster_vectors(x, ClusterSettings(sample=60))
+    assert result.info["sampled"] == 60
+    assert (result.labels >= 0).all()
+    assert adjusted_rand_score(y, result.labels) == 1.0
+
+
+def test_default_cut_follows_the_data_and_the_size():
+    from textseq_plugins.clusterer.model import default_cut, default_min_seed
+
+    assert default_cut(0.8, 200) < default_cut(0.96, 200)  # denser set, lower cut
+    assert default_cut(0.9, 4000) < default_cut(0.9, 12)
+    assert default_min_seed(12) == 2 and default_min_seed(4000) > default_min_seed(400)
+    # a 4,000-word sample of 400,000 words: a seed stands for 0.2 * sqrt(400,000) words
+    assert default_min_seed(400_000, 4000) == 2 and default_min_seed(20_000, 4000) == 6
+
+
+def test_central_words_are_closest_to_the_cluster_direction():
+    from textseq_plugins.clusterer.model import central_words
+
+    x = np.array([[1, 0.6], [1, 0], [1, -0.5], [0.2, 1], [0, 1], [-0.2, 1]], dtype=np.float32)
+    central = central_words(x, np.array([0, 0, 0, 1, 1, 1]), top=2)
+    assert central[0][0] == 1 and central[1][0] == 4 and len(central[0]) == 2
+
+
+def test_neighbours_within_clusters_are_exact_inside_each_cluster():
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(300, 8)).astype(np.float32)
+    labels = np.r_[np.zeros(150, int), np.ones(145, int), np.full(5, 2)]
+    within = KnnGraph.build_within(x, labels, 6)
+    inside = KnnGraph.build(x[:150], 6)
+    np.testing.assert_array_equal(within.indices[:150], inside.indices)
+    np.testing.assert_allclose(within.sims[:150], inside.sims, atol=1e-5)
+    # a group of 5 (not more than k) is searched against every row
+    everywhere = KnnGraph.build(x, 6)
+    np.testing.assert_array_equal(within.indices[295:], everywhere.indices[295:])
+    assert (within.indices != np.arange(300)[:, None]).all()

@@ -81,3 +81,16 @@ def test_plugin_declares_its_screen_and_command(host):
     assert "cluster" in host.commands
     screen = plugin.screens()[0].factory(plugin.context, run_id=1)
     assert isinstance(screen, ClusterBrowser) and screen.run_id == 1
+
+
+async def test_browser_previews_show_likely_names_and_central_words(host):
+    from textseq_plugins.clusterer.cli import run_clustering
+
+    ctx = host.plugin("clusterer").context
+    _, run_id = run_clustering(ctx, load_glove_words(WORDS), ClusterSettings())
+    app = BrowserApp(ctx, run_id=run_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one("#clusters", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3)
+        first = str(table.get_row_at(0)[2])
+        assert "mammal]" in first and set(first.split()[1:]) == set(WORDS[:5])
