@@ -17,7 +17,9 @@ from typing import Any
 from textseq_plugins.anomaly.model import (
     BOS_ID,
     EOS_ID,
+    INVARIANTS_FILE,
     KIND,
+    TEMPLATES_FILE,
     VOCAB_FILE,
     WEIGHTS_FILE,
     AnomalyDetector,
@@ -46,6 +48,11 @@ class TrainSettings:
     calib_fraction: float = 0.1
     end_token: bool = True
     seed: int = 0
+    #: Mine count invariants of the training sequences (the count view; log keys only).
+    counts: bool = True
+    #: Share of held-out normal sequences whose most surprising step is enough to confirm
+    #: broken counts: the count view's threshold is their ``1 - count_flag_rate`` quantile.
+    count_flag_rate: float = 0.01
 
 
 @dataclass
@@ -110,7 +117,7 @@ def calibrate(detector: AnomalyDetector, cal: Sequence[list[str]], settings: Tra
     """
     import numpy as np
 
-    plain = detector.score(cal, threshold=None, top_g=1 << 30)
+    plain = detector.score(cal, threshold=None, top_g=1 << 30, counts=False)
     unk_rank = len(detector.vocab)
     max_ranks, max_nats = [], []
     for s in plain:
@@ -121,6 +128,11 @@ def calibrate(detector: AnomalyDetector, cal: Sequence[list[str]], settings: Tra
         g = int(np.quantile(max_ranks, 1.0 - settings.fp_budget, method="higher")) + 1
         detector.top_g = max(1, min(g, unk_rank))
     detector.threshold = choose_threshold(max_nats, settings.fp_budget, settings.threshold_margin)
+    if detector.invariants is not None and len(detector.invariants) and max_nats:
+        # A step as unusual as the most surprising step of 1 normal session in 100 confirms
+        # broken counts; both together are rare in normal sessions (the views disagree on
+        # what is unusual: a rare interleaving breaks no count, a replica more no order).
+        detector.count_threshold = float(np.quantile(max_nats, 1.0 - settings.count_flag_rate))
 
 
 def _batches(encoded: list[list[int]], batch_size: int, seed: int):
@@ -147,15 +159,23 @@ def train_detector(
     resume: bool = False,
     progress: bool = True,
     on_metrics: Callable[[int, dict[str, float]], None] | None = None,
+    calib: Sequence[list[str]] | None = None,
 ) -> TrainOutcome:
-    """Train on normal ``sequences`` (token lists) and calibrate the threshold."""
+    """Train on normal ``sequences`` (token lists) and calibrate the threshold.
+
+    With ``calib`` (held-out normal sequences, e.g. a separate file), every sequence of
+    ``sequences`` trains and the threshold is chosen on ``calib``; without it a seeded
+    ``settings.calib_fraction`` of ``sequences`` is held out for that."""
     import torch
 
     from textseq_tui.ml.params import param_groups
     from textseq_tui.ml.trainer import TrainConfig, Trainer
 
     sequences = [list(s) for s in sequences]
-    train, cal = split_calibration(sequences, settings.calib_fraction, settings.seed)
+    if calib is None:
+        train, cal = split_calibration(sequences, settings.calib_fraction, settings.seed)
+    else:
+        train, cal = sequences, [list(s) for s in calib]
     train = [s for s in train if s or settings.end_token]
     if not train:
         raise BadInput("no sequence to train on (need at least one non-empty sequence)")
@@ -211,6 +231,10 @@ def train_detector(
     net.eval()
     detector = AnomalyDetector(net.cpu(), vocab, top_g=settings.top_g or 9, threshold=None,
                                end_token=settings.end_token, device="cpu")
+    if settings.counts:
+        from textseq_plugins.anomaly.invariants import CountInvariants
+
+        detector.invariants = CountInvariants().fit(train)
     metrics: dict[str, Any] = {
         "train_sequences": len(train),
         "calibration_sequences": len(cal),
@@ -233,20 +257,30 @@ def train_detector(
         "top_g": detector.top_g, "top_g_auto": settings.top_g == 0,
         "fp_budget": settings.fp_budget,
         "threshold_margin": settings.threshold_margin, "end_token": settings.end_token,
-        "calib_fraction": settings.calib_fraction,
+        "calib_fraction": settings.calib_fraction if calib is None else "separate file",
         "threshold": None if detector.threshold is None else round(detector.threshold, 4),
         "vocab_size": len(vocab),
+        "count_flag_rate": settings.count_flag_rate,
+        "count_threshold": None if detector.count_threshold is None
+        else round(detector.count_threshold, 4),
+        "invariants": len(detector.invariants) if detector.invariants is not None else 0,
     }
     detector.hyperparameters = hyper
     return TrainOutcome(detector, metrics, hyper)
 
 
 def model_files(detector: AnomalyDetector) -> dict[str, bytes]:
-    """The files of a model directory: safetensors weights and the vocabulary."""
+    """The files of a model directory: safetensors weights, the vocabulary and, for a model
+    of parsed logs, its log templates."""
     from safetensors.torch import save
 
     state = {k: v.detach().cpu().contiguous() for k, v in detector.net.state_dict().items()}
-    return {WEIGHTS_FILE: save(state), VOCAB_FILE: detector.vocab.to_json().encode("utf-8")}
+    files = {WEIGHTS_FILE: save(state), VOCAB_FILE: detector.vocab.to_json().encode("utf-8")}
+    if detector.templates is not None:
+        files[TEMPLATES_FILE] = detector.templates.to_json().encode("utf-8")
+    if detector.invariants is not None and detector.count_threshold is not None:
+        files[INVARIANTS_FILE] = detector.invariants.to_json().encode("utf-8")
+    return files
 
 
 def save_model(registry_dir: Path | None, registry: Any, outcome: TrainOutcome, *, name: str,
