@@ -55,9 +55,8 @@ def test_matches_loghub_structured_file_on_hdfs_2k(shared_data):
 def _deeplog_keys():
     from pathlib import Path
 
-    from textseq_plugins.anomaly.logparse import KeyTemplates
-
     import textseq_plugins.anomaly as pkg
+    from textseq_plugins.anomaly.logparse import KeyTemplates
 
     path = Path(pkg.__file__).parent / "deeplog_hdfs_templates.json"
     return KeyTemplates.from_json(path.read_text())
