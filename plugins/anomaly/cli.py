@@ -60,8 +60,10 @@ def build_cli(plugin: Any) -> typer.Typer:
         lr: float = typer.Option(3e-3, "--lr"),
         max_steps: int = typer.Option(2000, "--max-steps"),
         minutes: float = typer.Option(3.0, "--minutes", help="Wall-clock budget (0: no limit)."),
-        top_g: int = typer.Option(9, "--top-g", help="A step is surprising outside the top-g "
-                                  "(0: choose g on held-out normal data, for words/characters)."),
+        top_g: int | None = typer.Option(None, "--top-g", help="A step is surprising outside "
+                                         "the top-g (0: choose g on held-out normal data, for "
+                                         "words/characters; default: 9, or no rank rule when "
+                                         "the count view is mined)."),
         fp_budget: float = typer.Option(0.001, "--fp-budget",
                                         help="Share of held-out normal sequences the threshold may flag."),
         margin: float = typer.Option(1.0, "--margin", help="Nats added to the threshold."),
@@ -135,7 +137,8 @@ def build_cli(plugin: Any) -> typer.Typer:
         rebuild = (f"textseq anomaly train --input {input} --name {name} --cell {cell} "
                    f"--layers {layers} --hidden {hidden} --embedding {embedding} "
                    f"--batch-size {batch_size} --lr {lr} --max-steps {max_steps} "
-                   f"--minutes {minutes} --top-g {top_g} --fp-budget {fp_budget} "
+                   f"--minutes {minutes} " + (f"--top-g {top_g} " if top_g is not None else "")
+                   + f"--fp-budget {fp_budget} "
                    f"--margin {margin} --seed {seed} --threads {threads or 1}"
                    + (" --no-end" if no_end else "") + (" --no-counts" if no_counts else "")
                    + (f" --count-flag-rate {count_flag_rate}" if count_flag_rate != 0.01 else "")
@@ -159,7 +162,8 @@ def build_cli(plugin: Any) -> typer.Typer:
         model: str | None = typer.Option(None, "--model", help=f"Model name (default {DEFAULT_MODEL})."),
         top_g: int | None = typer.Option(None, "--top-g", help="Override the model's g."),
         threshold: float | None = typer.Option(None, "--threshold", help="Override the surprisal threshold (nats)."),
-        rank_only: bool = typer.Option(False, "--rank-only", help="Top-g rule alone (DeepLog's)."),
+        rank_only: bool = typer.Option(False, "--rank-only", help="Top-g rule alone (DeepLog's; "
+                                       "g = 9 unless --top-g or the model says otherwise)."),
         no_counts: bool = typer.Option(False, "--no-counts", help="Sequence rule alone: leave "
                                        "out the count view (broken count invariants confirmed "
                                        "by a surprising step)."),
@@ -177,6 +181,8 @@ def build_cli(plugin: Any) -> typer.Typer:
             raise BadInput("give either tokens (score 5 5 22 ...) or --input FILE, not both")
         detector = get_detector(p, model)
         thr: Any = None if rank_only else (threshold if threshold is not None else ...)
+        if rank_only and top_g is None and detector.top_g is None:
+            top_g = 9  # DeepLog's rule on a model trained without it (count-view models)
         lines: list[tuple[int, str]] = (
             list(cli_io.iter_input(input, skip_blank=False)) if input is not None
             else [(1, " ".join(tokens or []))])

@@ -262,7 +262,7 @@ class InvariantsDetector:
         return self
 
     def predict(self, sessions: Sequence[Sequence[str]]) -> list[bool]:
-        broken = self.model.broken(sessions)
+        broken = self.model.broken(sessions, spare_known=False)  # loglizer's rule, as published
         return [bool(b) or any(t not in self._known for t in s)
                 for s, b in zip(sessions, broken, strict=True)]
 

@@ -157,16 +157,19 @@ class AnomalyDetector:
     """A trained next-token network with its vocabulary and decision rule.
 
     ``top_g``: a step is surprising when the real token's rank (0 = the model's first
-    choice) is ``>= top_g``. ``threshold``: and/or when its surprisal in nats exceeds it
-    (None: rank rule only). Both can be changed per call of :meth:`score`.
+    choice) is ``>= top_g`` (None: no rank rule). ``threshold``: and/or when its surprisal
+    in nats exceeds it (None: rank rule only). Both can be changed per call of
+    :meth:`score`. An unseen token is always a surprising step.
 
     ``invariants`` (a ``CountInvariants``) and ``count_threshold`` (nats) add a second view:
     a session whose event counts break an invariant of normal sessions is anomalous when
     one of its steps is also above ``count_threshold`` (lower than ``threshold``: a step
-    unusual for about 1 normal session in 100); those steps are its ``steps``.
+    unusual for about 1 normal session in 100); those steps are its ``steps``. Models with
+    this view are trained without the rank rule (``top_g`` None): DeepLog's fixed g judges a
+    rare but valid transition by one step's rank among keys of near-zero probability.
     """
 
-    def __init__(self, net: Any, vocab: Vocabulary, *, top_g: int = 9,
+    def __init__(self, net: Any, vocab: Vocabulary, *, top_g: int | None = 9,
                  threshold: float | None = None, end_token: bool = True,
                  device: str = "cpu", hyperparameters: dict[str, Any] | None = None) -> None:
         self.net = net.to(device).eval()
@@ -279,7 +282,7 @@ class AnomalyDetector:
         import numpy as np
 
         g = self.top_g if top_g is None else int(top_g)
-        if g < 1:
+        if g is not None and g < 1:
             raise BadInput(f"top-g must be at least 1, not {g}")
         thr = self.threshold if threshold is ... else threshold
         if dedupe:
@@ -298,7 +301,9 @@ class AnomalyDetector:
         use_counts = counts and self.invariants is not None and count_thr is not None
         broken = self.invariants.broken(sequences) if use_counts else None
         for k, (seq, (ranks, surp)) in enumerate(zip(sequences, per_seq, strict=True)):
-            flagged = ranks >= g
+            flagged = ranks == unk_rank  # an unseen token, whatever g is
+            if g is not None:
+                flagged |= ranks >= g
             if thr is not None:
                 flagged |= surp > thr
             described: list[str] = []
@@ -360,7 +365,8 @@ def load_detector(model_dir: Path, device: str = "cpu") -> AnomalyDetector:
         raise ModelError(f"{model_dir}: weights do not match the card's hyper-parameters "
                          f"({str(err).splitlines()[0]})") from None
     threshold = hp.get("threshold")
-    detector = AnomalyDetector(net, vocab, top_g=int(hp.get("top_g", 9)),
+    top_g = hp.get("top_g", 9)
+    detector = AnomalyDetector(net, vocab, top_g=None if top_g is None else int(top_g),
                                threshold=None if threshold is None else float(threshold),
                                end_token=bool(hp.get("end_token", True)), device=device,
                                hyperparameters=hp)

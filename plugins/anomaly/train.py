@@ -42,7 +42,8 @@ class TrainSettings:
     lr: float = 3e-3
     max_steps: int = 2000
     minutes: float | None = 3.0
-    top_g: int = 9
+    #: None: DeepLog's 9 without the count view, no rank rule with it; 0: chosen on held-out data.
+    top_g: int | None = None
     fp_budget: float = 0.001
     threshold_margin: float = 1.0
     calib_fraction: float = 0.1
@@ -235,6 +236,8 @@ def train_detector(
         from textseq_plugins.anomaly.invariants import CountInvariants
 
         detector.invariants = CountInvariants().fit(train)
+    if settings.top_g is None and detector.invariants is not None and len(detector.invariants):
+        detector.top_g = None  # the count view replaces DeepLog's uncalibrated rank rule
     metrics: dict[str, Any] = {
         "train_sequences": len(train),
         "calibration_sequences": len(cal),

@@ -90,3 +90,13 @@ def test_hdfs_split_is_by_session_seeded_and_complete(shared_data):
                             "abnormal": 16838}
     assert a.test == b.test and a.calib == b.calib
     assert hdfs_split(shared_data / "sequences", seed=1).test != a.test
+
+
+def test_a_normal_sessions_count_vector_breaks_nothing():
+    normal = normal_sessions(300) + [["open", "read", "close", "close"]]  # one odd normal one
+    inv = CountInvariants(support=0.98).fit(normal)
+    odd = ["open", "read", "close", "close"]
+    assert inv.broken([odd]) == [[]]  # its counts are known normal counts
+    assert inv.broken([odd], spare_known=False) != [[]]  # loglizer's rule flags it
+    assert inv.broken([["open", "read", "read", "close", "close"]]) != [[]]
+    assert CountInvariants.from_json(inv.to_json()).known == inv.known
