@@ -84,7 +84,7 @@ class CountInvariants:
                 if any(f <= set(cols) for f in found):
                     continue
                 sub = uniq[:, cols]
-                coef = np.linalg.svd(sub * np.sqrt(weight)[:, None], full_matrices=False)[2][-1]
+                coef = np.linalg.svd(sub * np.sqrt(weight)[:, None], full_matrices=True)[2][-1]
                 if not (np.abs(coef) > 1e-6).all():
                     continue  # the relation lives on fewer events: found at a smaller size
                 coef = coef / np.abs(coef).min()

@@ -151,7 +151,7 @@ def test_parse_logs_maps_raw_hdfs_lines_onto_the_shipped_models_keys(cli, tmp_pa
     assert json.loads(res.stdout) == {"session": "blk_1", "events": ["5", "22", "11", "new-E5"]}
 
 
-def test_a_model_trained_from_raw_logs_keeps_its_templates(cli, tmp_path: Path):
+def test_a_model_trained_from_raw_logs_keeps_its_templates(cli, host, tmp_path: Path):
     log = tmp_path / "app.log"
     lines = []
     for i in range(60):
@@ -176,6 +176,14 @@ def test_a_model_trained_from_raw_logs_keeps_its_templates(cli, tmp_path: Path):
               r"f\d+", "--model", "from-logs", "--json")
     assert res.exit_code == 0, res.stderr
     assert json.loads(res.stdout)["events"] == ["E3", "E1", "E2", "new-E4"]
+    # Trained with the count view and no --top-g: no rank rule; --rank-only uses DeepLog's 9.
+    card = json.loads((host.registry.get("from-logs").path / "card.json").read_text())
+    assert card["hyperparameters"]["top_g"] is None and card["hyperparameters"]["invariants"]
+    for extra in ([], ["--rank-only"]):
+        res = cli("anomaly", "score", "E1", "E2", "E3", "E3", "--model", "from-logs", "--json",
+                  *extra)
+        assert res.exit_code == 0, res.stderr
+        assert json.loads(res.stdout)["length"] == 4
 
 
 def test_parse_logs_with_a_model_without_templates_says_how_to_get_them(cli, tmp_path: Path):
