@@ -41,6 +41,9 @@ RESULTS = Path(__file__).resolve().parent / "results" / "anomaly.json"
 
 RULES = {"ours (threshold, unseen key, or counts confirmed by a step)": {},
          "ours, sequence rule alone (--no-counts)": {"counts": False},
+         "the old rule: top-9 or threshold (--no-counts --top-g 9)": {"counts": False,
+                                                                      "top_g": 9},
+         "ours + DeepLog's top-9 (--top-g 9)": {"top_g": 9},
          "DeepLog's rule alone (--rank-only, g = 9)": {"threshold": None, "counts": False,
                                                        "top_g": 9}}
 
