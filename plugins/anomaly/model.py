@@ -380,5 +380,8 @@ def load_detector(model_dir: Path, device: str = "cpu") -> AnomalyDetector:
         from textseq_plugins.anomaly.logparse import KeyTemplates
 
         text = (Path(model_dir) / TEMPLATES_FILE).read_text(encoding="utf-8")
-        detector.templates = KeyTemplates.from_json(text)
+        try:
+            detector.templates = KeyTemplates.from_json(text)
+        except BadInput as err:
+            raise ModelError(f"{model_dir}: {TEMPLATES_FILE} is not valid ({err})") from None
     return detector
