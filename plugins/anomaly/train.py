@@ -8,6 +8,7 @@ threshold is chosen on it so that at most ``fp_budget`` of normal sequences woul
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -96,16 +97,25 @@ def split_calibration(sequences: Sequence[list[str]], fraction: float, seed: int
     return train, cal
 
 
-def choose_threshold(max_surprisals: Sequence[float], fp_budget: float, margin: float) -> float:
-    """A surprisal threshold (nats) flagging at most ``fp_budget`` of the calibration
-    sequences: the (1 - budget) quantile of their largest step surprisal, plus ``margin``
-    nats because a small calibration set underestimates the tail of unseen normal data."""
-    import numpy as np
-
-    if not max_surprisals:
+def conformal_quantile(values: Sequence[float], rate: float) -> float:
+    """The split-conformal ``1 - rate`` quantile of ``values`` (scores of held-out normal
+    sequences): the ``ceil((n + 1)(1 - rate))``-th smallest, so that a new normal sequence
+    exceeds it with probability at most ``rate`` (for exchangeable data); the largest value
+    when ``n`` is too small for that rate (fewer than ``1/rate - 1`` values). Unlike an
+    interpolated percentile, it does not pretend a 0.1 % tail can be read off 1,500 values."""
+    if not values:
         return float("inf")
-    q = float(np.quantile(np.asarray(max_surprisals, dtype=np.float64), 1.0 - fp_budget))
-    return q + margin
+    ordered = sorted(float(v) for v in values)
+    k = math.ceil((len(ordered) + 1) * (1.0 - rate))
+    return ordered[min(k, len(ordered)) - 1]
+
+
+def choose_threshold(max_surprisals: Sequence[float], fp_budget: float, margin: float) -> float:
+    """A surprisal threshold (nats) flagging at most ``fp_budget`` of normal sequences: the
+    conformal ``1 - budget`` quantile of the calibration sequences' largest step surprisal
+    (see :func:`conformal_quantile`), plus ``margin`` nats for the tail of unseen normal
+    data a small calibration set does not show."""
+    return conformal_quantile(max_surprisals, fp_budget) + margin
 
 
 def calibrate(detector: AnomalyDetector, cal: Sequence[list[str]], settings: TrainSettings
@@ -133,7 +143,7 @@ def calibrate(detector: AnomalyDetector, cal: Sequence[list[str]], settings: Tra
         # A step as unusual as the most surprising step of 1 normal session in 100 confirms
         # broken counts; both together are rare in normal sessions (the views disagree on
         # what is unusual: a rare interleaving breaks no count, a replica more no order).
-        detector.count_threshold = float(np.quantile(max_nats, 1.0 - settings.count_flag_rate))
+        detector.count_threshold = conformal_quantile(max_nats, settings.count_flag_rate)
 
 
 def _batches(encoded: list[list[int]], batch_size: int, seed: int):
