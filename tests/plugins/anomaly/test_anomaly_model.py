@@ -109,8 +109,8 @@ def test_shipped_hdfs_model_catches_abnormal_sessions_not_held_out_normal_ones(s
     abnormal = split.abnormal[:3000]
     recall = sum(s.anomalous for s in detector.score(abnormal)) / len(abnormal)
     fpr = sum(s.anomalous for s in detector.score(split.test)) / len(split.test)
-    assert recall >= 0.99  # bench: 0.9997 on all 16,838
-    assert fpr <= 0.002  # bench: 2 of 3,000 held-out normal sessions
+    assert recall >= 0.99  # bench: 0.9996 on all 16,838
+    assert fpr <= 0.002  # bench: 0 of 3,000 held-out normal sessions
     # Every alarm says where: a step (with the model's expectation there) or the end.
     assert all(s.steps or s.end_surprising for s in detector.score(abnormal) if s.anomalous)
 
