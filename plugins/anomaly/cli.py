@@ -90,14 +90,27 @@ def build_cli(plugin: Any) -> typer.Typer:
         lr: float = typer.Option(3e-3, "--lr"),
         max_steps: int = typer.Option(2000, "--steps", "--max-steps", help="Optimizer steps."),
         minutes: float = typer.Option(3.0, "--minutes", help="Wall-clock budget (0: no limit)."),
-        top_g: int = typer.Option(9, "--top-g", help="A step is surprising outside the top-g "
-                                  "(0: choose g on held-out normal data, for words/characters)."),
+        top_g: int | None = typer.Option(None, "--top-g", help="A step is surprising outside "
+                                         "the top-g (0: choose g on held-out normal data, for "
+                                         "words/characters; default: 9, or no rank rule when "
+                                         "the count view is mined)."),
         fp_budget: float = typer.Option(0.001, "--fp-budget",
                                         help="Share of held-out normal sequences the threshold may flag."),
         margin: float = typer.Option(1.0, "--margin", help="Nats added to the threshold."),
         no_end: bool = typer.Option(False, "--no-end", help="No end-of-sequence token (for "
                                     "streams whose sequences are cut arbitrarily)."),
+        no_counts: bool = typer.Option(False, "--no-counts", help="No count view (invariants "
+                                       "of event counts; mined only for <= 60 distinct events)."),
+        count_flag_rate: float = typer.Option(0.01, "--count-flag-rate", help="Share of held-out "
+                                              "normal sequences whose most surprising step "
+                                              "confirms broken counts."),
         seed: int = typer.Option(0, "--seed"),
+        calib: str | None = typer.Option(None, "--calib", help="Held-out normal sequences to "
+                                         "choose the threshold on (default: a seeded 10 % of "
+                                         "--input, not trained on)."),
+        templates: str | None = typer.Option(None, "--templates", help="Log templates of the "
+                                             "event ids (from `parse-logs --save-templates`), "
+                                             "kept beside the model so later logs map onto them."),
         device: str | None = typer.Option(None, "--device", help="auto | cpu | cuda | cuda:N "
                                           "(default: textseq --device)"),
         threads: int = typer.Option(1, "--threads", help="torch CPU threads (0: torch default; "
@@ -122,10 +135,17 @@ def build_cli(plugin: Any) -> typer.Typer:
         p = _resolve_plugin(plugin)
         _threads(threads)
         sequences = read_sequences(input)
+        calib_seqs = read_sequences(calib) if calib is not None else None
+        key_templates = None
+        if templates is not None:
+            from textseq_plugins.anomaly.logparse import KeyTemplates
+
+            key_templates = KeyTemplates.from_json(cli_io.read_text(templates))
         settings = TrainSettings(cell=cell, layers=layers, hidden=hidden, embedding=embedding,
                                  batch_size=batch_size, lr=lr, max_steps=max_steps,
                                  minutes=minutes or None, top_g=top_g, fp_budget=fp_budget,
-                                 threshold_margin=margin, end_token=not no_end, seed=seed)
+                                 threshold_margin=margin, end_token=not no_end, seed=seed,
+                                 counts=not no_counts, count_flag_rate=count_flag_rate)
         dev = str(choose_device(device or p.context.device))
         store = p.context.store
         run_id = store.start_run(name, vars(settings), dev)
@@ -134,26 +154,36 @@ def build_cli(plugin: Any) -> typer.Typer:
             outcome = train_detector(
                 sequences, settings, device=dev, checkpoint_path=ckpt, resume=resume,
                 progress=not quiet and not cli_io.want_json(as_json),
-                on_metrics=lambda step, m: store.log_metrics(run_id, step, m))
+                on_metrics=lambda step, m: store.log_metrics(run_id, step, m), calib=calib_seqs)
         except BaseException:
             store.finish_run(run_id, "failed")
             raise
+        outcome.detector.templates = key_templates
         data: dict[str, Any] = {"file": input, "sequences": len(sequences)}
         if input != "-":
             data["sha256"] = sha256_file(Path(input))
+        if calib is not None:
+            data["calib_file"] = calib
+            data["calib_sequences"] = len(calib_seqs or [])
         rebuild = (f"textseq anomaly train --input {input} --name {name} --cell {cell} "
                    f"--layers {layers} --hidden {hidden} --embedding {embedding} "
                    f"--batch-size {batch_size} --lr {lr} --max-steps {max_steps} "
-                   f"--minutes {minutes} --top-g {top_g} --fp-budget {fp_budget} "
+                   f"--minutes {minutes} " + (f"--top-g {top_g} " if top_g is not None else "")
+                   + f"--fp-budget {fp_budget} "
                    f"--margin {margin} --seed {seed} --threads {threads or 1}"
-                   + (" --no-end" if no_end else "") + (f" --out {out}" if out else ""))
+                   + (" --no-end" if no_end else "") + (" --no-counts" if no_counts else "")
+                   + (f" --count-flag-rate {count_flag_rate}" if count_flag_rate != 0.01 else "")
+                   + (f" --calib {calib}" if calib else "")
+                   + (f" --templates {templates}" if templates else "")
+                   + (f" --out {out}" if out else ""))
         info = save_model(out, p.context.registry, outcome, name=name, data=data,
                           rebuild=rebuild, device=dev)
         store.finish_run(run_id, "done", outcome.metrics)
         p.context.registry.forget(name)
         ckpt.unlink(missing_ok=True)
         result = {"model": name, "path": str(info.path), **outcome.metrics,
-                  "threshold": outcome.hyperparameters["threshold"]}
+                  "threshold": outcome.hyperparameters["threshold"],
+                  "count_threshold": outcome.hyperparameters["count_threshold"]}
         cli_io.emit(result, cli_io.want_json(as_json))
 
     @app.command("score")
@@ -163,7 +193,11 @@ def build_cli(plugin: Any) -> typer.Typer:
         model: str | None = typer.Option(None, "--model", help=f"Model name (default {DEFAULT_MODEL})."),
         top_g: int | None = typer.Option(None, "--top-g", help="Override the model's g."),
         threshold: float | None = typer.Option(None, "--threshold", help="Override the surprisal threshold (nats)."),
-        rank_only: bool = typer.Option(False, "--rank-only", help="Top-g rule alone (DeepLog's)."),
+        rank_only: bool = typer.Option(False, "--rank-only", help="Top-g rule alone (DeepLog's; "
+                                       "g = 9 unless --top-g or the model says otherwise)."),
+        no_counts: bool = typer.Option(False, "--no-counts", help="Sequence rule alone: leave "
+                                       "out the count view (broken count invariants confirmed "
+                                       "by a surprising step)."),
         details: bool = typer.Option(False, "--details", help="Per-step ranks and surprisal."),
         only_anomalous: bool = typer.Option(False, "--only-anomalous"),
         threads: int = typer.Option(1, "--threads", help="torch CPU threads (0: torch default; "
@@ -178,6 +212,8 @@ def build_cli(plugin: Any) -> typer.Typer:
             raise BadInput("give either tokens (score 5 5 22 ...) or --input FILE, not both")
         detector = get_detector(p, model)
         thr: Any = None if rank_only else (threshold if threshold is not None else ...)
+        if rank_only and top_g is None and detector.top_g is None:
+            top_g = 9  # DeepLog's rule on a model trained without it (count-view models)
         # Read as a stream: each batch holds the lines that have arrived (at most
         # SCORE_CHUNK), so a producer sees answers as it writes and memory stays bounded.
         batches = (cli_io.iter_batches(input, size=SCORE_CHUNK, skip_blank=False)
@@ -203,7 +239,8 @@ def build_cli(plugin: Any) -> typer.Typer:
             seqs = [line.split() for _, line in chunk]
             # An empty line is not a session: reported, not scored (the API would judge an
             # empty sequence on "ending at once", which is not what a blank line means).
-            scored = iter(detector.score([q for q in seqs if q], top_g=top_g, threshold=thr))
+            scored = iter(detector.score([q for q in seqs if q], top_g=top_g, threshold=thr,
+                                         counts=not (rank_only or no_counts)))
             for (number, _line), seq in zip(chunk, seqs, strict=True):
                 at = number if input is not None else None
                 if not seq:
@@ -227,7 +264,8 @@ def build_cli(plugin: Any) -> typer.Typer:
                 flag = "[red]ANOMALOUS[/]" if s.anomalous else "normal"
                 text = (f"#{row['sequence']}  {flag}  score {row['score']:.2f}  "
                         f"steps {s.steps}" + ("  end" if s.end_surprising else "")
-                        + (f"  unknown {s.unknown}" if s.unknown else ""))
+                        + (f"  unknown {s.unknown}" if s.unknown else "")
+                        + (f"  counts {'; '.join(s.counts)}" if s.counts and s.anomalous else ""))
                 cli_io.emit(row, use_json, text, line=at)
             labels.clear()
         seconds = time.perf_counter() - started
@@ -248,6 +286,11 @@ def build_cli(plugin: Any) -> typer.Typer:
         similarity: float = typer.Option(0.5, "--similarity", help="Drain similarity threshold."),
         depth: int = typer.Option(4, "--depth", help="Drain tree depth."),
         templates: bool = typer.Option(False, "--templates", help="Print the templates instead."),
+        model: str | None = typer.Option(None, "--model", help="Map lines onto this model's "
+                                         "event ids (its stored templates; deeplog-hdfs: "
+                                         "DeepLog's HDFS keys), so its sessions score with it."),
+        save_templates: Path | None = typer.Option(None, "--save-templates", help="Write the "
+                                                   "templates (JSON) for `train --templates`."),
         compare: Path | None = typer.Option(None, "--compare", help="A loghub *_structured.csv "
                                             "to report grouping accuracy against."),
         follow: bool = typer.Option(False, "--follow", help="Follow a growing log (a file as "
@@ -276,15 +319,28 @@ def build_cli(plugin: Any) -> typer.Typer:
         if not 0 < similarity <= 1 or depth < 3:
             raise BadInput("--similarity must be in (0, 1] and --depth at least 3")
         if follow:
-            if templates or compare is not None:
-                raise BadInput("--follow prints sessions; it goes without --templates/--compare")
+            if templates or compare is not None or model is not None or save_templates:
+                raise BadInput("--follow prints sessions; it goes without --templates/--compare/--model/--save-templates")
             _follow_sessions(file, log_format, session, depth, similarity, idle_lines,
                              idle_seconds, cli_io.want_json(as_json))
             return
+        keys = None
+        if model is not None:
+            keys = get_detector(_resolve_plugin(plugin), model).templates
+            if keys is None:
+                raise BadInput(f"model {model!r} keeps no log templates (train it with "
+                               "`--templates FILE` from `parse-logs --save-templates FILE`)")
         text = cli_io.read_text(file)
         parsed = parse_log(text.splitlines(), log_format=log_format or HDFS_FORMAT,
                            session_regex=session or HDFS_SESSION,
-                           parser=DrainParser(depth=depth, similarity=similarity))
+                           parser=DrainParser(depth=depth, similarity=similarity), keys=keys)
+        if save_templates is not None:
+            from textseq_plugins.anomaly.logparse import KeyTemplates
+
+            from textseq_tui.plugin import atomic_write_bytes
+
+            saved = keys if keys is not None else KeyTemplates.from_parsed(parsed.templates)
+            atomic_write_bytes(save_templates, (saved.to_json() + "\n").encode("utf-8"))
         use_json = cli_io.want_json(as_json)
         if templates:
             for t in parsed.templates:

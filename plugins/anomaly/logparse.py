@@ -126,12 +126,16 @@ class ParsedLog:
 
 
 def parse_log(lines: Iterable[str], *, log_format: str = HDFS_FORMAT,
-              session_regex: str = HDFS_SESSION, parser: DrainParser | None = None) -> ParsedLog:
+              session_regex: str = HDFS_SESSION, parser: DrainParser | None = None,
+              keys: KeyTemplates | None = None) -> ParsedLog:
     """Parse raw log lines into event ids and group them into sessions.
 
     A line whose header does not match ``log_format`` is parsed whole as content and
     reported in ``unmatched`` (1-based line numbers). A line naming several session keys
     (an HDFS "delete" names several blocks) joins each of their sessions once.
+    With ``keys`` (a model's stored templates), a line matching one of them gets that
+    template's event id, so logs parsed later share the ids a model was trained on; a line
+    matching none keeps its Drain id prefixed ``new-`` (the model reads it as unseen).
     """
     parser = parser or DrainParser()
     header = header_regex(log_format)
@@ -151,10 +155,80 @@ def parse_log(lines: Iterable[str], *, log_format: str = HDFS_FORMAT,
         else:
             content = match.group("Content")
         template = parser.add(content)
-        events.append(template.event_id)
+        event = template.event_id
+        if keys is not None:
+            known = keys.key_of(content)
+            event = f"new-{event}" if known is None else known
+        events.append(event or None)
+        if not event:
+            continue  # a line the model's key set leaves out
         for key in dict.fromkeys(session_re.findall(line)):
-            sessions.setdefault(key, []).append(template.event_id)
+            sessions.setdefault(key, []).append(event)
     return ParsedLog(events, sessions, parser.templates, unmatched)
+
+
+def template_regex(template: str) -> re.Pattern[str]:
+    """A regex matching the messages of a template: ``<*>`` stands for any text (also none),
+    a space for any run of whitespace."""
+    parts = [r"\s+".join(re.escape(w) for w in lit.split(" ")) for lit in template.split(WILDCARD)]
+    return re.compile(".*?".join(parts), re.DOTALL)
+
+
+@dataclass
+class KeyTemplates:
+    """Event ids and their templates (``<*>`` wildcards), stored beside a model
+    (``templates.json``) so raw logs parsed later map onto the event ids it was trained on.
+
+    :meth:`key_of` gives a message the id of the matching template with the most literal
+    text (the most specific: "Received block <*> src: <*> dest: <*> of size <*>" before
+    "Received block <*> of size <*> from <*>"), or None. A message matching one of
+    ``ignore`` gets ``""``: it is left out of sessions (DeepLog's HDFS key set has no event for
+    "BLOCK* ask <*> to delete <*>", a NameNode line naming many blocks at once).
+    """
+
+    templates: dict[str, str]
+    ignore: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        rules = [*self.templates.items(), *(("", t) for t in self.ignore)]
+        order = sorted(rules, key=lambda kv: -len(kv[1].replace(WILDCARD, "")))
+        self._compiled = [(key, template_regex(t)) for key, t in order]
+        self._cache: dict[str, str | None] = {}
+
+    def key_of(self, content: str) -> str | None:
+        content = content.strip()
+        if content in self._cache:
+            return self._cache[content]
+        found = next((k for k, rx in self._compiled if rx.fullmatch(content)), None)
+        if len(self._cache) < 100_000:
+            self._cache[content] = found
+        return found
+
+    @classmethod
+    def from_parsed(cls, templates: Iterable[Template]) -> KeyTemplates:
+        """The templates a Drain run found, under their Drain event ids."""
+        return cls({t.event_id: t.text for t in templates})
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps({"templates": [{"event": k, "template": t}
+                                         for k, t in self.templates.items()],
+                           "ignore": self.ignore}, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> KeyTemplates:
+        import json
+
+        from textseq_tui.plugin import BadInput
+
+        try:
+            rows = json.loads(text)["templates"]
+            return cls({str(r["event"]): str(r["template"]) for r in rows},
+                       [str(t) for t in json.loads(text).get("ignore", [])])
+        except (json.JSONDecodeError, KeyError, TypeError) as err:
+            raise BadInput(f"not a templates file ({err}); write one with "
+                           "`textseq anomaly parse-logs LOG --save-templates FILE`") from None
 
 
 def grouping_accuracy(predicted: list[str | None], truth: list[str]) -> float:

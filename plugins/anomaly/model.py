@@ -30,6 +30,10 @@ PAD_ID, UNK_ID, BOS_ID, EOS_ID = range(4)
 KIND = "next-token-rnn"
 WEIGHTS_FILE = "model.safetensors"
 VOCAB_FILE = "vocab.json"
+#: Log templates beside a model trained on parsed logs (see ``logparse.KeyTemplates``).
+TEMPLATES_FILE = "templates.json"
+#: Count invariants of the normal training sessions (see ``invariants.CountInvariants``).
+INVARIANTS_FILE = "invariants.json"
 
 
 class Vocabulary:
@@ -123,6 +127,10 @@ class SequenceScore:
     end_surprising: bool
     score: float
     unknown: list[int] = field(default_factory=list)
+    #: Count invariants of normal sessions this one breaks (text, e.g. ``"#11 = #5"``).
+    counts: list[str] = field(default_factory=list)
+    #: True when the verdict comes from broken counts confirmed by a surprising step.
+    by_counts: bool = False
 
     @property
     def anomalous(self) -> bool:
@@ -140,6 +148,8 @@ class SequenceScore:
             out["end_surprising"] = True
         if self.unknown:
             out["unknown"] = self.unknown
+        if self.counts and self.anomalous:
+            out["counts"] = self.counts
         return out
 
 
@@ -147,11 +157,19 @@ class AnomalyDetector:
     """A trained next-token network with its vocabulary and decision rule.
 
     ``top_g``: a step is surprising when the real token's rank (0 = the model's first
-    choice) is ``>= top_g``. ``threshold``: and/or when its surprisal in nats exceeds it
-    (None: rank rule only). Both can be changed per call of :meth:`score`.
+    choice) is ``>= top_g`` (None: no rank rule). ``threshold``: and/or when its surprisal
+    in nats exceeds it (None: rank rule only). Both can be changed per call of
+    :meth:`score`. An unseen token is always a surprising step.
+
+    ``invariants`` (a ``CountInvariants``) and ``count_threshold`` (nats) add a second view:
+    a session whose event counts break an invariant of normal sessions is anomalous when
+    one of its steps is also above ``count_threshold`` (lower than ``threshold``: a step
+    unusual for about 1 normal session in 100); those steps are its ``steps``. Models with
+    this view are trained without the rank rule (``top_g`` None): DeepLog's fixed g judges a
+    rare but valid transition by one step's rank among keys of near-zero probability.
     """
 
-    def __init__(self, net: Any, vocab: Vocabulary, *, top_g: int = 9,
+    def __init__(self, net: Any, vocab: Vocabulary, *, top_g: int | None = 9,
                  threshold: float | None = None, end_token: bool = True,
                  device: str = "cpu", hyperparameters: dict[str, Any] | None = None) -> None:
         self.net = net.to(device).eval()
@@ -161,6 +179,11 @@ class AnomalyDetector:
         self.end_token = end_token
         self.device = device
         self.hyperparameters = dict(hyperparameters or {})
+        #: The ``KeyTemplates`` raw log lines are mapped with (None: the model has none).
+        self.templates: Any = None
+        #: The count view (see the class docstring); None: sequence rule alone.
+        self.invariants: Any = None
+        self.count_threshold: float | None = None
         # One instance is shared by every thread (the registry caches it): the app's workers,
         # annotators and screens. Two threads running torch on one module at once were seen to
         # hang, so inference is serialised per detector.
@@ -248,17 +271,18 @@ class AnomalyDetector:
 
     def score(self, sequences: Sequence[Sequence[str]], *, top_g: int | None = None,
               threshold: float | None = ..., batch_tokens: int = 65536,  # type: ignore[assignment]
-              dedupe: bool = True) -> list[SequenceScore]:
+              dedupe: bool = True, counts: bool = True) -> list[SequenceScore]:
         """Score token sequences (lists of strings); see :class:`SequenceScore`.
 
         ``top_g``/``threshold`` override the model's rule for this call (pass
         ``threshold=None`` to use the rank rule alone). With ``dedupe``, identical sequences
         (common in logs: a few hundred session shapes repeat) run through the network once.
+        ``counts=False`` leaves the count view out (the sequence rule alone).
         """
         import numpy as np
 
         g = self.top_g if top_g is None else int(top_g)
-        if g < 1:
+        if g is not None and g < 1:
             raise BadInput(f"top-g must be at least 1, not {g}")
         thr = self.threshold if threshold is ... else threshold
         if dedupe:
@@ -273,10 +297,22 @@ class AnomalyDetector:
             per_seq = self.step_scores(sequences, batch_tokens=batch_tokens)
         out = []
         unk_rank = len(self.vocab)
-        for seq, (ranks, surp) in zip(sequences, per_seq, strict=True):
-            flagged = ranks >= g
+        count_thr = self.count_threshold
+        use_counts = counts and self.invariants is not None and count_thr is not None
+        broken = self.invariants.broken(sequences) if use_counts else None
+        for k, (seq, (ranks, surp)) in enumerate(zip(sequences, per_seq, strict=True)):
+            flagged = ranks == unk_rank  # an unseen token, whatever g is
+            if g is not None:
+                flagged |= ranks >= g
             if thr is not None:
                 flagged |= surp > thr
+            described: list[str] = []
+            by_counts = False
+            if broken is not None and broken[k]:
+                described = [self.invariants.describe(j) for j in broken[k]]
+                if not flagged.any():
+                    flagged = surp > count_thr
+                    by_counts = bool(flagged.any())
             n = len(seq)
             hits = np.flatnonzero(flagged).tolist() if flagged.any() else []
             end_hit = self.end_token and bool(hits) and hits[-1] == n
@@ -286,6 +322,7 @@ class AnomalyDetector:
             out.append(SequenceScore(
                 length=n, ranks=ranks, surprisal=surp, steps=steps, end_surprising=end_hit,
                 score=float(surp.max()) if len(surp) else 0.0, unknown=unknown,
+                counts=described, by_counts=by_counts,
             ))
         return out
 
@@ -329,7 +366,23 @@ def load_detector(model_dir: Path, device: str = "cpu") -> AnomalyDetector:
         raise ModelError(f"{model_dir}: weights do not match the card's hyper-parameters "
                          f"({str(err).splitlines()[0]})") from None
     threshold = hp.get("threshold")
-    return AnomalyDetector(net, vocab, top_g=int(hp.get("top_g", 9)),
-                           threshold=None if threshold is None else float(threshold),
-                           end_token=bool(hp.get("end_token", True)), device=device,
-                           hyperparameters=hp)
+    top_g = hp.get("top_g", 9)
+    detector = AnomalyDetector(net, vocab, top_g=None if top_g is None else int(top_g),
+                               threshold=None if threshold is None else float(threshold),
+                               end_token=bool(hp.get("end_token", True)), device=device,
+                               hyperparameters=hp)
+    if INVARIANTS_FILE in card.files and hp.get("count_threshold") is not None:
+        from textseq_plugins.anomaly.invariants import CountInvariants
+
+        text = (Path(model_dir) / INVARIANTS_FILE).read_text(encoding="utf-8")
+        detector.invariants = CountInvariants.from_json(text)
+        detector.count_threshold = float(hp["count_threshold"])
+    if TEMPLATES_FILE in card.files:
+        from textseq_plugins.anomaly.logparse import KeyTemplates
+
+        text = (Path(model_dir) / TEMPLATES_FILE).read_text(encoding="utf-8")
+        try:
+            detector.templates = KeyTemplates.from_json(text)
+        except BadInput as err:
+            raise ModelError(f"{model_dir}: {TEMPLATES_FILE} is not valid ({err})") from None
+    return detector

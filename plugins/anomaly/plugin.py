@@ -57,6 +57,8 @@ def sequence_markup(tokens: list[str], score: Any, detector: Any) -> str:
         shown = ", ".join(f"{escape(t)} {p:.0%}" for t, p in preds)
         real = escape(tokens[i]) if i < len(tokens) else "<end>"
         lines.append(f"step {i}: got {real} (rank {int(score.ranks[i]) + 1}); expected {shown}")
+    if score.anomalous and getattr(score, "counts", None):
+        lines.append("breaks counts that hold in normal sessions: " + escape("; ".join(score.counts)))
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ threshold is chosen on it so that at most ``fp_budget`` of normal sequences woul
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,9 @@ from typing import Any
 from textseq_plugins.anomaly.model import (
     BOS_ID,
     EOS_ID,
+    INVARIANTS_FILE,
     KIND,
+    TEMPLATES_FILE,
     VOCAB_FILE,
     WEIGHTS_FILE,
     AnomalyDetector,
@@ -40,12 +43,18 @@ class TrainSettings:
     lr: float = 3e-3
     max_steps: int = 2000
     minutes: float | None = 3.0
-    top_g: int = 9
+    #: None: DeepLog's 9 without the count view, no rank rule with it; 0: chosen on held-out data.
+    top_g: int | None = None
     fp_budget: float = 0.001
     threshold_margin: float = 1.0
     calib_fraction: float = 0.1
     end_token: bool = True
     seed: int = 0
+    #: Mine count invariants of the training sequences (the count view; log keys only).
+    counts: bool = True
+    #: Share of held-out normal sequences whose most surprising step is enough to confirm
+    #: broken counts: the count view's threshold is their ``1 - count_flag_rate`` quantile.
+    count_flag_rate: float = 0.01
 
 
 @dataclass
@@ -88,16 +97,25 @@ def split_calibration(sequences: Sequence[list[str]], fraction: float, seed: int
     return train, cal
 
 
-def choose_threshold(max_surprisals: Sequence[float], fp_budget: float, margin: float) -> float:
-    """A surprisal threshold (nats) flagging at most ``fp_budget`` of the calibration
-    sequences: the (1 - budget) quantile of their largest step surprisal, plus ``margin``
-    nats because a small calibration set underestimates the tail of unseen normal data."""
-    import numpy as np
-
-    if not max_surprisals:
+def conformal_quantile(values: Sequence[float], rate: float) -> float:
+    """The split-conformal ``1 - rate`` quantile of ``values`` (scores of held-out normal
+    sequences): the ``ceil((n + 1)(1 - rate))``-th smallest, so that a new normal sequence
+    exceeds it with probability at most ``rate`` (for exchangeable data); the largest value
+    when ``n`` is too small for that rate (fewer than ``1/rate - 1`` values). Unlike an
+    interpolated percentile, it does not pretend a 0.1 % tail can be read off 1,500 values."""
+    if not values:
         return float("inf")
-    q = float(np.quantile(np.asarray(max_surprisals, dtype=np.float64), 1.0 - fp_budget))
-    return q + margin
+    ordered = sorted(float(v) for v in values)
+    k = math.ceil((len(ordered) + 1) * (1.0 - rate))
+    return ordered[min(k, len(ordered)) - 1]
+
+
+def choose_threshold(max_surprisals: Sequence[float], fp_budget: float, margin: float) -> float:
+    """A surprisal threshold (nats) flagging at most ``fp_budget`` of normal sequences: the
+    conformal ``1 - budget`` quantile of the calibration sequences' largest step surprisal
+    (see :func:`conformal_quantile`), plus ``margin`` nats for the tail of unseen normal
+    data a small calibration set does not show."""
+    return conformal_quantile(max_surprisals, fp_budget) + margin
 
 
 def calibrate(detector: AnomalyDetector, cal: Sequence[list[str]], settings: TrainSettings
@@ -110,7 +128,7 @@ def calibrate(detector: AnomalyDetector, cal: Sequence[list[str]], settings: Tra
     """
     import numpy as np
 
-    plain = detector.score(cal, threshold=None, top_g=1 << 30)
+    plain = detector.score(cal, threshold=None, top_g=1 << 30, counts=False)
     unk_rank = len(detector.vocab)
     max_ranks, max_nats = [], []
     for s in plain:
@@ -121,6 +139,11 @@ def calibrate(detector: AnomalyDetector, cal: Sequence[list[str]], settings: Tra
         g = int(np.quantile(max_ranks, 1.0 - settings.fp_budget, method="higher")) + 1
         detector.top_g = max(1, min(g, unk_rank))
     detector.threshold = choose_threshold(max_nats, settings.fp_budget, settings.threshold_margin)
+    if detector.invariants is not None and len(detector.invariants) and max_nats:
+        # A step as unusual as the most surprising step of 1 normal session in 100 confirms
+        # broken counts; both together are rare in normal sessions (the views disagree on
+        # what is unusual: a rare interleaving breaks no count, a replica more no order).
+        detector.count_threshold = conformal_quantile(max_nats, settings.count_flag_rate)
 
 
 def _batches(encoded: list[list[int]], batch_size: int, seed: int):
@@ -147,15 +170,23 @@ def train_detector(
     resume: bool = False,
     progress: bool = True,
     on_metrics: Callable[[int, dict[str, float]], None] | None = None,
+    calib: Sequence[list[str]] | None = None,
 ) -> TrainOutcome:
-    """Train on normal ``sequences`` (token lists) and calibrate the threshold."""
+    """Train on normal ``sequences`` (token lists) and calibrate the threshold.
+
+    With ``calib`` (held-out normal sequences, e.g. a separate file), every sequence of
+    ``sequences`` trains and the threshold is chosen on ``calib``; without it a seeded
+    ``settings.calib_fraction`` of ``sequences`` is held out for that."""
     import torch
 
     from textseq_tui.ml.params import param_groups
     from textseq_tui.ml.trainer import TrainConfig, Trainer
 
     sequences = [list(s) for s in sequences]
-    train, cal = split_calibration(sequences, settings.calib_fraction, settings.seed)
+    if calib is None:
+        train, cal = split_calibration(sequences, settings.calib_fraction, settings.seed)
+    else:
+        train, cal = sequences, [list(s) for s in calib]
     train = [s for s in train if s or settings.end_token]
     if not train:
         raise BadInput("no sequence to train on (need at least one non-empty sequence)")
@@ -211,6 +242,12 @@ def train_detector(
     net.eval()
     detector = AnomalyDetector(net.cpu(), vocab, top_g=settings.top_g or 9, threshold=None,
                                end_token=settings.end_token, device="cpu")
+    if settings.counts:
+        from textseq_plugins.anomaly.invariants import CountInvariants
+
+        detector.invariants = CountInvariants().fit(train)
+    if settings.top_g is None and detector.invariants is not None and len(detector.invariants):
+        detector.top_g = None  # the count view replaces DeepLog's uncalibrated rank rule
     metrics: dict[str, Any] = {
         "train_sequences": len(train),
         "calibration_sequences": len(cal),
@@ -233,20 +270,30 @@ def train_detector(
         "top_g": detector.top_g, "top_g_auto": settings.top_g == 0,
         "fp_budget": settings.fp_budget,
         "threshold_margin": settings.threshold_margin, "end_token": settings.end_token,
-        "calib_fraction": settings.calib_fraction,
+        "calib_fraction": settings.calib_fraction if calib is None else "separate file",
         "threshold": None if detector.threshold is None else round(detector.threshold, 4),
         "vocab_size": len(vocab),
+        "count_flag_rate": settings.count_flag_rate,
+        "count_threshold": None if detector.count_threshold is None
+        else round(detector.count_threshold, 4),
+        "invariants": len(detector.invariants) if detector.invariants is not None else 0,
     }
     detector.hyperparameters = hyper
     return TrainOutcome(detector, metrics, hyper)
 
 
 def model_files(detector: AnomalyDetector) -> dict[str, bytes]:
-    """The files of a model directory: safetensors weights and the vocabulary."""
+    """The files of a model directory: safetensors weights, the vocabulary and, for a model
+    of parsed logs, its log templates."""
     from safetensors.torch import save
 
     state = {k: v.detach().cpu().contiguous() for k, v in detector.net.state_dict().items()}
-    return {WEIGHTS_FILE: save(state), VOCAB_FILE: detector.vocab.to_json().encode("utf-8")}
+    files = {WEIGHTS_FILE: save(state), VOCAB_FILE: detector.vocab.to_json().encode("utf-8")}
+    if detector.templates is not None:
+        files[TEMPLATES_FILE] = detector.templates.to_json().encode("utf-8")
+    if detector.invariants is not None and detector.count_threshold is not None:
+        files[INVARIANTS_FILE] = detector.invariants.to_json().encode("utf-8")
+    return files
 
 
 def save_model(registry_dir: Path | None, registry: Any, outcome: TrainOutcome, *, name: str,

@@ -132,3 +132,63 @@ def test_training_is_deterministic_for_a_seed():
     probe = [["open", "read", "close"], ["ping"]]
     assert [s.surprisal.tolist() for s in a.score(probe)] == [
         s.surprisal.tolist() for s in b.score(probe)]
+
+
+HDFS_LINES = (
+    "081109 203518 143 INFO dfs.DataNode$DataXceiver: Receiving block blk_1 src: /10.0.0.1:1 dest: /10.0.0.2:5\n"
+    "081109 203518 35 INFO dfs.FSNamesystem: BLOCK* NameSystem.allocateBlock: /user/x/part-1. blk_1\n"
+    "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_1 terminating\n"
+    "081109 203616 150 INFO dfs.FSNamesystem: BLOCK* ask 10.0.0.2:50010 to delete  blk_1\n"
+    "081109 203617 150 INFO dfs.FSDataset: Something new about blk_1\n")
+
+
+def test_parse_logs_maps_raw_hdfs_lines_onto_the_shipped_models_keys(cli, tmp_path: Path):
+    log = tmp_path / "hdfs.log"
+    log.write_text(HDFS_LINES)
+    res = cli("anomaly", "parse-logs", str(log), "--model", "deeplog-hdfs", "--json")
+    assert res.exit_code == 0, res.stderr
+    # "ask ... to delete" has no DeepLog key (left out); an unknown line is marked new.
+    assert json.loads(res.stdout) == {"session": "blk_1", "events": ["5", "22", "11", "new-E5"]}
+
+
+def test_a_model_trained_from_raw_logs_keeps_its_templates(cli, host, tmp_path: Path):
+    log = tmp_path / "app.log"
+    lines = []
+    for i in range(60):
+        lines += [f"open file f{i}", f"read {i + 1} bytes from f{i}", f"close file f{i}"]
+    log.write_text("\n".join(lines) + "\n")
+    tpl = tmp_path / "templates.json"
+    res = cli("anomaly", "parse-logs", str(log), "--format", "<Content>", "--session", r"f\d+",
+              "--save-templates", str(tpl))
+    assert res.exit_code == 0, res.stderr
+    sessions = tmp_path / "sessions.txt"
+    sessions.write_text(res.stdout)
+    calib = _write(tmp_path / "calib.txt", [["E1", "E2", "E3"]] * 10)
+    res = cli("anomaly", "train", "--input", str(sessions), "--calib", str(calib), "--name",
+              "from-logs", "--hidden", "8", "--embedding", "4", "--layers", "1", "--max-steps",
+              "20", "--templates", str(tpl), "--threads", "1", "--quiet", "--json")
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout.strip().splitlines()[-1])["calibration_sequences"] == 10
+    # A later log, whose lines come in another order, maps onto the same ids.
+    later = tmp_path / "later.log"
+    later.write_text("close file f9\nopen file f9\nread 3 bytes from f9\nboom f9\n")
+    res = cli("anomaly", "parse-logs", str(later), "--format", "<Content>", "--session",
+              r"f\d+", "--model", "from-logs", "--json")
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout)["events"] == ["E3", "E1", "E2", "new-E4"]
+    # Trained with the count view and no --top-g: no rank rule; --rank-only uses DeepLog's 9.
+    card = json.loads((host.registry.get("from-logs").path / "card.json").read_text())
+    assert card["hyperparameters"]["top_g"] is None and card["hyperparameters"]["invariants"]
+    for extra in ([], ["--rank-only"]):
+        res = cli("anomaly", "score", "E1", "E2", "E3", "E3", "--model", "from-logs", "--json",
+                  *extra)
+        assert res.exit_code == 0, res.stderr
+        assert json.loads(res.stdout)["length"] == 4
+
+
+def test_parse_logs_with_a_model_without_templates_says_how_to_get_them(cli, tmp_path: Path):
+    assert _train(cli, tmp_path).exit_code == 0
+    log = tmp_path / "x.log"
+    log.write_text(HDFS_LINES)
+    res = cli("anomaly", "parse-logs", str(log), "--model", "tiny-cli")
+    assert res.exit_code != 0 and "--save-templates" in res.stderr
