@@ -210,15 +210,18 @@ def build_app(host: Host | None = None) -> typer.Typer:
         ctx: typer.Context,
         plugin: str = typer.Argument(..., help="The plugin whose model to train."),
     ) -> None:
-        """Train a plugin's model: ``textseq train PLUGIN ARGS`` = ``textseq PLUGIN train ARGS``."""
-        target = get_host().plugin(plugin)
-        sub = target.cli()
-        if sub is None:
-            raise BadInput(f"plugin {plugin!r} has no command line, so nothing to train")
-        command = typer.main.get_command(sub)
-        if "train" not in getattr(command, "commands", {}):
-            raise BadInput(f"plugin {plugin!r} has no train command")
-        command.main(["train", *ctx.args], prog_name=f"textseq {plugin}",
+        """Train a plugin's model: ``textseq train PLUGIN ARGS`` = ``textseq PLUGIN CMD ARGS``,
+        CMD being the plugin's ``train_command`` (``train`` unless it says otherwise)."""
+        host = get_host()
+        target = host.plugin(plugin)
+        found = _trainer(target)
+        if found is None:
+            able = [p.name for p in host.plugins if p is not target and _trainer(p)]
+            raise BadInput(f"plugin {plugin!r} has no command that trains a model; "
+                           + (f"plugins that train: {', '.join(able)}" if able
+                              else "no plugin can train"))
+        command, head = found
+        command.main([*head, *ctx.args], prog_name=f"textseq {plugin}",
                      standalone_mode=False)
 
     for record in records:
@@ -233,6 +236,26 @@ def build_app(host: Host | None = None) -> typer.Typer:
         if sub is not None:
             app.add_typer(sub, name=plugin.name, help=plugin.description)
     return app
+
+
+def _trainer(plugin: Any) -> tuple[Any, list[str]] | None:
+    """(the plugin's Click command, the arguments that select its training command), or
+    None if it has none."""
+    name = getattr(plugin, "train_command", "train")
+    if not name:
+        return None
+    try:
+        sub = plugin.cli()
+    except Exception:  # noqa: BLE001 — a broken plugin CLI cannot train, nothing more
+        return None
+    if sub is None:
+        return None
+    command = typer.main.get_command(sub)
+    if name in getattr(command, "commands", {}):
+        return command, [name]
+    if not hasattr(command, "commands") and command.name == name:
+        return command, []  # a Typer app of one command is that command
+    return None
 
 
 def _print_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, empty: str) -> None:

@@ -353,12 +353,17 @@ class Plugin:
         title: human title for menus.
         api_version: the plugin API version the plugin was written for.
         description: one line for ``textseq plugins`` and the app's side panel.
+        train_command: the name of the :meth:`cli` command that trains the plugin's model
+            (default ``"train"``; ``None`` if there is none), run by ``textseq train <name>``.
     """
 
     name: str = ""
     title: str = ""
     api_version: int = API_VERSION
     description: str = ""
+    #: The sub-command of :meth:`cli` that trains the plugin's model: ``textseq train NAME
+    #: ARGS`` runs ``textseq NAME <train_command> ARGS``. ``None``: the plugin does not train.
+    train_command: str | None = "train"
 
     def __init__(self) -> None:
         self.ctx: PluginContext | None = None

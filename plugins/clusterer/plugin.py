@@ -48,6 +48,7 @@ class ClustererPlugin(Plugin):
     name = "clusterer"
     title = "Clusterer"
     description = "Cluster a vocabulary or embedding matrix without choosing k."
+    train_command = None  # clustering fits nothing to keep
 
     def slash_commands(self) -> Sequence[SlashCommand]:
         return (SlashCommand("cluster", "a word's cluster and nearest neighbours",

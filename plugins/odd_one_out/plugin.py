@@ -37,6 +37,8 @@ class OddOneOutPlugin(Plugin):
     name = "odd-one-out"
     title = "Odd one out"
     description = "Which word doesn't belong? Play against word embeddings."
+    #: ``textseq train odd-one-out`` fits the character n-gram model of unknown words
+    train_command = "train-oov"
 
     def model_dirs(self) -> list[Any]:
         """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""

@@ -123,3 +123,82 @@ def test_version_option() -> None:
         set_host(None)
     assert result.exit_code == 0 and result.stdout.startswith("textseq ")
     assert "plugin API 1" in result.stdout
+
+
+class FitPlugin(Plugin):
+    """Trains through a command not named ``train``: ``train_command`` says which."""
+
+    name = "fitter"
+    train_command = "fit"
+
+    def cli(self):
+        import typer
+
+        app = typer.Typer()
+
+        @app.command("fit")
+        def fit(steps: int = typer.Option(1, "--steps")) -> None:
+            typer.echo(f"fitted {steps} steps")
+
+        @app.command("show")
+        def show() -> None:
+            typer.echo("nothing")
+
+        return app
+
+
+class OneCommandPlugin(Plugin):
+    """A Typer app of a single ``train`` command (Typer collapses it into that command)."""
+
+    name = "single"
+
+    def cli(self):
+        import typer
+
+        app = typer.Typer()
+
+        @app.command("train")
+        def train(steps: int = typer.Option(1, "--steps")) -> None:
+            typer.echo(f"single trained {steps}")
+
+        return app
+
+
+class NoTrainPlugin(FitPlugin):
+    name = "no-train"
+    train_command = None
+
+
+def test_textseq_train_runs_the_declared_train_command(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from textseq_tui import cli_io
+    from textseq_tui.cli import build_app, set_host
+
+    host = Host(home=tmp_path / "home", device="cpu",
+                records=[record(FitPlugin()), record(OneCommandPlugin()),
+                         record(NoTrainPlugin())])
+    try:
+        app = build_app(host)
+        runner = CliRunner()
+        cli_io.GLOBAL_JSON = False
+        result = runner.invoke(app, ["train", "fitter", "--steps", "3"])
+        assert result.exit_code == 0, result.output
+        assert "fitted 3 steps" in result.stdout
+        result = runner.invoke(app, ["train", "single", "--steps", "2"])
+        assert result.exit_code == 0, result.output
+        assert "single trained 2" in result.stdout
+        result = runner.invoke(app, ["train", "no-train"])
+        assert result.exit_code == 2
+        assert "plugin 'no-train' has no command that trains a model" in result.stderr
+        assert "plugins that train: fitter, single" in result.stderr
+    finally:
+        set_host(None)
+
+
+def test_builtin_plugins_declare_their_train_command(cli) -> None:
+    result = cli("train", "clusterer")
+    assert result.exit_code == 2
+    assert "plugins that train:" in result.stderr
+    for name in ("odd-one-out", "autocomplete", "sentiment", "anomaly"):
+        assert name in result.stderr.split("plugins that train:")[1]
