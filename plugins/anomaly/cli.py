@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from textseq_plugins.anomaly.plugin import DEFAULT_MODEL
 
 from textseq_tui.plugin import BadInput, cli_io
 
-DEFAULT_MODEL = "deeplog-hdfs"
 #: Lines scored per network call from a file: bounded memory on huge inputs.
 SCORE_CHUNK = 20000
 
@@ -124,8 +124,9 @@ def build_cli(plugin: Any) -> typer.Typer:
         """Train a detector on normal sequences and save it (card, weights, vocabulary)."""
         from textseq_plugins.anomaly.train import (
             TrainSettings,
+            model_card,
+            model_files,
             read_sequences,
-            save_model,
             train_detector,
         )
 
@@ -147,41 +148,36 @@ def build_cli(plugin: Any) -> typer.Typer:
                                  threshold_margin=margin, end_token=not no_end, seed=seed,
                                  counts=not no_counts, count_flag_rate=count_flag_rate)
         dev = str(choose_device(device or p.context.device))
-        store = p.context.store
-        run_id = store.start_run(name, vars(settings), dev)
         ckpt = p.context.cache_dir() / f"train-{name}.ckpt"
-        try:
+        with p.context.store.training_run(name, vars(settings), dev) as run:
             outcome = train_detector(
                 sequences, settings, device=dev, checkpoint_path=ckpt, resume=resume,
                 progress=not quiet and not cli_io.want_json(as_json),
-                on_metrics=lambda step, m: store.log_metrics(run_id, step, m), calib=calib_seqs)
-        except BaseException:
-            store.finish_run(run_id, "failed")
-            raise
-        outcome.detector.templates = key_templates
-        data: dict[str, Any] = {"file": input, "sequences": len(sequences)}
-        if input != "-":
-            data["sha256"] = sha256_file(Path(input))
-        if calib is not None:
-            data["calib_file"] = calib
-            data["calib_sequences"] = len(calib_seqs or [])
-        rebuild = (f"textseq anomaly train --input {input} --name {name} --cell {cell} "
-                   f"--layers {layers} --hidden {hidden} --embedding {embedding} "
-                   f"--batch-size {batch_size} --lr {lr} --max-steps {max_steps} "
-                   f"--minutes {minutes} " + (f"--top-g {top_g} " if top_g is not None else "")
-                   + f"--fp-budget {fp_budget} "
-                   f"--margin {margin} --seed {seed} --threads {threads or 1}"
-                   + (" --no-end" if no_end else "") + (" --no-counts" if no_counts else "")
-                   + (f" --count-flag-rate {count_flag_rate}" if count_flag_rate != 0.01 else "")
-                   + (f" --calib {calib}" if calib else "")
-                   + (f" --templates {templates}" if templates else "")
-                   + (f" --out {out}" if out else ""))
-        info = save_model(out, p.context.registry, outcome, name=name, data=data,
-                          rebuild=rebuild, device=dev)
-        store.finish_run(run_id, "done", outcome.metrics)
-        p.context.registry.forget(name)
+                on_metrics=run.log, calib=calib_seqs)
+            outcome.detector.templates = key_templates
+            data: dict[str, Any] = {"file": input, "sequences": len(sequences)}
+            if input != "-":
+                data["sha256"] = sha256_file(Path(input))
+            if calib is not None:
+                data["calib_file"] = calib
+                data["calib_sequences"] = len(calib_seqs or [])
+            rebuild = (f"textseq anomaly train --input {input} --name {name} --cell {cell} "
+                       f"--layers {layers} --hidden {hidden} --embedding {embedding} "
+                       f"--batch-size {batch_size} --lr {lr} --max-steps {max_steps} "
+                       f"--minutes {minutes} " + (f"--top-g {top_g} " if top_g is not None else "")
+                       + f"--fp-budget {fp_budget} "
+                       f"--margin {margin} --seed {seed} --threads {threads or 1}"
+                       + (" --no-end" if no_end else "") + (" --no-counts" if no_counts else "")
+                       + (f" --count-flag-rate {count_flag_rate}" if count_flag_rate != 0.01 else "")
+                       + (f" --calib {calib}" if calib else "")
+                       + (f" --templates {templates}" if templates else "")
+                       + (f" --out {out}" if out else ""))
+            card = model_card(outcome, name=name, data=data, rebuild=rebuild, device=dev)
+            path = p.context.save_model(card, model_files(outcome.detector),
+                                        out=out / name if out is not None else None)
+            run.metrics.update(outcome.metrics)
         ckpt.unlink(missing_ok=True)
-        result = {"model": name, "path": str(info.path), **outcome.metrics,
+        result = {"model": name, "path": str(path), **outcome.metrics,
                   "threshold": outcome.hyperparameters["threshold"],
                   "count_threshold": outcome.hyperparameters["count_threshold"]}
         cli_io.emit(result, cli_io.want_json(as_json))

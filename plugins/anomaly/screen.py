@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textseq_plugins.anomaly.plugin import DEFAULT_MODEL
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +20,6 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from textseq_tui.plugin import PluginContext, TextseqError
 
-DEFAULT_MODEL = "deeplog-hdfs"
 MAX_ROWS = 200
 
 

@@ -296,17 +296,26 @@ def model_files(detector: AnomalyDetector) -> dict[str, bytes]:
     return files
 
 
-def save_model(registry_dir: Path | None, registry: Any, outcome: TrainOutcome, *, name: str,
-               data: Any, rebuild: str, device: str = "cpu") -> Any:
-    """Save into ``registry`` (the user dir) or, with ``registry_dir``, into that directory
-    (``registry_dir / name``; how the shipped model in ``models/`` is written)."""
-    from textseq_tui.plugin import ModelRegistry, new_card
+def model_card(outcome: TrainOutcome, *, name: str, data: Any, rebuild: str,
+               device: str = "cpu") -> Any:
+    """The card of a trained detector (its files are filled in when it is saved)."""
+    from textseq_tui.plugin import new_card
 
-    card = new_card(name=name, plugin="anomaly", kind=KIND, device=device, data=data,
+    return new_card(name=name, plugin="anomaly", kind=KIND, device=device, data=data,
                     hyperparameters=outcome.hyperparameters, metrics=outcome.metrics,
                     description="Next-token GRU/LSTM anomaly detector: a step is surprising "
                     "when the real token is outside the top-g or above the threshold.",
                     rebuild=rebuild)
+
+
+def save_model(registry_dir: Path | None, registry: Any, outcome: TrainOutcome, *, name: str,
+               data: Any, rebuild: str, device: str = "cpu") -> Any:
+    """Save into ``registry`` (the user dir) or, with ``registry_dir``, into that directory
+    (``registry_dir / name``; how the shipped model in ``models/`` is written). The CLI saves
+    through ``ctx.save_model`` instead; this is for scripts and tests without a context."""
+    from textseq_tui.plugin import ModelRegistry
+
+    card = model_card(outcome, name=name, data=data, rebuild=rebuild, device=device)
     target = ModelRegistry(Path(registry_dir)) if registry_dir is not None else registry
     return target.save(card, model_files(outcome.detector))
 

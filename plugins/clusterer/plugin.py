@@ -69,7 +69,9 @@ class ClustererPlugin(Plugin):
 
             return load(model_dir, device)
 
-        return (ModelSpec("category-names", load_names, default="wordnet-category-names",
+        from textseq_plugins.clusterer.names import DEFAULT_MODEL, KIND
+
+        return (ModelSpec(KIND, load_names, default=DEFAULT_MODEL,
                           description="WordNet categories of common words, to name clusters",
                           uses_device=False),)
 

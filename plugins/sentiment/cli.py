@@ -172,23 +172,13 @@ def build_cli(plugin: Any) -> typer.Typer:
                                 family="binomial" if binary else "gaussian")
         dataset = tr.load_training_data(data, data_root or tr.DEFAULT_DATA_ROOT)
         ctx = plugin.context
-        run = ctx.store.start_run(name, config.as_dict(), "cpu")
-        try:
+        with ctx.store.training_run(name, config.as_dict(), "cpu") as run:
             model, report = tr.fit_model(dataset, config, name=name)
-        except BaseException:
-            ctx.store.finish_run(run, "failed")
-            raise
-        card = tr.make_card(model, report, config, list(data))
-        if out is not None:
-            tr.write_model_dir(model, card, out)
-            where = str(out)
-        else:
-            info = ctx.registry.save(card, model.files())
-            where = str(info.path)
-        summary = {"model": name, "path": where, "texts": report.n_texts,
-                   "features": report.n_features, "nonzero": report.n_nonzero,
-                   **report.cv, "seconds": round(report.seconds["total"], 1)}
-        ctx.store.finish_run(run, "done", summary)
-        cli_io.emit(summary, cli_io.want_json(as_json))
+            card = tr.make_card(model, report, config, list(data))
+            where = str(ctx.save_model(card, model.files(), out=out))
+            run.metrics.update({"model": name, "path": where, "texts": report.n_texts,
+                                "features": report.n_features, "nonzero": report.n_nonzero,
+                                **report.cv, "seconds": round(report.seconds["total"], 1)})
+        cli_io.emit(run.metrics, cli_io.want_json(as_json))
 
     return app

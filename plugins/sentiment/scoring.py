@@ -11,10 +11,10 @@ import time
 from typing import Any
 
 from textseq_plugins.sentiment.model import EMPTY_NOTE, Explanation, SentimentModel
+from textseq_plugins.sentiment.plugin import DEFAULT_MODEL
 
 from textseq_tui.plugin import Annotation, BadInput, PluginContext, Span
 
-DEFAULT_MODEL = "sentiment-enet"
 #: Texts above this many characters are scored on their first MAX_CHARS (a 1 MB paste must
 #: not stall the meter); the note says so.
 MAX_CHARS = 200_000

@@ -17,11 +17,10 @@ from typing import Any
 
 from textseq_plugins.sentiment.datasets import DEFAULT_TRAIN, Dataset, combine, load_named
 from textseq_plugins.sentiment.model import SentimentModel, lexicon_feature
+from textseq_plugins.sentiment.plugin import DEFAULT_MODEL, MODEL_KIND
 from textseq_plugins.sentiment.tokens import TextPipeline
 
 DEFAULT_DATA_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sentiment"
-MODEL_KIND = "sentiment-linear"
-DEFAULT_MODEL = "sentiment-enet"
 REBUILD = "python -m textseq_plugins.sentiment.train --out models/sentiment-enet"
 
 
@@ -286,19 +285,11 @@ def make_card(model: SentimentModel, report: TrainReport, config: TrainConfig,
 
 
 def write_model_dir(model: SentimentModel, card: Any, out: Path) -> Path:
-    """Write a model directory (files + card with sha256s) at ``out``, atomically per file."""
-    import json
+    """Write a model directory (files + card with sha256s) at ``out``, atomically (the
+    plugin API's ``write_model_dir``; ``ctx.save_model(card, files, out=...)`` in commands)."""
+    from textseq_tui.plugin import write_model_dir as write_dir
 
-    from textseq_tui.plugin import atomic_write_bytes, sha256_file
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    card.files = {}
-    for fname, data in model.files().items():
-        atomic_write_bytes(out / fname, data)
-        card.files[fname] = sha256_file(out / fname)
-    atomic_write_bytes(out / "card.json", (json.dumps(card.to_dict(), indent=2) + "\n").encode())
-    return out
+    return write_dir(Path(out), card, model.files())
 
 
 def main(argv: list[str] | None = None) -> int:
