@@ -15,12 +15,13 @@ from textseq_tui.plugin import BadInput, PluginContext, cli_io
 
 
 def load_input(words: str | None, vocab: int | None, vectors: str | None,
-               words_file: str | None = None) -> Any:
+               words_file: str | None = None, line_of: dict[str, int] | None = None) -> Any:
     """The :class:`~.vectors.WordVectors` the options ask for (exactly one source).
 
     ``--words FILE`` alone: GloVe vectors of those words; with ``--vectors``: that file's
     vectors of those words. Duplicate lines are reported on stderr with their numbers and
-    kept once; words without a vector end up in ``missing``.
+    kept once; words without a vector end up in ``missing``. ``line_of``, if given, gets
+    each ``--words`` word's input line number.
     """
     from textseq_plugins.clusterer import vectors as wv
 
@@ -33,7 +34,7 @@ def load_input(words: str | None, vocab: int | None, vectors: str | None,
         return wv.load_glove_vocab(vocab)
     wanted = None
     if words:
-        wanted, problems = wv.read_word_list(cli_io.iter_input(words))
+        wanted, problems = wv.read_word_list(cli_io.iter_input(words), line_of)
         for problem in problems:
             sys.stderr.write(problem + " (kept once)\n")
         if not wanted:
@@ -126,6 +127,7 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                                    sample=sample).check()
         t0 = time.perf_counter()
         line_numbers = None
+        line_of: dict[str, int] = {}  # --words: each word's input line
         if texts is not None:
             if words or vocab is not None or vectors:
                 raise BadInput("--texts goes alone (not with --words, --vocab or --vectors)")
@@ -133,7 +135,7 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
 
             data, line_numbers = load_glove_texts(cli_io.iter_input(texts))
         else:
-            data = load_input(words, vocab, vectors, words_file)
+            data = load_input(words, vocab, vectors, words_file, line_of)
         if data.missing:
             shown = ", ".join(data.missing[:20]) + (" ..." if len(data.missing) > 20 else "")
             what = "words have no vector" if line_numbers is None else "lines have no known word"
@@ -154,10 +156,11 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                 if cluster in central:
                     row["central"] = central[cluster]
                     row["name"] = clustering.info["names"].get(cluster)
-                cli_io.emit(row, True)
+                cli_io.emit(row, True, line=line_of.get(word))
             # Missing words are listed in the output too, never silently dropped.
             for word in data.missing:
-                cli_io.emit({"word": word, "cluster": None, "missing": True}, True)
+                cli_io.emit({"word": word, "cluster": None, "missing": True}, True,
+                            line=line_of.get(word))
         else:
             _print_clusters(data.words, clustering.labels, data.missing,
                             sep=" " if line_numbers is None else " | ",

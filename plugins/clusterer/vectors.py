@@ -80,13 +80,15 @@ def load_glove_words(words: Sequence[str]) -> WordVectors:
     return vectors
 
 
-def read_word_list(lines: Iterable[tuple[int, str]]) -> tuple[list[str], list[str]]:
+def read_word_list(lines: Iterable[tuple[int, str]], line_of: dict[str, int] | None = None
+                   ) -> tuple[list[str], list[str]]:
     """Words from ``(line_no, line)`` pairs: one word per line (first field).
 
     Returns ``(words, problems)``: a duplicate is kept once and reported as
     ``"line 7: 'cat' repeats line 2"`` so the caller can show it with the line number.
+    ``line_of``, if given, is filled with each word's (first) line number.
     """
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {} if line_of is None else line_of
     words: list[str] = []
     problems: list[str] = []
     for number, line in lines:

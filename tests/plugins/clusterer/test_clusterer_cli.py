@@ -36,6 +36,11 @@ def test_cluster_words_json_lists_every_word_and_the_missing_one(cli, words_file
     assert "line 6: 'dog' repeats line 2" in result.stderr
     assert "1 words have no vector: qwzxvvq" in result.stderr
     assert "saved as run 1" in result.stderr
+    # each answer carries its input line (a repeated word: its first line), missing ones too
+    order = ANIMALS + ["dog"] + FRUIT + VEHICLES + ["qwzxvvq"]
+    first = {w: order.index(w) + 1 for w in order}
+    assert all(list(r)[0] == "line" for r in rows)
+    assert {r["word"]: r["line"] for r in rows} == first
 
 
 def test_runs_are_stored_and_browsable(cli, words_file, host):
