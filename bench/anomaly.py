@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import machine  # noqa: E402
+from machine import machine, scratch_home  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "sequences"
@@ -121,7 +121,10 @@ def main() -> None:
                         "--model-dir must be trained on it; results are printed, not saved)")
     parser.add_argument("--write-split", default=None, help="write train/calib/test/abnormal "
                         ".txt into this folder and exit")
+    parser.add_argument("--home", default=None, help="textseq home to use (default: a "
+                        "temporary one, removed at exit; never the user's own)")
     args = parser.parse_args()
+    scratch_home(args.home)
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     from textseq_plugins.anomaly.evaluation import hdfs_split, precision_at_ratio, write_split
 

@@ -28,3 +28,19 @@ def machine() -> dict[str, object]:
         info["torch_threads"] = torch.get_num_threads()
         info["cuda"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
     return info
+
+
+def scratch_home(home: str | os.PathLike | None = None, prefix: str = "textseq-bench-") -> str:
+    """The textseq home a benchmark uses: ``home`` (its ``--home``) or a fresh temporary one,
+    removed at exit; ``TEXTSEQ_HOME`` is set to it, so nothing the benchmark runs writes into
+    the user's own home (their database, models or caches)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    if home is None:
+        home = tempfile.mkdtemp(prefix=prefix)
+        atexit.register(shutil.rmtree, home, ignore_errors=True)
+    os.makedirs(home, exist_ok=True)
+    os.environ["TEXTSEQ_HOME"] = str(home)
+    return str(home)

@@ -98,7 +98,10 @@ def screen_timing(cache: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "embeddings")
-    parser.add_argument("--cache", type=Path, default=None, help="vector cache dir")
+    parser.add_argument("--cache", type=Path, default=None, help="vector cache dir (e.g. "
+                        "~/.textseq/cache/odd-one-out to reuse yours; read once converted)")
+    parser.add_argument("--home", default=None, help="textseq home to use (default: a "
+                        "temporary one, removed at exit; never the user's own)")
     parser.add_argument("--quick", action="store_true", help="skip the leave-one-topic-out grid")
     parser.add_argument("--puzzles", type=int, default=200, help="puzzles per difficulty")
     parser.add_argument("--boards", type=int, default=40, help="groups boards per difficulty")
@@ -108,14 +111,14 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)
+    from machine import scratch_home
     from textseq_plugins.odd_one_out.evaluation import evaluate, read_dataset
     from textseq_plugins.odd_one_out.model import OddOneOut, doesnt_match_scores, tokens
     from textseq_plugins.odd_one_out.ngram import load_ngram_model
     from textseq_plugins.odd_one_out.vectors import load_glove
 
-    from textseq_tui.settings import default_home
-
-    cache = args.cache or default_home() / "cache" / "odd-one-out"
+    # GloVe is converted into a temporary home unless --cache names an existing conversion
+    cache = args.cache or Path(scratch_home(args.home)) / "cache" / "odd-one-out"
     load_glove(cache)  # converts on the very first run
     t0, c0 = time.perf_counter(), time.process_time()
     kv = load_glove(cache)
