@@ -26,6 +26,14 @@ def get_detector(plugin: Any, name: str | None) -> Any:
     return model
 
 
+def _model_dir(out: Path | None, name: str) -> Path | None:
+    """Where ``train --out`` writes: ``out`` itself when it is named after the model (like
+    every plugin's ``--out``), else ``out / name`` (``--out models``, as before)."""
+    if out is None:
+        return None
+    return out if out.name == name else out / name
+
+
 def _resolve_plugin(plugin: Any) -> Any:
     if plugin is not None:
         return plugin
@@ -116,8 +124,9 @@ def build_cli(plugin: Any) -> typer.Typer:
         threads: int = typer.Option(1, "--threads", help="torch CPU threads (0: torch default; "
                                     "a 64-unit network gains nothing from more than 1)."),
         resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint."),
-        out: Path | None = typer.Option(None, "--out", help="Write the model directory under "
-                                        "this folder instead of the user registry (models/ to ship)."),
+        out: Path | None = typer.Option(None, "--out", help="Write the model directory here "
+                                        "instead of the user registry: the directory itself "
+                                        "(models/NAME) or the folder to put NAME in (models)."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
@@ -163,7 +172,7 @@ def build_cli(plugin: Any) -> typer.Typer:
                 data["calib_sequences"] = len(calib_seqs or [])
             rebuild = (f"textseq anomaly train --input {input} --name {name} --cell {cell} "
                        f"--layers {layers} --hidden {hidden} --embedding {embedding} "
-                       f"--batch-size {batch_size} --lr {lr} --max-steps {max_steps} "
+                       f"--batch-size {batch_size} --lr {lr} --steps {max_steps} "
                        f"--minutes {minutes} " + (f"--top-g {top_g} " if top_g is not None else "")
                        + f"--fp-budget {fp_budget} "
                        f"--margin {margin} --seed {seed} --threads {threads or 1}"
@@ -174,7 +183,7 @@ def build_cli(plugin: Any) -> typer.Typer:
                        + (f" --out {out}" if out else ""))
             card = model_card(outcome, name=name, data=data, rebuild=rebuild, device=dev)
             path = p.context.save_model(card, model_files(outcome.detector),
-                                        out=out / name if out is not None else None)
+                                        out=_model_dir(out, name))
             run.metrics.update(outcome.metrics)
         ckpt.unlink(missing_ok=True)
         result = {"model": name, "path": str(path), **outcome.metrics,

@@ -192,3 +192,19 @@ def test_parse_logs_with_a_model_without_templates_says_how_to_get_them(cli, tmp
     log.write_text(HDFS_LINES)
     res = cli("anomaly", "parse-logs", str(log), "--model", "tiny-cli")
     assert res.exit_code != 0 and "--save-templates" in res.stderr
+
+
+def test_train_out_is_the_model_dir_or_the_folder_it_goes_in(cli, host, tmp_path: Path):
+    from textseq_tui.plugin import verify_dir
+
+    res = _train(cli, tmp_path, "--out", str(tmp_path / "ship" / "tiny-cli"))
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout.strip().splitlines()[-1])["path"] == str(
+        tmp_path / "ship" / "tiny-cli")
+    assert verify_dir(tmp_path / "ship" / "tiny-cli") == []
+    res = _train(cli, tmp_path, "--out", str(tmp_path / "models"))
+    assert res.exit_code == 0, res.stderr
+    assert verify_dir(tmp_path / "models" / "tiny-cli") == []
+    card = json.loads((tmp_path / "models" / "tiny-cli" / "card.json").read_text())
+    assert "--steps 120" in card["rebuild"] and "--max-steps" not in card["rebuild"]
+    assert [r["status"] for r in host.store.runs("anomaly")] == ["done", "done"]
