@@ -216,13 +216,18 @@ def build_cli(plugin: Any) -> typer.Typer:
     def train_oov_cmd(
         out: Path = typer.Option(..., "--out", help="Model directory to write."),
         ridge: float = typer.Option(0.05, help="Ridge penalty."),
-        iterations: int = typer.Option(60, help="Conjugate-gradient iterations."),
+        iterations: int = typer.Option(60, "--iterations", "--steps",
+                                       help="Conjugate-gradient iterations (steps)."),
     ) -> None:
-        """Train the character n-gram OOV model on GloVe (a few minutes on one core)."""
-        from textseq_plugins.odd_one_out.train import main
+        """Train the character n-gram OOV model on GloVe (a few minutes on one core); the
+        run is recorded (``textseq train odd-one-out`` runs this command)."""
+        from textseq_plugins.odd_one_out.train import DEFAULTS, main
 
-        main(["--out", str(out), "--cache", str(plugin.context.cache_dir()),
-              "--ridge", str(ridge), "--cg-iterations", str(iterations)])
+        ctx = plugin.context
+        params = {**DEFAULTS, "ridge": ridge, "cg_iterations": iterations}
+        with ctx.store.training_run(out.name, params, "cpu") as run:
+            run.metrics.update(main(["--out", str(out), "--cache", str(ctx.cache_dir()),
+                                     "--ridge", str(ridge), "--cg-iterations", str(iterations)]))
 
     return app
 

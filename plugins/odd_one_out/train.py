@@ -159,7 +159,7 @@ def save_ngram_dir(out: Path, weight: Any, metrics: dict, params: dict[str, Any]
         return write_model_dir(out, card, {NGRAM_FILE: weights})
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="model directory to write")
     parser.add_argument("--cache", type=Path, default=None,
@@ -181,6 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     weight, metrics = train_ngram(kv, params)
     save_ngram_dir(args.out, weight, metrics, params)
     print(json.dumps(metrics))
+    return metrics
 
 
 if __name__ == "__main__":

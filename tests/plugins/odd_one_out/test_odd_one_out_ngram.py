@@ -80,3 +80,25 @@ def test_train_save_and_load_a_tiny_model_through_the_registry(tmp_path, kv):
     assert read_card(out).kind == "char-ngram-oov" and read_card(out).name == "tiny-oov"
     model = load_ngram_model(out)
     assert model.buckets == 8192 and model.vector("winter").shape == (kv.vector_size,)
+
+
+def test_textseq_train_odd_one_out_fits_the_oov_model_and_records_the_run(
+        cli, host, tmp_path, kv, monkeypatch):
+    import json
+
+    from gensim.models import KeyedVectors
+    from textseq_plugins.odd_one_out import vectors
+
+    from textseq_tui.registry import read_card, verify_dir
+
+    small = KeyedVectors(vector_size=kv.vector_size)
+    words = [w for w in kv.index_to_key[:1500] if w.isalpha()]
+    small.add_vectors(words, np.asarray(kv.vectors[[kv.key_to_index[w] for w in words]]))
+    monkeypatch.setattr(vectors, "load_glove", lambda cache: small)
+    out = tmp_path / "my-oov"
+    result = cli("train", "odd-one-out", "--out", str(out), "--steps", "3")
+    assert result.exit_code == 0, result.stderr
+    assert verify_dir(out) == [] and read_card(out).hyperparameters["cg_iterations"] == 3
+    run = host.store.runs("odd-one-out")[0]
+    assert run["status"] == "done" and run["model"] == "my-oov"
+    assert json.loads(run["metrics"])["heldout_cosine"] == read_card(out).metrics["heldout_cosine"]
