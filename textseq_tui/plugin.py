@@ -18,6 +18,22 @@ Rules a plugin keeps:
   threads, never on the UI loop; they may load models and block.
 - Open the database and model files only through the context (``ctx.store``,
   ``ctx.registry``).
+
+Training: a plugin that trains a model names the :meth:`Plugin.cli` command that does it in
+:attr:`Plugin.train_command` (``"train"`` by default), so ``textseq train NAME ...`` runs it.
+The command records the run with ``with ctx.store.training_run(model, params, device) as
+run:`` and logs each step's metrics with ``run.log(step, train_loss=..., val_loss=...)``:
+``train_loss`` (:data:`TRAIN_LOSS`, the training loss) and ``val_loss`` (:data:`VAL_LOSS`,
+the loss on held-out data) are the standard names ``/runs`` plots for any plugin; log other
+metrics under any other name beside them. It saves the model with ``ctx.save_model(card,
+files)`` (``out=DIR`` to write the directory itself, as a shipped model is rebuilt).
+
+Standard option names of plugin commands: ``--input`` (one item a line, ``-`` stdin),
+``--json``, ``--device`` (default ``None``: the context's device), ``--threads`` (torch CPU
+threads), ``--steps`` (optimizer steps), ``--minutes``, ``--embedding`` (embedding size),
+``--hidden``, ``--layers``, ``--lr``, ``--batch-size``, ``--seed``, ``--name`` (the model's
+registry name), ``--out`` (write the model directory there instead of the user's models),
+``--resume``, ``--quiet``.
 """
 
 from __future__ import annotations

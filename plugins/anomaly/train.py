@@ -222,7 +222,9 @@ def train_detector(
             logits = model.head(model(inputs.packed).data)
             total += float(torch.nn.functional.cross_entropy(logits, targets, reduction="sum"))
             count += int(targets.numel())
-        return {"heldout_nats_per_token": total / max(count, 1)}
+        loss = total / max(count, 1)
+        # val_loss: the standard name /runs plots (textseq_tui.plugin.VAL_LOSS); same value
+        return {"val_loss": loss, "heldout_nats_per_token": loss}
 
     config = TrainConfig(max_steps=settings.max_steps, minutes=settings.minutes,
                          checkpoint_every=200, eval_every=200, log_every=50,

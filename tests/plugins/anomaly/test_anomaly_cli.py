@@ -207,4 +207,8 @@ def test_train_out_is_the_model_dir_or_the_folder_it_goes_in(cli, host, tmp_path
     assert verify_dir(tmp_path / "models" / "tiny-cli") == []
     card = json.loads((tmp_path / "models" / "tiny-cli" / "card.json").read_text())
     assert "--steps 120" in card["rebuild"] and "--max-steps" not in card["rebuild"]
-    assert [r["status"] for r in host.store.runs("anomaly")] == ["done", "done"]
+    runs = host.store.runs("anomaly")
+    assert [r["status"] for r in runs] == ["done", "done"]
+    # the standard metric names /runs plots, for any plugin
+    names = {m["name"] for m in host.store.run_metrics(runs[0]["id"])}
+    assert {"train_loss", "val_loss"} <= names
