@@ -72,7 +72,7 @@ def _type(args: str, ctx: PluginContext) -> CommandResult:
 
 
 def _typing_history(ctx: PluginContext, **kwargs: Any) -> Any:
-    from textseq_plugins.autocomplete.history import TypingHistoryScreen  # plotext: only here
+    from textseq_plugins.autocomplete.typing_history import TypingHistoryScreen  # plotext: only here
 
     return TypingHistoryScreen(ctx)
 

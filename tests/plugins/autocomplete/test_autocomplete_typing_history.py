@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textseq_plugins.autocomplete.history import TypingHistoryScreen
+from textseq_plugins.autocomplete.typing_history import TypingHistoryScreen
 from textseq_plugins.autocomplete.sessions import (
     Session,
     load_sessions,
