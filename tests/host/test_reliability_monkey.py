@@ -17,6 +17,7 @@ answers. ``bench/stress.py monkey`` does the same through a real terminal for mi
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -27,8 +28,10 @@ from textual import events
 from textseq_tui.app.main import TextseqApp
 from textseq_tui.host import Host
 
-SEED = 17
-ACTIONS = 2000
+SEED = int(os.environ.get("TEXTSEQ_MONKEY_SEED", 17))
+#: About 20 ms of CPU each (Textual's layout and rendering, the plugins' workers): 1,000 keep
+#: the test near 20 s on two cores. TEXTSEQ_MONKEY_ACTIONS=20000 for a long run.
+ACTIONS = int(os.environ.get("TEXTSEQ_MONKEY_ACTIONS", 1000))
 
 KEYS = ["enter", "tab", "shift+tab", "escape", "up", "down", "left", "right", "backspace",
         "ctrl+p", "ctrl+b", "f1", "space", "1", "2", "3", "4", "n", "m", "d", "r", "q", "y",
@@ -108,10 +111,13 @@ async def run_monkey(host: Host, seed: int, actions: int) -> Run:
         app = TextseqApp(host)
         async with app.run_test(size=(80, 24)) as pilot:
             while run.actions < actions and app.return_code is None:
-                if screens and run.actions % 100 == 50:  # visit each plugin screen in turn
-                    plugin, spec = screens[(run.actions // 100) % len(screens)]
+                if run.actions % 100 == 50:  # visit each screen in turn (runs: the host's)
+                    target = [*screens, None][(run.actions // 100) % (len(screens) + 1)]
                     app.prefill_command("help")  # back to the chat first, as a person would
-                    app.open_screen(plugin.name, spec.name)
+                    if target is None:
+                        app.open_runs()
+                    else:
+                        app.open_screen(target[0].name, target[1].name)
                     run.opened.add(type(app.screen).__name__)
                     keys: list[str] = []
                 else:
@@ -137,15 +143,16 @@ async def run_monkey(host: Host, seed: int, actions: int) -> Run:
 
 async def _back_to_the_chat_and_ask_for_help(app: TextseqApp, pilot: Any) -> None:
     """The app still answers: back to the chat, /help lists the commands."""
+    await asyncio.sleep(0.5)  # the last burst's keys are handled first
     for _ in range(20):
         if len(app.screen_stack) == 1:
             break
         app.pop_screen()
-        await pilot.pause()
+        await asyncio.sleep(0.1)
     assert len(app.screen_stack) == 1
     app.chat_input.value = ""
     app.chat_input.focus()
-    await pilot.pause()
+    await asyncio.sleep(0.1)
     before = len(app.transcript.entries())
     await pilot.press(*"/help", "enter")
     for _ in range(100):
@@ -163,7 +170,7 @@ async def test_a_monkey_finds_no_crash_over_every_screen_and_command(host, tmp_p
     run = await run_monkey(host, SEED, ACTIONS)
     print(f"monkey: {run.actions} actions, {run.keys} keys, {run.clean_quits} clean quits, "
           f"{run.seconds:.1f} s, screens seen: {sorted(run.seen)}")
-    assert len(run.opened) == len(host.screens()) >= 6  # every plugin screen...
+    assert len(run.opened) == len(host.screens()) + 1 >= 7  # every screen...
     assert run.opened <= run.seen, f"never mashed: {run.opened - run.seen}"  # ...got keys
     assert {"Screen", "SafePalette", "RunsScreen"} <= run.seen
-    assert run.actions == ACTIONS and run.keys > 2 * ACTIONS
+    assert run.actions == ACTIONS and run.keys > 2.5 * ACTIONS
