@@ -1,7 +1,8 @@
 """Reliability stress runs: concurrent store writers, and kill -9 during training.
 
     python bench/stress.py                 # all three sections (several minutes on 2 cores)
-    python bench/stress.py store crash     # some of them: store | crash | autocomplete
+    python bench/stress.py store crash     # some of them: store | crash | autocomplete | monkey
+    python bench/stress.py monkey          # 10 minutes of random keys in a real terminal
 
 - store: 4 processes x 5,000 writes at once on a fresh database (2 app-like writers through
   ``PluginStore.insert``/``record_score`` on two threads, 2 CLI-like writers through
@@ -13,6 +14,13 @@
 - autocomplete: the same through the real CLI, ``textseq autocomplete train ... --resume``,
   killed at random moments (tiny model, fixed --steps). Anchor: the resumed run's held-out
   metrics equal the uninterrupted run's.
+- monkey: ``textseq`` in a real terminal (tmux, 100x30, its own tmux server) gets seeded random
+  keys, ``/commands``, palette searches and text for ``MONKEY_SECONDS`` (default 600), 20-300
+  ms apart, as ``../shared/tools/monkey`` does. The pane is read every 50 actions: a
+  ``Traceback`` on it, or the app exiting with a non-zero status, is a crash; a clean quit
+  (the palette's "Quit") starts it again. At the end the app must still answer ``/help``.
+  Anchor: 0 crashes, 0 tracebacks. Not in ``all``: run it by name, alone (it costs a core for
+  ten minutes). Needs tmux.
 
 Prints one JSON line and a markdown table; writes bench/results/stress.json.
 """
@@ -187,6 +195,116 @@ def autocomplete_section(trials: int = 5, seed: int = 0) -> dict[str, Any]:
             "all_metrics_identical": sum(not r["differs"] for r in rows), "rows": rows}
 
 
+MONKEY_KEYS = ["Enter", "Tab", "BTab", "Escape", "Up", "Down", "Left", "Right", "BSpace",
+               "C-p", "C-b", "F1", "Space", "1", "2", "3", "4", "n", "m", "d", "r", "q", "y",
+               "PageDown", "PageUp", "Home", "End", "C-s"]
+MONKEY_LINES = ["/odd", "/odd king queen prince cleaner", "/type", "/sentiment",
+                "/sentiment awful day", "/cluster guitar", "/runs", "/help", "/anomaly 5 5 22",
+                "/anomaly text the cat sat", "/anomaly open", "/write ROMEO:",
+                "/complete my lo", "/nope", "hello there :)", "\u202eevil\u202c rtl", "x" * 300]
+MONKEY_QUERIES = ["odd", "typ", "sen", "clu", "ano", "run", "hel", "the", "key", "/co"]
+
+
+class _Pane:
+    """``textseq`` in a detached tmux session on a private tmux server."""
+
+    def __init__(self, home: Path, cwd: Path) -> None:
+        self.socket = f"textseq-monkey-{os.getpid()}"
+        self.command = (f"cd {cwd} && TEXTSEQ_HOME={home} TEXTSEQ_DEVICE=cpu "
+                        f"{sys.executable} -m textseq_tui; echo EXITED-$?; sleep 3600")
+        self.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", self.command)
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                              text=True, timeout=30).stdout
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.tmux("send-keys", "-t", "app", *(["-l"] if literal else []), *keys)
+
+    def screen(self, history: bool = True) -> str:
+        return self.tmux("capture-pane", "-p", *(["-S", "-"] if history else []), "-t", "app")
+
+    def restart(self) -> None:
+        self.tmux("respawn-pane", "-k", "-t", "app", self.command)
+        self.tmux("clear-history", "-t", "app")
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+def _wait_for(pane: _Pane, text: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in pane.screen(history=False):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def monkey_section(seconds: float | None = None, seed: int = 5) -> dict[str, Any]:
+    import re
+    import shutil
+
+    if shutil.which("tmux") is None:
+        raise RuntimeError("the monkey section needs tmux (apt-get install -y tmux)")
+    seconds = float(seconds or os.environ.get("MONKEY_SECONDS", 600))
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        pane = _Pane(Path(tmp) / "home", Path(tmp))  # cwd: where "Screenshot" writes
+        try:
+            started = _wait_for(pane, "Type a message", 60)
+            t0 = time.monotonic()
+            actions = clean_quits = crashes = tracebacks = 0
+            first_problem = ""
+            while time.monotonic() - t0 < seconds:
+                r = rng.random()
+                if r < 0.12:
+                    pane.keys(rng.choice(MONKEY_LINES), literal=True)
+                    pane.keys("Enter")
+                elif r < 0.18:
+                    pane.keys("C-p")
+                    pane.keys(rng.choice(MONKEY_QUERIES)[:rng.randint(1, 3)], literal=True)
+                    pane.keys(*rng.choice([["Enter"], ["Down", "Enter"], ["Escape"], []]))
+                elif r < 0.55:
+                    pane.keys(rng.choice(MONKEY_KEYS))
+                else:
+                    pane.keys("".join(rng.choice("abcdefghij klmnop,.!?")
+                                      for _ in range(rng.randint(1, 8))), literal=True)
+                actions += 1
+                time.sleep(rng.choice([0.02, 0.05, 0.1, 0.3]))
+                if actions % 50:
+                    continue
+                screen = pane.screen()
+                status = re.search(r"EXITED-(\d+)", screen)
+                if "Traceback" in screen or (status and status.group(1) != "0"):
+                    tracebacks += "Traceback" in screen
+                    crashes += bool(status and status.group(1) != "0")
+                    first_problem = first_problem or screen[-3000:]
+                if status:  # a quit (clean or not): start it again and go on
+                    clean_quits += status.group(1) == "0"
+                    pane.restart()
+                    _wait_for(pane, "Type a message", 60)
+            elapsed = time.monotonic() - t0
+            # Still alive and answering: close whatever is open, clear the input, ask /help.
+            for _ in range(4):
+                pane.keys("Escape")
+                time.sleep(0.3)
+            pane.keys("C-u")
+            pane.keys("/help", literal=True)
+            pane.keys("Enter")
+            answers = _wait_for(pane, "list the commands", 30)
+            final = pane.screen()
+        finally:
+            pane.close()
+    return {"seconds": round(elapsed, 1), "seed": seed, "actions": actions,
+            "actions_per_s": round(actions / elapsed, 2), "clean_quits": clean_quits,
+            "crashes": crashes, "tracebacks": tracebacks, "started": started,
+            "answers_help_at_the_end": answers,
+            "first_problem": first_problem or None,
+            "ok": started and answers and not crashes and not tracebacks
+            and "Traceback" not in final}
+
+
 def table(results: dict[str, Any]) -> str:
     lines = ["| check | ours | anchor |", "| --- | --- | --- |"]
     s = results.get("store")
@@ -218,13 +336,21 @@ def table(results: dict[str, Any]) -> str:
             f"{a['identical']}/{a['trials']} ({a['killed']}, {a['with_checkpoint']}; "
             f"{a['all_metrics_identical']}) | same final metrics |",
         ]
+    m = results.get("monkey")
+    if m:
+        lines += [
+            f"| monkey in tmux: {m['actions']:,} actions in {m['seconds']:.0f} s (seed "
+            f"{m['seed']}; {m['clean_quits']} clean quits restarted): crashes, tracebacks; "
+            f"answers /help at the end | {m['crashes']}, {m['tracebacks']}; "
+            f"{'yes' if m['answers_help_at_the_end'] else 'NO'} | 0, 0; yes |",
+        ]
     return "\n".join(lines)
 
 
 def main(names: list[str]) -> int:
     sections = {"store": store_section, "crash": crash_section,
-                "autocomplete": autocomplete_section}
-    wanted = names or list(sections)
+                "autocomplete": autocomplete_section, "monkey": monkey_section}
+    wanted = names or ["store", "crash", "autocomplete"]
     results: dict[str, Any] = {}
     if names and RESULTS.exists():  # a subset re-run keeps the other sections' last figures
         previous = json.loads(RESULTS.read_text())
@@ -242,6 +368,8 @@ def main(names: list[str]) -> int:
         ok &= bool(results["crash"]["all_resumes_identical"])
     if "autocomplete" in results:
         ok &= results["autocomplete"]["identical"] == results["autocomplete"]["trials"]
+    if "monkey" in results:
+        ok &= bool(results["monkey"]["ok"])
     results["ok"] = ok
     print(json.dumps(results))
     print(table(results))

@@ -154,7 +154,10 @@ def build_app(host: Host | None = None) -> typer.Typer:
         if ctx.invoked_subcommand is None:
             from textseq_tui.app.main import TextseqApp
 
-            TextseqApp(get_host()).run()
+            tui = TextseqApp(get_host())
+            tui.run()
+            if tui.return_code:  # it ended on an unhandled error (Textual printed it)
+                raise typer.Exit(tui.return_code)
 
     @app.command("plugins")
     def plugins_cmd(

@@ -15,6 +15,7 @@ import difflib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -130,6 +131,10 @@ class ModelInfo:
 def read_card(model_dir: Path) -> ModelCard:
     """Read and validate ``model_dir/card.json``."""
     card_path = model_dir / CARD_FILE
+    if card_path.is_symlink() and card_path in _outside(model_dir):
+        raise ModelError(_outside(model_dir)[card_path])
+    if card_path.exists() and not card_path.is_file():
+        raise ModelError(f"{card_path} is not a regular file")
     try:
         raw = json.loads(card_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -145,7 +150,8 @@ def verify_dir(model_dir: Path, card: ModelCard | None = None) -> list[str]:
         card = card or read_card(model_dir)
     except ModelError as err:
         return [str(err)]
-    problems = []
+    outside = _outside(model_dir)
+    problems = list(outside.values())
     for fname, expected in card.files.items():
         path = model_dir / fname
         try:
@@ -153,13 +159,83 @@ def verify_dir(model_dir: Path, card: ModelCard | None = None) -> list[str]:
         except OSError as err:  # e.g. a name longer than the file system allows
             problems.append(f"{path}: {err.strerror or err}")
             continue
+        if path in outside:
+            continue  # refused above: never read what a link out of the folder leads to
         if not exists:
-            problems.append(f"{path}: missing")
+            problems.append(f"{path}: not a regular file" if path.exists() or path.is_symlink()
+                            else f"{path}: missing")
         elif path.stat().st_size == 0:
             problems.append(f"{path}: empty (zero bytes)")
         elif sha256_file(path) != expected:
             problems.append(f"{path}: sha256 does not match the card (truncated or modified)")
     return problems
+
+
+def _outside(model_dir: Path, recursive: bool = False) -> dict[Path, str]:
+    """Entries of ``model_dir`` that resolve outside it (links out of the folder): entry ->
+    the reason, one line.
+
+    Loading, verifying and exporting read what the folder's names lead to: a link to a file
+    elsewhere on the disk would hand that file's content to a loader or into an export.
+    """
+    try:
+        root = model_dir.resolve(strict=True)
+        entries = list(model_dir.rglob("*") if recursive else model_dir.iterdir())
+    except OSError as err:
+        return {model_dir: f"{model_dir}: {err.strerror or err}"}
+    problems = {}
+    for entry in sorted(entries):
+        try:
+            target = entry.resolve(strict=True)
+        except (OSError, RuntimeError):  # a dangling link or a link loop
+            if entry.is_symlink():
+                problems[entry] = f"{entry}: a symbolic link that leads nowhere; remove it"
+            continue
+        if target != root and root not in target.parents:
+            problems[entry] = (f"{entry}: resolves outside the model folder (to {target}); "
+                               "replace the link with the file itself")
+    return problems
+
+
+def _plain_problem(st: os.stat_result) -> str | None:
+    """Why a file (its ``lstat``) cannot be imported: links and special files are refused."""
+    if stat.S_ISLNK(st.st_mode):
+        return "is a symbolic link"
+    if not stat.S_ISREG(st.st_mode):
+        kind = "directory" if stat.S_ISDIR(st.st_mode) else "special file"
+        return f"is a {kind}, not a regular file"
+    if st.st_nlink > 1:
+        return f"has {st.st_nlink} hard links (a hard link shares its content with a file " \
+               "elsewhere)"
+    return None
+
+
+def _open_plain(path: Path) -> Any:
+    """Open ``path`` for reading if it is a regular file with one link, following no link.
+
+    The checks are made on the open descriptor too (same inode, still plain), so a file
+    swapped for a link between the check and the read is refused as well. Raises BadInput
+    with the reason; FileNotFoundError when it does not exist.
+    """
+    hint = "; copy the real file into the folder and try again"
+    st = os.lstat(path)
+    problem = _plain_problem(st)
+    if problem:
+        raise BadInput(f"refusing to import: {path} {problem}{hint}")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | \
+        getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        raise BadInput(f"refusing to import: {path} cannot be opened safely "
+                       f"({err.strerror or err}){hint}") from None
+    opened = os.fstat(fd)
+    problem = _plain_problem(opened)
+    if problem or (opened.st_dev, opened.st_ino) != (st.st_dev, st.st_ino):
+        os.close(fd)
+        raise BadInput(f"refusing to import: {path} {problem or 'changed while being read'}"
+                       f"{hint}")
+    return os.fdopen(fd, "rb")
 
 
 Loader = Callable[[Path, str], Any]
@@ -337,17 +413,49 @@ class ModelRegistry:
         return ModelInfo(card, final, "user")
 
     def import_dir(self, path: Path, name: str | None = None) -> ModelInfo:
-        """Copy a model directory (verified first) into the user dir, optionally renamed."""
+        """Copy a model directory (verified first) into the user dir, optionally renamed.
+
+        Only plain files are taken: ``card.json`` and every file the card names must be a
+        regular file with one link; a symbolic link, a hard link or a special file (FIFO,
+        device, socket) is refused with BadInput. Each file is read once through a checked
+        descriptor into a staging folder and its sha256 taken from those bytes, so what is
+        verified is what is imported.
+        """
         path = Path(path)
         if not path.is_dir():
             raise BadInput(f"{path} is not a directory; a model is a directory with {CARD_FILE}")
-        card = read_card(path)
-        problems = verify_dir(path, card)
-        if problems:
-            raise ModelError("refusing to import: " + "; ".join(problems))
-        if name:
-            card.name = name
-        return self.save(card, {f: path / f for f in card.files})
+        self.user_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.user_dir, prefix=".import.") as tmp:
+            staged = Path(tmp)
+            try:
+                _stage(path / CARD_FILE, staged / CARD_FILE)
+            except FileNotFoundError:
+                raise ModelError(f"{path} is not a model directory: it has no {CARD_FILE}") \
+                    from None
+            try:
+                card = read_card(staged)
+            except ModelError as err:  # name the user's folder, not the staging one
+                raise ModelError(str(err).replace(str(staged), str(path))) from None
+            problems = []
+            for fname, expected in card.files.items():
+                try:
+                    digest, size = _stage(path / fname, staged / fname)
+                except FileNotFoundError:
+                    problems.append(f"{path / fname}: missing")
+                    continue
+                except OSError as err:  # e.g. a name longer than the file system allows
+                    problems.append(f"{path / fname}: {err.strerror or err}")
+                    continue
+                if size == 0:
+                    problems.append(f"{path / fname}: empty (zero bytes)")
+                elif digest != expected:
+                    problems.append(f"{path / fname}: sha256 does not match the card "
+                                    "(truncated or modified)")
+            if problems:
+                raise ModelError("refusing to import: " + "; ".join(problems))
+            if name:
+                card.name = name
+            return self.save(card, {f: staged / f for f in card.files})
 
     def export(self, name: str, dest: Path) -> Path:
         """Copy model ``name`` to ``dest`` (a new directory)."""
@@ -355,6 +463,11 @@ class ModelRegistry:
         dest = Path(dest)
         if dest.exists():
             raise BadInput(f"{dest} already exists; choose a new directory to export to")
+        problems = list(_outside(info.path, recursive=True).values())
+        problems += [f"{p}: not a regular file or folder" for p in sorted(info.path.rglob("*"))
+                     if not (p.is_file() or p.is_dir()) and p.exists()]
+        if problems:
+            raise ModelError(f"refusing to export {name!r}: " + "; ".join(problems))
         shutil.copytree(info.path, dest)
         return dest
 
@@ -391,6 +504,19 @@ def name_problem(name: str) -> str | None:
     if size > MAX_NAME_BYTES:
         return f"is {size} bytes long (at most {MAX_NAME_BYTES})"
     return None
+
+
+def _stage(src: Path, dest: Path) -> tuple[str, int]:
+    """Copy a plain file (see ``_open_plain``) to ``dest``; its sha256 and size."""
+    import hashlib
+
+    digest, size = hashlib.sha256(), 0
+    with _open_plain(src) as fin, open(dest, "wb") as fout:
+        while chunk := fin.read(1 << 20):
+            digest.update(chunk)
+            fout.write(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
 
 
 def _check_name(name: str) -> None:

@@ -51,24 +51,36 @@ class Message(Static):
         self.update(body)
 
 
+#: Entries kept on screen: a long session (or a monkey) must not make every layout slower
+#: and slower; older entries are dropped from the view (the store keeps what matters).
+MAX_ENTRIES = 150
+
+
 class Transcript(VerticalScroll):
     """A scrolling list of Messages; keeps the newest in view (the top of an answer taller
-    than the view, so that a long answer such as /help reads from its first line)."""
+    than the view, so that a long answer such as /help reads from its first line). Only the
+    last ``MAX_ENTRIES`` entries are kept."""
 
     DEFAULT_CSS = """
     Transcript { height: 1fr; border: round $primary-background; }
     """
 
+    def _mount_entry(self, message: Message) -> None:
+        self.mount(message)
+        old = [m for m in self.children if isinstance(m, Message)][:-MAX_ENTRIES]
+        if old:
+            self.remove_children(old)
+
     def add_user(self, text: str) -> Message:
         message = Message(text, "user")
-        self.mount(message)
+        self._mount_entry(message)
         self.scroll_end(animate=False)
         return message
 
     def add_answer(self, text: str = "", renderable: Any = None) -> Message:
         message = Message(text, "answer")
         message.update(renderable if renderable is not None else text)
-        self.mount(message)
+        self._mount_entry(message)
         # After layout: scroll the answer's top to the top of the view. Scrolling is clamped
         # at the end, so a short answer simply ends up at the bottom, as with scroll_end.
         self.call_after_refresh(self.scroll_to_widget, message, animate=False, top=True)
@@ -77,7 +89,7 @@ class Transcript(VerticalScroll):
     def add_error(self, text: str) -> Message:
         message = Message(text, "error")
         message.update(f"[b]![/b] {escape(text)}")
-        self.mount(message)
+        self._mount_entry(message)
         self.scroll_end(animate=False)
         return message
 
