@@ -107,7 +107,7 @@ async def test_groups_screen_plays_the_daily_puzzle(odd_home, host):
 
         async def click(word: str) -> None:
             await pilot.click(next(b for b in screen.query(Button) if b.name == word))
-            await pilot.pause()
+            await _wait_for(pilot, lambda: word in screen.selected)
 
         for word in (*groups[0][1][:3], groups[1][1][0]):
             await click(word)
