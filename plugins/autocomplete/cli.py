@@ -157,9 +157,9 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
         result["history"] = history.summary(ctx.store)
         if not ctx.settings.get("learn", True):
             result["note"] = "learning from chat is off in settings (learn: false)"
-        cli_io.emit(result, want, text=f"learned {result['words']:,} words from "
-                    f"{"stdin" if input_file == "-" else input_file}; your history holds {result['history']['words']:,} "
-                    "distinct words")
+        source = "stdin" if input_file == "-" else input_file
+        cli_io.emit(result, want, text=f"learned {result['words']:,} words from {source}; your "
+                    f"history holds {result['history']['words']:,} distinct words")
 
     @app.command("forget")
     def forget_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
