@@ -6,8 +6,10 @@ MIT-licensed VADER texts, split into the default model's training text and held-
 
 writes ``DIR/train.txt`` (the shipped model's training text: licence-allowed corpora only,
 documents shuffled with a fixed seed, one paragraph a line, a blank line between documents)
-and ``DIR/test/<corpus>.txt`` (held-out text, never in ``train.txt``) and ``DIR/manifest.json``
-(sizes, licences, which split went where).
+and ``DIR/test/<corpus>.txt`` (held-out text, never in ``train.txt``), ``DIR/manifest.json``
+(sizes, licences, which split went where) and ``DIR/words.tsv.gz`` (word and word-pair counts
+of the training part of ``train.txt``, seen twice or more: shipped beside the model as the
+word layer's background prior).
 
 Which text goes where (``CORPORA``):
 
@@ -247,6 +249,13 @@ def build(data: Path, out: Path, eval_chars: int = 200_000) -> dict:
     for corpus, t in tests.items():
         (out / "test" / f"{corpus}.txt").write_text(t + "\n", encoding="utf-8")
     manifest["train_chars"] = len(text)
+    # The word counts shipped beside the model (words.tsv.gz): the words and word pairs of the
+    # part of train.txt the model trains on (its first 90 %; the rest is its validation).
+    from textseq_plugins.autocomplete.words import PersonalWords, words_of, write_word_counts
+
+    counts = PersonalWords()
+    counts.add_words(words_of(text[: int(len(text) * 0.9)]))
+    write_word_counts(counts, out / "words.tsv.gz")
     manifest["rare_chars_replaced"] = "".join(sorted(rare))
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     return manifest

@@ -42,8 +42,9 @@ from textseq_plugins.autocomplete.completer import Completer, Suggestion, is_wor
 
 #: The policy shared by chat, /type and eval (tuned on the training corpus's validation
 #: split, never on the test corpora; see bench/autocomplete.py).
-LAMBDA = 0.6
-MIN_PROB = 0.4
+LAMBDA = 0.4
+MIN_PROB = 0.25
+NEXT_WORD_MARGIN = 0.0
 CANDIDATES = 8  # prior candidates scored per keystroke
 FIRST_CHARS = 4  # next-word offers: the character model's likeliest first characters ...
 PER_FIRST_CHAR = 4  # ... and this many prior words for each
@@ -132,7 +133,7 @@ class PersonalWords:
         self.unigrams: Counter[str] = Counter()
         self.bigrams: dict[str, Counter[str]] = defaultdict(Counter)
         self._vocab: SortedVocab | None = None
-        self._succ: dict[str, list[str]] = {}
+        self._succ: dict[str, SortedVocab] = {}
 
     def __len__(self) -> int:
         return len(self.unigrams)
@@ -160,17 +161,79 @@ class PersonalWords:
             self._vocab = SortedVocab({w: float(n) for w, n in self.unigrams.items()})
         return self._vocab
 
+    def follow(self, prev: str) -> SortedVocab | None:
+        """The words seen after ``prev``, as a sorted vocabulary (built once per change)."""
+        if not prev or prev not in self.bigrams:
+            return None
+        vocab = self._succ.get(prev)
+        if vocab is None:
+            vocab = self._succ[prev] = SortedVocab(
+                {w: float(n) for w, n in self.bigrams[prev].items()})
+        return vocab
+
     def successors(self, prev: str, prefix: str, k: int) -> list[str]:
-        if prev not in self.bigrams:
-            return []
-        ranked = self._succ.get(prev)
-        if ranked is None:
-            ranked = self._succ[prev] = [w for w, _ in self.bigrams[prev].most_common(200)]
-        return [w for w in ranked if w.startswith(prefix)][:k]
+        follow = self.follow(prev)
+        return follow.top(prefix, k) if follow is not None else []
 
 
-def _merge(a: PersonalWords | None, b: PersonalWords | None) -> list[PersonalWords]:
-    return [p for p in (a, b) if p is not None and len(p)]
+def _merge(*layers: PersonalWords | None) -> list[PersonalWords]:
+    return [p for p in layers if p is not None and len(p)]
+
+
+WORD_COUNTS = "words.tsv.gz"
+
+
+def read_word_counts(path: Any) -> PersonalWords:
+    """Counts written by ``write_word_counts``: ``word<TAB>n`` and ``prev<TAB>word<TAB>n``."""
+    import gzip
+
+    uni: dict[str, int] = {}
+    pairs = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 2:
+                uni[parts[0]] = int(parts[1])
+            elif len(parts) == 3:
+                pairs.append((parts[0], parts[1], int(parts[2])))
+    words = PersonalWords()
+    words.add_counts(uni, pairs)
+    return words
+
+
+def write_word_counts(words: PersonalWords, path: Any, min_count: int = 2) -> None:
+    """Unigrams and bigrams seen at least ``min_count`` times, gzipped TSV (atomic)."""
+    import gzip
+    import io
+
+    from textseq_tui.registry import atomic_write_bytes
+
+    buf = io.StringIO()
+    for w, n in sorted(words.unigrams.items()):
+        if n >= min_count:
+            buf.write(f"{w}\t{n}\n")
+    for prev in sorted(words.bigrams):
+        for w, n in sorted(words.bigrams[prev].items()):
+            if n >= min_count:
+                buf.write(f"{prev}\t{w}\t{n}\n")
+    atomic_write_bytes(path, gzip.compress(buf.getvalue().encode("utf-8"), mtime=0))
+
+
+def background_words(model: Any) -> PersonalWords | None:
+    """The word counts shipped beside a character model (``words.tsv.gz`` in its directory:
+    the words and word pairs of its training text), read once per loaded model."""
+    from pathlib import Path
+
+    cached = getattr(model, "_word_counts", False)
+    if cached is not False:
+        return cached
+    path = Path(str(getattr(model, "info", {}).get("path", ""))) / WORD_COUNTS
+    words = read_word_counts(path) if path.is_file() else None
+    try:
+        model._word_counts = words
+    except AttributeError:
+        pass
+    return words
 
 
 @dataclass
@@ -200,6 +263,7 @@ class WordCompleter:
         self.model = model
         self.prior = prior if prior is not None else wordfreq_prior()
         self.personal = personal
+        self.background = background_words(model)
         self.session = PersonalWords() if session else None
         self.lam = lam
         self.min_prob = min_prob
@@ -208,6 +272,8 @@ class WordCompleter:
         self._nonword = [i for i, c in enumerate(vocab) if not is_word_char(c) and c != "\n"
                          and i]
         self._space = model.vocab.id(" ")
+        self._shown: tuple[Any, str, int] = (None, "", 0)  # (word key, word, prefix length)
+        self._rejected: set[str] = set()  # words typed past in the current word
         self._counted = ""  # the text whose complete words ``session`` holds
         self._last = ""
         self._word_key: tuple[int, str] | None = None
@@ -221,17 +287,36 @@ class WordCompleter:
     def suggest(self, text: str, *, n: int = 1, words: int = 1, min_prob: float | None = None,
                 space: bool = True, **_: Any) -> list[Suggestion]:
         """The suggestion shown after ``text`` (a list of at most one ``Suggestion``)."""
-        floor = self.min_prob if min_prob is None else min_prob
-        best = self.best(text)
-        if best is None or best[1] < floor:
+        if not text:
+            self.chars.update(text)
             return []
-        completion, prob, spaced = best
+        floor = self.min_prob if min_prob is None else min_prob
+        if not text[-1:] or not is_word_char(text[-1]):
+            floor += NEXT_WORD_MARGIN  # a whole next word must be likelier than a word's end
+        ranked = self.ranked(text, floor)
+        key = self._word_key
+        plen = len(text) - key[0] if key is not None else 0
+        # A word typed past (shown, still matching, not taken) is not offered again for
+        # this word: the ghost text gets out of the way.
+        shown_key, shown_word, shown_len = self._shown
+        if key == shown_key and plen > shown_len and shown_word.lower().startswith(
+                text[len(text) - plen:].lower()):
+            self._rejected.add(shown_word.lower())
+        if key != shown_key:
+            self._rejected = set()
+        prefix = text[len(text) - plen:]
+        ranked = [r for r in ranked if (prefix + r[0]).lower() not in self._rejected]
+        if not ranked or ranked[0][1] < floor:
+            self._shown = (key, "", plen)
+            return []
+        completion, prob, spaced = ranked[0]
+        self._shown = (key, prefix + completion, plen)
         return [Suggestion(completion + (" " if space and spaced else ""), prob)]
 
     def complete(self, text: str, *, n: int = 3, words: int = 1) -> dict[str, Any]:
         ranked = self.ranked(text)[:n]  # floor 0: every candidate scored
         return {"text": text, "suggestions": [
-            {"completion": c + (" " if s else ""), "prob": round(p, 4)} for c, p, s in ranked]}
+            {"completion": c, "prob": round(p, 4), "space_after": s} for c, p, s in ranked]}
 
     # -- the policy ------------------------------------------------------------------------
 
@@ -252,6 +337,7 @@ class WordCompleter:
         prefix = text[start:]
         if len(prefix) > MAX_WORD or (prefix and not prefix[0].isalpha()):
             self.chars.update(text)
+            self._word_key = None
             return []
         self._count_session(text, start)
         before = text[:start]
@@ -260,14 +346,14 @@ class WordCompleter:
             self._word_key, self._cache = key, {}
         self.chars.update(text)
         low = prefix.lower()
-        personal = _merge(self.personal, self.session)
+        personal = _merge(self.background, self.personal, self.session)
         tail = before.rstrip(" ")
         prev = words_of(tail[-40:])[-1:] if tail[-1:].isalpha() and tail != before else []
         prev = prev[0] if prev else ""
         cands = self._candidates(prefix, low, prev, personal)
+        plen = len(prefix)
         if not cands:
             return []
-        plen = len(prefix)
         prefix_mass = self.prior.mass(low)
         priors = {c: self._prior(c.lower(), low, prev, personal, prefix_mass) for c in cands}
         lam = self.lam
@@ -314,12 +400,12 @@ class WordCompleter:
                 w = mass / (mass + 20.0)
                 p = (1 - w) * p + w * vocab.weight(word) / mass
         for pw in personal:
-            follow = pw.bigrams.get(prev) if prev else None
-            if follow and len(follow) < 5000:
-                n = sum(c for x, c in follow.items() if x.startswith(low))
+            follow = pw.follow(prev)
+            if follow is not None:
+                n = follow.mass(low)
                 if n:
                     w = n / (n + 3.0)
-                    p = (1 - w) * p + w * follow.get(word, 0) / n
+                    p = (1 - w) * p + w * follow.weight(word) / n
         return p
 
     def _candidates(self, prefix: str, low: str, prev: str,
