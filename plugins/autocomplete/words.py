@@ -45,6 +45,7 @@ from textseq_plugins.autocomplete.completer import Completer, Suggestion, is_wor
 LAMBDA = 0.4
 MIN_PROB = 0.25
 NEXT_WORD_MARGIN = 0.0
+IGNORED_LIMIT = 2  # a suggestion typed past this many times is not shown again for the word
 CANDIDATES = 8  # prior candidates scored per keystroke
 FIRST_CHARS = 4  # next-word offers: the character model's likeliest first characters ...
 PER_FIRST_CHAR = 4  # ... and this many prior words for each
@@ -273,7 +274,7 @@ class WordCompleter:
                          and i]
         self._space = model.vocab.id(" ")
         self._shown: tuple[Any, str, int] = (None, "", 0)  # (word key, word, prefix length)
-        self._rejected: set[str] = set()  # words typed past in the current word
+        self._ignored: Counter[str] = Counter()  # times typed past, in the current word
         self._counted = ""  # the text whose complete words ``session`` holds
         self._last = ""
         self._word_key: tuple[int, str] | None = None
@@ -296,16 +297,16 @@ class WordCompleter:
         ranked = self.ranked(text, floor)
         key = self._word_key
         plen = len(text) - key[0] if key is not None else 0
-        # A word typed past (shown, still matching, not taken) is not offered again for
-        # this word: the ghost text gets out of the way.
+        # A word typed past twice (shown, still matching, not taken) is not offered again
+        # for this word: the ghost text gets out of the way.
         shown_key, shown_word, shown_len = self._shown
-        if key == shown_key and plen > shown_len and shown_word.lower().startswith(
-                text[len(text) - plen:].lower()):
-            self._rejected.add(shown_word.lower())
         if key != shown_key:
-            self._rejected = set()
+            self._ignored = Counter()
+        elif plen > shown_len and shown_word.lower().startswith(text[len(text) - plen:].lower()):
+            self._ignored[shown_word.lower()] += 1
         prefix = text[len(text) - plen:]
-        ranked = [r for r in ranked if (prefix + r[0]).lower() not in self._rejected]
+        ranked = [r for r in ranked
+                  if self._ignored[(prefix + r[0]).lower()] < IGNORED_LIMIT]
         if not ranked or ranked[0][1] < floor:
             self._shown = (key, "", plen)
             return []
