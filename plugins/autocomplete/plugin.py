@@ -207,6 +207,12 @@ class AutocompletePlugin(Plugin):
         self._provider: Any = None
         self._personal: Personal | None = None
 
+    def start(self, ctx: PluginContext) -> None:
+        super().start(ctx)
+        # A (re)start gets fresh state: the history and provider belong to this context.
+        self._provider = None
+        self._personal = None
+
     @property
     def personal(self) -> Personal:
         if self._personal is None:

@@ -394,12 +394,14 @@ class WordCompleter:
     def _prior(self, word: str, low: str, prev: str, personal: list[PersonalWords],
                prefix_mass: float) -> float:
         p = self.prior.weight(word) / prefix_mass if prefix_mass > 0 else 0.0
+        known = prefix_mass > 0
         for pw in personal:  # the personal unigram, then the personal bigram, on top
             vocab = pw.vocab()
             mass = vocab.mass(low)
             if mass > 0:
-                w = mass / (mass + 20.0)
+                w = mass / (mass + 20.0) if known else 1.0  # no English word has this prefix
                 p = (1 - w) * p + w * vocab.weight(word) / mass
+                known = True
         for pw in personal:
             follow = pw.follow(prev)
             if follow is not None:
