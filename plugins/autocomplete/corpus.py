@@ -261,12 +261,52 @@ def build(data: Path, out: Path, eval_chars: int = 200_000) -> dict:
     return manifest
 
 
+def ship(model_dir: Path, corpus_dir: Path) -> dict:
+    """Finish a model trained on ``corpus_dir/train.txt`` for shipping: copy the word counts
+    beside it and complete its card (which corpora, licences, splits; the rebuild command;
+    every file's sha256)."""
+    import shutil
+
+    from textseq_tui.registry import atomic_write_bytes, sha256_file
+
+    manifest = json.loads((corpus_dir / "manifest.json").read_text())
+    shutil.copyfile(corpus_dir / "words.tsv.gz", model_dir / "words.tsv.gz")
+    card = json.loads((model_dir / "card.json").read_text())
+    corpora = manifest["corpora"]
+    card["data"] = {
+        "corpus": "train.txt of `python -m textseq_plugins.autocomplete.corpus` (modern English,"
+                  " detokenised; documents shuffled, seed 0)",
+        "chars": manifest["train_chars"],
+        "split": "first 90 % of train.txt trains, last 10 % validation (val_* metrics); each "
+                 "corpus also keeps a held-out test split out of train.txt (test_split)",
+        "trained_on": {c: {k: corpora[c][k] for k in ("licence", "train_chars", "test_split")}
+                       for c in TRAINED},
+        "evaluation_only": {c: corpora[c]["licence"] for c in EVAL_ONLY},
+        "word_counts": "words.tsv.gz: words and word pairs seen twice or more in the training "
+                       "part of train.txt (the word layer's background prior)",
+    }
+    train = card.get("rebuild", "")
+    card["rebuild"] = (f"python -m textseq_plugins.autocomplete.corpus --out {corpus_dir} && "
+                       f"{train} && python -m textseq_plugins.autocomplete.corpus --out "
+                       f"{corpus_dir} --ship {model_dir}")
+    card["files"] = {f: sha256_file(model_dir / f)
+                     for f in ("weights.safetensors", "config.json", "words.tsv.gz")}
+    atomic_write_bytes(model_dir / "card.json", (json.dumps(card, indent=2) + "\n").encode())
+    return card
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path,
                         default=Path(__file__).resolve().parents[3] / "shared" / "data")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--ship", type=Path, default=None,
+                        help="A model directory trained on OUT/train.txt: add the word counts "
+                             "and complete its card (OUT must be built already).")
     args = parser.parse_args()
+    if args.ship is not None:
+        print(json.dumps(ship(args.ship, args.out), indent=1))
+        return
     print(json.dumps(build(args.data, args.out), indent=1))
 
 
