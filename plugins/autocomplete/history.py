@@ -1,7 +1,8 @@
 """The personal history: the user's words and word pairs, counted in the home's SQLite.
 
 Tables (migration ``m002_personal``): ``autocomplete_words(word, count)`` and
-``autocomplete_bigrams(prev, word, count)``, words lower-cased. Writes go through the plugin's
+``autocomplete_bigrams(prev, word, count)``, words lower-cased; ``prev`` is one word (a word
+pair) or two words joined by a space (a triple: the phrase cache). Writes go through the plugin's
 store (one transaction per text). Reading it back builds a ``PersonalWords`` for the word
 layer (the most frequent ``MAX_WORDS`` words and ``MAX_BIGRAMS`` pairs: bounded memory
 whatever was learned).
@@ -36,7 +37,7 @@ class Counts:
     def __init__(self) -> None:
         self.unigrams: Counter[str] = Counter()
         self.bigrams: Counter[tuple[str, str]] = Counter()
-        self.prev = ""
+        self.prev = self.prev2 = ""
         self.carry = ""  # a word possibly cut at the end of the last piece
         self.words = 0
 
@@ -52,7 +53,9 @@ class Counts:
             self.unigrams[w] += 1
             if self.prev:
                 self.bigrams[(self.prev, w)] += 1
-            self.prev = w
+                if self.prev2:  # a triple: ``w`` after the context "prev2 prev"
+                    self.bigrams[(f"{self.prev2} {self.prev}", w)] += 1
+            self.prev2, self.prev = self.prev, w
             self.words += 1
 
     def clear(self) -> None:

@@ -53,6 +53,7 @@ VOCAB_SIZE = 80_000
 MAX_WORD = 24
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*")
+_LAST_TWO = re.compile(r"(?:(?<![A-Za-z'])([A-Za-z][A-Za-z']*) +)?([A-Za-z][A-Za-z']*)$")
 
 
 def words_of(text: str) -> list[str]:
@@ -140,12 +141,18 @@ class PersonalWords:
         return len(self.unigrams)
 
     def add_words(self, words: Iterable[str], prev: str = "") -> str:
-        """Count ``words`` (lower case, in order after ``prev``); returns the last word."""
+        """Count ``words`` (lower case, in order after ``prev``); returns the last two words
+        (``"a b"``). Word pairs and triples share ``bigrams``: a triple ``a b c`` is counted
+        as ``c`` following the context ``"a b"``."""
+        prev2, _, prev = prev.rpartition(" ")
         for w in words:
             self.unigrams[w] += 1
             if prev:
                 self.bigrams[prev][w] += 1
-            prev = w
+                if prev2:
+                    self.bigrams[f"{prev2} {prev}"][w] += 1
+            prev2, prev = prev, w
+        prev = f"{prev2} {prev}".strip()
         self._vocab = None
         self._succ = {}
         return prev
@@ -349,8 +356,13 @@ class WordCompleter:
         low = prefix.lower()
         personal = _merge(self.background, self.personal, self.session)
         tail = before.rstrip(" ")
-        prev = words_of(tail[-40:])[-1:] if tail[-1:].isalpha() and tail != before else []
-        prev = prev[0] if prev else ""
+        found = _LAST_TWO.search(tail[-80:]) if tail != before else None
+        # the previous word, or the previous two ("a b") when only spaces separate them
+        prev = ""
+        if found:
+            prev = found.group(2).lower()
+            if found.group(1):
+                prev = f"{found.group(1).lower()} {prev}"
         cands = self._candidates(prefix, low, prev, personal)
         plen = len(prefix)
         if not cands:
@@ -402,13 +414,14 @@ class WordCompleter:
                 w = mass / (mass + 20.0) if known else 1.0  # no English word has this prefix
                 p = (1 - w) * p + w * vocab.weight(word) / mass
                 known = True
-        for pw in personal:
-            follow = pw.follow(prev)
-            if follow is not None:
-                n = follow.mass(low)
-                if n:
-                    w = n / (n + 3.0)
-                    p = (1 - w) * p + w * follow.weight(word) / n
+        for context, k in ((prev.rpartition(" ")[2], 3.0), (prev if " " in prev else "", 2.0)):
+            for pw in personal:  # the word pairs, then the triples (the phrase cache)
+                follow = pw.follow(context)
+                if follow is not None:
+                    n = follow.mass(low)
+                    if n:
+                        w = n / (n + k)
+                        p = (1 - w) * p + w * follow.weight(word) / n
         return p
 
     def _candidates(self, prefix: str, low: str, prev: str,
@@ -417,8 +430,10 @@ class WordCompleter:
         if prefix:
             for w in self.prior.top(low, CANDIDATES):
                 found[adapt_case(prefix, w)] = None
+            last = prev.rpartition(" ")[2]
             for pw in personal:
-                for w in pw.successors(prev, low, 4) + pw.vocab().top(low, 4):
+                for w in (pw.successors(prev, low, 3) + pw.successors(last, low, 4)
+                          + pw.vocab().top(low, 4)):
                     found[adapt_case(prefix, w)] = None
             return [c for c in found if len(c) > len(prefix)]
         logp = self.chars.next_char_logprobs()
@@ -430,7 +445,9 @@ class WordCompleter:
                 continue
             pool = self.prior.top(first.lower(), PER_FIRST_CHAR)
             for pw in personal:
-                pool += pw.successors(prev, first.lower(), 3) + pw.vocab().top(first.lower(), 2)
+                pool += (pw.successors(prev, first.lower(), 2)
+                         + pw.successors(prev.rpartition(" ")[2], first.lower(), 3)
+                         + pw.vocab().top(first.lower(), 2))
             for w in pool:
                 found[first + w[1:]] = None
         return list(found)
