@@ -450,6 +450,11 @@ class WordCompleter:
                          + pw.vocab().top(first.lower(), 2))
             for w in pool:
                 found[first + w[1:]] = None
+        # the phrases' own next words, whatever the character model's first guesses
+        upper = bool(ids) and chars[ids[0]].isupper()
+        for pw in personal:
+            for w in pw.successors(prev, "", 2):
+                found[w[:1].upper() + w[1:] if upper else w] = None
         return list(found)
 
     def _score(self, prefix: str, cands: list[str]) -> None:
