@@ -28,7 +28,7 @@ from textseq_tui.plugin import BadInput
 MAX_WORDS = 200_000
 MAX_BIGRAMS = 500_000
 CHUNK = 1 << 20
-FLUSH_WORDS = 2_000_000
+FLUSH_WORDS = 200_000  # ~50 MB of counts at most between flushes
 
 
 class Counts:
@@ -126,7 +126,7 @@ def learn_stream(store: Any, source: str,
                 seen += len(raw)
                 text_seen = text_seen or bool(text.strip())
                 counts.feed(text, final=not raw)
-                if sum(counts.unigrams.values()) >= FLUSH_WORDS or not raw:
+                if counts.words >= FLUSH_WORDS or not raw:
                     words += counts.words
                     counts.words = 0
                     _flush(store, counts)
