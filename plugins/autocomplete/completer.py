@@ -19,6 +19,7 @@ from typing import Any
 
 import torch
 from textseq_plugins.autocomplete.model import CharModel
+from textseq_plugins.autocomplete.words import is_word_char  # re-exported: the one definition
 
 from textseq_tui.plugin import BadInput
 
@@ -28,9 +29,6 @@ MIN_PROB = 0.3  # a suggestion less likely than this is not shown: no suggestion
 MAX_SUGGESTION_CHARS = 40
 
 
-def is_word_char(char: str) -> bool:
-    """Letters, digits, apostrophe and underscore make up words ("o'er", "king's")."""
-    return char.isalnum() or char in "'_"
 
 
 def _select(h: Any, index: torch.Tensor) -> Any:

@@ -36,9 +36,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textseq_plugins.autocomplete.completer import Completer, Suggestion, is_word_char
+if TYPE_CHECKING:  # completer imports torch: the counting half of this module must not
+    from textseq_plugins.autocomplete.completer import Suggestion
+
+
+def is_word_char(char: str) -> bool:
+    """Letters, digits, apostrophe and underscore make up words ("o'er", "king's")."""
+    return char.isalnum() or char in "'_"
 
 #: The policy shared by chat, /type and eval (tuned on the training corpus's validation
 #: split, never on the test corpora; see bench/autocomplete.py).
@@ -267,6 +273,8 @@ class WordCompleter:
     def __init__(self, model: Any, personal: PersonalWords | None = None, *,
                  session: bool = True, lam: float = LAMBDA, min_prob: float = MIN_PROB,
                  prior: SortedVocab | None = None) -> None:
+        from textseq_plugins.autocomplete.completer import Completer
+
         self.chars = Completer(model)
         self.model = model
         self.prior = prior if prior is not None else wordfreq_prior()
@@ -319,6 +327,8 @@ class WordCompleter:
             return []
         completion, prob, spaced = ranked[0]
         self._shown = (key, prefix + completion, plen)
+        from textseq_plugins.autocomplete.completer import Suggestion
+
         return [Suggestion(completion + (" " if space and spaced else ""), prob)]
 
     def complete(self, text: str, *, n: int = 3, words: int = 1) -> dict[str, Any]:
