@@ -86,11 +86,11 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def savings(completer, text: str, min_prob: float | None = None) -> dict:
+    from textseq_plugins.autocomplete import words
     from textseq_plugins.autocomplete.completer import keystroke_savings
-    from textseq_plugins.autocomplete.words import MIN_PROB
 
     t0 = time.perf_counter()
-    r = keystroke_savings(completer, text, min_prob=min_prob or MIN_PROB, space=True)
+    r = keystroke_savings(completer, text, min_prob=min_prob or words.MIN_PROB, space=True)
     return {"savings": round(r["savings"], 4), "precision": round(r["precision"], 4),
             "chars": r["chars"], "shown": r["shown"], "accepts": r["accepts"],
             "seconds": round(time.perf_counter() - t0, 1)}
@@ -146,6 +146,10 @@ def main() -> None:
     parser.add_argument("--keystrokes", type=int, default=3000)
     parser.add_argument("--corpora", default=",".join(TRAINED + EVAL_ONLY))
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--min-prob", type=float, default=None,
+                        help="Override the policy's threshold (a point on the frontier).")
+    parser.add_argument("--only-corpora", action="store_true",
+                        help="Skip learn, latency and Shakespeare.")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "autocomplete.json")
     args = parser.parse_args()
     if not DATA.is_dir():
@@ -153,12 +157,16 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     sys.path.insert(0, str(REPO / "bench"))
     from machine import machine
-    from textseq_plugins.autocomplete import corpus
+    from textseq_plugins.autocomplete import corpus, words
     from textseq_plugins.autocomplete.completer import MIN_PROB as CHAR_MIN_PROB
     from textseq_plugins.autocomplete.completer import Completer
     from textseq_plugins.autocomplete.model import load_char_model
     from textseq_plugins.autocomplete.train import split_corpus
-    from textseq_plugins.autocomplete.words import LAMBDA, MIN_PROB, WordCompleter
+    from textseq_plugins.autocomplete.words import LAMBDA, WordCompleter
+
+    if args.min_prob is not None:
+        words.MIN_PROB = args.min_prob
+    MIN_PROB = words.MIN_PROB
 
     tmp = None
     corpus_dir = args.corpus_dir
@@ -196,6 +204,10 @@ def main() -> None:
     result["mean"]["ratio"] = round(result["mean"]["savings"]
                                     / max(result["mean"]["dictionary_savings"], 1e-9), 2)
 
+    if args.only_corpora:
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result))
+        return
     bush = (corpus_dir / "test" / "state_union.txt").read_text(encoding="utf-8")
     learn = learn_figure(model, bush, args.savings_chars)
     personal = learn.pop("personal")

@@ -49,7 +49,7 @@ def is_word_char(char: str) -> bool:
 #: The policy shared by chat, /type and eval (tuned on the training corpus's validation
 #: split, never on the test corpora; see bench/autocomplete.py).
 LAMBDA = 0.4
-MIN_PROB = 0.25
+MIN_PROB = 0.35
 NEXT_WORD_MARGIN = 0.0
 IGNORED_LIMIT = 2  # a suggestion typed past this many times is not shown again for the word
 CANDIDATES = 8  # prior candidates scored per keystroke
