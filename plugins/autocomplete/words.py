@@ -51,7 +51,8 @@ def is_word_char(char: str) -> bool:
 LAMBDA = 0.4
 MIN_PROB = 0.35
 NEXT_WORD_MARGIN = 0.0
-IGNORED_LIMIT = 2  # a suggestion typed past this many times is not shown again for the word
+IGNORED_LIMIT = 2
+MAX_SCORED = 4  # candidates scored by the character model per keystroke, at most  # a suggestion typed past this many times is not shown again for the word
 CANDIDATES = 8  # prior candidates scored per keystroke
 FIRST_CHARS = 4  # next-word offers: the character model's likeliest first characters ...
 PER_FIRST_CHAR = 4  # ... and this many prior words for each
@@ -388,12 +389,14 @@ class WordCompleter:
         bar = max(floor, max(exact.values(), default=0.0))
         logp0 = self.chars.logp[0]
         vocab = self.model.vocab
-        todo = []
+        bounds = {}
         for c in cands:
             if c not in exact:
                 ub = lam * math.exp(float(logp0[vocab.id(c[plen])])) + (1 - lam) * priors[c]
                 if ub >= bar:
-                    todo.append(c)
+                    bounds[c] = ub
+        # the most promising few only: a keystroke's cost stays bounded
+        todo = sorted(bounds, key=lambda c: -bounds[c])[:MAX_SCORED]
         self._score(prefix, todo)
         out = []
         for c in cands:
