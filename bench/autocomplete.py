@@ -1,19 +1,29 @@
-"""Benchmark of the autocomplete plugin's character model (a program, not a test).
+"""Benchmark of the autocomplete plugin: the ghost text a user sees on today's English, beside
+the dictionary completer, on the same characters (a program, not a test).
 
-    python bench/autocomplete.py [--model-dir models/char-rnn-shakespeare] [--savings-chars 3000]
+    python bench/autocomplete.py [--model-dir models/char-rnn-english] [--corpus-dir DIR]
+                                 [--nats-chars 20000] [--savings-chars 10000] [--quick]
 
-Measures, on tinyshakespeare's last 10 % (the validation split; never trained on):
-- nats/char and bits/char over all of it (anchor: nanoGPT's char transformer, 1.4697 nats);
-- keystroke savings of a simulated typist on its first ``--savings-chars`` characters, who
-  accepts the top suggestion (p >= 0.3) with one keystroke when it is exactly what comes
-  next (``completer.keystroke_savings``; target >= 30 %). As in the app, a suggestion ends
-  with the space the model expects after the word, and one key takes the word (Tab) or the
-  word and the space (Shift+Tab). Also reported: the word alone (no space offered), whole
-  words only, the precision of the ghost text (accepted / shown), and lower thresholds;
-- latency per keystroke over a 5,000-keystroke replay (typing plus a typo and a backspace
-  every 40 characters): the state update alone, and update + ghost-text suggestion, against
-  re-encoding the last 500 characters at every keystroke (target p99 < 5 ms, >= 10x);
-- training throughput (chars/s) of the shipped architecture on this CPU.
+The test text is built by ``python -m textseq_plugins.autocomplete.corpus --out DIR`` (into a
+temporary directory when ``--corpus-dir`` is not given): for each corpus of
+``../shared/data/text/modern-english`` and the VADER texts, either its held-out split (the
+corpora the default model trained on: every 10th document; for State of the Union all of
+G. W. Bush's addresses) or all of it (Brown, NPS chat, web text, ABC news: never trained on,
+leave-one-corpus-out). Per corpus, on its first characters:
+
+- nats/char of the character model over ``--nats-chars`` characters (target <= 1.5);
+- keystroke savings and ghost-text precision over ``--savings-chars`` characters of what the
+  app shows (``words.WordCompleter``: char model + word prior + the text's own words; no
+  stored history) and of the *dictionary completer* on the same characters: wordfreq's most
+  frequent word with the typed prefix, shown when it holds >= 30 % of that prefix's frequency
+  mass (Tab = word, Shift+Tab = word + space), with the same accounting
+  (``completer.keystroke_savings``). Targets: savings >= 30 % at precision >= 60 %, and
+  >= 1.5x the dictionary completer.
+- ``learn``: the personal history learns 90 % of G. W. Bush's addresses (in time order);
+  savings on ``--savings-chars`` of the last 10 %, with and without it (target +5 points).
+- latency per keystroke (update + suggestion, personal history loaded) over a replay with a
+  typo and a backspace every 40 characters (target p99 < 5 ms);
+- the Shakespeare model (still selectable): held-out nats/char and savings, as before.
 
 Prints one JSON line and a markdown table, and writes bench/results/autocomplete.json.
 """
@@ -22,19 +32,52 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import os
-import platform
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import torch
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "data" / "text" / "tinyshakespeare" / "input.txt"
-NANOGPT_NATS = 1.4697
+DATA = REPO.parent / "shared" / "data"
+SHAKESPEARE = DATA / "text" / "tinyshakespeare" / "input.txt"
+TRAINED = ("masc", "state_union", "switchboard", "movie_reviews", "vader")
+EVAL_ONLY = ("brown", "nps_chat", "webtext", "abc")
+DICT_SHARE = 0.3
+
+
+class DictionaryCompleter:
+    """The issue's anchor: the most frequent wordfreq word with the typed prefix, shown when
+    it holds >= 30 % of the prefix's frequency mass; ends with a space (Tab takes the word,
+    Shift+Tab the word and the space). Case follows the prefix, as ours does."""
+
+    def __init__(self) -> None:
+        from textseq_plugins.autocomplete.words import wordfreq_prior
+
+        self.prior = wordfreq_prior()
+
+    def update(self, text: str, should_stop=None) -> bool:  # noqa: ANN001
+        return True
+
+    def suggest(self, text: str, **_: object) -> list:
+        from textseq_plugins.autocomplete.completer import Suggestion, is_word_char
+        from textseq_plugins.autocomplete.words import adapt_case
+
+        start = len(text)
+        while start > 0 and is_word_char(text[start - 1]):
+            start -= 1
+        prefix = text[start:]
+        if not prefix:
+            return []
+        low = prefix.lower()
+        top = self.prior.top(low, 1)
+        mass = self.prior.mass(low)
+        if not top or top[0] == low or self.prior.weight(top[0]) < DICT_SHARE * mass:
+            return []
+        word = adapt_case(prefix, top[0])
+        return [Suggestion(word[len(prefix):] + " ", self.prior.weight(top[0]) / mass)]
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -42,153 +85,188 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def replay_latency(model, text: str, keystrokes: int = 5000) -> dict[str, float]:
-    """Per-keystroke milliseconds: state update only, update + suggestion, and re-encoding
-    the last 500 chars (the non-incremental baseline, timed on every 25th keystroke)."""
-    from textseq_plugins.autocomplete.completer import MIN_PROB, Completer
+def savings(completer, text: str, min_prob: float | None = None) -> dict:
+    from textseq_plugins.autocomplete import words
+    from textseq_plugins.autocomplete.completer import keystroke_savings
 
-    typing_completer, suggest_completer = Completer(model), Completer(model)
-    update_ms, suggest_ms, reencode_ms = [], [], []
-    typed, i, n = "", 0, 0
+    t0 = time.perf_counter()
+    r = keystroke_savings(completer, text, min_prob=min_prob or words.MIN_PROB, space=True)
+    return {"savings": round(r["savings"], 4), "precision": round(r["precision"], 4),
+            "chars": r["chars"], "shown": r["shown"], "accepts": r["accepts"],
+            "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def replay_latency(completer, text: str, keystrokes: int) -> dict[str, float]:
+    """Per-keystroke milliseconds of update + suggestion, typing ``text`` with a typo and its
+    backspace every 40 characters."""
+    times, typed, i, n = [], "", 0, 0
     while n < keystrokes and i < len(text):
         if i % 40 == 39 and not typed.endswith("#"):
-            typed += "#"  # a typo ...
+            typed += "#"
         elif typed.endswith("#"):
-            typed = typed[:-1]  # ... and its backspace
+            typed = typed[:-1]
         else:
             typed += text[i]
             i += 1
         n += 1
         t0 = time.perf_counter()
-        typing_completer.update(typed)
-        update_ms.append((time.perf_counter() - t0) * 1000)
-        t0 = time.perf_counter()
-        suggest_completer.suggest(typed, n=1, words=1, min_prob=MIN_PROB, space=True)
-        suggest_ms.append((time.perf_counter() - t0) * 1000)
-        if n % 25 == 0:  # always a full 500-char prefix, even early in the replay
-            ids = model.encode((text[:500] + typed)[-500:])[None, :]
-            t0 = time.perf_counter()
-            model.step(ids, None)
-            reencode_ms.append((time.perf_counter() - t0) * 1000)
-    return {
-        "keystrokes": n,
-        "update_p50_ms": statistics.median(update_ms),
-        "update_p99_ms": _pct(update_ms, 0.99),
-        "suggest_p50_ms": statistics.median(suggest_ms),
-        "suggest_p99_ms": _pct(suggest_ms, 0.99),
-        "reencode500_p50_ms": statistics.median(reencode_ms),
-        "reencode500_p99_ms": _pct(reencode_ms, 0.99),
-        "speedup_p50": statistics.median(reencode_ms) / statistics.median(update_ms),
-    }
+        completer.update(typed)
+        completer.suggest(typed)
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"keystrokes": n, "p50_ms": round(statistics.median(times), 3),
+            "p99_ms": round(_pct(times, 0.99), 3), "mean_ms": round(statistics.fmean(times), 3)}
 
 
-def training_throughput(config, steps: int = 6, batch: int = 64, seq_len: int = 128) -> float:
-    """chars/s of forward + backward + AdamW steps of a fresh model with this architecture."""
-    from textseq_plugins.autocomplete.model import CharRNN
+def learn_figure(model, text: str, chars: int) -> dict:
+    """Savings on the last 10 % of ``text`` before and after learning the first 90 %."""
+    from textseq_plugins.autocomplete.words import PersonalWords, WordCompleter, words_of
 
-    torch.manual_seed(0)
-    net = CharRNN(config).train()
-    opt = torch.optim.AdamW(net.parameters(), lr=1e-3)
-    x = torch.randint(0, config.vocab_size, (batch, seq_len))
-    y = torch.randint(0, config.vocab_size, (batch, seq_len))
-    times = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        logits, _ = net(x)
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, config.vocab_size),
-                                                 y.reshape(-1))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        times.append(time.perf_counter() - t0)
-    return batch * seq_len / statistics.median(times[1:])
+    cut = int(len(text) * 0.9)
+    while cut < len(text) and text[cut] not in "\n":
+        cut += 1
+    learned, rest = text[:cut], text[cut:].lstrip()[:chars]
+    personal = PersonalWords()
+    personal.add_words(words_of(learned))
+    without = savings(WordCompleter(model), rest)
+    with_history = savings(WordCompleter(model, personal), rest)
+    return {"learned_chars": len(learned), "learned_words": sum(personal.unigrams.values()),
+            "without": without, "with": with_history,
+            "gain_points": round(100 * (with_history["savings"] - without["savings"]), 1),
+            "personal": personal}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model-dir", type=Path, default=REPO / "models" / "char-rnn-shakespeare")
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--savings-chars", type=int, default=3000)
-    parser.add_argument("--keystrokes", type=int, default=5000)
+    parser.add_argument("--model-dir", type=Path, default=REPO / "models" / "char-rnn-english")
+    parser.add_argument("--shakespeare-dir", type=Path,
+                        default=REPO / "models" / "char-rnn-shakespeare")
+    parser.add_argument("--corpus-dir", type=Path, default=None)
+    parser.add_argument("--nats-chars", type=int, default=20_000)
+    parser.add_argument("--savings-chars", type=int, default=10_000)
+    parser.add_argument("--keystrokes", type=int, default=3000)
+    parser.add_argument("--corpora", default=",".join(TRAINED + EVAL_ONLY))
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--min-prob", type=float, default=None,
+                        help="Override the policy's threshold (a point on the frontier).")
+    parser.add_argument("--only-corpora", action="store_true",
+                        help="Skip learn, latency and Shakespeare.")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "autocomplete.json")
     args = parser.parse_args()
-    if not args.corpus.is_file():
-        sys.exit(f"{args.corpus} is absent: the benchmark needs tinyshakespeare")
+    if not DATA.is_dir():
+        sys.exit(f"{DATA} is absent: the benchmark needs ../shared/data")
     torch.set_num_threads(args.threads)
-
-    from textseq_plugins.autocomplete.completer import MIN_PROB, Completer, keystroke_savings
+    sys.path.insert(0, str(REPO / "bench"))
+    from machine import machine
+    from textseq_plugins.autocomplete import corpus, words
+    from textseq_plugins.autocomplete.completer import MIN_PROB as CHAR_MIN_PROB
+    from textseq_plugins.autocomplete.completer import Completer
     from textseq_plugins.autocomplete.model import load_char_model
     from textseq_plugins.autocomplete.train import split_corpus
+    from textseq_plugins.autocomplete.words import LAMBDA, WordCompleter
 
+    if args.min_prob is not None:
+        words.MIN_PROB = args.min_prob
+    MIN_PROB = words.MIN_PROB
+
+    tmp = None
+    corpus_dir = args.corpus_dir
+    if corpus_dir is None or not (corpus_dir / "test").is_dir():
+        tmp = tempfile.TemporaryDirectory()
+        corpus_dir = corpus_dir or Path(tmp.name)
+        corpus.build(DATA, corpus_dir)
     model = load_char_model(args.model_dir)
-    card = json.loads((args.model_dir / "card.json").read_text())
-    val = split_corpus(args.corpus.read_text(encoding="utf-8"))[1]
+    card_path = args.model_dir / "card.json"
+    card = json.loads(card_path.read_text()) if card_path.exists() else {"name": "?"}
+    result: dict = {"bench": "autocomplete", "machine": machine(), "model": card.get("name"),
+                    "policy": {"lambda": LAMBDA, "min_prob": MIN_PROB},
+                    "nats_chars": args.nats_chars, "savings_chars": args.savings_chars,
+                    "corpora": {}}
+    dictionary = DictionaryCompleter()
+    for name in args.corpora.split(","):
+        text = (corpus_dir / "test" / f"{name}.txt").read_text(encoding="utf-8")
+        nats = model.nats_per_char(text[: args.nats_chars])
+        sample = text[: args.savings_chars]
+        ours = savings(WordCompleter(model), sample)
+        anchor = savings(dictionary, sample)
+        row = {"split": "held-out" if name in TRAINED else "never trained on",
+               "nats_per_char": round(nats, 4), "ours": ours, "dictionary": anchor,
+               "ratio": round(ours["savings"] / max(anchor["savings"], 1e-9), 2)}
+        result["corpora"][name] = row
+        print(name, json.dumps(row), file=sys.stderr, flush=True)
+    rows = list(result["corpora"].values())
+    result["mean"] = {
+        "nats_per_char": round(statistics.fmean(r["nats_per_char"] for r in rows), 4),
+        "savings": round(statistics.fmean(r["ours"]["savings"] for r in rows), 4),
+        "precision": round(statistics.fmean(r["ours"]["precision"] for r in rows), 4),
+        "dictionary_savings": round(statistics.fmean(r["dictionary"]["savings"] for r in rows), 4),
+        "dictionary_precision": round(statistics.fmean(r["dictionary"]["precision"]
+                                                       for r in rows), 4)}
+    result["mean"]["ratio"] = round(result["mean"]["savings"]
+                                    / max(result["mean"]["dictionary_savings"], 1e-9), 2)
 
-    t0 = time.perf_counter()
-    nats = model.nats_per_char(val)
-    eval_s = time.perf_counter() - t0
-    held_out = val[: args.savings_chars]
-    sim = keystroke_savings(Completer(model), held_out, min_prob=MIN_PROB, space=True)
-    sim_plain = keystroke_savings(Completer(model), held_out, min_prob=MIN_PROB)
-    sim_words = keystroke_savings(Completer(model), held_out, min_prob=MIN_PROB, whole_words=True,
-                                  space=True)
-    lower = {p: keystroke_savings(Completer(model), held_out, min_prob=p, space=True)
-             for p in (0.2, 0.1)}
-    latency = replay_latency(model, val, args.keystrokes)
-    throughput = training_throughput(model.config)
+    if args.only_corpora:
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result))
+        return
+    bush = (corpus_dir / "test" / "state_union.txt").read_text(encoding="utf-8")
+    learn = learn_figure(model, bush, args.savings_chars)
+    personal = learn.pop("personal")
+    result["learn"] = learn
+    print("learn", json.dumps(learn), file=sys.stderr, flush=True)
 
-    result = {
-        "bench": "autocomplete",
-        "machine": {"processor": platform.processor() or platform.machine(),
-                    "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(),
-                    "torch": torch.__version__, "load_avg_1m": round(os.getloadavg()[0], 2)},
-        "model": card["name"], "model_device": card["device"],
-        "parameters": sum(p.numel() for p in model.net.parameters()),
-        "val_chars": len(val),
-        "nats_per_char": round(nats, 4), "bits_per_char": round(nats / math.log(2), 4),
-        "anchor_nanogpt_nats_per_char": NANOGPT_NATS,
-        "eval_seconds": round(eval_s, 1),
-        "keystroke_savings": round(sim["savings"], 4), "savings_chars": sim["chars"],
-        "savings_keystrokes": sim["keystrokes"], "savings_accepts": sim["accepts"],
-        "savings_min_prob": MIN_PROB, "savings_precision": round(sim["precision"], 4),
-        "keystroke_savings_no_space": round(sim_plain["savings"], 4),
-        "keystroke_savings_whole_words": round(sim_words["savings"], 4),
-        "keystroke_savings_by_min_prob": {
-            str(p): {"savings": round(r["savings"], 4), "precision": round(r["precision"], 4)}
-            for p, r in lower.items()},
-        **{k: round(v, 3) for k, v in latency.items()},
-        "train_chars_per_s_bench": round(throughput),
-        "train_chars_per_s_card": card["metrics"].get("train_chars_per_s"),
-    }
+    replay_text = (corpus_dir / "test" / "masc.txt").read_text(encoding="utf-8")
+    result["latency"] = replay_latency(WordCompleter(model, personal), replay_text,
+                                       args.keystrokes)
+    result["latency_char_only"] = replay_latency(_CharOnly(Completer(model), CHAR_MIN_PROB),
+                                                 replay_text, args.keystrokes)
+    print("latency", json.dumps(result["latency"]), file=sys.stderr, flush=True)
+
+    if SHAKESPEARE.is_file() and args.shakespeare_dir.is_dir():
+        shakes = load_char_model(args.shakespeare_dir)
+        val = split_corpus(SHAKESPEARE.read_text(encoding="utf-8"))[1]
+        held = val[:3000]
+        result["shakespeare"] = {
+            "nats_per_char": round(shakes.nats_per_char(val), 4), "val_chars": len(val),
+            "anchor_nanogpt_nats_per_char": 1.4697,
+            "words_layer": savings(WordCompleter(shakes), held),
+            "char_only_p0.3": savings(Completer(shakes), held, min_prob=CHAR_MIN_PROB),
+            "dictionary": savings(dictionary, held)}
+        print("shakespeare", json.dumps(result["shakespeare"]), file=sys.stderr, flush=True)
+    result["machine_end"] = machine()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
-    rows = [
-        ("validation nats/char (last 10 %)", f"{nats:.4f}", "1.4697 (nanoGPT char transformer); "
-         "target <= 1.50 on CPU"),
-        ("validation bits/char", f"{nats / math.log(2):.4f}", f"{NANOGPT_NATS / math.log(2):.4f}"),
-        (f"keystroke savings, first {sim['chars']:,} held-out chars, p >= {MIN_PROB} "
-         "(word or word + space)", f"{sim['savings']:.1%} (precision {sim['precision']:.0%})",
-         ">= 30 %"),
-        ("keystroke savings, word only (no space offered)", f"{sim_plain['savings']:.1%}",
-         ">= 30 %"),
-        ("keystroke savings, whole words only", f"{sim_words['savings']:.1%}", ">= 30 %"),
-        *((f"keystroke savings at p >= {p}", f"{r['savings']:.1%} (precision "
-           f"{r['precision']:.0%})", ">= 30 %") for p, r in lower.items()),
-        ("latency/keystroke, state update p50 / p99",
-         f"{latency['update_p50_ms']:.2f} / {latency['update_p99_ms']:.2f} ms", "p99 < 5 ms"),
-        ("latency/keystroke, update + suggestion p50 / p99",
-         f"{latency['suggest_p50_ms']:.2f} / {latency['suggest_p99_ms']:.2f} ms", "p99 < 5 ms"),
-        ("re-encoding 500 chars p50 (baseline)", f"{latency['reencode500_p50_ms']:.2f} ms",
-         f">= 10x slower: {latency['speedup_p50']:.0f}x"),
-        ("training throughput (1 thread, batch 64 x 128)", f"{throughput:,.0f} chars/s",
-         "8,100 chars/s (GRU-384, 2 free cores)"),
-    ]
     print(f"\nmachine: {result['machine']}\n")
-    print("| measure | textseq | anchor / target |\n| --- | --- | --- |")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print("| corpus | split | nats/char | ours: savings (precision) | dictionary: savings "
+          "(precision) | ratio |\n| --- | --- | --- | --- | --- | --- |")
+    for name, r in result["corpora"].items():
+        print(f"| {name} | {r['split']} | {r['nats_per_char']:.3f} | "
+              f"{r['ours']['savings']:.1%} ({r['ours']['precision']:.0%}) | "
+              f"{r['dictionary']['savings']:.1%} ({r['dictionary']['precision']:.0%}) | "
+              f"{r['ratio']:.2f}x |")
+    m = result["mean"]
+    print(f"| mean | | {m['nats_per_char']:.3f} | {m['savings']:.1%} ({m['precision']:.0%}) | "
+          f"{m['dictionary_savings']:.1%} ({m['dictionary_precision']:.0%}) | "
+          f"{m['ratio']:.2f}x |")
+    print(f"\nlearn: {learn['without']['savings']:.1%} -> {learn['with']['savings']:.1%} "
+          f"({learn['gain_points']:+.1f} points)")
+    print(f"latency update+suggest p50/p99: {result['latency']['p50_ms']:.2f} / "
+          f"{result['latency']['p99_ms']:.2f} ms")
+    if tmp is not None:
+        tmp.cleanup()
+
+
+class _CharOnly:
+    """The character model's own beam suggestion (the previous release), for latency."""
+
+    def __init__(self, completer, min_prob: float) -> None:  # noqa: ANN001
+        self.c, self.min_prob = completer, min_prob
+
+    def update(self, text: str) -> None:
+        self.c.update(text)
+
+    def suggest(self, text: str) -> list:
+        return self.c.suggest(text, n=1, min_prob=self.min_prob, space=True)
 
 
 if __name__ == "__main__":

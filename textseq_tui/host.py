@@ -194,6 +194,10 @@ class Host:
         """Every started plugin's message annotators."""
         return self._collect("annotators")
 
+    def message_listeners(self) -> list[tuple[Plugin, Any]]:
+        """Every started plugin's listeners for sent chat messages."""
+        return self._collect("message_listeners")
+
     # -- slash commands ----------------------------------------------------------------------
 
     def help_rows(self) -> list[dict[str, str]]:

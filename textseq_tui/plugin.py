@@ -120,6 +120,7 @@ __all__ = [
     "CompletionProvider",
     "LazyContext",
     "MessageAnnotator",
+    "MessageListener",
     "ModelError",
     "ModelNotFound",
     "ModelSpec",
@@ -360,6 +361,21 @@ class MessageAnnotator(Protocol):
     def annotate(self, text: str) -> Annotation | None: ...
 
 
+@runtime_checkable
+class MessageListener(Protocol):
+    """Hears each plain chat message the user sends (no slash), e.g. to learn their words.
+
+    ``hear(text)`` runs in a worker thread after the message is sent. ``indicator`` is a short
+    text the app shows beside the chat input while it is not empty (e.g. "learning your
+    words"); the app reads it again after every message.
+    """
+
+    name: str
+    indicator: str
+
+    def hear(self, text: str) -> None: ...
+
+
 class Plugin:
     """Base class for plugins. Override the attributes and the capabilities you provide.
 
@@ -437,6 +453,10 @@ class Plugin:
         """Annotators run on every plain chat message."""
         return ()
 
+    def message_listeners(self) -> Sequence[MessageListener]:
+        """Listeners called with every plain chat message sent (not for ``/commands``)."""
+        return ()
+
     def migrations(self) -> Migrations | None:
         """The plugin's migration set (``sqlite_utils.migrations.Migrations(<name>)``).
 
@@ -485,6 +505,7 @@ CAPABILITIES = (
     "model_specs",
     "completion_provider",
     "annotators",
+    "message_listeners",
     "migrations",
     "scores",
     "model_dirs",

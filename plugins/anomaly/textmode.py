@@ -1,7 +1,7 @@
 """Text mode: which characters and words of a text surprise a character language model.
 
 The model is the autocomplete plugin's character RNN, loaded through the shared registry
-(``registry.load("char-rnn-shakespeare")``: the same cached instance the ghost text uses).
+(``registry.load("char-rnn-english")``: the same cached instance the ghost text uses).
 It must offer ``char_surprisals(text) -> [(char, nats, rank)]`` (rank 1 = top guess). When
 it is missing, text mode says so and how to get it; nothing else breaks.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from textseq_tui.plugin import Annotation, ModelError, Span
 
-CHAR_MODEL = "char-rnn-shakespeare"
+CHAR_MODEL = "char-rnn-english"
 #: A character is surprising above this many nats (p < ~0.25 %).
 CHAR_NATS = 6.0
 #: A word is surprising above this mean surprisal per character (nats); ~2x the model's

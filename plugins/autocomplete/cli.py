@@ -15,7 +15,7 @@ import typer
 
 from textseq_tui.plugin import BadInput, PluginContext, cli_io
 
-DEFAULT_MODEL = "char-rnn-shakespeare"
+DEFAULT_MODEL = "char-rnn-english"
 PLUGIN = "autocomplete"
 
 
@@ -107,14 +107,19 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
     @app.command("eval")
     def eval_cmd(
         corpus: Path = typer.Option(..., "--corpus", help="UTF-8 text to score."),
-        model: str = typer.Option(DEFAULT_MODEL, "--model", help="Model name."),
+        model: str | None = typer.Option(None, "--model",
+                                         help="Model name (default: the one ghost text uses)."),
         split: str = typer.Option("all", "--split",
                                   help="all | val (the last 10 %, as in training)."),
         savings_chars: int = typer.Option(2000, "--savings-chars",
                                           help="Characters replayed for keystroke savings."),
+        no_personal: bool = typer.Option(False, "--no-personal",
+                                         help="Leave the personal history out."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
-        """nats/char, bits/char and simulated keystroke savings of a model on a corpus."""
+        """What this home's user would be shown: nats/char of the character model, and the
+        keystroke savings and precision of the ghost text (default model + word layer +
+        personal history) replayed on the first --savings-chars characters."""
         from textseq_plugins.autocomplete.completer import evaluate_text
         from textseq_plugins.autocomplete.train import read_corpus, split_corpus
 
@@ -124,8 +129,48 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
             text = split_corpus(text)[1]
         elif split != "all":
             raise BadInput(f"--split must be 'all' or 'val', not {split!r}")
-        result = evaluate_text(ctx.registry.load(model), text, savings_chars=savings_chars)
-        cli_io.emit({"model": model, **result}, cli_io.want_json(as_json))
+        name = model or str(ctx.settings.get("model", DEFAULT_MODEL))
+        personal = None
+        if not no_personal:
+            from textseq_plugins.autocomplete import history
+
+            personal = history.load(ctx.store)
+        result = evaluate_text(ctx.registry.load(name), text, savings_chars=savings_chars,
+                               personal=personal, min_prob=_min_prob(ctx))
+        result["personal_words"] = len(personal) if personal is not None else 0
+        cli_io.emit({"model": name, **result}, cli_io.want_json(as_json))
+
+    @app.command("learn")
+    def learn_cmd(
+        input_file: str = typer.Option(..., "--input",
+                                       help="A UTF-8 text of yours (notes, mail); - = stdin."),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Add a text's words and word pairs to your personal history (kept in this home's
+        database; the ghost text uses them)."""
+        from textseq_plugins.autocomplete import history
+
+        ctx: PluginContext = ctx_getter()
+        want = cli_io.want_json(as_json)
+        result = _with_progress(lambda tick: history.learn_stream(ctx.store, input_file, tick),
+                                quiet=want)
+        result["history"] = history.summary(ctx.store)
+        if not ctx.settings.get("learn", True):
+            result["note"] = "learning from chat is off in settings (learn: false)"
+        source = "stdin" if input_file == "-" else input_file
+        cli_io.emit(result, want, text=f"learned {result['words']:,} words from {source}; your "
+                    f"history holds {result['history']['words']:,} distinct words")
+
+    @app.command("forget")
+    def forget_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
+        """Delete your whole personal history."""
+        from textseq_plugins.autocomplete import history
+
+        ctx: PluginContext = ctx_getter()
+        n = history.forget(ctx.store)
+        text = (f"forgot your personal history ({n:,} distinct words)" if n
+                else "nothing to forget: the personal history is empty")
+        cli_io.emit({"forgotten_words": n}, cli_io.want_json(as_json), text=text)
 
     @app.command("complete")
     def complete_cmd(
@@ -136,13 +181,16 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
         input_file: str | None = typer.Option(None, "--input", help="One text a line (- stdin)."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
-        """Suggest how to finish the current word (and the next ones) after TEXT."""
+        """Suggest how to finish the current word (or the next word) after TEXT: the word
+        layer's top candidates (with --words > 1, the character model's beam search)."""
         from textseq_plugins.autocomplete.completer import Completer
+        from textseq_plugins.autocomplete.words import WordCompleter
 
         ctx: PluginContext = ctx_getter()
         if text is None and input_file is None:
             raise BadInput("give TEXT or --input FILE")
-        completer = Completer(ctx.registry.load(model))
+        loaded = ctx.registry.load(model)
+        completer = Completer(loaded) if words > 1 else WordCompleter(loaded)
         items = [(0, text)] if text is not None else cli_io.iter_input(input_file)
         for line_no, item in items:
             try:
@@ -170,6 +218,30 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
                     text=text + continuation)
 
     return app
+
+
+def _min_prob(ctx: PluginContext) -> float | None:
+    value = ctx.settings.get("min_prob")
+    return float(value) if value is not None else None
+
+
+def _with_progress(work: Any, quiet: bool) -> Any:
+    """Run ``work(tick)`` with a progress bar on stderr fed by ``tick(done, total)``."""
+    import sys
+
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    if quiet or not sys.stderr.isatty():
+        return work(lambda done, total: None)
+    with Progress(TextColumn("learning"), BarColumn(), DownloadColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("learn", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        return work(tick)
 
 
 def _train_summary(name: str, path: Path, m: dict[str, Any]) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 import torch
 from textseq_plugins.autocomplete.model import CharModel
+from textseq_plugins.autocomplete.words import is_word_char  # re-exported: the one definition
 
 from textseq_tui.plugin import BadInput
 
@@ -28,9 +29,6 @@ MIN_PROB = 0.3  # a suggestion less likely than this is not shown: no suggestion
 MAX_SUGGESTION_CHARS = 40
 
 
-def is_word_char(char: str) -> bool:
-    """Letters, digits, apostrophe and underscore make up words ("o'er", "king's")."""
-    return char.isalnum() or char in "'_"
 
 
 def _select(h: Any, index: torch.Tensor) -> Any:
@@ -248,16 +246,21 @@ def keystroke_savings(completer: Completer, text: str, *, min_prob: float = MIN_
 
 
 def evaluate_text(model: CharModel, text: str, *, savings_chars: int = 2000,
-                  min_prob: float = MIN_PROB) -> dict[str, Any]:
-    """nats/char and bits/char over all of ``text`` and keystroke savings over its first
-    ``savings_chars`` characters, with suggestions as the app shows them (ending with the
-    expected space; the simulation costs ~1 ms a character)."""
+                  min_prob: float | None = None, personal: Any = None) -> dict[str, Any]:
+    """nats/char and bits/char of the character model over all of ``text``, and keystroke
+    savings and ghost-text precision over its first ``savings_chars`` characters with the
+    suggestions the app shows: the word layer (``words.WordCompleter``, its ``MIN_PROB``
+    unless ``min_prob`` is given) with ``personal`` history (None: none)."""
+    from textseq_plugins.autocomplete.words import MIN_PROB as WORD_MIN_PROB
+    from textseq_plugins.autocomplete.words import WordCompleter
+
     if len(text) < 2:
         raise BadInput("the text to evaluate has fewer than 2 characters")
+    floor = WORD_MIN_PROB if min_prob is None else min_prob
     nats = model.nats_per_char(text)
-    sim = keystroke_savings(Completer(model), text[:savings_chars], min_prob=min_prob,
-                            space=True)
+    sim = keystroke_savings(WordCompleter(model, personal, min_prob=floor),
+                            text[:savings_chars], min_prob=floor, space=True)
     return {"nats_per_char": nats, "bits_per_char": nats / math.log(2),
             "keystroke_savings": sim["savings"], "chars": len(text),
             "savings_chars": sim["chars"], "keystrokes": sim["keystrokes"],
-            "suggestion_precision": sim["precision"]}
+            "suggestion_precision": sim["precision"], "min_prob": floor}

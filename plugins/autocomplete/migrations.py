@@ -1,4 +1,4 @@
-"""The autocomplete plugin's tables: one row per typing session."""
+"""The autocomplete plugin's tables: typing sessions and the personal history."""
 
 from __future__ import annotations
 
@@ -26,3 +26,11 @@ def m001_sessions(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
         },
         pk="id",
     )
+
+
+@migrations()
+def m002_personal(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
+    # The personal history: the user's words and word pairs (lower case) with their counts.
+    db["autocomplete_words"].create({"word": str, "count": int}, pk="word")
+    db["autocomplete_bigrams"].create({"prev": str, "word": str, "count": int},
+                                      pk=("prev", "word"))

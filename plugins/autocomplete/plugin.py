@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from textseq_tui.plugin import PluginStore
 
-DEFAULT_MODEL = "char-rnn-shakespeare"
+DEFAULT_MODEL = "char-rnn-english"
 
 
 def _load(model_dir: Any, device: str) -> Any:
@@ -38,6 +38,72 @@ def _load(model_dir: Any, device: str) -> Any:
 
 def _model_name(ctx: PluginContext) -> str:
     return str(ctx.settings.get("model", DEFAULT_MODEL))
+
+
+def learning_on(ctx: PluginContext) -> bool:
+    """``plugins.autocomplete.learn`` in settings.json (default true)."""
+    return bool(ctx.settings.get("learn", True))
+
+
+class Personal:
+    """The personal history as the completers see it: loaded from the store once (in a worker
+    thread), then kept in step with what is learned. A damaged history never breaks typing:
+    ``words()`` returns None (the model alone) and ``problem`` says once what happened."""
+
+    def __init__(self, ctx: PluginContext) -> None:
+        self.ctx = ctx
+        self.lock = threading.RLock()
+        self._words: Any = None
+        self.problem = ""
+
+    def words(self) -> Any:
+        with self.lock:
+            if self._words is None and not self.problem:
+                from textseq_plugins.autocomplete import history
+
+                try:
+                    self._words = history.load(self.ctx.store)
+                except Exception as err:  # noqa: BLE001 — typing goes on with the model alone
+                    self.problem = (f"personal history unreadable ({type(err).__name__}: "
+                                    f"{str(err)[:120]}); ghost text uses the model alone")
+                    self.ctx.log.warning(self.problem)
+            return self._words
+
+    def learn(self, text: str) -> int:
+        """Add ``text`` to the stored history and to the loaded one; returns words learned."""
+        from textseq_plugins.autocomplete import history
+        from textseq_plugins.autocomplete.words import words_of
+
+        n = history.learn_texts(self.ctx.store, [text])
+        with self.lock:
+            if self._words is not None:
+                self._words.add_words(words_of(text))
+        return n
+
+    def forget(self) -> None:
+        with self.lock:
+            self._words = None
+
+
+class PersonalLearner:
+    """The message listener: every plain chat message sent adds to the personal history
+    (unless ``learn`` is off in settings); its indicator shows while learning is on."""
+
+    name = "personal history"
+
+    def __init__(self, ctx: PluginContext, personal: Personal) -> None:
+        self.ctx = ctx
+        self.personal = personal
+
+    @property
+    def indicator(self) -> str:
+        if self.personal.problem:
+            return f"autocomplete: {self.personal.problem}"
+        return "learning your words" if learning_on(self.ctx) else ""
+
+    def hear(self, text: str) -> None:
+        if learning_on(self.ctx) and not self.personal.problem:
+            self.personal.learn(text)
 
 
 def _write(args: str, ctx: PluginContext) -> CommandResult:
@@ -56,11 +122,11 @@ def _write(args: str, ctx: PluginContext) -> CommandResult:
 def _complete(args: str, ctx: PluginContext) -> CommandResult:
     """``/complete TEXT``: the top completions of TEXT's last word, with probabilities."""
     from rich.markup import escape
-    from textseq_plugins.autocomplete.completer import Completer
+    from textseq_plugins.autocomplete.words import WordCompleter
 
     if not args:
         raise BadInput("usage: /complete TEXT — suggestions for how TEXT's last word ends")
-    result = Completer(ctx.registry.load(_model_name(ctx))).complete(args, n=3, words=2)
+    result = WordCompleter(ctx.registry.load(_model_name(ctx))).complete(args, n=3)
     lines = [f"{escape(args)}[bold]{escape(s['completion'])}[/]  p={s['prob']:.2f}"
              for s in result["suggestions"]]
     return CommandResult(text="\n".join(lines) or "no likely completion", data=result)
@@ -85,10 +151,11 @@ class GhostTextProvider:
     latest keystroke is answered first; only the last ``CONTEXT_CAP`` chars are encoded.
     """
 
-    def __init__(self, load: Callable[[], Any], min_prob: float = 0.3, words: int = 1) -> None:
+    def __init__(self, load: Callable[[], Any], min_prob: float | None = None,
+                 personal: Personal | None = None) -> None:
         self._load = load
         self.min_prob = min_prob
-        self.words = words
+        self.personal = personal
         self._completer: Any = None
         self._lock = threading.Lock()
         self._latest = 0
@@ -103,16 +170,21 @@ class GhostTextProvider:
             if me != self._latest:
                 return None  # a newer keystroke is waiting: let it have the model
             if self._completer is None:
-                from textseq_plugins.autocomplete.completer import Completer
+                from textseq_plugins.autocomplete.words import WordCompleter
 
-                self._completer = Completer(self._load())
+                self._completer = WordCompleter(self._load())
             c = self._completer
+            c.personal = self.personal.words() if self.personal is not None else None
             # The full text goes in: the completer encodes only its last CONTEXT_CAP chars,
             # with a window start that moves rarely, so keystrokes stay incremental.
             full = self._reconstruct(text)
             if not text or not c.update(full, should_stop=lambda: me != self._latest):
                 return None
-            found = c.suggest(full, n=1, words=self.words, min_prob=self.min_prob, space=True)
+            if self.personal is not None:
+                with self.personal.lock:
+                    found = c.suggest(full, min_prob=self.min_prob)
+            else:
+                found = c.suggest(full, min_prob=self.min_prob)
         return found[0].completion if found else None
 
     def _reconstruct(self, text: str) -> str:
@@ -135,7 +207,7 @@ class GhostTextProvider:
 class AutocompletePlugin(Plugin):
     name = "autocomplete"
     title = "Autocomplete"
-    description = "Ghost-text completion from a character-level RNN."
+    description = "Ghost-text word completion: a character RNN, a word list and your own words."
 
     def model_dirs(self) -> list[Any]:
         """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""
@@ -144,10 +216,28 @@ class AutocompletePlugin(Plugin):
     def __init__(self) -> None:
         super().__init__()
         self._provider: Any = None
+        self._personal: Personal | None = None
+
+    def start(self, ctx: PluginContext) -> None:
+        super().start(ctx)
+        # A (re)start gets fresh state: the history and provider belong to this context.
+        self._provider = None
+        self._personal = None
+
+    @property
+    def personal(self) -> Personal:
+        if self._personal is None:
+            self._personal = Personal(self.context)
+        return self._personal
 
     def warmup(self) -> None:
-        """Load the character model (and torch) before the first keystroke wants ghost text."""
+        """Load the character model (and torch), the word list and the personal history
+        before the first keystroke wants ghost text."""
+        from textseq_plugins.autocomplete.words import wordfreq_prior
+
         self.context.registry.load(_model_name(self.context))
+        wordfreq_prior()
+        self.personal.words()
 
     def model_specs(self) -> list[ModelSpec]:
         return [ModelSpec("char-rnn", _load, default=DEFAULT_MODEL,
@@ -168,7 +258,8 @@ class AutocompletePlugin(Plugin):
         def typing(ctx: PluginContext, **kwargs: Any) -> Any:
             from textseq_plugins.autocomplete.screen import TypingScreen
 
-            return TypingScreen(ctx, model_name=kwargs.get("model", _model_name(ctx)))
+            return TypingScreen(ctx, model_name=kwargs.get("model", _model_name(ctx)),
+                                personal=self.personal)
 
         def runs(ctx: PluginContext, **kwargs: Any) -> Any:
             from textseq_plugins.autocomplete.screen import TrainingRunsScreen
@@ -192,9 +283,15 @@ class AutocompletePlugin(Plugin):
     def completion_provider(self) -> Any:
         if self._provider is None:
             ctx = self.context
-            self._provider = GhostTextProvider(lambda: ctx.registry.load(_model_name(ctx)),
-                                          min_prob=float(ctx.settings.get("min_prob", 0.3)))
+            min_prob = ctx.settings.get("min_prob")
+            self._provider = GhostTextProvider(
+                lambda: ctx.registry.load(_model_name(ctx)),
+                min_prob=float(min_prob) if min_prob is not None else None,
+                personal=self.personal)
         return self._provider
+
+    def message_listeners(self) -> list[Any]:
+        return [PersonalLearner(self.context, self.personal)]
 
     def migrations(self) -> Migrations:
         from textseq_plugins.autocomplete.migrations import migrations

@@ -103,17 +103,21 @@ class TypingScreen(Screen):
         Binding("ctrl+s", "save", "Save session"),
     ]
 
-    def __init__(self, ctx: PluginContext, model_name: str = "char-rnn-shakespeare") -> None:
+    def __init__(self, ctx: PluginContext, model_name: str = "char-rnn-english",
+                 personal: Any = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.model_name = model_name
+        self.personal = personal  # the plugin's Personal (history), or None
         self.completer: Any = None
         self._lock = threading.Lock()
         self.saved_session: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Type. Tab: accept a word · Shift+Tab/→: accept all · Esc: save & leave",
-                     id="help")
+        learning = " · learning your words" if self.personal is not None and \
+            self.ctx.settings.get("learn", True) else ""
+        yield Static("Type. Tab: accept a word · Shift+Tab/→: accept all · Esc: save & leave"
+                     + learning, id="help")
         yield SuggestingTextArea(id="editor")
         yield Static("loading the model…", id="stats")
         yield Footer()
@@ -125,10 +129,15 @@ class TypingScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def load_model(self) -> None:
-        from textseq_plugins.autocomplete.completer import Completer
+        from textseq_plugins.autocomplete.words import WordCompleter
 
         try:
-            completer = Completer(self.ctx.registry.load(self.model_name))
+            completer = WordCompleter(self.ctx.registry.load(self.model_name))
+            if self.personal is not None:
+                completer.personal = self.personal.words()
+                if self.personal.problem:
+                    self.app.call_from_thread(self.notify, self.personal.problem,
+                                              severity="warning")
         except TextseqError as err:
             self.app.call_from_thread(self.notify, str(err), title="Model error",
                                       severity="error")
@@ -148,9 +157,8 @@ class TypingScreen(Screen):
             if worker.is_cancelled or not self.completer.update(
                     text, should_stop=lambda: worker.is_cancelled):
                 return
-            found = self.completer.suggest(text, n=1, words=2, min_prob=0.2, space=True)
-            if not found:
-                found = self.completer.suggest(text, n=1, words=1, min_prob=0.3, space=True)
+            # The same policy as the chat's ghost text and `eval` (words.MIN_PROB).
+            found = self.completer.suggest(text)
         if not worker.is_cancelled:
             self.app.call_from_thread(self.show_suggestion, text,
                                       found[0].completion if found else "")
@@ -191,8 +199,16 @@ class TypingScreen(Screen):
             self.ctx.store.insert("sessions", s)
             self.ctx.store.record_score("wpm", s["wpm"], details=s)
         self.saved_session = s
+        learned = ""
+        if self.personal is not None and self.ctx.settings.get("learn", True):
+            try:
+                with self.personal.lock:
+                    self.personal.learn(self.query_one(SuggestingTextArea).text)
+                learned = " (its words added to your history)"
+            except TextseqError as err:
+                learned = f" (not learned: {err})"
         saved = s["keystrokes_saved"] / max(s["keystrokes"] + s["keystrokes_saved"], 1)
-        self.notify(f"session saved: {session_summary(before, s['wpm'], saved)} "
+        self.notify(f"session saved: {session_summary(before, s['wpm'], saved)}{learned} "
                     "(Typing history: Ctrl+P)")
 
     def action_leave(self) -> None:

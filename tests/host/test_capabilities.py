@@ -138,3 +138,40 @@ async def test_warmup_can_be_turned_off(home) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.3)
     assert plugin.warmed == 0
+
+
+class ListenerPlugin(Plugin):
+    name = "listener"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heard: list[str] = []
+        me = self
+
+        class Ears:
+            name = "ears"
+            indicator = "listening"
+
+            def hear(self, text: str) -> None:
+                me.heard.append(text)
+
+        self.ears = Ears()
+
+    def message_listeners(self):
+        return [self.ears]
+
+
+async def test_message_listeners_hear_plain_messages_only(home) -> None:
+    plugin = ListenerPlugin()
+    host = Host(home=home, device="cpu", records=[record(plugin), record(EchoPlugin())])
+    app = TextseqApp(host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"hello there", "enter")
+        await pilot.press(*"/help", "enter")
+        for _ in range(100):
+            if plugin.heard:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+        assert plugin.heard == ["hello there"]  # not the /command
+        assert app.chat_input.border_subtitle == "listening"

@@ -1,4 +1,5 @@
-"""The chat input: an Input whose Tab accepts the next word of the ghost text."""
+"""The chat input: an Input whose Tab accepts the next word of the ghost text, Esc hides the
+ghost text until the next keystroke, and Up/Down recall the messages sent (as a shell does)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,20 @@ class ChatInput(Input):
     BINDINGS = [
         Binding("tab", "accept_word", "Accept word", show=False, priority=True),
         Binding("shift+tab", "accept_all", "Accept all", show=False, priority=True),
+        Binding("escape", "hide_ghost", "Hide suggestion", show=False),
+        Binding("up", "history(-1)", "Previous message", show=False),
+        Binding("down", "history(1)", "Next message", show=False),
     ]
+
+    #: How many sent messages Up/Down can recall.
+    HISTORY = 200
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 — Input's signature
+        super().__init__(*args, **kwargs)
+        self.history: list[str] = []
+        self._recall = 0  # index into history; len(history) = the line being edited
+        self._draft = ""
+        self._hidden_for: str | None = None  # Esc hid the ghost text for this value
 
     DEFAULT_CSS = """
     ChatInput { dock: bottom; margin: 0 0; }
@@ -46,4 +60,33 @@ class ChatInput(Input):
             self.screen.focus_previous()
             return
         self.value = self.value + ghost
+        self.cursor_position = len(self.value)
+
+    def action_hide_ghost(self) -> None:
+        """Esc: hide the ghost text until the next keystroke."""
+        self._hidden_for = self.value
+        self._suggestion = ""
+
+    async def _on_suggestion_ready(self, event) -> None:  # noqa: ANN001 — SuggestionReady
+        if self._hidden_for is not None and event.value == self._hidden_for:
+            return  # an answer for the text whose ghost text Esc hid
+        self._hidden_for = None
+        await super()._on_suggestion_ready(event)
+
+    async def action_submit(self) -> None:
+        text = self.value
+        if text.strip() and (not self.history or self.history[-1] != text):
+            self.history = [*self.history, text][-self.HISTORY:]
+        self._recall, self._draft = len(self.history), ""
+        await super().action_submit()
+
+    def action_history(self, step: int) -> None:
+        """Up (-1) / Down (+1): recall the previous / next message sent."""
+        if not self.history:
+            return
+        if self._recall == len(self.history):
+            self._draft = self.value  # the line being edited comes back after the newest
+        self._recall = max(0, min(len(self.history), self._recall + step))
+        self.value = (self.history[self._recall] if self._recall < len(self.history)
+                      else self._draft)
         self.cursor_position = len(self.value)

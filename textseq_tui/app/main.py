@@ -111,6 +111,7 @@ class TextseqApp(App):
                 self.transcript.add_error(f"plugin {record.name} is unavailable: {record.error}")
         self.show_problems()
         self.chat_input.focus()
+        self.show_indicators()
         self.call_after_refresh(self._painted)
         self.set_interval(1.0, self._refresh_models)
         self._resolve_device()
@@ -175,6 +176,8 @@ class TextseqApp(App):
             message = self.transcript.add_user(text)
             for plugin, annotator in self.host.annotators():
                 self._annotate(message, plugin.name, annotator, text)
+            for plugin, listener in self.host.message_listeners():
+                self._tell(plugin.name, listener, text)
             self.show_problems()
 
     def run_slash(self, line: str) -> None:
@@ -219,6 +222,23 @@ class TextseqApp(App):
             self.transcript.add_answer(result.text, result.renderable)
         if result.open_screen is not None:
             self.open_screen(plugin_name, result.open_screen.name, **result.open_screen.kwargs)
+
+    @work(group="listeners")
+    async def _tell(self, plugin_name: str, listener: Any, text: str) -> None:
+        try:
+            await self.calls.call(("listener", plugin_name), listener.hear, text, limit=4)
+        except PluginBusy:
+            self.report_once(f"{plugin_name} is still busy with earlier messages: one was "
+                             "not passed on")
+        except Exception as err:  # noqa: BLE001 — a listener's bug must not break the chat
+            self.report_once(f"{plugin_name} listener failed: {type(err).__name__}: {err}")
+        self.show_indicators()
+
+    def show_indicators(self) -> None:
+        """The listeners' indicators (e.g. "learning your words") under the chat input."""
+        marks = [str(getattr(listener, "indicator", "") or "")
+                 for _, listener in self.host.message_listeners()]
+        self.chat_input.border_subtitle = " · ".join(m for m in marks if m)
 
     @work(group="annotators")
     async def _annotate(self, message: Message, plugin_name: str, annotator: Any,

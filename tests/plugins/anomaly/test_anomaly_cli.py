@@ -104,7 +104,7 @@ def test_parse_logs_groups_lines_into_block_sessions(cli, tmp_path: Path):
 
 
 def test_text_mode_without_the_char_model_says_how_to_get_it(cli, host):
-    if "char-rnn-shakespeare" in [m.name for m in host.registry.list()]:
+    if "char-rnn-english" in [m.name for m in host.registry.list()]:
         import pytest
 
         pytest.skip("the character model is installed; covered by the text-mode tests")

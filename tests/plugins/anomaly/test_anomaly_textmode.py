@@ -31,7 +31,7 @@ class FakeRegistry:
 def test_surprising_word_and_chars_are_found_with_offsets():
     registry = FakeRegistry(FakeCharModel())
     result = text_surprise(registry, "the cat zqx sat")
-    assert registry.asked == ["char-rnn-shakespeare"]  # the autocomplete model, shared
+    assert registry.asked == ["char-rnn-english"]  # the autocomplete model, shared
     assert [w["word"] for w in result["words"]] == ["zqx"]
     assert (result["words"][0]["start"], result["words"][0]["end"]) == (8, 11)
     assert [c["index"] for c in result["chars"]] == [8, 9, 10]

@@ -25,7 +25,9 @@ def test_complete_json_has_the_documented_shape(cli, ready) -> None:
 
 def test_complete_reads_a_batch_from_input(cli, ready, tmp_path) -> None:
     batch = tmp_path / "in.txt"
-    batch.write_text("my good l\n\nthe lazy dog waits f\n")
+    # "lord" is no frequent English word for "l": the text's own words (the session cache)
+    # bring it in
+    batch.write_text("my good lord speaks with my good l\n\nthe lazy dog waits f\n")
     result = cli("autocomplete", "complete", "--input", str(batch), "--model", "tiny", "--json")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [d["suggestions"][0]["completion"] for d in lines] == ["ord", "or"]
@@ -78,8 +80,8 @@ def test_completion_provider_capability_uses_the_registry(ready) -> None:
     plugin = ready.plugin("autocomplete")
     plugin.context.settings["model"] = "tiny"
     providers = [p for pl, p in ready.completion_providers() if pl is plugin]
-    assert providers and providers[0].suggest("my good l") == "ord"
+    assert providers and providers[0].suggest("the quick brown fox jumps ov") == "er "
 
 
 def test_model_spec_declares_the_shipped_default(ready) -> None:
-    assert ready.registry.default_name("char-rnn") == "char-rnn-shakespeare"
+    assert ready.registry.default_name("char-rnn") == "char-rnn-english"

@@ -122,7 +122,7 @@ def test_provider_suggests_and_keeps_a_sliding_window_incremental(tiny: CharMode
     # the host sends only the last 2,000 chars; typing on must not re-encode the window
     full = "the lazy dog waits for a queen. " * 100 + "the quick brown fox jumps ov"
     provider.suggest(full[-2000:-1])
-    completer = provider._completer
+    completer = provider._completer.chars  # the word layer's character state
     fed_before = completer.fed_to
     assert provider.suggest(full[-2000:]) == "er "
     assert completer.fed_to == fed_before + 1

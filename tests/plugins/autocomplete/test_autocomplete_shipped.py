@@ -32,3 +32,40 @@ def test_shipped_model_predicts_held_out_shakespeare(host, shakespeare_val: str)
     assert suggestion and suggestion[0].completion == "rd"
     rows = model.char_surprisals("The king is dead; long live the king!")
     assert sum(r == 1 for _, _, r in rows) > len(rows) / 2
+
+
+# -- the default model for today's English ------------------------------------------------------
+
+
+@pytest.fixture
+def masc_held_out(shared_data) -> str:
+    """MASC's held-out split (every 10th document), as the corpus builder makes it."""
+    from textseq_plugins.autocomplete.corpus import held_out, normalise, read_masc
+
+    if not (shared_data / "text" / "modern-english" / "masc_tagged.zip").is_file():
+        pytest.skip("the modern-English corpora are absent")
+    docs = [normalise(t) for i, (d, t) in enumerate(read_masc(shared_data))
+            if held_out("masc", i, d)]
+    return "\n\n".join(docs)
+
+
+def test_english_model_is_the_default_and_ships_with_its_card(host) -> None:
+    assert host.registry.default_name("char-rnn") == "char-rnn-english"
+    info = host.registry.get("char-rnn-english")
+    assert info.source == "shipped" and info.card.kind == "char-rnn"
+    assert host.registry.verify("char-rnn-english") == {str(info.path): []}
+    assert "words.tsv.gz" in info.card.files  # the word layer's background counts
+    assert "textseq_plugins.autocomplete.corpus" in info.card.rebuild
+    for name in ("brown", "nps_chat", "webtext", "abc"):  # evaluation only
+        assert name in info.card.data["evaluation_only"]
+
+
+def test_english_model_completes_held_out_modern_english(host, masc_held_out: str) -> None:
+    from textseq_plugins.autocomplete.words import WordCompleter
+
+    model = host.registry.load("char-rnn-english")
+    assert model.nats_per_char(masc_held_out[:8000]) < 1.8
+    wc = WordCompleter(model)
+    assert wc.suggest("Thank you very mu")[0].completion.startswith("ch")
+    assert wc.suggest("I don't kn")[0].completion.startswith("ow")
+    assert wc.suggest("THE UNITED STA")[0].completion.startswith("TES")

@@ -1,0 +1,181 @@
+"""The personal history: the user's words and word pairs, counted in the home's SQLite.
+
+Tables (migration ``m002_personal``): ``autocomplete_words(word, count)`` and
+``autocomplete_bigrams(prev, word, count)``, words lower-cased; ``prev`` is one word (a word
+pair) or two words joined by a space (a triple: the phrase cache). Writes go through the plugin's
+store (one transaction per text). Reading it back builds a ``PersonalWords`` for the word
+layer (the most frequent ``MAX_WORDS`` words and ``MAX_BIGRAMS`` pairs: bounded memory
+whatever was learned).
+
+``learn_stream`` reads a file (or stdin) in 1 MB pieces with an incremental UTF-8 decoder:
+memory stays bounded for a 100 MB file, counts are flushed to SQLite every ``FLUSH_WORDS``
+words, and the whole text commits at once (a non-UTF-8 byte half-way learns nothing).
+"""
+
+from __future__ import annotations
+
+import codecs
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textseq_plugins.autocomplete.words import PersonalWords, words_of
+
+from textseq_tui.plugin import BadInput
+
+MAX_WORDS = 200_000
+MAX_BIGRAMS = 500_000
+CHUNK = 1 << 20
+FLUSH_WORDS = 200_000  # ~50 MB of counts at most between flushes
+
+
+class Counts:
+    """Unigram and bigram counts of a text stream, fed piece by piece."""
+
+    def __init__(self) -> None:
+        self.unigrams: Counter[str] = Counter()
+        self.bigrams: Counter[tuple[str, str]] = Counter()
+        self.prev = self.prev2 = ""
+        self.carry = ""  # a word possibly cut at the end of the last piece
+        self.words = 0
+
+    def feed(self, text: str, final: bool = False) -> None:
+        text = self.carry + text
+        cut = len(text)
+        if not final:  # keep a trailing partial word for the next piece
+            while cut > 0 and (text[cut - 1].isalnum() or text[cut - 1] == "'"):
+                cut -= 1
+            cut = cut or len(text)
+        self.carry = text[cut:]
+        for w in words_of(text[:cut]):
+            self.unigrams[w] += 1
+            if self.prev:
+                self.bigrams[(self.prev, w)] += 1
+                if self.prev2:  # a triple: ``w`` after the context "prev2 prev"
+                    self.bigrams[(f"{self.prev2} {self.prev}", w)] += 1
+            self.prev2, self.prev = self.prev, w
+            self.words += 1
+
+    def clear(self) -> None:
+        self.unigrams.clear()
+        self.bigrams.clear()
+
+
+def _flush(store: Any, counts: Counts) -> None:
+    db = store.db
+    words, pairs = store.table_name("words"), store.table_name("bigrams")
+    db.conn.executemany(
+        f"INSERT INTO {words}(word, count) VALUES (?, ?) "
+        "ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",
+        counts.unigrams.items())
+    db.conn.executemany(
+        f"INSERT INTO {pairs}(prev, word, count) VALUES (?, ?, ?) "
+        "ON CONFLICT(prev, word) DO UPDATE SET count = count + excluded.count",
+        ((p, w, n) for (p, w), n in counts.bigrams.items()))
+    counts.clear()
+
+
+def learn_texts(store: Any, texts: Iterable[str]) -> int:
+    """Add ``texts`` (each a separate text: no pair across them) to the history; returns the
+    number of words learned."""
+    total = 0
+    with store.transaction():
+        for text in texts:
+            counts = Counts()
+            counts.feed(text, final=True)
+            total += counts.words
+            _flush(store, counts)
+    return total
+
+
+def learn_stream(store: Any, source: str,
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Learn a UTF-8 file (``-``: stdin) in bounded memory; ``progress(bytes_read, total)``
+    after each piece. ``BadInput`` naming the file when it is missing, empty, binary or not
+    UTF-8 (nothing is learned then)."""
+    name = "stdin" if source == "-" else source
+    if source == "-":
+        handle = sys.stdin.buffer
+        total = 0
+    else:
+        path = Path(source).expanduser()
+        if not path.is_file():
+            raise BadInput(f"{source}: no such file (give a UTF-8 text file, or - for stdin)")
+        handle = path.open("rb")
+        total = path.stat().st_size
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    counts, seen, text_seen, words = Counts(), 0, False, 0
+    try:
+        with store.transaction():
+            while True:
+                raw = handle.read(CHUNK)
+                if seen == 0 and raw:
+                    head = raw[:65536]
+                    controls = sum(b < 9 or 13 < b < 32 for b in head)
+                    if b"\x00" in head or controls > len(head) * 0.01:
+                        raise BadInput(f"{name} looks like a binary file, not text: give a "
+                                       "plain UTF-8 text file")
+                try:
+                    text = decoder.decode(raw, final=not raw)
+                except UnicodeDecodeError as err:
+                    raise BadInput(f"{name} is not UTF-8 (byte 0x{raw[err.start]:02x} near "
+                                   f"offset {seen + err.start}); convert it first, e.g. "
+                                   f"iconv -f latin1 -t utf-8") from None
+                seen += len(raw)
+                text_seen = text_seen or bool(text.strip())
+                counts.feed(text, final=not raw)
+                if counts.words >= FLUSH_WORDS or not raw:
+                    words += counts.words
+                    counts.words = 0
+                    _flush(store, counts)
+                if progress is not None:
+                    progress(seen, total)
+                if not raw:
+                    break
+            if not text_seen:
+                raise BadInput(f"{name} is empty: there is no text to learn from")
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+    return {"bytes": seen, "words": words}
+
+
+def forget(store: Any) -> int:
+    """Delete the whole personal history; returns how many words it held (0: nothing)."""
+    words, pairs = store.table("words"), store.table("bigrams")
+    if not words.exists():
+        return 0
+    n = int(store.db.execute(f"SELECT count(*) FROM {words.name}").fetchone()[0])
+    with store.transaction() as db:
+        db.execute(f"DELETE FROM {words.name}")
+        db.execute(f"DELETE FROM {pairs.name}")
+    return n
+
+
+def summary(store: Any) -> dict[str, int]:
+    """How much the history holds: distinct words, total words, word pairs."""
+    words = store.table("words")
+    if not words.exists():
+        return {"words": 0, "tokens": 0, "pairs": 0}
+    db = store.db
+    n, tokens = db.execute(f"SELECT count(*), coalesce(sum(count), 0) FROM {words.name}"
+                           ).fetchone()
+    pairs = db.execute(f"SELECT count(*) FROM {store.table_name('bigrams')}").fetchone()[0]
+    return {"words": int(n), "tokens": int(tokens), "pairs": int(pairs)}
+
+
+def load(store: Any) -> PersonalWords:
+    """The history as a ``PersonalWords`` (the most frequent words and pairs)."""
+    personal = PersonalWords()
+    words = store.table("words")
+    if not words.exists():
+        return personal
+    db = store.db
+    uni = dict(db.execute(f"SELECT word, count FROM {words.name} ORDER BY count DESC "
+                          f"LIMIT {MAX_WORDS}").fetchall())
+    pairs = db.execute(f"SELECT prev, word, count FROM {store.table_name('bigrams')} "
+                       f"ORDER BY count DESC LIMIT {MAX_BIGRAMS}").fetchall()
+    personal.add_counts(uni, pairs)
+    return personal

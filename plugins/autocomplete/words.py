@@ -1,0 +1,523 @@
+"""The word layer: whole-word suggestions from the character model, a word prior and the
+user's own words — the one suggestion policy of the chat, ``/type`` and ``eval``.
+
+For the text before the cursor, the current word's typed part is the *prefix* ("" after a
+space or punctuation: then the next word is offered). Candidates are whole words:
+
+- the most frequent words with that prefix in wordfreq's English list (``WordPrior``, a
+  sorted vocabulary with prefix sums: the prefix's frequency mass in O(log n));
+- the user's own words (``PersonalWords``: personal history from SQLite, plus the words of
+  the text being typed, a per-document cache), unigrams and the words that followed the
+  previous word (bigrams);
+- after a space, words starting with the character model's likeliest first characters.
+
+Each candidate's probability mixes two proper distributions over words:
+``p = LAMBDA * P_char(rest of word + word end | text) + (1 - LAMBDA) * P_prior(word |
+prefix, previous word)``, where ``P_prior`` interpolates the personal bigram, the personal
+unigram and wordfreq (weights grow with the evidence, Witten-Bell style). The best candidate is
+shown when ``p >= MIN_PROB``; it ends with a space when the character model's likeliest
+character after the word is a space (Tab takes the word, Shift+Tab the word and the space).
+Case follows the typing: a capitalised prefix keeps its capital, an all-capitals prefix
+(two letters or more) gets an all-capitals completion, and next-word suggestions take the case
+of the character model's first character.
+
+Cost per keystroke: the character state moves one step (``Completer.update``); candidates are
+scored by the character model in one batched pass from the state where the word began and
+cached for the word, so typing inside a word scores only candidates it had not seen (usually
+none).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # completer imports torch: the counting half of this module must not
+    from textseq_plugins.autocomplete.completer import Suggestion
+
+
+def is_word_char(char: str) -> bool:
+    """Letters, digits, apostrophe and underscore make up words ("o'er", "king's")."""
+    return char.isalnum() or char in "'_"
+
+#: The policy shared by chat, /type and eval (tuned on the training corpus's validation
+#: split, never on the test corpora; see bench/autocomplete.py).
+LAMBDA = 0.4
+MIN_PROB = 0.35
+NEXT_WORD_MARGIN = 0.0
+IGNORED_LIMIT = 2
+MAX_SCORED = 4  # candidates scored by the character model per keystroke, at most  # a suggestion typed past this many times is not shown again for the word
+CANDIDATES = 8  # prior candidates scored per keystroke
+FIRST_CHARS = 4  # next-word offers: the character model's likeliest first characters ...
+PER_FIRST_CHAR = 4  # ... and this many prior words for each
+VOCAB_SIZE = 80_000
+MAX_WORD = 24
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z']*")
+_LAST_TWO = re.compile(r"(?:(?<![A-Za-z'])([A-Za-z][A-Za-z']*) +)?([A-Za-z][A-Za-z']*)$")
+
+
+def words_of(text: str) -> list[str]:
+    """The lower-cased words of ``text`` (letters and inner apostrophes)."""
+    return [w.strip("'").lower() for w in _TOKEN.findall(text) if len(w) <= MAX_WORD]
+
+
+def adapt_case(prefix: str, word: str) -> str:
+    """``word`` (lower case) spelled to follow the case of the typed ``prefix``."""
+    if not prefix:
+        return word
+    if len(prefix) > 1 and prefix.isupper():
+        return word.upper()
+    return prefix + word[len(prefix):]
+
+
+class SortedVocab:
+    """Words sorted, with weights and prefix sums: the words with a prefix are one slice."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        self.words = sorted(weights)
+        self.weights = [weights[w] for w in self.words]
+        self.cum = [0.0, *accumulate(self.weights)]
+        self._top: dict[str, list[int]] = {}
+
+    def span(self, prefix: str) -> tuple[int, int]:
+        lo = bisect.bisect_left(self.words, prefix)
+        hi = bisect.bisect_left(self.words, prefix + "\U0010ffff", lo)
+        return lo, hi
+
+    def mass(self, prefix: str) -> float:
+        lo, hi = self.span(prefix)
+        return self.cum[hi] - self.cum[lo]
+
+    def weight(self, word: str) -> float:
+        i = bisect.bisect_left(self.words, word)
+        return self.weights[i] if i < len(self.words) and self.words[i] == word else 0.0
+
+    def top(self, prefix: str, k: int) -> list[str]:
+        """The ``k`` heaviest words starting with ``prefix``."""
+        lo, hi = self.span(prefix)
+        if hi - lo > 2000:  # short prefixes: computed once
+            key = f"{prefix}\x00{k}"
+            if key not in self._top:
+                order = sorted(range(lo, hi), key=lambda i: -self.weights[i])[:k]
+                self._top[key] = order
+            return [self.words[i] for i in self._top[key]]
+        import heapq
+
+        return [self.words[i] for i in heapq.nlargest(k, range(lo, hi),
+                                                      key=self.weights.__getitem__)]
+
+
+_PRIOR: SortedVocab | None = None
+
+
+def wordfreq_prior() -> SortedVocab:
+    """wordfreq's English list (top ``VOCAB_SIZE`` words made of letters and apostrophes)."""
+    global _PRIOR
+    if _PRIOR is None:
+        import wordfreq
+
+        freqs = wordfreq.get_frequency_dict("en")
+        words = {}
+        for w in wordfreq.top_n_list("en", VOCAB_SIZE):
+            if _TOKEN.fullmatch(w) and len(w) <= MAX_WORD:
+                words[w] = freqs.get(w, 1e-9)
+        _PRIOR = SortedVocab(words)
+    return _PRIOR
+
+
+class PersonalWords:
+    """Counts of the user's words and word pairs (lower case), in memory.
+
+    Filled from the personal history (``history.load_into``) and from the text being typed.
+    """
+
+    def __init__(self) -> None:
+        self.unigrams: Counter[str] = Counter()
+        self.bigrams: dict[str, Counter[str]] = defaultdict(Counter)
+        self._vocab: SortedVocab | None = None
+        self._succ: dict[str, SortedVocab] = {}
+
+    def __len__(self) -> int:
+        return len(self.unigrams)
+
+    def add_words(self, words: Iterable[str], prev: str = "") -> str:
+        """Count ``words`` (lower case, in order after ``prev``); returns the last two words
+        (``"a b"``). Word pairs and triples share ``bigrams``: a triple ``a b c`` is counted
+        as ``c`` following the context ``"a b"``."""
+        prev2, _, prev = prev.rpartition(" ")
+        for w in words:
+            self.unigrams[w] += 1
+            if prev:
+                self.bigrams[prev][w] += 1
+                if prev2:
+                    self.bigrams[f"{prev2} {prev}"][w] += 1
+            prev2, prev = prev, w
+        prev = f"{prev2} {prev}".strip()
+        self._vocab = None
+        self._succ = {}
+        return prev
+
+    def add_counts(self, unigrams: dict[str, int], bigrams: Iterable[tuple[str, str, int]]) -> None:
+        self.unigrams.update(unigrams)
+        for prev, word, n in bigrams:
+            self.bigrams[prev][word] += n
+        self._vocab = None
+        self._succ = {}
+
+    def vocab(self) -> SortedVocab:
+        if self._vocab is None:
+            self._vocab = SortedVocab({w: float(n) for w, n in self.unigrams.items()})
+        return self._vocab
+
+    def follow(self, prev: str) -> SortedVocab | None:
+        """The words seen after ``prev``, as a sorted vocabulary (built once per change)."""
+        if not prev or prev not in self.bigrams:
+            return None
+        vocab = self._succ.get(prev)
+        if vocab is None:
+            vocab = self._succ[prev] = SortedVocab(
+                {w: float(n) for w, n in self.bigrams[prev].items()})
+        return vocab
+
+    def successors(self, prev: str, prefix: str, k: int) -> list[str]:
+        follow = self.follow(prev)
+        return follow.top(prefix, k) if follow is not None else []
+
+
+def _merge(*layers: PersonalWords | None) -> list[PersonalWords]:
+    return [p for p in layers if p is not None and len(p)]
+
+
+WORD_COUNTS = "words.tsv.gz"
+
+
+def read_word_counts(path: Any) -> PersonalWords:
+    """Counts written by ``write_word_counts``: ``word<TAB>n`` and ``prev<TAB>word<TAB>n``."""
+    import gzip
+
+    uni: dict[str, int] = {}
+    pairs = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 2:
+                uni[parts[0]] = int(parts[1])
+            elif len(parts) == 3:
+                pairs.append((parts[0], parts[1], int(parts[2])))
+    words = PersonalWords()
+    words.add_counts(uni, pairs)
+    return words
+
+
+def write_word_counts(words: PersonalWords, path: Any, min_count: int = 2) -> None:
+    """Unigrams and bigrams seen at least ``min_count`` times, gzipped TSV (atomic)."""
+    import gzip
+    import io
+
+    from textseq_tui.plugin import atomic_write_bytes
+
+    buf = io.StringIO()
+    for w, n in sorted(words.unigrams.items()):
+        if n >= min_count:
+            buf.write(f"{w}\t{n}\n")
+    for prev in sorted(words.bigrams):
+        for w, n in sorted(words.bigrams[prev].items()):
+            if n >= min_count:
+                buf.write(f"{prev}\t{w}\t{n}\n")
+    atomic_write_bytes(path, gzip.compress(buf.getvalue().encode("utf-8"), mtime=0))
+
+
+def background_words(model: Any) -> PersonalWords | None:
+    """The word counts shipped beside a character model (``words.tsv.gz`` in its directory:
+    the words and word pairs of its training text), read once per loaded model."""
+    from pathlib import Path
+
+    cached = getattr(model, "_word_counts", False)
+    if cached is not False:
+        return cached
+    path = Path(str(getattr(model, "info", {}).get("path", ""))) / WORD_COUNTS
+    words = read_word_counts(path) if path.is_file() else None
+    try:
+        model._word_counts = words
+    except AttributeError:
+        pass
+    return words
+
+
+@dataclass
+class _Entry:
+    """A candidate scored by the character model from the state after ``base`` chars of the
+    word: cumulative log-probs of its characters, of a word end after it, and whether a space
+    is the likeliest character after it."""
+
+    base: int
+    cum: list[float]
+    end: float
+    space: bool
+
+
+class WordCompleter:
+    """The suggestion policy over one text buffer (not thread-safe; one per input).
+
+    ``personal`` is the user's stored history (None: none); ``session`` (default on) also
+    counts the words of the text being typed. Has the ``update``/``suggest`` interface of
+    ``Completer`` so ``keystroke_savings`` replays it exactly as the app shows it.
+    """
+
+    def __init__(self, model: Any, personal: PersonalWords | None = None, *,
+                 session: bool = True, lam: float = LAMBDA, min_prob: float = MIN_PROB,
+                 prior: SortedVocab | None = None) -> None:
+        from textseq_plugins.autocomplete.completer import Completer
+
+        self.chars = Completer(model)
+        self.model = model
+        self.prior = prior if prior is not None else wordfreq_prior()
+        self.personal = personal
+        self.background = background_words(model)
+        self.session = PersonalWords() if session else None
+        self.lam = lam
+        self.min_prob = min_prob
+        vocab = model.vocab.chars
+        self._word_ids = [i for i, c in enumerate(vocab) if i and is_word_char(c)]
+        self._nonword = [i for i, c in enumerate(vocab) if not is_word_char(c) and c != "\n"
+                         and i]
+        self._space = model.vocab.id(" ")
+        self._shown: tuple[Any, str, int] = (None, "", 0)  # (word key, word, prefix length)
+        self._ignored: Counter[str] = Counter()  # times typed past, in the current word
+        self._counted = ""  # the text whose complete words ``session`` holds
+        self._last = ""
+        self._word_key: tuple[int, str] | None = None
+        self._cache: dict[str, _Entry] = {}
+
+    # -- the Completer interface ---------------------------------------------------------
+
+    def update(self, text: str, should_stop: Any = None) -> bool:
+        return self.chars.update(text, should_stop)
+
+    def suggest(self, text: str, *, n: int = 1, words: int = 1, min_prob: float | None = None,
+                space: bool = True, **_: Any) -> list[Suggestion]:
+        """The suggestion shown after ``text`` (a list of at most one ``Suggestion``)."""
+        if not text:
+            self.chars.update(text)
+            return []
+        floor = self.min_prob if min_prob is None else min_prob
+        if not text[-1:] or not is_word_char(text[-1]):
+            floor += NEXT_WORD_MARGIN  # a whole next word must be likelier than a word's end
+        ranked = self.ranked(text, floor)
+        key = self._word_key
+        plen = len(text) - key[0] if key is not None else 0
+        # A word typed past twice (shown, still matching, not taken) is not offered again
+        # for this word: the ghost text gets out of the way.
+        shown_key, shown_word, shown_len = self._shown
+        if key != shown_key:
+            self._ignored = Counter()
+        elif plen > shown_len and shown_word.lower().startswith(text[len(text) - plen:].lower()):
+            self._ignored[shown_word.lower()] += 1
+        prefix = text[len(text) - plen:]
+        ranked = [r for r in ranked
+                  if self._ignored[(prefix + r[0]).lower()] < IGNORED_LIMIT]
+        if not ranked or ranked[0][1] < floor:
+            self._shown = (key, "", plen)
+            return []
+        completion, prob, spaced = ranked[0]
+        self._shown = (key, prefix + completion, plen)
+        from textseq_plugins.autocomplete.completer import Suggestion
+
+        return [Suggestion(completion + (" " if space and spaced else ""), prob)]
+
+    def complete(self, text: str, *, n: int = 3, words: int = 1) -> dict[str, Any]:
+        ranked = self.ranked(text)[:n]  # floor 0: every candidate scored
+        return {"text": text, "suggestions": [
+            {"completion": c, "prob": round(p, 4), "space_after": s} for c, p, s in ranked]}
+
+    # -- the policy ------------------------------------------------------------------------
+
+    def best(self, text: str, floor: float | None = None) -> tuple[str, float, bool] | None:
+        ranked = self.ranked(text, self.min_prob if floor is None else floor)
+        return ranked[0] if ranked else None
+
+    def ranked(self, text: str, floor: float = 0.0) -> list[tuple[str, float, bool]]:
+        """Candidates ``(completion, probability, space after)``, best first. Candidates that
+        cannot reach ``floor`` nor beat the best one are not scored by the character model
+        (``P_char`` of a word is at most that of its first character, known for free)."""
+        if not text:
+            self.chars.update(text)
+            return []
+        start = len(text)
+        while start > 0 and is_word_char(text[start - 1]):
+            start -= 1
+        prefix = text[start:]
+        if len(prefix) > MAX_WORD or (prefix and not prefix[0].isalpha()):
+            self.chars.update(text)
+            self._word_key = None
+            return []
+        self._count_session(text, start)
+        before = text[:start]
+        key = (start, before[-64:])
+        if key != self._word_key:
+            self._word_key, self._cache = key, {}
+        self.chars.update(text)
+        low = prefix.lower()
+        personal = _merge(self.background, self.personal, self.session)
+        tail = before.rstrip(" ")
+        found = _LAST_TWO.search(tail[-80:]) if tail != before else None
+        # the previous word, or the previous two ("a b") when only spaces separate them
+        prev = ""
+        if found:
+            prev = found.group(2).lower()
+            if found.group(1):
+                prev = f"{found.group(1).lower()} {prev}"
+        cands = self._candidates(prefix, low, prev, personal)
+        plen = len(prefix)
+        if not cands:
+            return []
+        prefix_mass = self.prior.mass(low)
+        priors = {c: self._prior(c.lower(), low, prev, personal, prefix_mass) for c in cands}
+        lam = self.lam
+        exact: dict[str, float] = {}
+        for c in cands:
+            e = self._cache.get(c)
+            if e is not None and e.base <= plen:
+                exact[c] = lam * self._p_char(e, plen) + (1 - lam) * priors[c]
+        bar = max(floor, max(exact.values(), default=0.0))
+        logp0 = self.chars.logp[0]
+        vocab = self.model.vocab
+        bounds = {}
+        for c in cands:
+            if c not in exact:
+                ub = lam * math.exp(float(logp0[vocab.id(c[plen])])) + (1 - lam) * priors[c]
+                if ub >= bar:
+                    bounds[c] = ub
+        # the most promising few only: a keystroke's cost stays bounded
+        todo = sorted(bounds, key=lambda c: -bounds[c])[:MAX_SCORED]
+        self._score(prefix, todo)
+        out = []
+        for c in cands:
+            if c in exact:
+                p = exact[c]
+            elif c in todo:
+                p = lam * self._p_char(self._cache[c], plen) + (1 - lam) * priors[c]
+            else:
+                continue
+            e = self._cache[c]
+            out.append((c[plen:], p, e.space))
+        out.sort(key=lambda t: -t[1])
+        return out
+
+    @staticmethod
+    def _p_char(e: _Entry, plen: int) -> float:
+        rest_lp = e.cum[-1] + e.end - (e.cum[plen - e.base - 1] if plen > e.base else 0.0)
+        return math.exp(min(0.0, rest_lp))
+
+    def _prior(self, word: str, low: str, prev: str, personal: list[PersonalWords],
+               prefix_mass: float) -> float:
+        p = self.prior.weight(word) / prefix_mass if prefix_mass > 0 else 0.0
+        known = prefix_mass > 0
+        for pw in personal:  # the personal unigram, then the personal bigram, on top
+            vocab = pw.vocab()
+            mass = vocab.mass(low)
+            if mass > 0:
+                w = mass / (mass + 20.0) if known else 1.0  # no English word has this prefix
+                p = (1 - w) * p + w * vocab.weight(word) / mass
+                known = True
+        for context, k in ((prev.rpartition(" ")[2], 3.0), (prev if " " in prev else "", 2.0)):
+            for pw in personal:  # the word pairs, then the triples (the phrase cache)
+                follow = pw.follow(context)
+                if follow is not None:
+                    n = follow.mass(low)
+                    if n:
+                        w = n / (n + k)
+                        p = (1 - w) * p + w * follow.weight(word) / n
+        return p
+
+    def _candidates(self, prefix: str, low: str, prev: str,
+                    personal: list[PersonalWords]) -> list[str]:
+        found: dict[str, None] = {}
+        if prefix:
+            for w in self.prior.top(low, CANDIDATES):
+                found[adapt_case(prefix, w)] = None
+            last = prev.rpartition(" ")[2]
+            for pw in personal:
+                for w in (pw.successors(prev, low, 3) + pw.successors(last, low, 4)
+                          + pw.vocab().top(low, 4)):
+                    found[adapt_case(prefix, w)] = None
+            return [c for c in found if len(c) > len(prefix)]
+        logp = self.chars.next_char_logprobs()
+        ids = sorted(self._word_ids, key=lambda i: -float(logp[i]))[:FIRST_CHARS]
+        chars = self.model.vocab.chars
+        for i in ids:
+            first = chars[i]
+            if not first.isalpha():
+                continue
+            pool = self.prior.top(first.lower(), PER_FIRST_CHAR)
+            for pw in personal:
+                pool += (pw.successors(prev, first.lower(), 2)
+                         + pw.successors(prev.rpartition(" ")[2], first.lower(), 3)
+                         + pw.vocab().top(first.lower(), 2))
+            for w in pool:
+                found[first + w[1:]] = None
+        # the phrases' own next words, whatever the character model's first guesses
+        upper = bool(ids) and chars[ids[0]].isupper()
+        for pw in personal:
+            for w in pw.successors(prev, "", 2):
+                found[w[:1].upper() + w[1:] if upper else w] = None
+        return list(found)
+
+    def _score(self, prefix: str, cands: list[str]) -> None:
+        """Score ``cands`` (each starting with ``prefix``) from the current state in one
+        batched pass of the network and cache them for this word."""
+        if not cands:
+            return
+        import torch
+
+        model, plen = self.model, len(prefix)
+        rests = [c[plen:] for c in cands]
+        length = max(len(r) for r in rests)
+        ids = torch.zeros(len(rests), length, dtype=torch.long)
+        for row, r in enumerate(rests):
+            ids[row, : len(r)] = model.vocab.encode(r)
+        logp0 = self.chars.logp  # (1, vocab): the next char after the text
+        h = self.chars.h
+        hb = (tuple(t.expand(-1, len(rests), -1).contiguous() for t in h)
+              if isinstance(h, tuple) else h.expand(-1, len(rests), -1).contiguous())
+        # One time step at a time through the model's per-layer cells: for the few short
+        # words scored per keystroke this is several times cheaper than one nn.GRU call.
+        outs = []
+        ids = ids.to(model.device)
+        for j in range(length):
+            step_logp, hb = model.step(ids[:, j : j + 1], hb)
+            outs.append(step_logp)
+        logp = torch.stack(outs, dim=1)  # (candidates, length, vocab)
+        first = logp0[0, ids[:, 0]]
+        steps = logp[:, :-1].gather(2, ids[:, 1:, None])[:, :, 0] if length > 1 else None
+        for row, r in enumerate(rests):
+            per = [float(first[row])]
+            if steps is not None:
+                per += steps[row, : len(r) - 1].tolist()
+            last = logp[row, len(r) - 1]
+            nonword = last[self._nonword]
+            end = float(torch.logsumexp(nonword, 0))
+            space = bool(float(last[self._space]) >= float(nonword.max())) if self._space else False
+            self._cache[cands[row]] = _Entry(base=plen, cum=list(accumulate(per)), end=end,
+                                             space=space)
+
+    def _count_session(self, text: str, start: int) -> None:
+        """Keep ``session`` counting the complete words before the current one."""
+        if self.session is None:
+            return
+        done = text[:start]
+        if done.startswith(self._counted):
+            new = done[len(self._counted):]
+        else:  # an edit before the current word: count the text again (its last 4,000 chars)
+            self.session = PersonalWords()
+            self._last, new = "", done[-4000:]
+        if new:
+            self._last = self.session.add_words(words_of(new), self._last)
+        self._counted = done

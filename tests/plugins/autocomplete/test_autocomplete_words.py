@@ -1,0 +1,202 @@
+"""The word layer, the personal history (learn / forget / settings / damage), the message
+listener capability and the chat input's history and Esc."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textseq_plugins.autocomplete.completer import keystroke_savings
+from textseq_plugins.autocomplete.corpus import detokenise, truecase
+from textseq_plugins.autocomplete.words import PersonalWords, WordCompleter, adapt_case, words_of
+
+
+@pytest.fixture
+def ready(host, tiny):
+    host.plugin("autocomplete").context.settings["model"] = "tiny"
+    return host
+
+
+def test_detokenise_and_truecase_undo_tokenisation() -> None:
+    toks = "I do n't know , he said `` it 's ( maybe ) fine '' .".split()
+    assert detokenise(toks) == "I don't know, he said \"it's (maybe) fine\"."
+    assert truecase("i think so . it 's good") == "I think so . It 's good"
+
+
+def test_case_follows_the_typing() -> None:
+    assert adapt_case("Gov", "government") == "Government"
+    assert adapt_case("GOV", "government") == "GOVERNMENT"
+    assert adapt_case("g", "government") == "government"
+    assert words_of("Don't stop, U.S. 'quoted'") == ["don't", "stop", "u", "s", "quoted"]
+
+
+def test_word_layer_completes_whole_words_with_case(tiny) -> None:
+    wc = WordCompleter(tiny)
+    assert wc.suggest("the quick brown fox jumps ov")[0].completion.rstrip() == "er"
+    assert wc.suggest("THE QUICK BROWN FOX JUMPS OV") == [] or \
+        wc.suggest("THE QUICK BROWN FOX JUMPS OV")[0].completion.rstrip() == "ER"
+    ranked = wc.ranked("the lazy dog waits f")
+    assert ranked[0][0] == "or" and ranked == sorted(ranked, key=lambda r: -r[1])
+    assert all(0 <= p <= 1 for _, p, _ in ranked)
+
+
+def test_personal_words_change_the_suggestion(tiny) -> None:
+    # "zebra" is no word of the tiny model's grammar: only the personal history offers it
+    assert WordCompleter(tiny, session=False).suggest("the quick snorkelw") == []
+    mine = PersonalWords()
+    mine.add_words(words_of("my snorkelwick grazes. the snorkelwick sleeps. a snorkelwick waits."))
+    found = WordCompleter(tiny, mine, session=False).suggest("the quick snorkelw")
+    assert found and found[0].completion.rstrip() == "ick"
+    # the session cache: a word typed earlier in the same text comes back
+    assert WordCompleter(tiny).suggest("snorkelwick grazes. the snorkelw")[0].completion.rstrip() \
+        == "ick"
+
+
+def test_a_word_typed_past_twice_is_not_offered_again(tiny) -> None:
+    wc = WordCompleter(tiny)
+    text = "the lazy dog sleeps beside "
+    first = wc.suggest(text + "t")
+    assert first  # e.g. "he" (the)
+    word = "t" + first[0].completion.rstrip()
+    # the user types on past it: still offered after one more key, not after two
+    assert [s.completion for s in wc.suggest(text + word[:2])][:1] != []
+    after = wc.suggest(text + word[:3]) if len(word) > 3 else []
+    assert all(word[3:] != s.completion.rstrip() for s in after)
+
+
+def test_eval_measures_what_the_user_sees_with_and_without_history(cli, ready, tmp_path):
+    mine = tmp_path / "mine.txt"
+    mine.write_text("the zebra quietly grazes beside the riverbank.\n" * 30)
+    rest = tmp_path / "rest.txt"
+    rest.write_text("a zebra quietly grazes beside the riverbank. " * 8)
+    base = json.loads(cli("autocomplete", "eval", "--corpus", str(rest), "--json",
+                          "--savings-chars", "300").stdout)
+    assert base["model"] == "tiny" and base["personal_words"] == 0
+    learned = cli("autocomplete", "learn", "--input", str(mine), "--json")
+    assert learned.exit_code == 0, learned.stderr
+    assert json.loads(learned.stdout)["history"]["words"] == 6
+    withp = json.loads(cli("autocomplete", "eval", "--corpus", str(rest), "--json",
+                           "--savings-chars", "300").stdout)
+    nop = json.loads(cli("autocomplete", "eval", "--corpus", str(rest), "--json",
+                         "--savings-chars", "300", "--no-personal").stdout)
+    assert withp["personal_words"] == 6 and nop["personal_words"] == 0
+    assert nop["keystroke_savings"] == pytest.approx(base["keystroke_savings"])
+    assert withp["keystroke_savings"] > base["keystroke_savings"]
+    gone = cli("autocomplete", "forget")
+    assert "6 distinct words" in gone.stdout
+    again = cli("autocomplete", "forget")
+    assert again.exit_code == 0 and "nothing to forget" in again.stdout
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "is empty"), (b"   \n\n", "is empty"), (b"\x00\x01\x02ELF" * 50, "binary"),
+    (b"caf\xe9 au lait\n", "not UTF-8")])
+def test_learn_refuses_bad_input_in_one_line_naming_the_file(cli, host, tmp_path, content,
+                                                             message) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    result = cli("autocomplete", "learn", "--input", str(bad))
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and str(bad) in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_learn_streams_a_big_input_in_pieces(host, tmp_path, monkeypatch) -> None:
+    from textseq_plugins.autocomplete import history
+
+    monkeypatch.setattr(history, "CHUNK", 64)  # many pieces, words cut across them
+    big = tmp_path / "big.txt"
+    big.write_text("alpha beta gamma delta. " * 200)
+    store = host.plugin("autocomplete").context.store
+    seen = []
+    out = history.learn_stream(store, str(big), lambda done, total: seen.append(done))
+    assert out["words"] == 800 and len(seen) > 50 and seen[-1] == big.stat().st_size
+    words = history.load(store)
+    assert words.unigrams == {"alpha": 200, "beta": 200, "gamma": 200, "delta": 200}
+    assert words.bigrams["delta"]["alpha"] == 199
+
+
+async def test_chat_messages_teach_the_history_and_show_the_indicator(ready) -> None:
+    from textseq_tui.app.main import TextseqApp
+
+    plugin = ready.plugin("autocomplete")
+    app = TextseqApp(ready)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert "learning your words" in str(app.chat_input.border_subtitle)
+        for text in ("my zebra grazes", "/complete the k"):
+            app.chat_input.value = text
+            await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if plugin.personal.words() and plugin.personal.words().unigrams.get("zebra"):
+                break
+        from textseq_plugins.autocomplete import history
+
+        counts = history.load(plugin.context.store).unigrams
+        assert counts == {"my": 1, "zebra": 1, "grazes": 1}  # not the /command
+        # Up recalls the messages sent, Down comes back to the draft
+        app.chat_input.value = "draft"
+        await pilot.press("up")
+        assert app.chat_input.value == "/complete the k"
+        await pilot.press("up", "up")
+        assert app.chat_input.value == "my zebra grazes"
+        await pilot.press("down", "down")
+        assert app.chat_input.value == "draft"
+
+
+async def test_learning_off_in_settings_learns_nothing(ready) -> None:
+    plugin = ready.plugin("autocomplete")
+    plugin.context.settings["learn"] = False
+    listener = plugin.message_listeners()[0]
+    assert listener.indicator == ""
+    listener.hear("my zebra grazes")
+    from textseq_plugins.autocomplete import history
+
+    assert history.summary(plugin.context.store)["words"] == 0
+
+
+def test_a_damaged_history_never_breaks_typing(ready, monkeypatch) -> None:
+    from textseq_plugins.autocomplete import history
+
+    from textseq_tui.plugin import TextseqError
+
+    def broken(store):
+        raise TextseqError("cannot use the database: file is not a database")
+
+    monkeypatch.setattr(history, "load", broken)
+    plugin = ready.plugin("autocomplete")
+    provider = plugin.completion_provider()
+    assert provider.suggest("the quick brown fox jumps ov") == "er "  # the model alone
+    listener = plugin.message_listeners()[0]
+    assert "personal history unreadable" in listener.indicator  # said once, in the app
+    listener.hear("more words")  # and learning stays off rather than failing
+
+
+async def test_esc_hides_the_ghost_text_until_the_next_keystroke(ready) -> None:
+    from textseq_tui.app.main import TextseqApp
+
+    app = TextseqApp(ready)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key in "the quick brown fox jumps ov":
+            await pilot.press("space" if key == " " else key)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.chat_input.ghost:
+                break
+        assert app.chat_input.ghost.startswith("er")
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert app.chat_input.ghost == ""
+        await pilot.press("e")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.chat_input.ghost:
+                break
+        assert app.chat_input.ghost.startswith("r")
+
+
+def test_savings_replay_uses_the_shared_policy(tiny) -> None:
+    text = "the quick brown fox jumps over the lazy dog. " * 6
+    sim = keystroke_savings(WordCompleter(tiny), text, space=True)
+    assert 0.2 < sim["savings"] < 1 and sim["shown"] >= sim["accepts"] > 0
