@@ -138,7 +138,9 @@ def _type(args: str, ctx: PluginContext) -> CommandResult:
 
 
 def _typing_history(ctx: PluginContext, **kwargs: Any) -> Any:
-    from textseq_plugins.autocomplete.typing_history import TypingHistoryScreen  # plotext: only here
+    from textseq_plugins.autocomplete.typing_history import (
+        TypingHistoryScreen,  # plotext: only here
+    )
 
     return TypingHistoryScreen(ctx)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from textseq_plugins.autocomplete.typing_history import TypingHistoryScreen
 from textseq_plugins.autocomplete.sessions import (
     Session,
     load_sessions,
     personal_bests,
     session_summary,
 )
+from textseq_plugins.autocomplete.typing_history import TypingHistoryScreen
 from textual.app import App
 
 
