@@ -132,6 +132,18 @@ def test_odd_one_out_game(snap_compare, app, size, glove_cache, snap_home) -> No
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
+def test_odd_one_out_groups(snap_compare, app, size, glove_cache, snap_home) -> None:
+    from textseq_plugins.odd_one_out.vectors import GLOVE_CACHE_NAME
+
+    cache = snap_home / "cache" / "odd-one-out"
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / GLOVE_CACHE_NAME).symlink_to(glove_cache / GLOVE_CACHE_NAME)
+    ready = open_plugin_screen("odd-one-out", "groups",
+                               lambda s: getattr(s, "game", None) is not None
+                               and len(s.query("Button")) == 16, seed=20261130)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
 def test_cluster_browser(snap_compare, app, size) -> None:
     ready = open_plugin_screen("clusterer", "browser",
                                lambda s: "loading" not in _text(s, "#status"))
