@@ -107,16 +107,28 @@ def test_textseq_in_a_real_terminal(tmux: Tmux) -> None:
     assert "/help" in screen
 
     if _shipped("char-rnn"):
-        # The first keystrokes start loading the model (no ghost text meanwhile); once the
-        # side panel lists it, the next keystroke gets ghost text; Tab accepts, Enter sends.
-        tmux.type("wherefore art th")
+        # The first keystrokes start loading the model and the word list (no ghost text
+        # meanwhile, and none comes without a keystroke). After a space the next word is
+        # offered; a word the user typed past is not offered again, so each try uses a fresh
+        # phrase. Tab accepts the offer, Enter sends it.
+        tmux.type("thank you")
         tmux.wait_text("char-rnn", timeout=40)
-        tmux.type("o")
-        tmux.wait_for(lambda s: re.search(r"wherefore art tho\w", s) is not None,
-                      "ghost text after 'wherefore art tho'")
+        phrases = ["thank you very", "one of the", "at the end of the", "as well as the",
+                   "in the middle of the", "for the first", "on the other", "i would like to"]
+        for phrase in phrases:
+            tmux.key("C-u")  # clear the input
+            tmux.type(phrase)
+            tmux.type(" ")
+            try:
+                tmux.wait_for(lambda s, p=phrase: re.search(re.escape(p) + r" \w", s) is not None,
+                              f"ghost text after {phrase!r}", timeout=4)
+                break
+            except AssertionError:
+                if phrase == phrases[-1]:
+                    raise
         tmux.key("Tab")
         tmux.key("Enter")
-        tmux.wait_for(lambda s: re.search(r"you: wherefore art tho\w+", s) is not None,
+        tmux.wait_for(lambda s: re.search("you: " + re.escape(phrase) + r" \w+", s) is not None,
                       "the accepted completion in the transcript")
 
     if _shipped("glove-6b-50d"):

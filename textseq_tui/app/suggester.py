@@ -7,7 +7,9 @@ whose value no longer matches what is typed, so stale answers never show.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 
 from textual.suggester import Suggester
 
@@ -16,6 +18,9 @@ from textseq_tui.host import Host
 from textseq_tui.plugin import COMPLETION_CONTEXT_CHARS
 
 log = logging.getLogger("textseq.app")
+
+#: How long the newest keystroke waits for a provider still busy with an older one.
+BUSY_WAIT_S = 5.0
 
 #: Longest text handed to a provider (the plugin API's contract): a 100 KB paste must not
 #: stall completion.
@@ -26,9 +31,12 @@ class ChatSuggester(Suggester):
     """Suggests ``/command`` names and, for plain text, the first provider's continuation."""
 
     def __init__(self, host: Host, calls: PluginCalls | None = None) -> None:
-        super().__init__(use_cache=True, case_sensitive=True)
+        # No cache: a provider's answer depends on more than the text (a personal history, a
+        # model still loading), and a cached "nothing" would hide ghost text for good.
+        super().__init__(use_cache=False, case_sensitive=True)
         self.host = host
         self.calls = calls or PluginCalls()
+        self._newest = ""  # the last value asked about: older questions give up
 
     def providers(self) -> list:
         """The plugins' completion providers (the host asks each plugin once)."""
@@ -45,13 +53,11 @@ class ChatSuggester(Suggester):
             return None
         if not value.strip():
             return None
+        self._newest = value
         context = value[-MAX_CONTEXT_CHARS:]
         for provider in self.providers():
             try:
-                # One call per provider at a time: while it works on an older keystroke,
-                # newer ones get no ghost text rather than a queue behind a slow model.
-                suffix = await self.calls.call(("provider", id(provider)), provider.suggest,
-                                               context, limit=1)
+                suffix = await self._ask(provider, value, context)
             except PluginBusy:
                 return None
             except Exception as err:  # noqa: BLE001 — a broken provider must not break typing
@@ -60,3 +66,17 @@ class ChatSuggester(Suggester):
             if suffix:
                 return value + suffix
         return None
+
+    async def _ask(self, provider: object, value: str, context: str) -> str | None:
+        """One call per provider at a time. While it works on an older keystroke, the newest
+        waits for it (a fast burst of keys must still end with ghost text for the last one);
+        any older question gives up (``PluginBusy``) as soon as a newer one is asked."""
+        deadline = time.monotonic() + BUSY_WAIT_S
+        while True:
+            try:
+                return await self.calls.call(("provider", id(provider)), provider.suggest,
+                                             context, limit=1)
+            except PluginBusy:
+                if self._newest != value or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.02)
