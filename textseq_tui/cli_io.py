@@ -112,20 +112,26 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _input_path(source: str) -> Path:
+    """The file an ``--input`` names, refused in one line when it is missing or a folder."""
+    try:
+        path = Path(source).expanduser()
+    except RuntimeError as err:  # ~user whose home directory is unknown
+        raise BadInput(f"{source}: {err}") from None
+    # exists() rather than is_file(): bash's <(...) gives a /dev/fd/N pipe.
+    if not path.exists():
+        raise BadInput(f"{source}: no such file")
+    if path.is_dir():
+        raise BadInput(f"{source} is a directory; give a file (or - for stdin)")
+    return path
+
+
 def read_text(source: str) -> str:
     """The whole text of a file (or stdin for ``-``), UTF-8 with replacement characters."""
     if source == "-":
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
     else:
-        try:
-            path = Path(source).expanduser()
-        except RuntimeError as err:  # ~user whose home directory is unknown
-            raise BadInput(f"{source}: {err}") from None
-        # exists() rather than is_file(): bash's <(...) gives a /dev/fd/N pipe.
-        if not path.exists():
-            raise BadInput(f"{source}: no such file")
-        if path.is_dir():
-            raise BadInput(f"{source} is a directory; give a file (or - for stdin)")
+        path = _input_path(source)
         try:
             data = path.read_bytes()
         except OSError as err:
@@ -146,14 +152,7 @@ def _open_input(source: str) -> tuple[IO[bytes] | None, bool]:
     if source == "-":
         stream = getattr(sys.stdin, "buffer", None)
         return stream, False
-    try:
-        path = Path(source).expanduser()
-    except RuntimeError as err:  # ~user whose home directory is unknown
-        raise BadInput(f"{source}: {err}") from None
-    if not path.exists():
-        raise BadInput(f"{source}: no such file")
-    if path.is_dir():
-        raise BadInput(f"{source} is a directory; give a file (or - for stdin)")
+    path = _input_path(source)
     try:
         return open(path, "rb"), True  # noqa: SIM115 — closed by _chunks
     except OSError as err:
