@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from textseq_plugins.autocomplete.words import PersonalWords, words_of
+from textseq_plugins.autocomplete.words import PersonalWords, looks_binary, words_of
 
 from textseq_tui.plugin import BadInput
 
@@ -111,12 +111,9 @@ def learn_stream(store: Any, source: str,
         with store.transaction():
             while True:
                 raw = handle.read(CHUNK)
-                if seen == 0 and raw:
-                    head = raw[:65536]
-                    controls = sum(b < 9 or 13 < b < 32 for b in head)
-                    if b"\x00" in head or controls > len(head) * 0.01:
-                        raise BadInput(f"{name} looks like a binary file, not text: give a "
-                                       "plain UTF-8 text file")
+                if seen == 0 and raw and looks_binary(raw):
+                    raise BadInput(f"{name} looks like a binary file, not text: give a "
+                                   "plain UTF-8 text file")
                 try:
                     text = decoder.decode(raw, final=not raw)
                 except UnicodeDecodeError as err:

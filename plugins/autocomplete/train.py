@@ -24,6 +24,7 @@ from typing import Any
 
 import torch
 from textseq_plugins.autocomplete.model import CharRNN, CharVocab, RNNConfig, stream_nats
+from textseq_plugins.autocomplete.words import looks_binary
 
 from textseq_tui.ml.batching import detach_hidden, shard_for_rank, stream_batches
 from textseq_tui.ml.checkpoint import load_checkpoint
@@ -76,9 +77,7 @@ def read_corpus(path: str | Path) -> str:
     data = path.read_bytes()
     if not data.strip():
         raise BadInput(f"{path} is empty: a corpus needs text to learn from")
-    head = data[:65536]
-    controls = sum(b < 9 or 13 < b < 32 for b in head)
-    if b"\x00" in head or controls > len(head) * 0.01:
+    if looks_binary(data):
         raise BadInput(f"{path} looks like a binary file (NUL or control bytes), not text; "
                        "give a plain UTF-8 text file")
     try:

@@ -63,6 +63,13 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*")
 _LAST_TWO = re.compile(r"(?:(?<![A-Za-z'])([A-Za-z][A-Za-z']*) +)?([A-Za-z][A-Za-z']*)$")
 
 
+def looks_binary(data: bytes) -> bool:
+    """True when the first 64 KiB hold a NUL byte or over 1 % control bytes: not text."""
+    head = data[:65536]
+    controls = sum(b < 9 or 13 < b < 32 for b in head)
+    return b"\x00" in head or controls > len(head) * 0.01
+
+
 def words_of(text: str) -> list[str]:
     """The lower-cased words of ``text`` (letters and inner apostrophes)."""
     return [w.strip("'").lower() for w in _TOKEN.findall(text) if len(w) <= MAX_WORD]
