@@ -10,18 +10,23 @@ from textual.app import App
 from textual.widgets import DataTable, Static
 
 
-async def test_browser_lists_the_most_anomalous_first_and_explains_it(host, tiny_outcome,
-                                                                      tmp_path: Path):
+def _browser(host, tiny_outcome, path: Path) -> App:
+    """An app whose only screen is the anomaly browser on ``path`` with a tiny model."""
     save_model(None, host.registry, tiny_outcome, name="tiny", data="synthetic", rebuild="-")
     ctx = host.plugin("anomaly").context
-    data = tmp_path / "seqs.txt"
-    data.write_text("open read close\nopen hack close\nping pong\n")
 
     class Harness(App):
         def on_mount(self) -> None:
-            self.push_screen(AnomalyScreen(ctx, path=str(data), model="tiny"))
+            self.push_screen(AnomalyScreen(ctx, path=str(path), model="tiny"))
 
-    app = Harness()
+    return Harness()
+
+
+async def test_browser_lists_the_most_anomalous_first_and_explains_it(host, tiny_outcome,
+                                                                      tmp_path: Path):
+    data = tmp_path / "seqs.txt"
+    data.write_text("open read close\nopen hack close\nping pong\n")
+    app = _browser(host, tiny_outcome, data)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, AnomalyScreen)
@@ -39,14 +44,7 @@ async def test_browser_lists_the_most_anomalous_first_and_explains_it(host, tiny
 
 
 async def test_browser_reports_a_missing_file(host, tiny_outcome, tmp_path: Path):
-    save_model(None, host.registry, tiny_outcome, name="tiny", data="synthetic", rebuild="-")
-    ctx = host.plugin("anomaly").context
-
-    class Harness(App):
-        def on_mount(self) -> None:
-            self.push_screen(AnomalyScreen(ctx, path=str(tmp_path / "nope.txt"), model="tiny"))
-
-    app = Harness()
+    app = _browser(host, tiny_outcome, tmp_path / "nope.txt")
     async with app.run_test(size=(80, 24)) as pilot:
         status = app.screen.query_one("#status", Static)
         for _ in range(100):
@@ -109,16 +107,9 @@ async def test_browser_draws_surprisal_bars_with_the_threshold(host, tiny_outcom
                                                                tmp_path: Path):
     from textseq_plugins.anomaly.surprisal_chart import SurprisalBars
 
-    save_model(None, host.registry, tiny_outcome, name="tiny", data="synthetic", rebuild="-")
-    ctx = host.plugin("anomaly").context
     data = tmp_path / "seqs.txt"
     data.write_text("open read close\nopen hack close\n")
-
-    class Harness(App):
-        def on_mount(self) -> None:
-            self.push_screen(AnomalyScreen(ctx, path=str(data), model="tiny"))
-
-    app = Harness()
+    app = _browser(host, tiny_outcome, data)
     async with app.run_test(size=(80, 24)) as pilot:
         bars = app.screen.query_one(SurprisalBars)
         for _ in range(150):
