@@ -110,7 +110,9 @@ def test_textseq_in_a_real_terminal(tmux: Tmux) -> None:
         # The first keystrokes start loading the model and the word list (no ghost text
         # meanwhile, and none comes without a keystroke). After a space the next word is
         # offered; a word the user typed past is not offered again, so each try uses a fresh
-        # phrase. Tab accepts the offer, Enter sends it.
+        # phrase. Each try waits long enough for the background warm-up (GloVe converted for
+        # the other plugins in this fresh home) to let the model answer. Tab accepts the offer,
+        # Enter sends it.
         tmux.type("thank you")
         tmux.wait_text("char-rnn", timeout=40)
         phrases = ["thank you very", "one of the", "at the end of the", "as well as the",
@@ -121,7 +123,7 @@ def test_textseq_in_a_real_terminal(tmux: Tmux) -> None:
             tmux.type(" ")
             try:
                 tmux.wait_for(lambda s, p=phrase: re.search(re.escape(p) + r" \w", s) is not None,
-                              f"ghost text after {phrase!r}", timeout=4)
+                              f"ghost text after {phrase!r}", timeout=15)
                 break
             except AssertionError:
                 if phrase == phrases[-1]:
