@@ -46,6 +46,7 @@ async def _release_hung_plugins() -> AsyncIterator[None]:
     RELEASE.clear()
     yield
     RELEASE.set()
+    LOADED.set()
 
 
 class Healthy(Plugin):
@@ -117,6 +118,24 @@ class HangingProvider(Plugin):
         return Stuck()
 
 
+class SlowToLoad(Plugin):
+    """A provider whose first call loads a model (until ``LOADED`` is set), as the char model
+    does on the first keystroke; afterwards it completes "good mor" with "ning"."""
+
+    name = "slow-provider"
+
+    def completion_provider(self):
+        class Loading:
+            def suggest(self, text: str) -> str | None:
+                LOADED.wait(HANG_S)
+                return "ning" if text.endswith("good mor") else None
+
+        return Loading()
+
+
+LOADED = threading.Event()
+
+
 class RaisingCapability(Plugin):
     """``annotators()`` itself raises (a bug in the plugin object, not in a model)."""
 
@@ -179,6 +198,19 @@ async def test_typing_stays_live_while_a_completion_provider_hangs(home) -> None
         chat.value = ""
         await type_line(pilot, "/ping typed")
         assert await wait_for(pilot, lambda: "pong typed" in app.transcript.entries())
+
+
+async def test_keys_typed_while_the_model_loads_get_ghost_text_without_another_key(home) -> None:
+    LOADED.clear()
+    app = make_app(home, SlowToLoad())
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.query_one("#input")
+        await pilot.press(*"good mor")  # the first key starts the load; the rest queue
+        await pilot.pause(0.3)
+        assert chat.ghost == ""
+        LOADED.set()  # the model is ready: the newest keystroke's question is answered
+        assert await wait_for(pilot, lambda: chat.ghost == "ning"), chat.ghost
+        assert chat.value == "good mor"
 
 
 async def test_a_hanging_annotator_leaves_the_message_and_other_annotators_working(home) -> None:

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 import uuid
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -108,39 +107,20 @@ def test_textseq_in_a_real_terminal(tmux: Tmux) -> None:
     assert "/help" in screen
 
     if _shipped("char-rnn"):
-        # The first keystrokes start loading the model and the word list (no ghost text
-        # meanwhile, and none comes without a keystroke). After a space the next word is
-        # offered; a word the user typed past is not offered again, so each try uses a fresh
-        # phrase. Each try waits long enough for the background warm-up (GloVe converted for
-        # the other plugins in this fresh home) to let the model answer. Tab accepts the offer,
-        # Enter sends it.
-        tmux.type("thank you")
-        tmux.wait_text("char-rnn", timeout=40)
-        phrases = ["thank you very", "one of the", "at the end of the", "as well as the",
-                   "in the middle of the", "for the first", "on the other", "i would like to"]
-        offered = None
-        for phrase in phrases:
-            tmux.key("C-u")  # clear the input
-            tmux.type(phrase)
-            tmux.type(" ")
-            try:
-                tmux.wait_for(lambda s, p=phrase: re.search(re.escape(p) + r" \w", s) is not None,
-                              f"ghost text after {phrase!r}", timeout=15)
-                offered = phrase
-                break
-            except AssertionError:
-                continue
-        if offered is None:
-            # Seen only after the whole suite in a clean clone (never when this test runs on
-            # its own): no ghost text in 2 minutes. Reported, not failed, until the cause is
-            # found; the Pilot tests in tests/plugins/autocomplete assert ghost text in the chat.
-            warnings.warn("tmux: no ghost text offered in the real terminal", stacklevel=1)
-            tmux.key("C-u")
-        else:
-            tmux.key("Tab")
-            tmux.key("Enter")
-            tmux.wait_for(lambda s: re.search("you: " + re.escape(offered) + r" \w+", s)
-                          is not None, "the accepted completion in the transcript")
+        # The first keystrokes start loading the model and the word list; the newest keystroke
+        # waits for them, so the ghost text comes without another key once the model answers
+        # (in this fresh home the background warm-up, GloVe converted for the other plugins,
+        # competes with the load). The input is empty here: tmux keys sent right after a
+        # ctrl+u can be taken before it, so no clearing is needed or done. Tab accepts the
+        # offer ("much" is the only word the default model and the word list offer here at
+        # the ghost-text threshold), Enter sends it.
+        tmux.type("thank you very ")
+        tmux.wait_for(lambda s: re.search(r"thank you very \w", s) is not None,
+                      "ghost text after 'thank you very '", timeout=90)
+        tmux.key("Tab")
+        tmux.key("Enter")
+        tmux.wait_for(lambda s: re.search(r"you: thank you very \w+", s) is not None,
+                      "the accepted completion in the transcript")
 
     if _shipped("glove-6b-50d"):
         tmux.type("/odd")

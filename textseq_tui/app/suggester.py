@@ -19,8 +19,9 @@ from textseq_tui.plugin import COMPLETION_CONTEXT_CHARS
 
 log = logging.getLogger("textseq.app")
 
-#: How long the newest keystroke waits for a provider still busy with an older one.
-BUSY_WAIT_S = 5.0
+#: How often the newest keystroke asks again while the provider is busy with an older one
+#: (fast at first, then slower: a provider loading its model can take many seconds).
+BUSY_POLL_S = (0.02, 0.2)
 
 #: Longest text handed to a provider (the plugin API's contract): a 100 KB paste must not
 #: stall completion.
@@ -68,15 +69,18 @@ class ChatSuggester(Suggester):
         return None
 
     async def _ask(self, provider: object, value: str, context: str) -> str | None:
-        """One call per provider at a time. While it works on an older keystroke, the newest
-        waits for it (a fast burst of keys must still end with ghost text for the last one);
-        any older question gives up (``PluginBusy``) as soon as a newer one is asked."""
-        deadline = time.monotonic() + BUSY_WAIT_S
+        """One call per provider at a time. While it works on an older keystroke (or loads
+        its model on the first one), the newest waits for it for as long as it stays the
+        newest: a fast burst of keys, or keys typed while the model loads, still end with
+        ghost text for the last one without another keystroke. Any older question gives up
+        (``PluginBusy``) as soon as a newer one is asked."""
+        started = time.monotonic()
         while True:
             try:
                 return await self.calls.call(("provider", id(provider)), provider.suggest,
                                              context, limit=1)
             except PluginBusy:
-                if self._newest != value or time.monotonic() > deadline:
+                if self._newest != value:
                     raise
-                await asyncio.sleep(0.02)
+                fast, slow = BUSY_POLL_S
+                await asyncio.sleep(fast if time.monotonic() - started < 2.0 else slow)
