@@ -29,6 +29,17 @@ def _seed_everything() -> None:
         pass
 
 
+@pytest.fixture(autouse=True)
+def _not_the_users_home(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes into the real user's home: without the ``home`` fixture (or a test's
+    own), the default home and the platform's data dir are fresh tmp dirs."""
+    spare = tmp_path_factory.mktemp("default-home")
+    monkeypatch.setenv("TEXTSEQ_HOME", str(spare / "textseq"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(spare / "xdg"))
+    monkeypatch.setenv("TEXTSEQ_WARMUP", "0")
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "textseq-home"
