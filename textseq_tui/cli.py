@@ -8,6 +8,7 @@ fast (a test checks torch, gensim and sklearn are not imported by it).
 from __future__ import annotations
 
 import csv
+import inspect
 import json
 import sqlite3
 import sys
@@ -213,8 +214,8 @@ def build_app(host: Host | None = None) -> typer.Typer:
         ctx: typer.Context,
         plugin: str = typer.Argument(..., help="The plugin whose model to train."),
     ) -> None:
-        """Train a plugin's model: ``textseq train PLUGIN ARGS`` = ``textseq PLUGIN CMD ARGS``,
-        CMD being the plugin's ``train_command`` (``train`` unless it says otherwise)."""
+        """Train a plugin's model: 'textseq train PLUGIN ARGS' runs 'textseq PLUGIN CMD ARGS',
+        CMD being the plugin's train_command ('train' unless it says otherwise)."""
         host = get_host()
         target = host.plugin(plugin)
         found = _trainer(target)
@@ -238,7 +239,22 @@ def build_app(host: Host | None = None) -> typer.Typer:
             continue
         if sub is not None:
             app.add_typer(sub, name=plugin.name, help=plugin.description)
+    _one_line_listings(app)
     return app
+
+
+def _one_line_listings(app: typer.Typer) -> None:
+    """A group's ``--help`` lists each command by its help's first paragraph; Typer keeps the
+    docstring's line breaks there, which splits the row mid-sentence. Each command without a
+    ``short_help`` gets that paragraph on one line (its own ``--help`` is unchanged)."""
+    for info in app.registered_commands:
+        if info.short_help is None:
+            text = info.help or inspect.getdoc(info.callback) or ""
+            first = text.split("\n\n")[0]
+            info.short_help = " ".join(first.split()) or None
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            _one_line_listings(group.typer_instance)
 
 
 def _trainer(plugin: Any) -> tuple[Any, list[str]] | None:

@@ -97,3 +97,19 @@ def test_db_check_reports_ok_then_corrupt_without_deleting(cli, home) -> None:
     result = cli("db", "check")
     assert result.exit_code != 0 and "move it aside" in result.stderr
     assert db.read_bytes().startswith(b"garbage")
+
+
+def test_group_help_lists_each_command_on_unbroken_lines(host) -> None:
+    """A command's row in its group's --help is its help's first paragraph as one line (Typer
+    would keep the docstring's line breaks and split the row mid-sentence)."""
+    from textseq_tui.cli import build_app
+
+    def rows(app):
+        for info in app.registered_commands:
+            yield info.short_help
+        for group in app.registered_groups:
+            yield from rows(group.typer_instance)
+
+    found = list(rows(build_app(host)))
+    assert len(found) > 20 and all(found)
+    assert not [h for h in found if "\n" in h]
