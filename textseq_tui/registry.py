@@ -425,6 +425,7 @@ class ModelRegistry:
         if not path.is_dir():
             raise BadInput(f"{path} is not a directory; a model is a directory with {CARD_FILE}")
         self.user_dir.mkdir(parents=True, exist_ok=True)
+        sweep_staging(self.user_dir)
         with tempfile.TemporaryDirectory(dir=self.user_dir, prefix=".import.") as tmp:
             staged = Path(tmp)
             try:
@@ -554,6 +555,31 @@ def new_card(
     )
 
 
+#: A staging folder (``.NAME.*``, ``.import.*``) untouched this long belongs to a write that
+#: was killed (a live one writes within seconds); the next write beside it removes it.
+STALE_STAGING_S = 3600.0
+
+
+def sweep_staging(folder: Path, older_than: float = STALE_STAGING_S) -> list[Path]:
+    """Remove the hidden staging folders a killed import or save left in ``folder``; returns
+    them. Model folders themselves never start with a dot, so nothing else is touched."""
+    removed = []
+    now = time.time()
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if (entry.name.startswith(".") and entry.is_dir() and not entry.is_symlink()
+                    and now - entry.stat().st_mtime > older_than):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+        except OSError:
+            continue
+    return removed
+
+
 def write_model_dir(out: Path, card: ModelCard, files: dict[str, Path | bytes]) -> Path:
     """Write a model directory at ``out`` atomically: ``files`` (name -> bytes, or a path to
     copy) and ``card.json`` with every file's sha256 (``card.files`` is filled in).
@@ -563,6 +589,7 @@ def write_model_dir(out: Path, card: ModelCard, files: dict[str, Path | bytes]) 
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    sweep_staging(out.parent)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
     try:
         card.files = {}

@@ -139,3 +139,26 @@ def test_save_is_atomic_when_a_file_is_missing(registry, tmp_path) -> None:
     with pytest.raises(FileNotFoundError):
         registry.save(card, {"weights.safetensors": tmp_path / "nope.safetensors"})
     assert [p.name for p in (tmp_path / "user").iterdir()] == []
+
+
+def test_staging_folders_of_a_killed_import_are_swept_by_the_next_write(registry,
+                                                                        tmp_path) -> None:
+    import os
+    import time
+
+    save_tiny(registry, tmp_path)
+    user = tmp_path / "user"
+    stale = [user / ".import.k1ll3d", user / ".tiny-1.x9z"]  # a killed import, a killed save
+    for folder in stale:
+        folder.mkdir()
+        (folder / "weights.safetensors").write_bytes(b"half a file")
+        old = time.time() - 2 * 3600
+        os.utime(folder, (old, old))
+    live = user / ".import.running"  # another process importing right now
+    live.mkdir()
+    out = registry.export("tiny-1", tmp_path / "exported")
+    registry.import_dir(out, name="tiny-copy")
+    assert not any(p.exists() for p in stale)
+    assert live.exists()
+    assert sorted(p.name for p in user.iterdir() if not p.name.startswith(".")) == [
+        "tiny-1", "tiny-copy"]
