@@ -171,6 +171,8 @@ def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
         if general:
             forgetting = {"shipped": savings(WordCompleter(shipped), general),
                           "this_home": savings(WordCompleter(model, personal), general),
+                          "adapted_model_only": savings(WordCompleter(model), general),
+                          "history_only": savings(WordCompleter(shipped, personal), general),
                           "nats_shipped": round(shipped.nats_per_char(general), 4),
                           "nats_adapted": round(model.nats_per_char(general), 4)}
     return {"learned_chars": len(learned), "learned_words": report["words"],
@@ -300,7 +302,16 @@ def main() -> None:
           f"{m['dictionary_savings']:.1%} ({m['dictionary_precision']:.0%}) | "
           f"{m['ratio']:.2f}x |")
     print(f"\nlearn: {learn['without']['savings']:.1%} -> {learn['with']['savings']:.1%} "
-          f"({learn['gain_points']:+.1f} points)")
+          f"({learn['gain_points']:+.1f} points; word counts alone "
+          f"{learn['counts_only_gain_points']:+.1f}); adaptation "
+          f"{learn['adapted'].get('steps')} steps in {learn['adapted'].get('seconds')} s")
+    if learn["general_check"]:
+        g = learn["general_check"]
+        print(f"learn, movie reviews after adapting to Bush: {g['shipped']['savings']:.1%} -> "
+              f"{g['this_home']['savings']:.1%} (adapted model alone "
+              f"{g['adapted_model_only']['savings']:.1%}, history alone "
+              f"{g['history_only']['savings']:.1%}); nats/char {g['nats_shipped']:.3f} -> "
+              f"{g['nats_adapted']:.3f}")
     print(f"latency update+suggest p50/p99: {result['latency']['p50_ms']:.2f} / "
           f"{result['latency']['p99_ms']:.2f} ms")
     if tmp is not None:
