@@ -136,3 +136,29 @@ def test_a_damaged_adapted_model_falls_back_to_the_shipped_one(ready) -> None:
     listener = plugin.message_listeners()[0]
     assert "personal model unreadable" in listener.indicator  # said in the app, once logged
     assert "adapted" not in provider._completer.model.info
+
+
+async def test_the_typing_session_types_with_the_adapted_model(ready) -> None:
+    from textseq_plugins.autocomplete import history
+    from textseq_plugins.autocomplete.adapt import adapt_home
+    from textseq_plugins.autocomplete.screen import TypingScreen
+    from textual.app import App
+
+    plugin = ready.plugin("autocomplete")
+    ctx = plugin.context
+    history.learn_texts(ctx.store, [MINE])
+    adapt_home(ctx, "tiny")
+    screen = plugin.screens()[0].factory(ctx)
+    assert isinstance(screen, TypingScreen)
+
+    class Harness(App):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with Harness().run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.completer is not None:
+                break
+        assert "adapted" in screen.completer.model.info
+        assert screen.completer.personal.unigrams["snorkelwick"] == 120
