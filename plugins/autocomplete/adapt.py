@@ -231,8 +231,9 @@ def load_adapted(base: CharModel, base_name: str, path: Path) -> tuple[CharModel
 
 
 def adapted_path(ctx: Any) -> Path:
-    """Where this home keeps its adapted model (beside the plugin's other caches)."""
-    return Path(ctx.cache_dir()) / ADAPTED_FILE
+    """Where this home keeps its adapted model (beside the plugin's other caches; the folder
+    is made when the model is saved, not here: asked at every keystroke)."""
+    return Path(ctx.home) / "cache" / ctx.name / ADAPTED_FILE
 
 
 def base_fingerprint(base: CharModel) -> str:

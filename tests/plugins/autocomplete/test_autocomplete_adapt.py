@@ -130,7 +130,9 @@ def test_a_damaged_adapted_model_falls_back_to_the_shipped_one(ready) -> None:
     from textseq_plugins.autocomplete.adapt import adapted_path
 
     plugin = ready.plugin("autocomplete")
-    adapted_path(plugin.context).write_bytes(b"not a model at all")
+    path = adapted_path(plugin.context)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a model at all")
     provider = plugin.completion_provider()
     assert provider.suggest("the quick brown fox jumps ov") == "er "  # the model alone
     listener = plugin.message_listeners()[0]
