@@ -130,24 +130,39 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
         elif split != "all":
             raise BadInput(f"--split must be 'all' or 'val', not {split!r}")
         name = model or str(ctx.settings.get("model", DEFAULT_MODEL))
-        personal = None
+        personal, note = None, ""
+        loaded = None
         if not no_personal:
             from textseq_plugins.autocomplete import history
+            from textseq_plugins.autocomplete.adapt import home_model
 
             personal = history.load(ctx.store)
-        result = evaluate_text(ctx.registry.load(name), text, savings_chars=savings_chars,
+            loaded, note = home_model(ctx, name)  # the adapted model when there is one
+        loaded = loaded or ctx.registry.load(name)
+        result = evaluate_text(loaded, text, savings_chars=savings_chars,
                                personal=personal, min_prob=_min_prob(ctx))
         result["personal_words"] = len(personal) if personal is not None else 0
+        result["adapted"] = "adapted" in loaded.info
+        if note:
+            result["note"] = note
         cli_io.emit({"model": name, **result}, cli_io.want_json(as_json))
 
     @app.command("learn")
     def learn_cmd(
         input_file: str = typer.Option(..., "--input",
                                        help="A UTF-8 text of yours (notes, mail); - = stdin."),
+        adapt: bool = typer.Option(True, "--adapt/--no-adapt",
+                                   help="Then adapt the character model to your text."),
+        steps: int | None = typer.Option(None, "--steps",
+                                         help="Most adaptation steps (default 240)."),
+        minutes: float | None = typer.Option(None, "--minutes",
+                                             help="Adaptation time budget (default 1.5)."),
+        threads: int | None = typer.Option(None, "--threads", help="torch CPU threads."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Add a text's words and word pairs to your personal history (kept in this home's
-        database; the ghost text uses them)."""
+        database; the ghost text uses them), then adapt the character model to all your
+        stored text (a short fine-tune on this CPU, saved in the home)."""
         from textseq_plugins.autocomplete import history
 
         ctx: PluginContext = ctx_getter()
@@ -158,19 +173,30 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
         if not ctx.settings.get("learn", True):
             result["note"] = "learning from chat is off in settings (learn: false)"
         source = "stdin" if input_file == "-" else input_file
-        cli_io.emit(result, want, text=f"learned {result['words']:,} words from {source}; your "
-                    f"history holds {result['history']['words']:,} distinct words")
+        text = (f"learned {result['words']:,} words from {source}; your history holds "
+                f"{result['history']['words']:,} distinct words")
+        if adapt:
+            result["adapted"] = _adapt(ctx, steps, minutes, threads, quiet=want)
+            a = result["adapted"]
+            text += ("\nthe character model was not adapted: " + a["skipped"] if "skipped" in a
+                     else f"\nadapted the character model to your {a['chars']:,} characters: "
+                     f"{a['steps']} steps in {a['seconds']:.0f} s")
+        cli_io.emit(result, want, text=text)
 
     @app.command("forget")
     def forget_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
-        """Delete your whole personal history."""
+        """Delete your whole personal history: words, text and the adapted model."""
         from textseq_plugins.autocomplete import history
+        from textseq_plugins.autocomplete.adapt import forget_model
 
         ctx: PluginContext = ctx_getter()
         n = history.forget(ctx.store)
-        text = (f"forgot your personal history ({n:,} distinct words)" if n
+        model = forget_model(ctx)
+        text = (f"forgot your personal history ({n:,} distinct words"
+                f"{' and the adapted model' if model else ''})" if n or model
                 else "nothing to forget: the personal history is empty")
-        cli_io.emit({"forgotten_words": n}, cli_io.want_json(as_json), text=text)
+        cli_io.emit({"forgotten_words": n, "forgotten_model": model},
+                    cli_io.want_json(as_json), text=text)
 
     @app.command("complete")
     def complete_cmd(
@@ -218,6 +244,29 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
                     text=text + continuation)
 
     return app
+
+
+def _adapt(ctx: PluginContext, steps: int | None, minutes: float | None, threads: int | None,
+           quiet: bool) -> dict[str, Any]:
+    """Adapt the ghost text's model to the home's personal text (``learn``); a progress bar
+    on a terminal. Too little text is not an error: ``{"skipped": why}``."""
+    import sys
+
+    from textseq_plugins.autocomplete.adapt import AdaptOptions, adapt_home
+
+    opts = AdaptOptions()
+    if steps is not None:
+        opts.steps = max(1, steps)
+        opts.min_steps = min(opts.min_steps, opts.steps)
+    if minutes is not None:
+        opts.minutes = minutes
+    name = str(ctx.settings.get("model", DEFAULT_MODEL))
+    try:
+        info = adapt_home(ctx, name, opts, progress=not quiet and sys.stderr.isatty(),
+                          threads=threads)
+    except BadInput as err:
+        return {"skipped": str(err)}
+    return {"model": name, **{k: v for k, v in info.items() if k != "options"}}
 
 
 def _min_prob(ctx: PluginContext) -> float | None:

@@ -7,6 +7,11 @@ store (one transaction per text). Reading it back builds a ``PersonalWords`` for
 layer (the most frequent ``MAX_WORDS`` words and ``MAX_BIGRAMS`` pairs: bounded memory
 whatever was learned).
 
+The text itself is kept too, bounded (``autocomplete_texts``, migration ``m003``: the newest
+``MAX_TEXT_CHARS`` characters, one row per text or per 1 MB piece of a file): the background
+adaptation of the character model (``adapt.py``) trains on it. ``forget`` deletes it with the
+counts.
+
 ``learn_stream`` reads a file (or stdin) in 1 MB pieces with an incremental UTF-8 decoder:
 memory stays bounded for a 100 MB file, counts are flushed to SQLite every ``FLUSH_WORDS``
 words, and the whole text commits at once (a non-UTF-8 byte half-way learns nothing).
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -29,6 +35,7 @@ MAX_WORDS = 200_000
 MAX_BIGRAMS = 500_000
 CHUNK = 1 << 20
 FLUSH_WORDS = 200_000  # ~50 MB of counts at most between flushes
+MAX_TEXT_CHARS = 4_000_000  # the personal text kept for adaptation (the newest)
 
 
 class Counts:
@@ -77,6 +84,25 @@ def _flush(store: Any, counts: Counts) -> None:
     counts.clear()
 
 
+def _keep_text(store: Any, text: str) -> None:
+    """Append ``text`` to the stored personal text (inside the caller's transaction)."""
+    if text.strip():
+        store.db.conn.execute(f"INSERT INTO {store.table_name('texts')}(added, chars, text) "
+                              "VALUES (?, ?, ?)", (time.time(), len(text), text))
+
+
+def _trim_text(store: Any, limit: int) -> None:
+    """Drop the oldest stored texts while the rest still hold ``limit`` characters."""
+    table = store.table_name("texts")
+    rows = store.db.execute(f"SELECT id, chars FROM {table} ORDER BY id DESC").fetchall()
+    kept = 0
+    for i, (_, chars) in enumerate(rows):
+        kept += chars
+        if kept >= limit and i + 1 < len(rows):
+            store.db.conn.execute(f"DELETE FROM {table} WHERE id <= ?", (rows[i + 1][0],))
+            break
+
+
 def learn_texts(store: Any, texts: Iterable[str]) -> int:
     """Add ``texts`` (each a separate text: no pair across them) to the history; returns the
     number of words learned."""
@@ -87,7 +113,36 @@ def learn_texts(store: Any, texts: Iterable[str]) -> int:
             counts.feed(text, final=True)
             total += counts.words
             _flush(store, counts)
+            _keep_text(store, text)
+        _trim_text(store, MAX_TEXT_CHARS)
     return total
+
+
+def personal_text(store: Any, max_chars: int = MAX_TEXT_CHARS) -> tuple[str, int]:
+    """The newest ``max_chars`` characters of stored personal text (texts joined by a blank
+    line) and the id of the newest text in it (0: none)."""
+    table = store.table("texts")
+    if not table.exists():
+        return "", 0
+    parts: list[str] = []
+    size, last = 0, 0
+    for row_id, text in store.db.execute(f"SELECT id, text FROM {table.name} ORDER BY id DESC"):
+        last = last or int(row_id)
+        parts.append(text)
+        size += len(text) + 2
+        if size >= max_chars:
+            break
+    return "\n\n".join(reversed(parts))[-max_chars:], last
+
+
+def text_since(store: Any, after_id: int) -> int:
+    """Characters of personal text stored after the text with id ``after_id``."""
+    table = store.table("texts")
+    if not table.exists():
+        return 0
+    row = store.db.execute(f"SELECT coalesce(sum(chars), 0) FROM {table.name} WHERE id > ?",
+                           (after_id,)).fetchone()
+    return int(row[0])
 
 
 def learn_stream(store: Any, source: str,
@@ -106,7 +161,7 @@ def learn_stream(store: Any, source: str,
         handle = path.open("rb")
         total = path.stat().st_size
     decoder = codecs.getincrementaldecoder("utf-8")()
-    counts, seen, text_seen, words = Counts(), 0, False, 0
+    counts, seen, text_seen, words, pieces = Counts(), 0, False, 0, 0
     try:
         with store.transaction():
             while True:
@@ -123,6 +178,11 @@ def learn_stream(store: Any, source: str,
                 seen += len(raw)
                 text_seen = text_seen or bool(text.strip())
                 counts.feed(text, final=not raw)
+                if text:  # the newest pieces only: trimmed as it goes, the file stays bounded
+                    _keep_text(store, text)
+                    pieces += 1
+                    if pieces % 8 == 0:
+                        _trim_text(store, MAX_TEXT_CHARS)
                 if counts.words >= FLUSH_WORDS or not raw:
                     words += counts.words
                     counts.words = 0
@@ -133,6 +193,7 @@ def learn_stream(store: Any, source: str,
                     break
             if not text_seen:
                 raise BadInput(f"{name} is empty: there is no text to learn from")
+            _trim_text(store, MAX_TEXT_CHARS)
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
@@ -141,26 +202,33 @@ def learn_stream(store: Any, source: str,
 
 def forget(store: Any) -> int:
     """Delete the whole personal history; returns how many words it held (0: nothing)."""
-    words, pairs = store.table("words"), store.table("bigrams")
+    words, pairs, texts = store.table("words"), store.table("bigrams"), store.table("texts")
     if not words.exists():
         return 0
     n = int(store.db.execute(f"SELECT count(*) FROM {words.name}").fetchone()[0])
     with store.transaction() as db:
         db.execute(f"DELETE FROM {words.name}")
         db.execute(f"DELETE FROM {pairs.name}")
+        if texts.exists():
+            db.execute(f"DELETE FROM {texts.name}")
     return n
 
 
 def summary(store: Any) -> dict[str, int]:
-    """How much the history holds: distinct words, total words, word pairs."""
+    """How much the history holds: distinct words, total words, word pairs, characters of
+    text kept for the model's adaptation."""
     words = store.table("words")
     if not words.exists():
-        return {"words": 0, "tokens": 0, "pairs": 0}
+        return {"words": 0, "tokens": 0, "pairs": 0, "text_chars": 0}
     db = store.db
     n, tokens = db.execute(f"SELECT count(*), coalesce(sum(count), 0) FROM {words.name}"
                            ).fetchone()
     pairs = db.execute(f"SELECT count(*) FROM {store.table_name('bigrams')}").fetchone()[0]
-    return {"words": int(n), "tokens": int(tokens), "pairs": int(pairs)}
+    texts = store.table("texts")
+    chars = (db.execute(f"SELECT coalesce(sum(chars), 0) FROM {texts.name}").fetchone()[0]
+             if texts.exists() else 0)
+    return {"words": int(n), "tokens": int(tokens), "pairs": int(pairs),
+            "text_chars": int(chars)}
 
 
 def load(store: Any) -> PersonalWords:

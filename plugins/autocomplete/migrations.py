@@ -34,3 +34,11 @@ def m002_personal(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
     db["autocomplete_words"].create({"word": str, "count": int}, pk="word")
     db["autocomplete_bigrams"].create({"prev": str, "word": str, "count": int},
                                       pk=("prev", "word"))
+
+
+@migrations()
+def m003_personal_text(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
+    # The personal text itself (bounded: the newest few MB), which the background adaptation
+    # of the character model trains on; one row per learned text or 1 MB piece of a file.
+    db["autocomplete_texts"].create({"id": int, "added": float, "chars": int, "text": str},
+                                    pk="id")

@@ -40,6 +40,11 @@ def _model_name(ctx: PluginContext) -> str:
     return str(ctx.settings.get("model", DEFAULT_MODEL))
 
 
+#: characters of new personal text (chat messages, typing sessions) that start a background
+#: adaptation of the character model in the app
+ADAPT_EVERY = 20_000
+
+
 def learning_on(ctx: PluginContext) -> bool:
     """``plugins.autocomplete.learn`` in settings.json (default true)."""
     return bool(ctx.settings.get("learn", True))
@@ -55,6 +60,10 @@ class Personal:
         self.lock = threading.RLock()
         self._words: Any = None
         self.problem = ""
+        self._model: Any = None  # (model name, adapted file's stat, the loaded model)
+        self.adapting: threading.Thread | None = None
+        self.model_note = ""  # why the adapted model is not used (or failed), if it is not
+        self.stopping = threading.Event()  # set at exit: a background adaptation gives up
 
     def words(self) -> Any:
         with self.lock:
@@ -70,7 +79,8 @@ class Personal:
             return self._words
 
     def learn(self, text: str) -> int:
-        """Add ``text`` to the stored history and to the loaded one; returns words learned."""
+        """Add ``text`` to the stored history and to the loaded one; returns words learned.
+        Enough new text since the last adaptation starts one in the background."""
         from textseq_plugins.autocomplete import history
         from textseq_plugins.autocomplete.words import words_of
 
@@ -78,11 +88,88 @@ class Personal:
         with self.lock:
             if self._words is not None:
                 self._words.add_words(words_of(text))
+        self.maybe_adapt()
         return n
 
     def forget(self) -> None:
         with self.lock:
             self._words = None
+            self._model = None
+
+    # -- the adapted character model ---------------------------------------------------
+
+    def model(self, name: str) -> Any:
+        """The character model for ghost text: this home's adaptation of ``name`` when there
+        is one (re-read when the file changes), else ``name`` as shipped. A damaged or stale
+        file is never fatal: the shipped model is used and ``model_note`` says why (logged
+        once)."""
+        from textseq_plugins.autocomplete.adapt import adapted_path
+
+        path = adapted_path(self.ctx)
+        try:
+            st = path.stat()
+            stamp: Any = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        cached = self._model
+        if cached is not None and cached[0] == name and cached[1] == stamp:
+            return cached[2]
+        if stamp is None:
+            model, note = self.ctx.registry.load(name), ""
+        else:
+            from textseq_plugins.autocomplete.adapt import home_model
+
+            try:
+                model, note = home_model(self.ctx, name)
+            except Exception as err:  # noqa: BLE001 — typing goes on with the shipped model
+                model, note = self.ctx.registry.load(name), f"personal model unusable ({err})"
+        if note and note != self.model_note:
+            self.ctx.log.warning(note)
+        self.model_note = note
+        self._model = (name, stamp, model)
+        return model
+
+    def maybe_adapt(self, min_new: int | None = None) -> bool:
+        """Start adapting the model in a background thread when ``min_new`` characters
+        (default ``ADAPT_EVERY``) of personal text arrived since the last adaptation and
+        none is running. Returns True when one started. Typing never waits for it: the
+        ghost text swaps the new model in when its file appears."""
+        from textseq_plugins.autocomplete import history
+        from textseq_plugins.autocomplete.adapt import adapted_path, read_metadata
+
+        if self.adapting is not None and self.adapting.is_alive():
+            return False
+        last = 0
+        path = adapted_path(self.ctx)
+        if path.exists():
+            try:
+                last = int(read_metadata(path)["info"].get("last_text_id", 0))
+            except Exception:  # noqa: BLE001 — a damaged file is simply rebuilt
+                last = 0
+        if history.text_since(self.ctx.store, last) < (ADAPT_EVERY if min_new is None
+                                                        else min_new):
+            return False
+        import atexit
+
+        self.adapting = threading.Thread(target=self._adapt, name="autocomplete-adapt",
+                                         daemon=True)
+        atexit.register(self.stopping.set)
+        self.adapting.start()
+        return True
+
+    def _adapt(self) -> None:
+        from textseq_plugins.autocomplete.adapt import adapt_home
+
+        try:
+            info = adapt_home(self.ctx, _model_name(self.ctx), threads=1,
+                              should_stop=self.stopping.is_set)
+            self.ctx.log.info("adapted the character model: %s steps in %s s",
+                              info["steps"], info["seconds"])
+        except InterruptedError:
+            pass
+        except Exception as err:  # noqa: BLE001 — a failed adaptation leaves the old model
+            self.model_note = f"adapting the model failed ({type(err).__name__}: {err})"
+            self.ctx.log.warning(self.model_note)
 
 
 class PersonalLearner:
@@ -99,6 +186,10 @@ class PersonalLearner:
     def indicator(self) -> str:
         if self.personal.problem:
             return f"autocomplete: {self.personal.problem}"
+        if self.personal.adapting is not None and self.personal.adapting.is_alive():
+            return "adapting the model to your words"
+        if self.personal.model_note:
+            return f"autocomplete: {self.personal.model_note}"
         return "learning your words" if learning_on(self.ctx) else ""
 
     def hear(self, text: str) -> None:
@@ -171,10 +262,11 @@ class GhostTextProvider:
         with self._lock:
             if me != self._latest:
                 return None  # a newer keystroke is waiting: let it have the model
-            if self._completer is None:
+            model = self._load()  # cheap once loaded; a newly adapted model swaps in here
+            if self._completer is None or self._completer.model is not model:
                 from textseq_plugins.autocomplete.words import WordCompleter
 
-                self._completer = WordCompleter(self._load())
+                self._completer = WordCompleter(model)
             c = self._completer
             c.personal = self.personal.words() if self.personal is not None else None
             # The full text goes in: the completer encodes only its last CONTEXT_CAP chars,
@@ -237,7 +329,7 @@ class AutocompletePlugin(Plugin):
         before the first keystroke wants ghost text."""
         from textseq_plugins.autocomplete.words import wordfreq_prior
 
-        self.context.registry.load(_model_name(self.context))
+        self.personal.model(_model_name(self.context))
         wordfreq_prior()
         self.personal.words()
 
@@ -287,7 +379,7 @@ class AutocompletePlugin(Plugin):
             ctx = self.context
             min_prob = ctx.settings.get("min_prob")
             self._provider = GhostTextProvider(
-                lambda: ctx.registry.load(_model_name(ctx)),
+                lambda: self.personal.model(_model_name(ctx)),
                 min_prob=float(min_prob) if min_prob is not None else None,
                 personal=self.personal)
         return self._provider

@@ -132,7 +132,9 @@ class TypingScreen(Screen):
         from textseq_plugins.autocomplete.words import WordCompleter
 
         try:
-            completer = WordCompleter(self.ctx.registry.load(self.model_name))
+            completer = WordCompleter(self.personal.model(self.model_name)
+                                      if self.personal is not None
+                                      else self.ctx.registry.load(self.model_name))
             if self.personal is not None:
                 completer.personal = self.personal.words()
                 if self.personal.problem:
