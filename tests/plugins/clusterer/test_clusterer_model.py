@@ -236,8 +236,8 @@ def test_default_cut_follows_the_data_and_the_size():
     assert default_cut(0.8, 200) < default_cut(0.96, 200)  # denser set, lower cut
     assert default_cut(0.9, 4000) < default_cut(0.9, 12)
     assert default_min_seed(12) == 2 and default_min_seed(4000) > default_min_seed(400)
-    # a 4,000-word sample of 400,000 words: a seed stands for 0.2 * sqrt(400,000) words
-    assert default_min_seed(400_000, 4000) == 2 and default_min_seed(20_000, 4000) == 6
+    # a 4,000-word sample of 400,000 words: a seed stands for 0.15 * sqrt(400,000) words
+    assert default_min_seed(400_000, 4000) == 2 and default_min_seed(20_000, 4000) == 4
 
 
 def test_central_words_are_closest_to_the_cluster_direction():
