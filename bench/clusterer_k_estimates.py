@@ -170,6 +170,38 @@ def objective(cases: list[Case], choice: tuple) -> float:
     return float(worse.mean() + 2 * np.minimum(worse, 0).mean())
 
 
+def regression(cases: list[Case]) -> dict:
+    """k predicted by least squares from log n (and log of the count of 10-NN Laplacian
+    eigenvalues below tau), fitted leave-one-dataset-out to ``mult`` x the true k: does
+    the spectrum add anything to the number of words?"""
+    graph = (10, "plain", "cos")
+
+    def feats(c: Case, tau: float | None) -> list[float]:
+        extra = [] if tau is None else [np.log(c.khat[(graph, ("count", tau))])]
+        return [1.0, np.log(c.n), *extra]
+
+    out = {}
+    for tau in (None, 0.3, 0.4, 0.5):
+        for mult in (1.0, 1.5, 2.0):
+            ks, worse = {}, {}
+            for held in cases:
+                train = [c for c in cases if c is not held]
+                coef = np.linalg.lstsq(np.array([feats(c, tau) for c in train]),
+                                       np.log([mult * c.k for c in train]), rcond=None)[0]
+                k = int(max(2, min(round(np.exp(np.array(feats(held, tau)) @ coef)),
+                                   held.n // 3)))
+                ks[held.name], worse[held.name] = k, held.worse(k)
+            res = [c.at(ks[c.name]) for c in cases]
+            out[f"count<{tau} x{mult}" if tau else f"log n only x{mult}"] = {
+                "mean_v": round(float(np.mean([r["v_measure"] for r in res])), 3),
+                "mean_ari": round(float(np.mean([r["ari"] for r in res])), 3),
+                "large_missed": sum(worse[c.name] < 0 for c in cases if c.n >= bench.LARGE),
+                "small_missed": sum(worse[c.name] < -bench.SMALL_TOL
+                                    for c in cases if c.n < bench.LARGE),
+                "k": ks}
+    return out
+
+
 def main() -> None:
     stored = json.loads(bench.RESULTS.read_text())["quality"]["sets"]
     cases = []
@@ -196,7 +228,7 @@ def main() -> None:
             "true_k": held.at(held.k), "true_k_x1.5": held.at(max(2, round(1.5 * held.k))),
             "bic_k": bic_k(held.unit, held.labels) if held.n >= 96 else None}
         print("scored", held.name, file=sys.stderr, flush=True)
-    out = {"grid": grid, "sets": sets}
+    out = {"grid": grid, "sets": sets, "regression": regression(cases)}
     tmp = OUT.with_suffix(".tmp")
     tmp.write_text(json.dumps(out, indent=1) + "\n")
     tmp.replace(OUT)
@@ -211,7 +243,7 @@ def main() -> None:
               f"{s['kmeans']['ari']:.3f} | {s['current_lodo']['clusters']}, {d(s['current_lodo'])} "
               f"| {s['k_hat']}, {d(s['lodo'])} | {d(s['true_k'])} | {d(s['true_k_x1.5'])} "
               f"| {s['bic_k'] if s['bic_k'] is not None else '-'} |")
-    for key, g in grid.items():
+    for key, g in {**grid, **out["regression"]}.items():
         print(key, json.dumps(g))
 
 
