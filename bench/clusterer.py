@@ -3,10 +3,10 @@ leave-one-dataset-out, and speed on the GloVe vocabulary.
 
 Quality: AP and BLESS (../shared/data/embeddings/concept-categorization), the issue's two
 plain lists, and WordNet category sets from bench/wordnet_sets.py (12 to ~3,700 words, 3
-to 80 categories). For each: purity, V-measure and adjusted Rand index with the number of
+to 150 categories). For each: purity, V-measure and adjusted Rand index with the number of
 clusters, for the default method (average-linkage seeds + spherical k-means, no k given)
 beside k-means given the true k (the anchor: n_init=10 on the raw vectors, mean of seeds
-0-4), Chinese Whispers, DBSCAN and average linkage
+0-19), Chinese Whispers, DBSCAN and average linkage
 at the issue's fixed cut 0.6. Noise points (-1) count as singleton clusters.
 
 Leave-one-dataset-out (``--lodo``): the linkage method's three constants (cut = c * median
@@ -111,7 +111,13 @@ CUT_GRID = np.round(np.arange(0.30, 0.951, 0.02), 3)
 SCALES = np.round(np.arange(0.70, 1.101, 0.04), 3)
 LOGS = np.round(np.arange(-0.15, 0.051, 0.025), 3)
 SEED_SCALES = (0.1, 0.15, 0.2, 0.25, 0.3)
-KMEANS_SEEDS = range(5)
+#: k-means seeds averaged for the anchor: its seed-to-seed sd reaches 0.11 ARI on the small
+#: sets, so 20 seeds keep the anchor's own standard error (sd / sqrt 20) near the 0.02
+#: tolerance of the small-set target (5 seeds, used before, left it at 0.05).
+KMEANS_SEEDS = range(20)
+#: The issue's per-set tolerance: V and ARI >= k-means on a set of LARGE words or more,
+#: at most SMALL_TOL below it on a smaller set.
+LARGE, SMALL_TOL = 500, 0.02
 
 
 class SetEval:
@@ -131,13 +137,15 @@ class SetEval:
         self.n, self.k = len(self.words), len(set(self.truth))
         # The anchor: k-means given the true k (n_init=10) on the raw vectors, as in the
         # published figures, averaged over KMEANS_SEEDS (one seed moved a 38-word set's
-        # ARI by 0.15 when only the word order changed).
+        # ARI by 0.15 when only the word order changed). Our method is deterministic: no
+        # randomness below 4,000 words (the sample's seed is fixed above).
         self.kmeans_runs = [scores(self.truth, KMeans(self.k, n_init=10, random_state=seed)
                                    .fit_predict(self.raw)) for seed in KMEANS_SEEDS]
         self.kmeans = {m: round(float(np.mean([r[m] for r in self.kmeans_runs])), 3)
                        for m in ("purity", "v_measure", "ari", "clusters")}
         self.kmeans["sd"] = {m: round(float(np.std([r[m] for r in self.kmeans_runs])), 3)
                              for m in ("v_measure", "ari")}
+        self.kmeans["seeds"] = len(KMEANS_SEEDS)
         self.kmeans_unit = scores(self.truth, KMeans(self.k, n_init=10, random_state=0)
                                   .fit_predict(self.unit))
         self.rows, self.tree, self.median = linkage_tree(self.unit)
@@ -287,8 +295,8 @@ def verdicts(q: dict, key: str) -> dict:
     sets = q["sets"]
     dv = {n: r[key]["v_measure"] - r["kmeans"]["v_measure"] for n, r in sets.items() if key in r}
     da = {n: r[key]["ari"] - r["kmeans"]["ari"] for n, r in sets.items() if key in r}
-    large = [n for n in dv if sets[n]["words"] >= 500]
-    small = [n for n in dv if sets[n]["words"] < 500]
+    large = [n for n in dv if sets[n]["words"] >= LARGE]
+    small = [n for n in dv if sets[n]["words"] < LARGE]
     return {
         "mean_dv": round(float(np.mean(list(dv.values()))), 4),
         "mean_dari": round(float(np.mean(list(da.values()))), 4),
@@ -298,8 +306,11 @@ def verdicts(q: dict, key: str) -> dict:
         "large_met": all(dv[n] >= 0 and da[n] >= 0 for n in large),
         "small_worst_dv": round(min(dv[n] for n in small), 3),
         "small_worst_dari": round(min(da[n] for n in small), 3),
-        "small_met": all(dv[n] >= -0.02 and da[n] >= -0.02 for n in small),
+        "small_met": all(dv[n] >= -SMALL_TOL and da[n] >= -SMALL_TOL for n in small),
         "plain_exact": all(sets[n][key]["ari"] == 1.0 for n in PLAIN if n in sets),
+        "large_missed": [n for n in large if min(dv[n], da[n]) < 0],
+        "small_missed": [n for n in small if min(dv[n], da[n]) < -SMALL_TOL],
+        "sets": len(dv), "large_sets": len(large),
     }
 
 

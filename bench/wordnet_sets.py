@@ -9,7 +9,12 @@ A set is built from a seed: candidate categories (synsets with 6..400 such words
 >= 4, so never "entity" or "object") are drawn in random order and kept when their words
 do not overlap the categories already kept; each kept category contributes up to ``m``
 words, drawn from its most frequent ``2 m``. Set sizes span 12 to ~5,000 words and 3 to
-100 categories (see :data:`SPECS`).
+150 categories (see :data:`SPECS`: 25 sets, 16 of them with 500 words or more; the last
+eight were added so that leave-one-dataset-out sees large sets with both few broad
+categories, e.g. 20 of up to 150 words, and many narrow ones, e.g. 150 of up to 30).
+Building is deterministic (seeded): the first 17 sets came out identical when the last
+eight were added. After changing :data:`SPECS`, rebuild the cache with
+``python bench/wordnet_sets.py``.
 
     python bench/wordnet_sets.py [--out FILE]    # writes bench/results/wordnet_sets.json
     python bench/wordnet_sets.py --names models  # the category-names registry model
@@ -41,6 +46,11 @@ SPECS = [
     ("wn-20x15", 20, 15, 9), ("wn-25x25", 25, 25, 10), ("wn-40x30", 40, 30, 11),
     ("wn-60x60", 60, 60, 12), ("wn-80x80", 80, 80, 13), ("wn-100x120", 100, 120, 14),
     ("wn-50x200", 50, 200, 15), ("wn-30x100", 30, 100, 16), ("wn-100x80", 100, 80, 17),
+    # Added to give leave-one-dataset-out more sets of 500-5,000 words, with 10 to 150
+    # categories of 20 to 150 words each (chosen before looking at any clustering score):
+    ("wn-15x60", 15, 60, 18), ("wn-35x40", 35, 40, 19), ("wn-70x25", 70, 25, 20),
+    ("wn-120x20", 120, 20, 21), ("wn-20x150", 20, 150, 22), ("wn-45x90", 45, 90, 23),
+    ("wn-10x80", 10, 80, 24), ("wn-150x30", 150, 30, 25),
 ]
 
 MIN_ZIPF = 2.5

@@ -92,7 +92,7 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                                          "which the tree is cut (default: from the data)."),
         min_seed: int | None = typer.Option(None, "--min-seed", help="linkage: fewest words "
                                             "of a cut group that seeds a cluster "
-                                            "(default: 0.2 sqrt(n), at least 2)."),
+                                            "(default: 0.15 sqrt(n), at least 2)."),
         sample: int = typer.Option(4000, "--sample",
                                    help="linkage: at most this many words build the tree."),
         explain: bool = typer.Option(False, "--explain", help="Per cluster, its likely name and "

@@ -38,7 +38,7 @@ METHODS = ("linkage", "cw", "dbscan")
 CUT_SCALE = 0.98
 CUT_LOG = -0.10
 #: Groups of the cut smaller than ``SEED_SCALE * sqrt(n)`` words seed no cluster (also LODO).
-SEED_SCALE = 0.2
+SEED_SCALE = 0.15
 #: A merge more than GAP times higher than every merge inside its two (seed-sized) children
 #: is a clear gap and is never taken (on the word sets of the benchmark the largest such
 #: ratio below the cut is 2.3; between well-separated synthetic blobs it is 3 to 5).

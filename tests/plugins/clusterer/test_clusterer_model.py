@@ -236,8 +236,27 @@ def test_default_cut_follows_the_data_and_the_size():
     assert default_cut(0.8, 200) < default_cut(0.96, 200)  # denser set, lower cut
     assert default_cut(0.9, 4000) < default_cut(0.9, 12)
     assert default_min_seed(12) == 2 and default_min_seed(4000) > default_min_seed(400)
-    # a 4,000-word sample of 400,000 words: a seed stands for 0.2 * sqrt(400,000) words
-    assert default_min_seed(400_000, 4000) == 2 and default_min_seed(20_000, 4000) == 6
+    # a 4,000-word sample of 400,000 words: a seed stands for 0.15 * sqrt(400,000) words
+    assert default_min_seed(400_000, 4000) == 2 and default_min_seed(20_000, 4000) == 4
+
+
+def test_shipped_constants_are_the_recorded_leave_one_dataset_out_choice():
+    """The defaults must be what the benchmark chose on all category sets (bench/clusterer.py
+    --lodo writes that choice to bench/results/clusterer.json), never hand-set."""
+    import json
+    from pathlib import Path
+
+    from textseq_plugins.clusterer.model import CUT_LOG, CUT_SCALE, SEED_SCALE
+
+    results = Path(__file__).resolve().parents[3] / "bench" / "results" / "clusterer.json"
+    if not results.is_file():
+        pytest.skip("no benchmark results")
+    quality = json.loads(results.read_text()).get("quality", {})
+    if "chosen_on_all" not in quality:
+        pytest.skip("benchmark results without a leave-one-dataset-out run")
+    assert quality["chosen_on_all"] == pytest.approx([CUT_SCALE, CUT_LOG, SEED_SCALE])
+    assert quality["defaults"] == {"cut_scale": CUT_SCALE, "cut_log": CUT_LOG,
+                                   "seed_scale": SEED_SCALE}
 
 
 def test_central_words_are_closest_to_the_cluster_direction():
