@@ -49,10 +49,15 @@ def is_word_char(char: str) -> bool:
 #: The policy shared by chat, /type and eval (tuned on the training corpus's validation
 #: split, never on the test corpora; see bench/autocomplete.py).
 LAMBDA = 0.4
-MIN_PROB = 0.35
-NEXT_WORD_MARGIN = 0.0
-IGNORED_LIMIT = 2
-MAX_SCORED = 4  # candidates scored by the character model per keystroke, at most  # a suggestion typed past this many times is not shown again for the word
+MIN_PROB = 0.33
+NEXT_WORD_MARGIN = 0.17  # a next word (after a space) needs MIN_PROB + this: those are overconfident
+#: Inside a word, when no word reaches the threshold: the longest beginning shared by
+#: candidates this likely together (> 1: never).
+STEM_PROB = 0.5
+STEM_BAR = 0.05  # inside a word, candidates that might reach this are scored (for stems)
+SESSION_K = 2.0  # the text's own words: weight mass / (mass + SESSION_K) (a cache)
+IGNORED_LIMIT = 2  # a suggestion typed past this many times is not shown again for the word
+MAX_SCORED = 4  # candidates scored by the character model per keystroke, at most
 CANDIDATES = 8  # prior candidates scored per keystroke
 FIRST_CHARS = 4  # next-word offers: the character model's likeliest first characters ...
 PER_FIRST_CHAR = 4  # ... and this many prior words for each
@@ -278,6 +283,9 @@ class WordCompleter:
     ``Completer`` so ``keystroke_savings`` replays it exactly as the app shows it.
     """
 
+    #: Skip candidates that cannot win (False: score all of them, for experiments).
+    prune = True
+
     def __init__(self, model: Any, personal: PersonalWords | None = None, *,
                  session: bool = True, lam: float = LAMBDA, min_prob: float = MIN_PROB,
                  prior: SortedVocab | None = None) -> None:
@@ -328,16 +336,36 @@ class WordCompleter:
         elif plen > shown_len and shown_word.lower().startswith(text[len(text) - plen:].lower()):
             self._ignored[shown_word.lower()] += 1
         prefix = text[len(text) - plen:]
+        # never a completion that saves nothing (one character, no space: one key for one)
         ranked = [r for r in ranked
-                  if self._ignored[(prefix + r[0]).lower()] < IGNORED_LIMIT]
-        if not ranked or ranked[0][1] < floor:
-            self._shown = (key, "", plen)
-            return []
-        completion, prob, spaced = ranked[0]
+                  if self._ignored[(prefix + r[0]).lower()] < IGNORED_LIMIT
+                  and len(r[0]) + (1 if space and r[2] else 0) >= 2]
+        if ranked and ranked[0][1] >= floor:
+            completion, prob, spaced = ranked[0]
+        else:
+            stem = self._stem(ranked) if plen else None
+            if stem is None:
+                self._shown = (key, "", plen)
+                return []
+            (completion, prob), spaced = stem, False
         self._shown = (key, prefix + completion, plen)
         from textseq_plugins.autocomplete.completer import Suggestion
 
         return [Suggestion(completion + (" " if space and spaced else ""), prob)]
+
+    @staticmethod
+    def _stem(ranked: list[tuple[str, float, bool]]) -> tuple[str, float] | None:
+        """When no word is likely enough: the longest common beginning (two characters or
+        more, short of a whole candidate) of candidates whose probabilities add up to
+        ``STEM_PROB`` ("inter|nation|al", "inter|nation|s" -> "nation")."""
+        best: tuple[str, float] | None = None
+        for c, _, _ in ranked:
+            for n in range(len(c) - 1, max(1, len(best[0]) if best else 1), -1):
+                mass = sum(p for d, p, _ in ranked if d.startswith(c[:n]))
+                if mass >= STEM_PROB:
+                    best = (c[:n], mass)
+                    break
+        return best
 
     def complete(self, text: str, *, n: int = 3, words: int = 1) -> dict[str, Any]:
         ranked = self.ranked(text)[:n]  # floor 0: every candidate scored
@@ -394,16 +422,18 @@ class WordCompleter:
             if e is not None and e.base <= plen:
                 exact[c] = lam * self._p_char(e, plen) + (1 - lam) * priors[c]
         bar = max(floor, max(exact.values(), default=0.0))
+        if plen and STEM_PROB <= 1:
+            bar = min(bar, STEM_BAR)  # the candidates of a stem count too
         logp0 = self.chars.logp[0]
         vocab = self.model.vocab
         bounds = {}
         for c in cands:
             if c not in exact:
                 ub = lam * math.exp(float(logp0[vocab.id(c[plen])])) + (1 - lam) * priors[c]
-                if ub >= bar:
+                if ub >= bar or not self.prune:
                     bounds[c] = ub
         # the most promising few only: a keystroke's cost stays bounded
-        todo = sorted(bounds, key=lambda c: -bounds[c])[:MAX_SCORED]
+        todo = sorted(bounds, key=lambda c: -bounds[c])[:MAX_SCORED if self.prune else None]
         self._score(prefix, todo)
         out = []
         for c in cands:
@@ -431,7 +461,8 @@ class WordCompleter:
             vocab = pw.vocab()
             mass = vocab.mass(low)
             if mass > 0:
-                w = mass / (mass + 20.0) if known else 1.0  # no English word has this prefix
+                k = SESSION_K if pw is self.session else 20.0
+                w = mass / (mass + k) if known else 1.0  # no English word has this prefix
                 p = (1 - w) * p + w * vocab.weight(word) / mass
                 known = True
         for context, k in ((prev.rpartition(" ")[2], 3.0), (prev if " " in prev else "", 2.0)):
