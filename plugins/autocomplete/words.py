@@ -14,9 +14,19 @@ space or punctuation: then the next word is offered). Candidates are whole words
 Each candidate's probability mixes two proper distributions over words:
 ``p = LAMBDA * P_char(rest of word + word end | text) + (1 - LAMBDA) * P_prior(word |
 prefix, previous word)``, where ``P_prior`` interpolates the personal bigram, the personal
-unigram and wordfreq (weights grow with the evidence, Witten-Bell style). The best candidate is
-shown when ``p >= MIN_PROB``; it ends with a space when the character model's likeliest
-character after the word is a space (Tab takes the word, Shift+Tab the word and the space).
+unigram and wordfreq (weights grow with the evidence, Witten-Bell style; the text's own words
+weigh more, as a cache: ``SESSION_K``). What is shown (``WordCompleter.suggest``):
+
+- the likeliest candidate when ``p >= MIN_PROB`` inside a word, ``p >= MIN_PROB +
+  NEXT_WORD_MARGIN`` for a next word after a space (those probabilities are overconfident:
+  on the validation text, next words at p 0.3-0.5 were right 22-34 % of the time);
+- otherwise, inside a word, the longest beginning (two characters or more) shared by
+  candidates whose probabilities add up to ``STEM_PROB`` ("inter" -> "nation" when
+  "international", "nationally", "nations" share the mass), without a space;
+- never a completion that saves nothing (one character without a space: one key for one).
+
+A word suggestion ends with a space when the character model's likeliest character after the
+word is a space (Tab takes the word, Shift+Tab the word and the space).
 Case follows the typing: a capitalised prefix keeps its capital, an all-capitals prefix
 (two letters or more) gets an all-capitals completion, and next-word suggestions take the case
 of the character model's first character.
@@ -228,8 +238,10 @@ def read_word_counts(path: Any) -> PersonalWords:
     return words
 
 
-def write_word_counts(words: PersonalWords, path: Any, min_count: int = 2) -> None:
-    """Unigrams and bigrams seen at least ``min_count`` times, gzipped TSV (atomic)."""
+def write_word_counts(words: PersonalWords, path: Any, min_count: int = 2,
+                      min_triple: int | None = None) -> None:
+    """Unigrams and bigrams seen at least ``min_count`` times, triples (a context of two
+    words) at least ``min_triple`` times (default ``min_count``), gzipped TSV (atomic)."""
     import gzip
     import io
 
@@ -240,8 +252,9 @@ def write_word_counts(words: PersonalWords, path: Any, min_count: int = 2) -> No
         if n >= min_count:
             buf.write(f"{w}\t{n}\n")
     for prev in sorted(words.bigrams):
+        least = min_count if min_triple is None or " " not in prev else min_triple
         for w, n in sorted(words.bigrams[prev].items()):
-            if n >= min_count:
+            if n >= least:
                 buf.write(f"{prev}\t{w}\t{n}\n")
     atomic_write_bytes(path, gzip.compress(buf.getvalue().encode("utf-8"), mtime=0))
 

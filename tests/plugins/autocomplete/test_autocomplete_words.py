@@ -200,3 +200,36 @@ def test_savings_replay_uses_the_shared_policy(tiny) -> None:
     text = "the quick brown fox jumps over the lazy dog. " * 6
     sim = keystroke_savings(WordCompleter(tiny), text, space=True)
     assert 0.2 < sim["savings"] < 1 and sim["shown"] >= sim["accepts"] > 0
+
+
+def _fixed(wc: WordCompleter, ranked: list) -> WordCompleter:
+    """``wc`` whose candidates are ``ranked`` (completion, probability, space after)."""
+
+    def fake(text: str, floor: float = 0.0) -> list:
+        wc._word_key = (len(text) - len(text.split(" ")[-1]), text[:8])
+        return list(ranked)
+
+    wc.ranked = fake
+    return wc
+
+
+def test_the_policy_shows_what_saves_keys_and_stems_when_no_word_is_likely(tiny) -> None:
+    from textseq_plugins.autocomplete import words
+
+    def shown(text: str, ranked: list) -> list[str]:
+        return [s.completion for s in _fixed(WordCompleter(tiny), ranked).suggest(text)]
+
+    # a one-character completion without a space saves nothing (one key for one): not shown
+    assert shown("the cat", [("s", 0.9, False)]) == []
+    assert shown("the cat", [("s", 0.9, True)]) == ["s "]
+    # a next word (after a space) needs more than a word's end: those are overconfident
+    floor = words.MIN_PROB + words.NEXT_WORD_MARGIN
+    assert shown("the ", [("cat", floor - 0.01, True)]) == []
+    assert shown("the ", [("cat", floor + 0.01, True)]) == ["cat "]
+    assert shown("the c", [("at", words.MIN_PROB + 0.01, True)]) == ["at "]
+    # no word likely enough inside a word: the beginning the likely ones share, no space
+    ranked = [("national", 0.3, True), ("net", 0.2, True), ("nations", 0.15, True),
+              ("nationally", 0.1, True)]
+    assert shown("inter", ranked) == ["nation"]
+    assert shown("inter", [("national", 0.3, True), ("net", 0.2, True)]) == []
+    assert WordCompleter._stem(ranked) == ("nation", pytest.approx(0.55))
