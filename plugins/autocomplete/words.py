@@ -59,11 +59,11 @@ def is_word_char(char: str) -> bool:
 #: The policy shared by chat, /type and eval (tuned on the training corpus's validation
 #: split, never on the test corpora; see bench/autocomplete.py).
 LAMBDA = 0.4
-MIN_PROB = 0.33
-NEXT_WORD_MARGIN = 0.17  # a next word (after a space) needs MIN_PROB + this: those are overconfident
+MIN_PROB = 0.30
+NEXT_WORD_MARGIN = 0.15  # a next word (after a space) needs MIN_PROB + this: those are overconfident
 #: Inside a word, when no word reaches the threshold: the longest beginning shared by
 #: candidates this likely together (> 1: never).
-STEM_PROB = 0.5
+STEM_PROB = 0.45
 STEM_BAR = 0.05  # inside a word, candidates that might reach this are scored (for stems)
 SESSION_K = 2.0  # the text's own words: weight mass / (mass + SESSION_K) (a cache)
 IGNORED_LIMIT = 2  # a suggestion typed past this many times is not shown again for the word

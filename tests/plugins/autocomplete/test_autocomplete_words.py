@@ -213,11 +213,15 @@ def _fixed(wc: WordCompleter, ranked: list) -> WordCompleter:
     return wc
 
 
-def test_the_policy_shows_what_saves_keys_and_stems_when_no_word_is_likely(tiny) -> None:
+def test_the_policy_shows_what_saves_keys_and_stems_when_no_word_is_likely(tiny, monkeypatch):
     from textseq_plugins.autocomplete import words
 
+    monkeypatch.setattr(words, "STEM_PROB", 0.5)
+    monkeypatch.setattr(words, "MIN_PROB", 0.35)
+
     def shown(text: str, ranked: list) -> list[str]:
-        return [s.completion for s in _fixed(WordCompleter(tiny), ranked).suggest(text)]
+        wc = _fixed(WordCompleter(tiny, min_prob=0.35), ranked)
+        return [s.completion for s in wc.suggest(text)]
 
     # a one-character completion without a space saves nothing (one key for one): not shown
     assert shown("the cat", [("s", 0.9, False)]) == []
