@@ -64,7 +64,6 @@ NEXT_WORD_MARGIN = 0.14  # a next word (after a space) needs MIN_PROB + this: th
 #: Inside a word, when no word reaches the threshold: the longest beginning shared by
 #: candidates this likely together (> 1: never).
 STEM_PROB = 0.40
-SESSION_PAIR_SCALE = 1.0
 SESSION_K = 2.0  # the text's own words: weight mass / (mass + SESSION_K) (a cache)
 IGNORED_LIMIT = 1  # a suggestion typed past (shown, not taken) is not shown again for the word
 MAX_SCORED = 4  # candidates scored by the character model per keystroke, at most
@@ -488,7 +487,7 @@ class WordCompleter:
                 if follow is not None:
                     n = follow.mass(low)
                     if n:
-                        w = n / (n + (k * SESSION_PAIR_SCALE if pw is self.session else k))
+                        w = n / (n + k)
                         p = (1 - w) * p + w * follow.weight(word) / n
         return p
 
