@@ -228,7 +228,9 @@ def main() -> None:
     card_path = args.model_dir / "card.json"
     card = json.loads(card_path.read_text()) if card_path.exists() else {"name": "?"}
     result: dict = {"bench": "autocomplete", "machine": machine(), "model": card.get("name"),
-                    "policy": {"lambda": LAMBDA, "min_prob": MIN_PROB},
+                    "policy": {"lambda": LAMBDA, "min_prob": MIN_PROB,
+                               "next_word_min_prob": round(MIN_PROB + words.NEXT_WORD_MARGIN, 3),
+                               "stem_prob": words.STEM_PROB, "session_k": words.SESSION_K},
                     "nats_chars": args.nats_chars, "savings_chars": args.savings_chars,
                     "corpora": {}}
     dictionary = DictionaryCompleter()

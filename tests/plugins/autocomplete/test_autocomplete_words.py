@@ -52,16 +52,18 @@ def test_personal_words_change_the_suggestion(tiny) -> None:
         == "ick"
 
 
-def test_a_word_typed_past_twice_is_not_offered_again(tiny) -> None:
+def test_a_word_typed_past_is_not_offered_again(tiny) -> None:
     wc = WordCompleter(tiny)
     text = "the lazy dog sleeps beside "
     first = wc.suggest(text + "t")
-    assert first  # e.g. "he" (the)
+    assert first  # e.g. "he " (the)
     word = "t" + first[0].completion.rstrip()
-    # the user types on past it: still offered after one more key, not after two
-    assert [s.completion for s in wc.suggest(text + word[:2])][:1] != []
-    after = wc.suggest(text + word[:3]) if len(word) > 3 else []
-    assert all(word[3:] != s.completion.rstrip() for s in after)
+    # the user types on past it: it is not offered again for this word
+    after = wc.suggest(text + word[:2])
+    assert all(word[2:] != s.completion.rstrip() for s in after)
+    # once the typing is at another word, this one starts afresh
+    wc.suggest(text + word + " ")
+    assert wc.suggest(text + "t")[0].completion == first[0].completion
 
 
 def test_eval_measures_what_the_user_sees_with_and_without_history(cli, ready, tmp_path):
@@ -195,15 +197,52 @@ async def test_esc_hides_the_ghost_text_until_the_next_keystroke(ready) -> None:
         chat.post_message(SuggestionReady(chat.value, chat.value + "er"))
         await pilot.pause(0.2)
         assert chat.ghost == ""
-        await pilot.press("e")
+        await pilot.press("backspace", "v")  # the next keystrokes bring ghost text back
         for _ in range(100):
             await pilot.pause(0.05)
             if app.chat_input.ghost:
                 break
-        assert app.chat_input.ghost.startswith("r")
+        assert app.chat_input.ghost.startswith("er")
 
 
 def test_savings_replay_uses_the_shared_policy(tiny) -> None:
     text = "the quick brown fox jumps over the lazy dog. " * 6
     sim = keystroke_savings(WordCompleter(tiny), text, space=True)
     assert 0.2 < sim["savings"] < 1 and sim["shown"] >= sim["accepts"] > 0
+
+
+def _fixed(wc: WordCompleter, ranked: list) -> WordCompleter:
+    """``wc`` whose candidates are ``ranked`` (completion, probability, space after)."""
+
+    def fake(text: str, floor: float = 0.0) -> list:
+        wc._word_key = (len(text) - len(text.split(" ")[-1]), text[:8])
+        return list(ranked)
+
+    wc.ranked = fake
+    return wc
+
+
+def test_the_policy_shows_what_saves_keys_and_stems_when_no_word_is_likely(tiny, monkeypatch):
+    from textseq_plugins.autocomplete import words
+
+    monkeypatch.setattr(words, "STEM_PROB", 0.5)
+    monkeypatch.setattr(words, "MIN_PROB", 0.35)
+
+    def shown(text: str, ranked: list) -> list[str]:
+        wc = _fixed(WordCompleter(tiny, min_prob=0.35), ranked)
+        return [s.completion for s in wc.suggest(text)]
+
+    # a one-character completion without a space saves nothing (one key for one): not shown
+    assert shown("the cat", [("s", 0.9, False)]) == []
+    assert shown("the cat", [("s", 0.9, True)]) == ["s "]
+    # a next word (after a space) needs more than a word's end: those are overconfident
+    floor = words.MIN_PROB + words.NEXT_WORD_MARGIN
+    assert shown("the ", [("cat", floor - 0.01, True)]) == []
+    assert shown("the ", [("cat", floor + 0.01, True)]) == ["cat "]
+    assert shown("the c", [("at", words.MIN_PROB + 0.01, True)]) == ["at "]
+    # no word likely enough inside a word: the beginning the likely ones share, no space
+    ranked = [("national", 0.3, True), ("net", 0.2, True), ("nations", 0.15, True),
+              ("nationally", 0.1, True)]
+    assert shown("inter", ranked) == ["nation"]
+    assert shown("inter", [("national", 0.3, True), ("net", 0.2, True)]) == []
+    assert WordCompleter._stem(ranked) == ("nation", pytest.approx(0.55))
