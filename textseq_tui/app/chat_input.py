@@ -67,13 +67,17 @@ class ChatInput(Input):
         self._hidden_for = self.value
         self._suggestion = ""
 
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        if self._hidden_for is not None and value != self._hidden_for:
+            self._hidden_for = None  # the next keystroke: answers show again
+
     async def _on_suggestion_ready(self, event) -> None:  # noqa: ANN001 — SuggestionReady
         # Textual calls the handler of every class in the MRO: stop it calling Input's after
         # this one (it would show an answer Esc hid, and apply the others twice).
         event.prevent_default()
         if self._hidden_for is not None and event.value == self._hidden_for:
             return  # an answer for the text whose ghost text Esc hid
-        self._hidden_for = None
         await super()._on_suggestion_ready(event)
 
     async def action_submit(self) -> None:
