@@ -25,7 +25,8 @@ from textual.worker import get_current_worker
 
 from textseq_tui.plugin import PluginContext, TextseqError
 
-_WORD = re.compile(r"\W*\w+|\W+")
+#: What Tab takes of the ghost text: up to the next space, as in the chat input ("n't" whole).
+_WORD = re.compile(r"\s*\S+")
 
 
 class SuggestingTextArea(TextArea):

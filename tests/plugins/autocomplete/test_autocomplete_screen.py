@@ -55,6 +55,19 @@ async def test_typing_session_accepts_suggestions_and_saves_stats(host, tiny) ->
     assert host.plugin("autocomplete").scores(ctx.store)[0]["saved"] == area.saved
 
 
+async def test_typing_session_tab_takes_a_word_with_its_apostrophe(host, tiny) -> None:
+    ctx = host.plugin("autocomplete").context
+    screen = TypingScreen(ctx, model_name="tiny")
+    async with _Harness(screen).run_test(size=(80, 24)) as pilot:
+        await _wait_for(pilot, lambda: screen.completer is not None)
+        area = screen.query_one(SuggestingTextArea)
+        await pilot.press("d", "o")
+        await pilot.pause(0.3)
+        area.suggestion = "n't know"  # Tab takes up to the next space, as in the chat
+        await pilot.press("tab")
+        assert area.text == "don't"
+
+
 async def test_typing_session_with_a_missing_model_says_so(host) -> None:
     ctx = host.plugin("autocomplete").context
     screen = TypingScreen(ctx, model_name="no-such-model")
