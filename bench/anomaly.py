@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import machine, scratch_home  # noqa: E402
+from machine import machine, save_results, scratch_home  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "sequences"
@@ -217,8 +217,7 @@ def main() -> None:
               "parse_grouping_accuracy": parse_acc, "parse_templates": len(parsed.templates),
               "raw_log_to_deeplog_keys": key_row}
     if args.split_seed == 0:
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(json.dumps(result, indent=1) + "\n")
+        save_results(RESULTS, result, indent=1)
     print(json.dumps({k: v for k, v in result.items() if k != "models"}))
     print(f"\nsplit (seed 0, by session): {split.describe()}")
     for label, res in results.items():

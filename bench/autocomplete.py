@@ -206,7 +206,7 @@ def main() -> None:
         sys.exit(f"{DATA} is absent: the benchmark needs ../shared/data")
     torch.set_num_threads(args.threads)
     sys.path.insert(0, str(REPO / "bench"))
-    from machine import machine
+    from machine import machine, save_results
     from textseq_plugins.autocomplete import corpus, words
     from textseq_plugins.autocomplete.completer import MIN_PROB as CHAR_MIN_PROB
     from textseq_plugins.autocomplete.completer import Completer
@@ -257,7 +257,7 @@ def main() -> None:
                                     / max(result["mean"]["dictionary_savings"], 1e-9), 2)
 
     if args.only_corpora:
-        args.out.write_text(json.dumps(result, indent=2) + "\n")
+        save_results(args.out, result)
         print(json.dumps(result))
         return
     bush = (corpus_dir / "test" / "state_union.txt").read_text(encoding="utf-8")
@@ -288,8 +288,7 @@ def main() -> None:
             "dictionary": savings(dictionary, held)}
         print("shakespeare", json.dumps(result["shakespeare"]), file=sys.stderr, flush=True)
     result["machine_end"] = machine()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    save_results(args.out, result)
     print(json.dumps(result))
     print(f"\nmachine: {result['machine']}\n")
     print("| corpus | split | nats/char | ours: savings (precision) | dictionary: savings "

@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import save_results  # noqa: E402
 from wordnet_sets import load_sets as wordnet_sets  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -383,10 +384,7 @@ def main() -> None:
         keys = ("linkage", "cw", "dbscan") + (("lodo",) if args.lodo else ())
         res["target"] = {key: verdicts(res["quality"], key) for key in keys}
         res["machine"]["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    tmp = RESULTS.with_suffix(".tmp")
-    tmp.write_text(json.dumps(res, indent=1) + "\n")
-    tmp.replace(RESULTS)
+    save_results(RESULTS, res, indent=1)
     print(json.dumps(res))
     if "quality" in res:
         print(table(res))

@@ -44,3 +44,16 @@ def scratch_home(home: str | os.PathLike | None = None, prefix: str = "textseq-b
     os.makedirs(home, exist_ok=True)
     os.environ["TEXTSEQ_HOME"] = str(home)
     return str(home)
+
+
+def save_results(path: str | os.PathLike, result: object, indent: int = 2) -> None:
+    """Write a benchmark's results as JSON, atomically (temp file + rename): a killed run
+    leaves the previous results whole."""
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(result, indent=indent) + "\n")
+    tmp.replace(path)

@@ -246,8 +246,9 @@ def main() -> None:
               f"{o['cosine_to_meant']}, rank {o['rank_of_meant_in_top100k']}); "
               f"read as a typo of: {o['typo_of']}")
     dest = REPO / "bench" / "results" / "odd-one-out.json"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(out, indent=2) + "\n")
+    from machine import save_results
+
+    save_results(dest, out)
 
 
 if __name__ == "__main__":

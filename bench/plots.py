@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import machine  # noqa: E402
+from machine import machine, save_results  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "plots.json"
 
@@ -103,8 +103,7 @@ def main() -> None:
     ]
     result = {"bench": "plots", "machine": machine(),
               "rows": [{"metric": m, "ours": v, "target": t} for m, v, t in rows]}
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    save_results(RESULTS, result)
     print(json.dumps(result))
     print("\n| plots metric | ours | target |\n|---|---|---|")
     for metric, value, target in rows:

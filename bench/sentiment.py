@@ -31,7 +31,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import machine  # noqa: E402
+from machine import machine, save_results  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "sentiment.json"
 ROOT = Path(__file__).resolve().parents[2] / "shared" / "data" / "sentiment"
@@ -293,8 +293,7 @@ def main() -> None:
                                                      "seconds": rep.seconds,
                                                      "seconds_one_process": rep5.seconds},
               "bench_seconds": round(time.perf_counter() - t_start, 1)}
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    save_results(RESULTS, result)
     print(json.dumps(result))
     print("\n| sentiment metric | ours | vaderSentiment (same run) | anchor | target |")
     print("|---|---|---|---|---|")

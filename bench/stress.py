@@ -43,7 +43,7 @@ REPO = HERE.parent
 STRESS = REPO / "tests" / "stress"
 RESULTS = HERE / "results" / "stress.json"
 sys.path.insert(0, str(HERE))
-from machine import machine  # noqa: E402
+from machine import machine, save_results  # noqa: E402
 
 ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
 
@@ -374,8 +374,7 @@ def main(names: list[str]) -> int:
     print(json.dumps(results))
     print(table(results))
     print(f"\nmachine: {results['machine']}")
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    save_results(RESULTS, results)
     return 0 if ok else 1
 
 
