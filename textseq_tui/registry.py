@@ -425,7 +425,6 @@ class ModelRegistry:
         if not path.is_dir():
             raise BadInput(f"{path} is not a directory; a model is a directory with {CARD_FILE}")
         self.user_dir.mkdir(parents=True, exist_ok=True)
-        sweep_staging(self.user_dir)
         with tempfile.TemporaryDirectory(dir=self.user_dir, prefix=".import.") as tmp:
             staged = Path(tmp)
             try:
