@@ -82,6 +82,8 @@ class TextseqApp(App):
         self.late_errors: list[str] = []
         #: plugin screen -> plugin name (weak: a closed screen's entry goes with it).
         self._screen_owner: WeakKeyDictionary[Screen, str] = WeakKeyDictionary()
+        #: Set by exit(): keys still queued then act on screens being torn down.
+        self.quitting = False
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -399,10 +401,18 @@ class TextseqApp(App):
         if isinstance(self.screen, CommandPalette):
             self.screen.dismiss()
 
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self.quitting = True
+        super().exit(*args, **kwargs)
+
     async def on_event(self, event: Event) -> None:
-        # Keys still queued while the app closes find no screen: Textual's handling would
-        # raise ScreenStackError (an exit with a traceback instead of a clean quit).
+        # Keys still queued while the app closes act on screens being torn down (F1 wrote
+        # /help into a detached transcript: MountError) or find no screen at all
+        # (ScreenStackError): an exit with a traceback instead of a clean quit. They are
+        # dropped.
         if isinstance(event, InputEvent):
+            if self.quitting:
+                return
             try:
                 self.screen  # noqa: B018
             except ScreenStackError:
