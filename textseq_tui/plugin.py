@@ -136,6 +136,7 @@ __all__ = [
     "UnsafeCheckpoint",
     "cli_io",
     "emit",
+    "escape",
     "input_items",
     "iter_batches",
     "iter_input",
@@ -145,6 +146,19 @@ __all__ = [
     "want_json",
     *_LAZY,  # resolved on first use
 ]
+
+
+def escape(text: str) -> str:
+    """``text`` made safe to put inside Textual markup (``CommandResult.text``, a ``Static``):
+    every ``[`` is escaped, so nothing a user typed or a model generated can open a tag.
+    Rich's ``rich.markup.escape`` is not enough for Textual: it leaves ``[a=|b[/]`` alone,
+    which Textual's parser rejects (a MarkupError that took the app down). Rich renderables
+    (a ``Table`` cell, Rich console output) keep ``rich.markup.escape``.
+
+    Textual cannot write a backslash right before a tag (``\\[b]`` is the text ``[b]``), so a
+    trailing backslash gets a zero-width space after it: the tag that follows stays a tag."""
+    text = text.replace("[", "\\[")
+    return text + "\u200b" if text.endswith("\\") else text
 
 
 def package_dir(package: str) -> Any:
@@ -250,7 +264,7 @@ class OpenScreen:
 class CommandResult:
     """What a slash command answers: text for the transcript, optionally a screen to open.
 
-    ``text`` is Rich console markup (escape user text with ``rich.markup.escape``);
+    ``text`` is Textual markup (escape user or model text with ``escape`` from this module);
     ``renderable`` may be any Rich renderable (a Table, say) shown instead of ``text``
     in the app, and ``data`` is a JSON-able summary used by tests and scripts.
     """

@@ -376,10 +376,11 @@ def build_cli(plugin: Any) -> typer.Typer:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Surprising characters and words of a text, by the autocomplete character model."""
+        from rich.markup import escape
         from textseq_plugins.anomaly.textmode import render_markup, text_surprise
 
         p = _resolve_plugin(plugin)
         result = text_surprise(p.context.registry, " ".join(text), top=top)
-        cli_io.emit(result, cli_io.want_json(as_json), render_markup(result))
+        cli_io.emit(result, cli_io.want_json(as_json), render_markup(result, escape))
 
     return app

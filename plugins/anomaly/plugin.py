@@ -40,7 +40,7 @@ def _screen(ctx: PluginContext, **kwargs: Any) -> Any:
 def sequence_markup(tokens: list[str], score: Any, detector: Any) -> str:
     """Rich markup for one scored sequence: each token coloured by its surprisal, flagged
     ones reversed, then the model's top predictions at the first flagged step."""
-    from rich.markup import escape
+    from textseq_tui.plugin import escape
 
     parts = []
     for i, tok in enumerate(tokens):

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from textseq_tui.plugin import PluginContext, TextseqError
+from textseq_tui.plugin import PluginContext, TextseqError, escape
 
 MAX_ROWS = 200
 
@@ -75,7 +75,7 @@ class AnomalyScreen(Screen):
 
     def load(self, path: str) -> None:
         """Score ``path`` in a worker and fill the table (most anomalous first)."""
-        self.query_one("#status", Static).update(f"scoring {path} ...")
+        self.query_one("#status", Static).update(f"scoring {escape(path)} ...")
         self._score(path)
 
     @work(thread=True, exclusive=True, group="score")
@@ -92,8 +92,8 @@ class AnomalyScreen(Screen):
             lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
             seqs = [line.split() for line in lines]
             scores = detector.score(seqs)
-        except TextseqError as err:
-            self.app.call_from_thread(self._show_status, f"[red]{err}[/]")
+        except (TextseqError, OSError, UnicodeError) as err:
+            self.app.call_from_thread(self._show_status, f"[red]{escape(str(err))}[/]")
             return
         ranked = sorted(range(len(seqs)), key=lambda i: -scores[i].score)
         rows = [(i, seqs[i], scores[i]) for i in ranked[:MAX_ROWS]]

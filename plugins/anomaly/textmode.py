@@ -73,9 +73,12 @@ def text_surprise(registry: Any, text: str, *, top: int = 5, char_nats: float = 
             "words": words[:top]}
 
 
-def render_markup(result: dict[str, Any]) -> str:
-    """Rich markup: surprising words reversed red, surprising characters bold."""
-    from rich.markup import escape
+def render_markup(result: dict[str, Any], escape: Any = None) -> str:
+    """Markup: surprising words reversed red, surprising characters bold. Textual markup
+    (the app's transcript) unless ``escape`` is Rich's (``rich.markup.escape``, for the
+    CLI's Rich console)."""
+    if escape is None:
+        from textseq_tui.plugin import escape
 
     text = result["text"]
     style = [""] * len(text)

@@ -199,7 +199,7 @@ class PersonalLearner:
 
 def _write(args: str, ctx: PluginContext) -> CommandResult:
     """``/write TEXT``: continue TEXT with 200 sampled characters at temperature 0.8."""
-    from rich.markup import escape
+    from textseq_tui.plugin import escape
 
     if not args.strip():
         raise BadInput("usage: /write TEXT — the model continues TEXT")
@@ -212,8 +212,9 @@ def _write(args: str, ctx: PluginContext) -> CommandResult:
 
 def _complete(args: str, ctx: PluginContext) -> CommandResult:
     """``/complete TEXT``: the top completions of TEXT's last word, with probabilities."""
-    from rich.markup import escape
     from textseq_plugins.autocomplete.words import WordCompleter
+
+    from textseq_tui.plugin import escape
 
     if not args:
         raise BadInput("usage: /complete TEXT — suggestions for how TEXT's last word ends")

@@ -212,7 +212,7 @@ class TypingScreen(Screen):
                 learned = f" (not learned: {err})"
         saved = s["keystrokes_saved"] / max(s["keystrokes"] + s["keystrokes_saved"], 1)
         self.notify(f"session saved: {session_summary(before, s['wpm'], saved)}{learned} "
-                    "(Typing history: Ctrl+P)")
+                    "(Typing history: Ctrl+P)", markup=False)
 
     def action_leave(self) -> None:
         area = self.query_one(SuggestingTextArea)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from textseq_plugins.autocomplete.sessions import Session, day, load_sessions, personal_bests
 from textual import work
 from textual.app import ComposeResult
@@ -17,6 +16,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
+
+from textseq_tui.plugin import escape
 
 
 class TypingHistoryChart(PlotextPlot):

@@ -19,8 +19,9 @@ from textseq_tui.plugin import (
 
 def _cluster_command(args: str, ctx: PluginContext) -> CommandResult:
     """``/cluster WORD``: the word's cluster and nearest neighbours (runs in a worker)."""
-    from rich.markup import escape
     from textseq_plugins.clusterer import runs
+
+    from textseq_tui.plugin import escape
 
     word = args.strip()
     if not word or len(word.split()) != 1:

@@ -143,8 +143,9 @@ class OddOneOutPlugin(Plugin):
         import json
         import time
 
-        from rich.markup import escape
         from textseq_plugins.odd_one_out.model import split_items
+
+        from textseq_tui.plugin import escape
 
         if not args.strip():
             return CommandResult(text="Opening the odd-one-out game...",

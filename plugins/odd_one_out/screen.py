@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +16,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from textseq_tui.plugin import TextseqError
+from textseq_tui.plugin import TextseqError, escape
 
 
 class OddOneOutScreen(Screen):

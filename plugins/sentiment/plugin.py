@@ -67,7 +67,7 @@ class SentimentPlugin(Plugin):
         if not args.strip():
             return CommandResult(text="opening the sentiment meter",
                                  open_screen=OpenScreen("sentiment"))
-        from rich.markup import escape
+        from textseq_tui.plugin import escape
 
         exp = self.scorer().explain(args)
         self.scorer().record(args, exp.score, "slash")

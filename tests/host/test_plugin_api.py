@@ -202,3 +202,23 @@ def test_builtin_plugins_declare_their_train_command(cli) -> None:
     assert "plugins that train:" in result.stderr
     for name in ("odd-one-out", "autocomplete", "sentiment", "anomaly"):
         assert name in result.stderr.split("plugins that train:")[1]
+
+
+def test_escape_makes_any_text_literal_in_textual_markup() -> None:
+    import random
+
+    from textual.markup import to_content
+
+    from textseq_tui.plugin import escape
+
+    rng = random.Random(0)
+    alphabet = "[]=$@/\\ab|:#"
+    texts = ["ROMEO:[a=|b[/]", "[bold]x[/bold]", "[$accent]", "[@click=app.quit]q[/]", "\\[b]"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+              for _ in range(3000)]
+    for text in texts:
+        # (a trailing backslash is followed by a zero-width space, so the tag after it holds)
+        assert to_content(escape(text)).plain.replace("\u200b", "") == text, text
+        assert to_content(f"[b]{escape(text)}[/b]").plain.replace("\u200b", "") == text, text
+        assert to_content(f"{escape(text)}[bold]{escape(text)}[/]").plain.replace(
+            "\u200b", "") == text + text, text

@@ -187,6 +187,17 @@ async def test_raising_annotator_error_is_shown_once_per_message_with_its_name(h
         assert await wait_for(pilot, lambda: "pong again" in app.transcript.entries())
 
 
+async def test_an_answer_that_is_not_valid_markup_is_shown_as_typed(home) -> None:
+    # /ping echoes its argument unescaped; "[a=|b[/]" is not valid Textual markup (a model's
+    # generated text produced such a string and took the app down). It is shown as it is.
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_line(pilot, "/ping ROMEO:[a=|b[/]")
+        assert await wait_for(pilot, lambda: "pong ROMEO:[a=|b[/]" in app.transcript.entries())
+        await type_line(pilot, "/ping after")
+        assert await wait_for(pilot, lambda: "pong after" in app.transcript.entries())
+
+
 async def test_typing_stays_live_while_a_completion_provider_hangs(home) -> None:
     app = make_app(home, HangingProvider())
     async with app.run_test(size=(80, 24)) as pilot:

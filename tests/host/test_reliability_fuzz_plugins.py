@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from textual.markup import to_content
 from typer.testing import CliRunner
 
 from textseq_tui.errors import TextseqError
@@ -58,6 +59,7 @@ SLASH = [
     ("cluster", "clusterer", "glove-6b-50d"),
     ("anomaly", "anomaly", "deeplog-hdfs"),
     ("complete", "autocomplete", "char-rnn-shakespeare"),
+    ("write", "autocomplete", "char-rnn-shakespeare"),
 ]
 
 
@@ -66,6 +68,7 @@ SLASH = [
 @given(args=TEXT)
 @example(args="")
 @example(args="a\udcffb \ud800")
+@example(args="ROMEO:[a=|b[/] [$x] [@click=app.quit]q[/] \\[b]")
 def test_slash_commands_answer_or_raise_textseq_errors(real_host, command, plugin, model,
                                                        args) -> None:
     if command not in real_host.commands:
@@ -78,6 +81,9 @@ def test_slash_commands_answer_or_raise_textseq_errors(real_host, command, plugi
         assert str(err)
         return
     assert isinstance(result, CommandResult)
+    # The answer's text is Textual markup: user or model text inside it must be escaped
+    # (an unescaped "[a=|b[/]" raised MarkupError in the app).
+    to_content(result.text)
 
 
 # CLI: (argv before the input, plugin, model); --input FILE is appended.

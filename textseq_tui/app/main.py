@@ -12,7 +12,7 @@ import time
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from rich.markup import escape
+from rich.markup import escape as rich_escape
 from rich.table import Table
 from textual import work
 from textual.app import App, ComposeResult, ScreenStackError
@@ -33,7 +33,7 @@ from textseq_tui.app.suggester import ChatSuggester
 from textseq_tui.app.transcript import Message, Transcript
 from textseq_tui.errors import TextseqError
 from textseq_tui.host import Host
-from textseq_tui.plugin import CommandResult, Plugin
+from textseq_tui.plugin import CommandResult, Plugin, escape
 
 WELCOME = (
     "Welcome to [b]textseq[/b]. Type a message to see what the plugins make of it, "
@@ -284,7 +284,7 @@ class TextseqApp(App):
         table = Table("command", "what it does", box=None, expand=True, show_edge=False)
         table.columns[0].ratio, table.columns[1].ratio = 2, 3
         for row in self.host.help_rows():
-            table.add_row(escape(row["usage"]), f"{escape(row['help'])} [dim]({row['plugin']})[/]")
+            table.add_row(rich_escape(row["usage"]), f"{rich_escape(row['help'])} [dim]({row['plugin']})[/]")
         self.transcript.add_answer(renderable=table)
 
     def _handle_exception(self, error: Exception) -> None:

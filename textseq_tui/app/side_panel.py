@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
 from textseq_tui.discovery import PluginRecord
+from textseq_tui.plugin import escape
 
 
 class SidePanel(VerticalScroll):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.markup import MarkupError
 from textual.widgets import Static
 
-from textseq_tui.plugin import Annotation
+from textseq_tui.plugin import Annotation, escape
 
 
 class Message(Static):
@@ -79,7 +79,12 @@ class Transcript(VerticalScroll):
 
     def add_answer(self, text: str = "", renderable: Any = None) -> Message:
         message = Message(text, "answer")
-        message.update(renderable if renderable is not None else text)
+        try:
+            message.update(renderable if renderable is not None else text)
+        except MarkupError:
+            # A plugin's text that is not valid markup (unescaped user or model text) is
+            # shown as it is: never a crash of the app.
+            message.update(Text(text))
         self._mount_entry(message)
         # After layout: scroll the answer's top to the top of the view. Scrolling is clamped
         # at the end, so a short answer simply ends up at the bottom, as with scroll_end.
