@@ -23,7 +23,10 @@ class ShippingPlugin(Plugin):
     """Ships a folder of models (``model_dirs``) and loads its kind's default."""
 
     name = "shipping"
-    folder: Path
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
 
     def model_dirs(self):
         return [self.folder]
@@ -36,8 +39,7 @@ class ShippingPlugin(Plugin):
 @pytest.fixture
 def shipping(tmp_path: Path) -> tuple[Host, Plugin]:
     folder = tmp_path / "pkg" / "models"
-    ShippingPlugin.folder = folder
-    host = Host(home=tmp_path / "home", device="cpu", records=[record(ShippingPlugin())])
+    host = Host(home=tmp_path / "home", device="cpu", records=[record(ShippingPlugin(folder))])
     plugin = host.plugin("shipping")
     ctx = plugin.context
     # a model "shipped" by the plugin: written into its package folder with its card
@@ -100,7 +102,8 @@ def test_player_setting_and_scores_reader(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     (home / "settings.json").write_text(json.dumps({"player": "ada"}))
-    host = Host(home=home, device="cpu", records=[record(ShippingPlugin())])
+    host = Host(home=home, device="cpu",
+                records=[record(ShippingPlugin(tmp_path / "pkg" / "models"))])
     ctx = host.plugin("shipping").context
     assert ctx.player == "ada"
     ctx.store.record_score("streak", 3, details={"mode": "guess"})
