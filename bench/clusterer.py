@@ -162,11 +162,12 @@ class SetEval:
             self.cache[key] = scores(self.truth, spherical_kmeans(self.unit, centroids)[0])
         return self.cache[key]
 
-    def hint(self, factor: float) -> dict:
-        """The linkage method given ``--clusters`` = the true k (seeds at factor x k)."""
-        from textseq_plugins.clusterer.model import spherical_kmeans, tree_seeds_k
+    def hint(self, factor: float, min_words: int) -> dict:
+        """The linkage method given ``--clusters`` = the true k (seeds at factor x k from
+        min_words words up)."""
+        from textseq_plugins.clusterer.model import hint_seeds, spherical_kmeans, tree_seeds_k
 
-        wanted = max(1, round(factor * self.k))
+        wanted = hint_seeds(self.k, self.n, factor, min_words)
         key = ("hint", wanted)
         if key not in self.cache:
             seeds = tree_seeds_k(self.unit, self.rows, self.tree, min(wanted, self.rows.size))
@@ -234,8 +235,10 @@ def lodo(evals: list[SetEval]) -> dict:
 LEIDEN_KS = (1.0, 1.5, 2.5, 4.0)
 LEIDEN_GAMMAS = tuple(float(g) for g in np.round(np.geomspace(0.2, 3.2, 13), 4))
 LEIDEN_SEED_SCALES = (0.05, 0.1, 0.15, 0.2, 0.3)
-#: Seeds per wanted cluster tried for ``--clusters`` (given the true k) by LODO.
+#: Seeds per wanted cluster tried for ``--clusters`` (given the true k) by LODO, and the
+#: fewest words for which the factor applies (N seeds below).
 HINT_FACTORS = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5)
+HINT_MINS = (0, 30, 50, 100, 200, 500)
 
 
 def choose_by(evals: list[SetEval], grid: list, score) -> tuple:
@@ -271,6 +274,7 @@ def quality(with_lodo: bool = True) -> dict:
         CUT_LOG,
         CUT_SCALE,
         HINT_FACTOR,
+        HINT_MIN_WORDS,
         LEIDEN_K,
         LEIDEN_RESOLUTION,
         LEIDEN_SEED_SCALE,
@@ -299,13 +303,15 @@ def quality(with_lodo: bool = True) -> dict:
     out["anchor_purity_true_k"] = ANCHORS
     out["defaults"] = {"cut_scale": CUT_SCALE, "cut_log": CUT_LOG, "seed_scale": SEED_SCALE,
                        "leiden_k": LEIDEN_K, "leiden_resolution": LEIDEN_RESOLUTION,
-                       "leiden_seed_scale": LEIDEN_SEED_SCALE, "hint_factor": HINT_FACTOR}
+                       "leiden_seed_scale": LEIDEN_SEED_SCALE, "hint_factor": HINT_FACTOR,
+                       "hint_min_words": HINT_MIN_WORDS}
     if with_lodo:
         out["chosen_on_all"] = [float(x) for x in choose(evals)]
         for name, res in lodo(evals).items():
             out["sets"][name]["lodo"] = res
-        hint_grid = [(f,) for f in HINT_FACTORS]
-        out["hint_factor_on_all"] = choose_by(evals, hint_grid, lambda e, p: e.hint(*p))[0]
+        hint_grid = [(f, m) for f in HINT_FACTORS for m in HINT_MINS]
+        out["hint_chosen_on_all"] = [float(x) for x in
+                                     choose_by(evals, hint_grid, lambda e, p: e.hint(*p))]
         for name, res in lodo_by(evals, hint_grid, lambda e, p: e.hint(*p)).items():
             out["sets"][name]["hint_lodo"] = res
         if has_igraph():

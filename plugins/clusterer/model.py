@@ -53,9 +53,12 @@ EXACT_GRAPH_LIMIT = 50_000
 LEIDEN_K = 2.0
 LEIDEN_RESOLUTION = 1.0
 LEIDEN_SEED_SCALE = 0.15
-#: ``--clusters N`` (the linkage method): seeds are taken at about ``HINT_FACTOR * N``
-#: groups of the tree (LODO with the true number of categories, bench/clusterer.py).
-HINT_FACTOR = 1.5
+#: ``--clusters N`` (the linkage method): seeds are taken at ``HINT_FACTOR * N`` groups of
+#: the tree for sets of at least HINT_MIN_WORDS words, at N groups below (LODO given the
+#: true number of categories, bench/clusterer.py: more seeds than categories fit the uneven
+#: categories of large sets better, and split the 12-15-word lists).
+HINT_FACTOR = 1.75
+HINT_MIN_WORDS = 30
 #: Fewest words for the clustering to mean anything.
 MIN_WORDS = 3
 _ALIASES = {"lin": "linear", "nolog": "linear"}
@@ -541,18 +544,28 @@ def tree_seeds_k(unit: Any, rows: Any, tree: Any, k: int, min_seed: int = 2) -> 
     return _centroids(unit[rows[ok]], seeded[ok], keep.size)
 
 
+def hint_seeds(clusters: int, n: int, factor: float | None = None,
+               min_words: int | None = None) -> int:
+    """Seeds for ``--clusters N`` on ``n`` words: ``round(factor * N)`` (default
+    :data:`HINT_FACTOR`) from ``min_words`` words up (default :data:`HINT_MIN_WORDS`),
+    N below; never more than ``n``."""
+    factor = HINT_FACTOR if factor is None else factor
+    small = n < (HINT_MIN_WORDS if min_words is None else min_words)
+    return int(max(1, min(n, clusters if small else round(factor * clusters))))
+
+
 def hint_kmeans(matrix: Any, clusters: int, *, factor: float | None = None,
                 sample: int = 4000, seed: int = 0,
                 max_iter: int = 30) -> tuple[Any, dict[str, Any]]:
     """The linkage method given ``--clusters N`` ("about N groups"): the average-linkage
-    tree is cut into ``round(factor * N)`` seed groups (default :data:`HINT_FACTOR`; the
-    tree's groups are uneven, so a few more seeds than groups wanted fit the categories
-    better), then spherical k-means from them assigns every word."""
+    tree is cut into :func:`hint_seeds` seed groups (on the benchmark's sets the tree's
+    groups are uneven, so a few more seeds than groups wanted fit the categories better),
+    then spherical k-means from them assigns every word."""
     from textseq_plugins.clusterer.graph import unit_rows
 
     unit = unit_rows(matrix)
     rows, tree, median = linkage_tree(unit, sample, seed)
-    wanted = max(1, round((HINT_FACTOR if factor is None else factor) * clusters))
+    wanted = hint_seeds(clusters, unit.shape[0], factor)
     centroids = tree_seeds_k(unit, rows, tree, min(wanted, rows.size))
     labels, iterations = spherical_kmeans(unit, centroids, max_iter)
     return labels, {"hint": int(clusters), "median_distance": round(median, 4),
@@ -672,7 +685,7 @@ def leiden_kmeans(matrix: Any, *, neighbours: int | None = None,
         groups = leiden_communities(part, k, gamma, seed)
     else:
         smallest = 2 if min_seed is None else smallest
-        wanted = max(1, min(rows.size, round(HINT_FACTOR * clusters)))
+        wanted = min(rows.size, hint_seeds(clusters, n))
         lo, hi, best = math.log(1e-3), math.log(1e3), None
         for _ in range(12):
             gamma = math.exp((lo + hi) / 2)
