@@ -95,9 +95,10 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                                             "read off the data)."),
         resolution: float | None = typer.Option(None, "--resolution", help="leiden: "
                                                 "modularity resolution (higher: more, "
-                                                "smaller clusters)."),
+                                                "smaller clusters; default: 6.4 "
+                                                "(n/1000)^0.4)."),
         neighbours: int | None = typer.Option(None, "--neighbours", help="leiden: neighbours "
-                                              "per word in its graph (default: 2 ln n)."),
+                                              "per word in its graph (default: 1.5 ln n)."),
         cut: float | None = typer.Option(None, "--cut", help="linkage: cosine distance at "
                                          "which the tree is cut (default: from the data)."),
         min_seed: int | None = typer.Option(None, "--min-seed", help="linkage: fewest words "

@@ -47,12 +47,15 @@ GAP = 2.5
 #: 20,000); the linkage method searches larger sets within each cluster.
 EXACT_GRAPH_LIMIT = 50_000
 #: Leiden (``method="leiden"``): a kNN graph of ``LEIDEN_K * ln(n)`` neighbours (at least 3),
-#: modularity at resolution ``LEIDEN_RESOLUTION``; communities of at least
+#: edges weighted by LEIDEN_WEIGHTS (cosine | snn), modularity at resolution
+#: ``LEIDEN_RESOLUTION * (n / 1000) ** LEIDEN_RESOLUTION_LOG``; communities of at least
 #: ``LEIDEN_SEED_SCALE * sqrt(n)`` words seed spherical k-means. Chosen by
 #: leave-one-dataset-out (bench/clusterer.py).
-LEIDEN_K = 2.0
-LEIDEN_RESOLUTION = 1.0
-LEIDEN_SEED_SCALE = 0.15
+LEIDEN_K = 1.5
+LEIDEN_WEIGHTS = "cosine"
+LEIDEN_RESOLUTION = 6.4
+LEIDEN_RESOLUTION_LOG = 0.4
+LEIDEN_SEED_SCALE = 0.1
 #: ``--clusters N`` (the linkage method): seeds are taken at ``HINT_FACTOR * N`` groups of
 #: the tree for sets of at least HINT_MIN_WORDS words, at N groups below (LODO given the
 #: true number of categories, bench/clusterer.py: more seeds than categories fit the uneven
@@ -631,6 +634,11 @@ def leiden_communities(unit: Any, neighbours: int, resolution: float,
     return np.asarray(part.membership, dtype=np.int64)
 
 
+def leiden_resolution(n: int) -> float:
+    """The default Leiden resolution for a graph of ``n`` words."""
+    return float(LEIDEN_RESOLUTION * (max(n, 2) / 1000.0) ** LEIDEN_RESOLUTION_LOG)
+
+
 def group_seeds(unit: Any, groups: Any, min_seed: int) -> Any:
     """Unit centroids ``(k, dim)`` of the groups (labels of the rows of ``unit``) with at
     least ``min_seed`` rows; the largest group when none is that big."""
@@ -655,7 +663,7 @@ def leiden_kmeans(matrix: Any, *, neighbours: int | None = None,
 
     1. At most ``sample`` words (a seeded random sample when there are more) form a kNN
        cosine graph of ``neighbours`` per word (default :func:`leiden_neighbours`).
-    2. Leiden (modularity at ``resolution``, default :data:`LEIDEN_RESOLUTION`) splits it
+    2. Leiden (modularity at ``resolution``, default :func:`leiden_resolution`) splits it
        into communities; those of at least ``min_seed`` words (default
        ``LEIDEN_SEED_SCALE * sqrt(n)`` of the whole set, at least 2) give the number of
        clusters and their starting centroids; smaller ones are not clusters of their own.
@@ -678,18 +686,18 @@ def leiden_kmeans(matrix: Any, *, neighbours: int | None = None,
         rows = np.sort(np.random.default_rng(seed).choice(n, sample, replace=False))
     part = unit[rows]
     k = leiden_neighbours(rows.size) if neighbours is None else min(int(neighbours), rows.size - 1)
-    gamma = LEIDEN_RESOLUTION if resolution is None else float(resolution)
+    gamma = leiden_resolution(rows.size) if resolution is None else float(resolution)
     smallest = (max(2, round(LEIDEN_SEED_SCALE * math.sqrt(n) * rows.size / n))
                 if min_seed is None else int(min_seed))
     if clusters is None:
-        groups = leiden_communities(part, k, gamma, seed)
+        groups = leiden_communities(part, k, gamma, seed, LEIDEN_WEIGHTS)
     else:
         smallest = 2 if min_seed is None else smallest
         wanted = min(rows.size, hint_seeds(clusters, n))
         lo, hi, best = math.log(1e-3), math.log(1e3), None
         for _ in range(12):
             gamma = math.exp((lo + hi) / 2)
-            groups = leiden_communities(part, k, gamma, seed)
+            groups = leiden_communities(part, k, gamma, seed, LEIDEN_WEIGHTS)
             count = int((np.unique(groups, return_counts=True)[1] >= smallest).sum())
             if best is None or abs(count - wanted) < abs(best[0] - wanted):
                 best = (count, gamma, groups)
