@@ -533,10 +533,10 @@ def main() -> None:
         res["machine"]["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
     save_results(RESULTS, res, indent=1)
     print(json.dumps(res))
-    if "quality" in res:
-        print(table(res))
-    elif args.vocab:
+    if args.vocab:
         print(json.dumps(res[key], indent=1))
+    elif "quality" in res:
+        print(table(res))
 
 
 if __name__ == "__main__":
