@@ -594,16 +594,11 @@ def _igraph() -> Any:
     return igraph
 
 
-def leiden_communities(unit: Any, neighbours: int, resolution: float,
-                       seed: int = 0, weights: str = "cosine") -> Any:
-    """Leiden communities (Traag et al. 2019, igraph's implementation; modularity with
-    ``resolution``, the configuration null model, run until stable) of the plain kNN
-    cosine graph of the unit rows ``unit``, edges weighted by cosine (positive only);
-    int64 labels ``(n,)``. Seeded: the same input gives the same communities.
-    ``weights="snn"``: edges weighted instead by the Jaccard overlap of the two words'
-    neighbour lists (each with the word itself), as single-cell clustering does."""
-    import random
-
+def leiden_graph(unit: Any, neighbours: int, weights: str = "cosine") -> Any:
+    """The plain kNN cosine graph of the unit rows ``unit`` as a weighted igraph Graph:
+    edges weighted by cosine (positive only), or with ``weights="snn"`` by the Jaccard
+    overlap of the two words' neighbour lists (each with the word itself), as single-cell
+    clustering does."""
     import numpy as np
     import scipy.sparse as sp
     from textseq_plugins.clusterer.graph import KnnGraph
@@ -624,6 +619,18 @@ def leiden_communities(unit: Any, neighbours: int, resolution: float,
     upper = sp.triu(edges, k=1).tocoo()
     graph = igraph.Graph(n=n, edges=np.column_stack([upper.row, upper.col]).tolist())
     graph.es["weight"] = upper.data.astype(np.float64).tolist()
+    return graph
+
+
+def leiden_partition(graph: Any, resolution: float, seed: int = 0) -> Any:
+    """Leiden communities (Traag et al. 2019, igraph's implementation; modularity with
+    ``resolution``, the configuration null model, run until stable) of a weighted igraph
+    Graph; int64 labels. Seeded: the same input gives the same communities."""
+    import random
+
+    import numpy as np
+
+    igraph = _igraph()
     # igraph draws from Python's random module: a seeded generator of our own, then back.
     igraph.set_random_number_generator(random.Random(seed))
     try:
@@ -632,6 +639,13 @@ def leiden_communities(unit: Any, neighbours: int, resolution: float,
     finally:
         igraph.set_random_number_generator(random)
     return np.asarray(part.membership, dtype=np.int64)
+
+
+def leiden_communities(unit: Any, neighbours: int, resolution: float,
+                       seed: int = 0, weights: str = "cosine") -> Any:
+    """Leiden communities of the kNN graph of the unit rows ``unit``
+    (:func:`leiden_graph`, :func:`leiden_partition`); int64 labels ``(n,)``."""
+    return leiden_partition(leiden_graph(unit, neighbours, weights), resolution, seed)
 
 
 def leiden_resolution(n: int) -> float:
@@ -689,15 +703,16 @@ def leiden_kmeans(matrix: Any, *, neighbours: int | None = None,
     gamma = leiden_resolution(rows.size) if resolution is None else float(resolution)
     smallest = (max(2, round(LEIDEN_SEED_SCALE * math.sqrt(n) * rows.size / n))
                 if min_seed is None else int(min_seed))
+    graph = leiden_graph(part, k, LEIDEN_WEIGHTS)
     if clusters is None:
-        groups = leiden_communities(part, k, gamma, seed, LEIDEN_WEIGHTS)
+        groups = leiden_partition(graph, gamma, seed)
     else:
         smallest = 2 if min_seed is None else smallest
         wanted = min(rows.size, hint_seeds(clusters, n))
         lo, hi, best = math.log(1e-3), math.log(1e3), None
         for _ in range(12):
             gamma = math.exp((lo + hi) / 2)
-            groups = leiden_communities(part, k, gamma, seed, LEIDEN_WEIGHTS)
+            groups = leiden_partition(graph, gamma, seed)
             count = int((np.unique(groups, return_counts=True)[1] >= smallest).sum())
             if best is None or abs(count - wanted) < abs(best[0] - wanted):
                 best = (count, gamma, groups)
