@@ -14,6 +14,12 @@ pairwise distance + b * log10 n; seed size = beta * sqrt n) are chosen on all se
 by the mean over those sets of min(dV, dARI) against k-means plus twice the mean of its
 negative part (a loss counts three times), and the held-out set is scored with them. The
 same choice on all sets gives the shipped defaults (CUT_SCALE, CUT_LOG, SEED_SCALE).
+The same objective, leave-one-dataset-out, chooses the Leiden method's constants
+(neighbours K ln n, edge weights, resolution gamma0 (n / 1000)^gamma_log, seed scale;
+"leiden_lodo", when python-igraph is installed) and the ``--clusters`` hint's seeds given
+the true k (factor x k from a fewest number of words up; "hint_lodo"). "leiden" and
+"hint" are the shipped constants (in-sample); "leiden_hint" is the Leiden method given
+``--clusters`` = the true k (its resolution searched for HINT_FACTOR x k seed communities).
 
 Speed: kNN graph + clustering of the top --speed-vocab GloVe words (default 20,000), best
 of 3, and the giant-cluster check of the issue (share of words in the largest cluster,
@@ -162,6 +168,45 @@ class SetEval:
             self.cache[key] = scores(self.truth, spherical_kmeans(self.unit, centroids)[0])
         return self.cache[key]
 
+    def hint(self, factor: float, min_words: int) -> dict:
+        """The linkage method given ``--clusters`` = the true k (seeds at factor x k from
+        min_words words up)."""
+        from textseq_plugins.clusterer.model import hint_seeds, spherical_kmeans, tree_seeds_k
+
+        wanted = hint_seeds(self.k, self.n, factor, min_words)
+        key = ("hint", wanted)
+        if key not in self.cache:
+            seeds = tree_seeds_k(self.unit, self.rows, self.tree, min(wanted, self.rows.size))
+            self.cache[key] = scores(self.truth, spherical_kmeans(self.unit, seeds)[0])
+        return self.cache[key]
+
+    def communities(self, k_scale: float, weights: str, gamma: float):
+        from textseq_plugins.clusterer.model import leiden_communities, leiden_neighbours
+
+        key = ("communities", k_scale, weights, gamma)
+        if key not in self.cache:
+            self.cache[key] = leiden_communities(self.unit, leiden_neighbours(self.n, k_scale),
+                                                 gamma, weights=weights)
+        return self.cache[key]
+
+    def leiden(self, k_scale: float, weights: str, gamma0: float, gamma_log: float,
+               seed_scale: float, exact: bool = False) -> dict:
+        """Leiden communities (kNN graph of k_scale ln n neighbours, resolution
+        gamma0 (n / 1000)^gamma_log, quantised to LEIDEN_GAMMAS unless ``exact``) of at
+        least seed_scale sqrt(n) words as seeds of spherical k-means."""
+        from textseq_plugins.clusterer.model import group_seeds, spherical_kmeans
+
+        gamma = gamma0 * (self.n / 1000.0) ** gamma_log
+        if not exact:
+            grid = np.array(LEIDEN_GAMMAS)
+            gamma = float(grid[int(np.argmin(np.abs(np.log(grid) - np.log(gamma))))])
+        min_seed = max(2, round(seed_scale * np.sqrt(self.n)))
+        key = ("leiden", k_scale, weights, round(gamma, 6), min_seed)
+        if key not in self.cache:
+            seeds = group_seeds(self.unit, self.communities(k_scale, weights, gamma), min_seed)
+            self.cache[key] = scores(self.truth, spherical_kmeans(self.unit, seeds)[0])
+        return self.cache[key]
+
     def cut(self, scale: float, log: float) -> float:
         return float(min(1.5, max(0.05, scale * self.median + log * np.log10(max(self.n, 2)))))
 
@@ -198,11 +243,65 @@ def lodo(evals: list[SetEval]) -> dict:
     return out
 
 
+#: Grids of the Leiden method's LODO choice: neighbours = K x ln n, edge weights, resolution
+#: gamma0 x (n / 1000)^gamma_log (quantised to LEIDEN_GAMMAS while choosing), seed scale.
+#: (Explored first, on a wider grid, not kept: 2.5 and 4 ln n neighbours and
+#: shared-neighbour (Jaccard) edge weights were never among the 10 best settings on all
+#: sets; Leiden's communities without the k-means step, small ones joining the nearest
+#: seed, came within 0.002 of the objective but never above it.)
+LEIDEN_KS = (1.0, 1.5)
+LEIDEN_WEIGHTS_GRID = ("cosine",)
+LEIDEN_GAMMAS = tuple(float(g) for g in np.round(np.geomspace(0.1, 25.6, 25), 4))
+LEIDEN_GAMMA0 = tuple(g for g in LEIDEN_GAMMAS if 0.3 <= g <= 13)
+LEIDEN_GAMMA_LOGS = (-0.2, 0.0, 0.2, 0.3, 0.4)
+LEIDEN_SEED_SCALES = (0.05, 0.1, 0.2)
+#: Seeds per wanted cluster tried for ``--clusters`` (given the true k) by LODO, and the
+#: fewest words for which the factor applies (N seeds below).
+HINT_FACTORS = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5)
+HINT_MINS = (0, 30, 50, 100, 200, 500)
+
+
+def choose_by(evals: list[SetEval], grid: list, score) -> tuple:
+    """The grid point of best objective (as :func:`objective`) of ``score(set, point)``."""
+    def value(point):
+        worse = np.array([min(gain(score(e, point), e.kmeans)) for e in evals])
+        return float(worse.mean() + 2 * np.minimum(worse, 0).mean())
+    return max(grid, key=value)
+
+
+def lodo_by(evals: list[SetEval], grid: list, score, held_score=None) -> dict:
+    """Leave-one-dataset-out for any method: ``score(set, point)`` -> scores; the held-out
+    set is scored by ``held_score`` (default ``score``)."""
+    out = {}
+    for held in evals:
+        point = choose_by([e for e in evals if e is not held], grid, score)
+        out[held.name] = {**(held_score or score)(held, point), "params": list(point)}
+    return out
+
+
+def leiden_grid() -> list:
+    return [(k, w, g, lg, b) for k in LEIDEN_KS for w in LEIDEN_WEIGHTS_GRID
+            for g in LEIDEN_GAMMA0 for lg in LEIDEN_GAMMA_LOGS for b in LEIDEN_SEED_SCALES]
+
+
+def has_igraph() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("igraph") is not None
+
+
 def quality(with_lodo: bool = True) -> dict:
     from scipy.cluster.hierarchy import fcluster
     from textseq_plugins.clusterer.model import (
         CUT_LOG,
         CUT_SCALE,
+        HINT_FACTOR,
+        HINT_MIN_WORDS,
+        LEIDEN_K,
+        LEIDEN_RESOLUTION,
+        LEIDEN_RESOLUTION_LOG,
+        LEIDEN_SEED_SCALE,
+        LEIDEN_WEIGHTS,
         SEED_SCALE,
         ClusterSettings,
         cluster_vectors,
@@ -220,13 +319,34 @@ def quality(with_lodo: bool = True) -> dict:
         res["dbscan"] = scores(e.truth,
                                cluster_vectors(e.raw, ClusterSettings(method="dbscan")).labels)
         res["average_cut_0.6"] = scores(e.truth, fcluster(e.tree, 0.6, "distance"))
+        res["hint"] = scores(e.truth, cluster_vectors(e.raw, ClusterSettings(clusters=e.k)).labels)
+        if has_igraph():
+            res["leiden"] = scores(e.truth,
+                                   cluster_vectors(e.raw, ClusterSettings(method="leiden")).labels)
+            res["leiden_hint"] = scores(e.truth, cluster_vectors(
+                e.raw, ClusterSettings(method="leiden", clusters=e.k)).labels)
         out["sets"][e.name] = res
     out["anchor_purity_true_k"] = ANCHORS
-    out["defaults"] = {"cut_scale": CUT_SCALE, "cut_log": CUT_LOG, "seed_scale": SEED_SCALE}
+    out["defaults"] = {"cut_scale": CUT_SCALE, "cut_log": CUT_LOG, "seed_scale": SEED_SCALE,
+                       "leiden_k": LEIDEN_K, "leiden_weights": LEIDEN_WEIGHTS,
+                       "leiden_resolution": LEIDEN_RESOLUTION,
+                       "leiden_resolution_log": LEIDEN_RESOLUTION_LOG,
+                       "leiden_seed_scale": LEIDEN_SEED_SCALE, "hint_factor": HINT_FACTOR,
+                       "hint_min_words": HINT_MIN_WORDS}
     if with_lodo:
         out["chosen_on_all"] = [float(x) for x in choose(evals)]
         for name, res in lodo(evals).items():
             out["sets"][name]["lodo"] = res
+        hint_grid = [(f, m) for f in HINT_FACTORS for m in HINT_MINS]
+        out["hint_chosen_on_all"] = list(choose_by(evals, hint_grid, lambda e, p: e.hint(*p)))
+        for name, res in lodo_by(evals, hint_grid, lambda e, p: e.hint(*p)).items():
+            out["sets"][name]["hint_lodo"] = res
+        if has_igraph():
+            out["leiden_chosen_on_all"] = list(choose_by(evals, leiden_grid(),
+                                                         lambda e, p: e.leiden(*p)))
+            for name, res in lodo_by(evals, leiden_grid(), lambda e, p: e.leiden(*p),
+                                     lambda e, p: e.leiden(*p, exact=True)).items():
+                out["sets"][name]["leiden_lodo"] = res
     return out
 
 
@@ -254,6 +374,11 @@ def speed(n: int, repeats: int = 3) -> dict:
     sizes = np.bincount(result.labels[result.labels >= 0])
     cw_total, _, cw = timed(matrix, ClusterSettings(method="cw"), 1)
     db_total, _, db = timed(matrix, ClusterSettings(method="dbscan"), 1)
+    extra = {}
+    if has_igraph():
+        le_total, le_cpu, le = timed(matrix, ClusterSettings(method="leiden"), repeats)
+        extra = {"leiden_total_s": round(le_total, 3), "leiden_cpu_s": round(le_cpu, 3),
+                 "leiden_clusters": le.info["clusters"]}
     return {"words": n, "total_s": round(total, 3), "total_cpu_s": round(cpu, 3),
             "graph_s": result.info["graph_s"], "cluster_s": result.info["cluster_s"],
             "clusters": result.info["clusters"], "largest": int(sizes.max()),
@@ -261,23 +386,23 @@ def speed(n: int, repeats: int = 3) -> dict:
             "kmeans_iterations": result.info["iterations"],
             "cw_total_s": round(cw_total, 3), "cw_clusters": cw.info["clusters"],
             "dbscan_total_s": round(db_total, 3), "dbscan_clusters": db.info["clusters"],
-            "dbscan_noise": db.info["noise"]}
+            "dbscan_noise": db.info["noise"], **extra}
 
 
-def full_vocab(n: int) -> dict:
+def full_vocab(n: int, method: str = "linkage") -> dict:
     from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
     from textseq_plugins.clusterer.vectors import load_glove_vocab
 
     t0, c0 = time.perf_counter(), time.process_time()
     data = load_glove_vocab(n)
-    result = cluster_vectors(data.matrix, ClusterSettings())
+    result = cluster_vectors(data.matrix, ClusterSettings(method=method))
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
     sizes = np.bincount(result.labels[result.labels >= 0])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"words": n, "total_s": round(total, 1), "cpu_s": round(cpu, 1),
+    return {"words": n, "method": method, "total_s": round(total, 1), "cpu_s": round(cpu, 1),
             "graph_s": result.info["graph_s"], "cluster_s": result.info["cluster_s"],
             "iterations": result.info["iterations"], "clusters": result.info["clusters"],
-            "cut": result.info["cut"], "largest": int(sizes.max()),
+            "cut": result.info.get("cut"), "largest": int(sizes.max()),
             "peak_rss_mb": round(peak_mb)}
 
 
@@ -315,6 +440,11 @@ def verdicts(q: dict, key: str) -> dict:
     }
 
 
+#: Methods whose figures are checked against the issue's targets (when measured).
+TARGET_KEYS = ("linkage", "lodo", "leiden", "leiden_lodo", "hint", "hint_lodo", "leiden_hint",
+               "cw", "dbscan")
+
+
 def table(res: dict) -> str:
     lines = ["| set | words | classes | k-means, true k: V / ARI | default (linkage): clusters, "
              "purity, V, ARI | LODO: clusters, V, ARI | CW: clusters, V, ARI | "
@@ -329,7 +459,22 @@ def table(res: dict) -> str:
             f"| {ln['clusters']}, {ln['purity']:.3f}, {ln['v_measure']:.3f}, {ln['ari']:.3f} "
             f"| {lodo_cell} | {cw['clusters']}, {cw['v_measure']:.3f}, {cw['ari']:.3f} "
             f"| {al['clusters']}, {al['v_measure']:.3f}, {al['ari']:.3f} |")
-    for key in ("linkage", "lodo", "cw"):
+    lines += ["", "| set | words | classes | k-means, true k: V / ARI | leiden (shipped): "
+              "clusters, purity, V, ARI | leiden LODO: clusters, purity, V, ARI | --clusters "
+              "true k (shipped factor): clusters, V, ARI | --clusters true k, LODO factor: "
+              "clusters, V, ARI |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+
+    def cell(r, purity=True):
+        if not r:
+            return "-"
+        return (f"{r['clusters']}, " + (f"{r['purity']:.3f}, " if purity else "")
+                + f"{r['v_measure']:.3f}, {r['ari']:.3f}")
+    for name, q in res["quality"]["sets"].items():
+        km = q["kmeans"]
+        lines.append(f"| {name} | {q['words']} | {q['classes']} | {km['v_measure']:.3f} / "
+                     f"{km['ari']:.3f} | {cell(q.get('leiden'))} | {cell(q.get('leiden_lodo'))} "
+                     f"| {cell(q.get('hint'), False)} | {cell(q.get('hint_lodo'), False)} |")
+    for key in TARGET_KEYS:
         if key in res.get("target", {}):
             lines.append(f"\n{key}: {json.dumps(res['target'][key])}")
     if "speed" in res:
@@ -363,6 +508,9 @@ def main() -> None:
     parser.add_argument("--vocab", type=int, default=None,
                         help="cluster this many GloVe words once (e.g. 400000) and report "
                         "time and peak RSS; skips the other figures")
+    parser.add_argument("--vocab-method", default="linkage",
+                        help="the method of the --vocab run (linkage | leiden); a leiden "
+                        "run is stored under full_vocab_leiden")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     import torch
@@ -373,23 +521,26 @@ def main() -> None:
     if args.speed_only:
         res = {**previous, "speed": {**speed(args.speed_vocab), "machine": machine(args.threads)}}
     elif args.vocab:
-        res = {**previous, "full_vocab": {**full_vocab(args.vocab),
-                                          "machine": machine(args.threads)}}
+        key = "full_vocab" + ("" if args.vocab_method == "linkage" else f"_{args.vocab_method}")
+        res = {**previous, key: {**full_vocab(args.vocab, args.vocab_method),
+                                 "machine": machine(args.threads)}}
     else:
         res = {"machine": machine(args.threads), "quality": quality(args.lodo)}
         if not args.no_speed:
             res["speed"] = speed(args.speed_vocab)
-        if "full_vocab" in previous:
-            res["full_vocab"] = previous["full_vocab"]
-        keys = ("linkage", "cw", "dbscan") + (("lodo",) if args.lodo else ())
-        res["target"] = {key: verdicts(res["quality"], key) for key in keys}
+        for key in ("full_vocab", "full_vocab_leiden"):
+            if key in previous:
+                res[key] = previous[key]
+        first = next(iter(res["quality"]["sets"].values()))
+        res["target"] = {key: verdicts(res["quality"], key) for key in TARGET_KEYS
+                         if key in first}
         res["machine"]["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
     save_results(RESULTS, res, indent=1)
     print(json.dumps(res))
-    if "quality" in res:
+    if args.vocab:
+        print(json.dumps(res[key], indent=1))
+    elif "quality" in res:
         print(table(res))
-    else:
-        print(json.dumps(res["full_vocab"], indent=1))
 
 
 if __name__ == "__main__":

@@ -81,37 +81,6 @@ def estimate(lam: np.ndarray, rule: tuple) -> int:
     return int(ks[np.argmax(gap)])
 
 
-def seeds_at_k(unit, rows, tree, k: int, min_seed: int = 2):
-    """Centroids of the fewest-group cut of ``tree`` with ``k`` groups of ``min_seed`` rows
-    (the cut with the most such groups when k is out of reach)."""
-    from scipy.cluster.hierarchy import fcluster
-    from textseq_plugins.clusterer.model import _centroids
-
-    m = rows.size
-
-    def big(t):
-        groups = fcluster(tree, t, "maxclust")
-        ids, counts = np.unique(groups, return_counts=True)
-        return groups, ids[counts >= min_seed]
-
-    lo, hi = min(k, m), m
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if big(mid)[1].size >= k:
-            hi = mid
-        else:
-            lo = mid + 1
-    groups, keep = big(lo)
-    if keep.size < k:
-        ts = np.unique(np.geomspace(max(k, 2), m, 25).astype(int))
-        groups, keep = max((big(t) for t in ts), key=lambda r: r[1].size)
-    lookup = np.full(groups.max() + 1, -1)
-    lookup[keep] = np.arange(keep.size)
-    seeded = lookup[groups]
-    ok = seeded >= 0
-    return _centroids(unit[rows[ok]], seeded[ok], keep.size)
-
-
 def bic_k(unit: np.ndarray, labels_at) -> int:
     """k of largest BIC (spherical Gaussian mixture, shared variance) over a k grid."""
     x = unit.astype(np.float64)
@@ -149,10 +118,10 @@ class Case:
         self.cache: dict = {}
 
     def labels(self, k: int):
-        from textseq_plugins.clusterer.model import spherical_kmeans
+        from textseq_plugins.clusterer.model import spherical_kmeans, tree_seeds_k
 
         if ("labels", k) not in self.cache:
-            seeds = seeds_at_k(self.unit, self.rows, self.tree, k)
+            seeds = tree_seeds_k(self.unit, self.rows, self.tree, k)
             self.cache["labels", k] = spherical_kmeans(self.unit, seeds)[0]
         return self.cache["labels", k]
 

@@ -87,7 +87,18 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                                          "their mean GloVe vector (- = stdin)."),
         method: str = typer.Option("linkage", "--method",
                                    help="linkage (average-linkage seeds + spherical k-means) "
-                                   "| cw (Chinese Whispers) | dbscan."),
+                                   "| leiden (Leiden communities of a kNN graph as seeds; "
+                                   "needs the [leiden] extra) | cw (Chinese Whispers) "
+                                   "| dbscan."),
+        clusters: int | None = typer.Option(None, "--clusters", help="linkage/leiden: about "
+                                            "how many groups you want (a hint; default: "
+                                            "read off the data)."),
+        resolution: float | None = typer.Option(None, "--resolution", help="leiden: "
+                                                "modularity resolution (higher: more, "
+                                                "smaller clusters; default: 6.4 "
+                                                "(n/1000)^0.4)."),
+        neighbours: int | None = typer.Option(None, "--neighbours", help="leiden: neighbours "
+                                              "per word in its graph (default: 1.5 ln n)."),
         cut: float | None = typer.Option(None, "--cut", help="linkage: cosine distance at "
                                          "which the tree is cut (default: from the data)."),
         min_seed: int | None = typer.Option(None, "--min-seed", help="linkage: fewest words "
@@ -124,7 +135,8 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                                    weighting=weighting, max_passes=max_passes, seed=seed,
                                    eps=eps, eps_rule=eps_rule, min_samples=min_samples,
                                    min_size=min_size, cut=cut, min_seed=min_seed,
-                                   sample=sample).check()
+                                   sample=sample, clusters=clusters,
+                                   resolution=resolution, neighbours=neighbours).check()
         t0 = time.perf_counter()
         line_numbers = None
         line_of: dict[str, int] = {}  # --words: each word's input line
@@ -171,6 +183,11 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
             sys.stderr.write(info["note"] + "\n")
         how = (f" (tree cut at cosine distance {info['cut']:.3f}, {info['seeds']} seeds)"
                if "cut" in info else "")
+        if "hint" in info:
+            how = f" (about {info['hint']} wanted: {info['seeds']} seeds)"
+        elif "resolution" in info:
+            how = (f" (Leiden at resolution {info['resolution']:g}, {info['graph_k']} "
+                   f"neighbours: {info['communities']} communities, {info['seeds']} seeds)")
         sys.stderr.write(
             f"{info['clusters']} clusters{how}, {info['noise']} noise, {len(data)} words in "
             f"{time.perf_counter() - t0:.2f} s"

@@ -31,7 +31,7 @@ from typing import Any
 from textseq_tui.plugin import BadInput
 
 WEIGHTINGS = ("top", "linear", "log")
-METHODS = ("linkage", "cw", "dbscan")
+METHODS = ("linkage", "cw", "dbscan", "leiden")
 #: The linkage method's default cut (cosine distance) is
 #: ``CUT_SCALE * median pairwise distance + CUT_LOG * log10(n)``: both constants were chosen
 #: by leave-one-dataset-out over AP, BLESS and WordNet category sets (bench/clusterer.py).
@@ -46,6 +46,22 @@ GAP = 2.5
 #: Up to this many words the neighbours graph is exact over all words (under a second at
 #: 20,000); the linkage method searches larger sets within each cluster.
 EXACT_GRAPH_LIMIT = 50_000
+#: Leiden (``method="leiden"``): a kNN graph of ``LEIDEN_K * ln(n)`` neighbours (at least 3),
+#: edges weighted by LEIDEN_WEIGHTS (cosine | snn), modularity at resolution
+#: ``LEIDEN_RESOLUTION * (n / 1000) ** LEIDEN_RESOLUTION_LOG``; communities of at least
+#: ``LEIDEN_SEED_SCALE * sqrt(n)`` words seed spherical k-means. Chosen by
+#: leave-one-dataset-out (bench/clusterer.py).
+LEIDEN_K = 1.5
+LEIDEN_WEIGHTS = "cosine"
+LEIDEN_RESOLUTION = 6.4
+LEIDEN_RESOLUTION_LOG = 0.4
+LEIDEN_SEED_SCALE = 0.1
+#: ``--clusters N`` (the linkage method): seeds are taken at ``HINT_FACTOR * N`` groups of
+#: the tree for sets of at least HINT_MIN_WORDS words, at N groups below (LODO given the
+#: true number of categories, bench/clusterer.py: more seeds than categories fit the uneven
+#: categories of large sets better, and split the 12-15-word lists).
+HINT_FACTOR = 1.75
+HINT_MIN_WORDS = 30
 #: Fewest words for the clustering to mean anything.
 MIN_WORDS = 3
 _ALIASES = {"lin": "linear", "nolog": "linear"}
@@ -62,7 +78,9 @@ class ClusterSettings:
     smaller clusters are reported as noise (-1). Linkage: ``cut`` (cosine distance at which
     the average-linkage tree is cut; None: :func:`default_cut`), ``min_seed`` (groups of the
     cut with fewer words do not seed a cluster; None: :func:`default_min_seed`), ``sample`` (at most this many words build
-    the tree).
+    the tree, or the Leiden graph). Leiden: ``resolution`` (None: :data:`LEIDEN_RESOLUTION`),
+    ``neighbours`` (None: :func:`leiden_neighbours`), ``min_seed``. Linkage and Leiden:
+    ``clusters``, a hint of about how many groups are wanted (None: read off the data).
     """
 
     method: str = "linkage"
@@ -79,6 +97,9 @@ class ClusterSettings:
     cut: float | None = None
     min_seed: int | None = None
     sample: int = 4000
+    clusters: int | None = None
+    resolution: float | None = None
+    neighbours: int | None = None
 
     def check(self) -> ClusterSettings:
         """Validate (raising BadInput with the bad option) and normalise aliases."""
@@ -89,6 +110,15 @@ class ClusterSettings:
             raise BadInput(f"--cut is a cosine distance in (0, 2), got {self.cut}")
         if self.min_seed is not None and self.min_seed < 1:
             raise BadInput(f"--min-seed must be at least 1 (got {self.min_seed})")
+        if self.clusters is not None and self.clusters < 1:
+            raise BadInput(f"--clusters must be at least 1 (got {self.clusters})")
+        if self.clusters is not None and self.method not in ("linkage", "leiden"):
+            raise BadInput("--clusters is a hint for --method linkage or leiden, "
+                           f"not {self.method}")
+        if self.resolution is not None and not self.resolution > 0.0:
+            raise BadInput(f"--resolution must be positive (got {self.resolution})")
+        if self.neighbours is not None and self.neighbours < 1:
+            raise BadInput(f"--neighbours must be at least 1 (got {self.neighbours})")
         if self.sample < 3:
             raise BadInput(f"--sample must be at least 3 (got {self.sample})")
         if self.weighting not in WEIGHTINGS:
@@ -482,6 +512,224 @@ def linkage_kmeans(matrix: Any, *, cut: float | None = None, min_seed: int | Non
     return labels, info
 
 
+def tree_seeds_k(unit: Any, rows: Any, tree: Any, k: int, min_seed: int = 2) -> Any:
+    """Unit centroids of the cut of ``tree`` (over ``unit[rows]``) into the fewest groups
+    that give ``k`` groups of ``min_seed`` rows or more (the cut with the most such groups
+    when ``k`` is out of reach): seeds for a wanted number of clusters."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster
+
+    m = rows.size
+
+    def big(t: int) -> tuple[Any, Any]:
+        groups = fcluster(tree, t, "maxclust")
+        ids, counts = np.unique(groups, return_counts=True)
+        return groups, ids[counts >= min_seed]
+
+    k = max(1, min(int(k), m))
+    lo, hi = k, m
+    while lo < hi:  # the fewest groups with k big ones (their count grows with t, mostly)
+        mid = (lo + hi) // 2
+        if big(mid)[1].size >= k:
+            hi = mid
+        else:
+            lo = mid + 1
+    groups, keep = big(lo)
+    if keep.size < k:
+        tries = np.unique(np.geomspace(max(k, 2), max(m, 2), 25).astype(int))
+        groups, keep = max((big(int(t)) for t in tries), key=lambda r: r[1].size)
+    if keep.size == 0:
+        keep = np.unique(groups)[:1]
+    lookup = np.full(groups.max() + 1, -1, dtype=np.int64)
+    lookup[keep] = np.arange(keep.size)
+    seeded = lookup[groups]
+    ok = seeded >= 0
+    return _centroids(unit[rows[ok]], seeded[ok], keep.size)
+
+
+def hint_seeds(clusters: int, n: int, factor: float | None = None,
+               min_words: int | None = None) -> int:
+    """Seeds for ``--clusters N`` on ``n`` words: ``round(factor * N)`` (default
+    :data:`HINT_FACTOR`) from ``min_words`` words up (default :data:`HINT_MIN_WORDS`),
+    N below; never more than ``n``."""
+    factor = HINT_FACTOR if factor is None else factor
+    small = n < (HINT_MIN_WORDS if min_words is None else min_words)
+    return int(max(1, min(n, clusters if small else round(factor * clusters))))
+
+
+def hint_kmeans(matrix: Any, clusters: int, *, factor: float | None = None,
+                sample: int = 4000, seed: int = 0,
+                max_iter: int = 30) -> tuple[Any, dict[str, Any]]:
+    """The linkage method given ``--clusters N`` ("about N groups"): the average-linkage
+    tree is cut into :func:`hint_seeds` seed groups (on the benchmark's sets the tree's
+    groups are uneven, so a few more seeds than groups wanted fit the categories better),
+    then spherical k-means from them assigns every word."""
+    from textseq_plugins.clusterer.graph import unit_rows
+
+    unit = unit_rows(matrix)
+    rows, tree, median = linkage_tree(unit, sample, seed)
+    wanted = hint_seeds(clusters, unit.shape[0], factor)
+    centroids = tree_seeds_k(unit, rows, tree, min(wanted, rows.size))
+    labels, iterations = spherical_kmeans(unit, centroids, max_iter)
+    return labels, {"hint": int(clusters), "median_distance": round(median, 4),
+                    "sampled": int(rows.size), "seeds": int(centroids.shape[0]),
+                    "iterations": iterations}
+
+
+def leiden_neighbours(n: int, scale: float | None = None) -> int:
+    """Neighbours per word of the Leiden graph: ``scale * ln(n)`` (default
+    :data:`LEIDEN_K`), at least 3, at most n - 1: more words, a denser graph."""
+    import math
+
+    k = round((LEIDEN_K if scale is None else scale) * math.log(max(n, 2)))
+    return int(max(1, min(n - 1, max(3, k))))
+
+
+def _igraph() -> Any:
+    try:
+        import igraph
+    except ImportError as err:
+        raise BadInput("--method leiden needs python-igraph: "
+                       "pip install 'textseq[leiden]'") from err
+    return igraph
+
+
+def leiden_graph(unit: Any, neighbours: int, weights: str = "cosine") -> Any:
+    """The plain kNN cosine graph of the unit rows ``unit`` as a weighted igraph Graph:
+    edges weighted by cosine (positive only), or with ``weights="snn"`` by the Jaccard
+    overlap of the two words' neighbour lists (each with the word itself), as single-cell
+    clustering does."""
+    import numpy as np
+    import scipy.sparse as sp
+    from textseq_plugins.clusterer.graph import KnnGraph
+
+    igraph = _igraph()
+    n = unit.shape[0]
+    knn = KnnGraph.build(unit, neighbours)
+    edges = knn.edges(mutual=False)
+    if weights == "snn":
+        lists = np.column_stack([np.arange(n), knn.indices])
+        member = sp.csr_matrix((np.ones(lists.size, dtype=np.float32),
+                                (np.repeat(np.arange(n), lists.shape[1]), lists.ravel())),
+                               shape=(n, n))
+        shared = (member @ member.T).multiply(edges > 0).tocsr()
+        shared.data = shared.data / (2.0 * lists.shape[1] - shared.data)
+        shared.eliminate_zeros()
+        edges = shared
+    upper = sp.triu(edges, k=1).tocoo()
+    graph = igraph.Graph(n=n, edges=np.column_stack([upper.row, upper.col]).tolist())
+    graph.es["weight"] = upper.data.astype(np.float64).tolist()
+    return graph
+
+
+def leiden_partition(graph: Any, resolution: float, seed: int = 0) -> Any:
+    """Leiden communities (Traag et al. 2019, igraph's implementation; modularity with
+    ``resolution``, the configuration null model, run until stable) of a weighted igraph
+    Graph; int64 labels. Seeded: the same input gives the same communities."""
+    import random
+
+    import numpy as np
+
+    igraph = _igraph()
+    # igraph draws from Python's random module: a seeded generator of our own, then back.
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        part = graph.community_leiden(objective_function="modularity", weights="weight",
+                                      resolution=float(resolution), n_iterations=-1)
+    finally:
+        igraph.set_random_number_generator(random)
+    return np.asarray(part.membership, dtype=np.int64)
+
+
+def leiden_communities(unit: Any, neighbours: int, resolution: float,
+                       seed: int = 0, weights: str = "cosine") -> Any:
+    """Leiden communities of the kNN graph of the unit rows ``unit``
+    (:func:`leiden_graph`, :func:`leiden_partition`); int64 labels ``(n,)``."""
+    return leiden_partition(leiden_graph(unit, neighbours, weights), resolution, seed)
+
+
+def leiden_resolution(n: int) -> float:
+    """The default Leiden resolution for a graph of ``n`` words."""
+    return float(LEIDEN_RESOLUTION * (max(n, 2) / 1000.0) ** LEIDEN_RESOLUTION_LOG)
+
+
+def group_seeds(unit: Any, groups: Any, min_seed: int) -> Any:
+    """Unit centroids ``(k, dim)`` of the groups (labels of the rows of ``unit``) with at
+    least ``min_seed`` rows; the largest group when none is that big."""
+    import numpy as np
+
+    ids, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    keep = counts >= min_seed
+    if not keep.any():
+        keep[np.argmax(counts)] = True
+    lookup = np.full(ids.size, -1, dtype=np.int64)
+    lookup[keep] = np.arange(int(keep.sum()))
+    seeded = lookup[inverse]
+    ok = seeded >= 0
+    return _centroids(unit[ok], seeded[ok], int(keep.sum()))
+
+
+def leiden_kmeans(matrix: Any, *, neighbours: int | None = None,
+                  resolution: float | None = None, min_seed: int | None = None,
+                  sample: int = 4000, seed: int = 0, clusters: int | None = None,
+                  max_iter: int = 30) -> tuple[Any, dict[str, Any]]:
+    """Leiden communities as seeds of spherical k-means; ``(labels, info)``.
+
+    1. At most ``sample`` words (a seeded random sample when there are more) form a kNN
+       cosine graph of ``neighbours`` per word (default :func:`leiden_neighbours`).
+    2. Leiden (modularity at ``resolution``, default :func:`leiden_resolution`) splits it
+       into communities; those of at least ``min_seed`` words (default
+       ``LEIDEN_SEED_SCALE * sqrt(n)`` of the whole set, at least 2) give the number of
+       clusters and their starting centroids; smaller ones are not clusters of their own.
+    3. Spherical k-means from those centroids assigns every word (block-wise).
+
+    With ``clusters`` (about how many groups are wanted) the resolution is searched
+    (bisection on its logarithm, at most 12 Leiden runs) for ``round(HINT_FACTOR *
+    clusters)`` seed communities of at least 2 words.
+    """
+    import math
+
+    import numpy as np
+    from textseq_plugins.clusterer.graph import unit_rows
+
+    _igraph()
+    unit = unit_rows(matrix)
+    n = unit.shape[0]
+    rows = np.arange(n)
+    if n > sample:
+        rows = np.sort(np.random.default_rng(seed).choice(n, sample, replace=False))
+    part = unit[rows]
+    k = leiden_neighbours(rows.size) if neighbours is None else min(int(neighbours), rows.size - 1)
+    gamma = leiden_resolution(rows.size) if resolution is None else float(resolution)
+    smallest = (max(2, round(LEIDEN_SEED_SCALE * math.sqrt(n) * rows.size / n))
+                if min_seed is None else int(min_seed))
+    graph = leiden_graph(part, k, LEIDEN_WEIGHTS)
+    if clusters is None:
+        groups = leiden_partition(graph, gamma, seed)
+    else:
+        smallest = 2 if min_seed is None else smallest
+        wanted = min(rows.size, hint_seeds(clusters, n))
+        lo, hi, best = math.log(1e-3), math.log(1e3), None
+        for _ in range(12):
+            gamma = math.exp((lo + hi) / 2)
+            groups = leiden_partition(graph, gamma, seed)
+            count = int((np.unique(groups, return_counts=True)[1] >= smallest).sum())
+            if best is None or abs(count - wanted) < abs(best[0] - wanted):
+                best = (count, gamma, groups)
+            if count == wanted:
+                break
+            lo, hi = (math.log(gamma), hi) if count < wanted else (lo, math.log(gamma))
+        _, gamma, groups = best
+    centroids = group_seeds(part, groups, smallest)
+    labels, iterations = spherical_kmeans(unit, centroids, max_iter)
+    info = {"graph_k": k, "resolution": round(gamma, 4), "communities": int(np.unique(groups).size),
+            "sampled": int(rows.size), "min_seed": smallest,
+            "seeds": int(centroids.shape[0]), "iterations": iterations}
+    if clusters is not None:
+        info["hint"] = int(clusters)
+    return labels, info
+
+
 def central_words(matrix: Any, labels: Any, top: int = 8,
                   limit: int | None = None) -> dict[int, list[int]]:
     """Per cluster (``labels`` >= 0; the ``limit`` largest when given), the rows of its
@@ -529,7 +777,11 @@ def cluster_vectors(matrix: Any, settings: ClusterSettings, *, device: str = "cp
     neighbours = max(settings.k, settings.min_samples)
     # The linkage method on a sample needs no graph to cluster: the neighbours shown by
     # the app are then searched within each cluster, after clustering (see below).
-    within = settings.method == "linkage" and n > max(settings.sample, EXACT_GRAPH_LIMIT)
+    if settings.clusters is not None and settings.clusters > n:
+        raise BadInput(f"--clusters {settings.clusters} is more than the {n} words with "
+                       "vectors: give at most that many")
+    within = (settings.method in ("linkage", "leiden")
+              and n > max(settings.sample, EXACT_GRAPH_LIMIT))
     t0 = time.perf_counter()
     knn = None if within else KnnGraph.build(matrix, neighbours, device=device)
     info["graph_s"] = round(time.perf_counter() - t0, 3)
@@ -537,6 +789,16 @@ def cluster_vectors(matrix: Any, settings: ClusterSettings, *, device: str = "cp
     if all_identical(unit_rows(matrix)):
         raw = np.zeros(n, dtype=np.int64)
         info["note"] = f"all {n} vectors point the same way: one cluster"
+    elif settings.method == "linkage" and settings.clusters is not None:
+        raw, link_info = hint_kmeans(matrix, settings.clusters, sample=settings.sample,
+                                     seed=settings.seed)
+        info.update(link_info)
+    elif settings.method == "leiden":
+        raw, leiden_info = leiden_kmeans(matrix, neighbours=settings.neighbours,
+                                         resolution=settings.resolution,
+                                         min_seed=settings.min_seed, sample=settings.sample,
+                                         seed=settings.seed, clusters=settings.clusters)
+        info.update(leiden_info)
     elif settings.method == "linkage":
         raw, link_info = linkage_kmeans(matrix, cut=settings.cut, min_seed=settings.min_seed,
                                         sample=settings.sample, seed=settings.seed)

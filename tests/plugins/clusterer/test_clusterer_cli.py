@@ -215,3 +215,85 @@ def test_explain_shows_each_cluster_s_most_central_words(cli, tmp_path, host):
     summary = lines(cli("clusterer", "show", "--json"))
     assert {tuple(sorted(s["preview"])) for s in summary} == {
         tuple(sorted(g)) for g in (ANIMALS, FRUIT, VEHICLES)}
+
+
+PLAIN = ["apple pear banana cherry grape", "hammer chisel drill wrench screwdriver",
+         "cat dog horse cow sheep"]
+
+
+def _plain_file(tmp_path, groups=PLAIN):
+    path = tmp_path / "plain.txt"
+    path.write_text("\n".join(w for g in groups for w in g.split()) + "\n")
+    return path
+
+
+def test_leiden_gets_the_plain_list_right_and_says_how(cli, tmp_path):
+    pytest.importorskip("igraph")
+    path = _plain_file(tmp_path)
+    result = cli("clusterer", "cluster", "--words", str(path), "--method", "leiden", "--json")
+    assert result.exit_code == 0, result.stderr
+    by_word = {r["word"]: r["cluster"] for r in lines(result)}
+    assert sorted(len({by_word[w] for w in g.split()}) for g in PLAIN) == [1, 1, 1]
+    assert len(set(by_word.values())) == 3
+    assert "3 clusters (Leiden at resolution" in result.stderr
+    again = lines(cli("clusterer", "cluster", "--words", str(path), "--method", "leiden",
+                      "--json", "--no-store"))
+    assert {r["word"]: r["cluster"] for r in again} == by_word  # seeded: the same answer
+    runs = lines(cli("clusterer", "runs", "--json"))
+    assert runs[0]["method"] == "leiden"
+
+
+def test_leiden_resolution_and_hint_change_the_number_of_clusters(cli, tmp_path):
+    pytest.importorskip("igraph")
+    path = _plain_file(tmp_path, PLAIN + ["red blue green yellow", "paris london berlin rome"])
+
+    def count(*extra):
+        result = cli("clusterer", "cluster", "--words", str(path), "--method", "leiden",
+                     "--json", "--no-store", "--min-seed", "2", *extra)
+        assert result.exit_code == 0, result.stderr
+        return len({r["cluster"] for r in lines(result)}), result.stderr
+
+    low, _ = count("--resolution", "0.05")
+    high, _ = count("--resolution", "5")
+    assert low < high
+    hinted, stderr = count("--clusters", "2")
+    assert hinted <= 4 and "about 2 wanted" in stderr
+
+
+def test_leiden_without_igraph_says_what_to_install(cli, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "igraph", None)  # import igraph raises ImportError
+    result = cli("clusterer", "cluster", "--words", str(_plain_file(tmp_path)), "--method",
+                 "leiden")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "pip install 'textseq[leiden]'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_clusters_hint_sets_the_number_of_seeds(cli, tmp_path):
+    path = _plain_file(tmp_path, PLAIN + ["red blue green yellow", "paris london berlin rome"])
+    counts = {}
+    for hint in (1, 2, 4):
+        result = cli("clusterer", "cluster", "--words", str(path), "--clusters", str(hint),
+                     "--json", "--no-store")
+        assert result.exit_code == 0, result.stderr
+        assert f"(about {hint} wanted: " in result.stderr
+        counts[hint] = len({r["cluster"] for r in lines(result)})
+    assert counts[1] < counts[2] < counts[4] <= 23
+    # without the hint nothing changes: the tree cut read off the data
+    plain = cli("clusterer", "cluster", "--words", str(path), "--json", "--no-store")
+    assert "tree cut at cosine distance" in plain.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--clusters", "0"], "--clusters must be at least 1 (got 0)"),
+    (["--clusters", "16"], "--clusters 16 is more than the 15 words with vectors"),
+    (["--clusters", "3", "--method", "cw"], "--clusters is a hint for --method linkage or leiden"),
+    (["--method", "leiden", "--resolution", "0"], "--resolution must be positive"),
+])
+def test_bad_hints_give_one_line(cli, tmp_path, args, message):
+    result = cli("clusterer", "cluster", "--words", str(_plain_file(tmp_path)), *args)
+    assert result.exit_code == 2, result.stdout
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

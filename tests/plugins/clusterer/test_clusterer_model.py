@@ -255,8 +255,19 @@ def test_shipped_constants_are_the_recorded_leave_one_dataset_out_choice():
     if "chosen_on_all" not in quality:
         pytest.skip("benchmark results without a leave-one-dataset-out run")
     assert quality["chosen_on_all"] == pytest.approx([CUT_SCALE, CUT_LOG, SEED_SCALE])
-    assert quality["defaults"] == {"cut_scale": CUT_SCALE, "cut_log": CUT_LOG,
-                                   "seed_scale": SEED_SCALE}
+    assert {k: quality["defaults"][k] for k in ("cut_scale", "cut_log", "seed_scale")} == {
+        "cut_scale": CUT_SCALE, "cut_log": CUT_LOG, "seed_scale": SEED_SCALE}
+    # Leiden's constants and the --clusters hint's seeds: the same all-set choice
+    from textseq_plugins.clusterer import model
+
+    if "leiden_chosen_on_all" in quality:
+        k, weights, gamma, gamma_log, seed_scale = quality["leiden_chosen_on_all"]
+        assert (k, weights, gamma, gamma_log, seed_scale) == pytest.approx(
+            (model.LEIDEN_K, model.LEIDEN_WEIGHTS, model.LEIDEN_RESOLUTION,
+             model.LEIDEN_RESOLUTION_LOG, model.LEIDEN_SEED_SCALE))
+    if "hint_chosen_on_all" in quality:
+        assert quality["hint_chosen_on_all"] == pytest.approx(
+            [model.HINT_FACTOR, model.HINT_MIN_WORDS])
 
 
 def test_central_words_are_closest_to_the_cluster_direction():
