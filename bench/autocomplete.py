@@ -200,6 +200,8 @@ def main() -> None:
                         help="Override the policy's threshold (a point on the frontier).")
     parser.add_argument("--only-corpora", action="store_true",
                         help="Skip learn, latency and Shakespeare.")
+    parser.add_argument("--learn-only", action="store_true",
+                        help="Only the learn figure and latency (merged into --out).")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "autocomplete.json")
     args = parser.parse_args()
     if not DATA.is_dir():
@@ -233,6 +235,14 @@ def main() -> None:
                                "stem_prob": words.STEM_PROB, "session_k": words.SESSION_K},
                     "nats_chars": args.nats_chars, "savings_chars": args.savings_chars,
                     "corpora": {}}
+    if args.learn_only:  # merged into the last full run's figures, which stay as they were
+        kept = json.loads(args.out.read_text()) if args.out.is_file() else {}
+        result = {**kept, "machine": result["machine"], "policy": result["policy"]}
+        learn_and_latency(args, corpus_dir, model, result)
+        result["machine_end"] = machine()
+        save_results(args.out, result)
+        print_learn(result)
+        return
     dictionary = DictionaryCompleter()
     for name in args.corpora.split(","):
         text = (corpus_dir / "test" / f"{name}.txt").read_text(encoding="utf-8")
@@ -260,21 +270,7 @@ def main() -> None:
         save_results(args.out, result)
         print(json.dumps(result))
         return
-    bush = (corpus_dir / "test" / "state_union.txt").read_text(encoding="utf-8")
-    general = (corpus_dir / "test" / "movie_reviews.txt").read_text(encoding="utf-8")
-    learn = learn_figure(args.model_dir, bush, args.savings_chars, args.threads,
-                         general=general[: args.savings_chars])
-    personal = learn.pop("personal")
-    learn.pop("model")
-    result["learn"] = learn
-    print("learn", json.dumps(learn), file=sys.stderr, flush=True)
-
-    replay_text = (corpus_dir / "test" / "masc.txt").read_text(encoding="utf-8")
-    result["latency"] = replay_latency(WordCompleter(model, personal), replay_text,
-                                       args.keystrokes)
-    result["latency_char_only"] = replay_latency(_CharOnly(Completer(model), CHAR_MIN_PROB),
-                                                 replay_text, args.keystrokes)
-    print("latency", json.dumps(result["latency"]), file=sys.stderr, flush=True)
+    learn_and_latency(args, corpus_dir, model, result)
 
     if SHAKESPEARE.is_file() and args.shakespeare_dir.is_dir():
         shakes = load_char_model(args.shakespeare_dir)
@@ -302,6 +298,37 @@ def main() -> None:
     print(f"| mean | | {m['nats_per_char']:.3f} | {m['savings']:.1%} ({m['precision']:.0%}) | "
           f"{m['dictionary_savings']:.1%} ({m['dictionary_precision']:.0%}) | "
           f"{m['ratio']:.2f}x |")
+    print_learn(result)
+    if tmp is not None:
+        tmp.cleanup()
+
+
+def learn_and_latency(args: argparse.Namespace, corpus_dir: Path, model, result: dict) -> None:  # noqa: ANN001
+    """The learn figure (G. W. Bush, forgetting on movie reviews) and the latency replay, into
+    ``result``."""
+    from textseq_plugins.autocomplete.completer import MIN_PROB as CHAR_MIN_PROB
+    from textseq_plugins.autocomplete.completer import Completer
+    from textseq_plugins.autocomplete.words import WordCompleter
+
+    bush = (corpus_dir / "test" / "state_union.txt").read_text(encoding="utf-8")
+    general = (corpus_dir / "test" / "movie_reviews.txt").read_text(encoding="utf-8")
+    learn = learn_figure(args.model_dir, bush, args.savings_chars, args.threads,
+                         general=general[: args.savings_chars])
+    personal = learn.pop("personal")
+    learn.pop("model")
+    result["learn"] = learn
+    print("learn", json.dumps(learn), file=sys.stderr, flush=True)
+
+    replay_text = (corpus_dir / "test" / "masc.txt").read_text(encoding="utf-8")
+    result["latency"] = replay_latency(WordCompleter(model, personal), replay_text,
+                                       args.keystrokes)
+    result["latency_char_only"] = replay_latency(_CharOnly(Completer(model), CHAR_MIN_PROB),
+                                                 replay_text, args.keystrokes)
+    print("latency", json.dumps(result["latency"]), file=sys.stderr, flush=True)
+
+
+def print_learn(result: dict) -> None:
+    learn = result["learn"]
     print(f"\nlearn: {learn['without']['savings']:.1%} -> {learn['with']['savings']:.1%} "
           f"({learn['gain_points']:+.1f} points; word counts alone "
           f"{learn['counts_only_gain_points']:+.1f}); adaptation "
@@ -315,8 +342,6 @@ def main() -> None:
               f"{g['nats_adapted']:.3f}")
     print(f"latency update+suggest p50/p99: {result['latency']['p50_ms']:.2f} / "
           f"{result['latency']['p99_ms']:.2f} ms")
-    if tmp is not None:
-        tmp.cleanup()
 
 
 class _CharOnly:
