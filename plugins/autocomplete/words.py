@@ -172,6 +172,7 @@ class PersonalWords:
         self.unigrams: Counter[str] = Counter()
         self.bigrams: dict[str, Counter[str]] = defaultdict(Counter)
         self._vocab: SortedVocab | None = None
+        self._tokens: int | None = None
         self._succ: dict[str, SortedVocab] = {}
 
     def __len__(self) -> int:
@@ -179,8 +180,10 @@ class PersonalWords:
 
     @property
     def tokens(self) -> int:
-        """How many words were counted (running words, not distinct ones)."""
-        return sum(self.unigrams.values())
+        """How many words were counted (running words, not distinct ones; cached)."""
+        if self._tokens is None:
+            self._tokens = sum(self.unigrams.values())
+        return self._tokens
 
     def add_words(self, words: Iterable[str], prev: str = "") -> str:
         """Count ``words`` (lower case, in order after ``prev``); returns the last two words
@@ -196,6 +199,7 @@ class PersonalWords:
             prev2, prev = prev, w
         prev = f"{prev2} {prev}".strip()
         self._vocab = None
+        self._tokens = None
         self._succ = {}
         return prev
 
@@ -204,6 +208,7 @@ class PersonalWords:
         for prev, word, n in bigrams:
             self.bigrams[prev][word] += n
         self._vocab = None
+        self._tokens = None
         self._succ = {}
 
     def vocab(self) -> SortedVocab:
@@ -325,9 +330,6 @@ class WordCompleter:
         self.session = PersonalWords() if session else None
         self.lam = lam
         self.min_prob = min_prob
-        # the personal layer's threshold (nothing changes without a personal history)
-        self._drop = (PERSONAL_DROP * min(1.0, personal.tokens / PERSONAL_FULL)
-                      if personal is not None and len(personal) else 0.0)
         self._pairs = [0, 0]  # the typed text's word pairs: seen, also in the history
         vocab = model.vocab.chars
         self._word_ids = [i for i, c in enumerate(vocab) if i and is_word_char(c)]
@@ -392,9 +394,18 @@ class WordCompleter:
         """How much lower the thresholds are now: ``PERSONAL_DROP`` (scaled by the history's
         size) as far as the text typed so far looks like the history."""
         seen, hit = self._pairs
-        if not self._drop or seen < GATE_PAIRS:
+        most = self._most_drop()
+        if not most or seen < GATE_PAIRS:
             return 0.0
-        return self._drop * min(1.0, max(0.0, (hit / seen - GATE_LOW) / (GATE_HIGH - GATE_LOW)))
+        return most * min(1.0, max(0.0, (hit / seen - GATE_LOW) / (GATE_HIGH - GATE_LOW)))
+
+    def _most_drop(self) -> float:
+        """``PERSONAL_DROP`` scaled by the history's size (0: no history: nothing changes;
+        the app sets ``personal`` before each keystroke)."""
+        mine = self.personal
+        if mine is None or not len(mine):
+            return 0.0
+        return PERSONAL_DROP * min(1.0, mine.tokens / PERSONAL_FULL)
 
     @staticmethod
     def _stem(ranked: list[tuple[str, float, bool]]) -> tuple[str, float] | None:
@@ -602,7 +613,7 @@ class WordCompleter:
             self._pairs = [0, 0]
         if new:
             new_words = words_of(new)
-            if self._drop:  # how much the typed text looks like the history
+            if self._most_drop():  # how much the typed text looks like the history
                 prev = self._last.rpartition(" ")[2]
                 for w in new_words:
                     if prev:
