@@ -130,7 +130,7 @@ def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
     model alone. Also the adapted model's nats/char on the rest, and (forgetting) savings on
     ``general`` text of another kind with the shipped model vs with this home's model and
     history."""
-    from textseq_plugins.autocomplete import history
+    from textseq_plugins.autocomplete import history, words
     from textseq_plugins.autocomplete.adapt import home_model
     from textseq_plugins.autocomplete.model import load_char_model
     from textseq_plugins.autocomplete.words import WordCompleter
@@ -165,6 +165,10 @@ def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
         without = savings(WordCompleter(shipped), rest)
         with_history = savings(WordCompleter(model, personal), rest)
         counts_only = savings(WordCompleter(shipped, personal), rest)
+        # the shipped model alone at the thresholds the home lowers for text like its history
+        # (words.PERSONAL_DROP): the gain at equal thresholds, not a threshold trade
+        same_thresholds = savings(WordCompleter(shipped), rest,
+                                  min_prob=words.MIN_PROB - words.PERSONAL_DROP)
         nats = {"shipped": round(shipped.nats_per_char(rest), 4),
                 "adapted": round(model.nats_per_char(rest), 4)}
         forgetting = {}
@@ -179,6 +183,7 @@ def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
             "adapted": report.get("adapted"), "learn_seconds": round(learn_s, 1),
             "note": note, "nats_per_char": nats,
             "without": without, "with": with_history, "counts_only": counts_only,
+            "without_at_lowered_thresholds": same_thresholds,
             "gain_points": round(100 * (with_history["savings"] - without["savings"]), 1),
             "counts_only_gain_points": round(100 * (counts_only["savings"]
                                                     - without["savings"]), 1),
@@ -333,6 +338,11 @@ def print_learn(result: dict) -> None:
           f"({learn['gain_points']:+.1f} points; word counts alone "
           f"{learn['counts_only_gain_points']:+.1f}); adaptation "
           f"{learn['adapted'].get('steps')} steps in {learn['adapted'].get('seconds')} s")
+    if "without_at_lowered_thresholds" in learn:
+        low = learn["without_at_lowered_thresholds"]
+        print(f"learn, the shipped model alone at the home's lowered thresholds: "
+              f"{low['savings']:.1%} ({low['precision']:.0%}); with the history "
+              f"{learn['with']['savings']:.1%} ({learn['with']['precision']:.0%})")
     if learn["general_check"]:
         g = learn["general_check"]
         print(f"learn, movie reviews after adapting to Bush: {g['shipped']['savings']:.1%} -> "
