@@ -103,10 +103,11 @@ def savings(completer, text: str, min_prob: float | None = None) -> dict:
 def replay_latency(completer, text: str, keystrokes: int) -> dict[str, float]:
     """Per-keystroke milliseconds of update + suggestion, typing ``text`` with a typo and its
     backspace every 40 characters."""
-    times, typed, i, n = [], "", 0, 0
+    times, typed, i, n, typo_at = [], "", 0, 0, -1
     while n < keystrokes and i < len(text):
-        if i % 40 == 39 and not typed.endswith("#"):
+        if i % 40 == 39 and typo_at != i:  # once per place (it typed "#" there forever)
             typed += "#"
+            typo_at = i
         elif typed.endswith("#"):
             typed = typed[:-1]
         else:
@@ -130,7 +131,7 @@ def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
     model alone. Also the adapted model's nats/char on the rest, and (forgetting) savings on
     ``general`` text of another kind with the shipped model vs with this home's model and
     history."""
-    from textseq_plugins.autocomplete import history
+    from textseq_plugins.autocomplete import history, words
     from textseq_plugins.autocomplete.adapt import home_model
     from textseq_plugins.autocomplete.model import load_char_model
     from textseq_plugins.autocomplete.words import WordCompleter
@@ -165,6 +166,10 @@ def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
         without = savings(WordCompleter(shipped), rest)
         with_history = savings(WordCompleter(model, personal), rest)
         counts_only = savings(WordCompleter(shipped, personal), rest)
+        # the shipped model alone at the thresholds the home lowers for text like its history
+        # (words.PERSONAL_DROP): the gain at equal thresholds, not a threshold trade
+        same_thresholds = savings(WordCompleter(shipped), rest,
+                                  min_prob=words.MIN_PROB - words.PERSONAL_DROP)
         nats = {"shipped": round(shipped.nats_per_char(rest), 4),
                 "adapted": round(model.nats_per_char(rest), 4)}
         forgetting = {}
@@ -179,10 +184,11 @@ def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
             "adapted": report.get("adapted"), "learn_seconds": round(learn_s, 1),
             "note": note, "nats_per_char": nats,
             "without": without, "with": with_history, "counts_only": counts_only,
+            "without_at_lowered_thresholds": same_thresholds,
             "gain_points": round(100 * (with_history["savings"] - without["savings"]), 1),
             "counts_only_gain_points": round(100 * (counts_only["savings"]
                                                     - without["savings"]), 1),
-            "general_check": forgetting, "personal": personal, "model": model}
+            "general_check": forgetting, "personal": personal, "model": model, "rest": rest}
 
 
 def main() -> None:
@@ -200,6 +206,8 @@ def main() -> None:
                         help="Override the policy's threshold (a point on the frontier).")
     parser.add_argument("--only-corpora", action="store_true",
                         help="Skip learn, latency and Shakespeare.")
+    parser.add_argument("--learn-only", action="store_true",
+                        help="Only the learn figure and latency (merged into --out).")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "autocomplete.json")
     args = parser.parse_args()
     if not DATA.is_dir():
@@ -233,6 +241,14 @@ def main() -> None:
                                "stem_prob": words.STEM_PROB, "session_k": words.SESSION_K},
                     "nats_chars": args.nats_chars, "savings_chars": args.savings_chars,
                     "corpora": {}}
+    if args.learn_only:  # merged into the last full run's figures, which stay as they were
+        kept = json.loads(args.out.read_text()) if args.out.is_file() else {}
+        result = {**kept, "machine": result["machine"], "policy": result["policy"]}
+        learn_and_latency(args, corpus_dir, model, result)
+        result["machine_end"] = machine()
+        save_results(args.out, result)
+        print_learn(result)
+        return
     dictionary = DictionaryCompleter()
     for name in args.corpora.split(","):
         text = (corpus_dir / "test" / f"{name}.txt").read_text(encoding="utf-8")
@@ -260,21 +276,7 @@ def main() -> None:
         save_results(args.out, result)
         print(json.dumps(result))
         return
-    bush = (corpus_dir / "test" / "state_union.txt").read_text(encoding="utf-8")
-    general = (corpus_dir / "test" / "movie_reviews.txt").read_text(encoding="utf-8")
-    learn = learn_figure(args.model_dir, bush, args.savings_chars, args.threads,
-                         general=general[: args.savings_chars])
-    personal = learn.pop("personal")
-    learn.pop("model")
-    result["learn"] = learn
-    print("learn", json.dumps(learn), file=sys.stderr, flush=True)
-
-    replay_text = (corpus_dir / "test" / "masc.txt").read_text(encoding="utf-8")
-    result["latency"] = replay_latency(WordCompleter(model, personal), replay_text,
-                                       args.keystrokes)
-    result["latency_char_only"] = replay_latency(_CharOnly(Completer(model), CHAR_MIN_PROB),
-                                                 replay_text, args.keystrokes)
-    print("latency", json.dumps(result["latency"]), file=sys.stderr, flush=True)
+    learn_and_latency(args, corpus_dir, model, result)
 
     if SHAKESPEARE.is_file() and args.shakespeare_dir.is_dir():
         shakes = load_char_model(args.shakespeare_dir)
@@ -302,10 +304,50 @@ def main() -> None:
     print(f"| mean | | {m['nats_per_char']:.3f} | {m['savings']:.1%} ({m['precision']:.0%}) | "
           f"{m['dictionary_savings']:.1%} ({m['dictionary_precision']:.0%}) | "
           f"{m['ratio']:.2f}x |")
+    print_learn(result)
+    if tmp is not None:
+        tmp.cleanup()
+
+
+def learn_and_latency(args: argparse.Namespace, corpus_dir: Path, model, result: dict) -> None:  # noqa: ANN001
+    """The learn figure (G. W. Bush, forgetting on movie reviews) and the latency replay, into
+    ``result``."""
+    from textseq_plugins.autocomplete.completer import MIN_PROB as CHAR_MIN_PROB
+    from textseq_plugins.autocomplete.completer import Completer
+    from textseq_plugins.autocomplete.words import WordCompleter
+
+    bush = (corpus_dir / "test" / "state_union.txt").read_text(encoding="utf-8")
+    general = (corpus_dir / "test" / "movie_reviews.txt").read_text(encoding="utf-8")
+    learn = learn_figure(args.model_dir, bush, args.savings_chars, args.threads,
+                         general=general[: args.savings_chars])
+    personal = learn.pop("personal")
+    adapted, rest = learn.pop("model"), learn.pop("rest")
+    result["learn"] = learn
+    print("learn", json.dumps(learn), file=sys.stderr, flush=True)
+
+    replay_text = (corpus_dir / "test" / "masc.txt").read_text(encoding="utf-8")
+    result["latency"] = replay_latency(WordCompleter(model, personal), replay_text,
+                                       args.keystrokes)
+    result["latency_char_only"] = replay_latency(_CharOnly(Completer(model), CHAR_MIN_PROB),
+                                                 replay_text, args.keystrokes)
+    # typing text like the history, in that home: the lowered thresholds score more candidates
+    result["latency_like_history"] = replay_latency(WordCompleter(adapted, personal), rest,
+                                                    args.keystrokes)
+    print("latency", json.dumps(result["latency"]), json.dumps(result["latency_like_history"]),
+          file=sys.stderr, flush=True)
+
+
+def print_learn(result: dict) -> None:
+    learn = result["learn"]
     print(f"\nlearn: {learn['without']['savings']:.1%} -> {learn['with']['savings']:.1%} "
           f"({learn['gain_points']:+.1f} points; word counts alone "
           f"{learn['counts_only_gain_points']:+.1f}); adaptation "
           f"{learn['adapted'].get('steps')} steps in {learn['adapted'].get('seconds')} s")
+    if "without_at_lowered_thresholds" in learn:
+        low = learn["without_at_lowered_thresholds"]
+        print(f"learn, the shipped model alone at the home's lowered thresholds: "
+              f"{low['savings']:.1%} ({low['precision']:.0%}); with the history "
+              f"{learn['with']['savings']:.1%} ({learn['with']['precision']:.0%})")
     if learn["general_check"]:
         g = learn["general_check"]
         print(f"learn, movie reviews after adapting to Bush: {g['shipped']['savings']:.1%} -> "
@@ -315,8 +357,10 @@ def main() -> None:
               f"{g['nats_adapted']:.3f}")
     print(f"latency update+suggest p50/p99: {result['latency']['p50_ms']:.2f} / "
           f"{result['latency']['p99_ms']:.2f} ms")
-    if tmp is not None:
-        tmp.cleanup()
+    if "latency_like_history" in result:
+        lat = result["latency_like_history"]
+        print(f"latency typing like the history, in that home, p50/p99: {lat['p50_ms']:.2f} / "
+              f"{lat['p99_ms']:.2f} ms")
 
 
 class _CharOnly:

@@ -246,3 +246,35 @@ def test_the_policy_shows_what_saves_keys_and_stems_when_no_word_is_likely(tiny,
     assert shown("inter", ranked) == ["nation"]
     assert shown("inter", [("national", 0.3, True), ("net", 0.2, True)]) == []
     assert WordCompleter._stem(ranked) == ("nation", pytest.approx(0.55))
+
+
+def test_text_like_the_history_gets_a_lower_threshold(tiny, monkeypatch) -> None:
+    from textseq_plugins.autocomplete import words
+
+    monkeypatch.setattr(words, "PERSONAL_FULL", 10)
+    monkeypatch.setattr(words, "GATE_PAIRS", 5)
+    mine = PersonalWords()
+    mine.add_words(words_of("the snorkelwick grazes by the river and the otter sleeps in the "
+                            "reeds while the heron waits for the fish"))
+    like = "the snorkelwick grazes by the river and the otter sleeps in the reeds. "
+    other = "my cat chased a red ball across our garden yesterday before dinner time. "
+    floor = words.MIN_PROB - words.PERSONAL_DROP / 2  # under the usual threshold only
+
+    def shown(personal: PersonalWords | None, text: str) -> list[str]:
+        wc = WordCompleter(tiny, personal)
+        wc.ranked(text + "w")  # the typed text so far counts its word pairs
+        return [s.completion for s in _fixed(wc, [("aits", floor, True)]).suggest(text + "w")]
+
+    assert shown(mine, like) == ["aits "]  # text like the history: shown
+    assert shown(mine, other) == []  # other text: the usual threshold
+    assert shown(None, like) == []  # no history: nothing changes
+    wc = WordCompleter(tiny, mine)
+    wc.ranked(like)
+    assert wc.personal_drop() == pytest.approx(words.PERSONAL_DROP)
+    wc.ranked(like + other * 3)  # the share of the history's pairs falls: so does the drop
+    assert wc.personal_drop() < words.PERSONAL_DROP / 2
+    # the app sets the history before each keystroke, not when it makes the completer
+    late = WordCompleter(tiny)
+    late.personal = mine
+    late.ranked(like)
+    assert late.personal_drop() == pytest.approx(words.PERSONAL_DROP)
