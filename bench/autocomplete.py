@@ -121,6 +121,31 @@ def replay_latency(completer, text: str, keystrokes: int) -> dict[str, float]:
             "p99_ms": round(_pct(times, 0.99), 3), "mean_ms": round(statistics.fmean(times), 3)}
 
 
+def word_store_figures(model_dir: Path) -> dict:
+    """The shipped background counts (``words.npz``): file size, load time (best of 3) and
+    the memory its arrays and words take once loaded (tracemalloc: Python and numpy)."""
+    import tracemalloc
+
+    from textseq_plugins.autocomplete.words import WORD_STORE, CountStore
+
+    path = model_dir / WORD_STORE
+    if not path.is_file():
+        return {}
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        store = CountStore.load(path)
+        times.append(time.perf_counter() - t0)
+    del store
+    tracemalloc.start()
+    store = CountStore.load(path)
+    memory = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return {"file_mb": round(path.stat().st_size / 2**20, 2), "load_s": round(min(times), 3),
+            "memory_mb": round(memory / 2**20, 1), "words": len(store),
+            "ngrams": {n: len(t[2]) for n, t in store.orders.items()}}
+
+
 def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
                  general: str = "") -> dict:
     """Savings on the last 10 % of ``text`` before and after learning the first 90 %, the
@@ -224,6 +249,7 @@ def main() -> None:
         tmp = tempfile.TemporaryDirectory()
         corpus_dir = corpus_dir or Path(tmp.name)
         corpus.build(DATA, corpus_dir)
+    store = word_store_figures(args.model_dir)
     model = load_char_model(args.model_dir)
     card_path = args.model_dir / "card.json"
     card = json.loads(card_path.read_text()) if card_path.exists() else {"name": "?"}
@@ -232,7 +258,7 @@ def main() -> None:
                                "next_word_min_prob": round(MIN_PROB + words.NEXT_WORD_MARGIN, 3),
                                "stem_prob": words.STEM_PROB, "session_k": words.SESSION_K},
                     "nats_chars": args.nats_chars, "savings_chars": args.savings_chars,
-                    "corpora": {}}
+                    "word_store": store, "corpora": {}}
     dictionary = DictionaryCompleter()
     for name in args.corpora.split(","):
         text = (corpus_dir / "test" / f"{name}.txt").read_text(encoding="utf-8")
@@ -315,6 +341,9 @@ def main() -> None:
               f"{g['nats_adapted']:.3f}")
     print(f"latency update+suggest p50/p99: {result['latency']['p50_ms']:.2f} / "
           f"{result['latency']['p99_ms']:.2f} ms")
+    if store:
+        print(f"word store: {store['file_mb']} MB file, {store['load_s']} s to load, "
+              f"{store['memory_mb']} MB in memory, n-grams {store['ngrams']}")
     if tmp is not None:
         tmp.cleanup()
 

@@ -65,6 +65,9 @@ NEXT_WORD_MARGIN = 0.14  # a next word (after a space) needs MIN_PROB + this: th
 #: candidates this likely together (> 1: never).
 STEM_PROB = 0.40
 SESSION_K = 2.0  # the text's own words: weight mass / (mass + SESSION_K) (a cache)
+#: The shipped counts' word pairs and triples: weight mass / (mass + k) (``CountStore``)
+BACKGROUND_K = [3.0, 2.0, 2.0]
+BACKGROUND_4GRAMS = True  # the shipped counts' 4-grams, when the store has them
 IGNORED_LIMIT = 1  # a suggestion typed past (shown, not taken) is not shown again for the word
 MAX_SCORED = 4  # candidates scored by the character model per keystroke, at most
 CANDIDATES = 8  # prior candidates scored per keystroke
@@ -75,6 +78,7 @@ MAX_WORD = 24
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*")
 _LAST_TWO = re.compile(r"(?:(?<![A-Za-z'])([A-Za-z][A-Za-z']*) +)?([A-Za-z][A-Za-z']*)$")
+_LAST_WORD = re.compile(r"(?<![A-Za-z'])([A-Za-z][A-Za-z']*) +$")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -258,16 +262,273 @@ def write_word_counts(words: PersonalWords, path: Any, min_count: int = 2,
     atomic_write_bytes(path, gzip.compress(buf.getvalue().encode("utf-8"), mtime=0))
 
 
-def background_words(model: Any) -> PersonalWords | None:
-    """The word counts shipped beside a character model (``words.tsv.gz`` in its directory:
-    the words and word pairs of its training text), read once per loaded model."""
+WORD_STORE = "words.npz"
+#: The shipped store's n-gram orders (2: word pairs, 3: triples, ...) and the least count
+#: kept for each (every word is kept).
+STORE_ORDER = 3
+STORE_MIN_COUNTS = {2: 1, 3: 1}
+
+
+class _CountSlice:
+    """The words of one context (or the whole vocabulary) with their counts: ``SortedVocab``'s
+    queries (``mass``, ``weight``, ``top``) over numpy arrays. ``ids`` are word ids in
+    ascending order, which is alphabetical order (None: every word, id = position)."""
+
+    __slots__ = ("store", "ids", "counts", "cum", "_top")
+
+    def __init__(self, store: CountStore, ids: Any, counts: Any) -> None:
+        import numpy as np
+
+        self.store, self.ids, self.counts = store, ids, counts
+        self.cum = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+        self._top: dict[tuple[str, int], list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def span(self, prefix: str) -> tuple[int, int]:
+        a, b = self.store.id_span(prefix)
+        if self.ids is None:
+            return a, b
+        if a == b:
+            return 0, 0
+        lo, hi = self.ids.searchsorted((a, b))
+        return int(lo), int(hi)
+
+    def mass(self, prefix: str) -> float:
+        lo, hi = self.span(prefix)
+        return float(self.cum[hi] - self.cum[lo])
+
+    def weight(self, word: str) -> float:
+        i = self.store.index.get(word)
+        if i is None:
+            return 0.0
+        if self.ids is None:
+            return float(self.counts[i])
+        pos = int(self.ids.searchsorted(i))
+        return float(self.counts[pos]) if pos < len(self.ids) and self.ids[pos] == i else 0.0
+
+    def top(self, prefix: str, k: int) -> list[str]:
+        """The ``k`` heaviest words starting with ``prefix`` (ties: alphabetical order)."""
+        import numpy as np
+
+        lo, hi = self.span(prefix)
+        if hi - lo > 2000:  # short prefixes: computed once
+            key = (prefix, k)
+            found = self._top.get(key)
+            if found is None:
+                found = self._top[key] = self._top_of(lo, hi, k, np)
+            return found
+        return self._top_of(lo, hi, k, np)
+
+    def _top_of(self, lo: int, hi: int, k: int, np: Any) -> list[str]:
+        if hi <= lo:
+            return []
+        counts = self.counts[lo:hi]
+        if hi - lo > k:  # the k largest, then the ties at the k-th resolved by position
+            kth = np.partition(counts, hi - lo - k)[hi - lo - k]
+            pos = np.flatnonzero(counts >= kth)
+        else:
+            pos = np.arange(hi - lo)
+        pos = pos[np.argsort(-counts[pos], kind="stable")][:k] + lo
+        ids = pos if self.ids is None else self.ids[pos]
+        words = self.store.words
+        return [words[i] for i in ids.tolist()]
+
+
+class CountStore:
+    """Word counts in numpy arrays: the shipped background prior (``words.npz``).
+
+    The same queries as ``PersonalWords`` (``vocab()``, ``follow(context)``,
+    ``successors(context, prefix, k)``; a context is ``"a"`` or ``"a b"``), about 10x less
+    memory than dicts and a fraction of a second to load. Words are sorted (id = rank), so
+    the words with a prefix are one id range, and the followers of a context, stored by id,
+    are one slice of it. Per order n (2 = word pairs, 3 = triples), the contexts (n - 1 word
+    ids folded into one int64 key) are sorted and unique, ``ptr`` points into the followers'
+    ids and counts. Saved as an uncompressed-object-free ``.npz`` (``allow_pickle=False``).
+    """
+
+    def __init__(self, words: list[str], unigrams: Any,
+                 orders: dict[int, tuple[Any, Any, Any, Any]]) -> None:
+        self.words = words
+        self.index = {w: i for i, w in enumerate(words)}
+        self.orders = orders  # n -> (context keys, ptr, next ids, counts)
+        self._vocab = _CountSlice(self, None, unigrams)
+        self._follow: dict[str, _CountSlice | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @property
+    def unigrams(self) -> dict[str, int]:
+        return dict(zip(self.words, self._vocab.counts.tolist(), strict=True))
+
+    def id_span(self, prefix: str) -> tuple[int, int]:
+        lo = bisect.bisect_left(self.words, prefix)
+        return lo, bisect.bisect_left(self.words, prefix + "\U0010ffff", lo)
+
+    def vocab(self) -> _CountSlice:
+        return self._vocab
+
+    def _key(self, context: str) -> tuple[int, int] | None:
+        ids = [self.index.get(w) for w in context.split(" ")]
+        if None in ids or len(ids) + 1 not in self.orders:
+            return None
+        key = 0
+        for i in ids:
+            key = key * len(self.words) + i
+        return len(ids) + 1, key
+
+    def follow(self, prev: str) -> _CountSlice | None:
+        """The words seen after ``prev`` (one word or two), or None."""
+        if not prev:
+            return None
+        if prev in self._follow:
+            return self._follow[prev]
+        found = None
+        key = self._key(prev)
+        if key is not None:
+            keys, ptr, nxt, counts = self.orders[key[0]]
+            pos = int(keys.searchsorted(key[1]))
+            if pos < len(keys) and keys[pos] == key[1]:
+                a, b = int(ptr[pos]), int(ptr[pos + 1])
+                found = _CountSlice(self, nxt[a:b], counts[a:b])
+        if len(self._follow) > 4096:  # a bounded cache of the contexts met while typing
+            self._follow.clear()
+        self._follow[prev] = found
+        return found
+
+    def successors(self, prev: str, prefix: str, k: int) -> list[str]:
+        follow = self.follow(prev)
+        return follow.top(prefix, k) if follow is not None else []
+
+    # -- building and saving ------------------------------------------------------------------
+
+    @classmethod
+    def count(cls, words: Iterable[str], order: int = STORE_ORDER,
+              min_counts: dict[int, int] | None = None) -> CountStore:
+        """Count the words (lower case, in order) and their n-grams up to ``order``, keeping
+        those seen at least ``min_counts[n]`` times (default 1)."""
+        import numpy as np
+
+        seq = list(words)
+        vocab = sorted(set(seq))
+        if len(vocab) ** max(order - 1, 1) >= 2 ** 62:
+            raise ValueError(f"too many words ({len(vocab)}) for {order}-grams in int64 keys")
+        index = {w: i for i, w in enumerate(vocab)}
+        ids = np.fromiter((index[w] for w in seq), dtype=np.int64, count=len(seq))
+        v = len(vocab)
+        orders = {}
+        for n in range(2, order + 1):
+            if len(ids) < n:
+                break
+            ctx = np.zeros(len(ids) - n + 1, dtype=np.int64)
+            for j in range(n - 1):
+                ctx = ctx * v + ids[j: len(ids) - n + 1 + j]
+            nxt = ids[n - 1:]
+            sort = np.lexsort((nxt, ctx))
+            ctx, nxt = ctx[sort], nxt[sort]
+            new = np.concatenate(([True], (ctx[1:] != ctx[:-1]) | (nxt[1:] != nxt[:-1])))
+            starts = np.flatnonzero(new)
+            counts = np.diff(np.append(starts, len(ctx)))
+            ctx, nxt = ctx[starts], nxt[starts]
+            keep = counts >= (min_counts or {}).get(n, 1)
+            orders[n] = cls._table(ctx[keep], nxt[keep], counts[keep])
+        return cls(vocab, np.bincount(ids, minlength=v).astype(np.int64), orders)
+
+    @staticmethod
+    def _table(ctx: Any, nxt: Any, counts: Any) -> tuple[Any, Any, Any, Any]:
+        import numpy as np
+
+        first = np.concatenate(([True], ctx[1:] != ctx[:-1])) if len(ctx) else np.zeros(0, bool)
+        starts = np.flatnonzero(first)
+        ptr = np.append(starts, len(ctx)).astype(np.int64)
+        return (ctx[starts].astype(np.int64), ptr, nxt.astype(np.int32),
+                counts.astype(np.int32))
+
+    @classmethod
+    def from_words(cls, words: PersonalWords) -> CountStore:
+        """The same counts as a ``PersonalWords`` (its pairs and triples)."""
+        import numpy as np
+
+        vocab = sorted(set(words.unigrams) | {w for f in words.bigrams.values() for w in f}
+                       | {w for c in words.bigrams for w in c.split(" ")})
+        index = {w: i for i, w in enumerate(vocab)}
+        v = len(vocab)
+        rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for context, follow in words.bigrams.items():
+            key = 0
+            parts = context.split(" ")
+            for w in parts:
+                key = key * v + index[w]
+            for w, n in follow.items():
+                if n > 0:
+                    rows[len(parts) + 1].append((key, index[w], n))
+        orders = {}
+        for n, table in sorted(rows.items()):
+            table.sort()
+            arr = np.array(table, dtype=np.int64).reshape(-1, 3)
+            orders[n] = cls._table(arr[:, 0], arr[:, 1], arr[:, 2])
+        uni = np.array([words.unigrams.get(w, 0) for w in vocab], dtype=np.int64)
+        return cls(vocab, uni, orders)
+
+    def save(self, path: Any) -> None:
+        """An ``.npz`` of plain integer arrays (no pickled objects), written atomically."""
+        import io
+
+        import numpy as np
+
+        from textseq_tui.plugin import atomic_write_bytes
+
+        arrays = {"version": np.array([1], dtype=np.int32),
+                  "words": np.frombuffer("\n".join(self.words).encode("utf-8"), dtype=np.uint8),
+                  "unigrams": np.asarray(self._vocab.counts, dtype=np.int32)}
+        for n, (keys, ptr, nxt, counts) in self.orders.items():
+            # keys and ptr as deltas: small numbers that compress well
+            arrays[f"keys{n}"] = np.diff(keys, prepend=0)
+            arrays[f"len{n}"] = np.diff(ptr).astype(np.int32)
+            arrays[f"next{n}"] = nxt
+            arrays[f"count{n}"] = counts
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **arrays)
+        atomic_write_bytes(path, buf.getvalue())
+
+    @classmethod
+    def load(cls, path: Any) -> CountStore:
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as z:
+            if int(z["version"][0]) != 1:
+                raise ValueError(f"{path}: unknown word-store version {int(z['version'][0])}")
+            blob = z["words"].tobytes().decode("utf-8")
+            words = blob.split("\n") if blob else []
+            orders = {}
+            for name in z.files:
+                if name.startswith("keys"):
+                    n = int(name[4:])
+                    ptr = np.concatenate(([0], np.cumsum(z[f"len{n}"], dtype=np.int64)))
+                    orders[n] = (np.cumsum(z[name]), ptr, z[f"next{n}"], z[f"count{n}"])
+            return cls(words, z["unigrams"].astype(np.int64), orders)
+
+
+def background_words(model: Any) -> CountStore | PersonalWords | None:
+    """The word counts shipped beside a character model (``words.npz`` in its directory, a
+    ``CountStore``: the words, word pairs and triples of its training text; an older model's
+    ``words.tsv.gz`` is read too), read once per loaded model."""
     from pathlib import Path
 
     cached = getattr(model, "_word_counts", False)
     if cached is not False:
         return cached
-    path = Path(str(getattr(model, "info", {}).get("path", ""))) / WORD_COUNTS
-    words = read_word_counts(path) if path.is_file() else None
+    where = str(getattr(model, "info", {}).get("path", "") or "")
+    base = Path(where)
+    words: CountStore | PersonalWords | None = None
+    if not where:
+        pass
+    elif (base / WORD_STORE).is_file():
+        words = CountStore.load(base / WORD_STORE)
+    elif (base / WORD_COUNTS).is_file():
+        words = read_word_counts(base / WORD_COUNTS)
     try:
         model._word_counts = words
     except AttributeError:
@@ -322,6 +583,7 @@ class WordCompleter:
         self._last = ""
         self._word_key: tuple[int, str] | None = None
         self._cache: dict[str, _Entry] = {}
+        self._prev3 = ""  # the previous three words (the shipped 4-grams' context)
 
     # -- the Completer interface ---------------------------------------------------------
 
@@ -425,6 +687,12 @@ class WordCompleter:
             prev = found.group(2).lower()
             if found.group(1):
                 prev = f"{found.group(1).lower()} {prev}"
+        # the previous three, for the shipped counts' 4-grams (when it has them)
+        self._prev3 = ""
+        if found and found.group(1) and BACKGROUND_4GRAMS:
+            more = _LAST_WORD.search(tail[-80:], 0, found.start(1))
+            if more:
+                self._prev3 = f"{more.group(1).lower()} {prev}"
         cands = self._candidates(prefix, low, prev, personal)
         plen = len(prefix)
         if not cands:
@@ -481,21 +749,31 @@ class WordCompleter:
                 w = mass / (mass + k) if known else 1.0  # no English word has this prefix
                 p = (1 - w) * p + w * vocab.weight(word) / mass
                 known = True
-        for context, k in ((prev.rpartition(" ")[2], 3.0), (prev if " " in prev else "", 2.0)):
+        for order, context, k in ((0, prev.rpartition(" ")[2], 3.0),
+                                  (1, prev if " " in prev else "", 2.0)):
             for pw in personal:  # the word pairs, then the triples (the phrase cache)
                 follow = pw.follow(context)
                 if follow is not None:
                     n = follow.mass(low)
                     if n:
-                        w = n / (n + k)
+                        w = n / (n + (BACKGROUND_K[order] if pw is self.background else k))
                         p = (1 - w) * p + w * follow.weight(word) / n
+        follow = (self.background.follow(self._prev3)
+                  if self._prev3 and self.background is not None else None)
+        if follow is not None:  # the shipped 4-grams, on top
+            n = follow.mass(low)
+            if n:
+                w = n / (n + BACKGROUND_K[2])
+                p = (1 - w) * p + w * follow.weight(word) / n
         return p
 
     def _candidates(self, prefix: str, low: str, prev: str,
                     personal: list[PersonalWords]) -> list[str]:
         found: dict[str, None] = {}
+        four = (self.background.successors(self._prev3, low, 3)
+                if self._prev3 and self.background is not None else [])
         if prefix:
-            for w in self.prior.top(low, CANDIDATES):
+            for w in self.prior.top(low, CANDIDATES) + four:
                 found[adapt_case(prefix, w)] = None
             last = prev.rpartition(" ")[2]
             for pw in personal:
@@ -522,6 +800,8 @@ class WordCompleter:
         for pw in personal:
             for w in pw.successors(prev, "", 2):
                 found[w[:1].upper() + w[1:] if upper else w] = None
+        for w in four[:2]:
+            found[w[:1].upper() + w[1:] if upper else w] = None
         return list(found)
 
     def _score(self, prefix: str, cands: list[str]) -> None:
