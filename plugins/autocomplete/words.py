@@ -59,15 +59,14 @@ def is_word_char(char: str) -> bool:
 #: The policy shared by chat, /type and eval (tuned on the training corpus's validation
 #: split, never on the test corpora; see bench/autocomplete.py).
 LAMBDA = 0.4
-MIN_PROB = 0.26
+MIN_PROB = 0.24
 NEXT_WORD_MARGIN = 0.14  # a next word (after a space) needs MIN_PROB + this: those are overconfident
 #: Inside a word, when no word reaches the threshold: the longest beginning shared by
 #: candidates this likely together (> 1: never).
 STEM_PROB = 0.40
 SESSION_K = 2.0  # the text's own words: weight mass / (mass + SESSION_K) (a cache)
-#: The shipped counts' word pairs and triples: weight mass / (mass + k) (``CountStore``)
-BACKGROUND_K = [3.0, 2.0, 2.0]
-BACKGROUND_4GRAMS = True  # the shipped counts' 4-grams, when the store has them
+#: The shipped unigrams: this share of Kneser-Ney continuation counts (``CountStore``)
+BACKGROUND_CONTINUATION = 1.0
 IGNORED_LIMIT = 1  # a suggestion typed past (shown, not taken) is not shown again for the word
 MAX_SCORED = 4  # candidates scored by the character model per keystroke, at most
 CANDIDATES = 8  # prior candidates scored per keystroke
@@ -78,7 +77,6 @@ MAX_WORD = 24
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*")
 _LAST_TWO = re.compile(r"(?:(?<![A-Za-z'])([A-Za-z][A-Za-z']*) +)?([A-Za-z][A-Za-z']*)$")
-_LAST_WORD = re.compile(r"(?<![A-Za-z'])([A-Za-z][A-Za-z']*) +$")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -280,7 +278,8 @@ class _CountSlice:
         import numpy as np
 
         self.store, self.ids, self.counts = store, ids, counts
-        self.cum = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+        total = np.int64 if counts.dtype.kind in "iu" else np.float64
+        self.cum = np.concatenate(([0], np.cumsum(counts, dtype=total)))
         self._top: dict[tuple[str, int], list[str]] = {}
 
     def __len__(self) -> int:
@@ -349,19 +348,34 @@ class CountStore:
     """
 
     def __init__(self, words: list[str], unigrams: Any,
-                 orders: dict[int, tuple[Any, Any, Any, Any]]) -> None:
+                 orders: dict[int, tuple[Any, Any, Any, Any]], continuation: float = 0.0) -> None:
         self.words = words
         self.index = {w: i for i, w in enumerate(words)}
         self.orders = orders  # n -> (context keys, ptr, next ids, counts)
-        self._vocab = _CountSlice(self, None, unigrams)
+        self.counts = unigrams
+        self._vocab = _CountSlice(self, None, self._unigram_weights(continuation))
         self._follow: dict[str, _CountSlice | None] = {}
+
+    def _unigram_weights(self, continuation: float) -> Any:
+        """The counts, or with ``continuation`` > 0 a blend with Kneser-Ney continuation
+        counts (in how many different word pairs a word comes second: "francisco", always
+        after "san", weighs less than its count), scaled to the same total."""
+        import numpy as np
+
+        if not continuation or 2 not in self.orders or not len(self.words):
+            return self.counts
+        raw = self.counts.astype(np.float64)
+        cont = np.bincount(self.orders[2][2], minlength=len(self.words)).astype(np.float64)
+        total = raw.sum()
+        return ((1 - continuation) * raw / total
+                + continuation * cont / max(cont.sum(), 1.0)) * total
 
     def __len__(self) -> int:
         return len(self.words)
 
     @property
     def unigrams(self) -> dict[str, int]:
-        return dict(zip(self.words, self._vocab.counts.tolist(), strict=True))
+        return dict(zip(self.words, self.counts.tolist(), strict=True))
 
     def id_span(self, prefix: str) -> tuple[int, int]:
         lo = bisect.bisect_left(self.words, prefix)
@@ -482,7 +496,7 @@ class CountStore:
 
         arrays = {"version": np.array([1], dtype=np.int32),
                   "words": np.frombuffer("\n".join(self.words).encode("utf-8"), dtype=np.uint8),
-                  "unigrams": np.asarray(self._vocab.counts, dtype=np.int32)}
+                  "unigrams": np.asarray(self.counts, dtype=np.int32)}
         for n, (keys, ptr, nxt, counts) in self.orders.items():
             # keys and ptr as deltas: small numbers that compress well
             arrays[f"keys{n}"] = np.diff(keys, prepend=0)
@@ -494,7 +508,7 @@ class CountStore:
         atomic_write_bytes(path, buf.getvalue())
 
     @classmethod
-    def load(cls, path: Any) -> CountStore:
+    def load(cls, path: Any, continuation: float = 0.0) -> CountStore:
         import numpy as np
 
         with np.load(path, allow_pickle=False) as z:
@@ -508,7 +522,7 @@ class CountStore:
                     n = int(name[4:])
                     ptr = np.concatenate(([0], np.cumsum(z[f"len{n}"], dtype=np.int64)))
                     orders[n] = (np.cumsum(z[name]), ptr, z[f"next{n}"], z[f"count{n}"])
-            return cls(words, z["unigrams"].astype(np.int64), orders)
+            return cls(words, z["unigrams"].astype(np.int64), orders, continuation)
 
 
 def background_words(model: Any) -> CountStore | PersonalWords | None:
@@ -526,7 +540,7 @@ def background_words(model: Any) -> CountStore | PersonalWords | None:
     if not where:
         pass
     elif (base / WORD_STORE).is_file():
-        words = CountStore.load(base / WORD_STORE)
+        words = CountStore.load(base / WORD_STORE, BACKGROUND_CONTINUATION)
     elif (base / WORD_COUNTS).is_file():
         words = read_word_counts(base / WORD_COUNTS)
     try:
@@ -583,7 +597,6 @@ class WordCompleter:
         self._last = ""
         self._word_key: tuple[int, str] | None = None
         self._cache: dict[str, _Entry] = {}
-        self._prev3 = ""  # the previous three words (the shipped 4-grams' context)
 
     # -- the Completer interface ---------------------------------------------------------
 
@@ -687,12 +700,6 @@ class WordCompleter:
             prev = found.group(2).lower()
             if found.group(1):
                 prev = f"{found.group(1).lower()} {prev}"
-        # the previous three, for the shipped counts' 4-grams (when it has them)
-        self._prev3 = ""
-        if found and found.group(1) and BACKGROUND_4GRAMS:
-            more = _LAST_WORD.search(tail[-80:], 0, found.start(1))
-            if more:
-                self._prev3 = f"{more.group(1).lower()} {prev}"
         cands = self._candidates(prefix, low, prev, personal)
         plen = len(prefix)
         if not cands:
@@ -749,31 +756,21 @@ class WordCompleter:
                 w = mass / (mass + k) if known else 1.0  # no English word has this prefix
                 p = (1 - w) * p + w * vocab.weight(word) / mass
                 known = True
-        for order, context, k in ((0, prev.rpartition(" ")[2], 3.0),
-                                  (1, prev if " " in prev else "", 2.0)):
+        for context, k in ((prev.rpartition(" ")[2], 3.0), (prev if " " in prev else "", 2.0)):
             for pw in personal:  # the word pairs, then the triples (the phrase cache)
                 follow = pw.follow(context)
                 if follow is not None:
                     n = follow.mass(low)
                     if n:
-                        w = n / (n + (BACKGROUND_K[order] if pw is self.background else k))
+                        w = n / (n + k)
                         p = (1 - w) * p + w * follow.weight(word) / n
-        follow = (self.background.follow(self._prev3)
-                  if self._prev3 and self.background is not None else None)
-        if follow is not None:  # the shipped 4-grams, on top
-            n = follow.mass(low)
-            if n:
-                w = n / (n + BACKGROUND_K[2])
-                p = (1 - w) * p + w * follow.weight(word) / n
         return p
 
     def _candidates(self, prefix: str, low: str, prev: str,
                     personal: list[PersonalWords]) -> list[str]:
         found: dict[str, None] = {}
-        four = (self.background.successors(self._prev3, low, 3)
-                if self._prev3 and self.background is not None else [])
         if prefix:
-            for w in self.prior.top(low, CANDIDATES) + four:
+            for w in self.prior.top(low, CANDIDATES):
                 found[adapt_case(prefix, w)] = None
             last = prev.rpartition(" ")[2]
             for pw in personal:
@@ -800,8 +797,6 @@ class WordCompleter:
         for pw in personal:
             for w in pw.successors(prev, "", 2):
                 found[w[:1].upper() + w[1:] if upper else w] = None
-        for w in four[:2]:
-            found[w[:1].upper() + w[1:] if upper else w] = None
         return list(found)
 
     def _score(self, prefix: str, cands: list[str]) -> None:

@@ -91,3 +91,15 @@ def test_word_layer_reads_the_store_beside_the_model(tiny, tmp_path) -> None:
     assert isinstance(background_words(tiny), CountStore)
     found = WordCompleter(tiny, session=False).suggest("the quick snorkelw")
     assert found and found[0].completion.rstrip() == "ick"
+
+
+def test_continuation_counts_weigh_words_by_the_pairs_they_end() -> None:
+    text = "san francisco " * 6 + "a fine day. the fine cat. my fine hat. so fine."
+    raw = CountStore.count(words_of(text))
+    kn = CountStore.count(words_of(text))
+    kn = CountStore(kn.words, kn.counts, kn.orders, continuation=1.0)
+    # "francisco" (6 times, always after "san") against "fine" (4 times, after 4 words)
+    assert raw.vocab().weight("francisco") > raw.vocab().weight("fine")
+    assert kn.vocab().weight("francisco") < kn.vocab().weight("fine")
+    assert kn.vocab().mass("") == pytest.approx(raw.vocab().mass(""))
+    assert kn.unigrams == raw.unigrams  # the counts themselves stay
