@@ -28,6 +28,8 @@ leave-one-corpus-out). Per corpus, on its first characters:
 - latency per keystroke (update + suggestion, personal history loaded) over a replay with a
   typo and a backspace every 40 characters (target p99 < 5 ms);
 - the Shakespeare model (still selectable): held-out nats/char and savings, as before.
+- the shipped word counts (``words.npz``, ``words.CountStore``): file size, load time and
+  memory once loaded.
 
 Prints one JSON line and a markdown table, and writes bench/results/autocomplete.json.
 """

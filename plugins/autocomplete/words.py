@@ -6,6 +6,8 @@ space or punctuation: then the next word is offered). Candidates are whole words
 
 - the most frequent words with that prefix in wordfreq's English list (``WordPrior``, a
   sorted vocabulary with prefix sums: the prefix's frequency mass in O(log n));
+- the words and phrases of the model's training text (``CountStore``: ``words.npz`` beside
+  the weights, numpy arrays of words, word pairs and triples);
 - the user's own words (``PersonalWords``: personal history from SQLite, plus the words of
   the text being typed, a per-document cache), unigrams and the words that followed the
   previous word (bigrams);
@@ -222,7 +224,8 @@ WORD_COUNTS = "words.tsv.gz"
 
 
 def read_word_counts(path: Any) -> PersonalWords:
-    """Counts written by ``write_word_counts``: ``word<TAB>n`` and ``prev<TAB>word<TAB>n``."""
+    """The older shipped counts (``words.tsv.gz``, before ``words.npz``): ``word<TAB>n`` and
+    ``prev<TAB>word<TAB>n`` lines, gzipped."""
     import gzip
 
     uni: dict[str, int] = {}
@@ -237,27 +240,6 @@ def read_word_counts(path: Any) -> PersonalWords:
     words = PersonalWords()
     words.add_counts(uni, pairs)
     return words
-
-
-def write_word_counts(words: PersonalWords, path: Any, min_count: int = 2,
-                      min_triple: int | None = None) -> None:
-    """Unigrams and bigrams seen at least ``min_count`` times, triples (a context of two
-    words) at least ``min_triple`` times (default ``min_count``), gzipped TSV (atomic)."""
-    import gzip
-    import io
-
-    from textseq_tui.plugin import atomic_write_bytes
-
-    buf = io.StringIO()
-    for w, n in sorted(words.unigrams.items()):
-        if n >= min_count:
-            buf.write(f"{w}\t{n}\n")
-    for prev in sorted(words.bigrams):
-        least = min_count if min_triple is None or " " not in prev else min_triple
-        for w, n in sorted(words.bigrams[prev].items()):
-            if n >= least:
-                buf.write(f"{prev}\t{w}\t{n}\n")
-    atomic_write_bytes(path, gzip.compress(buf.getvalue().encode("utf-8"), mtime=0))
 
 
 WORD_STORE = "words.npz"
@@ -344,7 +326,8 @@ class CountStore:
     the words with a prefix are one id range, and the followers of a context, stored by id,
     are one slice of it. Per order n (2 = word pairs, 3 = triples), the contexts (n - 1 word
     ids folded into one int64 key) are sorted and unique, ``ptr`` points into the followers'
-    ids and counts. Saved as an uncompressed-object-free ``.npz`` (``allow_pickle=False``).
+    ids and counts. Saved as a compressed ``.npz`` of plain integer arrays, read with
+    ``allow_pickle=False``.
     """
 
     def __init__(self, words: list[str], unigrams: Any,
@@ -537,12 +520,16 @@ def background_words(model: Any) -> CountStore | PersonalWords | None:
     where = str(getattr(model, "info", {}).get("path", "") or "")
     base = Path(where)
     words: CountStore | PersonalWords | None = None
-    if not where:
-        pass
-    elif (base / WORD_STORE).is_file():
-        words = CountStore.load(base / WORD_STORE, BACKGROUND_CONTINUATION)
-    elif (base / WORD_COUNTS).is_file():
-        words = read_word_counts(base / WORD_COUNTS)
+    if where:
+        import zipfile
+
+        try:  # damaged counts never break typing: the word layer goes on without them
+            if (base / WORD_STORE).is_file():
+                words = CountStore.load(base / WORD_STORE, BACKGROUND_CONTINUATION)
+            elif (base / WORD_COUNTS).is_file():
+                words = read_word_counts(base / WORD_COUNTS)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            words = None
     try:
         model._word_counts = words
     except AttributeError:
