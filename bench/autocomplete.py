@@ -28,6 +28,8 @@ leave-one-corpus-out). Per corpus, on its first characters:
 - latency per keystroke (update + suggestion, personal history loaded) over a replay with a
   typo and a backspace every 40 characters (target p99 < 5 ms);
 - the Shakespeare model (still selectable): held-out nats/char and savings, as before.
+- the shipped word counts (``words.npz``, ``words.CountStore``): file size, load time and
+  memory once loaded.
 
 Prints one JSON line and a markdown table, and writes bench/results/autocomplete.json.
 """
@@ -120,6 +122,31 @@ def replay_latency(completer, text: str, keystrokes: int) -> dict[str, float]:
         times.append((time.perf_counter() - t0) * 1000)
     return {"keystrokes": n, "p50_ms": round(statistics.median(times), 3),
             "p99_ms": round(_pct(times, 0.99), 3), "mean_ms": round(statistics.fmean(times), 3)}
+
+
+def word_store_figures(model_dir: Path) -> dict:
+    """The shipped background counts (``words.npz``): file size, load time (best of 3) and
+    the memory its arrays and words take once loaded (tracemalloc: Python and numpy)."""
+    import tracemalloc
+
+    from textseq_plugins.autocomplete.words import WORD_STORE, CountStore
+
+    path = model_dir / WORD_STORE
+    if not path.is_file():
+        return {}
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        store = CountStore.load(path)
+        times.append(time.perf_counter() - t0)
+    del store
+    tracemalloc.start()
+    store = CountStore.load(path)
+    memory = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return {"file_mb": round(path.stat().st_size / 2**20, 2), "load_s": round(min(times), 3),
+            "memory_mb": round(memory / 2**20, 1), "words": len(store),
+            "ngrams": {n: len(t[2]) for n, t in store.orders.items()}}
 
 
 def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
@@ -232,6 +259,7 @@ def main() -> None:
         tmp = tempfile.TemporaryDirectory()
         corpus_dir = corpus_dir or Path(tmp.name)
         corpus.build(DATA, corpus_dir)
+    store = word_store_figures(args.model_dir)
     model = load_char_model(args.model_dir)
     card_path = args.model_dir / "card.json"
     card = json.loads(card_path.read_text()) if card_path.exists() else {"name": "?"}
@@ -240,14 +268,17 @@ def main() -> None:
                                "next_word_min_prob": round(MIN_PROB + words.NEXT_WORD_MARGIN, 3),
                                "stem_prob": words.STEM_PROB, "session_k": words.SESSION_K},
                     "nats_chars": args.nats_chars, "savings_chars": args.savings_chars,
-                    "corpora": {}}
+                    "word_store": store, "corpora": {}}
     if args.learn_only:  # merged into the last full run's figures, which stay as they were
         kept = json.loads(args.out.read_text()) if args.out.is_file() else {}
-        result = {**kept, "machine": result["machine"], "policy": result["policy"]}
+        result = {**kept, "machine": result["machine"], "policy": result["policy"],
+                  "word_store": store}
         learn_and_latency(args, corpus_dir, model, result)
         result["machine_end"] = machine()
         save_results(args.out, result)
         print_learn(result)
+        if tmp is not None:
+            tmp.cleanup()
         return
     dictionary = DictionaryCompleter()
     for name in args.corpora.split(","):
@@ -361,6 +392,10 @@ def print_learn(result: dict) -> None:
         lat = result["latency_like_history"]
         print(f"latency typing like the history, in that home, p50/p99: {lat['p50_ms']:.2f} / "
               f"{lat['p99_ms']:.2f} ms")
+    store = result.get("word_store")
+    if store:
+        print(f"word store: {store['file_mb']} MB file, {store['load_s']} s to load, "
+              f"{store['memory_mb']} MB in memory, n-grams {store['ngrams']}")
 
 
 class _CharOnly:

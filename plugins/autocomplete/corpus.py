@@ -7,9 +7,9 @@ MIT-licensed VADER texts, split into the default model's training text and held-
 writes ``DIR/train.txt`` (the shipped model's training text: licence-allowed corpora only,
 documents shuffled with a fixed seed, one paragraph a line, a blank line between documents)
 and ``DIR/test/<corpus>.txt`` (held-out text, never in ``train.txt``), ``DIR/manifest.json``
-(sizes, licences, which split went where) and ``DIR/words.tsv.gz`` (counts of the words and
-word pairs of the training part of ``train.txt``, all of them, and of its word triples seen
-twice or more: shipped beside the model as the word layer's background prior).
+(sizes, licences, which split went where) and ``DIR/words.npz`` (a ``words.CountStore``:
+counts of the words, word pairs and word triples of the training part of ``train.txt``, all of
+them: shipped beside the model as the word layer's background prior).
 
 Which text goes where (``CORPORA``):
 
@@ -46,6 +46,7 @@ from pathlib import Path
 
 SEED = 0
 MIN_CHAR_COUNT = 20
+WORD_STORE = "words.npz"  # words.WORD_STORE (words imports torch lazily; kept light here)
 
 LICENCES = {
     "masc": "MASC, American National Corpus: use for research and development, including "
@@ -249,15 +250,22 @@ def build(data: Path, out: Path, eval_chars: int = 200_000) -> dict:
     for corpus, t in tests.items():
         (out / "test" / f"{corpus}.txt").write_text(t + "\n", encoding="utf-8")
     manifest["train_chars"] = len(text)
-    # The word counts shipped beside the model (words.tsv.gz): the words, word pairs and triples
-    # of the part of train.txt the model trains on (its first 90 %; the rest is its
-    # validation). Pairs seen once count too (+0.4 points of savings on the validation text
-    # over dropping them; 3.2 MB); triples seen once would take 8.7 MB and 0.5 GB of memory.
-    from textseq_plugins.autocomplete.words import PersonalWords, words_of, write_word_counts
+    # The word counts shipped beside the model (words.npz, a CountStore): the words, word
+    # pairs and triples of the part of train.txt the model trains on (its first 90 %; the
+    # rest is its validation), all of them, even those seen once.
+    from textseq_plugins.autocomplete.words import (
+        STORE_MIN_COUNTS,
+        STORE_ORDER,
+        CountStore,
+        words_of,
+    )
 
-    counts = PersonalWords()
-    counts.add_words(words_of(text[: int(len(text) * 0.9)]))
-    write_word_counts(counts, out / "words.tsv.gz", min_count=1, min_triple=2)
+    store = CountStore.count(words_of(text[: int(len(text) * 0.9)]), STORE_ORDER,
+                             STORE_MIN_COUNTS)
+    store.save(out / WORD_STORE)
+    manifest["word_store"] = {"words": len(store), "order": STORE_ORDER,
+                              "min_counts": STORE_MIN_COUNTS,
+                              "ngrams": {n: int(len(t[2])) for n, t in store.orders.items()}}
     manifest["rare_chars_replaced"] = "".join(sorted(rare))
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     return manifest
@@ -272,7 +280,8 @@ def ship(model_dir: Path, corpus_dir: Path) -> dict:
     from textseq_tui.plugin import atomic_write_bytes, sha256_file
 
     manifest = json.loads((corpus_dir / "manifest.json").read_text())
-    shutil.copyfile(corpus_dir / "words.tsv.gz", model_dir / "words.tsv.gz")
+    shutil.copyfile(corpus_dir / WORD_STORE, model_dir / WORD_STORE)
+    (model_dir / "words.tsv.gz").unlink(missing_ok=True)  # the older, dict-loaded counts
     card = json.loads((model_dir / "card.json").read_text())
     corpora = manifest["corpora"]
     card["data"] = {
@@ -284,16 +293,27 @@ def ship(model_dir: Path, corpus_dir: Path) -> dict:
         "trained_on": {c: {k: corpora[c][k] for k in ("licence", "train_chars", "test_split")}
                        for c in TRAINED},
         "evaluation_only": {c: corpora[c]["licence"] for c in EVAL_ONLY},
-        "word_counts": "words.tsv.gz: the words and word pairs of the training part of "
-                       "train.txt, and its word triples seen twice or more (the word layer's "
-                       "background prior)",
+        "word_counts": f"{WORD_STORE}: the words, word pairs and word triples of the training "
+                       "part of train.txt (all of them, even those seen once), the word layer's "
+                       "background prior (words.CountStore: a sorted vocabulary and numpy arrays"
+                       " of context ids, next-word ids and counts; no pickle)",
     }
+    if "word_store" in manifest:
+        card["hyperparameters"]["word_store"] = manifest["word_store"]
     train = card.get("rebuild", "")
+    if " --ship " in train:  # shipped before (new word counts for the same weights): the
+        # training command is the middle of the old rebuild
+        train = re.sub(r"--corpus \S+/train\.txt", f"--corpus {corpus_dir}/train.txt",
+                       train.split(" && ")[1])
     card["rebuild"] = (f"python -m textseq_plugins.autocomplete.corpus --out {corpus_dir} && "
                        f"{train} && python -m textseq_plugins.autocomplete.corpus --out "
                        f"{corpus_dir} --ship {model_dir}")
+    card["description"] = re.sub(
+        r"words\.(tsv\.gz|npz):[^.]*\.",
+        f"{WORD_STORE}: the words, word pairs and word triples of the training part (all of "
+        "them), the word layer's background prior.", card.get("description", ""))
     card["files"] = {f: sha256_file(model_dir / f)
-                     for f in ("weights.safetensors", "config.json", "words.tsv.gz")}
+                     for f in ("weights.safetensors", "config.json", WORD_STORE)}
     atomic_write_bytes(model_dir / "card.json", (json.dumps(card, indent=2) + "\n").encode())
     return card
 

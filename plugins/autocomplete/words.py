@@ -6,6 +6,8 @@ space or punctuation: then the next word is offered). Candidates are whole words
 
 - the most frequent words with that prefix in wordfreq's English list (``WordPrior``, a
   sorted vocabulary with prefix sums: the prefix's frequency mass in O(log n));
+- the words and phrases of the model's training text (``CountStore``: ``words.npz`` beside
+  the weights, numpy arrays of words, word pairs and triples);
 - the user's own words (``PersonalWords``: personal history from SQLite, plus the words of
   the text being typed, a per-document cache), unigrams and the words that followed the
   previous word (bigrams);
@@ -59,12 +61,14 @@ def is_word_char(char: str) -> bool:
 #: The policy shared by chat, /type and eval (tuned on the training corpus's validation
 #: split, never on the test corpora; see bench/autocomplete.py).
 LAMBDA = 0.4
-MIN_PROB = 0.26
+MIN_PROB = 0.24
 NEXT_WORD_MARGIN = 0.14  # a next word (after a space) needs MIN_PROB + this: those are overconfident
 #: Inside a word, when no word reaches the threshold: the longest beginning shared by
 #: candidates this likely together (> 1: never).
 STEM_PROB = 0.40
 SESSION_K = 2.0  # the text's own words: weight mass / (mass + SESSION_K) (a cache)
+#: The shipped unigrams: this share of Kneser-Ney continuation counts (``CountStore``)
+BACKGROUND_CONTINUATION = 1.0
 IGNORED_LIMIT = 1  # a suggestion typed past (shown, not taken) is not shown again for the word
 MAX_SCORED = 4  # candidates scored by the character model per keystroke, at most
 CANDIDATES = 8  # prior candidates scored per keystroke
@@ -239,7 +243,8 @@ WORD_COUNTS = "words.tsv.gz"
 
 
 def read_word_counts(path: Any) -> PersonalWords:
-    """Counts written by ``write_word_counts``: ``word<TAB>n`` and ``prev<TAB>word<TAB>n``."""
+    """The older shipped counts (``words.tsv.gz``, before ``words.npz``): ``word<TAB>n`` and
+    ``prev<TAB>word<TAB>n`` lines, gzipped."""
     import gzip
 
     uni: dict[str, int] = {}
@@ -256,37 +261,294 @@ def read_word_counts(path: Any) -> PersonalWords:
     return words
 
 
-def write_word_counts(words: PersonalWords, path: Any, min_count: int = 2,
-                      min_triple: int | None = None) -> None:
-    """Unigrams and bigrams seen at least ``min_count`` times, triples (a context of two
-    words) at least ``min_triple`` times (default ``min_count``), gzipped TSV (atomic)."""
-    import gzip
-    import io
-
-    from textseq_tui.plugin import atomic_write_bytes
-
-    buf = io.StringIO()
-    for w, n in sorted(words.unigrams.items()):
-        if n >= min_count:
-            buf.write(f"{w}\t{n}\n")
-    for prev in sorted(words.bigrams):
-        least = min_count if min_triple is None or " " not in prev else min_triple
-        for w, n in sorted(words.bigrams[prev].items()):
-            if n >= least:
-                buf.write(f"{prev}\t{w}\t{n}\n")
-    atomic_write_bytes(path, gzip.compress(buf.getvalue().encode("utf-8"), mtime=0))
+WORD_STORE = "words.npz"
+#: The shipped store's n-gram orders (2: word pairs, 3: triples, ...) and the least count
+#: kept for each (every word is kept).
+STORE_ORDER = 3
+STORE_MIN_COUNTS = {2: 1, 3: 1}
 
 
-def background_words(model: Any) -> PersonalWords | None:
-    """The word counts shipped beside a character model (``words.tsv.gz`` in its directory:
-    the words and word pairs of its training text), read once per loaded model."""
+class _CountSlice:
+    """The words of one context (or the whole vocabulary) with their counts: ``SortedVocab``'s
+    queries (``mass``, ``weight``, ``top``) over numpy arrays. ``ids`` are word ids in
+    ascending order, which is alphabetical order (None: every word, id = position)."""
+
+    __slots__ = ("store", "ids", "counts", "cum", "_top")
+
+    def __init__(self, store: CountStore, ids: Any, counts: Any) -> None:
+        import numpy as np
+
+        self.store, self.ids, self.counts = store, ids, counts
+        total = np.int64 if counts.dtype.kind in "iu" else np.float64
+        self.cum = np.concatenate(([0], np.cumsum(counts, dtype=total)))
+        self._top: dict[tuple[str, int], list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def span(self, prefix: str) -> tuple[int, int]:
+        a, b = self.store.id_span(prefix)
+        if self.ids is None:
+            return a, b
+        if a == b:
+            return 0, 0
+        lo, hi = self.ids.searchsorted((a, b))
+        return int(lo), int(hi)
+
+    def mass(self, prefix: str) -> float:
+        lo, hi = self.span(prefix)
+        return float(self.cum[hi] - self.cum[lo])
+
+    def weight(self, word: str) -> float:
+        i = self.store.index.get(word)
+        if i is None:
+            return 0.0
+        if self.ids is None:
+            return float(self.counts[i])
+        pos = int(self.ids.searchsorted(i))
+        return float(self.counts[pos]) if pos < len(self.ids) and self.ids[pos] == i else 0.0
+
+    def top(self, prefix: str, k: int) -> list[str]:
+        """The ``k`` heaviest words starting with ``prefix`` (ties: alphabetical order)."""
+        import numpy as np
+
+        lo, hi = self.span(prefix)
+        if hi - lo > 2000:  # short prefixes: computed once
+            key = (prefix, k)
+            found = self._top.get(key)
+            if found is None:
+                found = self._top[key] = self._top_of(lo, hi, k, np)
+            return found
+        return self._top_of(lo, hi, k, np)
+
+    def _top_of(self, lo: int, hi: int, k: int, np: Any) -> list[str]:
+        if hi <= lo:
+            return []
+        counts = self.counts[lo:hi]
+        if hi - lo > k:  # the k largest, then the ties at the k-th resolved by position
+            kth = np.partition(counts, hi - lo - k)[hi - lo - k]
+            pos = np.flatnonzero(counts >= kth)
+        else:
+            pos = np.arange(hi - lo)
+        pos = pos[np.argsort(-counts[pos], kind="stable")][:k] + lo
+        ids = pos if self.ids is None else self.ids[pos]
+        words = self.store.words
+        return [words[i] for i in ids.tolist()]
+
+
+class CountStore:
+    """Word counts in numpy arrays: the shipped background prior (``words.npz``).
+
+    The same queries as ``PersonalWords`` (``vocab()``, ``follow(context)``,
+    ``successors(context, prefix, k)``; a context is ``"a"`` or ``"a b"``), about 10x less
+    memory than dicts and a fraction of a second to load. Words are sorted (id = rank), so
+    the words with a prefix are one id range, and the followers of a context, stored by id,
+    are one slice of it. Per order n (2 = word pairs, 3 = triples), the contexts (n - 1 word
+    ids folded into one int64 key) are sorted and unique, ``ptr`` points into the followers'
+    ids and counts. Saved as a compressed ``.npz`` of plain integer arrays, read with
+    ``allow_pickle=False``.
+    """
+
+    def __init__(self, words: list[str], unigrams: Any,
+                 orders: dict[int, tuple[Any, Any, Any, Any]], continuation: float = 0.0) -> None:
+        self.words = words
+        self.index = {w: i for i, w in enumerate(words)}
+        self.orders = orders  # n -> (context keys, ptr, next ids, counts)
+        self.counts = unigrams
+        self._vocab = _CountSlice(self, None, self._unigram_weights(continuation))
+        self._follow: dict[str, _CountSlice | None] = {}
+
+    def _unigram_weights(self, continuation: float) -> Any:
+        """The counts, or with ``continuation`` > 0 a blend with Kneser-Ney continuation
+        counts (in how many different word pairs a word comes second: "francisco", always
+        after "san", weighs less than its count), scaled to the same total."""
+        import numpy as np
+
+        if not continuation or 2 not in self.orders or not len(self.words):
+            return self.counts
+        raw = self.counts.astype(np.float64)
+        cont = np.bincount(self.orders[2][2], minlength=len(self.words)).astype(np.float64)
+        total = raw.sum()
+        return ((1 - continuation) * raw / total
+                + continuation * cont / max(cont.sum(), 1.0)) * total
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @property
+    def unigrams(self) -> dict[str, int]:
+        return dict(zip(self.words, self.counts.tolist(), strict=True))
+
+    def id_span(self, prefix: str) -> tuple[int, int]:
+        lo = bisect.bisect_left(self.words, prefix)
+        return lo, bisect.bisect_left(self.words, prefix + "\U0010ffff", lo)
+
+    def vocab(self) -> _CountSlice:
+        return self._vocab
+
+    def _key(self, context: str) -> tuple[int, int] | None:
+        ids = [self.index.get(w) for w in context.split(" ")]
+        if None in ids or len(ids) + 1 not in self.orders:
+            return None
+        key = 0
+        for i in ids:
+            key = key * len(self.words) + i
+        return len(ids) + 1, key
+
+    def follow(self, prev: str) -> _CountSlice | None:
+        """The words seen after ``prev`` (one word or two), or None."""
+        if not prev:
+            return None
+        if prev in self._follow:
+            return self._follow[prev]
+        found = None
+        key = self._key(prev)
+        if key is not None:
+            keys, ptr, nxt, counts = self.orders[key[0]]
+            pos = int(keys.searchsorted(key[1]))
+            if pos < len(keys) and keys[pos] == key[1]:
+                a, b = int(ptr[pos]), int(ptr[pos + 1])
+                found = _CountSlice(self, nxt[a:b], counts[a:b])
+        if len(self._follow) > 4096:  # a bounded cache of the contexts met while typing
+            self._follow.clear()
+        self._follow[prev] = found
+        return found
+
+    def successors(self, prev: str, prefix: str, k: int) -> list[str]:
+        follow = self.follow(prev)
+        return follow.top(prefix, k) if follow is not None else []
+
+    # -- building and saving ------------------------------------------------------------------
+
+    @classmethod
+    def count(cls, words: Iterable[str], order: int = STORE_ORDER,
+              min_counts: dict[int, int] | None = None) -> CountStore:
+        """Count the words (lower case, in order) and their n-grams up to ``order``, keeping
+        those seen at least ``min_counts[n]`` times (default 1)."""
+        import numpy as np
+
+        seq = list(words)
+        vocab = sorted(set(seq))
+        if len(vocab) ** max(order - 1, 1) >= 2 ** 62:
+            raise ValueError(f"too many words ({len(vocab)}) for {order}-grams in int64 keys")
+        index = {w: i for i, w in enumerate(vocab)}
+        ids = np.fromiter((index[w] for w in seq), dtype=np.int64, count=len(seq))
+        v = len(vocab)
+        orders = {}
+        for n in range(2, order + 1):
+            if len(ids) < n:
+                break
+            ctx = np.zeros(len(ids) - n + 1, dtype=np.int64)
+            for j in range(n - 1):
+                ctx = ctx * v + ids[j: len(ids) - n + 1 + j]
+            nxt = ids[n - 1:]
+            sort = np.lexsort((nxt, ctx))
+            ctx, nxt = ctx[sort], nxt[sort]
+            new = np.concatenate(([True], (ctx[1:] != ctx[:-1]) | (nxt[1:] != nxt[:-1])))
+            starts = np.flatnonzero(new)
+            counts = np.diff(np.append(starts, len(ctx)))
+            ctx, nxt = ctx[starts], nxt[starts]
+            keep = counts >= (min_counts or {}).get(n, 1)
+            orders[n] = cls._table(ctx[keep], nxt[keep], counts[keep])
+        return cls(vocab, np.bincount(ids, minlength=v).astype(np.int64), orders)
+
+    @staticmethod
+    def _table(ctx: Any, nxt: Any, counts: Any) -> tuple[Any, Any, Any, Any]:
+        import numpy as np
+
+        first = np.concatenate(([True], ctx[1:] != ctx[:-1])) if len(ctx) else np.zeros(0, bool)
+        starts = np.flatnonzero(first)
+        ptr = np.append(starts, len(ctx)).astype(np.int64)
+        return (ctx[starts].astype(np.int64), ptr, nxt.astype(np.int32),
+                counts.astype(np.int32))
+
+    @classmethod
+    def from_words(cls, words: PersonalWords) -> CountStore:
+        """The same counts as a ``PersonalWords`` (its pairs and triples)."""
+        import numpy as np
+
+        vocab = sorted(set(words.unigrams) | {w for f in words.bigrams.values() for w in f}
+                       | {w for c in words.bigrams for w in c.split(" ")})
+        index = {w: i for i, w in enumerate(vocab)}
+        v = len(vocab)
+        rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for context, follow in words.bigrams.items():
+            key = 0
+            parts = context.split(" ")
+            for w in parts:
+                key = key * v + index[w]
+            for w, n in follow.items():
+                if n > 0:
+                    rows[len(parts) + 1].append((key, index[w], n))
+        orders = {}
+        for n, table in sorted(rows.items()):
+            table.sort()
+            arr = np.array(table, dtype=np.int64).reshape(-1, 3)
+            orders[n] = cls._table(arr[:, 0], arr[:, 1], arr[:, 2])
+        uni = np.array([words.unigrams.get(w, 0) for w in vocab], dtype=np.int64)
+        return cls(vocab, uni, orders)
+
+    def save(self, path: Any) -> None:
+        """An ``.npz`` of plain integer arrays (no pickled objects), written atomically."""
+        import io
+
+        import numpy as np
+
+        from textseq_tui.plugin import atomic_write_bytes
+
+        arrays = {"version": np.array([1], dtype=np.int32),
+                  "words": np.frombuffer("\n".join(self.words).encode("utf-8"), dtype=np.uint8),
+                  "unigrams": np.asarray(self.counts, dtype=np.int32)}
+        for n, (keys, ptr, nxt, counts) in self.orders.items():
+            # keys and ptr as deltas: small numbers that compress well
+            arrays[f"keys{n}"] = np.diff(keys, prepend=0)
+            arrays[f"len{n}"] = np.diff(ptr).astype(np.int32)
+            arrays[f"next{n}"] = nxt
+            arrays[f"count{n}"] = counts
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **arrays)
+        atomic_write_bytes(path, buf.getvalue())
+
+    @classmethod
+    def load(cls, path: Any, continuation: float = 0.0) -> CountStore:
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as z:
+            if int(z["version"][0]) != 1:
+                raise ValueError(f"{path}: unknown word-store version {int(z['version'][0])}")
+            blob = z["words"].tobytes().decode("utf-8")
+            words = blob.split("\n") if blob else []
+            orders = {}
+            for name in z.files:
+                if name.startswith("keys"):
+                    n = int(name[4:])
+                    ptr = np.concatenate(([0], np.cumsum(z[f"len{n}"], dtype=np.int64)))
+                    orders[n] = (np.cumsum(z[name]), ptr, z[f"next{n}"], z[f"count{n}"])
+            return cls(words, z["unigrams"].astype(np.int64), orders, continuation)
+
+
+def background_words(model: Any) -> CountStore | PersonalWords | None:
+    """The word counts shipped beside a character model (``words.npz`` in its directory, a
+    ``CountStore``: the words, word pairs and triples of its training text; an older model's
+    ``words.tsv.gz`` is read too), read once per loaded model."""
     from pathlib import Path
 
     cached = getattr(model, "_word_counts", False)
     if cached is not False:
         return cached
-    path = Path(str(getattr(model, "info", {}).get("path", ""))) / WORD_COUNTS
-    words = read_word_counts(path) if path.is_file() else None
+    where = str(getattr(model, "info", {}).get("path", "") or "")
+    base = Path(where)
+    words: CountStore | PersonalWords | None = None
+    if where:
+        import zipfile
+
+        try:  # damaged counts never break typing: the word layer goes on without them
+            if (base / WORD_STORE).is_file():
+                words = CountStore.load(base / WORD_STORE, BACKGROUND_CONTINUATION)
+            elif (base / WORD_COUNTS).is_file():
+                words = read_word_counts(base / WORD_COUNTS)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            words = None
     try:
         model._word_counts = words
     except AttributeError:

@@ -32,6 +32,9 @@ async def test_typing_session_accepts_suggestions_and_saves_stats(host, tiny) ->
     screen = TypingScreen(ctx, model_name="tiny")
     async with _Harness(screen).run_test(size=(80, 24)) as pilot:
         await _wait_for(pilot, lambda: screen.completer is not None)
+        # the scenario below is the tiny model's at the threshold 0.26: at 0.24 it shows other
+        # ghost texts on the way (a word shown and typed past is not offered again)
+        screen.completer.min_prob = 0.26
         area = screen.query_one(SuggestingTextArea)
         for key in "the lazy dog waits f":
             await pilot.press("space" if key == " " else key)

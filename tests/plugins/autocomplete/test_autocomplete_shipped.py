@@ -54,18 +54,21 @@ def test_english_model_is_the_default_and_ships_with_its_card(host) -> None:
     info = host.registry.get("char-rnn-english")
     assert info.source == "shipped" and info.card.kind == "char-rnn"
     assert host.registry.verify("char-rnn-english") == {str(info.path): []}
-    assert "words.tsv.gz" in info.card.files  # the word layer's background counts
+    assert "words.npz" in info.card.files  # the word layer's background counts
+    assert not (info.path / "words.tsv.gz").exists()  # replaced by the store
     assert "textseq_plugins.autocomplete.corpus" in info.card.rebuild
     for name in ("brown", "nps_chat", "webtext", "abc"):  # evaluation only
         assert name in info.card.data["evaluation_only"]
 
 
 def test_english_model_completes_held_out_modern_english(host, masc_held_out: str) -> None:
-    from textseq_plugins.autocomplete.words import WordCompleter
+    from textseq_plugins.autocomplete.words import CountStore, WordCompleter
 
     model = host.registry.load("char-rnn-english")
     assert model.nats_per_char(masc_held_out[:8000]) < 1.8
     wc = WordCompleter(model)
+    assert isinstance(wc.background, CountStore)  # words.npz beside the weights
+    assert wc.background.successors("the united", "", 1) == ["states"]
     assert wc.suggest("Thank you very mu")[0].completion.startswith("ch")
     assert wc.suggest("I don't kn")[0].completion.startswith("ow")
     assert wc.suggest("THE UNITED STA")[0].completion.startswith("TES")
