@@ -50,6 +50,10 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
         out: Path | None = typer.Option(None, "--out",
                                         help="Write the model directory here instead of the "
                                         "registry (e.g. models/char-rnn-shakespeare)."),
+        init: str | None = typer.Option(None, "--init",
+                                        help="Start from this model's weights (a registry name "
+                                        "or a model folder): train a shipped model further; "
+                                        "its shape and vocabulary win over --cell/--hidden/..."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
         as_json: bool = typer.Option(False, "--json", help="Print the card metrics as JSON."),
     ) -> None:
@@ -86,10 +90,19 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
             ctx.store.log_metrics(run_id, step, metrics)  # type: ignore[arg-type]
 
         ckpt = ctx.cache_dir() / "checkpoints" / f"{name}.pt"
+        start = None
+        if init is not None:
+            from textseq_plugins.autocomplete.model import CharModel, load_char_model
+
+            start = (load_char_model(Path(init)) if Path(init).is_dir()
+                     else ctx.registry.load(init))
+            if not isinstance(start, CharModel):
+                raise BadInput(f"--init {init}: not a character model")
+            opts.init = init
         try:
             outcome = train_char_model(text, opts, device=str(dev), checkpoint_path=ckpt,
                                        resume=resume, on_metrics=on_metrics if main else None,
-                                       progress=not quiet and main)
+                                       progress=not quiet and main, init=start)
         except BaseException:
             if run_id is not None:
                 ctx.store.finish_run(run_id, "failed")

@@ -62,6 +62,7 @@ class TrainOptions:
     min_count: int = 1
     eval_every: int = 200
     eval_chars: int = 40_000
+    init: str | None = None  # the model this run started from (``--init``), if any
     checkpoint_every: int = 100
 
 
@@ -177,13 +178,16 @@ def train_char_model(
     resume: bool = False,
     on_metrics: Callable[[int, dict[str, float]], None] | None = None,
     progress: bool = True,
+    init: Any = None,
 ) -> TrainOutcome:
     """Train on the first 90 % of ``text`` and measure nats/char on the last 10 %.
 
     Runs in one process or as one rank of ``torchrun`` (``ddp_setup`` already called by the
     caller or here). ``resume`` restores model, optimizer, scheduler and step from
     ``checkpoint_path``; the vocabulary and step total come from the checkpoint, so resuming
-    on a different corpus is refused.
+    on a different corpus is refused. ``init`` (a ``CharModel``) starts a new run from that
+    model's weights, vocabulary and shape (a warm restart: a fresh schedule and optimizer),
+    to train a shipped model further.
     """
     from textseq_tui.ml.trainer import ddp_setup
 
@@ -208,13 +212,23 @@ def train_char_model(
             )
         opts = TrainOptions(**{**asdict(opts), **saved["options"], "minutes": opts.minutes,
                                "steps": requested_steps})
-    vocab = CharVocab(saved["chars"]) if saved else CharVocab.from_text(train_text, opts.min_count)
+    if init is not None and not saved:
+        shape = init.config
+        opts = TrainOptions(**{**asdict(opts), "cell": shape.cell, "embed": shape.embed,
+                               "hidden": shape.hidden, "layers": shape.layers})
+        vocab = CharVocab(list(init.vocab.chars))
+    elif saved:
+        vocab = CharVocab(saved["chars"])
+    else:
+        vocab = CharVocab.from_text(train_text, opts.min_count)
     train_ids, val_ids = vocab.encode(train_text), vocab.encode(val_text)
 
     torch.manual_seed(opts.seed)
     config = RNNConfig(vocab_size=len(vocab), cell=opts.cell, embed=opts.embed,
                        hidden=opts.hidden, layers=opts.layers, dropout=opts.dropout)
     net = CharRNN(config)
+    if init is not None and not saved:
+        net.load_state_dict(init.net.state_dict())
     model: torch.nn.Module = net
     if world > 1:
         net.to(dev)

@@ -67,6 +67,37 @@ def test_train_command_saves_a_model_and_records_the_run(cli, host, corpus_file)
     assert all("epoch" in {m["name"] for m in store.run_metrics(run["id"])} for _ in [0])
 
 
+def test_init_trains_a_saved_model_further_with_its_shape_and_vocabulary(cli, host,
+                                                                        corpus_file) -> None:
+    first = cli("autocomplete", "train", "--corpus", str(corpus_file), "--name", "base",
+                "--steps", "6", "--json", *TINY)
+    assert first.exit_code == 0, first.stderr
+    base = host.registry.load("base")
+    # --hidden 32 is overruled by the starting model's shape (16)
+    more = cli("autocomplete", "train", "--corpus", str(corpus_file), "--name", "more",
+               "--steps", "6", "--init", "base", "--json", *TINY, "--hidden", "32")
+    assert more.exit_code == 0, more.stderr
+    info = host.registry.get("more")
+    assert info.card.hyperparameters["init"] == "base"
+    assert info.card.hyperparameters["hidden"] == 16
+    further = host.registry.load("more")
+    assert further.vocab.chars == base.vocab.chars
+    # it started from base: 6 more steps end nearer to base than a fresh model's weights are
+    fresh = cli("autocomplete", "train", "--corpus", str(corpus_file), "--name", "fresh",
+                "--steps", "6", "--seed", "1", "--json", *TINY)
+    assert fresh.exit_code == 0, fresh.stderr
+    other = host.registry.load("fresh")
+
+    def dist(a, b) -> float:
+        sa, sb = a.net.state_dict(), b.net.state_dict()
+        return sum(float((sa[k] - sb[k]).norm()) for k in sa)
+
+    assert dist(further, base) < dist(other, base)
+    bad = cli("autocomplete", "train", "--corpus", str(corpus_file), "--name", "x",
+              "--steps", "2", "--init", "no-such-model", *TINY)
+    assert bad.exit_code != 0 and "no-such-model" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_resume_restores_optimizer_scheduler_and_state_exactly(tmp_path, corpus_file) -> None:
     text = corpus_file.read_text()[:20_000]
     torch.set_num_threads(1)
