@@ -6,8 +6,8 @@ the text feeds only the new characters (one step of the network per character); 
 a cursor move or an edit inside the text restores the nearest cached state at or before the
 first changed character (states are kept every ``CHECKPOINT_EVERY`` characters and after
 every single typed character) and feeds from there. Only the last ``CONTEXT_CAP`` characters are ever encoded, so a 100 KB paste
-costs the same as a 2 KB one; the window start moves in steps of half the cap so that plain
-typing never re-encodes.
+costs the same as a 2 KB one; the window start moves in steps of half the cap, and plain
+typing over such a step keeps its state (never a re-encoding stall).
 """
 
 from __future__ import annotations
@@ -80,16 +80,27 @@ class Completer:
         to give up part-way (the cache stays consistent for the part fed)."""
         anchor = self._anchor_for(len(text))
         if anchor != self.anchor:
-            self._reset(anchor)
+            if (anchor > self.anchor and text.startswith(self.text[: self.fed_to])
+                    and len(text) - self.fed_to < len(text) - anchor):
+                # Typing over a window boundary: the state goes on (its context reaches a
+                # little further back than the window); re-encoding the window here cost one
+                # keystroke ~180 ms every cap/2 characters. Checkpoints before it are dropped.
+                self.anchor = anchor
+                self.checkpoints = [c for c in self.checkpoints if c[0] >= anchor]
+            else:
+                self._reset(anchor)
         fed = self.text[: self.fed_to]
         if not text.startswith(fed):
             common = self.anchor
             limit = min(len(fed), len(text))
             while common < limit and fed[common] == text[common]:
                 common += 1
-            while self.checkpoints[-1][0] > common:
+            while self.checkpoints and self.checkpoints[-1][0] > common:
                 self.checkpoints.pop()
-            self.fed_to, self.h, self.logp = self.checkpoints[-1]
+            if self.checkpoints:
+                self.fed_to, self.h, self.logp = self.checkpoints[-1]
+            else:  # an edit before every kept checkpoint: encode the window afresh
+                self._reset(self.anchor)
         self.text = text
         while self.fed_to < len(text):
             if should_stop is not None and should_stop():

@@ -841,14 +841,13 @@ class WordCompleter:
         h = self.chars.h
         hb = (tuple(t.expand(-1, len(rests), -1).contiguous() for t in h)
               if isinstance(h, tuple) else h.expand(-1, len(rests), -1).contiguous())
-        # One time step at a time through the model's per-layer cells: for the few short
-        # words scored per keystroke this is several times cheaper than one nn.GRU call.
-        outs = []
+        # One call of the network over all the candidates' characters: 15-50 % cheaper than
+        # feeding them one time step at a time through the per-layer cells (2-24 chars, 4
+        # candidates, 1 thread), and the p99 of a keystroke is this scoring at word starts.
         ids = ids.to(model.device)
-        for j in range(length):
-            step_logp, hb = model.step(ids[:, j : j + 1], hb)
-            outs.append(step_logp)
-        logp = torch.stack(outs, dim=1)  # (candidates, length, vocab)
+        with model.lock, torch.no_grad():
+            logits, _ = model.net(ids, hb)
+        logp = torch.log_softmax(logits.float(), dim=-1)  # (candidates, length, vocab)
         first = logp0[0, ids[:, 0]]
         steps = logp[:, :-1].gather(2, ids[:, 1:, None])[:, :, 0] if length > 1 else None
         for row, r in enumerate(rests):

@@ -50,6 +50,30 @@ def test_a_long_paste_encodes_only_the_capped_tail(tiny: CharModel) -> None:
     assert torch.allclose(c.next_char_logprobs(), fresh.next_char_logprobs(), atol=1e-5)
 
 
+def test_typing_over_a_window_step_feeds_only_the_new_characters(tiny: CharModel,
+                                                                 monkeypatch) -> None:
+    c = Completer(tiny, cap=64, checkpoint_every=8)
+    text = "the lazy dog waits for a queen. " * 4  # 128 chars: two window steps
+    c.update(text[:60])
+    fed: list[int] = []
+    real = tiny.step
+    monkeypatch.setattr(tiny, "step", lambda ids, h: (fed.append(ids.shape[1]), real(ids, h))[1])
+    for i in range(61, len(text) + 1):
+        c.update(text[:i])
+    assert c.anchor == 96 and fed == [1] * (len(text) - 60)
+    # a backspace and an edit still work; an edit before the window's kept states re-encodes
+    c.update(text[:-1])
+    c.update(text[:-1] + "!")
+    assert c.text.endswith("!")
+    fed.clear()
+    edited = text[:97] + "X" + text[98:]
+    c.update(edited)
+    assert sum(fed) == len(edited) - 96  # re-encoded from the window start only
+    fresh = Completer(tiny, cap=64, checkpoint_every=8)
+    fresh.update(edited)
+    assert torch.allclose(c.next_char_logprobs(), fresh.next_char_logprobs(), atol=1e-5)
+
+
 def test_should_stop_abandons_and_the_next_call_finishes(tiny: CharModel) -> None:
     c = Completer(tiny, checkpoint_every=8)
     text = "my good lord waits for the king. " * 4
