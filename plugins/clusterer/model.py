@@ -467,18 +467,7 @@ def tree_seeds(unit: Any, rows: Any, tree: Any, threshold: float, min_seed: int)
     """Unit centroids ``(k, dim)`` of the groups of at least ``min_seed`` rows that cutting
     ``tree`` (over ``unit[rows]``) at ``threshold`` gives; the largest group when none is
     that big."""
-    import numpy as np
-
-    groups = cut_tree(tree, threshold, min_seed)
-    ids, counts = np.unique(groups, return_counts=True)
-    seeds = ids[counts >= min_seed]
-    if seeds.size == 0:
-        seeds = ids[np.argsort(-counts, kind="stable")[:1]]
-    lookup = np.full(ids.max() + 1, -1, dtype=np.int64)
-    lookup[seeds] = np.arange(seeds.size)
-    seeded = lookup[groups]
-    keep = seeded >= 0
-    return _centroids(unit[rows[keep]], seeded[keep], seeds.size)
+    return group_seeds(unit[rows], cut_tree(tree, threshold, min_seed), min_seed)
 
 
 def linkage_kmeans(matrix: Any, *, cut: float | None = None, min_seed: int | None = None,
