@@ -268,6 +268,15 @@ STORE_ORDER = 3
 STORE_MIN_COUNTS = {2: 1, 3: 1}
 
 
+def _fold(ids: Iterable[int], base: int) -> int:
+    """Word ids of a context folded into one int64 key (base = the vocabulary size), as
+    ``CountStore.count`` folds them with numpy."""
+    key = 0
+    for i in ids:
+        key = key * base + i
+    return key
+
+
 class _CountSlice:
     """The words of one context (or the whole vocabulary) with their counts: ``SortedVocab``'s
     queries (``mass``, ``weight``, ``top``) over numpy arrays. ``ids`` are word ids in
@@ -390,10 +399,7 @@ class CountStore:
         ids = [self.index.get(w) for w in context.split(" ")]
         if None in ids or len(ids) + 1 not in self.orders:
             return None
-        key = 0
-        for i in ids:
-            key = key * len(self.words) + i
-        return len(ids) + 1, key
+        return len(ids) + 1, _fold(ids, len(self.words))
 
     def follow(self, prev: str) -> _CountSlice | None:
         """The words seen after ``prev`` (one word or two), or None."""
@@ -473,10 +479,8 @@ class CountStore:
         v = len(vocab)
         rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         for context, follow in words.bigrams.items():
-            key = 0
             parts = context.split(" ")
-            for w in parts:
-                key = key * v + index[w]
+            key = _fold((index[w] for w in parts), v)
             for w, n in follow.items():
                 if n > 0:
                     rows[len(parts) + 1].append((key, index[w], n))
