@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fakes import RaisesInAnnotator
+from fakes import RaisesInAnnotator, wait_for
 from textual import work
 from textual.screen import Screen
 from textual.widgets import Static
@@ -153,15 +153,6 @@ def _record(plugin: Plugin) -> PluginRecord:
 def make_app(home: Path, *plugins: Plugin) -> TextseqApp:
     return TextseqApp(Host(home=home, device="cpu",
                            records=[_record(Healthy()), *(_record(p) for p in plugins)]))
-
-
-async def wait_for(pilot, predicate, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        await pilot.pause(0.05)
-    return predicate()
 
 
 async def type_line(pilot, text: str) -> None:

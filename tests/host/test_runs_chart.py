@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from fakes import EchoPlugin, record
+from fakes import EchoPlugin, record, wait_for
 
 from textseq_tui.app.loss_chart import LossChart, legend_text, nice_ticks, split_curves
 from textseq_tui.app.main import TextseqApp
@@ -49,22 +49,18 @@ async def test_runs_are_overlaid_when_marked_and_drawn_with_axes(home) -> None:
     app = TextseqApp(_host_with_runs(home))
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_runs()
-        await pilot.pause(0.3)
+        assert await wait_for(pilot, lambda: app.screen.query_one(LossChart).curves)
         chart = app.screen.query_one(LossChart)
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
         assert [c.run_id for c in chart.curves] == [2]  # newest first, highlighted
         assert len(chart.curves[0].validation) == 6
         await pilot.press("space", "down")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: len(chart.curves) == 2)
         assert [c.run_id for c in chart.curves] == [1, 2]
         drawn = str(chart.render())
         assert "step" in drawn and "against step" in drawn
         assert "20" in drawn and "60" in drawn  # x tick labels
         await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: len(chart.curves) == 1)
         assert [c.run_id for c in chart.curves] == [1]
 
 
@@ -72,9 +68,9 @@ async def test_runs_screen_says_how_to_get_a_run_when_there_is_none(home) -> Non
     app = TextseqApp(Host(home=home, device="cpu", records=[record(EchoPlugin())]))
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_runs()
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
-        assert "no training runs yet" in str(app.screen.query_one("#curve-label").render())
+        label = lambda: str(app.screen.query_one("#curve-label").render())  # noqa: E731
+        await wait_for(pilot, lambda: "no training runs yet" in label())
+        assert "no training runs yet" in label()
 
 
 async def test_the_chart_follows_a_run_that_is_still_training(home, monkeypatch) -> None:
@@ -88,13 +84,9 @@ async def test_the_chart_follows_a_run_that_is_still_training(home, monkeypatch)
     app = TextseqApp(host)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_runs()
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        assert await wait_for(pilot, lambda: app.screen.query_one(LossChart).curves)
         chart = app.screen.query_one(LossChart)
         assert [len(c.train) for c in chart.curves] == [1]
         ps.log_metrics(run, 20, {"loss": 2.5})
-        for _ in range(30):
-            await pilot.pause(0.1)
-            if chart.curves and len(chart.curves[0].train) == 2:
-                break
+        await wait_for(pilot, lambda: chart.curves and len(chart.curves[0].train) == 2)
         assert chart.curves[0].train == [(10.0, 3.0), (20.0, 2.5)]
