@@ -734,7 +734,7 @@ class WordCompleter:
         if not cands:
             return []
         prefix_mass = self.prior.mass(low)
-        priors = {c: self._prior(c.lower(), low, prev, personal, prefix_mass) for c in cands}
+        priors = self._priors(cands, low, prev, personal, prefix_mass)
         lam = self.lam
         exact: dict[str, float] = {}
         for c in cands:
@@ -773,9 +773,11 @@ class WordCompleter:
         rest_lp = e.cum[-1] + e.end - (e.cum[plen - e.base - 1] if plen > e.base else 0.0)
         return math.exp(min(0.0, rest_lp))
 
-    def _prior(self, word: str, low: str, prev: str, personal: list[PersonalWords],
-               prefix_mass: float) -> float:
-        p = self.prior.weight(word) / prefix_mass if prefix_mass > 0 else 0.0
+    def _priors(self, words: Iterable[str], low: str, prev: str,
+                personal: list[PersonalWords], prefix_mass: float) -> dict[str, float]:
+        """``P_prior`` of each of ``words`` (as typed; looked up in lower case). Each layer's
+        mass of the prefix is the same for every word: found once per keystroke."""
+        layers = []  # (vocabulary, its mass of the prefix, weight): in the order they mix
         known = prefix_mass > 0
         for pw in personal:  # the personal unigram, then the personal bigram, on top
             vocab = pw.vocab()
@@ -783,7 +785,7 @@ class WordCompleter:
             if mass > 0:
                 k = SESSION_K if pw is self.session else 20.0
                 w = mass / (mass + k) if known else 1.0  # no English word has this prefix
-                p = (1 - w) * p + w * vocab.weight(word) / mass
+                layers.append((vocab, mass, w))
                 known = True
         for context, k in ((prev.rpartition(" ")[2], 3.0), (prev if " " in prev else "", 2.0)):
             for pw in personal:  # the word pairs, then the triples (the phrase cache)
@@ -791,9 +793,15 @@ class WordCompleter:
                 if follow is not None:
                     n = follow.mass(low)
                     if n:
-                        w = n / (n + k)
-                        p = (1 - w) * p + w * follow.weight(word) / n
-        return p
+                        layers.append((follow, n, n / (n + k)))
+        out = {}
+        for c in words:
+            word = c.lower()
+            p = self.prior.weight(word) / prefix_mass if prefix_mass > 0 else 0.0
+            for vocab, mass, w in layers:
+                p = (1 - w) * p + w * vocab.weight(word) / mass
+            out[c] = p
+        return out
 
     def _candidates(self, prefix: str, low: str, prev: str,
                     personal: list[PersonalWords]) -> list[str]:
