@@ -601,6 +601,10 @@ class WordCompleter:
         self._word_ids = [i for i, c in enumerate(vocab) if i and is_word_char(c)]
         self._nonword = [i for i, c in enumerate(vocab) if not is_word_char(c) and c != "\n"
                          and i]
+        import torch
+
+        self._word_ids_t = torch.tensor(self._word_ids, dtype=torch.long)
+        self._nonword_t = torch.tensor(self._nonword, dtype=torch.long)
         self._space = model.vocab.id(" ")
         self._shown: tuple[Any, str, int] = (None, "", 0)  # (word key, word, prefix length)
         self._ignored: Counter[str] = Counter()  # times typed past, in the current word
@@ -816,7 +820,8 @@ class WordCompleter:
                     found[adapt_case(prefix, w)] = None
             return [c for c in found if len(c) > len(prefix)]
         logp = self.chars.next_char_logprobs()
-        ids = sorted(self._word_ids, key=lambda i: -float(logp[i]))[:FIRST_CHARS]
+        top = logp[self._word_ids_t].topk(min(FIRST_CHARS, len(self._word_ids)))
+        ids = self._word_ids_t[top.indices].tolist()
         chars = self.model.vocab.chars
         for i in ids:
             first = chars[i]
@@ -859,19 +864,20 @@ class WordCompleter:
         ids = ids.to(model.device)
         with model.lock, torch.no_grad():
             logits, _ = model.net(ids, hb)
-        logp = torch.log_softmax(logits.float(), dim=-1)  # (candidates, length, vocab)
-        first = logp0[0, ids[:, 0]]
-        steps = logp[:, :-1].gather(2, ids[:, 1:, None])[:, :, 0] if length > 1 else None
-        for row, r in enumerate(rests):
-            per = [float(first[row])]
-            if steps is not None:
-                per += steps[row, : len(r) - 1].tolist()
-            last = logp[row, len(r) - 1]
-            nonword = last[self._nonword]
-            end = float(torch.logsumexp(nonword, 0))
-            space = bool(float(last[self._space]) >= float(nonword.max())) if self._space else False
-            self._cache[cands[row]] = _Entry(base=plen, cum=list(accumulate(per)), end=end,
-                                             space=space)
+        logp = torch.log_softmax(logits.float(), dim=-1).cpu()  # (candidates, length, vocab)
+        ids = ids.cpu()
+        # each character's log-prob: the first from the current state, the rest from the pass
+        per = torch.cat([logp0[0, ids[:, :1]].cpu(),
+                         logp[:, :-1].gather(2, ids[:, 1:, None])[:, :, 0]], dim=1)
+        lens = [len(r) for r in rests]
+        last = logp[torch.arange(len(rests)), torch.tensor(lens) - 1]  # after each word
+        nonword = last[:, self._nonword_t]
+        ends = torch.logsumexp(nonword, 1).tolist()
+        spaces = ((last[:, self._space] >= nonword.max(1).values).tolist() if self._space
+                  else [False] * len(rests))
+        for row, (c, per_row) in enumerate(zip(cands, per.tolist(), strict=True)):
+            self._cache[c] = _Entry(base=plen, cum=list(accumulate(per_row[: lens[row]])),
+                                    end=ends[row], space=bool(spaces[row]))
 
     def _count_session(self, text: str, start: int) -> None:
         """Keep ``session`` counting the complete words before the current one."""
