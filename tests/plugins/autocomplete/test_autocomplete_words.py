@@ -278,3 +278,35 @@ def test_text_like_the_history_gets_a_lower_threshold(tiny, monkeypatch) -> None
     late.personal = mine
     late.ranked(like)
     assert late.personal_drop() == pytest.approx(words.PERSONAL_DROP)
+
+
+def test_a_long_word_scored_over_several_keystrokes_scores_as_in_one_go(tiny, monkeypatch):
+    from textseq_plugins.autocomplete import words
+
+    text, word = "the quick brown fox jumps over the la", "lazybonesdogwaits"
+    whole = WordCompleter(tiny)
+    whole.ranked(text)
+    monkeypatch.setattr(words, "SCORE_STEPS", 99)
+    whole._score("la", [word])
+    monkeypatch.setattr(words, "SCORE_STEPS", 4)
+    pieces = WordCompleter(tiny)
+    pieces.ranked(text)
+    fed = []
+    for _ in range(10):
+        pieces._score("la", [word])
+        entry = pieces._cache[word]
+        fed.append(entry.fed)
+        if entry.state is None:
+            break
+    assert fed == [4, 8, 12, 15]  # 15 characters after "la", 4 a call
+    ref = whole._cache[word]
+    assert entry.cum == pytest.approx(ref.cum, abs=1e-5)
+    assert entry.end == pytest.approx(ref.end, abs=1e-5) and entry.space == ref.space
+    # an unfinished word is not offered; the next keystroke goes on from where it stopped
+    monkeypatch.setattr(words, "SCORE_STEPS", 2)
+    typing = WordCompleter(tiny)
+    first = typing.ranked("the quick brown fox jumps over the l")
+    unfinished = {c: e.fed for c, e in typing._cache.items() if e.state is not None}
+    assert unfinished and all(len(c) <= 2 for c, _, _ in first)
+    typing.ranked("the quick brown fox jumps over the l")
+    assert any(typing._cache[c].fed > fed for c, fed in unfinished.items())
