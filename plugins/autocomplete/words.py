@@ -36,7 +36,8 @@ of the character model's first character.
 Cost per keystroke: the character state moves one step (``Completer.update``); candidates are
 scored by the character model in one batched pass from the state where the word began and
 cached for the word, so typing inside a word scores only candidates it had not seen (usually
-none).
+none). A pass feeds each candidate at most the characters ``SCORE_BUDGET`` allows; a longer
+word goes on from its saved state at the next keystroke.
 """
 
 from __future__ import annotations
@@ -72,10 +73,15 @@ BACKGROUND_CONTINUATION = 1.0
 IGNORED_LIMIT = 1  # a suggestion typed past (shown, not taken) is not shown again for the word
 MAX_SCORED = 4  # candidates scored by the character model per keystroke, at most
 #: Characters of each candidate fed to the character model per keystroke, at most: a longer
-#: word is scored on from where it stopped at the next keystroke (so shown one key later). A
-#: keystroke's cost is bounded by this, not by the longest candidate (9-11 characters at the
-#: bench replay's p99). On the validation text: savings -0.3 point, precision +0.3 to +0.4.
-SCORE_STEPS = 7
+#: word is scored on from where it stopped at the next keystroke (so shown one key later),
+#: and a keystroke's cost is bounded by this, not by the longest candidate. A step costs
+#: about ``1 + SCORE_ROW_COST * (rows - 1)`` steps of one row (the 2 x 384 GRU on one CPU
+#: thread: 0.20 ms for 1 row, 0.36 ms for 4), so the budget is ``SCORE_BUDGET`` one-row steps:
+#: 20 characters for one candidate, 11 for four. A bound on the worst keystroke (a 20-letter
+#: word cost 20 steps), not on the p99 (9 steps): a budget of 12.5 (7 characters for four)
+#: cost 0.2-0.3 point of savings and did not move the replay's p99 beyond its noise.
+SCORE_BUDGET = 20.0
+SCORE_ROW_COST = 0.26
 CANDIDATES = 8  # prior candidates scored per keystroke
 FIRST_CHARS = 4  # next-word offers: the character model's likeliest first characters ...
 PER_FIRST_CHAR = 4  # ... and this many prior words for each
@@ -575,7 +581,7 @@ class _Entry:
     cum: list[float]
     end: float
     space: bool
-    #: Scoring not finished (a long word: at most ``SCORE_STEPS`` characters a keystroke):
+    #: Scoring not finished (a long word: ``SCORE_BUDGET`` bounds the characters a keystroke):
     #: the network's state after ``fed`` characters of the word's rest, to go on from. ``cum``
     #: then covers the first ``fed + 1`` characters, and ``end`` is not known yet.
     state: Any = None
@@ -861,8 +867,9 @@ class WordCompleter:
     def _score(self, prefix: str, cands: list[str]) -> None:
         """Score ``cands`` (each starting with ``prefix``) in one batched pass of the network
         and cache them for this word: from the current state, or, for a word whose scoring
-        stopped at an earlier keystroke, from where it stopped. Each feeds at most
-        ``SCORE_STEPS`` characters; a longer one is cached unfinished (``_Entry.state``)."""
+        stopped at an earlier keystroke, from where it stopped. Each feeds at most the
+        characters ``SCORE_BUDGET`` allows for this many candidates; a longer one is cached
+        unfinished (``_Entry.state``)."""
         if not cands:
             return
         import torch
@@ -878,7 +885,8 @@ class WordCompleter:
             else:
                 rows.append((c, plen, c[plen:], 0, None))
                 states.append(self.chars.h)
-        width = max(min(len(rest) - fed, SCORE_STEPS) for _, _, rest, fed, _ in rows)
+        most = max(1, int(SCORE_BUDGET / (1 + SCORE_ROW_COST * (len(rows) - 1))))
+        width = max(min(len(rest) - fed, most) for _, _, rest, fed, _ in rows)
         feed = torch.zeros(len(rows), width, dtype=torch.long)
         target = torch.zeros(len(rows), width, dtype=torch.long)  # what each step predicts
         for row, (_, _, rest, fed, _) in enumerate(rows):

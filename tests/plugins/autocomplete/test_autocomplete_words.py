@@ -286,9 +286,9 @@ def test_a_long_word_scored_over_several_keystrokes_scores_as_in_one_go(tiny, mo
     text, word = "the quick brown fox jumps over the la", "lazybonesdogwaits"
     whole = WordCompleter(tiny)
     whole.ranked(text)
-    monkeypatch.setattr(words, "SCORE_STEPS", 99)
+    monkeypatch.setattr(words, "SCORE_BUDGET", 99)
     whole._score("la", [word])
-    monkeypatch.setattr(words, "SCORE_STEPS", 4)
+    monkeypatch.setattr(words, "SCORE_BUDGET", 4)  # one candidate: 4 characters a call
     pieces = WordCompleter(tiny)
     pieces.ranked(text)
     fed = []
@@ -303,10 +303,29 @@ def test_a_long_word_scored_over_several_keystrokes_scores_as_in_one_go(tiny, mo
     assert entry.cum == pytest.approx(ref.cum, abs=1e-5)
     assert entry.end == pytest.approx(ref.end, abs=1e-5) and entry.space == ref.space
     # an unfinished word is not offered; the next keystroke goes on from where it stopped
-    monkeypatch.setattr(words, "SCORE_STEPS", 2)
+    monkeypatch.setattr(words, "SCORE_BUDGET", 2)
+    monkeypatch.setattr(words, "SCORE_ROW_COST", 0.0)  # 2 characters a call, however many
     typing = WordCompleter(tiny)
     first = typing.ranked("the quick brown fox jumps over the l")
     unfinished = {c: e.fed for c, e in typing._cache.items() if e.state is not None}
     assert unfinished and all(len(c) <= 2 for c, _, _ in first)
     typing.ranked("the quick brown fox jumps over the l")
     assert any(typing._cache[c].fed > fed for c, fed in unfinished.items())
+
+
+def test_the_scoring_budget_allows_fewer_characters_for_more_candidates(tiny, monkeypatch):
+    from textseq_plugins.autocomplete import words
+
+    monkeypatch.setattr(words, "SCORE_BUDGET", 12.5)
+    widths = []
+    original = tiny.net.forward
+    monkeypatch.setattr(tiny.net, "forward", lambda x, h: widths.append(x.shape) or original(x, h))
+    seen = []
+    for cands in (["lazybonesdog"], ["lazybonesdog", "lazybonescat", "lazybonesrat", "lazyday"]):
+        wc = WordCompleter(tiny)
+        wc.ranked("the quick brown fox jumps over the la")
+        widths.clear()
+        wc._score("la", cands)
+        seen += widths
+    four = int(words.SCORE_BUDGET / (1 + 3 * words.SCORE_ROW_COST))
+    assert seen == [(1, 10), (4, four)] and four < 10  # "zybonesdog" whole; four: a part
