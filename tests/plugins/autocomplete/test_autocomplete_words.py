@@ -278,6 +278,19 @@ def test_text_like_the_history_gets_a_lower_threshold(tiny, monkeypatch) -> None
     late.personal = mine
     late.ranked(like)
     assert late.personal_drop() == pytest.approx(words.PERSONAL_DROP)
+    # with the model adapted to that history, it is trusted more there (and only there)
+    def probs(text: str) -> dict[str, float]:
+        return {c: p for c, p, _ in WordCompleter(tiny, mine).ranked(text)}
+
+    before = {text: probs(text + "w") for text in (like, other)}
+    monkeypatch.setitem(tiny.info, "adapted", "personal-model.safetensors")
+    adapted = WordCompleter(tiny, mine)
+    adapted.ranked(like)
+    assert adapted.personal_drop() == pytest.approx(words.PERSONAL_DROP + words.ADAPTED_DROP)
+    assert probs(other + "w") == before[other]  # other text: the usual mix
+    changed = probs(like + "w")
+    common = changed.keys() & before[like].keys()  # (which are scored follows the mix too)
+    assert common and any(changed[c] != pytest.approx(before[like][c]) for c in common)
 
 
 def test_a_long_word_scored_over_several_keystrokes_scores_as_in_one_go(tiny, monkeypatch):
