@@ -223,9 +223,10 @@ def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
         with_history = savings(WordCompleter(model, personal), rest)
         counts_only = savings(WordCompleter(shipped, personal), rest)
         # the shipped model alone at the thresholds the home lowers for text like its history
-        # (words.PERSONAL_DROP): the gain at equal thresholds, not a threshold trade
+        # (PERSONAL_DROP + ADAPTED_DROP): the gain at equal thresholds, not a threshold trade
         same_thresholds = savings(WordCompleter(shipped), rest,
-                                  min_prob=words.MIN_PROB - words.PERSONAL_DROP)
+                                  min_prob=words.MIN_PROB - words.PERSONAL_DROP
+                                  - words.ADAPTED_DROP)
         nats = {"shipped": round(shipped.nats_per_char(rest), 4),
                 "adapted": round(model.nats_per_char(rest), 4)}
         forgetting = {}
