@@ -60,6 +60,10 @@ def test_store_round_trips_without_pickle_and_from_dicts(counted, tmp_path) -> N
     store.save(path)
     with zipfile.ZipFile(path) as z:  # plain arrays only: loads with allow_pickle=False
         assert all(n.endswith(".npy") for n in z.namelist())
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    again = tmp_path / "again.npz"
+    store.save(again)
+    assert again.read_bytes() == path.read_bytes()  # same counts, same bytes (the sha256)
     with np.load(path, allow_pickle=False) as z:
         assert all(z[n].dtype != object for n in z.files)
     back = CountStore.load(path)
