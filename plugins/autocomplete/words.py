@@ -895,6 +895,7 @@ class WordCompleter:
         if not cands:
             return
         import torch
+        from textseq_plugins.autocomplete.completer import _select
 
         model, plen, vocab = self.model, len(prefix), self.model.vocab
         rows = []  # (candidate, base, its rest, characters of it fed already, earlier cum)
@@ -942,8 +943,7 @@ class WordCompleter:
                 cum = cum + list(accumulate(lps, initial=cum[-1]))[1:]
             state = None
             if not done:
-                state = (tuple(t[:, row : row + 1] for t in h_out) if isinstance(h_out, tuple)
-                         else h_out[:, row : row + 1])
+                state = _select(h_out, torch.tensor([row], device=model.device))
             self._cache[c] = _Entry(base=base, cum=cum, end=ends[row] if done else 0.0,
                                     space=bool(spaces[row]) and done, state=state,
                                     fed=fed + n)
