@@ -923,7 +923,7 @@ class WordCompleter:
         # feeding them one time step at a time through the per-layer cells (2-24 chars, 4
         # candidates, 1 thread), and the p99 of a keystroke is this scoring at word starts.
         with model.lock, torch.no_grad():
-            logits, h_out = model.net(feed.to(model.device), h)
+            logits, h_out = model.fast(feed.to(model.device), h)
         logp = torch.log_softmax(logits.float(), dim=-1).cpu()  # (candidates, width, vocab)
         got = logp.gather(2, target[:, :, None])[:, :, 0].tolist()
         lens = [min(len(rest) - fed, width) for _, _, rest, fed, _ in rows]

@@ -45,3 +45,12 @@ def tiny(host, tiny_model_dir: Path):
     """The tiny model, imported into this test's registry and loaded (a CharModel)."""
     host.registry.import_dir(tiny_model_dir)
     return host.registry.load("tiny")
+
+
+@pytest.fixture
+def tiny32(tiny):
+    """``tiny`` with float32 keystrokes (``quantize`` off): for the tests of the state
+    bookkeeping, which compare with a fresh pass exactly. int8 quantises each call's own
+    activations, so two ways to the same state differ by about 0.01-0.05 in a log-prob."""
+    tiny.quantize = False
+    return tiny

@@ -14,18 +14,18 @@ def _fresh_logp(model: CharModel, text: str) -> torch.Tensor:
     return c.next_char_logprobs()
 
 
-def test_typing_backspace_and_edits_match_a_fresh_encoding(tiny: CharModel) -> None:
-    c = Completer(tiny, checkpoint_every=8)
+def test_typing_backspace_and_edits_match_a_fresh_encoding(tiny32: CharModel) -> None:
+    c = Completer(tiny32, checkpoint_every=8)
     text = ""
     script = list("the quick brown fox jumps") + ["<", "<", "<"] + list("umps over the")
     for key in script:
         text = text[:-1] if key == "<" else text + key
         c.update(text)
-        assert torch.allclose(c.next_char_logprobs(), _fresh_logp(tiny, text), atol=1e-5)
+        assert torch.allclose(c.next_char_logprobs(), _fresh_logp(tiny32, text), atol=1e-5)
     # a cursor move + edit in the middle of the text
     edited = text[:6] + "X" + text[7:]
     c.update(edited)
-    assert torch.allclose(c.next_char_logprobs(), _fresh_logp(tiny, edited), atol=1e-5)
+    assert torch.allclose(c.next_char_logprobs(), _fresh_logp(tiny32, edited), atol=1e-5)
 
 
 def test_typing_feeds_one_character_per_keystroke(tiny: CharModel, monkeypatch) -> None:
@@ -50,14 +50,14 @@ def test_a_long_paste_encodes_only_the_capped_tail(tiny: CharModel) -> None:
     assert torch.allclose(c.next_char_logprobs(), fresh.next_char_logprobs(), atol=1e-5)
 
 
-def test_typing_over_a_window_step_feeds_only_the_new_characters(tiny: CharModel,
+def test_typing_over_a_window_step_feeds_only_the_new_characters(tiny32: CharModel,
                                                                  monkeypatch) -> None:
-    c = Completer(tiny, cap=64, checkpoint_every=8)
+    c = Completer(tiny32, cap=64, checkpoint_every=8)
     text = "the lazy dog waits for a queen. " * 4  # 128 chars: two window steps
     c.update(text[:60])
     fed: list[int] = []
-    real = tiny.step
-    monkeypatch.setattr(tiny, "step", lambda ids, h: (fed.append(ids.shape[1]), real(ids, h))[1])
+    real = tiny32.step
+    monkeypatch.setattr(tiny32, "step", lambda ids, h: (fed.append(ids.shape[1]), real(ids, h))[1])
     for i in range(61, len(text) + 1):
         c.update(text[:i])
     assert c.anchor == 96 and fed == [1] * (len(text) - 60)
@@ -69,17 +69,17 @@ def test_typing_over_a_window_step_feeds_only_the_new_characters(tiny: CharModel
     edited = text[:97] + "X" + text[98:]
     c.update(edited)
     assert sum(fed) == len(edited) - 96  # re-encoded from the window start only
-    fresh = Completer(tiny, cap=64, checkpoint_every=8)
+    fresh = Completer(tiny32, cap=64, checkpoint_every=8)
     fresh.update(edited)
     assert torch.allclose(c.next_char_logprobs(), fresh.next_char_logprobs(), atol=1e-5)
 
 
-def test_should_stop_abandons_and_the_next_call_finishes(tiny: CharModel) -> None:
-    c = Completer(tiny, checkpoint_every=8)
+def test_should_stop_abandons_and_the_next_call_finishes(tiny32: CharModel) -> None:
+    c = Completer(tiny32, checkpoint_every=8)
     text = "my good lord waits for the king. " * 4
     assert c.update(text, should_stop=lambda: True) is False
     assert c.update(text) is True
-    assert torch.allclose(c.next_char_logprobs(), _fresh_logp(tiny, text), atol=1e-5)
+    assert torch.allclose(c.next_char_logprobs(), _fresh_logp(tiny32, text), atol=1e-5)
 
 
 def test_suggestions_finish_the_word_then_the_next_ones(tiny: CharModel) -> None:

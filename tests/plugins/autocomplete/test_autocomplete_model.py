@@ -96,18 +96,49 @@ def test_write_is_seeded_and_never_emits_the_unknown_char(tiny: CharModel) -> No
         tiny.write("x", 5, temperature=0)
 
 
+@pytest.mark.parametrize("quantize", [False, True])
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
-def test_single_step_fast_path_equals_the_full_network(cell: str) -> None:
+def test_single_step_fast_path_equals_the_full_network(cell: str, quantize: bool) -> None:
     torch.manual_seed(2)
     vocab = CharVocab.from_text("abcdefgh ")
     net = CharRNN(RNNConfig(vocab_size=len(vocab), cell=cell, embed=6, hidden=10, layers=2))
-    model = CharModel(vocab, net)
+    model = CharModel(vocab, net, quantize=quantize)
     ids = vocab.encode("abc def")[None]
     want, h_want = model.step(ids, None)  # one multi-step call (nn.GRU/nn.LSTM)
     h = None
-    for i in range(ids.shape[1]):  # seven one-step calls (the cells)
+    for i in range(ids.shape[1]):  # seven one-step calls (float32: the cells)
         got, h = model.step(ids[:, i : i + 1], h)
-    assert torch.allclose(got, want, atol=1e-5)
+    # int8: each call quantises its own activations, so the two ways differ a little
+    tol = 1e-2 if quantize else 1e-5
+    assert torch.allclose(got, want, atol=tol)
     if cell == "lstm":  # compare (h, c) pairs as one flat tensor
         h, h_want = torch.cat([t.flatten() for t in h]), torch.cat([t.flatten() for t in h_want])
-    assert torch.allclose(h, h_want, atol=1e-5)
+    assert torch.allclose(h, h_want, atol=tol)
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_the_int8_keystroke_network_predicts_as_the_float32_one(cell: str) -> None:
+    torch.manual_seed(3)
+    text = "the cat sat on the mat and the dog sat on the log. " * 20
+    vocab = CharVocab.from_text(text)
+    net = CharRNN(RNNConfig(vocab_size=len(vocab), cell=cell, embed=8, hidden=32, layers=2))
+    opt = torch.optim.Adam(net.parameters(), lr=0.02)
+    ids = vocab.encode(text)
+    for _ in range(60):  # a little training: the predictions have something to agree on
+        logits, _ = net(ids[None, :-1])
+        loss = torch.nn.functional.cross_entropy(logits[0], ids[1:])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    model = CharModel(vocab, net)
+    assert model.fast is not model.net  # a CPU: an int8 copy
+    assert model.fast.head.weight().dtype == torch.qint8
+    assert model.fast is model.fast  # made once
+    with torch.no_grad():
+        want = torch.log_softmax(model.net(ids[None])[0], -1)
+        got = torch.log_softmax(model.fast(ids[None])[0], -1)
+    assert (want.argmax(-1) == got.argmax(-1)).float().mean() > 0.95
+    assert (want.exp() - got.exp()).abs().max() < 0.05
+    assert float(loss.detach()) < 1.0
+    plain = CharModel(vocab, net, quantize=False)
+    assert plain.fast is plain.net

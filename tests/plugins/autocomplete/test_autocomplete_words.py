@@ -293,16 +293,16 @@ def test_text_like_the_history_gets_a_lower_threshold(tiny, monkeypatch) -> None
     assert common and any(changed[c] != pytest.approx(before[like][c]) for c in common)
 
 
-def test_a_long_word_scored_over_several_keystrokes_scores_as_in_one_go(tiny, monkeypatch):
+def test_a_long_word_scored_over_several_keystrokes_scores_as_in_one_go(tiny32, monkeypatch):
     from textseq_plugins.autocomplete import words
 
     text, word = "the quick brown fox jumps over the la", "lazybonesdogwaits"
-    whole = WordCompleter(tiny)
+    whole = WordCompleter(tiny32)
     whole.ranked(text)
     monkeypatch.setattr(words, "SCORE_BUDGET", 99)
     whole._score("la", [word])
     monkeypatch.setattr(words, "SCORE_BUDGET", 4)  # one candidate: 4 characters a call
-    pieces = WordCompleter(tiny)
+    pieces = WordCompleter(tiny32)
     pieces.ranked(text)
     fed = []
     for _ in range(10):
@@ -318,7 +318,7 @@ def test_a_long_word_scored_over_several_keystrokes_scores_as_in_one_go(tiny, mo
     # an unfinished word is not offered; the next keystroke goes on from where it stopped
     monkeypatch.setattr(words, "SCORE_BUDGET", 2)
     monkeypatch.setattr(words, "SCORE_ROW_COST", 0.0)  # 2 characters a call, however many
-    typing = WordCompleter(tiny)
+    typing = WordCompleter(tiny32)
     first = typing.ranked("the quick brown fox jumps over the l")
     unfinished = {c: e.fed for c, e in typing._cache.items() if e.state is not None}
     assert unfinished and all(len(c) <= 2 for c, _, _ in first)
