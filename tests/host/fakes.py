@@ -91,18 +91,3 @@ def record(plugin: Plugin | None, name: str | None = None, error: str | None = N
 def broken_import(name: str = "broken-import") -> PluginRecord:
     return record(None, name, error="ImportError: No module named 'missing_dep'")
 
-
-async def wait_for(pilot, predicate, timeout: float = 10.0) -> bool:
-    """Let the app run until ``predicate()`` holds (or ``timeout`` passes); say whether it did.
-
-    Screens load in thread workers, so a fixed pause is a race on a loaded machine.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return True
-        except Exception:  # the screen is not mounted yet: keep waiting
-            pass
-        await pilot.pause(0.05)
-    return bool(predicate())

@@ -14,6 +14,7 @@ from fakes import (
     broken_import,
     record,
 )
+from helpers import wait_for
 
 from textseq_tui.app.main import TextseqApp
 from textseq_tui.app.side_panel import SidePanel
@@ -31,14 +32,6 @@ def fake_host(home):
 async def type_line(pilot, text: str) -> None:
     await pilot.press(*text)
     await pilot.press("enter")
-
-
-async def wait_for(pilot, predicate, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached in time")
 
 
 async def test_first_paint_is_fast_and_fits_80x24(fake_host) -> None:

@@ -17,7 +17,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fakes import RaisesInAnnotator, wait_for
+from fakes import RaisesInAnnotator
+from helpers import wait_for
 from textual import work
 from textual.screen import Screen
 from textual.widgets import Static

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from fakes import EchoPlugin, record
+from helpers import wait_for
 from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
@@ -55,14 +56,6 @@ async def settle(pilot, rounds: int = 10) -> None:
     # (what these tests do) may never answer.
     for _ in range(rounds):
         await asyncio.sleep(0.03)
-
-
-async def wait_for(pilot, predicate, timeout: float = 5.0) -> bool:
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return True
-        await asyncio.sleep(0.05)
-    return predicate()
 
 
 def names(app: TextseqApp) -> list[str]:

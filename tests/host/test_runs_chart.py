@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from fakes import EchoPlugin, record, wait_for
+from fakes import EchoPlugin, record
+from helpers import wait_for
 
 from textseq_tui.app.loss_chart import LossChart, legend_text, nice_ticks, split_curves
 from textseq_tui.app.main import TextseqApp

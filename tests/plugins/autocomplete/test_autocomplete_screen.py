@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from helpers import wait_for
 from textseq_plugins.autocomplete.screen import (
     SuggestingTextArea,
     TrainingRunsScreen,
@@ -19,31 +20,23 @@ class _Harness(App):
         self.push_screen(self._screen)
 
 
-async def _wait_for(pilot, predicate, tries: int = 100) -> None:
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if predicate():
-            return
-    raise AssertionError("condition not reached")
-
-
 async def test_typing_session_accepts_suggestions_and_saves_stats(host, tiny) -> None:
     ctx = host.plugin("autocomplete").context
     screen = TypingScreen(ctx, model_name="tiny")
     async with _Harness(screen).run_test(size=(80, 24)) as pilot:
-        await _wait_for(pilot, lambda: screen.completer is not None)
+        await wait_for(pilot, lambda: screen.completer is not None)
         # the scenario below is the tiny model's at the threshold 0.26: at 0.24 it shows other
         # ghost texts on the way (a word shown and typed past is not offered again)
         screen.completer.min_prob = 0.26
         area = screen.query_one(SuggestingTextArea)
         for key in "the lazy dog waits f":
             await pilot.press("space" if key == " " else key)
-        await _wait_for(pilot, lambda: area.suggestion.startswith("or"))
+        await wait_for(pilot, lambda: area.suggestion.startswith("or"))
         await pilot.press("tab")  # accepts one word
         assert area.text == "the lazy dog waits for"
         for key in " the k":
             await pilot.press("space" if key == " " else key)
-        await _wait_for(pilot, lambda: area.suggestion.startswith("ing"))
+        await wait_for(pilot, lambda: area.suggestion.startswith("ing"))
         ghost = area.suggestion
         await pilot.press("shift+tab")  # accepts all of it
         assert area.text == "the lazy dog waits for the k" + ghost
@@ -62,7 +55,7 @@ async def test_typing_session_tab_takes_a_word_with_its_apostrophe(host, tiny) -
     ctx = host.plugin("autocomplete").context
     screen = TypingScreen(ctx, model_name="tiny")
     async with _Harness(screen).run_test(size=(80, 24)) as pilot:
-        await _wait_for(pilot, lambda: screen.completer is not None)
+        await wait_for(pilot, lambda: screen.completer is not None)
         area = screen.query_one(SuggestingTextArea)
         await pilot.press("d", "o")
         await pilot.app.workers.wait_for_complete()  # the keystrokes' own suggestions first:
@@ -77,7 +70,7 @@ async def test_typing_session_with_a_missing_model_says_so(host) -> None:
     screen = TypingScreen(ctx, model_name="no-such-model")
     app = _Harness(screen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait_for(pilot, lambda: bool(app._notifications))
+        await wait_for(pilot, lambda: bool(app._notifications))
         assert "no model named" in str(list(app._notifications)[0].message)
         await pilot.press("a")  # typing still works without a model
         assert screen.query_one(SuggestingTextArea).text == "a"
@@ -93,5 +86,5 @@ async def test_training_runs_screen_shows_the_loss_curve(host) -> None:
     async with _Harness(screen).run_test(size=(80, 24)) as pilot:
         from textual.widgets import Sparkline
 
-        await _wait_for(pilot, lambda: bool(screen.query(Sparkline)))
+        await wait_for(pilot, lambda: bool(screen.query(Sparkline)))
         assert list(screen.query_one(Sparkline).data) == [2.5, 1.9, 1.6]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from helpers import wait_for
 from textseq_plugins.autocomplete.sessions import (
     Session,
     load_sessions,
@@ -43,24 +44,15 @@ async def test_history_screen_draws_sessions_and_says_when_there_are_none(host):
             self.push_screen(TypingHistoryScreen(ctx))
 
     app = Harness()
+
     def bests() -> str:
-        try:
-            return str(app.screen.query_one("#bests").render())
-        except Exception:  # not mounted yet
-            return ""
+        return str(app.screen.query_one("#bests").render())
 
-    async def until(words: str) -> None:  # the screen loads in a thread worker
-        for _ in range(200):
-            if words in bests():
-                return
-            await pilot.pause(0.05)
-
-    async with app.run_test(size=(80, 24)) as pilot:
-        await until("no sessions yet")
-        assert "no sessions yet" in bests()
+    async with app.run_test(size=(80, 24)) as pilot:  # the screen loads in a thread worker
+        await wait_for(pilot, lambda: "no sessions yet" in bests())
         ctx.store.insert("sessions", _session(1, 42.0, 80, 20))
         await pilot.press("r")
-        await until("42 wpm")
+        await wait_for(pilot, lambda: "42 wpm" in bests())
         shown = bests()
         assert "42 wpm" in shown and "20 % saved" in shown
         assert "wpm (left)" in str(app.screen.query_one("#chart").render())

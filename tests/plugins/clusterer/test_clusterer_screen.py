@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from helpers import wait_for
 from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
 from textseq_plugins.clusterer.runs import save_run
 from textseq_plugins.clusterer.screen import ClusterBrowser
@@ -26,14 +27,6 @@ def stored_run(ctx) -> int:
     data = load_glove_words(WORDS)
     return save_run(ctx.store, data.words, cluster_vectors(data.matrix, ClusterSettings(k=3)),
                     data.source)
-
-
-async def wait_for(pilot, check, tries: int = 100):
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if check():
-            return
-    raise AssertionError("the screen did not update")
 
 
 async def test_browser_lists_clusters_searches_a_word_and_opens_a_cluster(host):

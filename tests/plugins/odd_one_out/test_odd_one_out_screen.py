@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from helpers import wait_for
 from textual.app import App
 from textual.widgets import Button, Static
 
@@ -17,14 +18,6 @@ class _GameApp(App):
         self.push_screen(self._game)
 
 
-async def _wait_for(pilot, predicate, timeout: float = 60.0) -> None:
-    t0 = time.monotonic()
-    while not predicate():
-        if time.monotonic() - t0 > timeout:
-            raise AssertionError("timed out waiting for the screen")
-        await pilot.pause(0.05)
-
-
 async def test_game_screen_plays_rounds_with_keys(odd_home, host):
     from textseq_plugins.odd_one_out.screen import OddOneOutScreen
 
@@ -33,7 +26,8 @@ async def test_game_screen_plays_rounds_with_keys(odd_home, host):
     assert isinstance(screen, OddOneOutScreen)
     app = _GameApp(screen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait_for(pilot, lambda: screen.session is not None and len(screen.query(Button)) == 4)
+        await wait_for(pilot, lambda: screen.session is not None
+                       and len(screen.query(Button)) == 4, timeout=60)
         status = str(screen.query_one("#status", Static).render())
         assert "Beat the AI" in status and "round 1/2" in status
         puzzle_items = list(screen.session.results and [] or screen.session.puzzle.items)
@@ -47,7 +41,7 @@ async def test_game_screen_plays_rounds_with_keys(odd_home, host):
         await pilot.press("9")  # no 9th word: ignored
         assert len(screen.session.results) == 1
         await pilot.press("n")
-        await _wait_for(pilot, lambda: not screen.answered)
+        await wait_for(pilot, lambda: not screen.answered, timeout=60)
         await pilot.press("2")
         await pilot.pause()
         assert "Game over" in str(screen.query_one("#summary", Static).render())
@@ -68,9 +62,9 @@ async def test_game_screen_paints_before_the_model_loads(odd_home, host):
         first_paint = time.perf_counter() - t0
         assert screen.query_one("#status", Static) is not None
         assert first_paint < 3.0  # target 1 s; the model loads in a worker afterwards
-        await _wait_for(pilot, lambda: screen.session is not None)
+        await wait_for(pilot, lambda: screen.session is not None, timeout=60)
         await pilot.press("m")
-        await _wait_for(pilot, lambda: screen.session.mode == "beat")
+        await wait_for(pilot, lambda: screen.session.mode == "beat", timeout=60)
         await pilot.press("d")
         await pilot.pause()
         assert screen.session.difficulty == "hard"
@@ -81,7 +75,8 @@ async def test_nine_words_fit_an_80x24_terminal(odd_home, host):
     screen = plugin.screens()[0].factory(plugin.context, seed=1, size=9)
     app = _GameApp(screen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait_for(pilot, lambda: screen.session is not None and len(screen.query(Button)) == 9)
+        await wait_for(pilot, lambda: screen.session is not None
+                       and len(screen.query(Button)) == 9, timeout=60)
         await pilot.pause()
         for button in screen.query(Button):
             region = button.region
@@ -99,7 +94,8 @@ async def test_groups_screen_plays_the_daily_puzzle(odd_home, host):
     assert isinstance(screen, GroupsScreen)
     app = _GameApp(screen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait_for(pilot, lambda: screen.game is not None and len(screen.query(Button)) == 16)
+        await wait_for(pilot, lambda: screen.game is not None
+                       and len(screen.query(Button)) == 16, timeout=60)
         for button in screen.query(Button):
             assert button.region.right <= 80 and button.region.bottom <= 24
         assert "mistakes left ●●●●" in str(screen.query_one("#status", Static).render())
@@ -107,7 +103,7 @@ async def test_groups_screen_plays_the_daily_puzzle(odd_home, host):
 
         async def click(word: str) -> None:
             await pilot.click(next(b for b in screen.query(Button) if b.name == word))
-            await _wait_for(pilot, lambda: word in screen.selected)
+            await wait_for(pilot, lambda: word in screen.selected, timeout=60)
 
         for word in (*groups[0][1][:3], groups[1][1][0]):
             await click(word)
@@ -124,8 +120,8 @@ async def test_groups_screen_plays_the_daily_puzzle(odd_home, host):
             await pilot.pause()
         message = str(screen.query_one("#message", Static).render())
         assert "Solved!" in message and groups[3][0] in message
-        await _wait_for(pilot, lambda: "The AI " in str(screen.query_one("#message", Static)
-                                                         .render()))
+        await wait_for(pilot, lambda: "The AI " in str(screen.query_one("#message", Static)
+                                                         .render()), timeout=60)
         await pilot.press("n")
         await pilot.pause()
         assert screen.game.puzzle.seed == 20261131 and not screen.game.over
