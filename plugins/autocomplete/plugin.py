@@ -326,11 +326,12 @@ class AutocompletePlugin(Plugin):
         return self._personal
 
     def warmup(self) -> None:
-        """Load the character model (and torch), the word list and the personal history
-        before the first keystroke wants ghost text."""
+        """Load the character model (and torch) with its int8 keystroke copy, the word list
+        and the personal history before the first keystroke wants ghost text."""
         from textseq_plugins.autocomplete.words import wordfreq_prior
 
-        self.personal.model(_model_name(self.context))
+        model = self.personal.model(_model_name(self.context))
+        getattr(model, "fast", None)  # the int8 copy is made here, not at the first keystroke
         wordfreq_prior()
         self.personal.words()
 
