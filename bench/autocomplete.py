@@ -24,7 +24,10 @@ leave-one-corpus-out). Per corpus, on its first characters:
   (timed); savings on ``--savings-chars`` of the last 10 % with what ``eval`` then shows (the
   adapted model + the history) and with the shipped model alone (target +5 points); and
   savings on movie reviews (held-out) with both, the check that the adaptation to one
-  author does not make the general ghost text worse.
+  author does not make the general ghost text worse. With ``--more-authors``, the same
+  figure for two writers the shipped model never trained on: webtext's wine reviews (one
+  reviewer; the text the ``ADAPTED_*`` constants were checked on, so not a clean test) and
+  Shakespeare (tinyshakespeare: far from today's English).
 - latency per keystroke (update + suggestion, personal history loaded) over a replay with a
   typo and a backspace every 40 characters (target p99 < 5 ms): three replays, each with a
   fresh completer, and their median; beside it the time of one GRU step's matrix products
@@ -263,6 +266,8 @@ def main() -> None:
                         help="Override the policy's threshold (a point on the frontier).")
     parser.add_argument("--only-corpora", action="store_true",
                         help="Skip learn, latency and Shakespeare.")
+    parser.add_argument("--more-authors", action="store_true",
+                        help="Also the learn figure for wine reviews and Shakespeare (+5 min).")
     parser.add_argument("--learn-only", action="store_true",
                         help="Only the learn figure and latency (merged into --out).")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "autocomplete.json")
@@ -385,6 +390,14 @@ def learn_and_latency(args: argparse.Namespace, corpus_dir: Path, model, result:
     adapted, rest = learn.pop("model"), learn.pop("rest")
     result["learn"] = learn
     print("learn", json.dumps(learn), file=sys.stderr, flush=True)
+    if args.more_authors:
+        result["learn_more_authors"] = more = {}
+        for name, text in other_authors().items():
+            got = learn_figure(args.model_dir, text, args.savings_chars, args.threads)
+            for key in ("personal", "model", "rest", "general_check"):
+                got.pop(key)
+            more[name] = got
+            print("learn", name, json.dumps(got), file=sys.stderr, flush=True)
 
     replay_text = (corpus_dir / "test" / "masc.txt").read_text(encoding="utf-8")
     result["latency"] = replays(lambda: WordCompleter(model, personal), replay_text,
@@ -398,6 +411,17 @@ def learn_and_latency(args: argparse.Namespace, corpus_dir: Path, model, result:
           file=sys.stderr, flush=True)
 
 
+def other_authors() -> dict[str, str]:
+    """One writer each, never in the shipped model's training text: webtext's wine reviews
+    and Shakespeare (``--more-authors``)."""
+    import zipfile
+
+    with zipfile.ZipFile(DATA / "text" / "modern-english" / "webtext.zip") as z:
+        wine = z.read("webtext/wine.txt").decode("utf-8", errors="replace")
+    return {"wine reviews (webtext; checked on while tuning)": wine,
+            "Shakespeare (tinyshakespeare)": SHAKESPEARE.read_text(encoding="utf-8")}
+
+
 def print_learn(result: dict) -> None:
     learn = result["learn"]
     print(f"\nlearn: {learn['without']['savings']:.1%} -> {learn['with']['savings']:.1%} "
@@ -409,6 +433,12 @@ def print_learn(result: dict) -> None:
         print(f"learn, the shipped model alone at the home's lowered thresholds: "
               f"{low['savings']:.1%} ({low['precision']:.0%}); with the history "
               f"{learn['with']['savings']:.1%} ({learn['with']['precision']:.0%})")
+    for name, other in result.get("learn_more_authors", {}).items():
+        print(f"learn, {name}: {other['without']['savings']:.1%} "
+              f"({other['without']['precision']:.0%}) -> {other['with']['savings']:.1%} "
+              f"({other['with']['precision']:.0%}), {other['gain_points']:+.1f} points (word "
+              f"counts alone {other['counts_only_gain_points']:+.1f}); "
+              f"{other['learned_chars']:,} chars learned")
     if learn["general_check"]:
         g = learn["general_check"]
         print(f"learn, movie reviews after adapting to Bush: {g['shipped']['savings']:.1%} -> "
