@@ -26,12 +26,12 @@ from textseq_tui.cli import build_app, set_host
 from textseq_tui.errors import StoreError
 from textseq_tui.host import Host
 from textseq_tui.plugin import Plugin
-from textseq_tui.store import Store
+from textseq_tui.store import Store, set_wal
 
 KILLED_IN_MIGRATION = """
 import os, signal, sys
 from sqlite_utils.migrations import Migrations
-from textseq_tui.store import Store
+from textseq_tui.store import Store, set_wal
 
 store = Store(sys.argv[1])
 migrations = Migrations("killme")
@@ -53,7 +53,7 @@ store.plugin("killme").apply(migrations)
 
 KILLED_IN_TRANSACTION = """
 import os, signal, sys
-from textseq_tui.store import Store
+from textseq_tui.store import Store, set_wal
 
 ps = Store(sys.argv[1]).plugin("killme")
 ps.insert("rows", {"i": -1})
@@ -209,3 +209,28 @@ def test_store_reads_of_a_damaged_page_raise_store_error(tmp_path: Path) -> None
     _corrupt_pages(db, range(12, 60))
     with pytest.raises(StoreError, match="textseq db check"):
         Store(db).plugin("game").rows("rounds")
+
+
+class _LockedAtFirst:
+    """A connection whose WAL switch is refused ``times`` times, as in a cold-start race."""
+
+    def __init__(self, times: int, message: str = "database is locked") -> None:
+        self.left, self.message, self.calls = times, message, 0
+
+    def execute(self, sql: str) -> None:
+        self.calls += 1
+        if self.left:
+            self.left -= 1
+            raise sqlite3.OperationalError(self.message)
+
+
+def test_the_wal_switch_is_retried_while_the_new_file_is_locked() -> None:
+    conn = _LockedAtFirst(3)
+    set_wal(conn)
+    assert conn.calls == 4  # three refusals, then the switch
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        set_wal(_LockedAtFirst(10**6), timeout=0.05)  # not forever: the busy timeout
+    other = _LockedAtFirst(1, "disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        set_wal(other)  # anything but a lock is not retried
+    assert other.calls == 1
