@@ -156,6 +156,29 @@ def reference_step_ms() -> float:
     return round(statistics.median(times[100:]), 4)
 
 
+def network_ms(model) -> dict:  # noqa: ANN001
+    """Median milliseconds of one call of the float32 network and of its int8 keystroke copy
+    (``CharModel.fast``) at the shapes a keystroke uses: one step of one row, and the word
+    layer's scoring of 1 or 4 candidates over 9-12 characters (1 thread, this machine now)."""
+    import torch
+
+    gen = torch.Generator().manual_seed(0)
+    out = {}
+    for rows, width in ((1, 1), (1, 12), (4, 9)):
+        ids = torch.randint(1, len(model.vocab), (rows, width), generator=gen)
+        h = torch.zeros(model.config.layers, rows, model.config.hidden)
+        h = h if model.config.cell == "gru" else (h, h.clone())
+        for name, net in (("float32", model.net), ("int8", model.fast)):
+            times = []
+            with torch.no_grad():
+                for _ in range(230):
+                    t0 = time.perf_counter()
+                    net(ids, h)
+                    times.append((time.perf_counter() - t0) * 1000)
+            out[f"{name} {rows}x{width}"] = round(statistics.median(times[30:]), 3)
+    return out
+
+
 def word_store_figures(model_dir: Path) -> dict:
     """The shipped background counts (``words.npz``): file size, load time (best of 3) and
     the memory its arrays and words take once loaded (tracemalloc: Python and numpy)."""
@@ -404,6 +427,7 @@ def learn_and_latency(args: argparse.Namespace, corpus_dir: Path, model, result:
                                 args.keystrokes)
     result["latency_char_only"] = replays(lambda: _CharOnly(Completer(model), CHAR_MIN_PROB),
                                           replay_text, args.keystrokes)
+    result["network_ms"] = network_ms(model)
     # typing text like the history, in that home: the lowered thresholds score more candidates
     result["latency_like_history"] = replays(lambda: WordCompleter(adapted, personal), rest,
                                              args.keystrokes)
@@ -451,6 +475,11 @@ def print_learn(result: dict) -> None:
     print(f"latency update+suggest p50/p99: {lat['p50_ms']:.2f} / {lat['p99_ms']:.2f} ms "
           f"(median of the replays' p99 {each}; reference GRU step "
           f"{lat.get('reference_step_ms', float('nan')):.3f} ms)")
+    if "network_ms" in result:
+        net = result["network_ms"]
+        print("network call, rows x chars, float32 / int8 ms: " + ", ".join(
+            f"{shape} {net[f'float32 {shape}']:.3f} / {net[f'int8 {shape}']:.3f}"
+            for shape in ("1x1", "1x12", "4x9")))
     if "latency_like_history" in result:
         lat = result["latency_like_history"]
         print(f"latency typing like the history, in that home, p50/p99: {lat['p50_ms']:.2f} / "
