@@ -156,7 +156,7 @@ class SortedVocab:
     def top(self, prefix: str, k: int) -> list[str]:
         """The ``k`` heaviest words starting with ``prefix``."""
         lo, hi = self.span(prefix)
-        if hi - lo > 2000:  # short prefixes: computed once
+        if hi - lo > 256:  # short prefixes: computed once (the vocabulary never changes)
             key = f"{prefix}\x00{k}"
             if key not in self._top:
                 order = sorted(range(lo, hi), key=lambda i: -self.weights[i])[:k]
