@@ -147,13 +147,17 @@ def reference_step_ms() -> float:
     gen = torch.Generator().manual_seed(0)
     weights = [torch.randn(384, 1152, generator=gen) for _ in range(3)]
     x = torch.randn(4, 384, generator=gen)
+    return round(_median_ms(lambda: [x @ w for w in weights], runs=400, warm=100), 4)
+
+
+def _median_ms(call, runs: int, warm: int) -> float:  # noqa: ANN001
+    """Median milliseconds of ``call()`` over ``runs`` calls, the first ``warm`` left out."""
     times = []
-    for _ in range(400):
+    for _ in range(runs):
         t0 = time.perf_counter()
-        for w in weights:
-            x @ w
+        call()
         times.append((time.perf_counter() - t0) * 1000)
-    return round(statistics.median(times[100:]), 4)
+    return statistics.median(times[warm:])
 
 
 def network_ms(model) -> dict:  # noqa: ANN001
@@ -169,13 +173,9 @@ def network_ms(model) -> dict:  # noqa: ANN001
         h = torch.zeros(model.config.layers, rows, model.config.hidden)
         h = h if model.config.cell == "gru" else (h, h.clone())
         for name, net in (("float32", model.net), ("int8", model.fast)):
-            times = []
             with torch.no_grad():
-                for _ in range(230):
-                    t0 = time.perf_counter()
-                    net(ids, h)
-                    times.append((time.perf_counter() - t0) * 1000)
-            out[f"{name} {rows}x{width}"] = round(statistics.median(times[30:]), 3)
+                ms = _median_ms(lambda net=net, ids=ids, h=h: net(ids, h), runs=230, warm=30)
+            out[f"{name} {rows}x{width}"] = round(ms, 3)
     return out
 
 

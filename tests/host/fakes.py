@@ -90,4 +90,3 @@ def record(plugin: Plugin | None, name: str | None = None, error: str | None = N
 
 def broken_import(name: str = "broken-import") -> PluginRecord:
     return record(None, name, error="ImportError: No module named 'missing_dep'")
-
