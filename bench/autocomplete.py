@@ -27,7 +27,8 @@ leave-one-corpus-out). Per corpus, on its first characters:
   author does not make the general ghost text worse. With ``--more-authors``, the same
   figure for two writers the shipped model never trained on: webtext's wine reviews (one
   reviewer; the text the ``ADAPTED_*`` constants were checked on, so not a clean test) and
-  Shakespeare (tinyshakespeare: far from today's English).
+  Shakespeare (tinyshakespeare: far from today's English); with ``--learn-from FILE``, for
+  that text too (e.g. prose from outside ../shared/data, ``bench/outside_text.py``).
 - latency per keystroke (update + suggestion, personal history loaded) over a replay with a
   typo and a backspace every 40 characters (target p99 < 5 ms): three replays, each with a
   fresh completer, and their median; beside it the time of one GRU step's matrix products
@@ -291,6 +292,9 @@ def main() -> None:
                         help="Skip learn, latency and Shakespeare.")
     parser.add_argument("--more-authors", action="store_true",
                         help="Also the learn figure for wine reviews and Shakespeare (+5 min).")
+    parser.add_argument("--learn-from", type=Path, action="append", default=[],
+                        metavar="FILE", help="Also the learn figure for this text (one writer "
+                        "or kind of text, e.g. from bench/outside_text.py); repeatable.")
     parser.add_argument("--learn-only", action="store_true",
                         help="Only the learn figure and latency (merged into --out).")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "autocomplete.json")
@@ -413,9 +417,13 @@ def learn_and_latency(args: argparse.Namespace, corpus_dir: Path, model, result:
     adapted, rest = learn.pop("model"), learn.pop("rest")
     result["learn"] = learn
     print("learn", json.dumps(learn), file=sys.stderr, flush=True)
-    if args.more_authors:
+    authors = other_authors() if args.more_authors else {}
+    for path in args.learn_from:
+        authors[f"{path.stem} ({path}; outside ../shared/data)"] = path.read_text(
+            encoding="utf-8")
+    if authors:
         result["learn_more_authors"] = more = {}
-        for name, text in other_authors().items():
+        for name, text in authors.items():
             got = learn_figure(args.model_dir, text, args.savings_chars, args.threads)
             for key in ("personal", "model", "rest", "general_check"):
                 got.pop(key)

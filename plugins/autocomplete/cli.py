@@ -152,8 +152,10 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
             personal = history.load(ctx.store)
             loaded, note = home_model(ctx, name)  # the adapted model when there is one
         loaded = loaded or ctx.registry.load(name)
+        from textseq_plugins.autocomplete.words import policy_settings
+
         result = evaluate_text(loaded, text, savings_chars=savings_chars,
-                               personal=personal, min_prob=_min_prob(ctx))
+                               personal=personal, **policy_settings(ctx.settings))
         result["personal_words"] = len(personal) if personal is not None else 0
         result["adapted"] = "adapted" in loaded.info
         if note:
@@ -280,11 +282,6 @@ def _adapt(ctx: PluginContext, steps: int | None, minutes: float | None, threads
     except BadInput as err:
         return {"skipped": str(err)}
     return {"model": name, **{k: v for k, v in info.items() if k != "options"}}
-
-
-def _min_prob(ctx: PluginContext) -> float | None:
-    value = ctx.settings.get("min_prob")
-    return float(value) if value is not None else None
 
 
 def _with_progress(work: Any, quiet: bool) -> Any:

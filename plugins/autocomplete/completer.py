@@ -257,11 +257,13 @@ def keystroke_savings(completer: Completer, text: str, *, min_prob: float = MIN_
 
 
 def evaluate_text(model: CharModel, text: str, *, savings_chars: int = 2000,
-                  min_prob: float | None = None, personal: Any = None) -> dict[str, Any]:
+                  min_prob: float | None = None, personal: Any = None,
+                  target: Any = ...) -> dict[str, Any]:
     """nats/char and bits/char of the character model over all of ``text``, and keystroke
     savings and ghost-text precision over its first ``savings_chars`` characters with the
     suggestions the app shows: the word layer (``words.WordCompleter``, its ``MIN_PROB``
-    unless ``min_prob`` is given) with ``personal`` history (None: none)."""
+    unless ``min_prob`` is given, calibrated towards ``target`` as ``WordCompleter``) with
+    ``personal`` history (None: none)."""
     from textseq_plugins.autocomplete.words import MIN_PROB as WORD_MIN_PROB
     from textseq_plugins.autocomplete.words import WordCompleter
 
@@ -269,9 +271,11 @@ def evaluate_text(model: CharModel, text: str, *, savings_chars: int = 2000,
         raise BadInput("the text to evaluate has fewer than 2 characters")
     floor = WORD_MIN_PROB if min_prob is None else min_prob
     nats = model.nats_per_char(text)
-    sim = keystroke_savings(WordCompleter(model, personal, min_prob=floor),
-                            text[:savings_chars], min_prob=floor, space=True)
+    words = WordCompleter(model, personal, min_prob=floor, target=target)
+    sim = keystroke_savings(words, text[:savings_chars], min_prob=floor, space=True)
     return {"nats_per_char": nats, "bits_per_char": nats / math.log(2),
             "keystroke_savings": sim["savings"], "chars": len(text),
             "savings_chars": sim["chars"], "keystrokes": sim["keystrokes"],
-            "suggestion_precision": sim["precision"], "min_prob": floor}
+            "suggestion_precision": sim["precision"], "min_prob": floor,
+            "target_precision": words.target,
+            "threshold_shift": round(words.calibration, 4)}

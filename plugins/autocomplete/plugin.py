@@ -246,9 +246,10 @@ class GhostTextProvider:
     """
 
     def __init__(self, load: Callable[[], Any], min_prob: float | None = None,
-                 personal: Personal | None = None) -> None:
+                 personal: Personal | None = None, target: Any = ...) -> None:
         self._load = load
         self.min_prob = min_prob
+        self.target = target  # the share of ghost texts to be taken (see words.TARGET_PRECISION)
         self.personal = personal
         self._completer: Any = None
         self._lock = threading.Lock()
@@ -267,7 +268,9 @@ class GhostTextProvider:
             if self._completer is None or self._completer.model is not model:
                 from textseq_plugins.autocomplete.words import WordCompleter
 
-                self._completer = WordCompleter(model)
+                old, self._completer = self._completer, WordCompleter(model, target=self.target)
+                if old is not None:  # the session's hit rate outlives a newly adapted model
+                    self._completer.calibration = old.calibration
             c = self._completer
             c.personal = self.personal.words() if self.personal is not None else None
             # The full text goes in: the completer encodes only its last CONTEXT_CAP chars,
@@ -378,12 +381,12 @@ class AutocompletePlugin(Plugin):
 
     def completion_provider(self) -> Any:
         if self._provider is None:
+            from textseq_plugins.autocomplete.words import policy_settings
+
             ctx = self.context
-            min_prob = ctx.settings.get("min_prob")
             self._provider = GhostTextProvider(
                 lambda: self.personal.model(_model_name(ctx)),
-                min_prob=float(min_prob) if min_prob is not None else None,
-                personal=self.personal)
+                **policy_settings(ctx.settings), personal=self.personal)
         return self._provider
 
     def message_listeners(self) -> list[Any]:

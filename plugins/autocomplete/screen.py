@@ -130,12 +130,13 @@ class TypingScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def load_model(self) -> None:
-        from textseq_plugins.autocomplete.words import WordCompleter
+        from textseq_plugins.autocomplete.words import WordCompleter, policy_settings
 
         try:
             completer = WordCompleter(self.personal.model(self.model_name)
                                       if self.personal is not None
-                                      else self.ctx.registry.load(self.model_name))
+                                      else self.ctx.registry.load(self.model_name),
+                                      **policy_settings(self.ctx.settings))
             if self.personal is not None:
                 completer.personal = self.personal.words()
                 if self.personal.problem:
@@ -160,7 +161,7 @@ class TypingScreen(Screen):
             if worker.is_cancelled or not self.completer.update(
                     text, should_stop=lambda: worker.is_cancelled):
                 return
-            # The same policy as the chat's ghost text and `eval` (words.MIN_PROB).
+            # The same policy as the chat's ghost text and `eval` (words.policy_settings).
             found = self.completer.suggest(text)
         if not worker.is_cancelled:
             self.app.call_from_thread(self.show_suggestion, text,

@@ -150,3 +150,20 @@ def test_provider_suggests_and_keeps_a_sliding_window_incremental(tiny: CharMode
     fed_before = completer.fed_to
     assert provider.suggest(full[-2000:]) == "er "
     assert completer.fed_to == fed_before + 1
+
+
+def test_provider_keeps_the_sessions_calibration_when_a_new_model_swaps_in(tiny32) -> None:
+    import copy
+
+    models = [tiny32]
+    provider = GhostTextProvider(lambda: models[-1], target=0.9)
+    text = "the quick brown fox jumps ov"
+    shown = provider.suggest(text)
+    assert shown == "er "
+    provider.suggest(text + "x")  # typed past: the thresholds rise
+    before = provider._completer.calibration
+    assert before > 0
+    models.append(copy.copy(tiny32))  # e.g. the home's newly adapted model
+    provider.suggest("the lazy dog sl")
+    assert provider._completer.model is models[-1]
+    assert provider._completer.calibration == before

@@ -90,6 +90,23 @@ def test_eval_measures_what_the_user_sees_with_and_without_history(cli, ready, t
     assert again.exit_code == 0 and "nothing to forget" in again.stdout
 
 
+def test_eval_follows_the_policy_settings(cli, ready, tmp_path) -> None:
+    rest = tmp_path / "rest.txt"
+    rest.write_text("the lazy dog waits for the king. a queen speaks with my good lord. " * 6)
+    args = ("autocomplete", "eval", "--corpus", str(rest), "--json", "--savings-chars", "400")
+    calibrated = json.loads(cli(*args).stdout)
+    assert calibrated["target_precision"] == 0.61 and calibrated["threshold_shift"] != 0
+    settings = ready.plugin("autocomplete").context.settings
+    settings["target_precision"] = False
+    fixed = json.loads(cli(*args).stdout)
+    assert fixed["target_precision"] is None and fixed["threshold_shift"] == 0
+    settings["min_prob"] = "high"
+    bad = cli(*args)
+    assert bad.exit_code != 0
+    assert "plugins.autocomplete.min_prob must be a number from 0 to 1" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize("content, message", [
     (b"", "is empty"), (b"   \n\n", "is empty"), (b"\x00\x01\x02ELF" * 50, "binary"),
     (b"caf\xe9 au lait\n", "not UTF-8")])
@@ -246,6 +263,81 @@ def test_the_policy_shows_what_saves_keys_and_stems_when_no_word_is_likely(tiny,
     assert shown("inter", ranked) == ["nation"]
     assert shown("inter", [("national", 0.3, True), ("net", 0.2, True)]) == []
     assert WordCompleter._stem(ranked) == ("nation", pytest.approx(0.55))
+
+
+def test_the_thresholds_follow_the_sessions_hit_rate(tiny) -> None:
+    from textseq_plugins.autocomplete import words
+
+    low, high = words.CALIBRATION_RANGE
+    sure = [("er", 0.99, True)]
+    # every ghost text typed past (another key): the thresholds rise, up to the range's top
+    missed = _fixed(WordCompleter(tiny), sure)
+    text = "the cat jumps ov"
+    for n in range(1, 200):
+        assert missed.suggest(text)
+        text += "x"
+        missed.suggest(text)
+        if n == 1:
+            assert missed.calibration == pytest.approx(words.CALIBRATION_STEP * missed.target)
+    assert missed.calibration == pytest.approx(high)
+    # every ghost text taken: they fall, down to the range's bottom
+    taken = _fixed(WordCompleter(tiny), sure)
+    text = "the cat jumps ov"
+    for _ in range(200):
+        text += taken.suggest(text)[0].completion
+    assert taken.calibration == pytest.approx(low)
+    # so a word just likely enough is hidden after the misses and shown after the hits
+    just = [("er", words.MIN_PROB + 0.01, True)]
+    assert _fixed(WordCompleter(tiny), just).suggest("the cat ov")
+    assert _fixed(missed, just).suggest("the cat ov") == []
+    under = [("er", words.MIN_PROB + low / 2, True)]
+    assert _fixed(WordCompleter(tiny), under).suggest("the cat ov") == []
+    assert _fixed(taken, under).suggest("the cat ov")
+    # an edit (Backspace, a paste) says nothing about the ghost text; target None: fixed
+    edited = _fixed(WordCompleter(tiny), sure)
+    edited.suggest("the cat jumps ov")
+    edited.suggest("the cat jumps o")
+    edited.suggest("the cat jumps over the dog")
+    fixed = _fixed(WordCompleter(tiny, target=None), sure)
+    for text in ("the cat ov", "the cat ovx", "the cat ovxx"):
+        fixed.suggest(text)
+    assert edited.calibration == 0.0 == fixed.calibration
+
+
+def test_the_calibration_moves_precision_towards_its_target(tiny) -> None:
+    from autocomplete_synthetic import synthetic_corpus
+
+    text = synthetic_corpus(40, seed=7)  # the tiny grammar's choices: some ghost texts miss
+    fixed = keystroke_savings(WordCompleter(tiny, target=None), text, space=True)
+    for target in (0.3, 0.95):
+        wc = WordCompleter(tiny, target=target)
+        got = keystroke_savings(wc, text, space=True)
+        assert abs(got["precision"] - target) < abs(fixed["precision"] - target)
+        assert (wc.calibration > 0) == (fixed["precision"] < target)
+
+
+@pytest.mark.parametrize("settings,expected", [
+    ({}, None),
+    ({"min_prob": 0.3, "target_precision": 0.7}, {"min_prob": 0.3, "target": 0.7}),
+    ({"target_precision": False}, {"target": None}),
+])
+def test_the_policy_comes_from_the_settings(settings, expected) -> None:
+    from textseq_plugins.autocomplete import words
+
+    got = words.policy_settings(settings)
+    defaults = {"min_prob": words.MIN_PROB, "target": words.TARGET_PRECISION}
+    assert got == {**defaults, **(expected or {})}
+
+
+@pytest.mark.parametrize("settings", [{"min_prob": "high"}, {"target_precision": 1.5},
+                                      {"min_prob": True}, {"min_prob": False}])
+def test_a_bad_policy_setting_is_named(settings) -> None:
+    from textseq_plugins.autocomplete.words import policy_settings
+
+    from textseq_tui.errors import BadInput
+
+    with pytest.raises(BadInput, match=f"plugins.autocomplete.{next(iter(settings))}"):
+        policy_settings(settings)
 
 
 def test_text_like_the_history_gets_a_lower_threshold(tiny, monkeypatch) -> None:
