@@ -132,7 +132,7 @@ def policy_settings(settings: Any) -> dict[str, Any]:
     (a number from 0 to 1; absent: ``MIN_PROB``, the starting point of the calibration) and
     ``target_precision`` (from 0 to 1, or false for fixed thresholds; absent:
     ``TARGET_PRECISION``). ``BadInput`` naming the setting for anything else."""
-    from textseq_tui.errors import BadInput
+    from textseq_tui.plugin import BadInput
 
     out: dict[str, Any] = {}
     for key, arg, default in (("min_prob", "min_prob", MIN_PROB),

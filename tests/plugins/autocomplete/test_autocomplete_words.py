@@ -334,7 +334,7 @@ def test_the_policy_comes_from_the_settings(settings, expected) -> None:
 def test_a_bad_policy_setting_is_named(settings) -> None:
     from textseq_plugins.autocomplete.words import policy_settings
 
-    from textseq_tui.errors import BadInput
+    from textseq_tui.plugin import BadInput
 
     with pytest.raises(BadInput, match=f"plugins.autocomplete.{next(iter(settings))}"):
         policy_settings(settings)
