@@ -200,7 +200,8 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
 
     @app.command("forget")
     def forget_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
-        """Delete your whole personal history: words, text and the adapted model."""
+        """Delete your whole personal history: words, text, the adapted model and the ghost
+        text's calibration."""
         from textseq_plugins.autocomplete import history
         from textseq_plugins.autocomplete.adapt import forget_model
 

@@ -12,6 +12,9 @@ The text itself is kept too, bounded (``autocomplete_texts``, migration ``m003``
 adaptation of the character model (``adapt.py``) trains on it. ``forget`` deletes it with the
 counts.
 
+``autocomplete_state`` (``m004``) keeps the ghost text's calibration between sessions (how far
+the hit rate has moved the thresholds): saved with each text learned, deleted by ``forget``.
+
 ``learn_stream`` reads a file (or stdin) in 1 MB pieces with an incremental UTF-8 decoder:
 memory stays bounded for a 100 MB file, counts are flushed to SQLite every ``FLUSH_WORDS``
 words, and the whole text commits at once (a non-UTF-8 byte half-way learns nothing).
@@ -211,7 +214,25 @@ def forget(store: Any) -> int:
         db.execute(f"DELETE FROM {pairs.name}")
         if texts.exists():
             db.execute(f"DELETE FROM {texts.name}")
+        if store.table("state").exists():
+            db.execute(f"DELETE FROM {store.table_name('state')}")
     return n
+
+
+def load_calibration(store: Any) -> float:
+    """The thresholds' shift the ghost text's hit rate reached in earlier sessions (0: none)."""
+    table = store.table("state")
+    if not table.exists():
+        return 0.0
+    row = store.db.execute(f"SELECT value FROM {table.name} WHERE key = 'calibration'"
+                           ).fetchone()
+    return float(row[0]) if row and row[0] is not None else 0.0
+
+
+def save_calibration(store: Any, value: float) -> None:
+    with store.transaction() as db:
+        db.execute(f"INSERT OR REPLACE INTO {store.table_name('state')}(key, value) "
+                   "VALUES ('calibration', ?)", (float(value),))
 
 
 def summary(store: Any) -> dict[str, int]:

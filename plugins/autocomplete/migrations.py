@@ -42,3 +42,10 @@ def m003_personal_text(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
     # of the character model trains on; one row per learned text or 1 MB piece of a file.
     db["autocomplete_texts"].create({"id": int, "added": float, "chars": int, "text": str},
                                     pk="id")
+
+
+@migrations()
+def m004_state(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
+    # What the ghost text keeps between sessions: "calibration", how far the hit rate has
+    # moved the thresholds (words.TARGET_PRECISION).
+    db["autocomplete_state"].create({"key": str, "value": float}, pk="key")

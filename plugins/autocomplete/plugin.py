@@ -64,6 +64,9 @@ class Personal:
         self.adapting: threading.Thread | None = None
         self.model_note = ""  # why the adapted model is not used (or failed), if it is not
         self.stopping = threading.Event()  # set at exit: a background adaptation gives up
+        #: the ghost text's calibration (``words.TARGET_PRECISION``): read from the store once,
+        #: kept up to date by the completers, saved with each text learned
+        self.calibration: float | None = None
 
     def words(self) -> Any:
         with self.lock:
@@ -88,13 +91,29 @@ class Personal:
         with self.lock:
             if self._words is not None:
                 self._words.add_words(words_of(text))
+            if self.calibration is not None:
+                history.save_calibration(self.ctx.store, self.calibration)
         self.maybe_adapt()
         return n
+
+    def stored_calibration(self) -> float:
+        """Where the last session's ghost text left the thresholds (0.0 when unreadable)."""
+        with self.lock:
+            if self.calibration is None:
+                from textseq_plugins.autocomplete import history
+
+                try:
+                    self.calibration = history.load_calibration(self.ctx.store)
+                except Exception as err:  # noqa: BLE001 — the base thresholds do
+                    self.ctx.log.warning(f"ghost text calibration unreadable: {err}")
+                    self.calibration = 0.0
+            return self.calibration
 
     def forget(self) -> None:
         with self.lock:
             self._words = None
             self._model = None
+            self.calibration = None
 
     # -- the adapted character model ---------------------------------------------------
 
@@ -271,6 +290,8 @@ class GhostTextProvider:
                 old, self._completer = self._completer, WordCompleter(model, target=self.target)
                 if old is not None:  # the session's hit rate outlives a newly adapted model
                     self._completer.calibration = old.calibration
+                elif self.personal is not None:  # and earlier sessions' (saved in the home)
+                    self._completer.calibration = self.personal.stored_calibration()
             c = self._completer
             c.personal = self.personal.words() if self.personal is not None else None
             # The full text goes in: the completer encodes only its last CONTEXT_CAP chars,
@@ -281,6 +302,7 @@ class GhostTextProvider:
             if self.personal is not None:
                 with self.personal.lock:
                     found = c.suggest(full, min_prob=self.min_prob)
+                    self.personal.calibration = c.calibration  # saved with the next message
             else:
                 found = c.suggest(full, min_prob=self.min_prob)
         return found[0].completion if found else None

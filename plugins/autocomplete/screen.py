@@ -139,6 +139,7 @@ class TypingScreen(Screen):
                                       **policy_settings(self.ctx.settings))
             if self.personal is not None:
                 completer.personal = self.personal.words()
+                completer.calibration = self.personal.stored_calibration()
                 if self.personal.problem:
                     self.app.call_from_thread(self.notify, self.personal.problem,
                                               severity="warning")
@@ -207,6 +208,8 @@ class TypingScreen(Screen):
         if self.personal is not None and self.ctx.settings.get("learn", True):
             try:
                 with self.personal.lock:
+                    if self.completer is not None:  # the session's calibration, kept
+                        self.personal.calibration = self.completer.calibration
                     self.personal.learn(self.query_one(SuggestingTextArea).text)
                 learned = " (its words added to your history)"
             except TextseqError as err:

@@ -434,3 +434,26 @@ def test_the_scoring_budget_allows_fewer_characters_for_more_candidates(tiny, mo
         seen += widths
     four = int(words.SCORE_BUDGET / (1 + 3 * words.SCORE_ROW_COST))
     assert seen == [(1, 10), (4, four)] and four < 10  # "zybonesdog" whole; four: a part
+
+
+def test_the_calibration_is_kept_between_sessions_and_forgotten(ready) -> None:
+    from textseq_plugins.autocomplete import history
+    from textseq_plugins.autocomplete.plugin import Personal
+
+    plugin = ready.plugin("autocomplete")
+    store = plugin.context.store
+    assert history.load_calibration(store) == 0.0
+    provider = plugin.completion_provider()
+    text = "the quick brown fox jumps ov"
+    assert provider.suggest(text)
+    provider.suggest(text + "x")  # typed past: the thresholds rise, in memory
+    shift = provider._completer.calibration
+    assert shift > 0 and plugin.personal.calibration == shift
+    assert history.load_calibration(store) == 0.0  # saved with the next message sent
+    plugin.message_listeners()[0].hear("my zebra grazes")
+    assert history.load_calibration(store) == pytest.approx(shift)
+    # the next session's ghost text starts where this one left off
+    later = Personal(plugin.context)
+    assert later.stored_calibration() == pytest.approx(shift)
+    assert history.forget(store) > 0
+    assert history.load_calibration(store) == 0.0
