@@ -132,7 +132,9 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
     ) -> None:
         """What this home's user would be shown: nats/char of the character model, and the
         keystroke savings and precision of the ghost text (default model + word layer +
-        personal history) replayed on the first --savings-chars characters."""
+        personal history) replayed on the first --savings-chars characters, with the
+        thresholds following the hit rate from settings' min_prob towards target_precision
+        (threshold_shift: where they ended)."""
         from textseq_plugins.autocomplete.completer import evaluate_text
         from textseq_plugins.autocomplete.train import read_corpus, split_corpus
 
