@@ -134,21 +134,20 @@ def policy_settings(settings: Any) -> dict[str, Any]:
     ``TARGET_PRECISION``). ``BadInput`` naming the setting for anything else."""
     from textseq_tui.plugin import BadInput
 
-    out: dict[str, Any] = {}
-    for key, arg, default in (("min_prob", "min_prob", MIN_PROB),
-                              ("target_precision", "target", TARGET_PRECISION)):
+    def fraction(key: str, default: float | None, off: str = "") -> float | None:
         value = settings.get(key)
         if value is None:
-            out[arg] = default
-        elif value is False and key == "target_precision":
-            out[arg] = None
-        elif isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
-            out[arg] = float(value)
-        else:
-            off = " (or false: fixed thresholds)" if key == "target_precision" else ""
-            raise BadInput(f"settings: plugins.autocomplete.{key} must be a number from 0 to "
-                           f"1{off}, not {value!r}")
-    return out
+            return default
+        if value is False and off:
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+            return float(value)
+        raise BadInput(f"settings: plugins.autocomplete.{key} must be a number from 0 to "
+                       f"1{off}, not {value!r}")
+
+    return {"min_prob": fraction("min_prob", MIN_PROB),
+            "target": fraction("target_precision", TARGET_PRECISION,
+                               " (or false: fixed thresholds)")}
 
 
 def looks_binary(data: bytes) -> bool:
