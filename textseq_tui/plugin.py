@@ -88,7 +88,7 @@ _LAZY = {
     "new_card": "textseq_tui.registry",
     "read_card": "textseq_tui.registry",
     "verify_dir": "textseq_tui.registry",
-    "write_model_dir": "textseq_tui.registry",
+    "write_model_dir": "textseq_tui.model_dir",
     "atomic_write": "textseq_tui.files",
     "atomic_write_bytes": "textseq_tui.files",
     "sha256_file": "textseq_tui.files",
@@ -224,7 +224,10 @@ class PluginContext:
 
         Without ``out`` it goes to the user's models (``textseq models list``) and replaces
         a model of that name, whose cached instance is dropped; with ``out`` it is written
-        as the directory ``out`` (how a shipped model is rebuilt). Returns its path.
+        as the directory ``out`` (how a shipped model is rebuilt), which must be new, empty,
+        or a model directory of this plugin and nothing else (see :meth:`check_out`): no
+        other folder is ever replaced, and nothing beside ``out`` is touched. Returns its
+        path.
         """
         from pathlib import Path
 
@@ -235,6 +238,20 @@ class PluginContext:
         path = write_model_dir(Path(out), card, files)
         self.registry.forget(card.name)
         return path
+
+    def check_out(self, out: Any) -> None:
+        """Refuse, before any work, an ``--out`` folder :meth:`save_model` would not write:
+        only a new folder, an empty one, or a model directory of this plugin holding nothing
+        else may be written (the last is replaced as a whole). Raises BadInput in one line.
+        Call it first in a training command, so a long run does not end in a refusal."""
+        from pathlib import Path
+
+        from textseq_tui.model_dir import replace_problem
+
+        if out is not None:
+            problem = replace_problem(Path(out), self.name)
+            if problem:
+                raise BadInput(f"refusing to write the model: {problem}")
 
     def load_default(self, kind: str) -> Any:
         """The default model of ``kind`` (its :class:`ModelSpec` ``default``), loaded once."""

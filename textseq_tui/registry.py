@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import stat
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -25,14 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from textseq_tui.errors import BadInput, ModelError, ModelNotFound
-
-# Re-exported: plugins import these from the registry.
-from textseq_tui.files import (  # noqa: F401
-    atomic_write_bytes,
-    load_tensors,
-    save_tensors,
-    sha256_file,
-)
+from textseq_tui.files import sha256_file
+from textseq_tui.model_dir import new_staging, sweep_staging, write_model_dir
 
 CARD_FILE = "card.json"
 
@@ -310,7 +303,11 @@ class ModelRegistry:
     # -- finding -------------------------------------------------------------------------
 
     def list(self) -> list[ModelInfo]:
-        """Every model in every source; a user model hides a shipped one of the same name."""
+        """Every model in every source; a user model hides a shipped one of the same name.
+
+        Staging folders that a killed import or save left in the user dir are removed first
+        (only textseq's own, marked ones whose writer is gone: see ``model_dir``)."""
+        sweep_staging(self.user_dir)
         seen: dict[str, ModelInfo] = {}
         for label, root in self.sources:
             if not root.is_dir():
@@ -405,9 +402,10 @@ class ModelRegistry:
 
         ``files`` maps file names to bytes or to paths to copy. The card's ``files`` is
         filled with their sha256. The model appears whole or not at all: it is assembled in
-        a temp dir and renamed into place (an older model of the same name is replaced).
+        a staging folder and renamed into place (an older model of the same name and plugin
+        is replaced; one of another plugin is refused: remove it first).
         """
-        _check_name(card.name)
+        check_name(card.name)
         final = write_model_dir(self.user_dir / card.name, card, files)
         self.forget(card.name)
         return ModelInfo(card, final, "user")
@@ -425,8 +423,9 @@ class ModelRegistry:
         if not path.is_dir():
             raise BadInput(f"{path} is not a directory; a model is a directory with {CARD_FILE}")
         self.user_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=self.user_dir, prefix=".import.") as tmp:
-            staged = Path(tmp)
+        sweep_staging(self.user_dir)
+        staged = new_staging(self.user_dir, "import")
+        try:
             try:
                 _stage(path / CARD_FILE, staged / CARD_FILE)
             except FileNotFoundError:
@@ -456,6 +455,8 @@ class ModelRegistry:
             if name:
                 card.name = name
             return self.save(card, {f: staged / f for f in card.files})
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
 
     def export(self, name: str, dest: Path) -> Path:
         """Copy model ``name`` to ``dest`` (a new directory)."""
@@ -519,7 +520,7 @@ def _stage(src: Path, dest: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
     problem = name_problem(name)
     if problem:
         raise BadInput(f"{name[:60]!r} is not a valid model or file name: it {problem}")
@@ -552,66 +553,3 @@ def new_card(
         description=description,
         rebuild=rebuild,
     )
-
-
-#: A staging folder (``.NAME.*``, ``.import.*``) untouched this long belongs to a write that
-#: was killed (a live one writes within seconds); the next write beside it removes it.
-STALE_STAGING_S = 3600.0
-
-
-def sweep_staging(folder: Path, older_than: float = STALE_STAGING_S) -> list[Path]:
-    """Remove the hidden staging folders a killed import or save left in ``folder``; returns
-    them. Model folders themselves never start with a dot, so nothing else is touched."""
-    removed = []
-    now = time.time()
-    try:
-        entries = list(Path(folder).iterdir())
-    except OSError:
-        return removed
-    for entry in entries:
-        try:
-            if (entry.name.startswith(".") and entry.is_dir() and not entry.is_symlink()
-                    and now - entry.stat().st_mtime > older_than):
-                shutil.rmtree(entry, ignore_errors=True)
-                removed.append(entry)
-        except OSError:
-            continue
-    return removed
-
-
-def write_model_dir(out: Path, card: ModelCard, files: dict[str, Path | bytes]) -> Path:
-    """Write a model directory at ``out`` atomically: ``files`` (name -> bytes, or a path to
-    copy) and ``card.json`` with every file's sha256 (``card.files`` is filled in).
-
-    The directory is assembled in a temp dir beside ``out`` and renamed into place, so it
-    appears whole or not at all; an older directory at ``out`` is replaced. Returns ``out``.
-    """
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    sweep_staging(out.parent)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
-    try:
-        card.files = {}
-        for fname, content in files.items():
-            _check_name(fname)
-            target = tmp / fname
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                shutil.copyfile(content, target)
-            card.files[fname] = sha256_file(target)
-        (tmp / CARD_FILE).write_text(json.dumps(card.to_dict(), indent=2) + "\n")
-        for f in tmp.iterdir():
-            with open(f, "rb") as fh:
-                os.fsync(fh.fileno())
-        if out.exists():
-            old = out.parent / f".{out.name}.old.{time.time_ns()}"
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out

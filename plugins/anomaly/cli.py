@@ -143,6 +143,7 @@ def build_cli(plugin: Any) -> typer.Typer:
         from textseq_tui.plugin import sha256_file
 
         p = _resolve_plugin(plugin)
+        p.context.check_out(_model_dir(out, name))
         _threads(threads)
         sequences = read_sequences(input)
         calib_seqs = read_sequences(calib) if calib is not None else None

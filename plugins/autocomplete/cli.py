@@ -61,6 +61,7 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
         from textseq_plugins.autocomplete.train import TrainOptions, read_corpus
 
         ctx: PluginContext = ctx_getter()
+        ctx.check_out(out)
         text = read_corpus(corpus)  # fails fast on bad input, before torch is imported
         import torch
 

@@ -224,6 +224,7 @@ def build_cli(plugin: Any) -> typer.Typer:
         from textseq_plugins.odd_one_out.train import DEFAULTS, main
 
         ctx = plugin.context
+        ctx.check_out(out)
         params = {**DEFAULTS, "ridge": ridge, "cg_iterations": iterations}
         with ctx.store.training_run(out.name, params, "cpu") as run:
             run.metrics.update(main(["--out", str(out), "--cache", str(ctx.cache_dir()),

@@ -170,8 +170,9 @@ def build_cli(plugin: Any) -> typer.Typer:
                                 stem=stem, cv_by=cv_by,
                                 stop_words=stop_words, n_jobs=jobs, nb=nb,
                                 family="binomial" if binary else "gaussian")
-        dataset = tr.load_training_data(data, data_root or tr.DEFAULT_DATA_ROOT)
         ctx = plugin.context
+        ctx.check_out(out)
+        dataset = tr.load_training_data(data, data_root or tr.DEFAULT_DATA_ROOT)
         with ctx.store.training_run(name, config.as_dict(), "cpu") as run:
             model, report = tr.fit_model(dataset, config, name=name)
             card = tr.make_card(model, report, config, list(data))

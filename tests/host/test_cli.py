@@ -10,7 +10,8 @@ from pathlib import Path
 
 import torch
 
-from textseq_tui.registry import new_card, save_tensors
+from textseq_tui.files import save_tensors
+from textseq_tui.registry import new_card
 
 LIGHT_CHECK = (
     "import sys, runpy\n"

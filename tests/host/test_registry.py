@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from textseq_tui.errors import BadInput, ModelError, ModelNotFound, UnsafeCheckpoint
-from textseq_tui.registry import ModelRegistry, load_tensors, new_card, save_tensors
+from textseq_tui.files import load_tensors, save_tensors
+from textseq_tui.registry import ModelRegistry, new_card
 
 
 def tiny_model_files(tmp: Path) -> dict[str, Path]:
@@ -141,24 +142,39 @@ def test_save_is_atomic_when_a_file_is_missing(registry, tmp_path) -> None:
     assert [p.name for p in (tmp_path / "user").iterdir()] == []
 
 
-def test_staging_folders_of_a_killed_import_are_swept_by_the_next_write(registry,
-                                                                        tmp_path) -> None:
+def test_staging_folders_of_a_killed_write_are_swept_at_once_and_nothing_else(registry,
+                                                                            tmp_path) -> None:
+    import json
     import os
+    import subprocess
+    import sys
     import time
+
+    from textseq_tui.model_dir import STAGING_MARKER, STAGING_PREFIX, new_staging
 
     save_tiny(registry, tmp_path)
     user = tmp_path / "user"
-    stale = [user / ".import.k1ll3d", user / ".tiny-1.x9z"]  # a killed import, a killed save
+    # a killed import and a killed save: marked, and their writer's pid is gone
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = [new_staging(user, "import"), new_staging(user, "tiny-1")]
     for folder in stale:
-        folder.mkdir()
         (folder / "weights.safetensors").write_bytes(b"half a file")
+        marker = json.loads((folder / STAGING_MARKER).read_text())
+        (folder / STAGING_MARKER).write_text(json.dumps({**marker, "pid": int(dead)}))
+    live = new_staging(user, "import")  # this process importing right now, in another thread
+    # hidden folders textseq did not make, however old, are never touched
+    theirs = [user / ".import.k1ll3d", user / f"{STAGING_PREFIX}unmarked"]
+    for folder in theirs:
+        folder.mkdir()
         old = time.time() - 2 * 3600
         os.utime(folder, (old, old))
-    live = user / ".import.running"  # another process importing right now
-    live.mkdir()
+    assert [m.name for m in registry.list()] == ["tiny-1"]  # `models list` sweeps at once
+    assert not any(p.exists() for p in stale)
+    assert live.exists() and all(p.exists() for p in theirs)
     out = registry.export("tiny-1", tmp_path / "exported")
     registry.import_dir(out, name="tiny-copy")
-    assert not any(p.exists() for p in stale)
-    assert live.exists()
     assert sorted(p.name for p in user.iterdir() if not p.name.startswith(".")) == [
         "tiny-1", "tiny-copy"]
+    assert sorted(p.name for p in user.iterdir() if p.name.startswith(".")) == sorted(
+        [live.name, *(p.name for p in theirs)])

@@ -52,7 +52,7 @@ def _one_line(err: pytest.ExceptionInfo) -> str:
 
 def _point_card_at(folder: Path, fname: str, target: Path) -> None:
     """Make the card list ``fname`` with ``target``'s sha256, as an attacker would."""
-    from textseq_tui.registry import sha256_file
+    from textseq_tui.files import sha256_file
 
     card = json.loads((folder / "card.json").read_text())
     card["files"][fname] = sha256_file(target)

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 import torch
 
+from textseq_tui.files import load_tensors
 from textseq_tui.ml.checkpoint import load_checkpoint, save_checkpoint
-from textseq_tui.registry import ModelRegistry, load_tensors, new_card
+from textseq_tui.registry import ModelRegistry, new_card
 
 
 def relocate_checkpoint(src: Path, dst: Path, old: str = "cpu", new: str = "cuda:0") -> int:

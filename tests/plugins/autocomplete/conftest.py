@@ -23,7 +23,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory, corpus_file: Path) 
     from textseq_plugins.autocomplete.model import save_model_files
     from textseq_plugins.autocomplete.train import TrainOptions, train_char_model
 
-    from textseq_tui.registry import sha256_file
+    from textseq_tui.files import sha256_file
 
     torch.set_num_threads(1)
     opts = TrainOptions(hidden=96, layers=1, embed=16, dropout=0.0, batch=16, seq_len=48,

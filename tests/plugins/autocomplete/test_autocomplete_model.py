@@ -63,7 +63,7 @@ def test_config_and_weights_that_disagree_are_a_model_error(tmp_path) -> None:
     vocab = CharVocab.from_text("hello world")
     save_model_files(CharRNN(RNNConfig(vocab_size=len(vocab), hidden=8)), vocab, tmp_path)
     other = CharRNN(RNNConfig(vocab_size=len(vocab), hidden=16))
-    from textseq_tui.registry import save_tensors
+    from textseq_tui.files import save_tensors
 
     save_tensors(other.state_dict(), tmp_path / "weights.safetensors")
     with pytest.raises(ModelError, match="do not match"):

@@ -76,7 +76,8 @@ def test_puzzles_bad_seed_difficulty_and_too_many_are_one_line_errors(odd_home, 
 
 
 def test_a_small_category_source_says_how_many_puzzles_it_can_make(odd_home, cli, tmp_path):
-    from textseq_tui.registry import CARD_FILE, new_card, sha256_file
+    from textseq_tui.files import sha256_file
+    from textseq_tui.registry import CARD_FILE, new_card
 
     model = tmp_path / "tiny-categories"
     model.mkdir()
