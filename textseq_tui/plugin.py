@@ -79,6 +79,12 @@ if TYPE_CHECKING:  # only for type checkers: keeps textual/typer out of import t
 API_VERSION = 1
 SUPPORTED_API_VERSIONS = frozenset({1})
 
+#: Standard metric names of training runs: ``/runs`` plots ``val_loss`` (else ``train_loss``)
+#: of any plugin's run. Log other metrics under any name beside them. Plain constants here,
+#: so that importing them loads nothing (no store, no sqlite-utils).
+TRAIN_LOSS = "train_loss"
+VAL_LOSS = "val_loss"
+
 #: Names resolved on first use (their modules import sqlite-utils or more): see __getattr__.
 _LAZY = {
     "ModelCard": "textseq_tui.registry",
@@ -94,8 +100,6 @@ _LAZY = {
     "sha256_file": "textseq_tui.files",
     "PluginStore": "textseq_tui.store",
     "TrainingRun": "textseq_tui.store",
-    "TRAIN_LOSS": "textseq_tui.store",
-    "VAL_LOSS": "textseq_tui.store",
     "default_home": "textseq_tui.settings",
 }
 
@@ -132,8 +136,10 @@ __all__ = [
     "SlashCommand",
     "Span",
     "StoreError",
+    "TRAIN_LOSS",
     "TextseqError",
     "UnsafeCheckpoint",
+    "VAL_LOSS",
     "cli_io",
     "emit",
     "escape",

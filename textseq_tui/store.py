@@ -282,12 +282,6 @@ class Store:
         return list(self.db["training_metrics"].rows_where(where, args, order_by="step, rowid"))
 
 
-#: Standard metric names of training runs: ``/runs`` plots ``val_loss`` (else ``train_loss``)
-#: of any plugin's run. Log other metrics under any name beside them.
-TRAIN_LOSS = "train_loss"
-VAL_LOSS = "val_loss"
-
-
 class TrainingRun:
     """A training run being recorded (``with ctx.store.training_run(...) as run``).
 
