@@ -35,7 +35,7 @@ from typing import Any
 import torch
 from textseq_plugins.autocomplete.model import CharModel, CharRNN
 
-from textseq_tui.plugin import BadInput, ModelError
+from textseq_tui.plugin import TRAIN_LOSS, BadInput, ModelError
 
 ADAPTED_FILE = "personal-model.safetensors"
 FORMAT = "textseq-char-rnn-personal"
@@ -163,7 +163,7 @@ def adapt_net(base: CharModel, text: str, opts: AdaptOptions | None = None, *,
                 p.mul_(opts.mix).add_(b.detach().cpu(), alpha=1.0 - opts.mix)
     if should_stop is not None and should_stop():
         raise InterruptedError("adaptation stopped")
-    loss = result.metrics.get("loss", float("nan"))
+    loss = result.metrics.get(TRAIN_LOSS, float("nan"))
     if not math.isfinite(loss):
         raise ModelError("adapting the model diverged (non-finite loss)")
     info = {"chars": len(text), "steps": result.steps, "planned_steps": steps,
