@@ -185,7 +185,9 @@ class PluginContext:
 
     Attributes:
         name: the plugin's name (its entry-point name).
-        registry: the shared model registry; ``registry.load(name)`` returns a cached instance.
+        registry: the shared model registry: ``registry.load(name, kind=KIND)`` returns the
+            one cached instance (and refuses a model of another kind in one line);
+            ``registry.get(name).card`` is its card (``.kind``, ``.plugin``, ``.metrics``).
         store: the plugin's scoped SQLite store (tables prefixed with the plugin name).
         settings: free-form settings for this plugin (from the user's settings file).
         device: the device preference string: "auto", "cpu", "cuda" or "cuda:N".

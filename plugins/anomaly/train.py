@@ -19,7 +19,6 @@ from textseq_plugins.anomaly.model import (
     BOS_ID,
     EOS_ID,
     INVARIANTS_FILE,
-    KIND,
     TEMPLATES_FILE,
     VOCAB_FILE,
     WEIGHTS_FILE,
@@ -27,6 +26,7 @@ from textseq_plugins.anomaly.model import (
     Vocabulary,
     build_network,
 )
+from textseq_plugins.anomaly.plugin import KIND
 
 from textseq_tui.plugin import TRAIN_LOSS, VAL_LOSS, BadInput
 

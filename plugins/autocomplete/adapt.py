@@ -34,6 +34,7 @@ from typing import Any
 
 import torch
 from textseq_plugins.autocomplete.model import CharModel, CharRNN
+from textseq_plugins.autocomplete.plugin import KIND
 
 from textseq_tui.plugin import TRAIN_LOSS, BadInput, ModelError
 
@@ -253,7 +254,7 @@ def adapt_home(ctx: Any, base_name: str, opts: AdaptOptions | None = None, *,
 
     opts = opts or AdaptOptions()
     text, last_id = history.personal_text(ctx.store, opts.max_chars)
-    base = ctx.registry.load(base_name)
+    base = ctx.registry.load(base_name, kind=KIND)
     adapted = adapt_net(base, text, opts, progress=progress, should_stop=should_stop,
                         threads=threads)
     save_adapted(adapted, adapted_path(ctx), base_name=base_name, base=base,
@@ -265,7 +266,7 @@ def home_model(ctx: Any, base_name: str) -> tuple[CharModel, str]:
     """The model ghost text uses in this home: the adapted one when it exists and fits
     ``base_name``'s current weights, else the base model; and a note ("" when all is well)
     saying why an existing adapted model was not used."""
-    base = ctx.registry.load(base_name)
+    base = ctx.registry.load(base_name, kind=KIND)
     model, why = load_adapted(base, base_name, adapted_path(ctx))
     if model is not None:
         sha = model.info["adapted_info"].get("base_sha256", "")

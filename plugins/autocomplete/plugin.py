@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from textseq_tui.plugin import PluginStore
 
 DEFAULT_MODEL = "char-rnn-english"
+#: The kind of the character models this plugin loads (``registry.load(name, kind=KIND)``).
+KIND = "char-rnn"
 
 
 def _load(model_dir: Any, device: str) -> Any:
@@ -134,14 +136,15 @@ class Personal:
         if cached is not None and cached[0] == name and cached[1] == stamp:
             return cached[2]
         if stamp is None:
-            model, note = self.ctx.registry.load(name), ""
+            model, note = self.ctx.registry.load(name, kind=KIND), ""
         else:
             from textseq_plugins.autocomplete.adapt import home_model
 
             try:
                 model, note = home_model(self.ctx, name)
             except Exception as err:  # noqa: BLE001 — typing goes on with the shipped model
-                model, note = self.ctx.registry.load(name), f"personal model unusable ({err})"
+                model = self.ctx.registry.load(name, kind=KIND)
+                note = f"personal model unusable ({err})"
         if note and note != self.model_note:
             self.ctx.log.warning(note)
         self.model_note = note
@@ -222,7 +225,7 @@ def _write(args: str, ctx: PluginContext) -> CommandResult:
 
     if not args.strip():
         raise BadInput("usage: /write TEXT — the model continues TEXT")
-    model = ctx.registry.load(_model_name(ctx))
+    model = ctx.registry.load(_model_name(ctx), kind=KIND)
     temperature = float(ctx.settings.get("temperature", 0.8))
     more = model.write(args, n_chars=200, temperature=temperature)
     return CommandResult(text=f"{escape(args)}[bold]{escape(more)}[/]",
@@ -237,7 +240,7 @@ def _complete(args: str, ctx: PluginContext) -> CommandResult:
 
     if not args:
         raise BadInput("usage: /complete TEXT — suggestions for how TEXT's last word ends")
-    result = WordCompleter(ctx.registry.load(_model_name(ctx))).complete(args, n=3)
+    result = WordCompleter(ctx.registry.load(_model_name(ctx), kind=KIND)).complete(args, n=3)
     lines = [f"{escape(args)}[bold]{escape(s['completion'])}[/]  p={s['prob']:.2f}"
              for s in result["suggestions"]]
     return CommandResult(text="\n".join(lines) or "no likely completion", data=result)
@@ -361,7 +364,7 @@ class AutocompletePlugin(Plugin):
         self.personal.words()
 
     def model_specs(self) -> list[ModelSpec]:
-        return [ModelSpec("char-rnn", _load, default=DEFAULT_MODEL,
+        return [ModelSpec(KIND, _load, default=DEFAULT_MODEL,
                           description="character-level GRU/LSTM language model; the loaded "
                           "object has char_surprisals(text), nats_per_char(text), write(text)")]
 

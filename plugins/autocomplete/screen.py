@@ -13,6 +13,7 @@ import threading
 import time
 from typing import Any
 
+from textseq_plugins.autocomplete.plugin import KIND
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -135,7 +136,7 @@ class TypingScreen(Screen):
         try:
             completer = WordCompleter(self.personal.model(self.model_name)
                                       if self.personal is not None
-                                      else self.ctx.registry.load(self.model_name),
+                                      else self.ctx.registry.load(self.model_name, kind=KIND),
                                       **policy_settings(self.ctx.settings))
             if self.personal is not None:
                 completer.personal = self.personal.words()

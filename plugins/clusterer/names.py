@@ -56,7 +56,7 @@ def cluster_names(registry: Any, groups: dict[int, list[str]]) -> dict[int, str]
     from textseq_tui.plugin import TextseqError
 
     try:
-        table = registry.load(DEFAULT_MODEL)
+        table = registry.load(DEFAULT_MODEL, kind=KIND)
     except TextseqError:
         return {}
     out = {}

@@ -69,7 +69,7 @@ class OddOneOutPlugin(Plugin):
     def categories(self, name: str | None = None) -> Any:
         """The puzzle categories: ``name``, the ``categories`` setting, or WordNet's."""
         name = name or self.context.settings.get("categories") or DEFAULT_CATEGORIES
-        return self.context.registry.load(name)
+        return self.context.registry.load(name, kind=CATEGORIES_KIND)
 
     def vectors_name(self, name: str | None = None) -> str:
         """The vector model to use: ``name``, the ``vectors`` setting, or GloVe 6B 50d."""
@@ -97,8 +97,9 @@ class OddOneOutPlugin(Plugin):
         with _PROCESS_LOCK:
             if key not in _PROCESS_AIS:
                 registry = self.context.registry
-                kv = registry.load(name)
-                ngram = registry.load(self.context.settings.get("oov_model") or DEFAULT_OOV)
+                kv = registry.load(name, kind=VECTORS_KIND)
+                ngram = registry.load(self.context.settings.get("oov_model") or DEFAULT_OOV,
+                                      kind=OOV_KIND)
                 # the n-gram vectors live in GloVe's space: for other vectors they only
                 # inform spelling similarity, never stand in for a missing word's meaning
                 same_space = registry.get(name).card.hyperparameters.get("source") == PACKAGE_SOURCE

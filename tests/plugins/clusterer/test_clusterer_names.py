@@ -29,7 +29,7 @@ def test_the_shipped_names_model_names_the_issue_lists(host):
 
 def test_a_missing_names_model_means_no_names():
     class NoModels:
-        def load(self, name):
+        def load(self, name, kind=None):
             from textseq_tui.plugin import ModelError
 
             raise ModelError(f"no model named {name!r}")
