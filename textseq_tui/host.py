@@ -9,11 +9,12 @@ import difflib
 import logging
 import os
 import threading
+import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textseq_tui.discovery import PluginRecord, check_name, discover, fresh_instance
+from textseq_tui.discovery import PluginRecord, check_name, discover, new_plugin, take
 from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.plugin import (
     CommandResult,
@@ -50,9 +51,9 @@ class Host:
         records: pre-discovered plugins (the CLI, tests); default: entry-point discovery.
 
     Each Host has its own plugin instances, each started exactly once: an instance in
-    ``records`` that is not started yet is used (and started) as it is, which is how the CLI
-    mounts a plugin's Typer app before it knows ``--home``; one that another Host already
-    started is replaced by a fresh instance of the same class.
+    ``records`` that no Host has taken yet is used (and started) as it is, which is how the
+    CLI mounts a plugin's Typer app before it knows ``--home``; for one that another Host
+    took, the record's ``factory`` makes a new instance.
     """
 
     def __init__(
@@ -79,8 +80,11 @@ class Host:
         self.registry.add_source(Path(__file__).parent / "models")
         self.registry.register_kind("glove", load_glove_model, "glove-6b-50d-matrix",
                                     uses_device=False)
-        self.records = [replace(r) for r in (records if records is not None else discover())]
+        self.records = [replace(r, deprecations=list(r.deprecations))
+                        for r in (records if records is not None else discover())]
         self.commands: dict[str, BoundCommand] = {}
+        #: Slash commands of plugins that failed to start -> the plugin's name.
+        self._failed_commands: dict[str, str] = {}
         #: Capability failures ("plugin X: annotators() failed: ..."), each recorded once.
         self.problems: list[str] = []
         self._capabilities: dict[str, list[tuple[Plugin, Any]]] = {}
@@ -100,12 +104,10 @@ class Host:
 
     def _start_plugins(self) -> None:
         for record in self.records:
-            plugin = record.plugin
-            if plugin is None:
+            if record.plugin is None:
                 continue
             try:
-                if getattr(plugin, "ctx", None) is not None:  # started by another Host: never start it twice
-                    plugin = record.plugin = fresh_instance(plugin)
+                plugin = record.plugin = self._own_instance(record)
                 check_name(plugin, record.name)
                 ctx = PluginContext(
                     name=plugin.name,
@@ -132,10 +134,43 @@ class Host:
                     self.commands[command.name] = BoundCommand(plugin, command)
             except Exception as err:  # noqa: BLE001 — a plugin failing to start stays its own
                 record.error = f"failed to start: {type(err).__name__}: {err}"
-                record.plugin = None
-                plugin.ctx = None  # a mounted CLI command then says why, not "not started"
-                plugin._start_error = record.error  # type: ignore[attr-defined]
-                self.commands = {k: v for k, v in self.commands.items() if v.plugin is not plugin}
+                record.detail = traceback.format_exc()
+                failed, record.plugin = record.plugin, None
+                self.commands = {k: v for k, v in self.commands.items() if v.plugin is not failed}
+                self._note_failed_commands(failed, record.name)
+
+    def _note_failed_commands(self, plugin: Plugin | None, name: str) -> None:
+        """Remember the slash commands of a plugin that failed to start, so that each answers
+        with its error rather than "unknown command" (asked once; nothing if that fails)."""
+        try:
+            names = [command.name for command in plugin.slash_commands()] if plugin else []
+        except Exception:  # noqa: BLE001 — the start error is the one to report
+            names = []
+        for command in names:
+            if command not in self.commands:
+                self._failed_commands.setdefault(command, name)
+
+    def _own_instance(self, record: PluginRecord) -> Plugin:
+        """The record's plugin if no Host took it yet, else a new one from its factory."""
+        plugin = record.plugin
+        assert plugin is not None
+        if take(plugin):
+            return plugin
+        if record.factory is None:
+            raise PluginError("its instance was started by another host and its record "
+                              "has no factory to make a new one")
+        plugin = new_plugin(record.factory, record.name, record.value)
+        take(plugin)
+        return plugin
+
+    def unavailable(self, name: str) -> str | None:
+        """Why the plugin ``name``, or a slash command of a plugin that failed to start, is
+        unavailable (one line); None when it is not a failed plugin's."""
+        owner = self._failed_commands.get(name, name)
+        record = next((r for r in self.records if r.name == owner), None)
+        if record is None or record.ok:
+            return None
+        return f"plugin {owner!r} is not available: {record.error}"
 
     # -- capabilities ------------------------------------------------------------------------
 
@@ -225,6 +260,9 @@ class Host:
         name = name.strip().lower()
         if name in self.commands:
             return self.commands[name], args.strip()
+        problem = self.unavailable(name)
+        if problem:
+            raise PluginError(problem)
         close = difflib.get_close_matches(name, [*self.commands, "help", "runs"], n=1, cutoff=0.5)
         hint = f" Did you mean /{close[0]}?" if close else ""
         raise BadInput(f"unknown command /{name}.{hint} Type /help for the list.")

@@ -1,14 +1,17 @@
 """The textseq plugin API: the one module a plugin author reads.
 
-A plugin is an object (usually a subclass of :class:`Plugin`) exposed under the entry-point
-group ``textseq_tui.plugins``::
+A plugin is a subclass of :class:`Plugin` named by an entry point of the group
+``textseq_tui.plugins`` (or a factory that returns a new instance, called with no
+arguments)::
 
     [project.entry-points."textseq_tui.plugins"]
-    hello = "textseq_hello:plugin"
+    hello = "textseq_hello:HelloPlugin"
 
-The host loads each entry point, checks :attr:`Plugin.api_version`, calls
-:meth:`Plugin.start` with a :class:`PluginContext`, then asks for the capabilities the plugin
-declares. Every capability is optional; the defaults declare nothing.
+The host makes its own instance, checks :attr:`Plugin.api_version`, calls
+:meth:`Plugin.start` once with a :class:`PluginContext`, then asks for the capabilities the
+plugin declares. Every capability is optional; the defaults declare nothing. (An entry point
+naming an instance, ``hello = "textseq_hello:plugin"``, still works: deprecated, noted by
+``textseq plugins``.)
 
 Rules a plugin keeps:
 
@@ -454,9 +457,6 @@ class Plugin:
         and the host starts the plugin with the context those options ask for.
         """
         if self.ctx is None:
-            failed = getattr(self, "_start_error", None)
-            if failed:
-                raise PluginError(f"plugin {self.name!r} is not available: {failed}")
             raise PluginError(f"plugin {self.name!r} was used before it was started")
         return self.ctx
 

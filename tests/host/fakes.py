@@ -82,10 +82,15 @@ class RaisesInAnnotator(Plugin):
         return [Broken()]
 
 
-def record(plugin: Plugin | None, name: str | None = None, error: str | None = None) -> PluginRecord:
+def record(plugin: Plugin | None, name: str | None = None, error: str | None = None,
+           factory: Any = None) -> PluginRecord:
+    """A discovered plugin as an entry point naming its class would give (``factory``: the
+    class, by default; a second Host of the same record calls it)."""
     name = name or (plugin.name if plugin else "broken")
+    if factory is None and plugin is not None:
+        factory = type(plugin)
     return PluginRecord(name=name, dist="tests", version="0", value=f"tests:{name}",
-                        plugin=plugin, error=error)
+                        plugin=plugin, error=error, factory=factory)
 
 
 def broken_import(name: str = "broken-import") -> PluginRecord:

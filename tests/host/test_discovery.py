@@ -35,6 +35,13 @@ def test_builtins_are_discovered_through_entry_points() -> None:
             assert r.source == "built-in"
 
 
+def test_entry_points_name_classes_and_each_call_makes_a_new_instance() -> None:
+    for record in discover():
+        if record.name in BUILTINS:
+            assert record.factory is type(record.plugin) and not record.deprecations
+            assert record.factory() is not record.plugin
+
+
 def test_plugin_raising_on_import_is_reported_not_fatal() -> None:
     record = load_entry_point(ep("ghost", "no_such_module_xyz:plugin"))
     assert not record.ok

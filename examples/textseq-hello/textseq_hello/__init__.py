@@ -212,5 +212,3 @@ class HelloPlugin(Plugin):
 
         return app
 
-
-plugin = HelloPlugin()
