@@ -23,6 +23,7 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from textseq_tui.plugin import SUPPORTED_API_VERSIONS, Plugin
+from textseq_tui.state import HOST_OWNER
 
 GROUP = "textseq_tui.plugins"
 BUILTIN_DIST = "textseq"
@@ -172,6 +173,8 @@ def instance_factory(instance: Plugin) -> Callable[[], Plugin]:
 def check_name(plugin: Plugin, entry_name: str) -> None:
     """One name everywhere: the entry-point name. A plugin without a ``name`` gets it; a
     plugin whose ``name`` differs is refused (its tables, CLI and scores would disagree)."""
+    if entry_name == HOST_OWNER:
+        raise ValueError(f"the name {HOST_OWNER!r} is the host's own: name the plugin otherwise")
     if not plugin.name:
         plugin.name = entry_name
     elif plugin.name != entry_name:

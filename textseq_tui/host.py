@@ -27,6 +27,7 @@ from textseq_tui.plugin import (
 )
 from textseq_tui.registry import ModelRegistry
 from textseq_tui.settings import Settings, default_home
+from textseq_tui.state import HOST_OWNER, PluginState
 
 if TYPE_CHECKING:
     from textseq_tui.store import Store
@@ -102,6 +103,12 @@ class Host:
                 self._store = Store(self.home / "textseq.db")
             return self._store
 
+    @property
+    def state(self) -> PluginState:
+        """The host app's own small state between runs (which panels are shown, ...): the
+        same mechanism as a plugin's ``ctx.state``, under the owner ``textseq``."""
+        return PluginState(lambda: self.store, HOST_OWNER)
+
     def _start_plugins(self) -> None:
         for record in self.records:
             if record.plugin is None:
@@ -118,6 +125,7 @@ class Host:
                     log=logging.getLogger(f"textseq.{plugin.name}"),
                     home=self.home,
                     player=str(self.settings.player or "you"),
+                    state=PluginState(lambda: self.store, plugin.name),
                 )
                 plugin.start(ctx)
                 for folder in plugin.model_dirs():

@@ -72,6 +72,7 @@ if TYPE_CHECKING:  # only for type checkers: keeps textual/typer out of import t
     from textual.screen import Screen
 
     from textseq_tui.registry import ModelCard, ModelRegistry
+    from textseq_tui.state import PluginState
     from textseq_tui.store import PluginStore
 
 #: The plugin API version this host implements. A plugin declaring another major version
@@ -102,6 +103,7 @@ _LAZY = {
     "atomic_write_bytes": "textseq_tui.files",
     "sha256_file": "textseq_tui.files",
     "PluginStore": "textseq_tui.store",
+    "PluginState": "textseq_tui.state",
     "TrainingRun": "textseq_tui.store",
     "default_home": "textseq_tui.settings",
 }
@@ -198,7 +200,11 @@ class PluginContext:
         home: the textseq home directory (user data); a plugin may keep caches under
             ``home / "cache" / <plugin>``.
         player: the user's name for scores and game rounds (``"player"`` in settings.json;
-            default "you").
+            default "you"); ``ctx.store.record_score`` uses it unless given another.
+        state: small JSON state kept between runs, per plugin, in the home's SQLite:
+            ``ctx.state.get(key, default)``, ``ctx.state.set(key, value)``,
+            ``ctx.state.delete(key)``, ``ctx.state.all()`` (a :class:`PluginState`; safe
+            from any thread; the database opens on first use).
     """
 
     name: str
@@ -209,6 +215,7 @@ class PluginContext:
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("textseq"))
     home: Any = None
     player: str = "you"
+    state: PluginState = None  # type: ignore[assignment]  # set by the host
 
     def resolve_device(self, preference: str | None = None) -> str:
         """The concrete torch device ("cpu", "cuda:0") for ``preference``, by default the

@@ -16,6 +16,7 @@ import json
 import sqlite3
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from textseq_tui.errors import StoreError
+from textseq_tui.state import PluginState
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -72,6 +74,14 @@ def m002_scores(db: sqlite_utils.Database) -> None:
     db["scores"].create_index(["plugin", "kind"])
 
 
+@host_migrations()
+def m003_plugin_state(db: sqlite_utils.Database) -> None:
+    # Small state each plugin (and the host app) keeps between runs: see state.PluginState.
+    db["plugin_state"].create(
+        {"owner": str, "key": str, "value": str, "updated": float}, pk=("owner", "key"),
+    )
+
+
 def store_error(path: Any, err: sqlite3.DatabaseError) -> StoreError:
     """A user-facing error for a damaged or unusable database file; nothing is deleted."""
     return StoreError(
@@ -94,7 +104,7 @@ def _reports_damage(method: Callable[..., Any]) -> Callable[..., Any]:
         except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
             raise
         except sqlite3.DatabaseError as err:
-            store = getattr(self, "store", self)
+            store = getattr(self, "_store", self)
             raise store_error(store.path, err) from err
 
     return wrapper
@@ -138,6 +148,20 @@ def set_wal(conn: Any, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
                 raise
         time.sleep(delay)
         delay = min(delay * 2, 0.1)
+
+
+class MigrationDatabase(sqlite_utils.Database):
+    """The database a migration step gets: sqlite-utils' ``Database`` on the store's
+    connection, plus ``table_name(suffix)``, the full name of the plugin's table ``suffix``
+    (the same as ``ctx.store.table_name``), so migrations never spell the prefix."""
+
+    def __init__(self, conn: sqlite3.Connection, prefix: str) -> None:
+        super().__init__(conn, recursive_triggers=False, execute_plugins=False)
+        self.prefix = prefix
+
+    def table_name(self, suffix: str) -> str:
+        """``rounds`` -> ``<prefix>rounds``."""
+        return self.prefix + suffix
 
 
 class Store:
@@ -191,18 +215,19 @@ class Store:
         else:
             db.conn.execute("COMMIT")
 
-    def apply(self, migrations: Migrations) -> None:
+    def apply(self, migrations: Migrations, prefix: str = "") -> None:
         """Apply a migration set's pending steps (each in its own transaction), once.
 
         The whole set runs under one write lock, so two processes starting at once cannot
-        both apply the same step.
+        both apply the same step. Each step gets the database with ``db.table_name(suffix)``
+        (``prefix + suffix``: a plugin's migrations name their tables through it).
         """
         with self._lock:
             if migrations.name in self._applied:
                 return
             try:
                 with self.write():
-                    migrations.apply(self.db)
+                    migrations.apply(MigrationDatabase(self.db.conn, prefix))
             except sqlite3.DatabaseError as err:
                 raise self._corrupt(err) from err
             self._applied.add(migrations.name)
@@ -292,14 +317,14 @@ class TrainingRun:
     """
 
     def __init__(self, store: Store, run_id: int) -> None:
-        self.store = store
+        self._store = store
         self.id = run_id
         self.metrics: dict[str, Any] = {}
         self.status: str | None = None
 
     def log(self, step: int, metrics: dict[str, float] | None = None, **named: float) -> None:
         """Append one step's metrics (``train_loss``, ``val_loss``, anything else)."""
-        self.store.log_metrics(self.id, step, {**(metrics or {}), **named})
+        self._store.log_metrics(self.id, step, {**(metrics or {}), **named})
 
     def finish(self, status: str = "done", metrics: dict[str, Any] | None = None) -> None:
         """End the run now with ``status`` and its final metrics (once; later calls no-op)."""
@@ -308,54 +333,89 @@ class TrainingRun:
         if metrics is not None:
             self.metrics.update(metrics)
         self.status = status
-        self.store.finish_run(self.id, status, self.metrics)
+        self._store.finish_run(self.id, status, self.metrics)
 
 
 class PluginStore:
-    """One plugin's view of the store: its tables are ``<prefix><suffix>``."""
+    """One plugin's part of the store (``ctx.store``): its own tables, named
+    ``<prefix><suffix>`` (``word-game`` + ``rounds`` -> ``word_game_rounds``), the shared
+    score log and training runs under its name, and documented host queries
+    (:meth:`runs`, :meth:`run_metrics`, :meth:`scores`). The whole database is not handed
+    out: SQL goes through :meth:`execute` on the plugin's own tables.
+
+    Thread-safe: every thread gets its own connection; writes run in transactions.
+    """
 
     def __init__(self, store: Store, plugin: str) -> None:
-        self.store = store
+        self._store = store
         self.plugin = plugin
         self.prefix = table_prefix(plugin)
+        #: the plugin's small state (``ctx.state``: see :class:`~textseq_tui.state.PluginState`)
+        self.state = PluginState(lambda: store, plugin)
         #: the default player of record_score (the host sets it from Settings.player)
         self.player = "you"
 
     @property
     def db(self) -> sqlite_utils.Database:
-        """This thread's Database (the whole file: use :meth:`table_name` for your tables)."""
-        return self.store.db
+        """Deprecated (plugin API 1 handed out the whole database): use :meth:`table`,
+        :meth:`execute` and :meth:`transaction`. Kept for plugins written then."""
+        warnings.warn("PluginStore.db is deprecated: use table(), execute() and "
+                      "transaction()", DeprecationWarning, stacklevel=2)
+        return self._store.db
 
     def table_name(self, suffix: str) -> str:
-        """``rounds`` -> ``word_game_rounds``."""
+        """The full name of the plugin's table ``suffix``: ``rounds`` -> ``word_game_rounds``."""
         return self.prefix + suffix
 
     def table(self, suffix: str) -> sqlite_utils.db.Table:
-        """The plugin's table ``suffix`` (sqlite-utils Table)."""
-        return self.db[self.table_name(suffix)]  # type: ignore[return-value]
+        """The plugin's table ``suffix`` (a sqlite-utils Table: ``insert``, ``upsert_all``,
+        ``rows_where``, ``exists`` ...)."""
+        return self._store.db[self.table_name(suffix)]  # type: ignore[return-value]
+
+    def __getitem__(self, name: str) -> sqlite_utils.db.Table:
+        """``tx[full_name]``: what ``transaction()`` yielded before (the database) allowed;
+        only the plugin's own tables. Prefer ``table(suffix)``."""
+        if not name.startswith(self.prefix):
+            raise StoreError(f"plugin {self.plugin!r} may use only its own tables "
+                             f"({self.prefix}*), not {name!r}")
+        return self._store.db[name]  # type: ignore[return-value]
+
+    @_reports_damage
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        """Run one SQL statement on this thread's connection; name the plugin's tables with
+        :meth:`table_name` (``f"SELECT ... FROM {store.table_name('rounds')}"``) and pass
+        values as ``params``. Inside :meth:`transaction` it is part of that transaction."""
+        return self._store.db.execute(sql, params)
+
+    @_reports_damage
+    def executemany(self, sql: str, rows: Iterable[Any]) -> sqlite3.Cursor:
+        """:meth:`execute` for many rows of parameters (one statement each)."""
+        return self._store.db.conn.executemany(sql, rows)
 
     def apply(self, migrations: Migrations) -> None:
-        """Apply the plugin's migration set."""
-        self.store.apply(migrations)
+        """Apply the plugin's migration set: each step gets the database with
+        ``db.table_name(suffix)`` for this plugin's table names."""
+        self._store.apply(migrations, prefix=self.prefix)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """``with ps.transaction() as db:`` — all writes inside commit together or not at all."""
-        with self.store.write():
-            yield self.db
+    def transaction(self) -> Iterator[PluginStore]:
+        """``with store.transaction() as tx:`` — every write inside (``tx.table(...)``,
+        ``tx.execute(...)``, ``insert``, ``record_score``) commits together or not at all."""
+        with self._store.write():
+            yield self
 
     @_reports_damage
     def insert(self, suffix: str, row: dict[str, Any]) -> int:
         """Insert one row in a transaction; returns its rowid."""
         table = self.table(suffix)
-        with self.store.write():
+        with self._store.write():
             table.insert(row)
         return int(table.last_rowid)
 
     @_reports_damage
     def insert_all(self, suffix: str, rows: Iterable[dict[str, Any]]) -> None:
         """Insert many rows in one transaction."""
-        with self.store.write():
+        with self._store.write():
             self.table(suffix).insert_all(rows)
 
     @_reports_damage
@@ -373,8 +433,8 @@ class PluginStore:
         """Append a row to the shared ``scores`` log under this plugin's name (``player``:
         by default the user's name from the settings, ``ctx.player``)."""
         player = player or self.player
-        table = self.db["scores"]
-        with self.store.write():
+        table = self._store.db["scores"]
+        with self._store.write():
             table.insert(
                 {
                     "plugin": self.plugin,
@@ -397,21 +457,32 @@ class PluginStore:
             if value is not None:
                 clauses.append(f"{column} = ?")
                 args.append(value)
-        rows = self.db["scores"].rows_where(" and ".join(clauses), args,
+        rows = self._store.db["scores"].rows_where(" and ".join(clauses), args,
                                             order_by="id desc", limit=limit)
         return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
 
     def start_run(self, model: str, params: dict[str, Any], device: str) -> int:
-        """Record a training run of this plugin; see :meth:`Store.start_run`."""
-        return self.store.start_run(self.plugin, model, params, device)
+        """Record a training run of this plugin as started; returns its id (prefer
+        :meth:`training_run`, which also ends it)."""
+        return self._store.start_run(self.plugin, model, params, device)
 
     def log_metrics(self, run_id: int, step: int, metrics: dict[str, float]) -> None:
-        """See :meth:`Store.log_metrics`."""
-        self.store.log_metrics(run_id, step, metrics)
+        """Append one step's metrics (``train_loss``, ``val_loss``, ...) to a run."""
+        self._store.log_metrics(run_id, step, metrics)
 
     def finish_run(self, run_id: int, status: str, metrics: dict[str, Any] | None = None) -> None:
-        """See :meth:`Store.finish_run`."""
-        self.store.finish_run(run_id, status, metrics)
+        """Mark a run finished ("done", "stopped", "failed") with its final metrics."""
+        self._store.finish_run(run_id, status, metrics)
+
+    def runs(self) -> list[dict[str, Any]]:
+        """This plugin's training runs, newest first (``id``, ``model``, ``started``,
+        ``finished``, ``status``, ``device``, ``params`` and ``metrics`` as JSON text)."""
+        return self._store.runs(self.plugin)
+
+    def run_metrics(self, run_id: int, name: str | None = None) -> list[dict[str, Any]]:
+        """A training run's metric rows (``step``, ``name``, ``value``, ``at``) in step
+        order, optionally of one metric (``VAL_LOSS``)."""
+        return self._store.run_metrics(run_id, name)
 
     @contextmanager
     def training_run(self, model: str, params: dict[str, Any] | None = None,
@@ -423,7 +494,7 @@ class PluginStore:
                     run.log(step, train_loss=loss)
                 run.metrics.update(val_loss=best)
         """
-        run = TrainingRun(self.store, self.start_run(model, params or {}, device))
+        run = TrainingRun(self._store, self.start_run(model, params or {}, device))
         try:
             yield run
         except BaseException as err:

@@ -70,3 +70,12 @@ def test_object_that_is_not_a_plugin_is_refused() -> None:
 def test_load_plugins_env_limits_what_loads(monkeypatch, value, expected) -> None:
     monkeypatch.setenv("TEXTSEQ_LOAD_PLUGINS", value)
     assert {r.name for r in discover()} == expected
+
+
+class Nameless(Plugin):
+    pass
+
+
+def test_the_host_name_textseq_is_refused_for_a_plugin() -> None:
+    record = load_entry_point(ep("textseq", "test_discovery:Nameless"))
+    assert not record.ok and "is the host's own" in record.error

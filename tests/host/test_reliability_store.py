@@ -115,7 +115,7 @@ def test_process_killed_inside_a_write_transaction_commits_none_of_it(tmp_path: 
     ps = Store(db).plugin("killme")
     assert [r["i"] for r in ps.rows("rows")] == [-1]
     ps.insert("rows", {"i": 0})  # and the file takes writes again
-    assert ps.store.check() == []
+    assert Store(db).check() == []
 
 
 def _sha(path: Path) -> str:

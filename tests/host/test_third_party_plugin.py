@@ -61,8 +61,10 @@ def test_third_party_slash_command_writes_a_score(installed, home) -> None:
     assert answer["scores"] == [{"greetings": 1}]
     cli = run(installed, home, "hello", "greet", "Grace")
     assert "2 greetings" in cli.stdout
+    again = run(installed, home, "hello", "greet", "Grace")  # ctx.state, between processes
+    assert again.stdout.startswith("Hello again, Grace! (3 greetings")
     scores = run(installed, home, "scores", "hello", "--json")
-    assert json.loads(scores.stdout.splitlines()[0])["greetings"] == 2
+    assert json.loads(scores.stdout.splitlines()[0])["greetings"] == 3
 
 
 def test_third_party_plugin_trains_ships_and_answers_batches(installed, home, tmp_path) -> None:
