@@ -171,6 +171,7 @@ def build_app(host: Host | None = None) -> typer.Typer:
     ) -> None:
         """List installed plugins: name, version, status (ok | error: reason), source."""
         host = get_host()
+        host.completion_providers()  # notes a provider of the deprecated first protocol
         if cli_io.want_json(as_json):
             for record in host.records:
                 cli_io.emit(record.row(), True)

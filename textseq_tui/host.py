@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 from textseq_tui.discovery import PluginRecord, check_name, discover, new_plugin, take
 from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.plugin import (
+    COMPLETION_CONTEXT_CHARS,
     CommandResult,
     CompletionProvider,
+    CompletionRequest,
     MessageAnnotator,
     Plugin,
     PluginContext,
@@ -33,6 +35,26 @@ if TYPE_CHECKING:
     from textseq_tui.store import Store
 
 log = logging.getLogger("textseq")
+
+
+FIRST_PROTOCOL_NOTICE = ("its completion provider has only suggest(text), the first "
+                         "protocol: give it complete(request: CompletionRequest), which "
+                         "gets the whole text and the cursor; deprecated since plugin API 1")
+
+
+def ask_provider(provider: Any, request: CompletionRequest) -> str | None:
+    """Ask ``provider`` for ghost text in the protocol it speaks: ``complete(request)``, or
+    the first protocol ``suggest(text)`` with the end of the text before the cursor."""
+    complete = getattr(provider, "complete", None)
+    if callable(complete):
+        return complete(request)
+    return provider.suggest(request.before[-COMPLETION_CONTEXT_CHARS:])
+
+
+def speaks_first_protocol(provider: Any) -> bool:
+    """True for a provider with only ``suggest(text)`` (the deprecated first protocol)."""
+    return not callable(getattr(provider, "complete", None)) and \
+        callable(getattr(provider, "suggest", None))
 
 
 @dataclass(frozen=True)
@@ -230,8 +252,19 @@ class Host:
         return self._collect("screens")
 
     def completion_providers(self) -> list[tuple[Plugin, CompletionProvider]]:
-        """Every started plugin's completion provider (at most one each)."""
-        return self._collect("completion_provider")
+        """Every started plugin's completion provider (at most one each); one that speaks
+        only the first protocol, ``suggest(text)``, gets a deprecation notice on its
+        plugin's record (``textseq plugins``)."""
+        found = self._collect("completion_provider")
+        for plugin, provider in found:
+            if speaks_first_protocol(provider):
+                self._deprecate(plugin.name, FIRST_PROTOCOL_NOTICE)
+        return found
+
+    def _deprecate(self, name: str, notice: str) -> None:
+        record = next((r for r in self.records if r.name == name), None)
+        if record is not None and notice not in record.deprecations:
+            record.deprecations.append(notice)
 
     def annotators(self) -> list[tuple[Plugin, MessageAnnotator]]:
         """Every started plugin's message annotators."""

@@ -127,6 +127,7 @@ __all__ = [
     "COMPLETION_CONTEXT_CHARS",
     "CommandResult",
     "CompletionProvider",
+    "CompletionRequest",
     "LazyContext",
     "MessageAnnotator",
     "MessageListener",
@@ -310,7 +311,8 @@ class CommandResult:
     open_screen: OpenScreen | None = None
 
 
-#: The most text a completion provider is handed (the end of the text before the cursor).
+#: The most text a provider of the first completion protocol, ``suggest(text)``, is handed
+#: (the end of the text before the cursor). ``complete(request)`` gets the whole text.
 COMPLETION_CONTEXT_CHARS = 2_000
 
 #: A slash-command handler: (argument string after the command, context) -> result or text.
@@ -382,19 +384,46 @@ class Annotation:
     data: Any = None
 
 
+@dataclass(frozen=True)
+class CompletionRequest:
+    """What a completion provider is asked: the whole text being edited and the cursor.
+
+    ``text`` is all of it (never cut to a window); ``cursor`` is the cursor's offset in it,
+    in characters (``0 <= cursor <= len(text)``; the chat input asks with the cursor at the
+    end). ``before`` and ``after`` are the text on either side of the cursor.
+    """
+
+    text: str
+    cursor: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.cursor <= len(self.text):
+            raise ValueError(f"cursor {self.cursor} is outside the text (0..{len(self.text)})")
+
+    @property
+    def before(self) -> str:
+        return self.text[: self.cursor]
+
+    @property
+    def after(self) -> str:
+        return self.text[self.cursor :]
+
+
 @runtime_checkable
 class CompletionProvider(Protocol):
     """Ghost-text completion for the chat input and editors.
 
-    ``suggest(text)`` gets the text before the cursor — all of it up to
-    :data:`COMPLETION_CONTEXT_CHARS` characters, else its last that many (so a window that
-    slides by one character per keystroke once the text is longer) — and returns the
-    suggested continuation (only the new characters), or ``None`` when it has nothing worth
-    showing. Called from a worker thread, one call per provider at a time; the host drops
-    answers for text that has since changed.
+    ``complete(request)`` gets a :class:`CompletionRequest` (the whole text and the cursor's
+    offset in it) and returns the continuation to show at the cursor (only the new
+    characters), or ``None`` when it has nothing worth showing. Called from a worker thread,
+    one call per provider at a time; the host drops answers for text that has since changed.
+
+    The first protocol, ``suggest(text)`` with the text before the cursor cut to its last
+    :data:`COMPLETION_CONTEXT_CHARS` characters, still works (deprecated: ``textseq
+    plugins`` says so); a provider with both gets ``complete``.
     """
 
-    def suggest(self, text: str) -> str | None: ...
+    def complete(self, request: CompletionRequest) -> str | None: ...
 
 
 @runtime_checkable
@@ -492,7 +521,8 @@ class Plugin:
         return ()
 
     def completion_provider(self) -> CompletionProvider | None:
-        """Ghost-text provider for text inputs (at most one is used: the first that loads)."""
+        """Ghost-text provider for text inputs: an object with ``complete(request)`` (see
+        :class:`CompletionProvider`); at most one is used, the first that answers."""
         return None
 
     def annotators(self) -> Sequence[MessageAnnotator]:

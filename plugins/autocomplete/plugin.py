@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textseq_tui.plugin import (
     BadInput,
     CommandResult,
+    CompletionRequest,
     ModelSpec,
     OpenScreen,
     Plugin,
@@ -260,7 +261,9 @@ def _typing_history(ctx: PluginContext, **kwargs: Any) -> Any:
 
 
 class GhostTextProvider:
-    """The host's completion provider: ``suggest(text) -> str | None`` (ghost text).
+    """The host's completion provider: ``complete(request) -> str | None`` (ghost text at
+    the cursor, from the whole text before it); ``suggest(text)`` is the same for a text
+    that ends at the cursor.
 
     Loads the model on first use from the registry (in the caller's worker thread). A newer
     call makes an older one still feeding a long paste give up (``should_stop``), so the
@@ -277,7 +280,9 @@ class GhostTextProvider:
         self._lock = threading.Lock()
         self._latest = 0
         self._counter = threading.Lock()
-        self._full = ""  # the text as the provider reconstructed it (see _reconstruct)
+
+    def complete(self, request: CompletionRequest) -> str | None:
+        return self.suggest(request.before)
 
     def suggest(self, text: str) -> str | None:
         with self._counter:
@@ -297,34 +302,17 @@ class GhostTextProvider:
                     self._completer.calibration = self.personal.stored_calibration()
             c = self._completer
             c.personal = self.personal.words() if self.personal is not None else None
-            # The full text goes in: the completer encodes only its last CONTEXT_CAP chars,
+            # The whole text goes in: the completer encodes only its last CONTEXT_CAP chars,
             # with a window start that moves rarely, so keystrokes stay incremental.
-            full = self._reconstruct(text)
-            if not text or not c.update(full, should_stop=lambda: me != self._latest):
+            if not text or not c.update(text, should_stop=lambda: me != self._latest):
                 return None
             if self.personal is not None:
                 with self.personal.lock:
-                    found = c.suggest(full, min_prob=self.min_prob)
+                    found = c.suggest(text, min_prob=self.min_prob)
                     self.personal.calibration = c.calibration  # saved with the next message
             else:
-                found = c.suggest(full, min_prob=self.min_prob)
+                found = c.suggest(text, min_prob=self.min_prob)
         return found[0].completion if found else None
-
-    def _reconstruct(self, text: str) -> str:
-        # The host hands over only the last ~2,000 chars, a window that slides by one char
-        # per keystroke once the text is longer: re-attach the characters that slid out so
-        # the completer sees one growing text and stays incremental.
-        old = self._full
-        if old and len(text) >= 1000 and not text.startswith(old):
-            for grown in range(0, 65):  # chars typed (or deleted, < 0) since the last call
-                for delta in (grown, -grown):
-                    shift = len(old) + delta - len(text)
-                    kept = old[shift:] if delta >= 0 else old[shift:delta]
-                    if shift > 0 and text.startswith(kept):
-                        self._full = old[:shift] + text
-                        return self._full
-        self._full = text
-        return text
 
 
 class AutocompletePlugin(Plugin):

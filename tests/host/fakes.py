@@ -6,7 +6,14 @@ import time
 from typing import Any
 
 from textseq_tui.discovery import PluginRecord
-from textseq_tui.plugin import Annotation, CommandResult, Plugin, SlashCommand, Span
+from textseq_tui.plugin import (
+    Annotation,
+    CommandResult,
+    CompletionRequest,
+    Plugin,
+    SlashCommand,
+    Span,
+)
 
 
 class EchoPlugin(Plugin):
@@ -32,8 +39,8 @@ class EchoPlugin(Plugin):
 
     def completion_provider(self):
         class Words:
-            def suggest(self, text: str) -> str | None:
-                target = "hello world"
+            def complete(self, request: CompletionRequest) -> str | None:
+                target, text = "hello world", request.before
                 if target.startswith(text) and text != target:
                     return target[len(text):]
                 return None
