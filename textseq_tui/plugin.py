@@ -536,7 +536,8 @@ class Plugin:
     def migrations(self) -> Migrations | None:
         """The plugin's migration set (``sqlite_utils.migrations.Migrations(<name>)``).
 
-        Create tables prefixed with the plugin name (``store.table_name("rounds")``).
+        Each step gets the database with ``db.table_name(suffix)``, the plugin's prefixed
+        table name: ``db[db.table_name("rounds")].create({...})``.
         """
         return None
 
