@@ -45,6 +45,10 @@ SUFFIX_RULES = {
     "r": (),
 }
 _POS_BITS = {"n": 1, "v": 2, "a": 4, "s": 4, "r": 8}
+#: part of speech -> the codes (indices into POS_ORDER) of its synsets
+_CODES = {"n": (0,), "v": (1,), "a": (2, 3), "r": (4,)}
+#: words whose senses are remembered (the memo is emptied when full)
+SENSES_CACHE = 65536
 
 
 #: a word-row flag in ``words.npz``: a noun whose plural is rare next to it (wordfreq), said
@@ -124,6 +128,12 @@ class WordNet:
         # which parts of speech each word has (bits n=1 v=2 a=4 r=8), for morphy's filter
         bits = np.array([1, 2, 4, 4, 8], dtype=np.uint8)[self._pos[self._sense_synset]]
         self._word_pos = np.bitwise_or.reduceat(bits, sense_start[:-1]).tolist()
+        # lists, not arrays, for what every lookup reads: a numpy scalar per item is slow
+        self._pos_list: list[int] = self._pos.tolist()
+        self._ic_list: list[float] = self._ic.tolist()
+        self._sense_synset_list: list[int] = self._sense_synset.tolist()
+        self._sense_count_list: list[int] = self._sense_count.tolist()
+        self._senses_cache: dict[tuple[str, str | None], list[Sense]] = {}
         self._lock = threading.Lock()
         self._relations: dict[str, tuple[list[int], list[int]]] = {}
         self._up: list[tuple[int, ...]] | None = None
@@ -192,18 +202,25 @@ class WordNet:
     def senses(self, word: str, pos: str | None = None) -> list[Sense]:
         """Every sense of ``word`` (after morphy), in WordNet's order: nouns, verbs,
         adjectives, adverbs, and within each the most frequent first."""
-        out: list[Sense] = []
         family = _family(pos)
+        cache_key = (_key(word), family)
+        cached = self._senses_cache.get(cache_key)
+        if cached is not None:
+            return list(cached)
+        out: list[Sense] = []
         for p in [family] if family else "nvar":
-            code_ok = {"n": (0,), "v": (1,), "a": (2, 3), "r": (4,)}[p]
-            for base in self._morphy(_key(word), p):
+            code_ok = _CODES[p]
+            for base in self._morphy(cache_key[0], p):
                 i = self._find(base)
                 assert i is not None  # morphy returns listed forms only
                 for k in range(self._sense_start[i], self._sense_start[i + 1]):
-                    s = int(self._sense_synset[k])
-                    if self._pos[s] in code_ok:
-                        out.append(Sense(s, base, int(self._sense_count[k])))
-        return out
+                    s = self._sense_synset_list[k]
+                    if self._pos_list[s] in code_ok:
+                        out.append(Sense(s, base, self._sense_count_list[k]))
+        if len(self._senses_cache) >= SENSES_CACHE:
+            self._senses_cache.clear()  # a bounded memo: words repeat within a job
+        self._senses_cache[cache_key] = out
+        return list(out)
 
     def synsets(self, word: str, pos: str | None = None) -> list[int]:
         """The synset ids of every sense of ``word`` (see :meth:`senses`); [] if unknown."""
@@ -272,10 +289,10 @@ class WordNet:
             raise KeyError(f"not a synset name: {name!r}") from None
         i = self._find(lemma.lower())
         if i is not None and n >= 1:
-            codes = {"n": (0,), "v": (1,), "a": (2, 3), "r": (4,)}[family or "n"]
-            same = [int(s) for s in self._sense_synset[self._sense_start[i]:
+            codes = _CODES[family or "n"]
+            same = [s for s in self._sense_synset_list[self._sense_start[i]:
                                                        self._sense_start[i + 1]]
-                    if self._pos[s] in codes]
+                    if self._pos_list[s] in codes]
             if n <= len(same):
                 return same[n - 1]
         raise KeyError(f"no synset {name!r} in WordNet 3.0")
@@ -287,7 +304,7 @@ class WordNet:
 
     def pos(self, synset: int) -> str:
         """``n``, ``v``, ``a``, ``s`` (adjective satellite) or ``r``."""
-        return POS_ORDER[self._pos[synset]]
+        return POS_ORDER[self._pos_list[synset]]
 
     def lexname(self, synset: int) -> str:
         """The lexicographer file ("noun.food", "noun.location", "verb.motion")."""
@@ -308,7 +325,7 @@ class WordNet:
     def ic(self, synset: int) -> float:
         """Information content in nats (Resnik; wordfreq counts): 0 for *entity*, higher for
         more specific synsets. Comparable within one part of speech."""
-        return float(self._ic[synset])
+        return self._ic_list[synset]
 
     def depth(self, synset: int) -> int:
         """The shortest hypernym path to a root (NLTK's ``min_depth``: *entity* is 0)."""
@@ -319,8 +336,8 @@ class WordNet:
         family = _family(pos)
         if family is None:
             return list(range(len(self)))
-        codes = {"n": (0,), "v": (1,), "a": (2, 3), "r": (4,)}[family]
-        return [i for i, code in enumerate(self._pos.tolist()) if code in codes]
+        codes = _CODES[family]
+        return [i for i, code in enumerate(self._pos_list) if code in codes]
 
     # -- relations -----------------------------------------------------------------------
 
@@ -447,9 +464,13 @@ class WordNet:
     def parents(self, synset: int) -> tuple[int, ...]:
         """Hypernyms and instance hypernyms together (the edges a closure walks)."""
         if self._up is None:
-            hyper, inst = self._relation("hypernyms"), self._relation("instance_hypernyms")
-            self._up = [tuple(hyper[1][hyper[0][i]: hyper[0][i + 1]]
-                              + inst[1][inst[0][i]: inst[0][i + 1]]) for i in range(len(self))]
+            up: list[list[int]] = [[] for _ in range(len(self))]
+            for relation in ("hypernyms", "instance_hypernyms"):
+                edges = self._edges[relation]
+                for child, parent in zip(edges[:, 0].tolist(), edges[:, 1].tolist(),
+                                         strict=True):
+                    up[child].append(parent)
+            self._up = [tuple(p) for p in up]
         return self._up[synset]
 
     def hypernym_closure(self, synset: int) -> frozenset[int]:
@@ -489,8 +510,8 @@ class WordNet:
         common = (self.hypernym_closure(a) | {a}) & (self.hypernym_closure(b) | {b})
         if not common:
             return []
-        best = max(self._ic[s] for s in common)
-        return sorted(s for s in common if self._ic[s] == best)
+        best = max(self._ic_list[s] for s in common)
+        return sorted(s for s in common if self._ic_list[s] == best)
 
 
 def load_wordnet_model(model_dir: Path, device: str) -> WordNet:
