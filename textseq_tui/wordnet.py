@@ -117,10 +117,10 @@ class WordNet:
                 self._edges = {name: z[name] for name in z.files}
             lemmas = (root / "lemmas.txt").read_text(encoding="utf-8").split("\n")
             words = (root / "words.txt").read_text(encoding="utf-8").split("\n")
-        except (OSError, ValueError, KeyError) as err:
+            self._lexnames: list[str] = meta["lexnames"]
+            self._exceptions: dict[str, dict[str, list[str]]] = meta["exceptions"]
+        except (OSError, ValueError, KeyError, TypeError) as err:
             raise ModelError(f"cannot read the WordNet model in {root}: {err}") from None
-        self._lexnames: list[str] = meta["lexnames"]
-        self._exceptions: dict[str, dict[str, list[str]]] = meta["exceptions"]
         self._lemma_start = lemma_start.tolist()
         self._lemmas = lemmas
         self._words = words[:-1] if words and words[-1] == "" else words

@@ -120,3 +120,13 @@ def test_the_host_registers_the_shared_model(tmp_path):
     assert isinstance(loaded, WordNet)
     assert loaded is host.registry.load("wordnet-3.0")
     assert list(host.registry.verify("wordnet-3.0").values()) == [[]]
+
+
+def test_a_broken_model_directory_is_a_one_line_model_error(tmp_path):
+    from textseq_tui.errors import ModelError
+
+    with pytest.raises(ModelError, match="cannot read the WordNet model"):
+        WordNet(tmp_path)
+    (tmp_path / "meta.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError, match="cannot read the WordNet model"):
+        WordNet(tmp_path)
