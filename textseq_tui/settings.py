@@ -42,6 +42,8 @@ class Settings:
     model_dirs: list[str] = field(default_factory=list)
     plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
     player: str = "you"
+    #: false: the app keeps no conversation (nothing shown again, nothing stored)
+    keep_conversation: bool = True
 
     @classmethod
     def load(cls, home: Path) -> Settings:

@@ -82,6 +82,14 @@ def m003_plugin_state(db: sqlite_utils.Database) -> None:
     )
 
 
+@host_migrations()
+def m004_conversation(db: sqlite_utils.Database) -> None:
+    # The app's conversation, shown again on the next start: see conversation.py.
+    from textseq_tui.conversation import create_table
+
+    create_table(db.conn)
+
+
 def store_error(path: Any, err: sqlite3.DatabaseError) -> StoreError:
     """A user-facing error for a damaged or unusable database file; nothing is deleted."""
     return StoreError(

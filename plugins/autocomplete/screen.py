@@ -37,6 +37,11 @@ class SuggestingTextArea(TextArea):
     ``saved``: characters inserted by accepting minus the accepting keystrokes.
     """
 
+    #: Keys handled without a binding (the app's keys overlay, F1, lists them).
+    KEY_HELP = [("tab", "accept a word of the ghost text (none: nothing happens)"),
+                ("shift+tab", "accept all of the ghost text"),
+                ("right", "accept all of the ghost text, when there is one")]
+
     class WantsSuggestion(Message):
         """Posted after each edit with the text before the cursor."""
 
@@ -63,18 +68,26 @@ class SuggestingTextArea(TextArea):
         self.post_message(self.WantsSuggestion(self.text_before_cursor()))
 
     def accept(self, whole: bool) -> None:
-        """Insert the next word of the suggestion (or all of it): one keystroke."""
+        """Insert the next word of the suggestion (or all of it): one keystroke. Never a
+        trailing space, nor a space where the text before the cursor ends in one."""
         ghost = self.suggestion
         if not ghost:
             return
         piece = ghost if whole else (_WORD.match(ghost) or re.match(".*", ghost)).group(0)
+        piece = piece.rstrip()
+        if self.text_before_cursor()[-1:].isspace():
+            piece = piece.lstrip()
+        if not piece:
+            return
         self.insert(piece)
         self.typed += 1
         self.accepts += 1
         self.saved += len(piece) - 1
 
     async def _on_key(self, event: Key) -> None:
-        if event.key in ("tab", "shift+tab") and self.suggestion:
+        if event.key in ("tab", "shift+tab"):
+            # with no ghost text Tab does nothing: moving focus away would send the next
+            # keys nowhere
             event.stop()
             event.prevent_default()
             self.accept(whole=event.key == "shift+tab")
