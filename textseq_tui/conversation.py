@@ -87,6 +87,20 @@ def read_labels(text: Any) -> list[StoredLabel]:
     return out
 
 
+def _entry(entry_id: Any, kind: Any, text: Any, labels: Any, at: Any) -> Entry:
+    """An entry from its row, whatever the row holds (edited by hand, another version):
+    an unknown kind is an answer, bytes are decoded, a bad time is 0."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    try:
+        when = float(at or 0.0)
+    except (TypeError, ValueError):
+        when = 0.0
+    kind = kind if kind in KINDS else "answer"
+    return Entry(int(entry_id), kind, "" if text is None else str(text),
+                 read_labels(labels) if kind == "user" else [], when)
+
+
 class Conversation:
     """The stored conversation on the store ``store()`` returns (opened on first use)."""
 
@@ -113,13 +127,7 @@ class Conversation:
         rows = self._run(lambda c: c.execute(
             f"SELECT id, kind, substr(text, 1, {MAX_TEXT_READ}), labels, at FROM {TABLE} "
             f"{where} ORDER BY id DESC LIMIT ?", args).fetchall())
-        out = []
-        for entry_id, kind, text, labels, at in reversed(rows):
-            out.append(Entry(int(entry_id), kind if kind in KINDS else "answer",
-                             text if isinstance(text, str) else str(text or ""),
-                             read_labels(labels) if kind == "user" else [],
-                             float(at or 0.0)))
-        return out
+        return [_entry(*row) for row in reversed(rows)]
 
     def recent_inputs(self, limit: int = PAGE) -> list[str]:
         """The last ``limit`` lines the user sent (messages and commands), oldest first."""

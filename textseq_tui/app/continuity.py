@@ -14,6 +14,8 @@ from textual.app import App
 
 from textseq_tui.app.transcript import Transcript
 
+#: Stored entries laid out per refresh at start (the newest first).
+RESTORE_CHUNK = 40
 #: Below this many columns the side panel starts hidden (Ctrl+B shows it).
 NARROW_COLUMNS = 100
 
@@ -55,7 +57,7 @@ class Continuity(App):
             self.transcript.restore(entries, installed, more,
                                     note=f"— {len(entries)} earlier message(s) above"
                                     f"{' (scroll up for more)' if more else ''}; "
-                                    "/clear forgets them —")
+                                    "/clear forgets them —", chunk=RESTORE_CHUNK)
             self.transcript.scroll_end(animate=False)
         self.restored = True
 

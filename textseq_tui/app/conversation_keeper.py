@@ -10,13 +10,11 @@ in settings keeps nothing: no reads, no writes.
 from __future__ import annotations
 
 import queue
-import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from textseq_tui.conversation import PAGE, Conversation, Entry, StoredLabel
-from textseq_tui.errors import TextseqError
 
 
 class Ticket:
@@ -52,8 +50,10 @@ class ConversationKeeper:
         try:
             entries = self.conversation.page(limit=PAGE + 1)
             inputs = self.conversation.recent_inputs()
-        except (sqlite3.Error, TextseqError, OSError) as err:
-            self._problem("the stored conversation could not be read", err)
+        except Exception as err:  # noqa: BLE001 — never stops the app: said once
+            self._broken = True  # writes would fail the same way: one line says it all
+            self._problem("the stored conversation could not be read (this run starts "
+                          "empty and is not kept)", err)
             return [], [], False
         if self.conversation.recreated:
             self._post(self._report, "the stored conversation was missing: starting a new one")
@@ -66,7 +66,7 @@ class ConversationKeeper:
             return [], False
         try:
             entries = self.conversation.page(before, limit=PAGE + 1)
-        except (sqlite3.Error, TextseqError, OSError) as err:
+        except Exception as err:  # noqa: BLE001 — never stops the app: said once
             self._problem("older messages could not be read", err)
             return [], False
         return entries[-PAGE:], len(entries) > PAGE
@@ -133,7 +133,7 @@ class ConversationKeeper:
                 continue
             try:
                 job()
-            except (sqlite3.Error, TextseqError, OSError) as err:
+            except Exception as err:  # noqa: BLE001 — never stops the app: said once
                 self._broken = True
                 self._problem("the conversation could not be stored (this run's messages "
                               "are not kept)", err)

@@ -139,10 +139,10 @@ class TextseqApp(Continuity, SafeNavigation):
         self.call_after_refresh(self._painted)
         self.set_interval(1.0, self._refresh_models)
         self._resolve_device()
-        self._restore()
 
     def _painted(self) -> None:
         self.first_paint_s = time.perf_counter() - self.started_at
+        self._restore()  # after the first paint: the store opens in its worker
         if os.environ.get("TEXTSEQ_WARMUP", "1") != "0":
             for plugin in self.host.plugins:
                 if type(plugin).warmup is not Plugin.warmup:
@@ -226,10 +226,11 @@ class TextseqApp(Continuity, SafeNavigation):
 
     def run_slash(self, line: str) -> None:
         """Run a slash command: the app's own here, a plugin's in a worker."""
-        self.transcript.add_command(line)
-        self.keeper.add("command", line)
+        message = self.transcript.add_command(line)
         name, _, args = line[1:].partition(" ")
         name = name.lower()
+        if name != "clear":
+            message.entry = self.keeper.add("command", line)
         if name == "help":
             self.show_help(args.strip())
             return
@@ -268,9 +269,9 @@ class TextseqApp(Continuity, SafeNavigation):
 
     def _show_result(self, plugin_name: str, result: CommandResult) -> None:
         if result.renderable is not None or result.text:
-            self.transcript.add_answer(result.text, result.renderable)
+            answer = self.transcript.add_answer(result.text, result.renderable)
             if result.text:
-                self.keeper.add("answer", result.text)
+                answer.entry = self.keeper.add("answer", result.text)
         if result.open_screen is not None:
             self.open_screen(plugin_name, result.open_screen.name, **result.open_screen.kwargs)
 

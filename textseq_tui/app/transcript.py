@@ -59,6 +59,8 @@ class Message(Static):
         self.plain_sources: set[str] = set()
         #: the stored entry this message is (set by the app; None when not kept)
         self.entry: Any = None
+        #: what an answer shows (markup or a Rich renderable)
+        self.shown: Any = text
 
     def on_mount(self) -> None:
         self._render_message()
@@ -78,33 +80,72 @@ class Message(Static):
                 for source, a in self.annotations]
 
     def _render_message(self) -> None:
-        if self.kind != "user":
-            return
-        try:
-            body = self._styled()
-        except Exception:  # noqa: BLE001 — whatever a label holds, the message still shows
-            body = Text(f"you: {self.raw}")
-        self.update(body)
+        if self.kind == "user":
+            self.update(user_text(self.raw, self.annotations, self.plain_sources))
 
-    def _styled(self) -> Text:
+
+def user_text(raw: str, annotations: list[tuple[str, Annotation]],
+              plain_sources: set[str] = frozenset()) -> Text:  # type: ignore[assignment]
+    """A user message with its highlights and labels; a label of a source in
+    ``plain_sources`` (a plugin no longer installed) is plain, and whatever does not render
+    leaves the message as plain text."""
+    try:
         body = Text("you: ", style="bold")
         offset = len(body.plain)
-        body.append(self.raw)
-        for source, annotation in self.annotations:
-            if source in self.plain_sources:
+        body.append(raw)
+        for source, annotation in annotations:
+            if source in plain_sources:
                 continue
             for span in annotation.spans:
                 style = _style(str(span.style))
-                start = max(0, min(int(span.start), len(self.raw)))
-                end = max(start, min(int(span.end), len(self.raw)))
+                start = max(0, min(int(span.start), len(raw)))
+                end = max(start, min(int(span.end), len(raw)))
                 if style is not None and end > start:
                     body.stylize(style, offset + start, offset + end)
-        for source, annotation in self.annotations:
+        for source, annotation in annotations:
             label = str(annotation.label or "")
             if label:
-                plain = source in self.plain_sources
+                plain = source in plain_sources
                 body.append(f"  [{label}]", style=None if plain else "italic cyan")
         return body
+    except Exception:  # noqa: BLE001 — whatever a label holds, the message still shows
+        return Text(f"you: {raw}")
+
+
+def stored_text(entry: Entry, installed: set[str], order: dict[str, int]) -> Text:
+    """A stored entry as it was shown: a message with its labels (in ``order``; those of
+    plugins not ``installed`` plain), a command, or an answer's markup (plain text when
+    it no longer parses)."""
+    if entry.kind == "user":
+        last = len(order)
+        labels = sorted(entry.labels, key=lambda lab: order.get(lab.plugin, last))
+        annotations = [(lab.plugin, Annotation(lab.label, [Span(a, b, style, note)
+                                                          for a, b, style, note in lab.spans]))
+                       for lab in labels]
+        return user_text(entry.text, annotations,
+                         {lab.plugin for lab in labels if lab.plugin not in installed})
+    if entry.kind == "command":
+        return Text(entry.text, style="bold")
+    try:
+        return Text.from_markup(entry.text, style="dim")
+    except Exception:  # noqa: BLE001 — markup that no longer parses: as it is
+        return Text(entry.text, style="dim")
+
+
+class StoredPage(Static):
+    """A page of stored entries, drawn as one widget: restoring 200 entries costs one
+    layout, not 200 (they do not change any more)."""
+
+    DEFAULT_CSS = """
+    StoredPage { padding: 0 1; margin: 0 0 1 0; }
+    """
+
+    def __init__(self, entries: list[Entry], installed: set[str], order: dict[str, int]
+                 ) -> None:
+        super().__init__()
+        self.stored = entries
+        self.texts = [stored_text(entry, installed, order) for entry in entries]
+        self.update(Text("\n\n").join(self.texts))
 
 
 #: Entries kept on screen: a long session (or a monkey) must not make every layout slower
@@ -135,16 +176,21 @@ class Transcript(VerticalScroll):
         self.label_order: dict[str, int] = {}
         #: the oldest stored entry shown, while older ones may be stored
         self.oldest_shown: int | None = None
+        #: pieces of the restored page still to be laid out (0: all shown)
+        self.pending_pieces = 0
         self._asked: int | None = None
 
     def _mount_entry(self, message: Message) -> None:
         self.mount(message)
         old = [m for m in self.children if isinstance(m, Message)][:-MAX_ENTRIES]
         if old:
-            self.remove_children(old)
-            kept = [m.entry for m in self.children if isinstance(m, Message)
+            # stored pages are older still: they go too, and scrolling up reads them again
+            pages = [w for w in self.children if isinstance(w, StoredPage)]
+            self.remove_children([*pages, *old])
+            kept = [m.entry.id for m in self.children if isinstance(m, Message)
                     and m not in old and getattr(m.entry, "id", None) is not None]
-            self.oldest_shown = kept[0].id if kept else self.oldest_shown
+            if kept:
+                self.oldest_shown, self._asked = kept[0], None
 
     def add_user(self, text: str) -> Message:
         message = Message(text, "user", self.label_order)
@@ -183,39 +229,51 @@ class Transcript(VerticalScroll):
         return message
 
     def restore(self, entries: list[Entry], installed: set[str], more: bool,
-                note: str = "") -> list[Message]:
+                note: str = "", chunk: int | None = None) -> None:
         """Put stored ``entries`` (oldest first) above everything shown, then ``note``;
         ``installed``: the plugins whose labels are drawn styled; ``more``: older ones are
-        stored too."""
+        stored too. With ``chunk``, the newest ``chunk`` entries show at once and older
+        ones follow a chunk a refresh (typing never waits for a long history to lay out)."""
         if not entries:
-            return []
-        messages = [self._stored_message(entry, installed) for entry in entries]
-        if note:
-            messages.append(Message(note, "note"))
-            messages[-1].update(Text(note))
+            return
         first = next(iter(self.children), None)
+        pieces = [entries] if not chunk else \
+            [entries[max(0, end - chunk):end] for end in range(len(entries), 0, -chunk)]
+        widgets: list[Static] = [StoredPage(pieces[0], installed, self.label_order)]
+        if note:
+            widgets.append(Message(note, "note"))
+            widgets[-1].update(Text(note))
         if first is not None:
-            self.mount_all(messages, before=first)
+            self.mount_all(widgets, before=first)
         else:
-            self.mount_all(messages)
-        self.oldest_shown = entries[0].id if more else None
-        self._asked = None
-        return messages
+            self.mount_all(widgets)
+        self.oldest_shown, self._asked = None, None
+        self.pending_pieces = len(pieces) - 1
+        self._mount_older(widgets[0], pieces[1:], installed, entries[0].id if more else None)
 
-    def _stored_message(self, entry: Entry, installed: set[str]) -> Message:
-        kind = entry.kind if entry.kind in ("user", "command") else "answer"
-        message = Message(entry.text, kind, self.label_order)
-        message.entry = entry
-        if kind == "user":
-            for label in entry.labels:
-                if label.plugin not in installed:
-                    message.plain_sources.add(label.plugin)
-                spans = [Span(s, e, style, note) for s, e, style, note in label.spans]
-                message.add_annotation(label.plugin, Annotation(label.label, spans),
-                                       announce=False)
-        else:
-            _show(message, entry.text if kind == "answer" else Text(entry.text))
-        return message
+    def _mount_older(self, above: Static, pieces: list[list[Entry]], installed: set[str],
+                     oldest: int | None) -> None:
+        """Mount ``pieces`` (newest first) one per refresh above ``above``; the view stays
+        at the end when it was there. Then scrolling to the top asks for entries before
+        ``oldest`` (None: there are none)."""
+        if above.parent is not self:
+            return
+        if not pieces:
+            self.oldest_shown = oldest
+            return
+
+        def next_piece() -> None:
+            if above.parent is not self:
+                return  # cleared meanwhile
+            at_end = self.scroll_y >= self.max_scroll_y
+            self.pending_pieces -= 1
+            page = StoredPage(pieces[0], installed, self.label_order)
+            self.mount(page, before=above)
+            if at_end:
+                self.call_after_refresh(self.scroll_end, animate=False)
+            self._mount_older(page, pieces[1:], installed, oldest)
+
+        self.call_after_refresh(next_piece)
 
     def clear_entries(self) -> None:
         """Take every entry off the view."""
@@ -232,16 +290,31 @@ class Transcript(VerticalScroll):
 
     def entries(self) -> list[str]:
         """Plain text of every entry (tests and copy-out)."""
-        out = []
-        for message in self.query(Message):
+        out: list[str] = []
+        for message in self.children:
+            if isinstance(message, StoredPage):
+                out += [text.plain for text in message.texts]
+                continue
+            if not isinstance(message, Message):
+                continue
             rendered = message.render()
-            out.append(rendered.plain if hasattr(rendered, "plain") else str(rendered))
+            if hasattr(rendered, "plain"):
+                out.append(rendered.plain)
+                continue
+            import io
+
+            from rich.console import Console
+
+            buffer = io.StringIO()  # a table or group: drawn as the transcript's width
+            Console(file=buffer, width=max(self.size.width - 4, 20)).print(message.shown)
+            out.append(buffer.getvalue().rstrip("\n"))
         return out
 
 
 def _show(message: Message, content: Any) -> None:
     """Show ``content`` (markup or a renderable); markup that does not parse as plain text:
     a plugin's unescaped text, or a stored answer, never stops the app."""
+    message.shown = content
     try:
         message.update(content)
     except MarkupError:
