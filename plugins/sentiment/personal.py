@@ -71,8 +71,8 @@ def pa_update(model: SentimentModel, deltas: dict[str, float], text: str, label:
     if kind == "hinge":
         sign = 1.0 if target > 0 else -1.0
         loss = max(0.0, abs(target) - sign * before)
-    else:
-        diff = target - before
+    else:  # the number is on the score a person reads: its raw value is the target
+        diff = model.raw_for(target) - before
         sign = 1.0 if diff > 0 else -1.0
         loss = max(0.0, abs(diff) - EPSILON)
     # on the margin already (to rounding): nothing to learn
