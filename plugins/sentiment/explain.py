@@ -55,7 +55,7 @@ def explanation_parts(exp: Explanation, top: int = TOP_WORDS, digits: int = 2
                       ) -> list[tuple[str, float]]:
     """(what, share) rows: the ``top`` words, the other words together, the model's lean;
     rounded to ``digits``, they sum to the score rounded to ``digits``."""
-    rows = [(c.term, c.share) for c in exp.contributions[:top]]
+    rows = [(c.display, c.share) for c in exp.contributions[:top]]
     rest = sum(c.share for c in exp.contributions[top:])
     if exp.contributions[top:]:
         rows.append((OTHER_WORDS, rest))

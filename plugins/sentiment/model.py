@@ -79,6 +79,13 @@ class Contribution:
     value: float
     spans: list[tuple[int, int]] = field(default_factory=list)
     share: float = 0.0
+    #: a lexicon word after a negation ("not bad"): its valence counts reversed
+    negated: bool = False
+
+    @property
+    def display(self) -> str:
+        """The term as a person reads it: ``bad (negated)`` when a negation flipped it."""
+        return f"{self.term} (negated)" if self.negated else self.term
 
 
 @dataclass
@@ -287,6 +294,7 @@ class SentimentModel:
             if w:
                 weights[term] = w
                 values[term] = w * count
+        negated: set[str] = set()
         if self.lexicon_coef:
             parts = lexicon_parts(words, self.lexicon)
             x = sum(v for _, v in parts)
@@ -296,6 +304,8 @@ class SentimentModel:
                     word = words[i]
                     values[word] = values.get(word, 0.0) + total * v / x
                     weights.setdefault(word, 0.0)
+                    if v * self.lexicon.get(word, 0.0) < 0:
+                        negated.add(word)
         if self.glove:
             inv = [w for w in words if w in self.glove]
             for word in inv:
@@ -307,7 +317,7 @@ class SentimentModel:
         k = score / (raw - center) if abs(raw - center) > 1e-12 else 0.0
         contributions = [
             Contribution(term, float(counts[term]), weights[term], value, spans.get(term, []),
-                         k * value)
+                         k * value, term in negated)
             for term, value in sorted(values.items(), key=lambda kv: -abs(kv[1]))
         ]
         return Explanation(text, score, raw, self.intercept, contributions,

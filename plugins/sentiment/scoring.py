@@ -117,7 +117,7 @@ class SentimentAnnotator:
         for c in highlighted(exp)[: self.top]:
             style = "bold green" if c.share > 0 else "bold red"
             for start, end in c.spans[:2]:
-                spans.append(Span(start, end, style, f"{c.term} {c.share:+.2f}"))
+                spans.append(Span(start, end, style, f"{c.display} {c.share:+.2f}"))
         self.scorer.record(text, exp.score, "annotator")
         return Annotation(label_for(exp.score), spans,
                           data={"score": exp.score, "model": self.scorer.model_name})

@@ -106,7 +106,9 @@ def user_text(raw: str, annotations: list[tuple[str, Annotation]],
             label = str(annotation.label or "")
             if label:
                 plain = source in plain_sources
-                body.append(f"  [{label}]", style=None if plain else "italic cyan")
+                # no-break spaces: a label wraps to the next line whole, never in two
+                body.append("  [" + label.replace(" ", "\u00a0") + "]",
+                            style=None if plain else "italic cyan")
         return body
     except Exception:  # noqa: BLE001 — whatever a label holds, the message still shows
         return Text(f"you: {raw}")
@@ -289,17 +291,18 @@ class Transcript(VerticalScroll):
             self.post_message(self.WantsOlder(self.oldest_shown))
 
     def entries(self) -> list[str]:
-        """Plain text of every entry (tests and copy-out)."""
+        """Plain text of every entry (tests and copy-out; a label's no-break spaces are
+        spaces again)."""
         out: list[str] = []
         for message in self.children:
             if isinstance(message, StoredPage):
-                out += [text.plain for text in message.texts]
+                out += [text.plain.replace("\u00a0", " ") for text in message.texts]
                 continue
             if not isinstance(message, Message):
                 continue
             rendered = message.render()
             if hasattr(rendered, "plain"):
-                out.append(rendered.plain)
+                out.append(rendered.plain.replace("\u00a0", " "))
                 continue
             import io
 
