@@ -94,7 +94,7 @@ def build_cli(plugin: Any) -> typer.Typer:
                     result = session.answer(choice)
                     break
                 except BadInput as err:
-                    typer.echo(str(err))
+                    cli_io.echo(str(err))
             typer.echo(result.summary(mode))
             for line in result.explanation:
                 typer.echo(f"   {line}")
@@ -237,10 +237,8 @@ def _show_pick(pick: Any, as_json: bool, line: int | None = None) -> None:
     if as_json:
         cli_io.emit(pick.to_json(), True, line=line)
         return
-    from rich.markup import escape
-
     text = "\n".join([f"odd one out: {pick.odd}", *(f"  {line}" for line in pick.explain())])
-    cli_io.emit(pick.to_json(), False, text=escape(text))
+    cli_io.emit(pick.to_json(), False, text=text)
 
 
 def _game_over(session: Any) -> None:
