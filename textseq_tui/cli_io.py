@@ -85,7 +85,7 @@ def _command_param(name: str) -> Any:
 def shown(text: Any) -> str:
     """``text`` safe to print on a terminal: controls (C0 but tab and newline, DEL, C1, so
     ESC and any ANSI/OSC sequence) as visible ``\\xNN`` escapes, lone surrogates (from
-    non-UTF-8 argv) as U+FFFD. Markup brackets are left alone: print it plainly."""
+    non-UTF-8 argv) as ``?``. Markup brackets are left alone: print it plainly."""
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
     return text.encode("utf-8", "replace").decode("utf-8")
 

@@ -28,9 +28,12 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         # KeyboardInterrupt included: never leave a stray temporary file behind.
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and err.filename is None and err.errno is not None:
+            # a write or fsync failure (ENOSPC) names no file: name the one being written
+            raise OSError(err.errno, err.strerror, str(path)) from err
         raise
 
 

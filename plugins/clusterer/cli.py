@@ -212,8 +212,8 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
                 cli_io.emit(row, True)
             else:
                 cli_io.echo(f"run {row['id']}  {row['created']}  {row['method']}  "
-                           f"{row['source']}  {row['n_words']} words  "
-                           f"{row['n_clusters']} clusters  {row['noise']} noise")
+                            f"{row['source']}  {row['n_words']} words  "
+                            f"{row['n_clusters']} clusters  {row['noise']} noise")
 
     @app.command("show")
     def show_cmd(

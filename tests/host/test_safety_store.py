@@ -258,7 +258,7 @@ def test_a_plugin_setting_of_the_wrong_type_is_one_line_through_the_cli(home, pl
     assert one_line(result).startswith("error: ") and key in result.stderr
 
 
-def test_the_settings_fixture_of_the_real_cli_says_device_in_one_line(home) -> None:
+def test_a_wrong_device_setting_is_one_line_from_the_real_cli(home) -> None:
     (home / "settings.json").write_text('{"device": 5}')
     result = subprocess.run([sys.executable, "-m", "textseq_tui", "db", "check"],
                             capture_output=True, text=True, timeout=120,
