@@ -38,6 +38,9 @@ from textseq_tui.store_faults import BUSY_TIMEOUT_MS, cannot_write, store_error
 
 #: A long write commits once a transaction has held the write lock this long (seconds).
 CHUNK_SECONDS = 0.3
+#: ... and then waits this long before its next transaction: a writer kept waiting polls the
+#: lock every 100 ms at most (SQLite's busy handler), and would miss a gap of microseconds.
+CHUNK_PAUSE_S = 0.1
 
 
 host_migrations = Migrations("textseq")
@@ -406,10 +409,14 @@ class WriteChunks:
             self.on_begin(self.db)
 
     def tick(self) -> bool:
-        """Commit when the open transaction is ``seconds`` old; True when it did."""
+        """Commit when the open transaction is ``seconds`` old, then pause ``CHUNK_PAUSE_S``
+        so a waiting writer gets the lock; True when it did."""
         if time.monotonic() - self._started < self.seconds:
             return False
-        return self.release()
+        if self.release():
+            time.sleep(CHUNK_PAUSE_S)
+            return True
+        return False
 
     def release(self) -> bool:
         """Commit the open transaction now (before slow work without writes)."""
