@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from textseq_tui import cli_io
-from textseq_tui.errors import BadInput, TextseqError
+from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.host import Host
 
 _HOST: Host | None = None
@@ -162,7 +162,11 @@ def build_app(host: Host | None = None) -> typer.Typer:
             raise BadInput(f"this textseq was built for home {_HOST.home} on device "
                            f"{_HOST.device}; run it again with the --home/--device you want")
         if ctx.invoked_subcommand is not None:
-            get_host()  # starts the plugins on the chosen home before their command runs
+            # Starts the plugins on the chosen home before their command runs; a plugin that
+            # failed to start answers its command (and its --help) with why.
+            problem = get_host().unavailable(ctx.invoked_subcommand)
+            if problem:
+                raise PluginError(problem)
         if ctx.invoked_subcommand is None:
             from textseq_tui.app.main import TextseqApp
 
@@ -178,6 +182,7 @@ def build_app(host: Host | None = None) -> typer.Typer:
     ) -> None:
         """List installed plugins: name, version, status (ok | error: reason), source."""
         host = get_host()
+        host.completion_providers()  # notes a provider of the deprecated first protocol
         if cli_io.want_json(as_json):
             for record in host.records:
                 cli_io.emit(record.row(), True)
@@ -194,6 +199,10 @@ def build_app(host: Host | None = None) -> typer.Typer:
                           safe["source"], safe["description"])
         console = Console()
         console.print(table)
+        for record in host.records:
+            for notice in record.deprecations:
+                console.print(f"[yellow]{record.name}: deprecated: {notice}[/]", markup=True,
+                              highlight=False, soft_wrap=True)
         if verbose:
             for record in host.records:
                 if record.detail:
@@ -244,16 +253,31 @@ def build_app(host: Host | None = None) -> typer.Typer:
     for record in records:
         plugin = record.plugin
         if plugin is None or record.error:
+            _mount_unavailable(app, record.name, f"plugin {record.name!r} is not available: "
+                                                 f"{record.error}")
             continue
         try:
             sub = plugin.cli()
         except Exception as err:  # noqa: BLE001 — a broken plugin CLI must not break the rest
-            sys.stderr.write(f"warning: plugin {plugin.name}: cli() failed: {err}\n")
+            _mount_unavailable(app, record.name, f"plugin {record.name!r}: cli() failed: "
+                                                 f"{type(err).__name__}: {err}")
             continue
         if sub is not None:
             app.add_typer(sub, name=plugin.name, help=plugin.description)
     _one_line_listings(app)
     return app
+
+
+def _mount_unavailable(app: typer.Typer, name: str, problem: str) -> None:
+    """``textseq NAME ...`` (``--help`` included) of a plugin that failed answers ``problem``
+    in one line, instead of Click's "No such command"."""
+    if any(info.name == name for info in app.registered_commands):
+        return  # a second distribution using the name: the first one's command stays
+
+    @app.command(name, help=f"(unavailable) {problem}", add_help_option=False,
+                 context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+    def unavailable() -> None:
+        raise PluginError(problem)
 
 
 def _one_line_listings(app: typer.Typer) -> None:

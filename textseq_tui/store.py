@@ -9,8 +9,8 @@
 - Never deletes user data: a corrupt file is reported with its path and how to move it aside;
   a busy one ("database is locked": another process held the write lock past the busy
   timeout) says to try again, a full disk and a read-only home each say so (``store_error``).
-- Long writes commit in chunks (``chunked_write``): a transaction holds the write lock about
-  ``CHUNK_SECONDS`` at most, so the app and other commands wait little behind a big ``learn``.
+- Long writes commit in chunks (``chunked_write``, see ``store_chunks``): other writers wait
+  a fraction of a second behind a big ``learn``, never its whole length.
 - A home that cannot be written (a read-only folder or file system) is opened read-only:
   commands that only read still work, and a write says in one line that the home is
   read-only (``Store.read_only``). Without a database file there, an empty in-memory one
@@ -25,6 +25,7 @@ import sqlite3
 import threading
 import time
 import urllib.parse
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,14 +35,9 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from textseq_tui.errors import ReadOnlyHome, StoreError, read_only_message
+from textseq_tui.state import PluginState
+from textseq_tui.store_chunks import CHUNK_SECONDS, chunked_write
 from textseq_tui.store_faults import BUSY_TIMEOUT_MS, cannot_write, store_error
-
-#: A long write commits once a transaction has held the write lock this long (seconds).
-CHUNK_SECONDS = 0.3
-#: ... and then waits this long before its next transaction: a writer kept waiting polls the
-#: lock every 100 ms at most (SQLite's busy handler), and would miss a gap of microseconds.
-CHUNK_PAUSE_S = 0.1
-
 
 host_migrations = Migrations("textseq")
 
@@ -87,6 +83,14 @@ def m002_scores(db: sqlite_utils.Database) -> None:
     db["scores"].create_index(["plugin", "kind"])
 
 
+@host_migrations()
+def m003_plugin_state(db: sqlite_utils.Database) -> None:
+    # Small state each plugin (and the host app) keeps between runs: see state.PluginState.
+    db["plugin_state"].create(
+        {"owner": str, "key": str, "value": str, "updated": float}, pk=("owner", "key"),
+    )
+
+
 def _reports_damage(method: Callable[..., Any]) -> Callable[..., Any]:
     """Turn SQLite's "malformed"/"not a database"/"locked" errors into StoreError.
 
@@ -100,7 +104,7 @@ def _reports_damage(method: Callable[..., Any]) -> Callable[..., Any]:
         except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
             raise
         except sqlite3.DatabaseError as err:
-            store = getattr(self, "store", self)
+            store = getattr(self, "_store", self)
             raise store_error(store.path, err) from err
 
     return wrapper
@@ -113,9 +117,8 @@ def table_prefix(plugin_name: str) -> str:
 
 def _connect(path: Path, uri: str | None = None) -> sqlite3.Connection:
     """A connection to ``path`` (read-write, WAL), or to ``uri`` (read-only or in-memory)."""
-    target = uri or str(path)
-    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           uri=uri is not None)
+    conn = sqlite3.connect(uri or str(path), timeout=BUSY_TIMEOUT_MS / 1000,
+                           isolation_level=None, uri=uri is not None)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if uri is None:
@@ -157,6 +160,20 @@ def set_wal(conn: Any, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
                 raise
         time.sleep(delay)
         delay = min(delay * 2, 0.1)
+
+
+class MigrationDatabase(sqlite_utils.Database):
+    """The database a migration step gets: sqlite-utils' ``Database`` on the store's
+    connection, plus ``table_name(suffix)``, the full name of the plugin's table ``suffix``
+    (the same as ``ctx.store.table_name``), so migrations never spell the prefix."""
+
+    def __init__(self, conn: sqlite3.Connection, prefix: str) -> None:
+        super().__init__(conn, recursive_triggers=False, execute_plugins=False)
+        self.prefix = prefix
+
+    def table_name(self, suffix: str) -> str:
+        """``rounds`` -> ``<prefix>rounds``."""
+        return self.prefix + suffix
 
 
 class Store:
@@ -245,53 +262,24 @@ class Store:
         else:
             db.conn.execute("COMMIT")
 
-    @contextmanager
     def chunked_write(self, seconds: float = CHUNK_SECONDS,
                       on_begin: Callable[[sqlite_utils.Database], None] | None = None
-                      ) -> Iterator[WriteChunks]:
-        """A long write in short transactions, so other writers wait about ``seconds`` at
-        most, never the whole write::
-
-            with store.chunked_write(on_begin=check) as chunks:
-                for piece in pieces:
-                    chunks.release()     # commit: no write lock while computing
-                    rows = compute(piece)
-                    chunks.ensure()      # BEGIN IMMEDIATE (and check) unless one is open
-                    write(rows)
-                    chunks.tick()        # commit once the transaction is ``seconds`` old
-
-        ``on_begin(db)`` runs first in every transaction (a check that may raise: that
-        transaction is rolled back and the error goes on). On an error the open transaction
-        is rolled back; those committed before it stay. Inside an outer transaction the
-        whole block is one savepoint and ``tick``/``release`` do nothing.
+                      ) -> Any:
+        """A long write in short transactions (``with store.chunked_write() as chunks``:
+        ``chunks.ensure()``, ``tick()``, ``release()``; see :mod:`textseq_tui.store_chunks`).
         """
         if self.read_only:
             raise ReadOnlyHome(read_only_message(self.path))
-        db = self.db
-        if db.conn.in_transaction:
-            with db.atomic():
-                chunks = WriteChunks(db, seconds, on_begin, nested=True)
-                if on_begin is not None:
-                    on_begin(db)
-                yield chunks
-            return
-        chunks = WriteChunks(db, seconds, on_begin)
-        try:
-            yield chunks
-        except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
-        else:
-            chunks.release()
+        return chunked_write(self.db, seconds, on_begin)
 
-    def apply(self, migrations: Migrations) -> None:
+    def apply(self, migrations: Migrations, prefix: str = "") -> None:
         """Apply a migration set's pending steps (each in its own transaction), once.
 
         The whole set runs under one write lock, so two processes starting at once cannot
-        both apply the same step. Read-only: an in-memory stand-in gets its tables; a
-        read-only file is left as it is (its missing tables read as empty where the plugin
-        checks, as ``PluginStore.rows`` does).
+        both apply the same step. Each step gets the database with ``db.table_name(suffix)``
+        (``prefix + suffix``: a plugin's migrations name their tables through it).
+        Read-only: an in-memory stand-in gets its tables; a read-only file is left as it is
+        (a missing table reads as empty where the plugin checks, as ``rows`` does).
         """
         with self._lock:
             if migrations.name in self._applied:
@@ -299,11 +287,11 @@ class Store:
             try:
                 if not self.read_only:
                     with self.write():
-                        migrations.apply(self.db)
+                        migrations.apply(MigrationDatabase(self.db.conn, prefix))
                 elif self._anchor is not None:  # the in-memory stand-in: not the user's file
                     self.db.execute("PRAGMA query_only = OFF")
                     try:
-                        migrations.apply(self.db)
+                        migrations.apply(MigrationDatabase(self.db.conn, prefix))
                     finally:
                         self.db.execute("PRAGMA query_only = ON")
             except sqlite3.DatabaseError as err:
@@ -385,54 +373,6 @@ class Store:
         return list(self.db["training_metrics"].rows_where(where, args, order_by="step, rowid"))
 
 
-class WriteChunks:
-    """The transactions of one :meth:`Store.chunked_write`: ``ensure``, ``tick``,
-    ``release``; ``commits`` counts those committed."""
-
-    def __init__(self, db: sqlite_utils.Database, seconds: float,
-                 on_begin: Callable[[sqlite_utils.Database], None] | None,
-                 nested: bool = False) -> None:
-        self.db = db
-        self.seconds = seconds
-        self.on_begin = on_begin
-        self.nested = nested
-        self.commits = 0
-        self._started = 0.0
-
-    def ensure(self) -> None:
-        """Begin a transaction (``BEGIN IMMEDIATE``, then ``on_begin``) unless one is open."""
-        if self.nested or self.db.conn.in_transaction:
-            return
-        self.db.conn.execute("BEGIN IMMEDIATE")
-        self._started = time.monotonic()
-        if self.on_begin is not None:
-            self.on_begin(self.db)
-
-    def tick(self) -> bool:
-        """Commit when the open transaction is ``seconds`` old, then pause ``CHUNK_PAUSE_S``
-        so a waiting writer gets the lock; True when it did."""
-        if time.monotonic() - self._started < self.seconds:
-            return False
-        if self.release():
-            time.sleep(CHUNK_PAUSE_S)
-            return True
-        return False
-
-    def release(self) -> bool:
-        """Commit the open transaction now (before slow work without writes)."""
-        if self.nested or not self.db.conn.in_transaction:
-            return False
-        self.db.conn.execute("COMMIT")
-        self.commits += 1
-        return True
-
-
-#: Standard metric names of training runs: ``/runs`` plots ``val_loss`` (else ``train_loss``)
-#: of any plugin's run. Log other metrics under any name beside them.
-TRAIN_LOSS = "train_loss"
-VAL_LOSS = "val_loss"
-
-
 class TrainingRun:
     """A training run being recorded (``with ctx.store.training_run(...) as run``).
 
@@ -443,14 +383,14 @@ class TrainingRun:
     """
 
     def __init__(self, store: Store, run_id: int) -> None:
-        self.store = store
+        self._store = store
         self.id = run_id
         self.metrics: dict[str, Any] = {}
         self.status: str | None = None
 
     def log(self, step: int, metrics: dict[str, float] | None = None, **named: float) -> None:
         """Append one step's metrics (``train_loss``, ``val_loss``, anything else)."""
-        self.store.log_metrics(self.id, step, {**(metrics or {}), **named})
+        self._store.log_metrics(self.id, step, {**(metrics or {}), **named})
 
     def finish(self, status: str = "done", metrics: dict[str, Any] | None = None) -> None:
         """End the run now with ``status`` and its final metrics (once; later calls no-op)."""
@@ -459,60 +399,97 @@ class TrainingRun:
         if metrics is not None:
             self.metrics.update(metrics)
         self.status = status
-        self.store.finish_run(self.id, status, self.metrics)
+        self._store.finish_run(self.id, status, self.metrics)
 
 
 class PluginStore:
-    """One plugin's view of the store: its tables are ``<prefix><suffix>``."""
+    """One plugin's part of the store (``ctx.store``): its own tables, named
+    ``<prefix><suffix>`` (``word-game`` + ``rounds`` -> ``word_game_rounds``), the shared
+    score log and training runs under its name, and documented host queries
+    (:meth:`runs`, :meth:`run_metrics`, :meth:`scores`). The whole database is not handed
+    out: SQL goes through :meth:`execute` on the plugin's own tables.
+
+    Thread-safe: every thread gets its own connection; writes run in transactions.
+    """
 
     def __init__(self, store: Store, plugin: str) -> None:
-        self.store = store
+        self._store = store
         self.plugin = plugin
         self.prefix = table_prefix(plugin)
+        #: the plugin's small state (``ctx.state``: see :class:`~textseq_tui.state.PluginState`)
+        self.state = PluginState(lambda: store, plugin)
         #: the default player of record_score (the host sets it from Settings.player)
         self.player = "you"
 
     @property
     def db(self) -> sqlite_utils.Database:
-        """This thread's Database (the whole file: use :meth:`table_name` for your tables)."""
-        return self.store.db
+        """Deprecated (plugin API 1 handed out the whole database): use :meth:`table`,
+        :meth:`execute` and :meth:`transaction`. Kept for plugins written then."""
+        warnings.warn("PluginStore.db is deprecated: use table(), execute() and "
+                      "transaction()", DeprecationWarning, stacklevel=2)
+        return self._store.db
 
     def table_name(self, suffix: str) -> str:
-        """``rounds`` -> ``word_game_rounds``."""
+        """The full name of the plugin's table ``suffix``: ``rounds`` -> ``word_game_rounds``."""
         return self.prefix + suffix
 
     def table(self, suffix: str) -> sqlite_utils.db.Table:
-        """The plugin's table ``suffix`` (sqlite-utils Table)."""
-        return self.db[self.table_name(suffix)]  # type: ignore[return-value]
+        """The plugin's table ``suffix`` (a sqlite-utils Table: ``insert``, ``upsert_all``,
+        ``rows_where``, ``exists`` ...)."""
+        return self._store.db[self.table_name(suffix)]  # type: ignore[return-value]
+
+    def __getitem__(self, name: str) -> sqlite_utils.db.Table:
+        """``tx[full_name]``: what ``transaction()`` yielded before (the database) allowed;
+        only the plugin's own tables. Prefer ``table(suffix)``."""
+        if not name.startswith(self.prefix):
+            raise StoreError(f"plugin {self.plugin!r} may use only its own tables "
+                             f"({self.prefix}*), not {name!r}")
+        return self._store.db[name]  # type: ignore[return-value]
+
+    @_reports_damage
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        """Run one SQL statement on this thread's connection; name the plugin's tables with
+        :meth:`table_name` (``f"SELECT ... FROM {store.table_name('rounds')}"``) and pass
+        values as ``params``. Inside :meth:`transaction` it is part of that transaction."""
+        return self._store.db.execute(sql, params)
+
+    @_reports_damage
+    def executemany(self, sql: str, rows: Iterable[Any]) -> sqlite3.Cursor:
+        """:meth:`execute` for many rows of parameters (one statement each)."""
+        return self._store.db.conn.executemany(sql, rows)
 
     def apply(self, migrations: Migrations) -> None:
-        """Apply the plugin's migration set."""
-        self.store.apply(migrations)
+        """Apply the plugin's migration set: each step gets the database with
+        ``db.table_name(suffix)`` for this plugin's table names."""
+        self._store.apply(migrations, prefix=self.prefix)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """``with ps.transaction() as db:`` — all writes inside commit together or not at all."""
-        with self.store.write():
-            yield self.db
+    def transaction(self) -> Iterator[PluginStore]:
+        """``with store.transaction() as tx:`` — every write inside (``tx.table(...)``,
+        ``tx.execute(...)``, ``insert``, ``record_score``) commits together or not at all."""
+        with self._store.write():
+            yield self
 
     def chunked_transaction(self, seconds: float = CHUNK_SECONDS,
-                            on_begin: Callable[[sqlite_utils.Database], None] | None = None
-                            ) -> Any:
-        """A long write in short transactions (see :meth:`Store.chunked_write`)."""
-        return self.store.chunked_write(seconds, on_begin)
+                            on_begin: Callable[[Any], None] | None = None) -> Any:
+        """A long write in short transactions, so other writers wait a fraction of a second
+        (``with store.chunked_transaction(on_begin=check) as chunks``: ``chunks.ensure()``
+        before writing, ``tick()`` after, ``release()`` before slow work that writes nothing;
+        see :mod:`textseq_tui.store_chunks`). ``on_begin(_)`` runs first in each transaction."""
+        return self._store.chunked_write(seconds, on_begin)
 
     @_reports_damage
     def insert(self, suffix: str, row: dict[str, Any]) -> int:
         """Insert one row in a transaction; returns its rowid."""
         table = self.table(suffix)
-        with self.store.write():
+        with self._store.write():
             table.insert(row)
         return int(table.last_rowid)
 
     @_reports_damage
     def insert_all(self, suffix: str, rows: Iterable[dict[str, Any]]) -> None:
         """Insert many rows in one transaction."""
-        with self.store.write():
+        with self._store.write():
             self.table(suffix).insert_all(rows)
 
     @_reports_damage
@@ -530,8 +507,8 @@ class PluginStore:
         """Append a row to the shared ``scores`` log under this plugin's name (``player``:
         by default the user's name from the settings, ``ctx.player``)."""
         player = player or self.player
-        table = self.db["scores"]
-        with self.store.write():
+        table = self._store.db["scores"]
+        with self._store.write():
             table.insert(
                 {
                     "plugin": self.plugin,
@@ -554,21 +531,32 @@ class PluginStore:
             if value is not None:
                 clauses.append(f"{column} = ?")
                 args.append(value)
-        rows = self.db["scores"].rows_where(" and ".join(clauses), args,
+        rows = self._store.db["scores"].rows_where(" and ".join(clauses), args,
                                             order_by="id desc", limit=limit)
         return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
 
     def start_run(self, model: str, params: dict[str, Any], device: str) -> int:
-        """Record a training run of this plugin; see :meth:`Store.start_run`."""
-        return self.store.start_run(self.plugin, model, params, device)
+        """Record a training run of this plugin as started; returns its id (prefer
+        :meth:`training_run`, which also ends it)."""
+        return self._store.start_run(self.plugin, model, params, device)
 
     def log_metrics(self, run_id: int, step: int, metrics: dict[str, float]) -> None:
-        """See :meth:`Store.log_metrics`."""
-        self.store.log_metrics(run_id, step, metrics)
+        """Append one step's metrics (``train_loss``, ``val_loss``, ...) to a run."""
+        self._store.log_metrics(run_id, step, metrics)
 
     def finish_run(self, run_id: int, status: str, metrics: dict[str, Any] | None = None) -> None:
-        """See :meth:`Store.finish_run`."""
-        self.store.finish_run(run_id, status, metrics)
+        """Mark a run finished ("done", "stopped", "failed") with its final metrics."""
+        self._store.finish_run(run_id, status, metrics)
+
+    def runs(self) -> list[dict[str, Any]]:
+        """This plugin's training runs, newest first (``id``, ``model``, ``started``,
+        ``finished``, ``status``, ``device``, ``params`` and ``metrics`` as JSON text)."""
+        return self._store.runs(self.plugin)
+
+    def run_metrics(self, run_id: int, name: str | None = None) -> list[dict[str, Any]]:
+        """A training run's metric rows (``step``, ``name``, ``value``, ``at``) in step
+        order, optionally of one metric (``VAL_LOSS``)."""
+        return self._store.run_metrics(run_id, name)
 
     @contextmanager
     def training_run(self, model: str, params: dict[str, Any] | None = None,
@@ -580,7 +568,7 @@ class PluginStore:
                     run.log(step, train_loss=loss)
                 run.metrics.update(val_loss=best)
         """
-        run = TrainingRun(self.store, self.start_run(model, params or {}, device))
+        run = TrainingRun(self._store, self.start_run(model, params or {}, device))
         try:
             yield run
         except BaseException as err:

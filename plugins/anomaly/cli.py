@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from textseq_plugins.anomaly.plugin import DEFAULT_MODEL
+from textseq_plugins.anomaly.plugin import DEFAULT_MODEL, KIND
 
 from textseq_tui.plugin import BadInput, cli_io
 
@@ -19,7 +19,7 @@ def get_detector(plugin: Any, name: str | None) -> Any:
     """The detector called ``name`` (default: the shipped one) from the shared registry."""
     from textseq_plugins.anomaly.model import AnomalyDetector
 
-    model = plugin.context.registry.load(name or DEFAULT_MODEL)
+    model = plugin.context.registry.load(name or DEFAULT_MODEL, kind=KIND)
     if not isinstance(model, AnomalyDetector):
         raise BadInput(f"model {name!r} is not an anomaly model (train one with "
                        "`textseq anomaly train --input FILE --name N`)")

@@ -34,8 +34,9 @@ from typing import Any
 
 import torch
 from textseq_plugins.autocomplete.model import CharModel, CharRNN
+from textseq_plugins.autocomplete.plugin import KIND
 
-from textseq_tui.plugin import BadInput, ModelError
+from textseq_tui.plugin import TRAIN_LOSS, BadInput, ModelError
 
 ADAPTED_FILE = "personal-model.safetensors"
 FORMAT = "textseq-char-rnn-personal"
@@ -163,7 +164,7 @@ def adapt_net(base: CharModel, text: str, opts: AdaptOptions | None = None, *,
                 p.mul_(opts.mix).add_(b.detach().cpu(), alpha=1.0 - opts.mix)
     if should_stop is not None and should_stop():
         raise InterruptedError("adaptation stopped")
-    loss = result.metrics.get("loss", float("nan"))
+    loss = result.metrics.get(TRAIN_LOSS, float("nan"))
     if not math.isfinite(loss):
         raise ModelError("adapting the model diverged (non-finite loss)")
     info = {"chars": len(text), "steps": result.steps, "planned_steps": steps,
@@ -261,7 +262,7 @@ def adapt_home(ctx: Any, base_name: str, opts: AdaptOptions | None = None, *,
     opts = opts or AdaptOptions()
     started = history.generation(ctx.store)
     text, last_id = history.personal_text(ctx.store, opts.max_chars)
-    base = ctx.registry.load(base_name)
+    base = ctx.registry.load(base_name, kind=KIND)
     adapted = adapt_net(base, text, opts, progress=progress, should_stop=should_stop,
                         threads=threads)
     final = adapted_path(ctx)
@@ -281,7 +282,7 @@ def home_model(ctx: Any, base_name: str) -> tuple[CharModel, str]:
     """The model ghost text uses in this home: the adapted one when it exists and fits
     ``base_name``'s current weights, else the base model; and a note ("" when all is well)
     saying why an existing adapted model was not used."""
-    base = ctx.registry.load(base_name)
+    base = ctx.registry.load(base_name, kind=KIND)
     model, why = load_adapted(base, base_name, adapted_path(ctx))
     if model is not None:
         sha = model.info["adapted_info"].get("base_sha256", "")

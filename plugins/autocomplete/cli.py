@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from textseq_plugins.autocomplete.plugin import KIND
 
 from textseq_tui.plugin import BadInput, PluginContext, cli_io
 
@@ -96,7 +97,7 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
             from textseq_plugins.autocomplete.model import CharModel, load_char_model
 
             start = (load_char_model(Path(init)) if Path(init).is_dir()
-                     else ctx.registry.load(init))
+                     else ctx.registry.load(init, kind=KIND))
             if not isinstance(start, CharModel):
                 raise BadInput(f"--init {init}: not a character model")
             opts.init = init
@@ -154,7 +155,7 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
 
             personal = history.load(ctx.store)
             loaded, note = home_model(ctx, name)  # the adapted model when there is one
-        loaded = loaded or ctx.registry.load(name)
+        loaded = loaded or ctx.registry.load(name, kind=KIND)
         from textseq_plugins.autocomplete.words import policy_settings
 
         result = evaluate_text(loaded, text, savings_chars=savings_chars,
@@ -230,7 +231,7 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
         ctx: PluginContext = ctx_getter()
         if text is None and input_file is None:
             raise BadInput("give TEXT or --input FILE")
-        loaded = ctx.registry.load(model)
+        loaded = ctx.registry.load(model, kind=KIND)
         completer = Completer(loaded) if words > 1 else WordCompleter(loaded)
         items = [(0, text)] if text is not None else cli_io.iter_input(input_file)
         for line_no, item in items:
@@ -254,7 +255,7 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
     ) -> None:
         """Continue TEXT by sampling from the model (the /write command)."""
         ctx: PluginContext = ctx_getter()
-        continuation = ctx.registry.load(model).write(text, chars, temperature, seed)
+        continuation = ctx.registry.load(model, kind=KIND).write(text, chars, temperature, seed)
         cli_io.emit({"text": text, "continuation": continuation}, cli_io.want_json(as_json),
                     text=text + continuation)
 

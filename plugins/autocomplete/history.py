@@ -64,7 +64,7 @@ def _state(store: Any, key: str) -> float:
     table = store.table("state")
     if not table.exists():
         return 0.0
-    row = store.db.execute(f"SELECT value FROM {table.name} WHERE key = ?", (key,)).fetchone()
+    row = store.execute(f"SELECT value FROM {table.name} WHERE key = ?", (key,)).fetchone()
     return float(row[0]) if row and row[0] is not None else 0.0
 
 
@@ -121,7 +121,6 @@ def _flush(store: Any, counts: Counts, chunks: Any = None) -> None:
     batches of ``ROWS_PER_WRITE`` rows, each one free to end a chunk)."""
     from itertools import islice
 
-    db = store.db
     words, pairs = store.table_name("words"), store.table_name("bigrams")
     statements = [
         (f"INSERT INTO {words}(word, count) VALUES (?, ?) "
@@ -135,7 +134,7 @@ def _flush(store: Any, counts: Counts, chunks: Any = None) -> None:
         while batch := list(islice(rows, ROWS_PER_WRITE if chunks is not None else None)):
             if chunks is not None:
                 chunks.ensure()
-            db.conn.executemany(sql, batch)
+            store.executemany(sql, batch)
             if chunks is not None:
                 chunks.tick()
     counts.clear()
@@ -144,19 +143,19 @@ def _flush(store: Any, counts: Counts, chunks: Any = None) -> None:
 def _keep_text(store: Any, text: str) -> None:
     """Append ``text`` to the stored personal text (inside the caller's transaction)."""
     if text.strip():
-        store.db.conn.execute(f"INSERT INTO {store.table_name('texts')}(added, chars, text) "
-                              "VALUES (?, ?, ?)", (time.time(), len(text), text))
+        store.execute(f"INSERT INTO {store.table_name('texts')}(added, chars, text) "
+                      "VALUES (?, ?, ?)", (time.time(), len(text), text))
 
 
 def _trim_text(store: Any, limit: int) -> None:
     """Drop the oldest stored texts while the rest still hold ``limit`` characters."""
     table = store.table_name("texts")
-    rows = store.db.execute(f"SELECT id, chars FROM {table} ORDER BY id DESC").fetchall()
+    rows = store.execute(f"SELECT id, chars FROM {table} ORDER BY id DESC").fetchall()
     kept = 0
     for i, (_, chars) in enumerate(rows):
         kept += chars
         if kept >= limit and i + 1 < len(rows):
-            store.db.conn.execute(f"DELETE FROM {table} WHERE id <= ?", (rows[i + 1][0],))
+            store.execute(f"DELETE FROM {table} WHERE id <= ?", (rows[i + 1][0],))
             break
 
 
@@ -183,7 +182,7 @@ def personal_text(store: Any, max_chars: int = MAX_TEXT_CHARS) -> tuple[str, int
         return "", 0
     parts: list[str] = []
     size, last = 0, 0
-    for row_id, text in store.db.execute(f"SELECT id, text FROM {table.name} ORDER BY id DESC"):
+    for row_id, text in store.execute(f"SELECT id, text FROM {table.name} ORDER BY id DESC"):
         last = last or int(row_id)
         parts.append(text)
         size += len(text) + 2
@@ -197,8 +196,8 @@ def text_since(store: Any, after_id: int) -> int:
     table = store.table("texts")
     if not table.exists():
         return 0
-    row = store.db.execute(f"SELECT coalesce(sum(chars), 0) FROM {table.name} WHERE id > ?",
-                           (after_id,)).fetchone()
+    row = store.execute(f"SELECT coalesce(sum(chars), 0) FROM {table.name} WHERE id > ?",
+                        (after_id,)).fetchone()
     return int(row[0])
 
 
@@ -295,17 +294,17 @@ def forget(store: Any) -> int:
     words, pairs, texts = store.table("words"), store.table("bigrams"), store.table("texts")
     if not words.exists():
         return 0
-    with store.transaction() as db:
-        n = int(db.execute(f"SELECT count(*) FROM {words.name}").fetchone()[0])
+    with store.transaction() as tx:
+        n = int(tx.execute(f"SELECT count(*) FROM {words.name}").fetchone()[0])
         bumped = generation(store) + 1
-        db.execute(f"DELETE FROM {words.name}")
-        db.execute(f"DELETE FROM {pairs.name}")
+        tx.execute(f"DELETE FROM {words.name}")
+        tx.execute(f"DELETE FROM {pairs.name}")
         if texts.exists():
-            db.execute(f"DELETE FROM {texts.name}")
+            tx.execute(f"DELETE FROM {texts.name}")
         if store.table("state").exists():
             state = store.table_name("state")
-            db.execute(f"DELETE FROM {state}")
-            db.execute(f"INSERT INTO {state}(key, value) VALUES ('generation', ?)", (bumped,))
+            tx.execute(f"DELETE FROM {state}")
+            tx.execute(f"INSERT INTO {state}(key, value) VALUES ('generation', ?)", (bumped,))
     return n
 
 
@@ -317,10 +316,10 @@ def load_calibration(store: Any) -> float:
 def save_calibration(store: Any, value: float, since: int | None = None) -> bool:
     """Keep the ghost text's calibration; with ``since`` (a generation), only when the
     history was not forgotten after it (then False: nothing written)."""
-    with store.transaction() as db:
+    with store.transaction() as tx:
         if since is not None and generation(store) != since:
             return False
-        db.execute(f"INSERT OR REPLACE INTO {store.table_name('state')}(key, value) "
+        tx.execute(f"INSERT OR REPLACE INTO {store.table_name('state')}(key, value) "
                    "VALUES ('calibration', ?)", (float(value),))
     return True
 
@@ -331,12 +330,11 @@ def summary(store: Any) -> dict[str, int]:
     words = store.table("words")
     if not words.exists():
         return {"words": 0, "tokens": 0, "pairs": 0, "text_chars": 0}
-    db = store.db
-    n, tokens = db.execute(f"SELECT count(*), coalesce(sum(count), 0) FROM {words.name}"
-                           ).fetchone()
-    pairs = db.execute(f"SELECT count(*) FROM {store.table_name('bigrams')}").fetchone()[0]
+    n, tokens = store.execute(f"SELECT count(*), coalesce(sum(count), 0) FROM {words.name}"
+                              ).fetchone()
+    pairs = store.execute(f"SELECT count(*) FROM {store.table_name('bigrams')}").fetchone()[0]
     texts = store.table("texts")
-    chars = (db.execute(f"SELECT coalesce(sum(chars), 0) FROM {texts.name}").fetchone()[0]
+    chars = (store.execute(f"SELECT coalesce(sum(chars), 0) FROM {texts.name}").fetchone()[0]
              if texts.exists() else 0)
     return {"words": int(n), "tokens": int(tokens), "pairs": int(pairs),
             "text_chars": int(chars)}
@@ -348,10 +346,9 @@ def load(store: Any) -> PersonalWords:
     words = store.table("words")
     if not words.exists():
         return personal
-    db = store.db
-    uni = dict(db.execute(f"SELECT word, count FROM {words.name} ORDER BY count DESC "
-                          f"LIMIT {MAX_WORDS}").fetchall())
-    pairs = db.execute(f"SELECT prev, word, count FROM {store.table_name('bigrams')} "
-                       f"ORDER BY count DESC LIMIT {MAX_BIGRAMS}").fetchall()
+    uni = dict(store.execute(f"SELECT word, count FROM {words.name} ORDER BY count DESC "
+                             f"LIMIT {MAX_WORDS}").fetchall())
+    pairs = store.execute(f"SELECT prev, word, count FROM {store.table_name('bigrams')} "
+                          f"ORDER BY count DESC LIMIT {MAX_BIGRAMS}").fetchall()
     personal.add_counts(uni, pairs)
     return personal

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textseq_tui.plugin import (
     BadInput,
     CommandResult,
+    CompletionRequest,
     ModelSpec,
     OpenScreen,
     Plugin,
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from textseq_tui.plugin import PluginStore
 
 DEFAULT_MODEL = "char-rnn-english"
+#: The kind of the character models this plugin loads (``registry.load(name, kind=KIND)``).
+KIND = "char-rnn"
 
 
 def _load(model_dir: Any, device: str) -> Any:
@@ -167,14 +170,15 @@ class Personal:
         if cached is not None and cached[0] == name and cached[1] == stamp:
             return cached[2]
         if stamp is None:
-            model, note = self.ctx.registry.load(name), ""
+            model, note = self.ctx.registry.load(name, kind=KIND), ""
         else:
             from textseq_plugins.autocomplete.adapt import home_model
 
             try:
                 model, note = home_model(self.ctx, name)
             except Exception as err:  # noqa: BLE001 — typing goes on with the shipped model
-                model, note = self.ctx.registry.load(name), f"personal model unusable ({err})"
+                model = self.ctx.registry.load(name, kind=KIND)
+                note = f"personal model unusable ({err})"
         if note and note != self.model_note:
             self.ctx.log.warning(note)
         self.model_note = note
@@ -258,7 +262,7 @@ def _write(args: str, ctx: PluginContext) -> CommandResult:
 
     if not args.strip():
         raise BadInput("usage: /write TEXT — the model continues TEXT")
-    model = ctx.registry.load(_model_name(ctx))
+    model = ctx.registry.load(_model_name(ctx), kind=KIND)
     temperature = float(ctx.settings.get("temperature", 0.8))
     more = model.write(args, n_chars=200, temperature=temperature)
     return CommandResult(text=f"{escape(args)}[bold]{escape(more)}[/]",
@@ -273,7 +277,7 @@ def _complete(args: str, ctx: PluginContext) -> CommandResult:
 
     if not args:
         raise BadInput("usage: /complete TEXT — suggestions for how TEXT's last word ends")
-    result = WordCompleter(ctx.registry.load(_model_name(ctx))).complete(args, n=3)
+    result = WordCompleter(ctx.registry.load(_model_name(ctx), kind=KIND)).complete(args, n=3)
     lines = [f"{escape(args)}[bold]{escape(s['completion'])}[/]  p={s['prob']:.2f}"
              for s in result["suggestions"]]
     return CommandResult(text="\n".join(lines) or "no likely completion", data=result)
@@ -293,7 +297,9 @@ def _typing_history(ctx: PluginContext, **kwargs: Any) -> Any:
 
 
 class GhostTextProvider:
-    """The host's completion provider: ``suggest(text) -> str | None`` (ghost text).
+    """The host's completion provider: ``complete(request) -> str | None`` (ghost text at
+    the cursor, from the whole text before it); ``suggest(text)`` is the same for a text
+    that ends at the cursor.
 
     Loads the model on first use from the registry (in the caller's worker thread). A newer
     call makes an older one still feeding a long paste give up (``should_stop``), so the
@@ -310,8 +316,10 @@ class GhostTextProvider:
         self._lock = threading.Lock()
         self._latest = 0
         self._counter = threading.Lock()
-        self._full = ""  # the text as the provider reconstructed it (see _reconstruct)
         self._epoch = 0  # personal.epoch when the completer was made
+
+    def complete(self, request: CompletionRequest) -> str | None:
+        return self.suggest(request.before)
 
     def suggest(self, text: str) -> str | None:
         with self._counter:
@@ -334,34 +342,17 @@ class GhostTextProvider:
                     self._completer.calibration = self.personal.stored_calibration()
             c = self._completer
             c.personal = self.personal.words() if self.personal is not None else None
-            # The full text goes in: the completer encodes only its last CONTEXT_CAP chars,
+            # The whole text goes in: the completer encodes only its last CONTEXT_CAP chars,
             # with a window start that moves rarely, so keystrokes stay incremental.
-            full = self._reconstruct(text)
-            if not text or not c.update(full, should_stop=lambda: me != self._latest):
+            if not text or not c.update(text, should_stop=lambda: me != self._latest):
                 return None
             if self.personal is not None:
                 with self.personal.lock:
-                    found = c.suggest(full, min_prob=self.min_prob)
+                    found = c.suggest(text, min_prob=self.min_prob)
                     self.personal.calibration = c.calibration  # saved with the next message
             else:
-                found = c.suggest(full, min_prob=self.min_prob)
+                found = c.suggest(text, min_prob=self.min_prob)
         return found[0].completion if found else None
-
-    def _reconstruct(self, text: str) -> str:
-        # The host hands over only the last ~2,000 chars, a window that slides by one char
-        # per keystroke once the text is longer: re-attach the characters that slid out so
-        # the completer sees one growing text and stays incremental.
-        old = self._full
-        if old and len(text) >= 1000 and not text.startswith(old):
-            for grown in range(0, 65):  # chars typed (or deleted, < 0) since the last call
-                for delta in (grown, -grown):
-                    shift = len(old) + delta - len(text)
-                    kept = old[shift:] if delta >= 0 else old[shift:delta]
-                    if shift > 0 and text.startswith(kept):
-                        self._full = old[:shift] + text
-                        return self._full
-        self._full = text
-        return text
 
 
 class AutocompletePlugin(Plugin):
@@ -401,7 +392,7 @@ class AutocompletePlugin(Plugin):
         self.personal.words()
 
     def model_specs(self) -> list[ModelSpec]:
-        return [ModelSpec("char-rnn", _load, default=DEFAULT_MODEL,
+        return [ModelSpec(KIND, _load, default=DEFAULT_MODEL,
                           description="character-level GRU/LSTM language model; the loaded "
                           "object has char_surprisals(text), nats_per_char(text), write(text)")]
 

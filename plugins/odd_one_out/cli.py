@@ -168,16 +168,14 @@ def build_cli(plugin: Any) -> typer.Typer:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Nearest words to WORD's vector; an unknown word gets its character n-gram vector."""
-        from rich.markup import escape
-
         ai = plugin.ai()
         rows, source = ai.neighbours(word, n)
         typo = ai.typo_of(word.strip().lower()) if source == "ngram" else None
         cli_io.emit({"word": word, "source": source, "typo_of": typo,
                      "neighbours": [{"word": w, "similarity": round(s, 4)} for w, s in rows]},
                     cli_io.want_json(as_json),
-                    text=escape(f"{word} ({source}{', a typo of ' + typo if typo else ''}): "
-                                + ", ".join(f"{w} {s:.2f}" for w, s in rows)))
+                    text=f"{word} ({source}{', a typo of ' + typo if typo else ''}): "
+                    + ", ".join(f"{w} {s:.2f}" for w, s in rows))
 
     @app.command("import-vectors")
     def import_cmd(

@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from textseq_plugins.sentiment.model import EMPTY_NOTE, Explanation, SentimentModel
-from textseq_plugins.sentiment.plugin import DEFAULT_MODEL
+from textseq_plugins.sentiment.plugin import DEFAULT_MODEL, MODEL_KIND
 
 from textseq_tui.plugin import Annotation, BadInput, PluginContext, Span
 
@@ -34,7 +34,7 @@ class SentimentScorer:
     @property
     def model(self) -> SentimentModel:
         # the model is plain Python dicts: no reason to let "auto" import torch for a device
-        return self.ctx.registry.load(self.model_name, device="cpu")
+        return self.ctx.registry.load(self.model_name, device="cpu", kind=MODEL_KIND)
 
     def personal(self) -> Any:
         from textseq_plugins.sentiment.personal import PersonalModel

@@ -54,16 +54,16 @@ async def test_fifty_messages_under_a_held_write_lock_are_all_learned_and_scored
                                                      for s in app._busy.values()), 10)
             await pilot.pause(1.0)  # the plugins keep retrying against the held lock
             store = host.plugin("autocomplete").context.store
-            assert store.db.execute("SELECT count(*) FROM autocomplete_texts"
+            assert store.execute("SELECT count(*) FROM autocomplete_texts"
                                     ).fetchone()[0] == 0
             blocker.execute("ROLLBACK")  # the long learn ends
 
             def learned() -> list[str]:
-                return [r[0] for r in store.db.execute(
+                return [r[0] for r in store.execute(
                     "SELECT text FROM autocomplete_texts ORDER BY id")]
 
             def scored() -> list[str]:
-                return [r[0] for r in store.db.execute(
+                return [r[0] for r in store.execute(
                     "SELECT text FROM sentiment_scores WHERE source = 'annotator' "
                     "ORDER BY rowid")]
 

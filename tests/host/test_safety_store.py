@@ -36,17 +36,17 @@ def test_a_long_learn_commits_in_short_chunks_and_lets_another_writer_in(host, t
                                                                         monkeypatch) -> None:
     from textseq_plugins.autocomplete import history
 
-    import textseq_tui.store as store_module
+    import textseq_tui.store_chunks as chunks_module
 
     held: list[float] = []
-    real_release = store_module.WriteChunks.release
+    real_release = chunks_module.WriteChunks.release
 
     def timed_release(self) -> bool:
         if not self.nested and self.db.conn.in_transaction:
             held.append(time.monotonic() - self._started)
         return real_release(self)
 
-    monkeypatch.setattr(store_module.WriteChunks, "release", timed_release)
+    monkeypatch.setattr(chunks_module.WriteChunks, "release", timed_release)
     monkeypatch.setattr(history, "CHUNK", 1 << 16)
     monkeypatch.setattr(history, "FLUSH_WORDS", 20_000)
     words = ["".join(chr(97 + i // 26 ** k % 26) for k in range(4)) for i in range(30_000)]

@@ -45,7 +45,7 @@ def assert_nothing_survives(plugin) -> None:
     assert history.load_calibration(store) == 0.0
     assert not adapted_path(plugin.context).exists()
     assert not list(adapted_path(plugin.context).parent.glob("*staged*"))
-    rows = store.db.execute("SELECT count(*) FROM autocomplete_texts WHERE text LIKE "
+    rows = store.execute("SELECT count(*) FROM autocomplete_texts WHERE text LIKE "
                             "'%zorblax%'").fetchone()[0]
     assert rows == 0
 
