@@ -1,7 +1,7 @@
 """Long writes in short transactions, so other writers wait a fraction of a second.
 
-A ``learn`` of a big file used to hold SQLite's write lock for its whole length (38 s for
-80 MB), and a parallel ``sentiment correct`` gave up with "database is locked".
+Learning a big file used to hold SQLite's write lock for its whole length (38 s for 80 MB),
+and a parallel write (a correction, a chat message) gave up with "database is locked".
 ``chunked_write`` (``Store.chunked_write``, ``PluginStore.chunked_transaction``) splits such
 a write: a transaction is committed once it has held the lock ``CHUNK_SECONDS``, then the
 writer pauses ``CHUNK_PAUSE_S`` so a waiting writer gets in, and ``release()`` commits before
