@@ -184,6 +184,8 @@ def calibrate_dir(model_dir: Path, root: Path) -> dict[str, Any]:
                        " && python -m textseq_plugins.sentiment.calibration "
                        "models/sentiment-enet")
     atomic_write_bytes(card_path, (json.dumps(card, indent=2) + "\n").encode())
+    for path in (model_dir / FILE, card_path):
+        path.chmod(0o644)  # a shipped model is read by every user, as the others are
     return report
 
 

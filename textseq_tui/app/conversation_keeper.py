@@ -3,7 +3,8 @@
 Writes go in order on one daemon thread (a message's labels after the message itself),
 never on the UI loop; reads run in the app's thread workers. Nothing here stops the app: a
 damaged or missing table, a damaged database, a read-only home each become one line in the
-transcript (``report``), and the conversation starts empty. ``"keep_conversation": false``
+transcript (``report``), and the conversation starts empty; a database busy with another
+process's write is waited for (as the chat's listeners wait), never reported. ``"keep_conversation": false``
 in settings keeps nothing: no reads, no writes.
 """
 
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
+from textseq_tui.app.message_queues import RETRY_PAUSES_S, is_busy
 from textseq_tui.conversation import PAGE, Conversation, Entry, StoredLabel
 
 
@@ -39,6 +42,7 @@ class ConversationKeeper:
         self._writes: queue.Queue[Callable[[], None] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._broken = False  # a write failed: the rest of this run is not kept
+        self._closing = False
 
     # -- reads (blocking: from a worker thread) -------------------------------------------
 
@@ -115,6 +119,7 @@ class ConversationKeeper:
 
     def close(self) -> None:
         """Stop the writer once the queued writes are done (it is a daemon: never waited)."""
+        self._closing = True
         self._writes.put(None)
 
     def _write(self, job: Callable[[], None]) -> None:
@@ -131,12 +136,22 @@ class ConversationKeeper:
                 return
             if self._broken:
                 continue
-            try:
-                job()
-            except Exception as err:  # noqa: BLE001 — never stops the app: said once
-                self._broken = True
-                self._problem("the conversation could not be stored (this run's messages "
-                              "are not kept)", err)
+            attempt = 0
+            while True:
+                try:
+                    job()
+                    break
+                except Exception as err:  # noqa: BLE001 — never stops the app: said once
+                    if is_busy(err) and not self._closing:
+                        # another process holds the write lock: wait, as the chat's
+                        # listeners do, so the conversation stays whole and in order
+                        time.sleep(RETRY_PAUSES_S[min(attempt, len(RETRY_PAUSES_S) - 1)])
+                        attempt += 1
+                        continue
+                    self._broken = True
+                    self._problem("the conversation could not be stored (this run's "
+                                  "messages are not kept)", err)
+                    break
 
     def _problem(self, what: str, err: BaseException) -> None:
         self._post(self._report, f"{what}: {err}; the app goes on without it")
