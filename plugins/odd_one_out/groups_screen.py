@@ -25,7 +25,7 @@ class GroupsScreen(Screen):
 
     DEFAULT_CSS = """
     GroupsScreen { layout: vertical; }
-    GroupsScreen #status { height: 1; background: $boost; padding: 0 1; }
+    GroupsScreen #status { height: auto; background: $boost; padding: 0 1; }
     GroupsScreen #found { height: auto; padding: 0 1; }
     GroupsScreen #board { grid-size: 4; grid-gutter: 0 1; height: auto; padding: 0 1; }
     GroupsScreen #board Button { width: 100%; min-width: 8; }

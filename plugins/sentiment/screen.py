@@ -79,7 +79,8 @@ class SentimentScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("Sentiment meter: type a text (Esc: back)", id="title")
-        yield Input(value=self.initial, placeholder="How was your day?", id="text")
+        yield Input(value=self.initial, placeholder="How was your day?", id="text",
+                    select_on_focus=False)  # typing goes on after the text, never over it
         yield Static(meter_text(0.0), id="meter")
         from textseq_plugins.sentiment.trend import SentimentTrend  # plotext: only here
 

@@ -178,6 +178,15 @@ def screen_keys(screen: Screen) -> list[tuple[str, str]]:
                               and _declared_by_textual(active.node, binding)):
             continue
         add(key, ACTION_HELP.get(binding.action) or binding.tooltip or binding.description)
+    # the screen's own keys a focused text box holds back (Textual leaves them out while
+    # it types them): listed all the same, saying where they act
+    typing = is_text_input(screen.focused)
+    for key, binding in screen._bindings:  # noqa: SLF001 — no public list of a node's own
+        text = binding.tooltip or binding.description
+        if text and not binding.system and key not in seen \
+                and not _declared_by_textual(screen, binding):
+            add(key, f"{text} (outside a text box)" if typing and len(key_label(key)) == 1
+                else text)
     if not is_text_input(screen.focused):
         add("arrows", "move a list's cursor, or to the nearest box or button")
     add("tab", "next box or button (Shift+Tab: back)")
