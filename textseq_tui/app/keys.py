@@ -93,7 +93,8 @@ def rule_key(app: Any, event: events.Key) -> events.Key | str | None:
 
 def move_focus(screen: Screen, direction: str) -> bool:
     """Focus the nearest focusable widget of ``screen`` in ``direction`` (up, down, left,
-    right) from the focused one, by position on screen; the first one when none has focus.
+    right) from the focused one, by position on screen: the next row (or column) of widgets
+    that way, and in it the one most in line; the first widget when none has focus.
     Returns True when focus moved."""
     chain = [w for w in screen.focus_chain if w.region.area]
     if not chain:
@@ -102,21 +103,12 @@ def move_focus(screen: Screen, direction: str) -> bool:
     if here is None or here not in chain:
         chain[0].focus()
         return True
-    x0, y0 = _centre(here)
     best, best_cost = None, None
     for widget in chain:
         if widget is here:
             continue
-        x, y = _centre(widget)
-        dx, dy = x - x0, y - y0
-        along, across = {"up": (-dy, dx), "down": (dy, dx),
-                         "left": (-dx, dy), "right": (dx, dy)}[direction]
-        if along <= 0:
-            continue
-        # rows are ~3x denser than columns on a terminal: weigh the cross axis so that the
-        # word straight below wins over a nearer one off to the side
-        cost = along + 2 * abs(across)
-        if best_cost is None or cost < best_cost:
+        cost = _cost(here.region, widget.region, direction)
+        if cost is not None and (best_cost is None or cost < best_cost):
             best, best_cost = widget, cost
     if best is None:
         return False
@@ -124,9 +116,27 @@ def move_focus(screen: Screen, direction: str) -> bool:
     return True
 
 
-def _centre(widget: Widget) -> tuple[float, float]:
-    region = widget.region
-    return region.x + region.width / 2, region.y + region.height / 2
+def _cost(here: Any, there: Any, direction: str) -> tuple[float, float, float] | None:
+    """How far ``there`` is from ``here`` going ``direction``: (the gap that way, how far
+    out of line, the distance between centres); None when it is not that way."""
+    vertical = direction in ("up", "down")
+    if vertical:
+        start, end, o_start, o_end = here.y, here.bottom, there.y, there.bottom
+        cross = (here.x, here.right, there.x, there.right)
+    else:
+        start, end, o_start, o_end = here.x, here.right, there.x, there.right
+        cross = (here.y, here.bottom, there.y, there.bottom)
+    forward = direction in ("down", "right")
+    middle = (start + end) / 2
+    if (o_start < middle) if forward else (o_end > middle):
+        return None  # it begins before this one's middle: not that way
+    gap = max(0, o_start - end) if forward else max(0, start - o_end)
+    a0, a1, b0, b1 = cross
+    # 0 when the two overlap across (regions are half-open: touching is not overlapping)
+    out_of_line = 0 if b0 < a1 and a0 < b1 else 1 + max(b0 - a1, a0 - b1)
+    # from a wide box to a row of narrow ones: the first of the row (reading order)
+    centres = 0.0 if a0 <= b0 and b1 <= a1 else abs((a0 + a1) / 2 - (b0 + b1) / 2)
+    return gap, out_of_line, centres
 
 
 def _declared_by_textual(node: Any, binding: Binding) -> bool:
