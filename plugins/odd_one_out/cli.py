@@ -148,11 +148,11 @@ def build_cli(plugin: Any) -> typer.Typer:
                                               "it); - for stdin."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
-        """Show a groups puzzle (sixteen words, four groups) and, with --solve, the AI's game;
-        or bring any board (--board, --input).
+        """Show a tiered groups board (sixteen words; yellow, green, blue, purple groups) and,
+        with --solve, the AI's game; or bring any board (--board, --input).
 
-        JSON: {"words", "groups": [{"category", "words"}], "seed", "difficulty"} plus
-        "ai": {"solved", "mistakes", "guesses": [{"words", "result"}]} with --solve.
+        JSON: {"words", "groups": [{"category", "words", "tier", "id"}], "seed", "difficulty"}
+        plus "ai": {"solved", "mistakes", "guesses": [{"words", "result", "theme"}]} with --solve.
         --board: {"items", "groups": [{"words", "theme", "kind", "confidence"}]};
         --hint: {"hint", "kind", "confidence"}; an answer key in --input:
         {"line", "solved", "mistakes", "guesses": [{"words", "result", "theme"}]}.

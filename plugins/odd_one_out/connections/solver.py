@@ -205,13 +205,16 @@ class GroupsSolver:
         (the probability that it is one of the answer's groups)."""
         analysis = self.analyse(items)
         left, found, out = list(range(FULL)), [], []
+        board = self.probabilities(analysis, left, [], found)
         while left:
-            prob = self.probabilities(analysis, left, [], found)
+            # each next group is the likeliest given the ones before; its confidence is its
+            # probability on the whole board
+            prob = board if not found else self.probabilities(analysis, left, [], found)
             quad = int(prob.argmax())
-            out.append(self._group(analysis, quad, float(prob[quad])))
+            out.append(self._group(analysis, quad, float(board[quad])))
             found.append(quads(FULL)[quad])
             left = [i for i in left if i not in quads(FULL)[quad]]
-        return out
+        return sorted(out, key=lambda g: -g.confidence)
 
     def hint(self, items: list[str]) -> Group:
         """The group the solver is surest of (show its theme, not its words)."""
