@@ -45,7 +45,7 @@ DEFAULT_BOARDS = REPO.parent / "shared" / "data" / "games" / "nyt-connections-de
 TIERS = ("yellow", "green", "blue", "purple")
 ANCHOR_GPT4 = 29.2
 FOLDS = 5
-TEMPERATURES = (0.3, 0.5, 0.75)
+TEMPERATURES = (0.3, 0.5)
 _KIND_PATTERNS = (
     ("phrase", r"___|_ _|\bBLANK\b"),
     ("sound", r"HOMOPHONE|SOUND|RHYME|SAID|SPOKEN|PRONOUNCED"),

@@ -6,7 +6,7 @@
 Writes (all plain text or JSON, gzip-compressed; nothing executable):
 
 - ``wordnet.json.gz``: WordNet 3.0's synset graph: per synset its name, lemmas, parents
-  (hypernyms and instance hypernyms), holonyms (part / member / substance) and topic
+  (hypernyms, instance hypernyms, and for an adjective satellite its head), holonyms (part / member / substance) and topic
   domains, and per lemma its synsets in WordNet's sense order; per synset the number of
   ``words.tsv`` words under it (the base rate of a category);
 - ``phrases.tsv.gz``: two-word compounds ``left<TAB>right<TAB>sources``: WordNet's
@@ -72,7 +72,9 @@ def wordnet_graph(words: set[str]) -> dict[str, Any]:
     for k, s in enumerate(synsets):
         names.append(s.name())
         lemmas.append(s.lemma_names())
-        parents.append(idx(s.hypernyms() + s.instance_hypernyms()))
+        # an adjective satellite (*tiny*) hangs under its head (*small*) like a hyponym
+        satellite_head = s.similar_tos() if s.pos() == "s" else []
+        parents.append(idx(s.hypernyms() + s.instance_hypernyms() + satellite_head))
         holonyms.append(idx(s.part_holonyms() + s.member_holonyms() + s.substance_holonyms()))
         domains.append(idx(s.topic_domains()))
         if s.instance_hypernyms():

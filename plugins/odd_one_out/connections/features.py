@@ -5,34 +5,24 @@ Every group of four of the 16 words (1,820) gets:
 - ``sim_mean``, ``sim_min``: mean and smallest pairwise cosine of the words' meaning vectors
   (GloVe after all-but-the-top, the odd-one-out AI's); ``form_mean``: mean cosine of their
   character n-gram vectors;
-- ``sim_rank_mean``, ``sim_rank_max``: for each ordered pair of the group's words, how many
-  board words the first finds more similar than the second (0 = its nearest), averaged and
-  worst: similarity relative to the board, which a word close to everything (a hub) cannot
-  fake;
 - per kind of theme (:data:`THEME_KINDS`): the largest surprise (-ln base rate) of a theme
   holding all four words (``<kind>4``), and of one holding exactly three of them (``<kind>3``:
   a theme a source knows for three words only);
 - ``extra``: how many more board words than four the group's most surprising theme holds
-  (such a theme does not say which four);
-- ``pair_mean``, ``pair_min``: per pair of the group's words, the largest surprise of a theme
-  holding both (a Resnik-like relatedness over every source), averaged and least;
-- ``any4``: the largest surprise of any kind of theme holding all four; ``exclusive4``: the
-  same less ln C(m, 4) for a theme holding m board words (the groups it cannot tell apart).
+  (such a theme does not say which four).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from math import comb
 from typing import Any
 
 from textseq_plugins.odd_one_out.connections.partitions import FULL, quads
 from textseq_plugins.odd_one_out.connections.themes import Theme
 
 THEME_KINDS = ("category", "proper names", "phrase", "sound", "letters")
-FEATURES = ("sim_mean", "sim_min", "form_mean", "sim_rank_mean", "sim_rank_max",
-            *(f"{k}{n}" for k in THEME_KINDS for n in (4, 3)), "extra", "pair_mean", "pair_min",
-            "any4", "exclusive4")
+FEATURES = ("sim_mean", "sim_min", "form_mean",
+            *(f"{k}{n}" for k in THEME_KINDS for n in (4, 3)), "extra")
 
 
 @lru_cache(maxsize=1)
@@ -81,10 +71,7 @@ def quad_features(themes: list[Theme], meaning: Any, form: Any) -> tuple[Any, An
 
     a, b = _pair_index()
     sims = meaning[a, b]
-    ranks = _neighbour_ranks(meaning)
-    both = np.concatenate([ranks[a, b], ranks[b, a]], axis=1)
-    cols = [sims.mean(axis=1), sims.min(axis=1), form[a, b].mean(axis=1),
-            both.mean(axis=1), both.max(axis=1)]
+    cols = [sims.mean(axis=1), sims.min(axis=1), form[a, b].mean(axis=1)]
     best = np.full(len(quads(FULL)), -1)
     extra = np.zeros(len(quads(FULL)))
     if themes:
@@ -105,30 +92,5 @@ def quad_features(themes: list[Theme], meaning: Any, form: Any) -> tuple[Any, An
     else:
         cols += [np.zeros(len(best))] * (2 * len(THEME_KINDS))
     cols.append(extra)
-    pair = np.zeros((FULL, FULL))
-    for theme in themes:
-        ids = sorted(theme.members)
-        block = pair[np.ix_(ids, ids)]
-        pair[np.ix_(ids, ids)] = np.maximum(block, theme.surprise)
-    pairs = pair[a, b]
-    cols += [pairs.mean(axis=1), pairs.min(axis=1)]
-    if themes:
-        exclusive = surprise - np.log([max(comb(int(m), 4), 1) for m in size])
-        cols += [whole.max(axis=1),
-                 np.where(over == 4, exclusive[None, :], -5.0).max(axis=1)]
-    else:
-        cols += [np.zeros(len(best)), np.full(len(best), -5.0)]
     return np.stack(cols, axis=1).astype(np.float64), best
 
-
-def _neighbour_ranks(sim: Any) -> Any:
-    """(16, 16) rank of word j among word i's neighbours on the board (0 = nearest)."""
-    import numpy as np
-
-    s = np.array(sim, dtype=np.float64)
-    np.fill_diagonal(s, np.inf)  # a word is its own nearest: rank 0, never used
-    order = np.argsort(-s, axis=1, kind="stable")
-    ranks = np.empty_like(order)
-    rows = np.arange(s.shape[0])[:, None]
-    ranks[rows, order] = np.arange(s.shape[1])[None, :]
-    return (ranks - 1).clip(min=0).astype(np.float64)
