@@ -169,11 +169,35 @@ def default_run(store: Any, device: str = "cpu", registry: Any = None) -> int:
     data = load_glove_vocab(DEFAULT_VOCAB)
     clustering = cluster_vectors(data.matrix, ClusterSettings(), device=device)
     if registry is not None:
-        from textseq_plugins.clusterer.names import name_clusters
-
         clustering.info["names"] = name_clusters(registry, data.words, clustering.labels,
                                                  clustering.info.get("central", {}))
     return save_run(store, data.words, clustering, data.source)
+
+
+def name_clusters(registry: Any, words: list[str], labels: Any,
+                  central: dict[int, Any]) -> dict[int, str]:
+    """Likely names of the clusters listed in ``central`` (cluster -> rows of its most central
+    words), from the one WordNet namer (``textseq_tui.ml.name_group``) reading each cluster's
+    central words first, then the rest in input order: ``{cluster: "fruit"}``. A cluster
+    with no specific name is left out (its central words stand for it); {} when the WordNet
+    model cannot be loaded (a missing optional model must not stop a clustering)."""
+    from textseq_tui.ml import name_group
+    from textseq_tui.plugin import TextseqError
+
+    try:
+        wordnet = registry.load_default("wordnet")
+    except TextseqError:
+        return {}
+    groups: dict[int, list[str]] = {int(c): [words[i] for i in rows] for c, rows in central.items()}
+    for word, label in zip(words, labels.tolist(), strict=True):
+        if label in groups:
+            groups[label].append(word)
+    names = {}
+    for cluster, members in groups.items():
+        named = name_group(wordnet, members)
+        if named is not None:
+            names[cluster] = named.name
+    return names
 
 
 def find_word(store: Any, word: str) -> dict[str, Any] | None:
