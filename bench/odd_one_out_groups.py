@@ -45,6 +45,7 @@ DEFAULT_BOARDS = REPO.parent / "shared" / "data" / "games" / "nyt-connections-de
 TIERS = ("yellow", "green", "blue", "purple")
 ANCHOR_GPT4 = 29.2
 FOLDS = 5
+NO_REPEAT_DAYS = 60
 TEMPERATURES = (0.3, 0.5)
 _KIND_PATTERNS = (
     ("phrase", r"___|_ _|\bBLANK\b"),
@@ -211,9 +212,10 @@ def reference(boards: list[dict[str, Any]]) -> float:
 
 
 def our_boards(solver: Any, days: int) -> dict[str, Any]:
-    """Tiered boards (daily seeds from 2026-01-01, each difficulty): per tier the share of
-    groups the solver finds in the standard game; sound (every group's words pass its
-    category's own check) and unique (one exact cover by the pool's valid groups)."""
+    """Tiered boards (daily seeds from 2026-01-01, each difficulty, no category again within
+    60 days): per tier the share of groups the solver finds in the standard game; sound
+    (every group's words pass its category's own check) and unique (one exact cover by the
+    pool's valid groups)."""
     import datetime as dt
 
     from textseq_plugins.odd_one_out.connections.board import AnswerKey
@@ -234,8 +236,9 @@ def our_boards(solver: Any, days: int) -> dict[str, Any]:
         sound = unique = solved = 0
         ids: list[str] = []
         for k in range(days):
+            # a 60-day schedule: no category of the last 59 boards again
             board = make_board(pool, daily_seed(dt.date(2026, 1, 1) + dt.timedelta(days=k)),
-                               difficulty)
+                               difficulty, avoid=frozenset(ids[-4 * (NO_REPEAT_DAYS - 1):]))
             ids += board.category_ids
             sound += all(pool.fits(pool.by_id[c], w) for c, (_, ws)
                          in zip(board.category_ids, board.groups, strict=True) for w in ws)

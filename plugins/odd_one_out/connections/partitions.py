@@ -111,8 +111,15 @@ def _mask_sums() -> _MaskSums:
     starts8 = np.flatnonzero(np.r_[True, t8[1:] != t8[:-1]])
     # 12-subsets: a quad holding the lowest bit, then a disjoint 8-subset above it
     e_low = eights & -eights
-    qa, eb = np.nonzero(((masks[:, None] & eights[None, :]) == 0)
-                        & (low[:, None] < e_low[None, :]))
+    # (quads x 8-subsets) in chunks: the whole int64 table would briefly take ~190 MB
+    parts_a, parts_b = [], []
+    for start in range(0, len(masks), 256):
+        chunk = slice(start, start + 256)
+        qa, eb = np.nonzero(((masks[chunk, None] & eights[None, :]) == 0)
+                            & (low[chunk, None] < e_low[None, :]))
+        parts_a.append(qa + start)
+        parts_b.append(eb)
+    qa, eb = np.concatenate(parts_a), np.concatenate(parts_b)
     union12 = masks[qa] | eights[eb]
     twelves, inverse12 = np.unique(union12, return_inverse=True)
     order = np.argsort(inverse12, kind="stable")

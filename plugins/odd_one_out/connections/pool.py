@@ -5,9 +5,10 @@ built from the pool is sound by the same checks the solver uses:
 
 - yellow (a plain category): the 72 hand-named WordNet categories of ``wordnet-categories``
   (*fruits*, *musical instruments*);
-- green (a narrower category): other WordNet noun synsets with enough common words whose
-  first sense lies under them ("kinds of fastener");
-- blue (proper names): WordNet classes with enough famous instances ("composers", "rivers");
+- green (a narrower category): other concrete WordNet noun synsets with 20..60 common words
+  whose first sense lies under them ("fasteners");
+- blue (narrower still, or proper names): such synsets with 12..19 words, and WordNet classes
+  with enough famous instances ("famous composers", "famous rivers");
 - purple (wordplay): phrase completions ("___ ball", "fire ___", from WordNet's compounds
   and closed compounds, never from corpus counts alone), homophones ("sounds like a letter",
   "sounds like a vegetable"), hidden words ("hides an animal"), palindromes.
@@ -36,6 +37,8 @@ TIERS = ("yellow", "green", "blue", "purple")
 BOARD_ZIPF = 3.3
 MIN_WORDS = 6
 MAX_WORDS = 40
+#: a narrower WordNet category (fewer common words under it than this) is blue, not green
+NARROW_WORDS = 20
 _SOURCES = {"wordnet": wordnet_themes, "phrases": phrase_themes, "sounds": sound_themes,
             "letters": letter_themes}
 
@@ -179,7 +182,9 @@ class _PoolBuilder:
             if (12 <= len(words) <= 60 and isa[synset] <= 300 and self.concrete(synset)
                     and len(self.tables.above(synset)) >= 6):
                 label = plural(self.tables.synset_label(synset))
-                self.add(f"wn:{self.names[synset]}", label, "green", "category", "wordnet",
+                # the narrower half (fewer common words) is harder to see: blue
+                tier = "green" if len(words) >= NARROW_WORDS else "blue"
+                self.add(f"wn:{self.names[synset]}", label, tier, "category", "wordnet",
                          ("isa", synset), words)
 
     def _famous(self) -> None:

@@ -97,7 +97,7 @@ class Analysis:
     best_theme: Any  # (1820,) index into themes, -1 for none
     scores: Any  # (1820,) log-odds
     meaning: Any  # (16, 16)
-    known: list[bool]  # has a vector or a theme
+    known: list[bool]  # in a theme, or has a (not spelling-only) vector
     vectors: list[Any]
 
     def theme_of(self, quad: int, namer: Callable[[tuple[int, ...]], str] | None = None
@@ -143,14 +143,42 @@ class GroupsSolver:
         meaning, form = _similarities(vectors)
         x, best = quad_features(themes, meaning, form)
         in_theme = set().union(*(t.members for t in themes)) if themes else set()
-        known = [vectors[i] is not None or i in in_theme for i in range(len(items))]
+        # a spelling-only (character n-gram) vector is a guess, not knowledge of the word
+        known = [i in in_theme or (vectors[i] is not None and vectors[i][2] != "ngram")
+                 for i in range(len(items))]
         scores = self.weights.score(x)
-        # a word nothing is known about says nothing: its groups score as a coin toss
-        unknown = [i for i, k in enumerate(known) if not k]
+        best = self._naming_themes(themes, best)
+        # a word with no vector and no theme says nothing: its groups score as a coin toss
+        unknown = [i for i in range(len(items)) if vectors[i] is None and i not in in_theme]
         if unknown:
             bits = np.array([any(i in q for i in unknown) for q in quads(FULL)])
             scores = np.where(bits, np.minimum(scores, 0.0), scores)
         return Analysis(items, themes, x, best, scores, meaning, known, vectors)
+
+    def _naming_themes(self, themes: list[Theme], best: Any) -> Any:
+        """Per group of four, the theme holding all four that adds most to its score (the
+        surprise times its kind's weight), to name the group; -1 where none holds them."""
+        import numpy as np
+        from textseq_plugins.odd_one_out.connections.features import overlaps
+
+        if not themes:
+            return best
+        per_kind = {}
+        for k, name in enumerate(FEATURES):
+            if name.endswith("4"):
+                per_kind[name[:-1]] = self.weights.coef[k] / self.weights.scale[k]
+        gain = np.array([max(per_kind.get(t.kind, 0.0), 1e-6) * t.surprise for t in themes])
+        whole = np.where(overlaps(themes) == 4, gain[None, :], -np.inf)
+        top = np.where(np.isfinite(whole.max(axis=1)), whole.argmax(axis=1), -1)
+        # "___ balls" is named "___ ball" when that theme holds the same words
+        singular = {}
+        keyed = {(t.source, t.key): k for k, t in enumerate(themes)}
+        for k, t in enumerate(themes):
+            if t.source == "phrases" and t.key[1].endswith("s"):
+                j = keyed.get((t.source, (t.key[0], t.key[1][:-1])))
+                if j is not None and themes[j].members >= t.members:
+                    singular[k] = j
+        return np.array([singular.get(int(k), int(k)) for k in top])
 
     def name_similar(self, analysis: Analysis, members: tuple[int, ...]) -> str:
         """"close in meaning to X": X the common word nearest the group's mean vector."""

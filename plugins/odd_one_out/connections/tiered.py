@@ -1,11 +1,11 @@
 """Groups boards with tiers, red herrings and exactly one solution, from the category pool.
 
 ``make_board(pool, seed, difficulty)`` (``make_groups`` in ``groups.py`` calls it with a
-:class:`~pool.CategoryPool`): four categories, one per tier, yellow .. purple (easy boards
-take a second yellow instead of purple); four common words each, different stems.
+:class:`~pool.CategoryPool`): four categories, one per tier, yellow .. purple; four common
+words each, different stems.
 
-- red herrings: on medium boards at least one word, on hard boards at least two, fit a second
-  chosen category too (by that category's own check);
+- red herrings: none on easy boards; on medium boards at least one word, on hard boards at
+  least two, fit a second chosen category too (by that category's own check);
 - one solution: every group of four board words that fits *any* pool category is a valid
   group, and exactly one split of the sixteen into four valid groups may exist (an exact
   cover search); a board failing that is redrawn.
@@ -25,7 +25,8 @@ from textseq_plugins.odd_one_out.puzzles import _stem, check_difficulty, check_s
 from textseq_tui.plugin import BadInput
 
 GROUP = 4
-TIER_PLAN = {"easy": ("yellow", "yellow", "green", "blue"), "medium": TIERS, "hard": TIERS}
+#: every board has one group of each tier; difficulty is in the red herrings
+TIER_PLAN = {"easy": TIERS, "medium": TIERS, "hard": TIERS}
 RED_HERRINGS = {"easy": 0, "medium": 1, "hard": 2}
 ATTEMPTS = 400
 
@@ -68,13 +69,15 @@ def valid_groups(member_sets: dict[str, frozenset[int]]) -> set[frozenset[int]]:
     return out
 
 
-def make_board(pool: CategoryPool, seed: int, difficulty: str = "medium") -> GroupsPuzzle:
-    """The board of ``seed`` at ``difficulty`` (deterministic)."""
+def make_board(pool: CategoryPool, seed: int, difficulty: str = "medium",
+               avoid: frozenset[str] = frozenset()) -> GroupsPuzzle:
+    """The board of ``seed`` at ``difficulty`` (deterministic), using no category whose id
+    is in ``avoid`` (a schedule passes the ids of the last days' boards: no repeats)."""
     check_seed(seed)
     check_difficulty(difficulty)
     rng = random.Random(f"connections:{seed}:{difficulty}")
     for _ in range(ATTEMPTS):
-        chosen = _choose(pool, rng, difficulty)
+        chosen = _choose(pool, rng, difficulty, avoid)
         if chosen is None:
             continue
         board = _deal(pool, chosen, rng, RED_HERRINGS[difficulty])
@@ -95,11 +98,11 @@ def make_board(pool: CategoryPool, seed: int, difficulty: str = "medium") -> Gro
                    "try another --seed")
 
 
-def _choose(pool: CategoryPool, rng: random.Random, difficulty: str
-            ) -> list[PoolCategory] | None:
+def _choose(pool: CategoryPool, rng: random.Random, difficulty: str,
+            avoid: frozenset[str]) -> list[PoolCategory] | None:
     chosen: list[PoolCategory] = []
     for tier in TIER_PLAN[difficulty]:
-        options = [c for c in pool.tier(tier) if c not in chosen]
+        options = [c for c in pool.tier(tier) if c not in chosen and c.id not in avoid]
         if not options:
             return None
         # a kind first (phrases, sounds, letters...), so the many phrase categories do not
