@@ -226,7 +226,7 @@ def our_boards(solver: Any, days: int) -> dict[str, Any]:
         solutions,
         valid_groups,
     )
-    from textseq_plugins.odd_one_out.groups import daily_seed
+    from textseq_plugins.odd_one_out.groups import ai_solve, daily_seed
 
     pool = CategoryPool.load(solver.tables)
     out: dict[str, Any] = {"pool_categories": len(pool.categories),
@@ -247,16 +247,23 @@ def our_boards(solver: Any, days: int) -> dict[str, Any]:
             record = solver.play(list(board.words), key.feedback)
             solved += record.solved
             hits = {frozenset(g["words"]) for g in record.guesses if g["result"] == "correct"}
+            # today's solver (meaning only) on the same board: how hard each tier is for a
+            # player who goes by similarity
+            game = ai_solve(solver.ai, board)
+            by_meaning = {board.groups[k][1] for k in game.found}
             for tier, (_, ws) in zip(board.tiers, board.groups, strict=True):
-                found.setdefault(tier, [0, 0])
+                found.setdefault(tier, [0, 0, 0])
                 found[tier][0] += frozenset(ws) in hits
                 found[tier][1] += 1
+                found[tier][2] += ws in by_meaning
         out[difficulty] = {
             "boards": days, "sound": round(100.0 * sound / days, 1),
             "unique": round(100.0 * unique / days, 1),
             "solved": round(100.0 * solved / days, 1),
             "repeated_groups": len(ids) - len(set(ids)),
-            "found_by_tier": {t: round(100.0 * v[0] / v[1], 1) for t, v in found.items()}}
+            "found_by_tier": {t: round(100.0 * v[0] / v[1], 1) for t, v in found.items()},
+            "similarity_solver_found_by_tier": {t: round(100.0 * v[2] / v[1], 1)
+                                                for t, v in found.items()}}
     return out
 
 
