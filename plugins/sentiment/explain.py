@@ -54,14 +54,16 @@ def rounded_to_sum(values: list[float], total: float, digits: int = 2) -> list[f
 def explanation_parts(exp: Explanation, top: int = TOP_WORDS, digits: int = 2
                       ) -> list[tuple[str, float]]:
     """(what, share) rows: the ``top`` words, the other words together, the model's lean;
-    rounded to ``digits``, they sum to the score rounded to ``digits``."""
+    rounded to ``digits``, they sum to the score rounded to ``digits`` (rows that round to
+    0 are left out)."""
     rows = [(c.display, c.share) for c in exp.contributions[:top]]
     rest = sum(c.share for c in exp.contributions[top:])
     if exp.contributions[top:]:
         rows.append((OTHER_WORDS, rest))
     rows.append((LEAN, exp.base))
     values = rounded_to_sum([v for _, v in rows], exp.score, digits)
-    return [(what, value) for (what, _), value in zip(rows, values, strict=True)]
+    # a row that rounds to nothing adds nothing: left out, the rest still sum to the score
+    return [(what, value) for (what, _), value in zip(rows, values, strict=True) if value]
 
 
 def explanation_json(exp: Explanation, top: int = 10) -> dict[str, Any]:
@@ -71,7 +73,7 @@ def explanation_json(exp: Explanation, top: int = 10) -> dict[str, Any]:
     words = [[what, value] for what, value in parts if what not in (OTHER_WORDS, LEAN)]
     out: dict[str, Any] = {"words": words}
     out["other_words"] = next((v for w, v in parts if w == OTHER_WORDS), 0.0)
-    out["lean"] = next(v for w, v in parts if w == LEAN)
+    out["lean"] = next((v for w, v in parts if w == LEAN), 0.0)
     out["explained"] = "shares of the score: words + other_words + lean = score"
     return out
 
