@@ -153,3 +153,20 @@ async def test_the_side_panel_starts_hidden_when_narrow_and_comes_back_as_left(h
     async with app.run_test(size=size) as pilot:
         await wait_for(pilot, lambda: app.restored)
         assert app.query_one(SidePanel).display == (size[0] < 100)
+
+
+def test_a_huge_history_is_read_only_as_far_as_it_is_shown(home) -> None:
+    from textseq_tui.conversation import MAX_TEXT_READ
+
+    host = echo_host(home)
+    stored = Conversation(lambda: host.store)
+    big = "word " * 400_000  # a 2 MB paste
+    with host.store.write() as db:
+        db.conn.executemany("INSERT INTO conversation (at, kind, text, labels) VALUES "
+                            "(0, 'user', ?, '[]')", [(big,)] * 30)
+    plan = " ".join(row[-1] for row in host.store.db.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM conversation ORDER BY id DESC LIMIT 201"))
+    assert "SCAN conversation" in plan and "TEMP B-TREE" not in plan  # by the key, no sort
+    page = stored.page()
+    assert len(page) == 30 and all(len(e.text) == MAX_TEXT_READ for e in page)
+    assert all(len(t) == MAX_TEXT_READ for t in stored.recent_inputs())
