@@ -101,3 +101,63 @@ async def test_up_recalls_across_runs_and_keys_typed_in_inputs_are_text(echo_hos
         await wait_for(pilot, lambda: app.restored)
         await pilot.press("up")
         assert chat.value == "first ?hjkl"
+
+
+def burst(app, keys: list[str]) -> None:
+    """Keys arriving together, as a fast typist's or a stalled app's do (tmux, a paste of
+    keys): each posted at once, none waited on."""
+    from textual import events
+
+    for key in keys:
+        name = {" ": "space"}.get(key, key)
+        char = key if len(key) == 1 else None
+        app.post_message(events.Key(name, char))
+
+
+async def test_a_burst_of_keys_is_applied_in_the_order_typed(echo_host) -> None:
+    """Editing keys (Backspace, Ctrl+U) and Tab act where they were typed among the letters
+    around them: a binding that reaches the input after the letters typed after it deleted
+    those letters (Ctrl+U then "I am" came out " am")."""
+    app = TextseqApp(echo_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.query_one(ChatInput)
+        await wait_for(pilot, lambda: app.focused is chat)
+        burst(app, [*"old draft", "ctrl+u", *"I am", "backspace", "backspace", *"am"])
+        await wait_for(pilot, lambda: chat.value == "I am", what=f"'I am', not {chat.value!r}")
+        burst(app, ["ctrl+u", *"xyzzy", "tab", *"ab", "shift+tab", *"cd"])
+        await wait_for(pilot, lambda: chat.value == "xyzzyabcd",
+                       what=f"'xyzzyabcd', not {chat.value!r}")
+        burst(app, ["ctrl+u", *"one", "enter", *"two"])
+        await wait_for(pilot, lambda: chat.value == "two", what=f"'two', not {chat.value!r}")
+        await wait_for(pilot, lambda: any(e.startswith("you: one")
+                                          for e in app.transcript.entries()))
+
+
+async def test_keys_typed_while_the_app_starts_go_into_the_chat(echo_host) -> None:
+    """Keys the terminal hands over before the first paint are the message's first letters
+    (Textual focused the transcript first, and they were lost)."""
+
+    class TypedAtOnce(TextseqApp):
+        def on_mount(self) -> None:  # runs before TextseqApp's (Textual calls both)
+            burst(self, [*"early"])
+
+    app = TypedAtOnce(echo_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.query_one(ChatInput)
+        await wait_for(pilot, lambda: chat.value == "early", what=f"'early', not {chat.value!r}")
+
+
+async def test_page_up_and_down_in_the_chat_scroll_the_conversation(echo_host) -> None:
+    app = TextseqApp(echo_host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for n in range(30):
+            app.transcript.add_answer(f"line {n}")
+        await wait_for(pilot, lambda: app.transcript.max_scroll_y > 0)
+        app.transcript.scroll_end(animate=False)
+        await wait_for(pilot, lambda: app.transcript.scroll_y == app.transcript.max_scroll_y)
+        bottom = app.transcript.scroll_y
+        await pilot.press("pageup")
+        await wait_for(pilot, lambda: app.transcript.scroll_y < bottom, what="scrolled up")
+        assert app.focused is app.chat_input
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: app.transcript.scroll_y == bottom, what="back down")

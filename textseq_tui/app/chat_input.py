@@ -46,6 +46,9 @@ class ChatInput(Input):
         Binding("escape", "hide_ghost", "Hide the ghost text", show=False),
         Binding("up", "history(-1)", "Previous message (earlier runs too)", show=False),
         Binding("down", "history(1)", "Next message", show=False),
+        Binding("pageup", "scroll_chat(-1)", "Scroll the conversation up (older messages)",
+                show=False),
+        Binding("pagedown", "scroll_chat(1)", "Scroll the conversation down", show=False),
     ]
     #: Keys handled without a binding, for the keys overlay and /help.
     KEY_HELP = [("enter", "send the message, or run the /command"),
@@ -128,6 +131,16 @@ class ChatInput(Input):
         self.value = ""
         if text.strip():
             self.post_message(self.Send(self, text))
+
+    class Scroll(Message):
+        """PgUp/PgDn in the chat input: scroll the conversation a page (``pages``: -1 up)."""
+
+        def __init__(self, pages: int) -> None:
+            super().__init__()
+            self.pages = pages
+
+    def action_scroll_chat(self, pages: int) -> None:
+        self.post_message(self.Scroll(pages))
 
     def remember(self, earlier: list[str]) -> None:
         """Put messages of earlier runs (oldest first) before this run's in the history."""

@@ -24,6 +24,7 @@ from textseq_tui.app.chat_input import ChatInput
 from textseq_tui.app.continuity import Continuity
 from textseq_tui.app.conversation_keeper import ConversationKeeper
 from textseq_tui.app.help_table import command_detail, help_renderable
+from textseq_tui.app.key_order import KeyOrder
 from textseq_tui.app.keys import (
     ACTION_HELP,
     FOCUS_CSS,
@@ -32,7 +33,6 @@ from textseq_tui.app.keys import (
     move_focus,
     rule_key,
     screen_keys,
-    typed_here,
 )
 from textseq_tui.app.message_queues import ChatDelivery
 from textseq_tui.app.navigation import SafeNavigation
@@ -105,8 +105,17 @@ class TextseqApp(Continuity, SafeNavigation):
         self._label_order: dict[str, int] | None = None
         #: Set once the stored conversation, history and panel state are shown.
         self.restored = False
+        #: Keys typed together act in their order.
+        self.key_order = KeyOrder(self)
 
     # -- layout ------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        screen = Screen(id="_default")
+        # The chat input has focus from the start, not the transcript (Textual's first
+        # focusable): keys typed while the app starts are the message's first letters.
+        screen.AUTO_FOCUS = "#input"  # type: ignore[misc] — this screen alone
+        return screen
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -135,6 +144,7 @@ class TextseqApp(Continuity, SafeNavigation):
                 self.transcript.add_error(f"plugin {record.name} is unavailable: {record.error}")
         self.show_problems()
         self.chat_input.focus()
+        self.call_later(self.key_order.started)  # after the focus (itself a call_later)
         self.show_indicators()
         self.call_after_refresh(self._painted)
         self.set_interval(1.0, self._refresh_models)
@@ -189,6 +199,12 @@ class TextseqApp(Continuity, SafeNavigation):
         self.status_line.update(escape(status))
 
     # -- input -------------------------------------------------------------------------------
+
+    def on_chat_input_scroll(self, event: ChatInput.Scroll) -> None:
+        if event.pages < 0:
+            self.transcript.scroll_page_up()  # at the top, older stored messages come
+        else:
+            self.transcript.scroll_page_down()
 
     def on_chat_input_send(self, event: ChatInput.Send) -> None:
         """Enter in the chat input: the one way text becomes a chat message or a command.
@@ -376,6 +392,11 @@ class TextseqApp(Continuity, SafeNavigation):
         self.delivery.close()
         super().exit(*args, **kwargs)
 
+    def _on_key(self, event: events.Key) -> None:
+        # Textual calls App._on_key after this (every class's handler in the MRO); the keys
+        # held behind this one go on after it (release is queued behind this message).
+        self.key_order.done(event)
+
     async def on_event(self, event: Event) -> None:
         # Keys still queued while the app closes act on screens being torn down (F1 wrote
         # /help into a detached transcript: MountError) or find no screen at all
@@ -391,8 +412,8 @@ class TextseqApp(Continuity, SafeNavigation):
         if isinstance(event, events.Key) and not event.is_forwarded:
             # The one key rule of every screen (keys.py): in a text input a printable key
             # is typed, whatever binds it; elsewhere ? shows the keys and h j k l move.
-            if typed_here(self, event):
-                self.focused._forward_event(event)  # past the priority bindings
+            # Keys typed together act in their order (key_order.py).
+            if self.key_order.take(event):
                 return
             rule = rule_key(self, event)
             if rule == "keys":
