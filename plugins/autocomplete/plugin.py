@@ -9,16 +9,16 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textseq_plugins import BuiltinPlugin
+
 from textseq_tui.plugin import (
     BadInput,
     CommandResult,
     ModelSpec,
     OpenScreen,
-    Plugin,
     PluginContext,
     ScreenSpec,
     SlashCommand,
-    package_dir,
 )
 
 if TYPE_CHECKING:
@@ -324,14 +324,10 @@ class GhostTextProvider:
         return text
 
 
-class AutocompletePlugin(Plugin):
+class AutocompletePlugin(BuiltinPlugin):
     name = "autocomplete"
     title = "Autocomplete"
     description = "Ghost-text word completion: a character RNN, a word list and your own words."
-
-    def model_dirs(self) -> list[Any]:
-        """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""
-        return [package_dir("textseq_models")]
 
     def __init__(self) -> None:
         super().__init__()

@@ -155,13 +155,6 @@ class Categories:
         best = max(counts, key=lambda k: (counts[k], -len(self.categories[k].words)))
         return self.categories[best].name, counts[best] / max(len(words), 1)
 
-    def name_of(self, word: str) -> str | None:
-        """The name of the first category listing ``word``, or None."""
-        for cat in self.categories:
-            if word in cat.words:
-                return cat.name
-        return None
-
 
 @dataclass(frozen=True)
 class Puzzle:

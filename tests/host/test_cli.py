@@ -87,15 +87,16 @@ def test_scores_json_and_csv(cli, host) -> None:
 
 def test_db_check_reports_ok_then_corrupt_without_deleting(cli, home) -> None:
     assert cli("db", "check").exit_code == 0
-    from textseq_tui.cli import set_host
+    from typer.testing import CliRunner
+
+    from textseq_tui.cli import build_app
     from textseq_tui.host import Host
 
     db = home / "textseq.db"
     for suffix in ("-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     db.write_bytes(b"garbage" * 1000)
-    set_host(Host(home=home, device="cpu"))
-    result = cli("db", "check")
+    result = CliRunner().invoke(build_app(Host(home=home, device="cpu")), ["db", "check"])
     assert result.exit_code != 0 and "move it aside" in result.stderr
     assert db.read_bytes().startswith(b"garbage")
 
