@@ -73,11 +73,15 @@ class Host:
             device=self.device,
         )
         # Own copies: a record's plugin (or error) is this Host's alone.
-        # The host's own shared models (GloVe as a registry model any plugin loads).
+        # The host's own shared models (GloVe, WordNet: registry models any plugin loads).
         from textseq_tui import glove
 
         self.registry.add_source(Path(__file__).parent / "models")
         self.registry.register_kind(glove.KIND, glove.load_glove_model, glove.MODEL,
+                                    uses_device=False)
+        from textseq_tui.wordnet import load_wordnet_model
+
+        self.registry.register_kind("wordnet", load_wordnet_model, "wordnet-3.0",
                                     uses_device=False)
         self.records = [replace(r) for r in (records if records is not None else discover())]
         self.commands: dict[str, BoundCommand] = {}

@@ -78,9 +78,8 @@ def run_clustering(ctx: PluginContext, data: Any, settings: Any, *, store: bool 
 
     Returns ``(clustering, run_id)``. Raises BadInput when fewer than 3 words have vectors.
     """
-    from textseq_plugins.clusterer.clusterings import save_clustering
+    from textseq_plugins.clusterer.clusterings import name_clusters, save_clustering
     from textseq_plugins.clusterer.model import cluster_vectors
-    from textseq_plugins.clusterer.names import name_clusters
 
     if len(data) < 3:
         missing = f"; not in the vectors: {', '.join(data.missing[:10])}" if data.missing else ""

@@ -163,7 +163,6 @@ def default_clustering(store: Any, registry: Any, device: str = "cpu") -> int:
     settings, clustering and storing it first if there is none (a few seconds); its
     vectors and its clusters' likely names come from the model ``registry``."""
     from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
-    from textseq_plugins.clusterer.names import name_clusters
     from textseq_plugins.clusterer.vectors import load_glove_vocab
 
     from textseq_tui.ml import GLOVE_MODEL
@@ -179,6 +178,32 @@ def default_clustering(store: Any, registry: Any, device: str = "cpu") -> int:
     clustering.info["names"] = name_clusters(registry, data.words, clustering.labels,
                                              clustering.info.get("central", {}))
     return save_clustering(store, data.words, clustering, data.source)
+
+
+def name_clusters(registry: Any, words: list[str], labels: Any,
+                  central: dict[int, Any]) -> dict[int, str]:
+    """Likely names of the clusters listed in ``central`` (cluster -> rows of its most central
+    words), from the one WordNet namer (``textseq_tui.ml.name_group``) reading each cluster's
+    central words first, then the rest in input order: ``{cluster: "fruit"}``. A cluster
+    with no specific name is left out (its central words stand for it); {} when the WordNet
+    model cannot be loaded (a missing optional model must not stop a clustering)."""
+    from textseq_tui.ml import name_group
+    from textseq_tui.plugin import TextseqError
+
+    try:
+        wordnet = registry.load_default("wordnet")
+    except TextseqError:
+        return {}
+    groups: dict[int, list[str]] = {int(c): [words[i] for i in rows] for c, rows in central.items()}
+    for word, label in zip(words, labels.tolist(), strict=True):
+        if label in groups:
+            groups[label].append(word)
+    names = {}
+    for cluster, members in groups.items():
+        named = name_group(wordnet, members)
+        if named is not None:
+            names[cluster] = named.name
+    return names
 
 
 def find_word(store: Any, word: str) -> dict[str, Any] | None:

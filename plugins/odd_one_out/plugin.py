@@ -90,8 +90,22 @@ class OddOneOutPlugin(BuiltinPlugin):
                 # the n-gram vectors live in GloVe's space: for other vectors they only
                 # inform spelling similarity, never stand in for a missing word's meaning
                 same_space = registry.get(name).card.kind == GLOVE_KIND
-                _PROCESS_AIS[key] = OddOneOut(kv, ngram, ngram_meaning=same_space)
+                _PROCESS_AIS[key] = OddOneOut(kv, ngram, ngram_meaning=same_space,
+                                              namer=self.name_words)
             return _PROCESS_AIS[key]
+
+    def name_words(self, words: list[str]) -> str | None:
+        """What ``words`` all are, plural ("fruits"), by the one WordNet namer over the host's
+        ``wordnet`` model; None when nothing specific covers them or WordNet is missing."""
+        from textseq_tui.ml import name_group
+        from textseq_tui.plugin import TextseqError
+
+        try:
+            wordnet = self.context.load_default("wordnet")
+        except TextseqError:
+            return None
+        named = name_group(wordnet, words)
+        return named.plural if named else None
 
     def generator(self, seed: int = 0, size: int = 4, categories: str | None = None) -> Any:
         """A fresh :class:`PuzzleGenerator` over the categories (loaded once, shared)."""
@@ -108,17 +122,21 @@ class OddOneOutPlugin(BuiltinPlugin):
     # -- capabilities -----------------------------------------------------------------------
 
     def warmup(self) -> None:
-        """Load the vectors, the n-gram model and gensim before the first /odd or game."""
+        """Load the vectors, the n-gram model, gensim and WordNet before the first /odd or
+        game."""
         self.ai()
+        self.name_words(["apple", "pear"])
 
     def model_specs(self) -> list[ModelSpec]:
         return [
-            ModelSpec(VECTORS_KIND, self._load_vectors, default=DEFAULT_VECTORS,
-                      description="word vectors (GloVe, word2vec) as a memory-mapped matrix"),
+            # No default of its own: without --vectors the AI reads the shared GloVe model.
+            ModelSpec(VECTORS_KIND, self._load_vectors,
+                      description="imported word vectors (word2vec, GloVe text) as a "
+                      "memory-mapped matrix"),
             ModelSpec(OOV_KIND, self._load_oov, default=DEFAULT_OOV,
                       description="hashed character n-gram vectors for out-of-vocabulary words"),
             ModelSpec(CATEGORIES_KIND, self._load_categories, default=DEFAULT_CATEGORIES,
-                      description="named word categories (WordNet) for puzzles and names",
+                      description="named word categories (WordNet) for puzzles",
                       uses_device=False),
         ]
 

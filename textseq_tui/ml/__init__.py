@@ -21,6 +21,14 @@ the host) loads a ``GloveVectors`` (``.words`` in frequency order, ``.matrix`` a
 with ``ctx.registry.load(GLOVE_MODEL)`` (one instance per host, shared by every plugin);
 a script without a host may build ``GloveVectors()`` itself, the very object the model is.
 ``glove_words()``/``glove_matrix()`` are its raw parts, kept for plugins written before it.
+
+WordNet 3.0, offline: ``WordNet`` is what the registry model ``wordnet-3.0`` of kind
+``wordnet`` loads (``ctx.load_default("wordnet")``): every sense of a word (morphy,
+multiword lemmas), synset names, lemma names, hypernyms and instance hypernyms and their
+closure, hyponyms, holonyms, meronyms, domains, lexnames, information content (see
+``textseq_tui.wordnet``). ``name_group(wordnet, words)`` -> ``GroupName | None`` is the one
+WordNet namer of a group of words ("fruit", plural "fruits"); ``is_generic_name(name)`` and
+``GENERIC_NAMES`` say which names say nothing ("entity", "object").
 """
 
 from typing import Any
@@ -39,6 +47,11 @@ _LAZY = {
     "GLOVE_MODEL": ("textseq_tui.glove", "MODEL"),
     "GLOVE_KIND": ("textseq_tui.glove", "KIND"),
     "GloveVectors": ("textseq_tui.glove", "GloveVectors"),
+    "WordNet": ("textseq_tui.wordnet", "WordNet"),
+    "name_group": ("textseq_tui.wordnet_namer", "name_group"),
+    "GroupName": ("textseq_tui.wordnet_namer", "GroupName"),
+    "is_generic_name": ("textseq_tui.wordnet_namer", "is_generic"),
+    "GENERIC_NAMES": ("textseq_tui.wordnet_namer", "GENERIC_NAMES"),
 }
 
 __all__ = sorted(_LAZY)
