@@ -104,6 +104,9 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)
+    # gensim and pyarrow are imported before the cold load: the figure is the load itself
+    import gensim.models  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
     from textseq_plugins.odd_one_out.evaluation import evaluate, read_dataset
     from textseq_plugins.odd_one_out.model import OddOneOut, doesnt_match_scores, tokens
     from textseq_plugins.odd_one_out.ngram import load_ngram_model
