@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from textseq_tui import cli_io
-from textseq_tui.errors import BadInput, TextseqError
+from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.host import Host
 
 
@@ -79,17 +79,28 @@ class TextseqGroup(TyperGroup):
         try:
             result = super().invoke(ctx)
         except TextseqError as err:
-            typer.echo(f"error: {err}", err=True)
+            cli_io.echo(f"error: {err}", err=True)
             raise typer.Exit(err.exit_code) from None
         except sqlite3.DatabaseError as err:
             # A plugin reading the database directly hit a damaged file.
             from textseq_tui.store import store_error
 
-            typer.echo(f"error: {store_error(host_of(ctx).home / 'textseq.db', err)}", err=True)
-            raise typer.Exit(1) from None
+            failure = store_error(host_of(ctx).home / "textseq.db", err)
+            cli_io.echo(f"error: {failure}", err=True)
+            raise typer.Exit(failure.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise  # stdout closed by the reader (| head): not ours to report
+        except OSError as err:
+            # A file in the home (a cache, a model, a checkpoint) could not be written: a
+            # full disk and a read-only home each get their own line.
+            from textseq_tui.errors import os_error
+
+            failure = os_error(err)
+            cli_io.echo(f"error: {failure}", err=True)
+            raise typer.Exit(failure.exit_code) from None
         if cli_io.refused_lines(ctx):
             # A batch went on past refused lines; the exit status still says so.
             raise typer.Exit(1)
@@ -134,6 +145,10 @@ def root(
     session.choose(ctx, home, device)
     host = session.get_host()  # starts the plugins on the chosen home before their command runs
     if ctx.invoked_subcommand is not None:
+        # A plugin that failed to start answers its command (and its --help) with why.
+        problem = host.unavailable(ctx.invoked_subcommand)
+        if problem:
+            raise PluginError(problem)
         return
     from textseq_tui.app.main import TextseqApp
 
@@ -150,6 +165,7 @@ def plugins_cmd(
 ) -> None:
     """List installed plugins: name, version, status (ok | error: reason), source."""
     host = host_of(ctx)
+    host.completion_providers()  # notes a provider of the deprecated first protocol
     if cli_io.want_json(as_json):
         for record in host.records:
             cli_io.emit(record.row(), True)
@@ -161,14 +177,20 @@ def plugins_cmd(
     for record in host.records:
         row = record.row()
         style = "green" if record.ok else "red"
-        table.add_row(row["name"], row["version"], f"[{style}]{row['status']}[/]",
-                      row["source"], row["description"])
+        safe = {k: cli_io.escape_markup(v) for k, v in row.items()}
+        table.add_row(safe["name"], safe["version"], f"[{style}]{safe['status']}[/]",
+                      safe["source"], safe["description"])
     console = Console()
     console.print(table)
+    for record in host.records:
+        for notice in record.deprecations:
+            console.print(f"[yellow]{record.name}: deprecated: {notice}[/]", markup=True,
+                          highlight=False, soft_wrap=True)
     if verbose:
         for record in host.records:
             if record.detail:
-                console.print(f"[bold]{record.name}[/]\n{record.detail}")
+                console.print(f"[bold]{cli_io.escape_markup(record.name)}[/]\n"
+                              f"{cli_io.escape_markup(record.detail)}")
 
 
 def scores_cmd(
@@ -258,14 +280,31 @@ def _mount_plugins(app: typer.Typer, records: list[Any]) -> None:
     for record in records:
         plugin = record.plugin
         if plugin is None or record.error:
+            _mount_unavailable(app, record.name, f"plugin {record.name!r} is not available: "
+                                                 f"{record.error}")
             continue
         try:
             sub = plugin.cli()
         except Exception as err:  # noqa: BLE001 — a broken plugin CLI must not break the rest
-            sys.stderr.write(f"warning: plugin {plugin.name}: cli() failed: {err}\n")
+            _mount_unavailable(app, record.name, f"plugin {record.name!r}: cli() failed: "
+                                                 f"{type(err).__name__}: {err}")
             continue
         if sub is not None:
             app.add_typer(sub, name=plugin.name, help=plugin.description)
+
+
+def _mount_unavailable(app: typer.Typer, name: str, problem: str) -> None:
+    """``textseq NAME ...`` (``--help`` included) of a plugin that failed answers ``problem``
+    in one line, instead of Click's "No such command"."""
+    if any(info.name == name for info in app.registered_commands):
+        return  # a second distribution using the name: the first one's command stays
+
+    def unavailable() -> None:
+        raise PluginError(problem)
+
+    app.command(name, help=f"(unavailable) {problem}", add_help_option=False,
+                context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+                )(unavailable)
 
 
 def _one_line_listings(app: typer.Typer) -> None:
@@ -313,7 +352,9 @@ def _print_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, empty: 
             keys += [k for k in row if k not in keys]
         writer = csv.DictWriter(sys.stdout, fieldnames=keys)
         writer.writeheader()
-        writer.writerows(rows)
+        # no terminal control from stored text reaches stdout (shown as \xNN)
+        writer.writerows({k: cli_io.shown(v) if isinstance(v, str) else v
+                          for k, v in row.items()} for row in rows)
         return
     if not rows:
         typer.echo(empty)
@@ -331,11 +372,12 @@ def _print_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, empty: 
 
 
 def _cell(value: Any) -> str:
+    """A table cell: numbers short, user text escaped (Rich reads cells as markup)."""
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, (dict, list)):
-        return json.dumps(value)
-    return "" if value is None else str(value)
+        return cli_io.escape_markup(json.dumps(value))
+    return "" if value is None else cli_io.escape_markup(value)
 
 
 def models_list_cmd(ctx: typer.Context, as_json: JsonOption = False) -> None:
@@ -357,7 +399,7 @@ def models_show_cmd(ctx: typer.Context, name: str, as_json: JsonOption = False) 
     if cli_io.want_json(as_json):
         cli_io.emit(card, True)
     else:
-        typer.echo(json.dumps(card, indent=2))
+        cli_io.echo(json.dumps(card, indent=2))
 
 
 def models_verify_cmd(ctx: typer.Context, name: Annotated[str | None, typer.Argument()] = None,
@@ -370,9 +412,9 @@ def models_verify_cmd(ctx: typer.Context, name: Annotated[str | None, typer.Argu
         if cli_io.want_json(as_json):
             cli_io.emit({"path": path, "ok": not problems, "problems": problems}, True)
         else:
-            typer.echo(f"{'ok  ' if not problems else 'FAIL'} {path}")
+            cli_io.echo(f"{'ok  ' if not problems else 'FAIL'} {path}")
             for problem in problems:
-                typer.echo(f"     {problem}")
+                cli_io.echo(f"     {problem}")
     if bad:
         raise typer.Exit(1)
 

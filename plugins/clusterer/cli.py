@@ -63,7 +63,7 @@ def load_input(glove: Any, words: str | None, vocab: int | None, vectors: str | 
     if words:
         wanted, problems = wv.read_word_list(cli_io.iter_input(words), line_of)
         for problem in problems:
-            sys.stderr.write(problem + " (kept once)\n")
+            cli_io.echo(problem + " (kept once)", err=True)
         if not wanted:
             raise BadInput(f"{words}: no words found (one word a line)")
     if vectors:
@@ -96,9 +96,9 @@ def run_clustering(ctx: PluginContext, data: Any, settings: Any, *, store: bool 
 
 def _glove_of(plugin_ctx: PluginContext) -> Any:
     """A callable loading the shared GloVe model from the registry (on first call)."""
-    from textseq_tui.ml import GLOVE_MODEL
+    from textseq_tui.ml import GLOVE_KIND, GLOVE_MODEL
 
-    return lambda: plugin_ctx.registry.load(GLOVE_MODEL)
+    return lambda: plugin_ctx.registry.load(GLOVE_MODEL, kind=GLOVE_KIND)
 
 
 def cluster_cmd(
@@ -175,7 +175,7 @@ def cluster_cmd(
     if data.missing:
         shown = ", ".join(data.missing[:20]) + (" ..." if len(data.missing) > 20 else "")
         what = "words have no vector" if line_numbers is None else "lines have no known word"
-        sys.stderr.write(f"{len(data.missing)} {what}: {shown}\n")
+        cli_io.echo(f"{len(data.missing)} {what}: {shown}", err=True)
     clustering, run_id = run_clustering(plugin_ctx, data, settings, store=store,
                                         device=plugin_ctx.resolve_device(device))
     if not cli_io.want_json(as_json):
@@ -249,9 +249,9 @@ def runs_cmd(
         if json_out:
             cli_io.emit(row, True)
         else:
-            typer.echo(f"run {row['id']}  {row['created']}  {row['method']}  "
-                       f"{row['source']}  {row['n_words']} words  "
-                       f"{row['n_clusters']} clusters  {row['noise']} noise")
+            cli_io.echo(f"run {row['id']}  {row['created']}  {row['method']}  "
+                        f"{row['source']}  {row['n_words']} words  "
+                        f"{row['n_clusters']} clusters  {row['noise']} noise")
 
 
 def show_cmd(
@@ -342,10 +342,10 @@ def _print_clusters(words: list[str], labels: Any, missing: list[str], sep: str 
         name = "noise" if label < 0 else f"cluster {label}"
         if central and label in central:
             likely = (names or {}).get(label)
-            typer.echo(f"{name} ({len(groups[label])})"
-                       + (f", likely {likely!r}" if likely else "")
-                       + f", most central: {sep.join(central[label][:5])}")
+            cli_io.echo(f"{name} ({len(groups[label])})"
+                        + (f", likely {likely!r}" if likely else "")
+                        + f", most central: {sep.join(central[label][:5])}")
             name = "  members"
-        typer.echo(f"{name} ({len(groups[label])}): {sep.join(groups[label])}")
+        cli_io.echo(f"{name} ({len(groups[label])}): {sep.join(groups[label])}")
     if missing:
-        typer.echo(f"no vector ({len(missing)}): {sep.join(missing)}")
+        cli_io.echo(f"no vector ({len(missing)}): {sep.join(missing)}")

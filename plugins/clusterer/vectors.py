@@ -2,7 +2,7 @@
 
 ``glove`` below is the registry model ``textseq_tui.ml.GLOVE_MODEL`` (a
 ``textseq_tui.ml.GloveVectors``: ``.words`` in frequency order, ``.matrix``, ``.index``),
-loaded by the caller with ``ctx.registry.load(GLOVE_MODEL)``.
+loaded by the caller with ``ctx.registry.load(GLOVE_MODEL, kind=GLOVE_KIND)``.
 
 Every loader returns a :class:`WordVectors` (words and a float32 ``(n, dim)`` matrix) that
 has been checked: no duplicate words, no NaN/inf or all-zero rows, one dimension, at least

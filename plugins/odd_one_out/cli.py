@@ -126,7 +126,7 @@ def _ask_pick(session: Any) -> Any:
         try:
             return session.answer(choice)
         except BadInput as err:
-            typer.echo(str(err))
+            cli_io.echo(str(err))
 
 
 def puzzles_cmd(
@@ -203,16 +203,14 @@ def neighbours_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Nearest words to WORD's vector; an unknown word gets its character n-gram vector."""
-    from rich.markup import escape
-
     ai = plugin_of(ctx).ai()
     rows, source = ai.neighbours(word, n)
     typo = ai.typo_of(word.strip().lower()) if source == "ngram" else None
     cli_io.emit({"word": word, "source": source, "typo_of": typo,
                  "neighbours": [{"word": w, "similarity": round(s, 4)} for w, s in rows]},
                 cli_io.want_json(as_json),
-                text=escape(f"{word} ({source}{', a typo of ' + typo if typo else ''}): "
-                            + ", ".join(f"{w} {s:.2f}" for w, s in rows)))
+                text=f"{word} ({source}{', a typo of ' + typo if typo else ''}): "
+                + ", ".join(f"{w} {s:.2f}" for w, s in rows))
 
 
 def import_vectors_cmd(
@@ -260,13 +258,13 @@ def train_oov_cmd(
     from textseq_plugins.odd_one_out import vectors
     from textseq_plugins.odd_one_out.train import DEFAULTS, train_oov_model
 
-    from textseq_tui.ml import GLOVE_MODEL
+    from textseq_tui.ml import GLOVE_KIND, GLOVE_MODEL
 
     plugin_ctx = plugin_of(ctx).context
     plugin_ctx.check_out(out)
     params = {**DEFAULTS, "ridge": ridge, "cg_iterations": iterations}
     with plugin_ctx.store.training_run(out.name, params, "cpu") as run:
-        kv = vectors.as_keyed_vectors(plugin_ctx.registry.load(GLOVE_MODEL))
+        kv = vectors.as_keyed_vectors(plugin_ctx.registry.load(GLOVE_MODEL, kind=GLOVE_KIND))
         metrics = train_oov_model(kv, out, params, rebuild=cli_io.command_line())
         run.metrics.update(metrics)
     typer.echo(json.dumps(metrics))
@@ -276,10 +274,8 @@ def _show_pick(pick: Any, as_json: bool, line: int | None = None) -> None:
     if as_json:
         cli_io.emit(pick.to_json(), True, line=line)
         return
-    from rich.markup import escape
-
     text = "\n".join([f"odd one out: {pick.odd}", *(f"  {line}" for line in pick.explain())])
-    cli_io.emit(pick.to_json(), False, text=escape(text))
+    cli_io.emit(pick.to_json(), False, text=text)
 
 
 def _game_over(session: Any) -> None:

@@ -108,8 +108,10 @@ def _print_words(loaded: Any, ranked: dict[str, list[tuple[str, float]]], top: i
     for i in range(top):
         pos = ranked["positive"][i] if i < len(ranked["positive"]) else ("", None)
         neg = ranked["negative"][i] if i < len(ranked["negative"]) else ("", None)
-        table.add_row(str(i + 1), pos[0], "" if pos[1] is None else f"{pos[1]:+.4f}",
-                      neg[0], "" if neg[1] is None else f"{neg[1]:+.4f}")
+        table.add_row(str(i + 1), cli_io.escape_markup(pos[0]),
+                      "" if pos[1] is None else f"{pos[1]:+.4f}",
+                      cli_io.escape_markup(neg[0]),
+                      "" if neg[1] is None else f"{neg[1]:+.4f}")
     if ngrams and loaded.lexicon_coef:
         table.caption = (f"n-gram weights per occurrence; besides them the lexicon feature "
                          f"(VADER valences, normalised) has weight {loaded.lexicon_coef:+.3f}")
@@ -186,7 +188,7 @@ def train_cmd(
     """
     from textseq_plugins.sentiment import train as tr
 
-    from textseq_tui.ml import GLOVE_MODEL
+    from textseq_tui.ml import GLOVE_KIND, GLOVE_MODEL
 
     if not 0 < alpha <= 1:
         raise BadInput("--alpha must be in (0, 1]")
@@ -203,7 +205,7 @@ def train_cmd(
     plugin_ctx = plugin_of(ctx).context
     plugin_ctx.check_out(out)
     dataset = tr.load_training_data(data, data_root or tr.DEFAULT_DATA_ROOT)
-    vectors = plugin_ctx.registry.load(GLOVE_MODEL) if glove else None
+    vectors = plugin_ctx.registry.load(GLOVE_MODEL, kind=GLOVE_KIND) if glove else None
     with plugin_ctx.store.training_run(name, config.as_dict(), "cpu") as run:
         model, result = tr.fit_model(dataset, config, name=name, vectors=vectors)
         card = tr.make_card(model, result, config, list(data),

@@ -18,7 +18,7 @@ directory), ``choose_device``/``describe_device``, and the shared GloVe 6B 50d w
 the registry model ``GLOVE_MODEL`` (``"glove-6b-50d"``, kind ``GLOVE_KIND``, registered by
 the host) loads a ``GloveVectors`` (``.words`` in frequency order, ``.matrix`` a read-only
 ``(GLOVE_SIZE, GLOVE_DIM)`` memory map, ``.index``, ``.vectors(words)``). A plugin loads it
-with ``ctx.registry.load(GLOVE_MODEL)`` (one instance per host, shared by every plugin);
+with ``ctx.registry.load(GLOVE_MODEL, kind=GLOVE_KIND)`` (one instance per host, shared by every plugin);
 a script without a host may build ``GloveVectors()`` itself, the very object the model is.
 ``glove_words()``/``glove_matrix()`` are its raw parts, kept for plugins written before it.
 
