@@ -171,29 +171,35 @@ def groups_cmd(
     difficulty: Difficulty = "medium",
     solve: Annotated[bool, typer.Option("--solve", help="Let the AI play it and report.")
                      ] = False,
+    board: Annotated[str | None, typer.Option(
+        "--board", help='Any board: "W1, W2, ..., W16" (16 comma-separated items): the AI\'s '
+        "groups.")] = None,
+    hint: Annotated[bool, typer.Option(
+        "--hint", help="With --board/--input: only the theme of the group the AI is surest "
+        "of.")] = False,
+    input_file: Annotated[str | None, typer.Option(
+        "--input", help="One board a line (16 comma-separated items, or an answer key "
+        '{"groups": [[4],[4],[4],[4]]}: the AI plays it); - for stdin.')] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Show a groups puzzle (sixteen words, four groups) and, with --solve, the AI's game.
+    """Show a tiered groups board (sixteen words; yellow, green, blue, purple groups) and,
+    with --solve, the AI's game; or bring any board (--board, --input).
 
-    JSON: {"words", "groups": [{"category", "words"}], "seed", "difficulty"} plus
-    "ai": {"solved", "mistakes", "guesses": [{"words", "result"}]} with --solve.
+    JSON: {"words", "groups": [{"category", "words", "tier", "id"}], "seed", "difficulty"}
+    plus "ai": {"solved", "mistakes", "guesses": [{"words", "result", "theme"}]} with --solve.
+    --board: {"items", "groups": [{"words", "theme", "kind", "confidence"}]};
+    --hint: {"hint", "kind", "confidence"}; an answer key in --input:
+    {"line", "solved", "mistakes", "guesses": [{"words", "result", "theme"}]}.
     """
-    from textseq_plugins.odd_one_out.groups import ai_solve, make_groups
-
     plugin = plugin_of(ctx)
-    puzzle = make_groups(plugin.categories(), _groups_seed(seed, date), difficulty)
-    out = puzzle.to_json()
-    text = [f"seed {puzzle.seed} ({puzzle.difficulty}): " + "  ".join(puzzle.words)]
-    if solve:
-        game = ai_solve(plugin.ai(), puzzle)
-        out["ai"] = {"solved": game.solved, "mistakes": game.mistakes,
-                     "guesses": [{"words": list(g.words), "result": g.result}
-                                 for g in game.guesses]}
-        text += [f"  AI: {' '.join(g.words)} -> {g.result}" for g in game.guesses]
-        text.append(f"  the AI {'solved it' if game.solved else 'failed'} with "
-                    f"{game.mistakes} mistake(s)")
-    text += [f"  {name}: {', '.join(words)}" for name, words in puzzle.groups]
-    cli_io.emit(out, cli_io.want_json(as_json), text="\n".join(text))
+    if board is not None or input_file is not None:
+        from textseq_plugins.odd_one_out.connections.commands import run_groups
+
+        run_groups(plugin, board, hint, input_file, as_json)
+        return
+    from textseq_plugins.odd_one_out.connections.commands import tiered_board
+
+    tiered_board(plugin, _groups_seed(seed, date), difficulty, solve, as_json)
 
 
 def neighbours_cmd(

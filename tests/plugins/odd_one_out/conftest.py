@@ -39,3 +39,23 @@ def categories():
     from textseq_plugins.odd_one_out.puzzles import Categories
 
     return Categories.from_dir(REPO / "models" / "wordnet-categories")
+
+
+@pytest.fixture(scope="session")
+def tables():
+    """The shipped Connections solver tables (models/connections-tables)."""
+    from textseq_plugins.odd_one_out.connections.tables import Tables
+
+    return Tables(REPO / "models" / "connections-tables")
+
+
+@pytest.fixture(scope="session")
+def groups_solver(tables, ai):
+    """The Connections solver on the shipped tables, weights and GloVe."""
+    from textseq_plugins.odd_one_out.connections.solver import (
+        WEIGHTS_FILE,
+        GroupsSolver,
+        Weights,
+    )
+
+    return GroupsSolver(tables, ai, Weights.from_file(tables.directory / WEIGHTS_FILE))
