@@ -161,3 +161,4 @@ async def test_page_up_and_down_in_the_chat_scroll_the_conversation(echo_host) -
         assert app.focused is app.chat_input
         await pilot.press("pagedown")
         await wait_for(pilot, lambda: app.transcript.scroll_y == bottom, what="back down")
+    assert {"PgUp", "PgDn"} <= {key for key, _ in app.chat_keys()}  # /help names them

@@ -324,7 +324,7 @@ class TextseqApp(Continuity, SafeNavigation):
         """The keys of the chat (the input's, then the app's), for /help."""
         rows = [(key_label(k), text) for k, text in ChatInput.KEY_HELP]
         for binding in [*ChatInput.BINDINGS, *self.BINDINGS]:
-            if binding.show or binding.action.startswith(("accept", "hide", "history")):
+            if binding.show or binding.action.startswith(("accept", "hide", "history", "scroll")):
                 rows.append((key_label(binding.key), binding.tooltip or binding.description))
         return [*rows, (key_label("ctrl+p"), ACTION_HELP["command_palette"])]
 
