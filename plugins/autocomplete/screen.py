@@ -109,7 +109,7 @@ class TypingScreen(Screen):
 
     DEFAULT_CSS = """
     TypingScreen { layout: vertical; }
-    TypingScreen #help { height: 1; color: $text-muted; }
+    TypingScreen #help { height: auto; color: $text-muted; }  /* wraps at 80 columns */
     TypingScreen SuggestingTextArea { height: 1fr; }
     TypingScreen #stats { height: 1; }
     """
