@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -78,13 +79,20 @@ class GroupsPuzzle:
                            for name, words in self.groups]}
 
 
-def make_groups(categories: Categories, seed: int, difficulty: str = "medium") -> GroupsPuzzle:
-    """The groups puzzle of ``seed`` at ``difficulty`` (deterministic)."""
+def make_groups(categories: Categories, seed: int, difficulty: str = "medium",
+                avoid: Collection[str] = ()) -> GroupsPuzzle:
+    """The groups puzzle of ``seed`` at ``difficulty`` (deterministic), drawn from the
+    categories whose names are not in ``avoid`` (the daily schedule passes the categories
+    of recent boards; soundness is still judged against every category)."""
     check_seed(seed)
     check_difficulty(difficulty)
     rng = random.Random(f"groups:{seed}:{difficulty}")
     cats = categories.categories
-    usable = [k for k, c in enumerate(cats) if len(c.words) >= GROUP_SIZE]
+    avoid = frozenset(avoid)
+    usable = [k for k, c in enumerate(cats) if len(c.words) >= GROUP_SIZE
+              and c.name not in avoid]
+    if len(usable) < N_GROUPS:
+        raise BadInput(f"only {len(usable)} categories are left to draw a groups puzzle from")
 
     def related(a: int, b: int) -> str | None:
         for d in ("easy", "medium", "hard"):
