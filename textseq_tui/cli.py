@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from textseq_tui import cli_io
 from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.host import Host
+from textseq_tui.score_tables import cell
 
 _HOST: Host | None = None
 #: Discovered, not yet started plugins whose Typer apps ``build_app`` mounted; the host built
@@ -205,14 +206,18 @@ def build_app(host: Host | None = None) -> typer.Typer:
         as_json: bool = _json_opt(),
         as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout."),
     ) -> None:
-        """Scores and leaderboards the plugins keep (games, typing sessions, training runs)."""
+        """Scores and leaderboards the plugins keep (games, typing sessions, training runs):
+        one table per plugin, fitting the terminal; --json/--csv keep every field."""
+        from textseq_tui.score_tables import print_score_tables
+
         host = get_host()
         plugins = [host.plugin(plugin)] if plugin else host.plugins
-        rows: list[dict[str, Any]] = []
-        for p in plugins:
-            for row in p.scores(p.context.store):
-                rows.append({"plugin": p.name, **row})
-        _print_rows(rows, as_json, as_csv, empty="no scores yet")
+        tables = [(p.name, p.scores(p.context.store)) for p in plugins]
+        if cli_io.want_json(as_json) or as_csv:
+            rows = [{"plugin": name, **row} for name, found in tables for row in found]
+            _print_rows(rows, as_json, as_csv, empty="no scores yet")
+        else:
+            print_score_tables(tables, empty="no scores yet")
 
     @app.command(
         "train",
@@ -325,16 +330,8 @@ def _print_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, empty: 
         keys += [k for k in row if k not in keys]
     table = Table(*keys)
     for row in rows:
-        table.add_row(*[_cell(row.get(k)) for k in keys])
+        table.add_row(*[cell(row.get(k)) for k in keys])
     Console().print(table)
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value)
-    return "" if value is None else str(value)
 
 
 def _models_app() -> typer.Typer:

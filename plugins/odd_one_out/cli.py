@@ -50,62 +50,34 @@ def build_cli(plugin: Any) -> typer.Typer:
 
     @app.command("play")
     def play_cmd(
-        mode: str = typer.Option("guess", help="guess (guess the AI) | beat (beat the AI) | groups"),
-        difficulty: str = typer.Option("medium", help="easy | medium | hard"),
-        seed: int | None = typer.Option(None, "--seed", help="Same seed, same puzzles (0 by "
-                                        "default; groups: today's date)."),
-        date: str | None = typer.Option(None, "--date", help="groups: the daily puzzle of "
-                                        "this date (YYYY-MM-DD)."),
+        mode: str | None = typer.Option(None, help="beat (beat the AI) | guess (guess the "
+                                        "AI) | groups; the last one played by default"),
+        difficulty: str | None = typer.Option(None, help="easy | medium | hard (the last "
+                                              "one played by default)"),
+        seed: int | None = typer.Option(None, "--seed", help="Same seed, same puzzles (a "
+                                        "fresh one by default; groups: practice boards)."),
+        date: str | None = typer.Option(None, "--date", help="groups: the daily board of "
+                                        "this date (YYYY-MM-DD; today by default)."),
         rounds: int = typer.Option(5, min=1, max=100, help="Puzzles in the game."),
         size: int = typer.Option(4, min=3, max=9, help="Words per puzzle."),
-        player: str = typer.Option("you", help="Your name on the leaderboard."),
+        player: str | None = typer.Option(None, help="Your name on the leaderboard."),
     ) -> None:
-        """A console game: type the number (or the word) of your pick; q quits.
+        """A console game: type the number (or the word) of your pick; q quits. From a
+        pipe: one answer a line, the feedback line by line.
 
-        --mode groups: sixteen words, find the four groups of four (type four numbers or
-        words; ai asks the AI for its guess; q quits); the daily puzzle by default.
+        --mode groups: sixteen words, find the four groups of four (four words a line,
+        separated by commas, or spaces when each is one word); the daily board, once a day.
         """
-        from textseq_plugins.odd_one_out.game import MODES, PROMPTS, GameSession
-        from textseq_plugins.odd_one_out.puzzles import check_difficulty, check_seed
+        from textseq_plugins.odd_one_out.console_game import play
 
-        check_difficulty(difficulty)
-        if seed is not None:
-            check_seed(seed)
-        if mode == "groups":
-            _play_groups(plugin, difficulty, seed, date, rounds, player)
-            return
-        if mode not in MODES:
-            raise BadInput(f"unknown mode {mode!r}: use {', '.join(MODES)}, groups")
-        seed = seed or 0
-        session = GameSession(plugin.ai(), plugin.generator(seed, size), mode, difficulty,
-                              player, record=plugin.record_round)
-        typer.echo(f"{MODES[mode]} — {difficulty}, seed {seed}. {PROMPTS[mode]}")
-        for n in range(1, rounds + 1):
-            puzzle = session.new_round()
-            typer.echo(f"\nRound {n}/{rounds}:  " + "   ".join(
-                f"{i}. {w}" for i, w in enumerate(puzzle.items, start=1)))
-            while True:
-                answer = typer.prompt("your pick", default="", show_default=False).strip()
-                if answer.lower() in ("q", "quit", "exit"):
-                    _game_over(session)
-                    return
-                choice: int | str = int(answer) - 1 if answer.isdigit() else answer
-                try:
-                    result = session.answer(choice)
-                    break
-                except BadInput as err:
-                    typer.echo(str(err))
-            typer.echo(result.summary(mode))
-            for line in result.explanation:
-                typer.echo(f"   {line}")
-            typer.echo(f"score {session.score}")
-        _game_over(session)
+        play(plugin, mode, difficulty, seed, date, rounds, size, player)
 
     @app.command("puzzles")
     def puzzles_cmd(
         count: int = typer.Option(10, "-n", min=1, max=100000, help="How many puzzles."),
         difficulty: str = typer.Option("medium", help="easy | medium | hard"),
-        seed: int = typer.Option(0, "--seed"),
+        seed: int | None = typer.Option(None, "--seed", help="Same seed, same puzzles (a fresh "
+                                        "one by default, said on stderr)."),
         size: int = typer.Option(4, min=3, max=9, help="Words per puzzle."),
         categories: str | None = typer.Option(None, "--categories",
                                               help="Category model name (registry)."),
@@ -116,10 +88,9 @@ def build_cli(plugin: Any) -> typer.Typer:
         JSON: {"items", "intruder", "category", "intruder_category", "difficulty", "seed",
         "index"}. No two puzzles of one run share a group.
         """
-        from textseq_plugins.odd_one_out.puzzles import check_difficulty, check_seed
+        from textseq_plugins.odd_one_out.puzzles import fresh_seed
 
-        check_difficulty(difficulty)
-        check_seed(seed)
+        seed = fresh_seed(seed, difficulty)
         gen = plugin.generator(seed, size, categories)
         capacity = gen.capacity(difficulty)
         if count > capacity:
@@ -136,20 +107,24 @@ def build_cli(plugin: Any) -> typer.Typer:
         date: str | None = typer.Option(None, "--date", help="The daily puzzle of this date "
                                         "(YYYY-MM-DD; today by default)."),
         seed: int | None = typer.Option(None, "--seed", help="A puzzle by seed instead."),
-        difficulty: str = typer.Option("medium", help="easy | medium | hard"),
+        difficulty: str | None = typer.Option(None, help="easy | medium | hard (with --seed; "
+                                              "the daily board is medium)"),
         solve: bool = typer.Option(False, "--solve", help="Let the AI play it and report."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Show a groups puzzle (sixteen words, four groups) and, with --solve, the AI's game.
 
         JSON: {"words", "groups": [{"category", "words"}], "seed", "difficulty"} plus
-        "ai": {"solved", "mistakes", "guesses": [{"words", "result"}]} with --solve.
+        "ai": {"solved", "mistakes", "guesses": [{"words", "result"}]} with --solve; a daily
+        board adds "date" and "played": {"solved", "mistakes", "grid"} (null until played).
         """
-        from textseq_plugins.odd_one_out.groups import ai_solve, make_groups
+        from textseq_plugins.odd_one_out.daily import command_board
+        from textseq_plugins.odd_one_out.groups import ai_solve
 
-        puzzle = make_groups(plugin.categories(), _groups_seed(seed, date), difficulty)
-        out = puzzle.to_json()
-        text = [f"seed {puzzle.seed} ({puzzle.difficulty}): " + "  ".join(puzzle.words)]
+        puzzle, extra, played = command_board(plugin, seed, date, difficulty)
+        out = {**puzzle.to_json(), **extra}
+        text = [f"seed {puzzle.seed} ({puzzle.difficulty}): " + "  ".join(puzzle.words),
+                *played]
         if solve:
             game = ai_solve(plugin.ai(), puzzle)
             out["ai"] = {"solved": game.solved, "mistakes": game.mistakes,
@@ -241,79 +216,3 @@ def _show_pick(pick: Any, as_json: bool, line: int | None = None) -> None:
 
     text = "\n".join([f"odd one out: {pick.odd}", *(f"  {line}" for line in pick.explain())])
     cli_io.emit(pick.to_json(), False, text=escape(text))
-
-
-def _game_over(session: Any) -> None:
-    s = session.summary()
-    typer.echo(f"\nGame over: {s['correct']}/{s['rounds']} right ({s['accuracy']} %), "
-               f"score {s['score']}, best streak {s['best_streak']}; "
-               f"the AI found the intruder in {s['ai_accuracy']} % of rounds.")
-
-
-def _groups_seed(seed: int | None, date: str | None) -> int:
-    from textseq_plugins.odd_one_out.groups import daily_seed, parse_date
-    from textseq_plugins.odd_one_out.puzzles import check_seed
-
-    if seed is not None and date is not None:
-        raise BadInput("give --seed or --date, not both")
-    if seed is not None:
-        return check_seed(seed)
-    return daily_seed(parse_date(date) if date else None)
-
-
-def _play_groups(plugin: Any, difficulty: str, seed: int | None, date: str | None,
-                 rounds: int, player: str) -> None:
-    """The console groups game (``play --mode groups``)."""
-    from textseq_plugins.odd_one_out.game import GroupsSession
-    from textseq_plugins.odd_one_out.groups import MAX_MISTAKES, ai_next_guess, ai_solve
-
-    start = _groups_seed(seed, date)
-    session = GroupsSession(plugin.categories(), start, difficulty, player,
-                            record=plugin.record_round)
-    typer.echo(f"Groups — {difficulty}, seed {start}. Find four groups of four. Type four "
-               "numbers or words; ai: the AI's guess; q: quit.")
-    for _ in range(rounds):
-        game = session.new_puzzle()
-        ai_solved: bool | None = None
-        while not game.over:
-            left = game.remaining()
-            typer.echo("")
-            for k in game.found:
-                name, words = game.puzzle.groups[k]
-                typer.echo(f"  ✓ {name}: {', '.join(words)}")
-            cells = [f"{i:>2}. {w:<16}" for i, w in enumerate(left, start=1)]
-            for row in range(0, len(cells), 4):
-                typer.echo("  " + "".join(cells[row:row + 4]).rstrip())
-            answer = typer.prompt(f"mistakes left {MAX_MISTAKES - game.mistakes}; your group",
-                                  default="", show_default=False).strip().lower()
-            if answer in ("q", "quit", "exit"):
-                _groups_over(session)
-                return
-            if answer == "ai":
-                typer.echo("the AI would try: " + ", ".join(ai_next_guess(plugin.ai(), game)))
-                continue
-            parts = answer.replace(",", " ").split()
-            try:
-                words = [left[int(x) - 1] if x.isdigit() and 0 < int(x) <= len(left) else x
-                         for x in parts]
-                if ai_solved is None and (len(game.found) == 3
-                                          or game.mistakes == MAX_MISTAKES - 1):
-                    # this guess may end the puzzle: its row says whether the AI solves it
-                    ai_solved = ai_solve(plugin.ai(), game.puzzle).solved
-                result = session.guess(words, ai_solved=ai_solved)
-            except BadInput as err:
-                typer.echo(str(err))
-                continue
-            typer.echo({"correct": f"Right: {result.category}!", "one away": "One away...",
-                        "wrong": "No.", "repeat": "You tried that already."}[result.result])
-        verdict = "Solved!" if game.solved else "Out of mistakes."
-        typer.echo(f"\n{verdict} +{game.points()} points, streak {session.streak}.")
-        for name, words in game.puzzle.groups:
-            typer.echo(f"  {name}: {', '.join(words)}")
-    _groups_over(session)
-
-
-def _groups_over(session: Any) -> None:
-    s = session.summary()
-    typer.echo(f"\nGame over: {s['solved']}/{s['puzzles']} solved ({s['solve_rate']} %), "
-               f"score {s['score']}, best streak {s['best_streak']}.")

@@ -104,7 +104,7 @@ def test_groups_command_shows_and_solves_the_daily_puzzle(odd_home, cli):
     result = cli("odd-one-out", "groups", "--date", "2026-11-30", "--solve", "--json")
     assert result.exit_code == 0, result.stderr
     obj = json.loads(result.stdout)
-    assert obj["seed"] == 20261130 and len(obj["words"]) == 16
+    assert obj["date"] == "2026-11-30" and obj["played"] is None and len(obj["words"]) == 16
     assert [len(g["words"]) for g in obj["groups"]] == [4, 4, 4, 4]
     assert obj["ai"]["guesses"] and isinstance(obj["ai"]["solved"], bool)
     bad = cli("odd-one-out", "groups", "--date", "30/11/2026")
