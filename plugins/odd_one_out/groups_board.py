@@ -2,9 +2,13 @@
 
 Arrows or hjkl move a visible cursor (a framed tile), Space or Enter toggles the tile under
 it, a click toggles the clicked tile. Solved groups sit on top as bars in their tier's colour
-with their name; the tiles left fill the rows below. The widget only shows and reports: it
-posts :class:`GroupsBoard.Toggled` and the screen, which owns the game, sets what to show
+with their name; the tiles left fill the rows below. The widget only shows and reports: the
+screen, which owns the game, hears each toggle through ``on_toggle`` and sets what to show
 with :meth:`GroupsBoard.show`. The cursor stays where it was across updates.
+
+``on_toggle`` is a call, not a posted message, on purpose: a message reaches the screen
+after keys typed behind it, so "Space Space Space Space s" typed fast submitted before the
+four selections had arrived.
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.events import Click
-from textual.message import Message
 from textual.widget import Widget
 
 COLUMNS = 4
@@ -55,15 +58,10 @@ class GroupsBoard(Widget, can_focus=True):
         Binding("space,enter", "toggle", "Select", key_display="space"),
     ]
 
-    class Toggled(Message):
-        """The player asked to select or unselect ``word``."""
-
-        def __init__(self, word: str) -> None:
-            super().__init__()
-            self.word = word
-
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, on_toggle: Callable[[str], None], *,
+                 id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
+        self.on_toggle = on_toggle
         self.words: list[str] = []
         self.selected: set[str] = set()
         self.solved: list[SolvedRow] = []
@@ -85,12 +83,19 @@ class GroupsBoard(Widget, can_focus=True):
             self.label = label
         self.cursor = min(self.cursor, max(0, len(self.words) - 1))
         self.refresh()
+        self.refresh_bindings()
 
     @property
     def cursor_word(self) -> str | None:
         return self.words[self.cursor] if self.words else None
 
     # -- keys and mouse -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Moving and selecting show (and work) only while there are tiles to play."""
+        if action in ("move", "toggle"):
+            return self.active and bool(self.words)
+        return True
 
     def action_move(self, rows: int, columns: int) -> None:
         if not self.words:
@@ -104,7 +109,7 @@ class GroupsBoard(Widget, can_focus=True):
 
     def action_toggle(self) -> None:
         if self.words and self.active:
-            self.post_message(self.Toggled(self.words[self.cursor]))
+            self.on_toggle(self.words[self.cursor])
 
     def on_click(self, event: Click) -> None:
         index = self.tile_at(event.x - 1, event.y)  # the padding column is not a tile

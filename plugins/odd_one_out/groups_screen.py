@@ -75,7 +75,7 @@ class GroupsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("loading the board...", id="status")
-        yield GroupsBoard(id="board")
+        yield GroupsBoard(self._toggled, id="board")
         yield Input(placeholder="16 items, comma-separated (';' between groups if you have "
                     "the answer); Enter plays it, Esc closes", id="paste")
         yield Static("", id="message")
@@ -158,9 +158,8 @@ class GroupsScreen(Screen):
 
     # -- the player's moves -----------------------------------------------------------------
 
-    @on(GroupsBoard.Toggled)
-    def _toggled(self, event: GroupsBoard.Toggled) -> None:
-        if self.view.toggle(event.word):
+    def _toggled(self, word: str) -> None:
+        if self.view.toggle(word):
             self._draw()
 
     def action_deselect(self) -> None:

@@ -233,7 +233,7 @@ class GroupsView:
                 last = tuple(game.remaining())
                 filled = self.session.guess(last) if self.session is not None \
                     else game.guess(last)
-                text += f"\nThe last group fills in: [b]{escape(filled.category or '')}[/b]."
+                text += f" The last group fills in: [b]{escape(filled.category or '')}[/b]."
         self.hinted = None
         self._save_progress()
         return text
@@ -328,25 +328,21 @@ class GroupsView:
 
 
 def result_text(view: GroupsView, played_before: bool = False) -> str:
-    """The end of a game: the verdict, the grid, the daily streak, what to do next."""
+    """The end of a game, short enough for 80x24 under the board: the verdict, the daily
+    streak, how the AI did (once known), then the grid (the footer shows the keys)."""
     game = view.game
     mistakes = plural(game.mistakes, "mistake")
     if played_before:
         head = (f"You played the daily board of {view.day.isoformat()}: "
                 + (f"solved with {mistakes}." if game.solved else f"not solved ({mistakes})."))
     elif game.solved:
-        points = f" +{game.points()} points." if hasattr(game, "points") else ""
-        head = f"[b]Solved![/b] With {mistakes}.{points}"
+        points = f", +{game.points()} points" if hasattr(game, "points") else ""
+        head = f"[b]Solved![/b] With {mistakes}{points}."
     else:
         head = "[b]Out of mistakes.[/b]"
-    lines = [head]
-    grid = view.grid()
-    if grid:
-        lines.append(grid_text(grid))
     if view.kind == "daily":
-        lines.append(f"Daily streak: {view.streak[0]} (best {view.streak[1]}).")
-    keys = "y: copy the grid · " if grid else ""
-    lines.append(f"{keys}n: a practice board · b: your own board · Esc: back")
+        head += f" Daily streak: {view.streak[0]} (best {view.streak[1]})."
     if view.ai_line:
-        lines.append(view.ai_line)
-    return "\n".join(lines)
+        head += f" {view.ai_line}"
+    grid = view.grid()
+    return f"{head}\n{grid_text(grid)}" if grid else head
