@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 from textseq_tui import cli_io
 from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.host import Host
-from textseq_tui.score_tables import cell
+from textseq_tui.score_tables import cell as _cell
 
 _HOST: Host | None = None
 #: Discovered, not yet started plugins whose Typer apps ``build_app`` mounted; the host built
@@ -56,17 +56,28 @@ class TextseqGroup(TyperGroup):
         try:
             result = super().invoke(ctx)
         except TextseqError as err:
-            typer.echo(f"error: {err}", err=True)
+            cli_io.echo(f"error: {err}", err=True)
             raise typer.Exit(err.exit_code) from None
         except sqlite3.DatabaseError as err:
             # A plugin reading the database directly hit a damaged file.
             from textseq_tui.store import store_error
 
-            typer.echo(f"error: {store_error(get_host().home / 'textseq.db', err)}", err=True)
-            raise typer.Exit(1) from None
+            failure = store_error(get_host().home / "textseq.db", err)
+            cli_io.echo(f"error: {failure}", err=True)
+            raise typer.Exit(failure.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise  # stdout closed by the reader (| head): not ours to report
+        except OSError as err:
+            # A file in the home (a cache, a model, a checkpoint) could not be written: a
+            # full disk and a read-only home each get their own line.
+            from textseq_tui.errors import os_error
+
+            failure = os_error(err)
+            cli_io.echo(f"error: {failure}", err=True)
+            raise typer.Exit(failure.exit_code) from None
         if cli_io.refused_lines():
             # A batch went on past refused lines; the exit status still says so.
             raise typer.Exit(1)
@@ -184,8 +195,9 @@ def build_app(host: Host | None = None) -> typer.Typer:
         for record in host.records:
             row = record.row()
             style = "green" if record.ok else "red"
-            table.add_row(row["name"], row["version"], f"[{style}]{row['status']}[/]",
-                          row["source"], row["description"])
+            safe = {k: cli_io.escape_markup(v) for k, v in row.items()}
+            table.add_row(safe["name"], safe["version"], f"[{style}]{safe['status']}[/]",
+                          safe["source"], safe["description"])
         console = Console()
         console.print(table)
         for record in host.records:
@@ -195,7 +207,8 @@ def build_app(host: Host | None = None) -> typer.Typer:
         if verbose:
             for record in host.records:
                 if record.detail:
-                    console.print(f"[bold]{record.name}[/]\n{record.detail}")
+                    console.print(f"[bold]{cli_io.escape_markup(record.name)}[/]\n"
+                                  f"{cli_io.escape_markup(record.detail)}")
 
     app.add_typer(_models_app(), name="models")
     app.add_typer(_db_app(), name="db")
@@ -317,7 +330,9 @@ def _print_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, empty: 
             keys += [k for k in row if k not in keys]
         writer = csv.DictWriter(sys.stdout, fieldnames=keys)
         writer.writeheader()
-        writer.writerows(rows)
+        # no terminal control from stored text reaches stdout (shown as \xNN)
+        writer.writerows({k: cli_io.shown(v) if isinstance(v, str) else v
+                          for k, v in row.items()} for row in rows)
         return
     if not rows:
         typer.echo(empty)
@@ -330,7 +345,7 @@ def _print_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, empty: 
         keys += [k for k in row if k not in keys]
     table = Table(*keys)
     for row in rows:
-        table.add_row(*[cell(row.get(k)) for k in keys])
+        table.add_row(*[_cell(row.get(k)) for k in keys])
     Console().print(table)
 
 
@@ -358,7 +373,7 @@ def _models_app() -> typer.Typer:
         if cli_io.want_json(as_json):
             cli_io.emit(card, True)
         else:
-            typer.echo(json.dumps(card, indent=2))
+            cli_io.echo(json.dumps(card, indent=2))
 
     @models.command("verify")
     def verify_cmd(name: str | None = typer.Argument(None), as_json: bool = _json_opt()) -> None:
@@ -370,9 +385,9 @@ def _models_app() -> typer.Typer:
             if cli_io.want_json(as_json):
                 cli_io.emit({"path": path, "ok": not problems, "problems": problems}, True)
             else:
-                typer.echo(f"{'ok  ' if not problems else 'FAIL'} {path}")
+                cli_io.echo(f"{'ok  ' if not problems else 'FAIL'} {path}")
                 for problem in problems:
-                    typer.echo(f"     {problem}")
+                    cli_io.echo(f"     {problem}")
         if bad:
             raise typer.Exit(1)
 

@@ -28,7 +28,7 @@ from textseq_tui.plugin import (
     SlashCommand,
 )
 from textseq_tui.registry import ModelRegistry
-from textseq_tui.settings import Settings, default_home
+from textseq_tui.settings import PluginSettings, Settings, default_home
 from textseq_tui.state import HOST_OWNER, PluginState
 
 if TYPE_CHECKING:
@@ -146,7 +146,9 @@ class Host:
                     name=plugin.name,
                     registry=self.registry,
                     store=_LazyPluginStore(self, plugin),  # type: ignore[arg-type]
-                    settings=dict(self.settings.plugins.get(plugin.name, {})),
+                    settings=PluginSettings(plugin.name,
+                                            self.settings.plugins.get(plugin.name, {}),
+                                            self.home / "settings.json"),
                     device=self.device,
                     log=logging.getLogger(f"textseq.{plugin.name}"),
                     home=self.home,

@@ -277,12 +277,13 @@ class PluginContext:
         return self.registry.load_default(kind)
 
     def cache_dir(self) -> Any:
-        """A per-plugin cache directory under the home, created on first use."""
+        """A per-plugin cache directory under the home, created on first use (in a home that
+        cannot be written: a private one in the system's temp dir)."""
         from pathlib import Path
 
-        path = Path(self.home) / "cache" / self.name
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        from textseq_tui.files import cache_folder
+
+        return cache_folder(Path(self.home), self.name)
 
 
 @dataclass(frozen=True)

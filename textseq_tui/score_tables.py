@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from textseq_tui.cli_io import escape_markup, shown
+
 #: a cell longer than this is cut (a model path, a JSON list)
 MAX_CELL = 24
 #: the cells between two columns (their padding and the separator, collapsed)
 GAP = 2
 
 
-def cell(value: Any) -> str:
-    """How a value reads in a table."""
+def plain(value: Any) -> str:
+    """How a value reads in a table: numbers short, lists and dicts as JSON."""
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, (dict, list)):
@@ -26,7 +28,15 @@ def cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _cut(text: str) -> str:
+def cell(value: Any) -> str:
+    """A Rich table cell: :func:`plain`, user text escaped (Rich reads cells as markup) and
+    controls shown as ``\\xNN``."""
+    return escape_markup(plain(value))
+
+
+def _text(value: Any) -> str:
+    """A cell's text as printed: controls shown, cut at :data:`MAX_CELL`."""
+    text = shown(plain(value))
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
@@ -36,15 +46,15 @@ def fit_columns(rows: list[dict[str, Any]], width: int) -> tuple[list[str], list
     keys: list[str] = []
     for row in rows:
         keys += [k for k in row if k not in keys]
-    shown: list[str] = []
+    columns: list[str] = []
     used = -GAP
     for key in keys:
-        need = max([len(key)] + [len(_cut(cell(row.get(key)))) for row in rows])
-        if shown and used + GAP + need > width:
+        need = max([len(key)] + [len(_text(row.get(key))) for row in rows])
+        if columns and used + GAP + need > width:
             break
-        shown.append(key)
+        columns.append(key)
         used += GAP + need
-    return shown, keys[len(shown):]
+    return columns, keys[len(columns):]
 
 
 def print_score_tables(tables: list[tuple[str, list[dict[str, Any]]]], empty: str,
@@ -61,14 +71,14 @@ def print_score_tables(tables: list[tuple[str, list[dict[str, Any]]]], empty: st
         console.print(empty, markup=False)
         return
     for number, (name, rows) in enumerate(tables):
-        shown, left_out = fit_columns(rows, console.width)
+        columns, left_out = fit_columns(rows, console.width)
         table = Table(title=escape(name), title_justify="left", box=box.SIMPLE_HEAD,
                       title_style="bold", show_edge=False, pad_edge=False,
                       collapse_padding=True)
-        for key in shown:
+        for key in columns:
             table.add_column(escape(key), no_wrap=True, min_width=len(key))
         for row in rows:
-            table.add_row(*[escape(_cut(cell(row.get(k)))) for k in shown])
+            table.add_row(*[escape(_text(row.get(k))) for k in columns])
         if number:
             console.print()
         console.print(table)

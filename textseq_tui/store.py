@@ -6,7 +6,15 @@
 - Versioned migrations (``sqlite_utils.migrations.Migrations``): one named set for the host
   and one per plugin, each step atomic and recorded once in ``_sqlite_migrations``.
 - Plugin tables are prefixed with the plugin name: ``word_game_rounds``.
-- Never deletes user data: a corrupt file is reported with its path and how to move it aside.
+- Never deletes user data: a corrupt file is reported with its path and how to move it aside;
+  a busy one ("database is locked": another process held the write lock past the busy
+  timeout) says to try again, a full disk and a read-only home each say so (``store_error``).
+- Long writes commit in chunks (``chunked_write``, see ``store_chunks``): other writers wait
+  a fraction of a second behind a big ``learn``, never its whole length.
+- A home that cannot be written (a read-only folder or file system) is opened read-only:
+  commands that only read still work, and a write says in one line that the home is
+  read-only (``Store.read_only``). Without a database file there, an empty in-memory one
+  with the current tables stands in.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import json
 import sqlite3
 import threading
 import time
+import urllib.parse
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -25,10 +34,10 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from textseq_tui.errors import StoreError
+from textseq_tui.errors import ReadOnlyHome, StoreError, read_only_message
 from textseq_tui.state import PluginState
-
-BUSY_TIMEOUT_MS = 30_000
+from textseq_tui.store_chunks import CHUNK_SECONDS, chunked_write
+from textseq_tui.store_faults import BUSY_TIMEOUT_MS, cannot_write, store_error
 
 host_migrations = Migrations("textseq")
 
@@ -82,15 +91,6 @@ def m003_plugin_state(db: sqlite_utils.Database) -> None:
     )
 
 
-def store_error(path: Any, err: sqlite3.DatabaseError) -> StoreError:
-    """A user-facing error for a damaged or unusable database file; nothing is deleted."""
-    return StoreError(
-        f"cannot use the database {path}: {err}. Nothing was deleted. Check it with "
-        f"`textseq db check`, or move it aside (mv {path} {path}.bad) and "
-        "textseq will start a new one."
-    )
-
-
 def _reports_damage(method: Callable[..., Any]) -> Callable[..., Any]:
     """Turn SQLite's "malformed"/"not a database"/"locked" errors into StoreError.
 
@@ -115,18 +115,30 @@ def table_prefix(plugin_name: str) -> str:
     return plugin_name.replace("-", "_").replace(".", "_") + "_"
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+def _connect(path: Path, uri: str | None = None) -> sqlite3.Connection:
+    """A connection to ``path`` (read-write, WAL), or to ``uri`` (read-only or in-memory)."""
+    conn = sqlite3.connect(uri or str(path), timeout=BUSY_TIMEOUT_MS / 1000,
+                           isolation_level=None, uri=uri is not None)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # WAL is persistent in the file; setting it on every connection is cheap and idempotent.
-        set_wal(conn)
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if uri is None:
+            # WAL is persistent in the file; setting it on every connection is cheap.
+            set_wal(conn)
+            conn.execute("PRAGMA synchronous = NORMAL")
+        else:
+            conn.execute("PRAGMA query_only = ON")  # a stray write fails, never lands
         conn.execute("PRAGMA foreign_keys = ON")
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _read_only_uri(path: Path, immutable: bool = False) -> str:
+    """The URI opening ``path`` read-only (``immutable``: without the WAL's -shm file, which
+    a read-only folder cannot hold)."""
+    quoted = urllib.parse.quote(str(path.resolve()))
+    return f"file:{quoted}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
 def set_wal(conn: Any, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
@@ -172,22 +184,55 @@ class Store:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._applied: set[str] = set()
+        #: True when the home cannot be written: reads work, writes raise ReadOnlyHome.
+        self.read_only = False
+        self._uri: str | None = None  # the read-only (or in-memory) database's URI
+        self._anchor: sqlite3.Connection | None = None  # keeps an in-memory stand-in alive
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             self.apply(host_migrations)
+        except OSError as err:  # the home's folder cannot be made
+            from textseq_tui.errors import os_error
+
+            raise os_error(err) from err
         except sqlite3.DatabaseError as err:
-            raise self._corrupt(err) from err
+            if not cannot_write(err, self.path):
+                raise self._corrupt(err) from err
+            self._open_read_only()
 
     def _corrupt(self, err: sqlite3.DatabaseError) -> StoreError:
         return store_error(self.path, err)
+
+    def _open_read_only(self) -> None:
+        """Fall back to reading: the file read-only, or an empty in-memory stand-in."""
+        self.close()
+        self.read_only = True
+        self._applied.clear()
+        try:
+            if self.path.exists():
+                for immutable in (False, True):
+                    self._uri = _read_only_uri(self.path, immutable)
+                    try:
+                        self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                        break
+                    except sqlite3.OperationalError:
+                        self.close()
+                        if immutable:
+                            raise
+            else:
+                self._uri = f"file:textseq-read-only-{id(self)}?mode=memory&cache=shared"
+                self._anchor = sqlite3.connect(self._uri, uri=True)
+            self.apply(host_migrations)
+        except sqlite3.DatabaseError as err:
+            raise self._corrupt(err) from err
 
     @property
     def db(self) -> sqlite_utils.Database:
         """This thread's sqlite-utils Database on the store file."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite_utils.Database(_connect(self.path))
+            db = sqlite_utils.Database(_connect(self.path, self._uri))
             self._local.db = db
         return db
 
@@ -198,8 +243,10 @@ class Store:
         IMMEDIATE takes the write lock up front (waiting up to the busy timeout). A deferred
         ``BEGIN`` that reads first and writes later can fail at once with "database is locked"
         when another process committed in between, and the busy timeout does not help there.
-        Nested calls become savepoints.
+        Nested calls become savepoints. A read-only home raises ``ReadOnlyHome``.
         """
+        if self.read_only:
+            raise ReadOnlyHome(read_only_message(self.path))
         db = self.db
         if db.conn.in_transaction:
             with db.atomic():
@@ -215,19 +262,38 @@ class Store:
         else:
             db.conn.execute("COMMIT")
 
+    def chunked_write(self, seconds: float = CHUNK_SECONDS,
+                      on_begin: Callable[[sqlite_utils.Database], None] | None = None
+                      ) -> Any:
+        """A long write in short transactions (``with store.chunked_write() as chunks``:
+        ``chunks.ensure()``, ``tick()``, ``release()``; see :mod:`textseq_tui.store_chunks`).
+        """
+        if self.read_only:
+            raise ReadOnlyHome(read_only_message(self.path))
+        return chunked_write(self.db, seconds, on_begin)
+
     def apply(self, migrations: Migrations, prefix: str = "") -> None:
         """Apply a migration set's pending steps (each in its own transaction), once.
 
         The whole set runs under one write lock, so two processes starting at once cannot
         both apply the same step. Each step gets the database with ``db.table_name(suffix)``
         (``prefix + suffix``: a plugin's migrations name their tables through it).
+        Read-only: an in-memory stand-in gets its tables; a read-only file is left as it is
+        (a missing table reads as empty where the plugin checks, as ``rows`` does).
         """
         with self._lock:
             if migrations.name in self._applied:
                 return
             try:
-                with self.write():
-                    migrations.apply(MigrationDatabase(self.db.conn, prefix))
+                if not self.read_only:
+                    with self.write():
+                        migrations.apply(MigrationDatabase(self.db.conn, prefix))
+                elif self._anchor is not None:  # the in-memory stand-in: not the user's file
+                    self.db.execute("PRAGMA query_only = OFF")
+                    try:
+                        migrations.apply(MigrationDatabase(self.db.conn, prefix))
+                    finally:
+                        self.db.execute("PRAGMA query_only = ON")
             except sqlite3.DatabaseError as err:
                 raise self._corrupt(err) from err
             self._applied.add(migrations.name)
@@ -403,6 +469,14 @@ class PluginStore:
         ``tx.execute(...)``, ``insert``, ``record_score``) commits together or not at all."""
         with self._store.write():
             yield self
+
+    def chunked_transaction(self, seconds: float = CHUNK_SECONDS,
+                            on_begin: Callable[[Any], None] | None = None) -> Any:
+        """A long write in short transactions, so other writers wait a fraction of a second
+        (``with store.chunked_transaction(on_begin=check) as chunks``: ``chunks.ensure()``
+        before writing, ``tick()`` after, ``release()`` before slow work that writes nothing;
+        see :mod:`textseq_tui.store_chunks`). ``on_begin(_)`` runs first in each transaction."""
+        return self._store.chunked_write(seconds, on_begin)
 
     @_reports_damage
     def insert(self, suffix: str, row: dict[str, Any]) -> int:

@@ -206,12 +206,8 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
     def forget_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
         """Delete your whole personal history: words, text, the adapted model and the ghost
         text's calibration."""
-        from textseq_plugins.autocomplete import history
-        from textseq_plugins.autocomplete.adapt import forget_model
-
         ctx: PluginContext = ctx_getter()
-        n = history.forget(ctx.store)
-        model = forget_model(ctx)
+        n, model = forget_everything(ctx)
         text = (f"forgot your personal history ({n:,} distinct words"
                 f"{' and the adapted model' if model else ''})" if n or model
                 else "nothing to forget: the personal history is empty")
@@ -266,6 +262,17 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
     return app
 
 
+def forget_everything(ctx: PluginContext) -> tuple[int, bool]:
+    """``forget``: the history, its text, calibration and the adapted model, under one
+    write lock (learning in flight then stops, see history.py); returns (distinct words
+    forgotten, whether there was an adapted model)."""
+    from textseq_plugins.autocomplete import history
+    from textseq_plugins.autocomplete.adapt import forget_model
+
+    with ctx.store.transaction():
+        return history.forget(ctx.store), forget_model(ctx)
+
+
 def _adapt(ctx: PluginContext, steps: int | None, minutes: float | None, threads: int | None,
            quiet: bool) -> dict[str, Any]:
     """Adapt the ghost text's model to the home's personal text (``learn``); a progress bar
@@ -281,10 +288,12 @@ def _adapt(ctx: PluginContext, steps: int | None, minutes: float | None, threads
     if minutes is not None:
         opts.minutes = minutes
     name = str(ctx.settings.get("model", DEFAULT_MODEL))
+    from textseq_plugins.autocomplete.history import Forgotten
+
     try:
         info = adapt_home(ctx, name, opts, progress=not quiet and sys.stderr.isatty(),
                           threads=threads)
-    except BadInput as err:
+    except (BadInput, Forgotten) as err:
         return {"skipped": str(err)}
     return {"model": name, **{k: v for k, v in info.items() if k != "options"}}
 

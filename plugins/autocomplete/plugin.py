@@ -46,6 +46,9 @@ def _model_name(ctx: PluginContext) -> str:
 #: characters of new personal text (chat messages, typing sessions) that start a background
 #: adaptation of the character model in the app
 ADAPT_EVERY = 20_000
+#: seconds between checks that the history was not forgotten (by ``textseq autocomplete
+#: forget``, maybe while the app runs): the app drops its caches within this
+GENERATION_CHECK_S = 0.5
 
 
 def learning_on(ctx: PluginContext) -> bool:
@@ -70,8 +73,35 @@ class Personal:
         #: the ghost text's calibration (``words.TARGET_PRECISION``): read from the store once,
         #: kept up to date by the completers, saved with each text learned
         self.calibration: float | None = None
+        #: the history's generation these caches belong to (a ``forget`` bumps it, maybe
+        #: from another process); ``epoch`` counts the times they were dropped for it
+        self._generation: int | None = None
+        self._checked = 0.0
+        self.epoch = 0
+
+    def sync(self, every: float = GENERATION_CHECK_S) -> None:
+        """Drop every cache (words, calibration, adapted model) when the history was
+        forgotten since they were read; asks the store at most once per ``every`` s."""
+        import time
+
+        from textseq_plugins.autocomplete import history
+
+        now = time.monotonic()
+        if now - self._checked < every:
+            return
+        self._checked = now
+        try:
+            current = history.generation(self.ctx.store)
+        except Exception:  # noqa: BLE001 — an unreadable store is reported by words()
+            return
+        with self.lock:
+            if self._generation is not None and current != self._generation:
+                self.forget()
+                self.epoch += 1
+            self._generation = current
 
     def words(self) -> Any:
+        self.sync()
         with self.lock:
             if self._words is None and not self.problem:
                 from textseq_plugins.autocomplete import history
@@ -90,12 +120,14 @@ class Personal:
         from textseq_plugins.autocomplete import history
         from textseq_plugins.autocomplete.words import words_of
 
+        self.sync(every=0.0)  # a forget since: this session's calibration is not kept
         n = history.learn_texts(self.ctx.store, [text])
         with self.lock:
             if self._words is not None:
                 self._words.add_words(words_of(text))
             if self.calibration is not None:
-                history.save_calibration(self.ctx.store, self.calibration)
+                history.save_calibration(self.ctx.store, self.calibration,
+                                         since=self._generation)
         self.maybe_adapt()
         return n
 
@@ -127,6 +159,7 @@ class Personal:
         once)."""
         from textseq_plugins.autocomplete.adapt import adapted_path
 
+        self.sync()
         path = adapted_path(self.ctx)
         try:
             st = path.stat()
@@ -181,6 +214,7 @@ class Personal:
         return True
 
     def _adapt(self) -> None:
+        from textseq_plugins.autocomplete import history
         from textseq_plugins.autocomplete.adapt import adapt_home
 
         try:
@@ -190,6 +224,8 @@ class Personal:
                               info["steps"], info["seconds"])
         except InterruptedError:
             pass
+        except history.Forgotten:
+            self.ctx.log.info("the history was forgotten while adapting: result discarded")
         except Exception as err:  # noqa: BLE001 — a failed adaptation leaves the old model
             self.model_note = f"adapting the model failed ({type(err).__name__}: {err})"
             self.ctx.log.warning(self.model_note)
@@ -280,6 +316,7 @@ class GhostTextProvider:
         self._lock = threading.Lock()
         self._latest = 0
         self._counter = threading.Lock()
+        self._epoch = 0  # personal.epoch when the completer was made
 
     def complete(self, request: CompletionRequest) -> str | None:
         return self.suggest(request.before)
@@ -292,6 +329,9 @@ class GhostTextProvider:
             if me != self._latest:
                 return None  # a newer keystroke is waiting: let it have the model
             model = self._load()  # cheap once loaded; a newly adapted model swaps in here
+            epoch = self.personal.epoch if self.personal is not None else 0
+            if epoch != self._epoch:  # forgotten: nothing of the session's hit rate stays
+                self._completer, self._epoch = None, epoch
             if self._completer is None or self._completer.model is not model:
                 from textseq_plugins.autocomplete.words import WordCompleter
 

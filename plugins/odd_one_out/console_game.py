@@ -28,7 +28,7 @@ from textseq_plugins.odd_one_out.daily import (
     plural,
 )
 
-from textseq_tui.plugin import BadInput
+from textseq_tui.plugin import BadInput, cli_io
 
 QUIT = ("q", "quit", "exit")
 GUESS_RULE = ("a guess is 4 different words of the board, separated by commas (or by spaces "
@@ -67,20 +67,20 @@ def play_classic(plugin: Any, mode: str, difficulty: str, seed: int, rounds: int
     session = GameSession(plugin.ai(), plugin.generator(seed, size), mode, difficulty,
                           player, record=plugin.record_round)
     label = capitals_of(plugin)
-    typer.echo(f"{MODES[mode]} — {difficulty}, seed {seed}. {PROMPTS[mode]}")
+    cli_io.echo(f"{MODES[mode]} — {difficulty}, seed {seed}. {PROMPTS[mode]}")
     for n in range(1, rounds + 1):
         puzzle = session.new_round()
-        typer.echo(f"\nRound {n}/{rounds}:  " + "   ".join(
+        cli_io.echo(f"\nRound {n}/{rounds}:  " + "   ".join(
             f"{i}. {label(w)}" for i, w in enumerate(puzzle.items, start=1)))
         result = _ask_pick(session, answers)
         if result is None:
             break
-        typer.echo(result.summary(mode, label))
+        cli_io.echo(result.summary(mode, label))
         for line in result.explanation:
-            typer.echo(f"   {line}")
-        typer.echo(f"score {session.score}")
+            cli_io.echo(f"   {line}")
+        cli_io.echo(f"score {session.score}")
     s = session.summary()
-    typer.echo(f"\nGame over: {s['correct']}/{s['rounds']} right "
+    cli_io.echo(f"\nGame over: {s['correct']}/{s['rounds']} right "
                f"({s['accuracy']} %), score {s['score']}, best streak {s['best_streak']}; "
                f"the AI found the intruder in {s['ai_accuracy']} % of rounds.")
 
@@ -95,7 +95,7 @@ def _ask_pick(session: Any, answers: Answers) -> Any:
         try:
             return session.answer(choice)
         except BadInput as err:
-            typer.echo(f"{answers.where()}{err}")
+            cli_io.echo(f"{answers.where()}{err}")
 
 
 def split_guess(answer: str, left: list[str]) -> list[str]:
@@ -123,37 +123,37 @@ def play_groups(plugin: Any, difficulty: str, seed: int | None, date: str | None
     pool = board_pool(plugin)
     if seed is not None:
         session = GroupsSession(pool, seed, difficulty, player, record=plugin.record_round)
-        typer.echo(f"Groups — practice, {difficulty}, seed {seed}. Find four groups of four.")
+        cli_io.echo(f"Groups — practice, {difficulty}, seed {seed}. Find four groups of four.")
         for _ in range(rounds):
             if not _play_board(plugin, session, session.new_puzzle(), answers, None):
                 break
         s = session.summary()
-        typer.echo(f"\nGame over: {s['solved']}/{s['puzzles']} solved ({s['solve_rate']} %), "
+        cli_io.echo(f"\nGame over: {s['solved']}/{s['puzzles']} solved ({s['solve_rate']} %), "
                    f"score {s['score']}, best streak {s['best_streak']}.")
         return
     day = check_daily_date(parse_date(date) if date else today())
     record = DailyRecord(plugin.context.store, plugin.context.state)
     for problem in record.problems:
-        typer.echo(f"note: {problem}", err=True)
+        cli_io.echo(f"note: {problem}", err=True)
     done = record.result(day)
     if done is not None:
         how = (f"solved with {plural(done.mistakes, 'mistake')}" if done.solved
                else f"not solved ({plural(done.mistakes, 'mistake')})")
-        typer.echo(f"You played the daily board of {day.isoformat()} already: {how}.")
-        typer.echo(grid_text(done.grid))
+        cli_io.echo(f"You played the daily board of {day.isoformat()} already: {how}.")
+        cli_io.echo(grid_text(done.grid))
         _echo_streak(record, today())
         return
     session = GroupsSession(pool, 0, DIFFICULTY, player, record=plugin.record_round)
     game = session.play_board(daily_board(plugin, day), daily=day,
                               guesses=record.progress(day))
-    typer.echo(f"Groups — the daily board of {day.isoformat()}. Find four groups of four.")
+    cli_io.echo(f"Groups — the daily board of {day.isoformat()}. Find four groups of four.")
     _play_board(plugin, session, game, answers, record)
     _echo_streak(record, today())
 
 
 def _echo_streak(record: DailyRecord, now: Any) -> None:
     current, best = record.streak(now)
-    typer.echo(f"daily streak {current} (best {best})")
+    cli_io.echo(f"daily streak {current} (best {best})")
 
 
 def _play_board(plugin: Any, session: Any, game: Any, answers: Answers,
@@ -170,25 +170,25 @@ def _play_board(plugin: Any, session: Any, game: Any, answers: Answers,
             return False
         if answer.lower() == "ai":
             if record is not None:
-                typer.echo(f"{answers.where()}no hints on the daily board")
+                cli_io.echo(f"{answers.where()}no hints on the daily board")
             else:
-                typer.echo("the AI would try: "
+                cli_io.echo("the AI would try: "
                            + ", ".join(groups_ai.next_guess(plugin, game)))
             continue
         words = split_guess(answer, left)
         try:
             result = session.guess(words)
         except BadInput as err:
-            typer.echo(f"{answers.where()}{err} — {GUESS_RULE}")
+            cli_io.echo(f"{answers.where()}{err} — {GUESS_RULE}")
             continue
         text = {"correct": f"correct: {result.category}", "one away": "one away",
                 "wrong": "wrong", "repeat": "already tried (not counted)"}[result.result]
         if result.result in ("one away", "wrong"):
             text += f" ({plural(MAX_MISTAKES - game.mistakes, 'mistake')} left)"
-        typer.echo(f"{answers.where()}{text}")
+        cli_io.echo(f"{answers.where()}{text}")
         if result.result == "correct" and not game.over and len(game.remaining()) == 4:
             last = session.guess(game.remaining())
-            typer.echo(f"the last group fills in: {last.category}")
+            cli_io.echo(f"the last group fills in: {last.category}")
         if record is not None:
             if game.over:
                 record.clear_progress()
@@ -204,22 +204,22 @@ def _show_board(game: Any, numbered: bool) -> None:
     left = game.remaining()
     for k in game.found:
         name, words = game.puzzle.groups[k]
-        typer.echo(f"  ✓ {name}: {', '.join(words)}")
+        cli_io.echo(f"  ✓ {name}: {', '.join(words)}")
     cells = [f"{i:>2}. {w:<16}" if numbered else f"{w:<18}"
              for i, w in enumerate(left, start=1)]
     for row in range(0, len(cells), 4):
-        typer.echo("  " + "".join(cells[row:row + 4]).rstrip())
+        cli_io.echo("  " + "".join(cells[row:row + 4]).rstrip())
 
 
 def _show_end(session: Any, game: Any) -> None:
     from textseq_plugins.odd_one_out.daily import game_grid
 
     verdict = "Solved!" if game.solved else "Out of mistakes."
-    typer.echo(f"\n{verdict} With {plural(game.mistakes, 'mistake')}, +{game.points()} "
+    cli_io.echo(f"\n{verdict} With {plural(game.mistakes, 'mistake')}, +{game.points()} "
                f"points, streak {session.streak}.")
     for name, words in game.puzzle.groups:
-        typer.echo(f"  {name}: {', '.join(words)}")
-    typer.echo(grid_text(game_grid(game)))
+        cli_io.echo(f"  {name}: {', '.join(words)}")
+    cli_io.echo(grid_text(game_grid(game)))
 
 
 def play(plugin: Any, mode: str | None, difficulty: str | None, seed: int | None,

@@ -68,19 +68,19 @@ class OddOneOutPlugin(Plugin):
 
     def categories(self, name: str | None = None) -> Any:
         """The puzzle categories: ``name``, the ``categories`` setting, or WordNet's."""
-        name = name or self.context.settings.get("categories") or DEFAULT_CATEGORIES
+        name = name or self.context.settings.get("categories", DEFAULT_CATEGORIES) or DEFAULT_CATEGORIES
         return self.context.registry.load(name, kind=CATEGORIES_KIND)
 
     def vectors_name(self, name: str | None = None) -> str:
         """The vector model to use: ``name``, the ``vectors`` setting, or GloVe 6B 50d."""
-        return name or self.context.settings.get("vectors") or DEFAULT_VECTORS
+        return name or self.context.settings.get("vectors", DEFAULT_VECTORS) or DEFAULT_VECTORS
 
     def _model_key(self, name: str) -> tuple:
         """What identifies a loaded AI across hosts in this process: resolved model dirs
         (and the cache dir for package vectors) and the cards' creation stamps."""
         registry = self.context.registry
         vec = registry.get(name)
-        oov = registry.get(self.context.settings.get("oov_model") or DEFAULT_OOV)
+        oov = registry.get(self.context.settings.get("oov_model", DEFAULT_OOV) or DEFAULT_OOV)
         data = vec.path.resolve()
         if vec.card.hyperparameters.get("source") == PACKAGE_SOURCE:
             from textseq_plugins.odd_one_out.vectors import GLOVE_CACHE_NAME
@@ -98,8 +98,8 @@ class OddOneOutPlugin(Plugin):
             if key not in _PROCESS_AIS:
                 registry = self.context.registry
                 kv = registry.load(name, kind=VECTORS_KIND)
-                ngram = registry.load(self.context.settings.get("oov_model") or DEFAULT_OOV,
-                                      kind=OOV_KIND)
+                ngram = registry.load(self.context.settings.get("oov_model", DEFAULT_OOV)
+                                      or DEFAULT_OOV, kind=OOV_KIND)
                 # the n-gram vectors live in GloVe's space: for other vectors they only
                 # inform spelling similarity, never stand in for a missing word's meaning
                 same_space = registry.get(name).card.hyperparameters.get("source") == PACKAGE_SOURCE

@@ -26,7 +26,7 @@ class SentimentScorer:
     def __init__(self, ctx: PluginContext, model_name: str | None = None,
                  personal: bool = True) -> None:
         self.ctx = ctx
-        self.model_name = model_name or ctx.settings.get("model") or DEFAULT_MODEL
+        self.model_name = model_name or ctx.settings.get("model", DEFAULT_MODEL) or DEFAULT_MODEL
         self.use_personal = personal
         self._deltas: dict[str, float] | None = None
         self._lock = threading.Lock()
