@@ -231,7 +231,7 @@ def main() -> None:
     from machine import machine as describe_machine
 
     machine = describe_machine()
-    figures = games(kv, ai, days=args.days, ladder=puzzles["ladder"])
+    figures = games(kv, ai, args.puzzles, args.days)
     out = {"plugin": "odd-one-out", "machine": machine, "outlier_detection": results,
            "speed": speed, "puzzles": puzzles, "oov": oov, "games": figures,
            "oov_model": json.loads((REPO / "models/glove-ngram-oov/card.json").read_text())["metrics"]}

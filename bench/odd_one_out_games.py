@@ -46,15 +46,19 @@ def pool_and_schedule(pool: Any, days: int = 365) -> dict[str, Any]:
     }
 
 
-def games(kv: Any, ai: Any, puzzles: int = 200, days: int = 365,
-          ladder: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Every figure of the games; ``ladder`` when the puzzles bench already measured it."""
+def games(kv: Any, ai: Any, puzzles: int = 200, days: int = 365) -> dict[str, Any]:
+    """Every figure of the games; the ladder on puzzles made as the app makes them (hard
+    intruders by their second senses in the host's WordNet)."""
     from odd_one_out_puzzles import ladder as measure_ladder
     from textseq_plugins.odd_one_out.puzzles import Categories
+    from textseq_plugins.odd_one_out.traps import SecondSenses
+
+    from textseq_tui.wordnet import WordNet
 
     categories = Categories.from_dir(REPO / "models" / "wordnet-categories")
     out = pool_and_schedule(categories, days)
-    lad = ladder or measure_ladder(kv, ai, categories, None, puzzles)
+    senses = SecondSenses(WordNet(REPO / "textseq_tui" / "models" / "wordnet-3.0"))
+    lad = measure_ladder(kv, ai, categories, None, puzzles, second_senses=senses)
     out["ladder"] = {d: {"ours_pct": lad[d]["ours_pct"],
                          "doesnt_match_pct": lad[d]["doesnt_match_pct"]}
                      for d in ("easy", "medium", "hard")}

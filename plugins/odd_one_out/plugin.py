@@ -121,10 +121,13 @@ class OddOneOutPlugin(Plugin):
         return named.plural if named else None
 
     def generator(self, seed: int = 0, size: int = 4, categories: str | None = None) -> Any:
-        """A fresh :class:`PuzzleGenerator` over the categories (loaded once, shared)."""
+        """A fresh :class:`PuzzleGenerator` over the categories (loaded once, shared); with
+        the host's WordNet, hard intruders that share a second sense with the group."""
         from textseq_plugins.odd_one_out.puzzles import PuzzleGenerator
+        from textseq_plugins.odd_one_out.traps import second_senses
 
-        return PuzzleGenerator(self.categories(categories), seed=seed, size=size)
+        return PuzzleGenerator(self.categories(categories), seed=seed, size=size,
+                               second_senses=second_senses(self))
 
     def record_round(self, row: dict[str, Any]) -> None:
         """Store one round (a transaction of its own)."""

@@ -208,7 +208,8 @@ class PuzzleGenerator:
         size: items per puzzle (3..9; 4 by default: three of a category and one intruder).
     """
 
-    def __init__(self, categories: Categories, seed: int = 0, size: int = 4) -> None:
+    def __init__(self, categories: Categories, seed: int = 0, size: int = 4,
+                 second_senses: Any = None) -> None:
         if not 3 <= size <= 9:
             raise BadInput(f"a puzzle has 3 to 9 words (got {size})")
         self.categories = categories
@@ -217,6 +218,8 @@ class PuzzleGenerator:
         self.index = 0
         self.used: set[frozenset[str]] = set()
         self.recent_stems: deque[frozenset[str]] = deque(maxlen=WORD_MEMORY)
+        #: a :class:`~traps.SecondSenses` (WordNet): hard intruders sharing a second sense
+        self.second_senses = second_senses
         cats = categories.categories
         self.eligible = {d: [k for k, c in enumerate(cats)
                              if len(c.words) >= size - 1 and c.partners[d]]
@@ -310,12 +313,22 @@ class PuzzleGenerator:
 
     def trap(self, word: str, group: list[str], k: int, other: int) -> int:
         """How much ``word`` (of category ``other``) looks like it belongs with ``group``
-        (category ``k``): 2 when a second sense puts it in a category with a group word,
-        plus 1 for each surface feature it shares with a group word (the first letter, the
-        last two letters)."""
-        anywhere = self.categories.any
-        mine = anywhere.get(word, frozenset()) - {other}
-        score = 2 if any(mine & (anywhere.get(g, frozenset()) - {k}) for g in group) else 0
+        (category ``k``): 2 when it shares a second sense with a group word (WordNet, when
+        the generator has it: *pea* and *grape* are both vines), plus 1 for each surface
+        feature it shares with a group word (the first letter, the last two letters)."""
+        score = 2 if self._second_sense(word, group, k, other) else 0
         score += any(g[0] == word[0] for g in group)
         score += any(g[-2:] == word[-2:] for g in group)
         return score
+
+    def _second_sense(self, word: str, group: list[str], k: int, other: int) -> bool:
+        cats = self.categories.categories
+        anywhere = self.categories.any
+        mine = anywhere.get(word, frozenset()) - {other}
+        if any(mine & (anywhere.get(g, frozenset()) - {k}) for g in group):
+            return True  # a third category of the list holds both
+        senses = self.second_senses
+        if senses is None:
+            return False
+        exclude = senses.above(cats[k].synset) | senses.above(cats[other].synset)
+        return any(senses.shared(word, g, exclude) for g in group)
