@@ -88,3 +88,10 @@ def category_synsets(categories: Any) -> dict[str, str]:
         if synset:
             out[cat.name] = synset
     return out
+
+
+def board_labels(plugin: Any, pool: Any, puzzle: Any) -> dict[str, str]:
+    """word -> how to show it, for a groups board drawn from ``pool`` (blocking: WordNet)."""
+    synsets = category_synsets(pool)
+    return capitals_of(plugin).labels((words, synsets.get(name))
+                                      for name, words in puzzle.groups)

@@ -160,9 +160,11 @@ def _play_board(plugin: Any, session: Any, game: Any, answers: Answers,
                 record: DailyRecord | None) -> bool:
     """Play one board to its end; False when the player quit (a daily is kept as it is)."""
     from textseq_plugins.odd_one_out import groups_ai
+    from textseq_plugins.odd_one_out.capitals import board_labels
     from textseq_plugins.odd_one_out.groups import MAX_MISTAKES
 
-    _show_board(game, answers.interactive)
+    labels = board_labels(plugin, board_pool(plugin), game.puzzle)
+    _show_board(game, answers.interactive, labels)
     while not game.over:
         left = game.remaining()
         answer = answers.ask(f"mistakes left {MAX_MISTAKES - game.mistakes}; your group")
@@ -195,30 +197,30 @@ def _play_board(plugin: Any, session: Any, game: Any, answers: Answers,
             else:
                 record.save_progress(session.daily, [list(g.words) for g in game.guesses])
         elif answers.interactive and not game.over and result.result == "correct":
-            _show_board(game, True)
-    _show_end(session, game)
+            _show_board(game, True, labels)
+    _show_end(session, game, labels)
     return True
 
 
-def _show_board(game: Any, numbered: bool) -> None:
+def _show_board(game: Any, numbered: bool, labels: dict[str, str]) -> None:
     left = game.remaining()
     for k in game.found:
         name, words = game.puzzle.groups[k]
-        cli_io.echo(f"  ✓ {name}: {', '.join(words)}")
-    cells = [f"{i:>2}. {w:<16}" if numbered else f"{w:<18}"
+        cli_io.echo(f"  ✓ {name}: {', '.join(labels.get(w, w) for w in words)}")
+    cells = [f"{i:>2}. {labels.get(w, w):<16}" if numbered else f"{labels.get(w, w):<18}"
              for i, w in enumerate(left, start=1)]
     for row in range(0, len(cells), 4):
         cli_io.echo("  " + "".join(cells[row:row + 4]).rstrip())
 
 
-def _show_end(session: Any, game: Any) -> None:
+def _show_end(session: Any, game: Any, labels: dict[str, str]) -> None:
     from textseq_plugins.odd_one_out.daily import game_grid
 
     verdict = "Solved!" if game.solved else "Out of mistakes."
     cli_io.echo(f"\n{verdict} With {plural(game.mistakes, 'mistake')}, +{game.points()} "
                f"points, streak {session.streak}.")
     for name, words in game.puzzle.groups:
-        cli_io.echo(f"  {name}: {', '.join(words)}")
+        cli_io.echo(f"  {name}: {', '.join(labels.get(w, w) for w in words)}")
     cli_io.echo(grid_text(game_grid(game)))
 
 

@@ -152,11 +152,9 @@ class GroupsView:
         self.game = game
 
     def _labels(self, puzzle: Any) -> dict[str, str]:
-        from textseq_plugins.odd_one_out.capitals import capitals_of, category_synsets
+        from textseq_plugins.odd_one_out.capitals import board_labels
 
-        synsets = category_synsets(board_pool(self.plugin))
-        return capitals_of(self.plugin).labels(
-            (words, synsets.get(name)) for name, words in puzzle.groups)
+        return board_labels(self.plugin, board_pool(self.plugin), puzzle)
 
     def parse_board(self, text: str) -> Any:
         from textseq_plugins.odd_one_out.brought import parse_board
