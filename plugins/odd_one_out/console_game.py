@@ -76,6 +76,8 @@ def play_classic(plugin: Any, mode: str, difficulty: str, seed: int, rounds: int
         if result is None:
             break
         cli_io.echo(result.summary(mode, label))
+        if session.save_error:
+            cli_io.echo(f"note: {session.save_error}", err=True)
         for line in result.explanation:
             cli_io.echo(f"   {line}")
         cli_io.echo(f"score {session.score}")
@@ -192,14 +194,24 @@ def _play_board(plugin: Any, session: Any, game: Any, answers: Answers,
             last = session.guess(game.remaining())
             cli_io.echo(f"the last group fills in: {last.category}")
         if record is not None:
-            if game.over:
-                record.clear_progress()
-            else:
-                record.save_progress(session.daily, [list(g.words) for g in game.guesses])
+            _keep_progress(record, session, game)
         elif answers.interactive and not game.over and result.result == "correct":
             _show_board(game, True, labels)
     _show_end(session, game, labels)
     return True
+
+
+def _keep_progress(record: DailyRecord, session: Any, game: Any) -> None:
+    """The daily board as it stands (half-played) or done; a damaged home: said, not fatal."""
+    from textseq_tui.plugin import TextseqError
+
+    try:
+        if game.over:
+            record.clear_progress()
+        else:
+            record.save_progress(session.daily, [list(g.words) for g in game.guesses])
+    except TextseqError as err:
+        cli_io.echo(f"note: the game in progress was not saved: {err}", err=True)
 
 
 def _show_board(game: Any, numbered: bool, labels: dict[str, str]) -> None:
@@ -222,6 +234,8 @@ def _show_end(session: Any, game: Any, labels: dict[str, str]) -> None:
     for name, words in game.puzzle.groups:
         cli_io.echo(f"  {name}: {', '.join(labels.get(w, w) for w in words)}")
     cli_io.echo(grid_text(game_grid(game)))
+    if session.save_error:
+        cli_io.echo(f"note: {session.save_error}", err=True)
 
 
 def play(plugin: Any, mode: str | None, difficulty: str | None, seed: int | None,

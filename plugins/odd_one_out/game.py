@@ -60,6 +60,20 @@ def remembered(plugin: Any, mode: str | None, difficulty: str | None) -> tuple[s
     return mode, difficulty
 
 
+def _record(record: Any, row: Any) -> str:
+    """Store a round through ``record``; the game goes on when the home cannot store it
+    (a damaged or read-only table): the reason is returned to be said, "" when stored."""
+    from textseq_tui.plugin import TextseqError
+
+    if record is None:
+        return ""
+    try:
+        record(row())
+    except TextseqError as err:
+        return f"this round was not saved: {err}"
+    return ""
+
+
 @dataclass
 class RoundResult:
     """The outcome of one answered round (what the end-of-round summary shows)."""
@@ -124,6 +138,7 @@ class GameSession:
         self.streak = 0
         self.best_streak = 0
         self.results: list[RoundResult] = []
+        self.save_error = ""  # why the last round could not be stored ("" when it was)
         self.puzzle: Any = None
         self.ai_pick: Any = None
         self.started = 0.0
@@ -169,8 +184,7 @@ class GameSession:
                              getattr(self.puzzle, "category", ""),
                              getattr(self.puzzle, "intruder_category", ""))
         self.results.append(result)
-        if self.record is not None:
-            self.record(self.row(result))
+        self.save_error = _record(self.record, lambda: self.row(result))
         self.puzzle = None
         return result
 
@@ -221,6 +235,7 @@ class GroupsSession:
         self.dealt = 0
         self.game: Any = None
         self.daily: Any = None  # the date of the daily board in play, else None
+        self.save_error = ""  # why the last board could not be stored ("" when it was)
         self.started = 0.0
 
     def new_puzzle(self) -> Any:
@@ -265,8 +280,7 @@ class GroupsSession:
         self.streak = self.streak + 1 if game.solved else 0
         self.best_streak = max(self.best_streak, self.streak)
         self.score += game.points()
-        if self.record is not None:
-            self.record(self.row(game, ai_solved))
+        self.save_error = _record(self.record, lambda: self.row(game, ai_solved))
 
     def row(self, game: Any, ai_solved: bool | None = None) -> dict[str, Any]:
         """The stored row of a finished groups puzzle."""

@@ -248,15 +248,21 @@ class GroupsView:
                                                    if result == "correct" else ""))
 
     def _save_progress(self) -> None:
+        from textseq_plugins.odd_one_out.schedule import today
+
+        from textseq_tui.plugin import TextseqError
+
         if self.kind != "daily" or self.record is None or self.result is not None:
             return
-        if self.game.over:
-            self.record.clear_progress()
-            from textseq_plugins.odd_one_out.schedule import today
-
-            self.streak = self.record.streak(today())
-        else:
-            self.record.save_progress(self.day, [list(g.words) for g in self.game.guesses])
+        try:
+            if self.game.over:
+                self.record.clear_progress()
+                self.streak = self.record.streak(today())
+            else:
+                self.record.save_progress(self.day,
+                                          [list(g.words) for g in self.game.guesses])
+        except TextseqError as err:  # a damaged home: the game goes on unsaved
+            self.record.problems.append(f"the game in progress was not saved: {err}")
 
     def next_difficulty(self) -> str:
         from textseq_plugins.odd_one_out.puzzles import DIFFICULTIES
@@ -342,5 +348,9 @@ def result_text(view: GroupsView, played_before: bool = False) -> str:
         head += f" Daily streak: {view.streak[0]} (best {view.streak[1]})."
     if view.ai_line:
         head += f" {view.ai_line}"
+    problems = [view.session.save_error] if view.session and view.session.save_error else []
+    problems += view.record.problems if view.record is not None and view.kind == "daily" else []
+    for problem in dict.fromkeys(problems):
+        head += f"\n[red]{escape(problem)}[/]"
     grid = view.grid()
     return f"{head}\n{grid_text(grid)}" if grid else head

@@ -140,6 +140,8 @@ class OddOneOutScreen(Screen):
             if word == result.player_pick:
                 button.variant = "success" if result.correct else "error"
         text = [escape(result.summary(self.mode, self.label)), "", "[b]The AI's reasons[/b]"]
+        if self.session.save_error:
+            text.insert(1, f"[red]{escape(self.session.save_error)}[/]")
         text += [escape(line) for line in result.explanation]
         if self.round_no >= self.rounds:
             s = self.session.summary()

@@ -182,3 +182,26 @@ async def test_bring_a_board_without_its_answer_you_judge(odd_home, host, on_day
         assert screen.view.game.mistakes == 1
         await pilot.press("w")
         await wait_for(pilot, lambda: "The AI's groups" in _message(screen), timeout=60)
+
+
+async def test_a_damaged_rounds_table_never_stops_the_game_and_history_says_so(
+        odd_home, host, on_day):
+    from textseq_plugins.odd_one_out.history import GameHistoryScreen
+
+    plugin = host.plugin("odd-one-out")
+    store = plugin.context.store
+    store.execute(f"DROP TABLE [{store.table_name('rounds')}]")
+    store.execute(f"CREATE TABLE [{store.table_name('rounds')}] (id INTEGER, junk TEXT)")
+    app = _GameApp(plugin.screens()[1].factory(plugin.context))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await _open(pilot, screen)
+        for _, words in screen.view.game.puzzle.groups[:3]:
+            screen.view.selected = list(words)
+            await pilot.press("s")
+        assert screen.view.game.solved
+        assert "this round was not saved" in _message(screen)
+    app = _GameApp(GameHistoryScreen(plugin))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "could not read" in str(
+            app.screen.query_one("#summary", Static).render()), timeout=30)
