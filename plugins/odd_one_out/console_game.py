@@ -176,6 +176,8 @@ def _play_board(plugin: Any, session: Any, game: Any, answers: Answers,
             if record is not None:
                 cli_io.echo(f"{answers.where()}no hints on the daily board")
             else:
+                if answers.interactive:
+                    cli_io.echo("the AI is thinking (its word vectors load once)...")
                 cli_io.echo("the AI would try: "
                            + ", ".join(groups_ai.next_guess(plugin, game)))
             continue
