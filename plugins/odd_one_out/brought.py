@@ -18,12 +18,11 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from textseq_plugins.odd_one_out.connections.board import check_board
 from textseq_plugins.odd_one_out.groups import GROUP_SIZE, MAX_MISTAKES, N_GROUPS, Guess
 
 from textseq_tui.plugin import BadInput
 
-BOARD_SIZE = GROUP_SIZE * N_GROUPS
-MAX_ITEM_CHARS = 60
 RESULTS = ("correct", "one away", "wrong")
 
 
@@ -52,19 +51,7 @@ def parse_board(text: str) -> BroughtBoard:
         sizes = ", ".join(str(len(g)) for g in groups)
         raise BadInput(f"an answer is {N_GROUPS} groups of {GROUP_SIZE} items separated by "
                        f"'{separator}'; this one has groups of {sizes}")
-    if len(items) != BOARD_SIZE:
-        raise BadInput(f"a board has {BOARD_SIZE} comma-separated items; this one has "
-                       f"{len(items)}")
-    if any(not w for w in items):
-        raise BadInput("an item is empty: two commas in a row?")
-    long = [w for w in items if len(w) > MAX_ITEM_CHARS]
-    if long:
-        raise BadInput(f"item {long[0][:20]!r}... is longer than {MAX_ITEM_CHARS} characters")
-    seen: dict[str, str] = {}
-    for w in items:
-        if w.lower() in seen:
-            raise BadInput(f"{w!r} appears twice: a board needs {BOARD_SIZE} different items")
-        seen[w.lower()] = w
+    items = check_board(items)  # sixteen different items, each short enough
     key = tuple(tuple(w.lower() for w in g) for g in groups) if groups else None
     return BroughtBoard(tuple(w.lower() for w in items), {w.lower(): w for w in items}, key)
 

@@ -203,14 +203,17 @@ def game_grid(game: Any) -> list[list[str]]:
 
 class SavedBoards(MutableMapping):
     """The schedule's boards kept in the home (``odd_one_out_daily_boards``) for one category
-    pool: read once, each new day written as it is dealt. A table that cannot be read or
-    written is as good as empty: the boards are dealt again."""
+    pool: read once, each new day written as it is dealt. ``shared`` holds the days this
+    process dealt for the same pool in any home (a day found there is kept here too, not
+    dealt again). A table that cannot be read or written is as good as empty."""
 
-    def __init__(self, store: Any, pool_key: str) -> None:
+    def __init__(self, store: Any, pool_key: str, shared: dict[str, Any] | None = None
+                 ) -> None:
         from textseq_plugins.odd_one_out.migrations import DAILY_BOARDS
 
         self.store = store
         self.pool_key = pool_key
+        self.shared = shared if shared is not None else {}
         self.boards: dict[str, Any] = {}
         try:
             for row in store.rows(DAILY_BOARDS, "pool = ?", (pool_key,)):
@@ -220,12 +223,15 @@ class SavedBoards(MutableMapping):
             self.boards = {}
 
     def __getitem__(self, day: str) -> Any:
+        if day not in self.boards and day in self.shared:
+            self[day] = self.shared[day]
         return self.boards[day]
 
     def __setitem__(self, day: str, value: Any) -> None:
         from textseq_plugins.odd_one_out.migrations import DAILY_BOARDS
 
         self.boards[day] = value
+        self.shared[day] = value
         try:
             with self.store.transaction() as tx:
                 tx.execute(f"INSERT OR REPLACE INTO [{tx.table_name(DAILY_BOARDS)}] "
@@ -245,13 +251,16 @@ class SavedBoards(MutableMapping):
         return len(self.boards)
 
 
+#: days dealt in this process, by pool fingerprint (shared by every home's SavedBoards)
+_DEALT: dict[str, dict[str, Any]] = {}
 _SCHEDULES: dict[tuple[str, str], DailySchedule] = {}
 _SCHEDULES_LOCK = threading.Lock()
 
 
 def board_pool(plugin: Any) -> Any:
-    """What the daily boards are drawn from: the plugin's category pool."""
-    return plugin.categories()
+    """What the daily and practice boards are drawn from: the plugin's tiered category pool
+    (yellow .. purple, from the Connections tables)."""
+    return plugin.groups_pool()
 
 
 def daily_schedule(plugin: Any) -> DailySchedule:
@@ -260,7 +269,7 @@ def daily_schedule(plugin: Any) -> DailySchedule:
     key = (str(plugin.context.home), pool_fingerprint(pool))
     with _SCHEDULES_LOCK:
         if key not in _SCHEDULES:
-            saved = SavedBoards(plugin.context.store, key[1])
+            saved = SavedBoards(plugin.context.store, key[1], _DEALT.setdefault(key[1], {}))
             _SCHEDULES[key] = DailySchedule(pool, saved=saved)
         return _SCHEDULES[key]
 

@@ -28,7 +28,6 @@ from itertools import combinations
 from typing import Any
 
 from textseq_plugins.odd_one_out.puzzles import (
-    Categories,
     _stem,
     check_difficulty,
     check_seed,
@@ -65,6 +64,9 @@ class GroupsPuzzle:
     words: tuple[str, ...]
     seed: int
     difficulty: str
+    #: per group: its tier (yellow .. purple) and pool category id (tiered boards only)
+    tiers: tuple[str, ...] = ()
+    category_ids: tuple[str, ...] = ()
 
     def group_of(self, word: str) -> int:
         """Index of the group holding ``word``."""
@@ -74,16 +76,27 @@ class GroupsPuzzle:
         raise BadInput(f"{word!r} is not on the board")
 
     def to_json(self) -> dict[str, Any]:
+        groups = [{"category": name, "words": list(words)} for name, words in self.groups]
+        for g, tier, cid in zip(groups, self.tiers, self.category_ids, strict=False):
+            g.update({"tier": tier, "id": cid})
         return {"words": list(self.words), "seed": self.seed, "difficulty": self.difficulty,
-                "groups": [{"category": name, "words": list(words)}
-                           for name, words in self.groups]}
+                "groups": groups}
 
 
-def make_groups(categories: Categories, seed: int, difficulty: str = "medium",
+def make_groups(categories: Any, seed: int, difficulty: str = "medium",
                 avoid: Collection[str] = ()) -> GroupsPuzzle:
-    """The groups puzzle of ``seed`` at ``difficulty`` (deterministic), drawn from the
-    categories whose names are not in ``avoid`` (the daily schedule passes the categories
-    of recent boards; soundness is still judged against every category)."""
+    """The groups puzzle of ``seed`` at ``difficulty`` (deterministic). ``categories``: a
+    :class:`~connections.pool.CategoryPool` gives a tiered board (yellow .. purple, red
+    herrings, one solution: ``connections/tiered.py``); plain :class:`Categories` give four
+    WordNet categories. No category in ``avoid`` (pool ids, or names of plain categories) is
+    drawn: the daily schedule passes those of recent boards; soundness is still judged
+    against every category."""
+    from textseq_plugins.odd_one_out.connections.pool import CategoryPool
+
+    if isinstance(categories, CategoryPool):
+        from textseq_plugins.odd_one_out.connections.tiered import make_board
+
+        return make_board(categories, seed, difficulty, avoid=frozenset(avoid))
     check_seed(seed)
     check_difficulty(difficulty)
     rng = random.Random(f"groups:{seed}:{difficulty}")

@@ -126,10 +126,10 @@ class GroupsView:
         from textseq_plugins.odd_one_out.groups import GroupsGame
 
         if board.key is not None:
-            names = [groups_ai.theme(self.plugin, words) for words in board.key]
+            names = groups_ai.themes(self.plugin, list(board.items), list(board.key))
             game: Any = GroupsGame(keyed_puzzle(board, names, seed=random.randrange(MAX_SEED)))
         else:
-            groups_ai.theme(self.plugin, board.items[:4])  # WordNet loads here, not on the UI
+            groups_ai.themes(self.plugin, list(board.items), [])  # analysed here, not on the UI
             game = JudgedGame(board.items)
         self._set("brought", game, dict(board.labels), brought=board)
 
@@ -242,7 +242,8 @@ class GroupsView:
         guess = self.game.judge(words, result)
         if result == "correct":
             self.selected = []
-            self.found_names.append(groups_ai.theme(self.plugin, guess.words))
+            self.found_names.append(groups_ai.themes(self.plugin, list(self.game.items),
+                                                     [guess.words])[0])
         self.hinted = None
         return FEEDBACK[result].format(name=escape(self.found_names[-1]
                                                    if result == "correct" else ""))

@@ -149,7 +149,7 @@ async def test_bring_a_board_with_its_answer_and_watch_the_ai(odd_home, host, on
         await pilot.press("b")
         await pilot.press(*"a, b, c")
         await pilot.press("enter")
-        assert "16 comma-separated items; this one has 3" in _message(screen)
+        assert "a board has 16 items, this one has 3" in _message(screen)
         screen.query_one("#paste").value = text
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.view.kind == "brought", timeout=60)
