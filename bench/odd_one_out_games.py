@@ -1,8 +1,9 @@
 """The games' figures of the odd-one-out plugin (a program, not a test; part of
 ``bench/odd_one_out.py``, or alone: ``python bench/odd_one_out.py --games``).
 
-- pool: the categories the daily groups boards are drawn from, their words, and how many days
-  of boards the pool holds before a category must come back (``schedule_capacity``);
+- pool: the categories the daily groups boards are drawn from (the tiered pool of
+  ``models/connections-tables``), their words, by tier, and how many days of boards the pool
+  holds before a category must come back (``schedule_capacity``: its smallest tier);
 - schedule: the daily boards of ``days`` dates from the first one (2026-11-01): the fewest
   days between two boards sharing a group (same category, or same four words), how many
   repeats come within 60 days, and the time to deal a day;
@@ -30,13 +31,17 @@ def pool_and_schedule(pool: Any, days: int = 365) -> dict[str, Any]:
     )
 
     words = {w for c in pool.categories for w in c.words}
+    tiers: dict[str, int] = {}
+    for cat in pool.categories:
+        tier = getattr(cat, "tier", "")
+        tiers[tier] = tiers.get(tier, 0) + 1
     t0 = time.perf_counter()
     schedule = DailySchedule(pool)
     boards = schedule.boards(EPOCH, days)
     seconds = time.perf_counter() - t0
     gaps = repeat_gaps(boards)
     return {
-        "pool": {"categories": len(pool.categories), "words": len(words),
+        "pool": {"categories": len(pool.categories), "words": len(words), "by_tier": tiers,
                  "days_of_boards": schedule_capacity(pool)},
         "schedule": {"days": days, "from": EPOCH.isoformat(), "window": WINDOW,
                      "days_until_a_group_repeats": gaps["days"],
@@ -50,13 +55,16 @@ def games(kv: Any, ai: Any, puzzles: int = 200, days: int = 365) -> dict[str, An
     """Every figure of the games; the ladder on puzzles made as the app makes them (hard
     intruders by their second senses in the host's WordNet)."""
     from odd_one_out_puzzles import ladder as measure_ladder
+    from textseq_plugins.odd_one_out.connections.pool import CategoryPool
+    from textseq_plugins.odd_one_out.connections.tables import Tables
     from textseq_plugins.odd_one_out.puzzles import Categories
     from textseq_plugins.odd_one_out.traps import SecondSenses
 
     from textseq_tui.wordnet import WordNet
 
+    pool = CategoryPool.load(Tables(REPO / "models" / "connections-tables"))
+    out = pool_and_schedule(pool, days)
     categories = Categories.from_dir(REPO / "models" / "wordnet-categories")
-    out = pool_and_schedule(categories, days)
     senses = SecondSenses(WordNet(REPO / "textseq_tui" / "models" / "wordnet-3.0"))
     lad = measure_ladder(kv, ai, categories, None, puzzles, second_senses=senses)
     out["ladder"] = {d: {"ours_pct": lad[d]["ours_pct"],
@@ -67,7 +75,7 @@ def games(kv: Any, ai: Any, puzzles: int = 200, days: int = 365) -> dict[str, An
 
 def print_games(result: dict[str, Any]) -> None:
     pool, sched = result["pool"], result["schedule"]
-    print(f"pool: {pool['categories']} categories, {pool['words']} words, "
+    print(f"pool: {pool['categories']} categories ({pool['by_tier']}), {pool['words']} words, "
           f"{pool['days_of_boards']} days of boards before a category must come back")
     repeat = sched["days_until_a_group_repeats"]
     print(f"daily schedule over {sched['days']} days from {sched['from']}: a group comes "

@@ -111,12 +111,11 @@ def test_groups_command_shows_and_solves_the_daily_puzzle(odd_home, cli):
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.stderr
 
 
-def test_console_groups_game_stores_a_round(odd_home, cli):
+def test_console_groups_game_stores_a_round(odd_home, cli, host):
+    from textseq_plugins.odd_one_out.daily import board_pool
     from textseq_plugins.odd_one_out.groups import make_groups
-    from textseq_plugins.odd_one_out.puzzles import Categories
 
-    cats = Categories.from_dir(Path(__file__).resolve().parents[3] / "models" / "wordnet-categories")
-    puzzle = make_groups(cats, 7)
+    puzzle = make_groups(board_pool(host.plugin("odd-one-out")), 7)  # a practice board
     answers = ["1 2", ] + [" ".join(words) for _, words in puzzle.groups]
     result = cli("odd-one-out", "play", "--mode", "groups", "--seed", "7", "--rounds", "1",
                  "--player", "ada", input="\n".join(answers) + "\n")
