@@ -276,6 +276,7 @@ class GroupsScreen(Screen):
         if not self.watching or self.view.game is None:
             return
         text = self.view.submit(self.view.selected)
+        self.view.ai_moves += 1
         self._draw()
         if self.view.game.over:
             self._stop_watching(text + "\n" + result_text(self.view))

@@ -50,6 +50,8 @@ class GroupsView:
         self.found_names: list[str] = []
         self.difficulty = "medium"
         self.ai_line = ""
+        self.ai_moves = 0  # guesses the AI made on your board while you watched
+        self.filled_in = 0  # 1 once the last group filled in by itself (not a move)
 
     @property
     def judged(self) -> bool:
@@ -144,7 +146,7 @@ class GroupsView:
             self.streak = fields["streak"]
         self.difficulty = self.session.difficulty if self.session else self.difficulty
         self.selected, self.pending, self.hinted, self.found_names = [], None, None, []
-        self.ai_line = ""
+        self.ai_line, self.ai_moves, self.filled_in = "", 0, 0
         self.labels = labels
         self.order = list(getattr(getattr(game, "puzzle", None), "words", None)
                           or game.items)
@@ -231,6 +233,7 @@ class GroupsView:
                 last = tuple(game.remaining())
                 filled = self.session.guess(last) if self.session is not None \
                     else game.guess(last)
+                self.filled_in = 1
                 text += f" The last group fills in: [b]{escape(filled.category or '')}[/b]."
         self.hinted = None
         self._save_progress()
@@ -340,8 +343,11 @@ def result_text(view: GroupsView, played_before: bool = False) -> str:
     if played_before:
         head = (f"You played the daily board of {view.day.isoformat()}: "
                 + (f"solved with {mistakes}." if game.solved else f"not solved ({mistakes})."))
+    elif view.ai_moves:
+        moves = len(game.guesses) - view.filled_in
+        head = _watched_verdict(view.ai_moves, moves, game.solved, mistakes)
     elif game.solved:
-        points = f", +{game.points()} points" if hasattr(game, "points") else ""
+        points = f", +{game.points()} points" if view.kind != "brought" else ""
         head = f"[b]Solved![/b] With {mistakes}{points}."
     else:
         head = "[b]Out of mistakes.[/b]"
@@ -355,3 +361,13 @@ def result_text(view: GroupsView, played_before: bool = False) -> str:
         head += f"\n[red]{escape(problem)}[/]"
     grid = view.grid()
     return f"{head}\n{grid_text(grid)}" if grid else head
+
+
+def _watched_verdict(ai_moves: int, moves: int, solved: bool, mistakes: str) -> str:
+    """The end of your board when the AI played it (or finished it) while you watched."""
+    if ai_moves == moves:
+        return (f"[b]The AI solved your board[/b] with {mistakes}." if solved
+                else f"[b]The AI ran out of mistakes[/b] on your board ({mistakes}).")
+    share = f"the AI made {ai_moves} of the {plural(moves, 'guess', 'guesses')}"
+    return (f"[b]Solved[/b] with {mistakes} ({share})." if solved
+            else f"[b]Out of mistakes[/b] ({share}).")

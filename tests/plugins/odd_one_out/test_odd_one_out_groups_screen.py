@@ -160,6 +160,9 @@ async def test_bring_a_board_with_its_answer_and_watch_the_ai(odd_home, host, on
         await pilot.press("w")
         await wait_for(pilot, lambda: screen.view.game.over, timeout=60)
         assert screen.view.game.solved and len(board.solved) == 4
+        # the AI played it: the verdict is the AI's, and your board earns no points
+        verdict = _message(screen)
+        assert "The AI solved your board" in verdict and "points" not in verdict
     assert plugin.context.store.rows("rounds") == []  # your boards are not scored
 
 
