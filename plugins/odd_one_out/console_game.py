@@ -146,11 +146,20 @@ def play_groups(plugin: Any, difficulty: str, seed: int | None, date: str | None
         _echo_streak(record, today())
         return
     session = GroupsSession(pool, 0, DIFFICULTY, player, record=plugin.record_round)
-    game = session.play_board(daily_board(plugin, day), daily=day,
+    game = session.play_board(daily_board(plugin, day, _say_dealing), daily=day,
                               guesses=record.progress(day))
     cli_io.echo(f"Groups — the daily board of {day.isoformat()}. Find four groups of four.")
     _play_board(plugin, session, game, answers, record)
     _echo_streak(record, today())
+
+
+def _say_dealing(day: int, days: int) -> None:
+    """A new home deals the schedule's days first: said once, on stderr."""
+    from textseq_plugins.odd_one_out.schedule import EPOCH
+
+    if day == 1 and days > 1:
+        cli_io.echo(f"dealing the {days} daily boards since {EPOCH.isoformat()}, once for "
+                    "this home...", err=True)
 
 
 def _echo_streak(record: DailyRecord, now: Any) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -274,11 +274,13 @@ def daily_schedule(plugin: Any) -> DailySchedule:
         return _SCHEDULES[key]
 
 
-def daily_board(plugin: Any, day: dt.date) -> Any:
-    """The daily board of ``day`` (a date already checked: not in the future)."""
+def daily_board(plugin: Any, day: dt.date,
+                progress: Callable[[int, int], None] | None = None) -> Any:
+    """The daily board of ``day`` (a date already checked: not in the future);
+    ``progress(k, n)`` hears of each day the schedule still has to deal."""
     schedule = daily_schedule(plugin)
     with _SCHEDULES_LOCK:  # one thread deals the days at a time
-        return schedule.board(day)
+        return schedule.board(day, progress)
 
 
 def command_board(plugin: Any, seed: int | None, date: str | None, difficulty: str | None

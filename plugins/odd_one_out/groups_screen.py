@@ -95,13 +95,29 @@ class GroupsScreen(Screen):
     def _load(self, kind: str, value: Any, difficulty: str | None = None) -> None:
         try:
             if kind == "daily":
-                self.view.load_daily(value)
+                self.view.load_daily(value, self._dealing)
             else:
                 self.view.load_practice(value, difficulty)
         except TextseqError as err:
             self.app.call_from_thread(self._say, f"[red]{escape(str(err))}[/]")
             return
         self.app.call_from_thread(self._ready)
+
+    def _dealing(self, day: int, days: int) -> None:
+        """The schedule deals the days it has not dealt in this home (a worker's call)."""
+        from textseq_plugins.odd_one_out.schedule import EPOCH, WINDOW
+
+        if days == 1:
+            self.app.call_from_thread(self._show_dealing, "Dealing the daily board...", "")
+            return
+        why = (f"Each daily board avoids the groups of the {WINDOW} days before it, so a new "
+               f"home deals the days since {EPOCH.isoformat()} first (once).")
+        self.app.call_from_thread(self._show_dealing, f"Dealing the daily boards: day {day} "
+                                  f"of {days}...", why)
+
+    def _show_dealing(self, status: str, why: str) -> None:
+        self.query_one("#status", Static).update(status)
+        self._say(why)
 
     def _ready(self) -> None:
         view = self.view

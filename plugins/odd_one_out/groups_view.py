@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 from textseq_plugins.odd_one_out import groups_ai
@@ -79,14 +80,16 @@ class GroupsView:
         saved = self.plugin.context.state.get(DIFFICULTY_KEY, "medium")
         return saved if saved in DIFFICULTIES else "medium"
 
-    def load_daily(self, date_text: str | None) -> None:
+    def load_daily(self, date_text: str | None,
+                   progress: Callable[[int, int], None] | None = None) -> None:
         """The daily board of ``date_text`` (today by default): the result when it was
-        played, the game where it was left, or a fresh game."""
+        played, the game where it was left, or a fresh game. ``progress(k, n)``: the days
+        the schedule deals first (see ``DailySchedule.board``)."""
         from textseq_plugins.odd_one_out.groups import GroupsGame, parse_date
         from textseq_plugins.odd_one_out.schedule import DIFFICULTY, check_daily_date, today
 
         day = check_daily_date(parse_date(date_text) if date_text else today())
-        puzzle = daily_board(self.plugin, day)
+        puzzle = daily_board(self.plugin, day, progress)
         record = DailyRecord(self.plugin.context.store, self.plugin.context.state)
         result = record.result(day)
         session = self._session(None, DIFFICULTY)

@@ -153,18 +153,26 @@ class DailySchedule:
         self._boards: dict[dt.date, Any] = {}
         self._spans: dict[dt.date, int] = {}
 
-    def board(self, day: dt.date) -> Any:
-        """The daily board of ``day`` (on or after the epoch; any date, future ones too)."""
+    def board(self, day: dt.date, progress: Callable[[int, int], None] | None = None
+              ) -> Any:
+        """The daily board of ``day`` (on or after the epoch; any date, future ones too).
+
+        ``progress(k, n)`` is called before the k-th (from 1) of the n days still to deal:
+        a new home deals every day since the epoch once (tens of seconds), and says so."""
         if day < self.epoch:
             raise BadInput(f"there is no daily board before {self.epoch.isoformat()}")
         if day in self._boards:
             return self._boards[day]
         start = max((d for d in self._boards if d < day), default=self.epoch)
-        n = (day - start).days
-        for k in range(n + 1):
-            d = start + dt.timedelta(days=k)
-            if d not in self._boards:
-                self._boards[d] = self._load(d) or self._deal(d)
+        days = [start + dt.timedelta(days=k) for k in range((day - start).days + 1)]
+        for d in days:
+            if d not in self._boards and (board := self._load(d)) is not None:
+                self._boards[d] = board
+        to_deal = [d for d in days if d not in self._boards]
+        for k, d in enumerate(to_deal, 1):
+            if progress is not None:
+                progress(k, len(to_deal))
+            self._boards[d] = self._deal(d)
         return self._boards[day]
 
     def boards(self, start: dt.date, days: int) -> list[Any]:

@@ -35,8 +35,12 @@ DAY = dt.date(2026, 11, 30)
 def test_one_board_per_date_kept_and_dealt_again_the_same(categories):
     saved: dict = {}
     schedule = DailySchedule(categories, saved=saved)
-    first = schedule.board(DAY)
+    heard: list[tuple[int, int]] = []
+    first = schedule.board(DAY, progress=lambda k, n: heard.append((k, n)))
     assert first.difficulty == "medium" and len(set(first.words)) == 16
+    # a new home deals every day since the epoch, and says how far it is
+    days = (DAY - EPOCH).days + 1
+    assert heard == [(k, days) for k in range(1, days + 1)]
     assert schedule.board(DAY) is first
     assert schedule.board(DAY + dt.timedelta(days=1)).words != first.words
     # every day up to it is kept; a schedule reading them back deals nothing
@@ -46,7 +50,8 @@ def test_one_board_per_date_kept_and_dealt_again_the_same(categories):
         raise AssertionError("a kept board was dealt again")
 
     again = DailySchedule(categories, make=no_dealing, saved=saved)
-    assert again.board(DAY) == first
+    assert again.board(DAY, progress=lambda k, n: heard.append((k, n))) == first
+    assert len(heard) == days  # nothing more to deal: nothing said
     # a damaged entry is dealt again, the same way
     saved[DAY.isoformat()] = {"board": {"groups": "nonsense"}, "span": 3}
     assert DailySchedule(categories, saved=saved).board(DAY) == first
