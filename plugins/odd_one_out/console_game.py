@@ -95,7 +95,7 @@ def _ask_pick(session: Any, answers: Answers) -> Any:
             return None
         choice: int | str = int(answer) - 1 if answer.isdigit() else answer.lower()
         try:
-            return session.answer(choice)
+            return session.answer(choice, timed=answers.interactive)
         except BadInput as err:
             cli_io.echo(f"{answers.where()}{err}")
 

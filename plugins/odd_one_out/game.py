@@ -7,8 +7,9 @@ Modes:
 - ``beat`` (beat the AI): which word doesn't belong? Player and AI are both scored against the
   puzzle's intruder; beating the AI (right when it is wrong) earns a bonus.
 
-Points for a correct answer: 10, plus up to 10 for speed (one point per second under 10 s),
-plus 5 for beating the AI. A wrong answer ends the streak.
+Points for a correct answer: 10, plus up to 10 for speed (one point per second under 10 s;
+none for answers read from a pipe), plus 5 for beating the AI. A wrong answer ends the
+streak.
 """
 
 from __future__ import annotations
@@ -154,8 +155,11 @@ class GameSession:
         """Seconds since the current round started."""
         return time.monotonic() - self.started if self.started else 0.0
 
-    def answer(self, choice: int | str, seconds: float | None = None) -> RoundResult:
-        """Answer the current puzzle with an item or its 0-based index; scores and records it."""
+    def answer(self, choice: int | str, seconds: float | None = None,
+               timed: bool = True) -> RoundResult:
+        """Answer the current puzzle with an item or its 0-based index; scores and records it.
+        ``timed`` False (answers read from a pipe): no points for speed, which a script
+        would always take in full."""
         if self.puzzle is None:
             raise BadInput("no puzzle in play: start a round first")
         items = list(self.puzzle.items)
@@ -173,7 +177,7 @@ class GameSession:
         correct = pick == ai_pick if self.mode == "guess" else pick == self.puzzle.intruder
         points = 0
         if correct:
-            points = 10 + max(0, 10 - int(seconds))
+            points = 10 + (max(0, 10 - int(seconds)) if timed else 0)
             if self.mode == "beat" and not ai_correct:
                 points += 5
         self.streak = self.streak + 1 if correct else 0

@@ -92,6 +92,19 @@ def test_the_classic_game_opens_in_beat_the_ai_and_remembers(odd_home, cli):
     assert result.stdout.startswith("Guess the AI — easy, seed ")
 
 
+def test_answers_from_a_pipe_earn_no_speed_points(odd_home, cli, host):
+    """A script answers in no time: it gets the 10 points of a right answer (and the 5 for
+    beating the AI), never the speed bonus a person earns."""
+    puzzles = cli("odd-one-out", "puzzles", "--seed", "5", "-n", "3", "--json")
+    intruders = [json.loads(line)["intruder"] for line in puzzles.stdout.splitlines()]
+    result = cli("odd-one-out", "play", "--seed", "5", "--rounds", "3",
+                 input="".join(f"{w}\n" for w in intruders))
+    assert result.exit_code == 0, result.stderr
+    rows = host.plugin("odd-one-out").context.store.rows("rounds")
+    assert len(rows) == 3 and all(r["correct"] for r in rows)
+    assert [r["points"] for r in rows] == [10 + 5 * (not r["ai_correct"]) for r in rows]
+
+
 def test_names_keep_their_usual_capitals(odd_home, host):
     from textseq_plugins.odd_one_out.capitals import capitals_of
 
