@@ -54,7 +54,7 @@ async def _open(pilot, screen, timeout: float = 60) -> GroupsBoard:
     return screen.query_one(GroupsBoard)
 
 
-async def test_the_board_is_played_by_keyboard_at_80x24(odd_home, host, on_day):
+async def test_the_board_is_played_by_keyboard_at_80x24(host, on_day):
     plugin = host.plugin("odd-one-out")
     screen = plugin.screens()[1].factory(plugin.context)  # today's daily board
     app = _GameApp(screen)
@@ -96,7 +96,7 @@ async def test_the_board_is_played_by_keyboard_at_80x24(odd_home, host, on_day):
     assert row["correct"] == 1
 
 
-async def test_a_daily_is_played_once_resumed_and_counted_in_the_streak(odd_home, host,
+async def test_a_daily_is_played_once_resumed_and_counted_in_the_streak(host,
                                                                           on_day):
     plugin = host.plugin("odd-one-out")
     app = _GameApp(plugin.screens()[1].factory(plugin.context))
@@ -137,7 +137,7 @@ async def test_a_daily_is_played_once_resumed_and_counted_in_the_streak(odd_home
         assert not screen.view.game.over
 
 
-async def test_bring_a_board_with_its_answer_and_watch_the_ai(odd_home, host, on_day):
+async def test_bring_a_board_with_its_answer_and_watch_the_ai(host, on_day):
     plugin = host.plugin("odd-one-out")
     groups = [["Apple", "pear", "plum", "banana"], ["red", "green", "blue", "yellow"],
               ["dog", "cat", "horse", "cow"], ["Paris", "London", "Rome", "Madrid"]]
@@ -166,7 +166,7 @@ async def test_bring_a_board_with_its_answer_and_watch_the_ai(odd_home, host, on
     assert plugin.context.store.rows("rounds") == []  # your boards are not scored
 
 
-async def test_bring_a_board_without_its_answer_you_judge(odd_home, host, on_day):
+async def test_bring_a_board_without_its_answer_you_judge(host, on_day):
     plugin = host.plugin("odd-one-out")
     words = ["apple", "pear", "plum", "banana", "red", "green", "blue", "yellow",
              "dog", "cat", "horse", "cow", "paris", "london", "rome", "madrid"]
@@ -188,7 +188,7 @@ async def test_bring_a_board_without_its_answer_you_judge(odd_home, host, on_day
 
 
 async def test_a_damaged_rounds_table_never_stops_the_game_and_history_says_so(
-        odd_home, host, on_day):
+        host, on_day):
     from textseq_plugins.odd_one_out.history import GameHistoryScreen
 
     plugin = host.plugin("odd-one-out")

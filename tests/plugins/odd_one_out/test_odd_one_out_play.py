@@ -23,7 +23,7 @@ def _board(cli, day: str = "2026-11-30") -> dict:
     return json.loads(result.stdout)
 
 
-def test_play_groups_from_a_pipe(odd_home, cli, today):
+def test_play_groups_from_a_pipe(cli, today):
     board = _board(cli)
     groups = [g["words"] for g in board["groups"]]
     answers = [
@@ -55,7 +55,7 @@ def test_play_groups_from_a_pipe(odd_home, cli, today):
         in again.stdout and "🟨🟨🟨🟨" in again.stdout
 
 
-def test_a_daily_board_in_the_future_is_a_one_line_error(odd_home, cli, today):
+def test_a_daily_board_in_the_future_is_a_one_line_error(cli, today):
     for args in (["groups", "--date", "2026-12-01"],
                  ["play", "--mode", "groups", "--date", "2026-12-01"]):
         result = cli("odd-one-out", *args)
@@ -65,7 +65,7 @@ def test_a_daily_board_in_the_future_is_a_one_line_error(odd_home, cli, today):
     assert result.exit_code == 2 and "the daily board is medium" in result.stderr
 
 
-def test_puzzles_are_fresh_without_a_seed(odd_home, cli):
+def test_puzzles_are_fresh_without_a_seed(cli):
     a = cli("odd-one-out", "puzzles", "-n", "3", "--json")
     b = cli("odd-one-out", "puzzles", "-n", "3", "--json")
     assert a.stdout != b.stdout and "--seed" in a.stderr
@@ -83,7 +83,7 @@ def test_no_word_comes_back_within_a_20_round_game(categories):
         assert len(stems) == len(set(stems)) == 80
 
 
-def test_the_classic_game_opens_in_beat_the_ai_and_remembers(odd_home, cli):
+def test_the_classic_game_opens_in_beat_the_ai_and_remembers(cli):
     result = cli("odd-one-out", "play", "--rounds", "1", input="q\n")
     assert result.stdout.startswith("Beat the AI — medium, seed ")
     cli("odd-one-out", "play", "--rounds", "1", "--mode", "guess", "--difficulty", "easy",
@@ -92,7 +92,7 @@ def test_the_classic_game_opens_in_beat_the_ai_and_remembers(odd_home, cli):
     assert result.stdout.startswith("Guess the AI — easy, seed ")
 
 
-def test_answers_from_a_pipe_earn_no_speed_points(odd_home, cli, host):
+def test_answers_from_a_pipe_earn_no_speed_points(cli, host):
     """A script answers in no time: it gets the 10 points of a right answer (and the 5 for
     beating the AI), never the speed bonus a person earns."""
     puzzles = cli("odd-one-out", "puzzles", "--seed", "5", "-n", "3", "--json")
@@ -105,7 +105,7 @@ def test_answers_from_a_pipe_earn_no_speed_points(odd_home, cli, host):
     assert [r["points"] for r in rows] == [10 + 5 * (not r["ai_correct"]) for r in rows]
 
 
-def test_names_keep_their_usual_capitals(odd_home, host):
+def test_names_keep_their_usual_capitals(host):
     from textseq_plugins.odd_one_out.capitals import capitals_of
 
     label = capitals_of(host.plugin("odd-one-out"))
@@ -114,7 +114,7 @@ def test_names_keep_their_usual_capitals(odd_home, host):
     assert label("mercury", "planet.n.01") == "Mercury" and label("mercury") == "mercury"
 
 
-def test_scores_print_one_table_per_plugin_within_80_columns(odd_home, cli, host):
+def test_scores_print_one_table_per_plugin_within_80_columns(cli, host):
     store = host.plugin("odd-one-out").context.store
     for k in range(3):
         store.insert("rounds", {"at": 1767355200.0 + k, "game": "g", "mode": "groups",
