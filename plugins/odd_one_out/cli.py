@@ -8,6 +8,7 @@ app's context (:func:`build_cli`), read when the command runs.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -122,11 +123,18 @@ def puzzles_cmd(
     if count > capacity:
         raise BadInput(f"the categories can make only {capacity} distinct {difficulty} "
                        f"puzzles of {size} words: ask for -n {capacity} or fewer")
+    as_json = cli_io.want_json(as_json)
+    label: Any = str
+    if not as_json:  # a person reads names with their usual capitals (JSON keeps the words)
+        from textseq_plugins.odd_one_out.capitals import capitals_of
+
+        label = capitals_of(plugin_of(ctx))
     for _ in range(count):
         p = gen.next(difficulty)
-        cli_io.emit(p.to_json(), cli_io.want_json(as_json),
-                    text=f"{'  '.join(p.items)}    (intruder: {p.intruder}; "
-                         f"{p.reveal()} #{p.index})")
+        shown = replace(p, items=tuple(label(w) for w in p.items), intruder=label(p.intruder))
+        cli_io.emit(p.to_json(), as_json,
+                    text=f"{'  '.join(shown.items)}    (intruder: {shown.intruder}; "
+                         f"{shown.reveal()} #{p.index})")
 
 
 def groups_cmd(

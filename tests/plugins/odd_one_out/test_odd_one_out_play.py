@@ -114,6 +114,15 @@ def test_names_keep_their_usual_capitals(host):
     assert label("mercury", "planet.n.01") == "Mercury" and label("mercury") == "mercury"
 
 
+def test_puzzles_print_names_with_capitals_and_keep_json_words(cli):
+    text = cli("odd-one-out", "puzzles", "-n", "1", "--seed", "3052084970").stdout
+    assert text.startswith("Antarctica  Africa  Europe  Earth ")
+    assert "Earth is a planet" in text
+    data = json.loads(cli("odd-one-out", "puzzles", "-n", "1", "--seed", "3052084970",
+                          "--json").stdout)
+    assert data["items"] == ["antarctica", "africa", "europe", "earth"]
+
+
 def test_scores_print_one_table_per_plugin_within_80_columns(cli, host):
     store = host.plugin("odd-one-out").context.store
     for k in range(3):
