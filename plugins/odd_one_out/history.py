@@ -156,7 +156,10 @@ class GameHistoryScreen(Screen):
             table.add_row(escape(str(entry["player"])), entry["mode"], str(entry["best_streak"]),
                           f"{entry['accuracy']:.0f}", str(entry["rounds"]))
         lines = [self._summary(days, player)]
-        lines.append(f"[b]daily streak[/b] {streak[0]} (best {streak[1]})")
+        groups = sum(d.groups_rounds for d in days)
+        mistakes = (f" · groups: {plural(sum(d.mistakes for d in days), 'mistake')} in "
+                    f"{plural(groups, 'board')}" if groups else "")
+        lines.append(f"[b]daily streak[/b] {streak[0]} (best {streak[1]}){mistakes}")
         lines += [f"[red]{escape(p)}[/]" for p in problems or ()]
         self.query_one("#summary", Static).update("\n".join(lines))
 
@@ -166,12 +169,9 @@ class GameHistoryScreen(Screen):
             return "[b]Game history[/b]: no games yet"
         rounds = sum(d.rounds for d in days)
         best = max(days, key=lambda d: (d.best_streak, d.accuracy))
-        groups = sum(d.groups_rounds for d in days)
-        mistakes = (f" · groups: {plural(sum(d.mistakes for d in days), 'mistake')} in "
-                    f"{plural(groups, 'board')}" if groups else "")
         return (f"[b]Game history of {escape(player or '')}[/b] · "
                 f"{plural(rounds, 'round')} on {plural(len(days), 'day')} · "
-                f"{100 * sum(d.correct for d in days) / rounds:.0f} % right{mistakes}\n"
+                f"{100 * sum(d.correct for d in days) / rounds:.0f} % right\n"
                 f"[b]best day[/b] {best.day}: streak {best.best_streak}, "
                 f"{100 * best.accuracy:.0f} % right · last day {days[-1].day}: "
                 f"{100 * days[-1].accuracy:.0f} %")
