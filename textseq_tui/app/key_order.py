@@ -103,8 +103,7 @@ class KeyOrder:
         """``event`` has been handled: the keys held behind it go on, in order."""
         if self.in_flight is event:
             self.in_flight = None
-            # after the screen has caught up with it (a screen it closed gone, focus back)
-            self.app.call_after_refresh(self._release)
+            self.app.call_later(self._release)
 
     def _release(self) -> None:
         """The held keys go back to the app's queue, in order, each a message of its own
