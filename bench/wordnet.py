@@ -12,7 +12,8 @@ lemmas, singular or plural: "edible fruit" for AP's edible_fruit, "tool" for BLE
 - 300 seeded short lists from each: 3 to 6 words of one category, and the same with one
   intruder from another category (the intruder must not be covered);
 - the clusters of ``textseq clusterer cluster --vocab 20000`` (default settings), each named
-  from its most central words first.
+  as the clusterer names it: from its 20 most central and frequent words
+  (``runs.NAME_WORDS``), the central ones first.
 
     python bench/wordnet.py [--no-vocab]
 
@@ -86,7 +87,8 @@ def is_gold(wordnet, named, gold: str) -> bool:
         return False
     gold = gold.lower().replace("_", " ")
     lemmas = {lemma.lower().replace("_", " ")
-              for lemma in wordnet.lemma_names(wordnet.synset(named.synset))}
+              for lemma in wordnet.lemma_names(wordnet.synset(named.synset))} \
+        if named.synset else set()  # years, names, function words: no synset
     forms = {named.name.lower(), named.plural.lower(), *lemmas}
     return gold in forms or gold.rstrip("s") in forms
 
@@ -161,7 +163,9 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_vocab:
         clusters = vocab_clusters()
         started, cpu = time.perf_counter(), time.process_time()
-        names = [name_group(wordnet, words) for words in clusters]
+        from textseq_plugins.clusterer.runs import NAME_WORDS
+
+        names = [name_group(wordnet, words, max_words=NAME_WORDS) for words in clusters]
         result["vocab_20000"] = {
             "clusters": len(clusters), "named": named_share(names),
             "words": sum(len(c) for c in clusters),

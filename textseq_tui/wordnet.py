@@ -140,6 +140,8 @@ class WordNet:
         self._closures: dict[int, frozenset[int]] = {}
         self._compounds: dict[str, list[int]] | None = None
         self._irregular: dict[str, dict[str, list[str]]] | None = None
+        self._root = root
+        self._census: dict[str, tuple[int, int]] | None = None
 
     def __len__(self) -> int:
         return len(self._pos)
@@ -277,6 +279,22 @@ class WordNet:
                             index.setdefault(part, []).append(i)
                 self._compounds = index
         return [self._words[i] for i in self._compounds.get(_key(word), ())]
+
+    def person_name(self, word: str) -> tuple[int, int]:
+        """``(given_rank, surname_rank)`` of ``word`` as a person's name in the 1990 US
+        Census name files (1 is the commonest; 0: not a name of that kind; ``lisa`` ->
+        (given, 0), ``smith`` -> (0, 1)). (0, 0) for anything else, and for every word with a
+        model built without ``names.txt``."""
+        with self._lock:
+            if self._census is None:
+                table: dict[str, tuple[int, int]] = {}
+                path = self._root / "names.txt"
+                if path.is_file():
+                    for line in path.read_text(encoding="ascii").splitlines():
+                        name, given, surname = line.split()
+                        table[name] = (int(given), int(surname))
+                self._census = table
+        return self._census.get(word.strip().lower(), (0, 0))
 
     # -- synsets -------------------------------------------------------------------------
 
@@ -436,6 +454,16 @@ class WordNet:
     def in_usage_domains(self, synset: int) -> list[int]:
         """The synsets whose usage domain this synset is."""
         return self.related(synset, "in_usage_domains")
+
+    def derivations(self, synset: int) -> list[int]:
+        """Synsets of derivationally related forms of its lemmas (vote.v.01 -> vote.n.01,
+        voter.n.01; [] for a model built without them)."""
+        return self.related(synset, "derivations") if "derivations" in self._edges else []
+
+    def pertainyms(self, synset: int) -> list[int]:
+        """What an adjective pertains to ("islamic" -> Islam), or the adjective an adverb is
+        derived from ([] for a model built without them)."""
+        return self.related(synset, "pertainyms") if "pertainyms" in self._edges else []
 
     def attributes(self, synset: int) -> list[int]:
         """Attribute links between nouns and adjectives (weight <-> heavy, light)."""

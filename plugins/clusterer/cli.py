@@ -52,13 +52,18 @@ def run_clustering(ctx: PluginContext, data: Any, settings: Any, *, store: bool 
     Returns ``(clustering, run_id)``. Raises BadInput when fewer than 3 words have vectors.
     """
     from textseq_plugins.clusterer.model import cluster_vectors
-    from textseq_plugins.clusterer.runs import name_clusters, save_run
+    from textseq_plugins.clusterer.runs import load_wordnet, name_clusters, save_run
+    from textseq_plugins.clusterer.vectors import TEXT_MEANS
 
     if len(data) < 3:
         missing = f"; not in the vectors: {', '.join(data.missing[:10])}" if data.missing else ""
         raise BadInput(f"clustering needs at least 3 words with vectors, got {len(data)}: "
                        "with two words or fewer there is nothing to group" + missing)
-    clustering = cluster_vectors(data.matrix, settings, device=device)
+    wordnet = load_wordnet(ctx.registry)
+    # lines of text are not words: WordNet reads --words, --vocab and --vectors words only
+    words = None if data.source == TEXT_MEANS else data.words
+    clustering = cluster_vectors(data.matrix, settings, device=device, words=words,
+                                 wordnet=wordnet)
     clustering.info["names"] = name_clusters(ctx.registry, data.words, clustering.labels,
                                              clustering.info.get("central", {}))
     run_id = None
@@ -182,7 +187,10 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
             sys.stderr.write(info["note"] + "\n")
         how = (f" (tree cut at cosine distance {info['cut']:.3f}, {info['seeds']} seeds)"
                if "cut" in info else "")
-        if "hint" in info:
+        if "path" in info:  # a short list: every cut of its tree was scored
+            how = (f" ({info['path']}: {info['hint']} asked for" if "hint" in info
+                   else f" ({info['path']}: best of {info['cuts']} cuts") + ")"
+        elif "hint" in info:
             how = f" (about {info['hint']} wanted: {info['seeds']} seeds)"
         elif "resolution" in info:
             how = (f" (Leiden at resolution {info['resolution']:g}, {info['graph_k']} "
@@ -231,7 +239,9 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
             found = runs.lookup_word(ctx.store, info["id"], word)
             members = runs.cluster_words(ctx.store, info["id"], found["cluster"])
             found["cluster_words"] = members[:50]
-            text = (f"{found['word']}: cluster {found['cluster']} ({len(members)} words): "
+            found["name"] = runs.cluster_name(ctx.store, info["id"], found["cluster"])
+            named = f" [{found['name']}]" if found["name"] else ""
+            text = (f"{found['word']}: cluster {found['cluster']}{named} ({len(members)} words): "
                     f"{' '.join(members[:30])}\nneighbours: "
                     + ", ".join(f"{w} {s:.2f}" for w, s in found["neighbours"]))
             cli_io.emit(found, json_out, text=text)
@@ -261,8 +271,8 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
     ) -> None:
         """Suggest DBSCAN's eps from the k-distance curve (both rules, with quantiles)."""
         import numpy as np
+        from textseq_plugins.clusterer.dbscan import k_distances, suggest_eps
         from textseq_plugins.clusterer.graph import KnnGraph
-        from textseq_plugins.clusterer.model import k_distances, suggest_eps
 
         data = load_input(words, vocab, vectors, words_file)
         if len(data) < 2:

@@ -20,6 +20,8 @@ from textseq_tui.ml import GLOVE_SIZE, glove_matrix, glove_words
 from textseq_tui.plugin import BadInput
 
 _SHOW = 5  # how many offending lines/words an error message names
+#: the source of lines of text clustered by their mean word vector (not words)
+TEXT_MEANS = "glove-6b-50d text means"
 
 
 @dataclass
@@ -272,4 +274,4 @@ def load_glove_texts(lines: Iterable[tuple[int, str]]) -> tuple[WordVectors, lis
         numbers.append(number)
         rows.append(vector)
     stacked = np.asarray(rows, dtype=np.float32).reshape(len(rows), matrix.shape[1])
-    return WordVectors(texts, stacked, "glove-6b-50d text means", missing), numbers
+    return WordVectors(texts, stacked, TEXT_MEANS, missing), numbers
