@@ -550,8 +550,10 @@ def main() -> None:
     if args.short:
         from clusterer_short import short_figures, short_table
 
-        res = {**previous, "short": {**short_figures(args.fit),
-                                     "machine": machine(args.threads)}}
+        short = {**short_figures(args.fit, previous.get("short")),
+                 "machine": machine(args.threads)}
+        latest = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+        res = {**latest, "short": short}  # read again: a --lodo run may have finished
         save_results(RESULTS, res, indent=1)
         print(json.dumps(res["short"]))
         print(short_table(res["short"]))
@@ -566,9 +568,11 @@ def main() -> None:
         res = {"machine": machine(args.threads), "quality": quality(args.lodo)}
         if not args.no_speed:
             res["speed"] = speed(args.speed_vocab)
-        for key in ("full_vocab", "full_vocab_leiden", "short"):
-            if key in previous:
-                res[key] = previous[key]
+        # read again: a --short or --vocab run may have finished while this one ran
+        latest = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+        for key in ("full_vocab", "full_vocab_leiden", "short", "speed"):
+            if key in latest and key not in res:
+                res[key] = latest[key]
         first = next(iter(res["quality"]["sets"].values()))
         res["target"] = {key: verdicts(res["quality"], key) for key in TARGET_KEYS
                          if key in first}

@@ -14,7 +14,9 @@ names with a name that is not generic (every cluster counted, single words inclu
 - the pair model (``shortlist.PAIR_WEIGHTS``): logistic regression (C = 10) on every pair
   of every tuning list, "same group" as the label;
 - the partition score's constants (``GROUP_BIAS``, ``GROUP_COST``): the
-  grid point with the most exact splits on the tuning lists (ties: the higher mean ARI).
+  grid point with the most exact splits on the tuning lists (ties: the higher mean ARI);
+- the same for the path without WordNet (``VECTOR_WEIGHTS``, ``VECTOR_BIAS``,
+  ``VECTOR_COST``: GloVe's features only).
 
     python bench/clusterer.py --short [--fit]
 """
@@ -113,8 +115,42 @@ def fit(tuning: list[tuple]) -> dict:
                          (bias, cost)))
     grid.sort(key=lambda g: g[0], reverse=True)
     (exact, mean_ari), (bias, cost) = grid[0]
-    return {"pair_weights": weights, "group_bias": bias, "group_cost": cost, "tune_exact": round(exact, 4), "tune_ari": round(mean_ari, 4),
+    return {"pair_weights": weights, "group_bias": bias, "group_cost": cost,
+            "vectors_only": fit_vectors_only(tuning), "tune_exact": round(exact, 4), "tune_ari": round(mean_ari, 4),
             "top": [[list(g[1]), round(g[0][0], 4), round(g[0][1], 4)] for g in grid[:8]]}
+
+
+def fit_vectors_only(tuning: list[tuple]) -> dict:
+    """The same choice for the pair model without WordNet (``shortlist.VECTOR_*``)."""
+    from sklearn.linear_model import LogisticRegression
+    from textseq_plugins.clusterer.shortlist import (
+        FEATURES,
+        VECTOR_FEATURES,
+        pair_log_odds,
+        short_partition,
+        vector_weights,
+    )
+
+    columns = [FEATURES.index(name) for name in VECTOR_FEATURES[1:]]
+    x, y = [], []
+    for words, truth, feats in tuning:
+        upper = np.triu_indices(len(words), 1)
+        x.append(feats[upper][:, columns])
+        y.append((truth[:, None] == truth[None, :])[upper])
+    model = LogisticRegression(C=10.0, max_iter=5000).fit(np.vstack(x), np.concatenate(y))
+    weights = [round(float(model.intercept_[0]), 3), *(round(float(v), 3)
+                                                       for v in model.coef_[0])]
+    odds = [pair_log_odds(f, vector_weights(weights)) for _, _, f in tuning]
+    grid = []
+    for bias in BIASES:
+        for cost in GROUP_COSTS:
+            scores = [ari(truth, short_partition(o, bias=bias, group_cost=cost)[0])
+                      for o, (_, truth, _) in zip(odds, tuning, strict=True)]
+            grid.append(((float(np.mean(np.equal(scores, 1.0))), float(np.mean(scores))),
+                         (bias, cost)))
+    (exact, mean_ari), (bias, cost) = max(grid, key=lambda g: g[0])
+    return {"weights": weights, "bias": bias, "cost": cost, "tune_exact": round(exact, 4),
+            "tune_ari": round(mean_ari, 4)}
 
 
 def evaluate(glove, wordnet, lists) -> dict:
@@ -123,7 +159,7 @@ def evaluate(glove, wordnet, lists) -> dict:
 
     from textseq_tui.ml import is_generic_name, name_group
 
-    exact = exact_k = named = clusters = 0
+    exact = exact_k = named = clusters = exact_vectors = 0
     aris, seconds = [], []
     for rows in lists:
         words = [w for w, _ in rows]
@@ -138,6 +174,8 @@ def evaluate(glove, wordnet, lists) -> dict:
         given = cluster_vectors(unit, ClusterSettings(clusters=int(truth.max()) + 1),
                                 words=words, wordnet=wordnet).labels
         exact_k += ari(truth, given) == 1.0
+        alone = cluster_vectors(unit, ClusterSettings(), words=words).labels  # no WordNet
+        exact_vectors += ari(truth, alone) == 1.0
         for c in np.unique(labels):
             members = [w for w, label in zip(words, labels, strict=True) if label == c]
             found = name_group(wordnet, members)
@@ -146,6 +184,7 @@ def evaluate(glove, wordnet, lists) -> dict:
     return {"lists": len(lists), "exact": round(exact / len(lists), 4),
             "mean_ari": round(float(np.mean(aris)), 4),
             "exact_given_k": round(exact_k / len(lists), 4),
+            "exact_without_wordnet": round(exact_vectors / len(lists), 4),
             "named": round(named / max(clusters, 1), 4), "clusters": clusters,
             "words_mean": round(float(np.mean([len(r) for r in lists])), 1),
             "ms_per_list_median": round(1000 * float(np.median(seconds)), 1)}
@@ -170,7 +209,7 @@ def examples(glove, wordnet) -> list[dict]:
     return out
 
 
-def short_figures(do_fit: bool = False) -> dict:
+def short_figures(do_fit: bool = False, previous: dict | None = None) -> dict:
     from textseq_plugins.clusterer import shortlist
 
     from textseq_tui.wordnet import WordNet, shipped_model_dir
@@ -180,10 +219,15 @@ def short_figures(do_fit: bool = False) -> dict:
     lists = all_lists(wordnet)
     out: dict = {"shipped": {"pair_weights": list(shortlist.PAIR_WEIGHTS),
                              "group_bias": shortlist.GROUP_BIAS,
-                             "group_cost": shortlist.GROUP_COST}}
+                             "group_cost": shortlist.GROUP_COST,
+                             "vector_weights": list(shortlist.VECTOR_WEIGHTS),
+                             "vector_bias": shortlist.VECTOR_BIAS,
+                             "vector_cost": shortlist.VECTOR_COST}}
     if do_fit:
         out["chosen"] = fit(featurise(glove, wordnet, lists["tune"]))
         print(out["chosen"], flush=True)
+    elif previous and "chosen" in previous:
+        out["chosen"] = previous["chosen"]  # the last fit's record, kept
     out["sets"] = {name: evaluate(glove, wordnet, rows) for name, rows in lists.items()}
     out["examples"] = examples(glove, wordnet)
     return out
@@ -191,12 +235,12 @@ def short_figures(do_fit: bool = False) -> dict:
 
 def short_table(short: dict) -> str:
     lines = ["| short lists (1 to 5 groups of 2 to 6 words) | lists | exact splits | mean ARI "
-             "| exact given the true k | clusters named (not generic) | ms per list |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+             "| exact given the true k | exact without WordNet | clusters named (not "
+             "generic) | ms per list |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name, r in short["sets"].items():
         lines.append(f"| {name} | {r['lists']} | {r['exact']:.1%} | {r['mean_ari']:.3f} | "
-                     f"{r['exact_given_k']:.1%} | {r['named']:.1%} of {r['clusters']} | "
-                     f"{r['ms_per_list_median']} |")
+                     f"{r['exact_given_k']:.1%} | {r['exact_without_wordnet']:.1%} | "
+                     f"{r['named']:.1%} of {r['clusters']} | {r['ms_per_list_median']} |")
     for example in short.get("examples", []):
         groups = "; ".join(f"{g['name'] or '-'}: {' '.join(g['words'])}"
                            for g in example["groups"])

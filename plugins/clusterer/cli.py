@@ -53,15 +53,15 @@ def run_clustering(ctx: PluginContext, data: Any, settings: Any, *, store: bool 
     """
     from textseq_plugins.clusterer.model import cluster_vectors
     from textseq_plugins.clusterer.runs import load_wordnet, name_clusters, save_run
-    from textseq_plugins.clusterer.vectors import TEXT_MEANS
 
     if len(data) < 3:
         missing = f"; not in the vectors: {', '.join(data.missing[:10])}" if data.missing else ""
         raise BadInput(f"clustering needs at least 3 words with vectors, got {len(data)}: "
                        "with two words or fewer there is nothing to group" + missing)
     wordnet = load_wordnet(ctx.registry)
-    # lines of text are not words: WordNet reads --words, --vocab and --vectors words only
-    words = None if data.source == TEXT_MEANS else data.words
+    # a short list of GloVe words takes the short-list path (lines of text are no words, and
+    # its pair model knows GloVe's scale, not that of a user's --vectors)
+    words = data.words if data.glove_words else None
     clustering = cluster_vectors(data.matrix, settings, device=device, words=words,
                                  wordnet=wordnet)
     clustering.info["names"] = name_clusters(ctx.registry, data.words, clustering.labels,

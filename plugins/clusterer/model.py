@@ -59,14 +59,14 @@ def all_identical(unit: Any, tol: float = 1e-6) -> bool:
                for i in range(0, unit.shape[0], 65536))
 
 
-def takes_short_path(settings: ClusterSettings, n: int) -> bool:
-    """True when ``n`` words with these settings go the short-list path: the default method
-    on at most :data:`~.shortlist.SHORT_MAX` words, its tree knobs (``--cut``,
-    ``--min-seed``) left to the data."""
+def takes_short_path(settings: ClusterSettings, n: int, words: list[str] | None) -> bool:
+    """True when ``n`` rows with these settings go the short-list path: a list of at most
+    :data:`~.shortlist.SHORT_MAX` ``words`` (lines of text are no list of words: None), the
+    default method, its tree knobs (``--cut``, ``--min-seed``) left to the data."""
     from textseq_plugins.clusterer.shortlist import SHORT_MAX
 
-    return (settings.method == "linkage" and n <= SHORT_MAX and settings.cut is None
-            and settings.min_seed is None)
+    return (words is not None and settings.method == "linkage" and n <= SHORT_MAX
+            and settings.cut is None and settings.min_seed is None)
 
 
 def cluster_vectors(matrix: Any, settings: ClusterSettings, *, device: str = "cpu",
@@ -78,9 +78,9 @@ def cluster_vectors(matrix: Any, settings: ClusterSettings, *, device: str = "cp
     neighbours"; Chinese Whispers and DBSCAN work on it), then runs the method. The
     linkage method on more than ``EXACT_GRAPH_LIMIT`` words searches the neighbours within each
     cluster instead, after clustering (:meth:`KnnGraph.build_within`): exact over all
-    words would cost n^2 (minutes at 400k). A short list (:func:`takes_short_path`) goes
-    :func:`~.shortlist.short_cluster`, which also reads ``words`` in ``wordnet`` (a
-    :class:`textseq_tui.ml.WordNet`) when both are given; ``--clusters N`` is then exact.
+    words would cost n^2 (minutes at 400k). A short list of ``words`` (:func:`takes_short_path`)
+    goes :func:`~.shortlist.short_cluster`, which reads the words in ``wordnet`` (a
+    :class:`textseq_tui.ml.WordNet`) too when given; ``--clusters N`` is then exact.
     Fewer than :data:`MIN_WORDS` words are refused (BadInput); vectors that all point the
     same way give one cluster, with ``info["note"]`` saying so. ``info["central"]`` maps
     each of the largest (up to 2,000) clusters to the rows of its most central words.
@@ -135,7 +135,7 @@ def _run_method(matrix: Any, settings: ClusterSettings, knn: Any, info: dict[str
     from textseq_plugins.clusterer.whispers import chinese_whispers
 
     n = int(matrix.shape[0])
-    if takes_short_path(settings, n):
+    if takes_short_path(settings, n, words):
         raw, extra = short_cluster(matrix, words, wordnet, settings.clusters)
     elif settings.method == "linkage" and settings.clusters is not None:
         raw, extra = hint_kmeans(matrix, settings.clusters, sample=settings.sample,

@@ -39,12 +39,19 @@ FEATURES = ("bias", "cosine", "ic", "ic_weighted", "lin", "known", "cosine_z", "
             "cosine_top", "wordnet_top", "cosine_gap", "ic_gap", "lin_gap")
 #: its weights (log-odds per unit of each feature): logistic regression on the pairs of the
 #: tuning lists of bench/clusterer.py --short (recorded in bench/results/clusterer.json)
-PAIR_WEIGHTS = (-1.615, 6.327, -1.904, 2.534, 2.75, -1.578, -2.299, 3.164, 0.329, 1.185,
-                5.794, 0.992, -0.611)
+PAIR_WEIGHTS = (-1.438, -0.815, 0.304, 0.673, 1.521, -1.396, -1.104, 2.249, 0.713, 0.072,
+                5.954, 0.868, 1.995)
 #: a partition's score: the log-odds of its within-group pairs, each less GROUP_BIAS, less
 #: GROUP_COST per group; chosen on the tuning lists for the most exact splits
-GROUP_BIAS = -0.5
+GROUP_BIAS = 0.0
 GROUP_COST = 8.0
+#: without WordNet (its model missing) the pair model reads only these features, with
+#: VECTOR_WEIGHTS, and partitions are scored with VECTOR_BIAS and VECTOR_COST: fitted and
+#: chosen the same way on the same tuning lists
+VECTOR_FEATURES = ("bias", "cosine", "cosine_z", "cosine_top", "cosine_gap")
+VECTOR_WEIGHTS = (0.573, 2.334, -0.081, 0.216, 7.149)
+VECTOR_BIAS = -0.5
+VECTOR_COST = 8.0
 #: a sense's weight: RARE_SENSE_WEIGHT for a word's rarest, 1 for its commonest (SemCor)
 RARE_SENSE_WEIGHT = 0.5
 #: at most this many senses of each part of speech are read per word (WordNet lists the
@@ -151,8 +158,21 @@ def pair_features(unit: Any, words: list[str] | None, wordnet: Any) -> Any:
     return np.stack(columns, axis=-1)
 
 
+def vector_weights(weights: Any = None) -> Any:
+    """VECTOR_WEIGHTS (or ``weights``, one per VECTOR_FEATURES) spread over all FEATURES,
+    0 for the WordNet ones."""
+    import numpy as np
+
+    full = np.zeros(len(FEATURES))
+    for name, value in zip(VECTOR_FEATURES, VECTOR_WEIGHTS if weights is None else weights,
+                           strict=True):
+        full[FEATURES.index(name)] = value
+    return full
+
+
 def pair_log_odds(feats: Any, weights: Any = None) -> Any:
-    """``(n, n)`` log-odds that two words belong together (0 on the diagonal)."""
+    """``(n, n)`` log-odds that two words belong together (0 on the diagonal), by
+    ``weights`` over FEATURES (default :data:`PAIR_WEIGHTS`)."""
     import numpy as np
 
     odds = feats @ np.asarray(PAIR_WEIGHTS if weights is None else weights, dtype=np.float64)
@@ -261,9 +281,13 @@ def short_cluster(matrix: Any, words: list[str] | None = None, wordnet: Any = No
 
     unit = unit_rows(matrix)
     feats = pair_features(unit, words, wordnet)
-    labels, info = short_partition(pair_log_odds(feats), clusters)
-    info["path"] = "short list" + (" + WordNet" if words is not None and wordnet is not None
-                                   else "")
+    if words is not None and wordnet is not None:
+        labels, info = short_partition(pair_log_odds(feats), clusters)
+        info["path"] = "short list + WordNet"
+    else:
+        labels, info = short_partition(pair_log_odds(feats, vector_weights()), clusters,
+                                       bias=VECTOR_BIAS, group_cost=VECTOR_COST)
+        info["path"] = "short list"
     if clusters is not None:
         info["hint"] = int(clusters)
     return labels, info

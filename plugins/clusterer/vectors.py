@@ -22,6 +22,8 @@ from textseq_tui.plugin import BadInput
 _SHOW = 5  # how many offending lines/words an error message names
 #: the source of lines of text clustered by their mean word vector (not words)
 TEXT_MEANS = "glove-6b-50d text means"
+#: the source of GloVe's vectors of words (the short-list path's pair model knows their scale)
+GLOVE_WORDS = "glove-6b-50d"
 
 
 @dataclass
@@ -41,6 +43,11 @@ class WordVectors:
         return len(self.words)
 
     @property
+    def glove_words(self) -> bool:
+        """True for GloVe's vectors of words (not lines of text, not a user's vectors)."""
+        return self.source == GLOVE_WORDS or self.source.startswith(f"{GLOVE_WORDS} top ")
+
+    @property
     def dim(self) -> int:
         return int(self.matrix.shape[1])
 
@@ -52,7 +59,7 @@ def load_glove_vocab(top_n: int) -> WordVectors:
     if top_n > GLOVE_SIZE:
         raise BadInput(f"--vocab {top_n}: GloVe 6B has only {GLOVE_SIZE:,} words")
     words = glove_words()[:top_n]
-    return WordVectors(words, glove_matrix()[:top_n], f"glove-6b-50d top {top_n}")
+    return WordVectors(words, glove_matrix()[:top_n], f"{GLOVE_WORDS} top {top_n}")
 
 
 def load_glove_words(words: Sequence[str]) -> WordVectors:
@@ -78,7 +85,7 @@ def load_glove_words(words: Sequence[str]) -> WordVectors:
         raise BadInput(f"none of the {len(missing)} words has a GloVe vector "
                        f"({shown}{more}): nothing to cluster")
     matrix = np.asarray(glove_matrix()[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
-    vectors = WordVectors(found, matrix.reshape(len(found), -1), "glove-6b-50d", missing)
+    vectors = WordVectors(found, matrix.reshape(len(found), -1), GLOVE_WORDS, missing)
     return vectors
 
 

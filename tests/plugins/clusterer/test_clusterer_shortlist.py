@@ -46,11 +46,16 @@ def test_clusters_n_is_exact_up_to_thirty_words(wordnet):
         assert len(groups(text, wordnet, wanted)) == wanted
 
 
-def test_without_words_the_vectors_alone_still_split_a_list():
+def test_without_wordnet_the_vectors_alone_still_split_a_list():
     data = load_glove_words("apple pear banana grape piano guitar violin drum".split())
-    result = cluster_vectors(data.matrix, ClusterSettings())
-    assert result.info["path"] == "short list" and result.n_clusters >= 2
+    result = cluster_vectors(data.matrix, ClusterSettings(), words=data.words)
+    assert result.info["path"] == "short list" and result.n_clusters == 2
     assert len(set(result.labels[:4].tolist())) == 1
+
+
+def test_rows_that_are_not_words_take_the_large_set_path():
+    data = load_glove_words("apple pear banana grape piano guitar violin drum".split())
+    assert "path" not in cluster_vectors(data.matrix, ClusterSettings()).info
 
 
 def test_a_partition_moves_a_word_the_tree_placed_badly():
@@ -79,3 +84,6 @@ def test_shipped_constants_are_the_recorded_choice_on_the_tuning_lists():
     assert chosen["pair_weights"] == pytest.approx(list(shortlist.PAIR_WEIGHTS))
     assert (chosen["group_bias"], chosen["group_cost"]) == (shortlist.GROUP_BIAS,
                                                             shortlist.GROUP_COST)
+    alone = chosen["vectors_only"]
+    assert alone["weights"] == pytest.approx(list(shortlist.VECTOR_WEIGHTS))
+    assert (alone["bias"], alone["cost"]) == (shortlist.VECTOR_BIAS, shortlist.VECTOR_COST)
