@@ -43,8 +43,8 @@ PAIR_WEIGHTS = (-1.438, -0.815, 0.304, 0.673, 1.521, -1.396, -1.104, 2.249, 0.71
                 5.954, 0.868, 1.995)
 #: a partition's score: the log-odds of its within-group pairs, each less GROUP_BIAS, less
 #: GROUP_COST per group; chosen on the tuning lists for the most exact splits
-GROUP_BIAS = 0.0
-GROUP_COST = 8.0
+GROUP_BIAS = 1.0
+GROUP_COST = 16.0
 #: without WordNet (its model missing) the pair model reads only these features, with
 #: VECTOR_WEIGHTS, and partitions are scored with VECTOR_BIAS and VECTOR_COST: fitted and
 #: chosen the same way on the same tuning lists
@@ -282,7 +282,8 @@ def short_cluster(matrix: Any, words: list[str] | None = None, wordnet: Any = No
     unit = unit_rows(matrix)
     feats = pair_features(unit, words, wordnet)
     if words is not None and wordnet is not None:
-        labels, info = short_partition(pair_log_odds(feats), clusters)
+        labels, info = short_partition(pair_log_odds(feats), clusters, bias=GROUP_BIAS,
+                                       group_cost=GROUP_COST)
         info["path"] = "short list + WordNet"
     else:
         labels, info = short_partition(pair_log_odds(feats, vector_weights()), clusters,
