@@ -69,11 +69,11 @@ def save_run(store: Any, words: list[str], clustering: Any, source: str,
             yield {"run_id": run_id, "row": i, "word": word, "cluster": int(labels[i]),
                    "neighbours": nbrs}
 
-    with store.transaction() as db:
-        runs = db[store.table_name("runs")]
+    with store.transaction() as tx:
+        runs = tx.table("runs")
         runs.insert(run)
         run_id = int(runs.last_pk)
-        db[store.table_name("assignments")].insert_all(rows(run_id), batch_size=5000)
+        tx.table("assignments").insert_all(rows(run_id), batch_size=5000)
     return run_id
 
 
@@ -113,16 +113,16 @@ def cluster_summaries(store: Any, run_id: int, preview: int = 8,
     if limit:
         sql += f" limit {int(limit)}"
     out = []
-    row = store.db.execute(f"select info from [{store.table_name('runs')}] where id = ?",
-                           [run_id]).fetchone()
+    row = store.execute(f"select info from [{store.table_name('runs')}] where id = ?",
+                        [run_id]).fetchone()
     stored = json.loads(row[0] or "{}") if row else {}
     central, names = stored.get("central", {}), stored.get("names", {})
-    for cluster, size in store.db.execute(sql, [run_id]).fetchall():
+    for cluster, size in store.execute(sql, [run_id]).fetchall():
         if str(cluster) in central:
             out.append(ClusterSummary(int(cluster), int(size), central[str(cluster)][:preview],
                                       names.get(str(cluster))))
             continue
-        words = [r[0] for r in store.db.execute(
+        words = [r[0] for r in store.execute(
             f"select word from [{table}] where run_id = ? and cluster = ? order by row limit ?",
             [run_id, cluster, preview]).fetchall()]
         out.append(ClusterSummary(int(cluster), int(size), words))
@@ -131,8 +131,8 @@ def cluster_summaries(store: Any, run_id: int, preview: int = 8,
 
 def cluster_name(store: Any, run_id: int, cluster: int) -> str | None:
     """The likely name stored with a run's cluster (None: the cluster has none)."""
-    row = store.db.execute(f"select info from [{store.table_name('runs')}] where id = ?",
-                           [run_id]).fetchone()
+    row = store.execute(f"select info from [{store.table_name('runs')}] where id = ?",
+                        [run_id]).fetchone()
     names = json.loads(row[0] or "{}").get("names", {}) if row else {}
     return names.get(str(cluster))
 
@@ -140,7 +140,7 @@ def cluster_name(store: Any, run_id: int, cluster: int) -> str | None:
 def cluster_words(store: Any, run_id: int, cluster: int) -> list[str]:
     """Every word of one cluster of a run, in input order."""
     table = store.table_name("assignments")
-    return [r[0] for r in store.db.execute(
+    return [r[0] for r in store.execute(
         f"select word from [{table}] where run_id = ? and cluster = ? order by row",
         [run_id, cluster]).fetchall()]
 
@@ -230,7 +230,7 @@ def find_word(store: Any, word: str) -> dict[str, Any] | None:
     if not store.table("assignments").exists():
         return None
     for candidate in dict.fromkeys((word, word.lower())):
-        row = store.db.execute(
+        row = store.execute(
             f"select run_id from [{table}] where word = ? order by run_id desc limit 1",
             [candidate]).fetchone()
         if row:
