@@ -11,7 +11,9 @@ A synset is an ``int`` id (``0 .. len(wordnet) - 1``); ``wordnet.name(i)`` gives
 letters: ``n`` noun, ``v`` verb, ``a`` adjective (``s`` satellite: asking for ``a`` or ``s``
 gives both), ``r`` adverb. Words are looked up in any case, with spaces or ``_`` between the
 parts of a multiword lemma ("fire engine"), and lemmatised by morphy (WordNet's exception
-lists, then its suffix rules): ``synsets("geese")`` finds goose.
+lists, then its suffix rules): ``synsets("geese")`` finds goose. Beside WordNet, the model
+holds the 1990 US Census name files (:meth:`WordNet.person_name`), so a group of names can be
+told as such.
 """
 
 from __future__ import annotations
