@@ -25,8 +25,10 @@ of one kind (:mod:`textseq_tui.word_kinds`): tokens of one shape ("1985 1987" ->
 potato), English function words; else the verbs' most specific shared hypernym ("fell,
 tumbled, slipped" -> "ways to travel"), or what most adjectives describe through WordNet's
 attribute links and adjective clusters ("tall, short, huge" -> "words for size"); last, the
-part of speech most of the words have ("utterly, morally, totally" -> adverbs). Each such
-name, too, must cover :data:`MIN_SHARE` of the group (the part of speech :data:`POS_SHARE`).
+part of speech most of the words have ("utterly, morally, totally" -> adverbs); last, a
+specific category or subject of the words read as nouns through WordNet's derivation and
+pertainym links ("hitter, inning, pitched, batting" -> baseball). Each such name, too, must
+cover :data:`MIN_SHARE` of the group (the part of speech :data:`POS_SHARE`).
 ``GroupName.kind`` says which test named it.
 
 The name shown is the synset's first lemma ("edible fruit") or a commoner one-word lemma of
@@ -80,6 +82,10 @@ GENERIC_VERBS = frozenset({"be", "have", "do", "make", "get", "go", "act", "caus
 #: a group is named by a part of speech ("adverbs") only when this share of its words are
 #: most often that part of speech (the last resort: nothing more specific covers them)
 POS_SHARE = 0.6
+#: the last test (see _related_kinds) names a group only by a synset at least this specific
+#: (nats): "baseball" 8.6, "farming" 9.4, "contestant" 6.2, "feeling" 5.2 pass; "quality"
+#: 4.5, "action" 3.8, "process" 4.5 would name any mixed bag
+RELATED_MIN_IC = 5.0
 #: only the first words of a long group are read (callers pass the most central first): the
 #: name is about a big cluster's core, and 20,000 clustered words are named in under a second
 MAX_WORDS = 50
@@ -98,7 +104,8 @@ class GroupName:
         senses: covered word -> the synset name of the sense read ("saw" -> "saw.n.02").
         kind: which test named the group: ``noun`` (a WordNet category), ``subject`` (a
             topic domain), ``shape`` (years, numbers...), ``person name``, ``function
-            words``, ``verb``, ``adjective`` or ``part of speech``; ``synset`` is "" for
+            words``, ``verb``, ``adjective``, ``part of speech`` or ``related`` (a category
+            of the words read as nouns through their related forms); ``synset`` is "" for
             those without one.
     """
 
@@ -152,8 +159,10 @@ def name_group(wordnet: Any, words: Sequence[str], *, min_share: float = MIN_SHA
         found = _by_synset(wordnet, known, covers_of, pos, kind, min_share, len(distinct))
         if found is not None:
             return found
-    return _by_adjectives(wordnet, known, min_share) or _by_part_of_speech(
-        wordnet, known, len(distinct))
+    return (_by_adjectives(wordnet, known, min_share)
+            or _by_part_of_speech(wordnet, known, len(distinct))
+            or _by_synset(wordnet, known, _related_kinds, None, "related", min_share,
+                          len(distinct)))
 
 
 def _by_synset(wordnet: Any, known: dict[str, list[Any]],
@@ -277,6 +286,27 @@ def _verb_kinds(wordnet: Any, synset: int) -> Iterable[int]:
     if wordnet.pos(synset) == "v":
         yield synset
         yield from wordnet.hypernym_closure(synset)
+
+
+def _related_kinds(wordnet: Any, synset: int) -> Iterable[int]:
+    """The last test, for a group of mixed parts of speech ("pitcher, inning, pitched,
+    batting"; "crops, farmers, agricultural, farming"): what a sense is a kind of when read
+    as a noun through its derivationally related forms and pertainyms (pitched -> pitch,
+    agricultural -> agriculture; an adverb's adjective one step further), and the topic
+    domains of all of those. Only synsets at least :data:`RELATED_MIN_IC` specific count:
+    near the top of WordNet such links make anything "an act" or "a quality"."""
+    forms = {synset, *wordnet.derivations(synset), *wordnet.pertainyms(synset)}
+    for form in list(forms):
+        if wordnet.pos(form) in "asr":
+            forms.update(wordnet.pertainyms(form))
+            forms.update(wordnet.derivations(form))
+    out: set[int] = set()
+    for form in forms:
+        if wordnet.pos(form) == "n":
+            out.add(form)
+            out.update(wordnet.hypernym_closure(form))
+        out.update(wordnet.topic_domains(form))
+    return [s for s in out if wordnet.ic(s) >= RELATED_MIN_IC]
 
 
 def _subjects(wordnet: Any, synset: int) -> Iterable[int]:

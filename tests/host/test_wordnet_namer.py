@@ -60,3 +60,13 @@ def test_generic_names_are_the_issue_list():
     assert is_generic_name("entity") and is_generic_name("Physical_Entity")
     assert not is_generic_name("fruit")
     assert len(GENERIC_NAMES) == 24
+
+
+def test_a_mixed_group_is_named_through_related_forms(wordnet):
+    # the core of a --vocab 20000 cluster: teams, nouns and verb forms; no category covers
+    # half of it as nouns, its words read through derivations and domains do
+    words = ("hitter inning sox yankees pitcher mets mariners dodgers hits innings pitch "
+             "streak angels homer pitched batting starter pitching rays twins").split()
+    named = name_group(wordnet, words)
+    assert named is not None and (named.name, named.kind) == ("baseball", "related")
+    assert {"pitched", "batting", "inning"} <= set(named.words)
