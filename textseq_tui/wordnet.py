@@ -144,6 +144,7 @@ class WordNet:
         self._irregular: dict[str, dict[str, list[str]]] | None = None
         self._root = root
         self._census: dict[str, tuple[int, int]] | None = None
+        self._glosses: tuple[list[int], list[int], list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self._pos)
@@ -533,6 +534,39 @@ class WordNet:
                         nxt.append(child)
             frontier = nxt
         return out if limit is None else out[:limit]
+
+    def gloss_nouns(self, synset: int) -> list[str]:
+        """The nouns ``synset``'s definition names, lemmatised, in order ("candidate.n.01",
+        "a politician who is running for public office" -> ["politician", "public",
+        "office"]); [] for a model built without ``glosses.npz``."""
+        starts, rows, _ = self._gloss_tables()
+        return [self._words[r] for r in rows[starts[synset]:starts[synset + 1]]]
+
+    def gloss_count(self, word: str) -> int:
+        """How many definitions name ``word`` (a lemma, as :meth:`gloss_nouns` gives it):
+        "form" 1,672, "politics" 28; 0 without ``glosses.npz``."""
+        i = self._find(_key(word))
+        return 0 if i is None else self._gloss_tables()[2][i]
+
+    def _gloss_tables(self) -> tuple[list[int], list[int], list[int]]:
+        """``glosses.npz`` read on first use: CSR starts, word rows, and per word row how
+        many definitions name it."""
+        with self._lock:
+            if self._glosses is None:
+                import numpy as np
+
+                path = self._root / "glosses.npz"
+                starts = np.zeros(len(self) + 1, dtype=np.int32)
+                rows = np.zeros(0, dtype=np.int32)
+                if path.is_file():
+                    try:
+                        with np.load(path, allow_pickle=False) as z:
+                            starts, rows = z["gloss_start"], z["gloss_word"]
+                    except (OSError, ValueError, KeyError) as err:
+                        raise ModelError(f"cannot read {path}: {err}") from None
+                counts = np.bincount(rows, minlength=len(self._words))
+                self._glosses = (starts.tolist(), rows.tolist(), counts.tolist())
+            return self._glosses
 
     def lowest_common_hypernyms(self, a: int, b: int) -> list[int]:
         """The most informative synsets (highest :meth:`ic`) that are ``a`` or above it and

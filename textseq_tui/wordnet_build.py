@@ -7,7 +7,8 @@ time):
 
 It reads ``data.*``, ``index.*``, ``index.sense`` (tag counts), ``*.exc`` (morphy's
 exception lists) and ``lexnames`` directly, and writes numpy arrays and text that
-:class:`textseq_tui.wordnet.WordNet` reads (nothing pickled; glosses are left out):
+:class:`textseq_tui.wordnet.WordNet` reads (nothing pickled; of the glosses, only the nouns
+each definition names):
 
 - ``synsets.npz``: per synset (ids 0..N-1: nouns, verbs, adjectives with satellites, adverbs,
   each in file-offset order) ``offset``, ``pos`` (index into ``nvasr``), ``lexname``,
@@ -28,7 +29,10 @@ exception lists) and ``lexnames`` directly, and writes numpy arrays and text tha
   the PyPI package ``names==0.3.0``, the ``bench`` extra), one ``name given_rank
   surname_rank`` a line (lower case; rank 1 is the commonest, 0: not that kind): every
   given name (male and female, ranked by their larger share) and the surnames that wordfreq
-  has seen (Zipf >= :data:`SURNAME_MIN_ZIPF`), so that a group of names can be told as such.
+  has seen (Zipf >= :data:`SURNAME_MIN_ZIPF`), so that a group of names can be told as such;
+- ``glosses.npz``: ``gloss_start`` (CSR per synset) and ``gloss_word``: the rows in
+  ``words.txt`` of the nouns each synset's definition names ("a politician who is running
+  for public office" -> politician, office), for naming a group by its topic.
 
 Information content (Resnik 1995) is computed from wordfreq counts, since NLTK's IC files
 are not on the package index: each single-word lemma's frequency is split over its senses in
@@ -78,6 +82,9 @@ COUNT_SCALE = 1e9
 #: census surnames kept: those at least this frequent in wordfreq (18,500 of 88,799)
 SURNAME_MIN_ZIPF = 2.0
 NAMES_FILE = "names.txt"
+GLOSS_FILE = "glosses.npz"
+#: a gloss token counts as a noun when its noun senses carry this share of its tag counts
+GLOSS_NOUN_SHARE = 0.25
 
 
 def wordnet_dir() -> Path:
@@ -136,7 +143,8 @@ def read_synsets(root: Path) -> tuple[list[dict[str, Any]], dict[tuple[str, int]
         for line in (root / f"data.{stem}").read_text(encoding="utf-8").splitlines():
             if line.startswith(" ") or not line.strip():
                 continue
-            cols = line.split(" | ", 1)[0].split()
+            head, _, gloss = line.partition(" | ")
+            cols = head.split()
             n_lemmas = int(cols[3], 16)
             lemmas = [_strip_marker(cols[4 + 2 * i]) for i in range(n_lemmas)]
             rest = cols[4 + 2 * n_lemmas:]
@@ -149,7 +157,7 @@ def read_synsets(root: Path) -> tuple[list[dict[str, Any]], dict[tuple[str, int]
                                      int(target)))
             by_pos[file_pos].append({"offset": int(cols[0]), "lexname": int(cols[1]),
                                      "pos": cols[2], "file_pos": file_pos, "lemmas": lemmas,
-                                     "pointers": pointers})
+                                     "pointers": pointers, "gloss": gloss})
     synsets = [s for p in "nvar" for s in sorted(by_pos[p], key=lambda s: s["offset"])]
     ids = {(s["file_pos"], s["offset"]): i for i, s in enumerate(synsets)}
     return synsets, ids
@@ -365,11 +373,56 @@ def build(root: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
         LICENCE_FILE: (root / "LICENSE").read_bytes(),
         NAMES_FILE: census_names(),
     }
+    files[GLOSS_FILE] = _npz(gloss_arrays(files, [s["gloss"] for s in synsets]))
     metrics = {"synsets": n, "words": len(words), "senses": int(len(word_arrays["sense_synset"])),
                "lemmas": len(lemma_lines), "census_names": files[NAMES_FILE].count(b"\n"),
                "relations": {name: len(pairs) for name, pairs in edges.items()},
                "bytes": sum(len(b) for b in files.values())}
     return files, metrics
+
+
+def gloss_words(definition: str, wordnet: Any) -> list[str]:
+    """The nouns a gloss's definition names: a token is kept, as the lemma of its commonest
+    noun sense ("times" -> time), when its noun senses carry at least
+    :data:`GLOSS_NOUN_SHARE` of its SemCor tag counts (each + 1): "vote" and "office" are
+    kept, "running" and "public" are not; the examples, in quotes, and function words left
+    out; repeats kept once, in order."""
+    import re
+
+    from textseq_tui.word_kinds import is_function_word
+
+    out: list[str] = []
+    for token in re.findall(r"[a-z][a-z-]+", definition.split('"', 1)[0].lower()):
+        senses = [] if is_function_word(token) else wordnet.senses(token)
+        if not senses:
+            continue
+        nouns = [s for s in senses if wordnet.pos(s.synset) == "n"]
+        share = sum(s.count + 1 for s in nouns) / sum(s.count + 1 for s in senses)
+        if nouns and share >= GLOSS_NOUN_SHARE:
+            top = max(nouns, key=lambda s: s.count)  # max keeps WordNet's first on a tie
+            if top.lemma not in out:
+                out.append(top.lemma)
+    return out
+
+
+def gloss_arrays(files: dict[str, bytes], glosses: list[str]) -> dict[str, Any]:
+    """``glosses.npz``: ``gloss_start`` (CSR per synset) and ``gloss_word`` (rows in
+    ``words.txt``), read through a WordNet loaded from the other files just built."""
+    import tempfile
+
+    import numpy as np
+
+    from textseq_tui.wordnet import WordNet
+
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in files.items():
+            (Path(folder) / name).write_bytes(data)
+        wordnet = WordNet(folder)
+        row_of = {word: i for i, word in
+                  enumerate(files["words.txt"].decode("utf-8").splitlines())}
+        rows = [[row_of[w] for w in gloss_words(gloss, wordnet)] for gloss in glosses]
+    return {"gloss_start": np.cumsum([0] + [len(r) for r in rows]).astype(np.int32),
+            "gloss_word": np.array([w for r in rows for w in r], dtype=np.int32)}
 
 
 def _npz(arrays: dict[str, Any]) -> bytes:
@@ -395,14 +448,16 @@ def write(out: Path, files: dict[str, bytes], metrics: dict[str, Any]) -> Path:
         hyperparameters={"information_content": "Resnik, wordfreq counts x 1e9 split over "
                          "senses by SemCor tag count + 1, add-one per synset, single-word "
                          "lemmas only", "sense_smoothing": SENSE_SMOOTHING,
-                         "glosses": "left out"},
+                         "glosses": "the nouns each definition names (lemmatised, "
+                         "function words and examples left out), as word rows"},
         metrics=metrics,
         description=(
             "WordNet 3.0 for any plugin, offline: registry.load('wordnet-3.0') (or "
             "ctx.load_default('wordnet')) returns textseq_tui.ml.WordNet: every sense of a "
             "word (all parts of speech, multiword lemmas, morphy lemmatisation), lemma names, "
             "hypernyms / instance hypernyms and closures, hyponyms, holonyms, meronyms, "
-            "domains, lexnames, information content; textseq_tui.ml.name_group(wordnet, words) "
+            "domains, lexnames, information content, the nouns each definition names; "
+            "textseq_tui.ml.name_group(wordnet, words) "
             "names a group of words. WordNet 3.0 Copyright 2006 by Princeton University. "
             "All rights reserved."),
         rebuild=REBUILD,

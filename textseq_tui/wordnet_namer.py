@@ -86,6 +86,9 @@ POS_SHARE = 0.6
 #: (nats): "baseball" 8.6, "farming" 9.4, "contestant" 6.2, "feeling" 5.2 pass; "quality"
 #: 4.5, "action" 3.8, "process" 4.5 would name any mixed bag
 RELATED_MIN_IC = 5.0
+#: ... and by a topic word (see _by_topic) at least this specific: named by fewer than
+#: 1 in e^5 (148) WordNet definitions ("form", "time", "characteristic" are named by more)
+TOPIC_MIN_SPECIFICITY = 5.0
 #: only the first words of a long group are read (callers pass the most central first): the
 #: name is about a big cluster's core, and 20,000 clustered words are named in under a second
 MAX_WORDS = 50
@@ -162,7 +165,64 @@ def name_group(wordnet: Any, words: Sequence[str], *, min_share: float = MIN_SHA
     return (_by_adjectives(wordnet, known, min_share)
             or _by_part_of_speech(wordnet, known, len(distinct))
             or _by_synset(wordnet, known, _related_kinds, None, "related", min_share,
-                          len(distinct)))
+                          len(distinct))
+            or _by_topic(wordnet, known, min_share, len(distinct)))
+
+
+def _by_topic(wordnet: Any, known: dict[str, list[Any]], min_share: float,
+              total: int) -> GroupName | None:
+    """The last resort: the noun most of the words name or are defined by, themselves or
+    through their derivations and pertainyms ("candidates, voters, polls, elections" ->
+    vote: "a politician ... running for office", "a citizen who has a legal right to vote").
+    A topic must be a noun at least :data:`TOPIC_MIN_SPECIFICITY` specific (see
+    :func:`_topic_specificity`), not generic, and cover ``min_share`` of the words; the
+    best has the highest ``specificity x share`` (senses weighted as in :func:`_readings`).
+    None without glosses."""
+    tally: dict[str, list[Any]] = {}
+    for word, senses in known.items():
+        top = max(s.count for s in senses) + 1
+        reached: dict[str, float] = {}
+        for sense in senses:
+            weight = RARE_SENSE_WEIGHT + (1 - RARE_SENSE_WEIGHT) * (sense.count + 1) / top
+            forms = {sense.synset, *wordnet.derivations(sense.synset),
+                     *wordnet.pertainyms(sense.synset)}
+            for form in forms:
+                for topic in (*(lemma.lower() for lemma in wordnet.lemma_names(form)),
+                              *wordnet.gloss_nouns(form)):
+                    if weight > reached.get(topic, 0.0):
+                        reached[topic] = weight
+        for topic, weight in reached.items():
+            entry = tally.setdefault(topic, [0.0, []])
+            entry[0] += weight
+            entry[1].append(word)
+    needed = max(2.0, min_share * len(known), MIN_SHARE_OF_WORDS * total)
+    best, best_score = None, 0.0
+    for topic, (weight, covered) in tally.items():
+        if len(covered) < needed:
+            continue
+        specific = _topic_specificity(wordnet, topic)
+        score = specific * weight / len(known)
+        if specific >= TOPIC_MIN_SPECIFICITY and score > best_score:
+            best, best_score = topic, score
+    if best is None:
+        return None
+    covered = tally[best][1]
+    name = best.replace("_", " ")
+    return GroupName(name=name, plural=wordnet.plural(name), synset="", words=tuple(covered),
+                     share=round(len(covered) / len(known), 4), kind="topic")
+
+
+def _topic_specificity(wordnet: Any, topic: str) -> float:
+    """How specific a topic word is: ``ln(synsets / (1 + definitions naming it))`` ("form"
+    4.2, "film" 6.2, "politics" 8.3); 0.0 for a generic name, a function word or a word with
+    no noun sense."""
+    import math
+
+    from textseq_tui.word_kinds import is_function_word
+
+    if is_generic(topic) or is_function_word(topic) or not wordnet.senses(topic, "n"):
+        return 0.0
+    return math.log(len(wordnet) / (1 + wordnet.gloss_count(topic)))
 
 
 def _by_synset(wordnet: Any, known: dict[str, list[Any]],

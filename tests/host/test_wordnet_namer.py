@@ -70,3 +70,13 @@ def test_a_mixed_group_is_named_through_related_forms(wordnet):
     named = name_group(wordnet, words)
     assert named is not None and (named.name, named.kind) == ("baseball", "related")
     assert {"pitched", "batting", "inning"} <= set(named.words)
+
+
+def test_a_topical_group_is_named_by_what_its_definitions_name(wordnet):
+    # the core of a --vocab 20000 cluster: no category, subject or related form covers half
+    words = ("comic movie comedy film animated drama films fantasy story character episode "
+             "novel characters hollywood classic movies theme roles scenes documentary").split()
+    named = name_group(wordnet, words)
+    assert named is not None and (named.name, named.plural, named.kind) == (
+        "film", "films", "topic")
+    assert {"movie", "documentary", "film"} <= set(named.words) and "novel" not in named.words
