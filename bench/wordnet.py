@@ -13,7 +13,7 @@ lemmas, singular or plural: "edible fruit" for AP's edible_fruit, "tool" for BLE
   intruder from another category (the intruder must not be covered);
 - the clusters of ``textseq clusterer cluster --vocab 20000`` (default settings), each named
   as the clusterer names it: from its 20 most central and frequent words
-  (``runs.NAME_WORDS``), the central ones first.
+  (``clusterings.NAME_WORDS``), the central ones first.
 
     python bench/wordnet.py [--no-vocab]
 
@@ -138,7 +138,9 @@ def vocab_clusters(top_n: int = 20000) -> list[list[str]]:
     from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
     from textseq_plugins.clusterer.vectors import load_glove_vocab
 
-    data = load_glove_vocab(top_n)
+    from textseq_tui.ml import GloveVectors
+
+    data = load_glove_vocab(GloveVectors(), top_n)
     clustering = cluster_vectors(data.matrix, ClusterSettings())
     groups: dict[int, list[str]] = {}
     for word, label in zip(data.words, clustering.labels.tolist(), strict=True):
@@ -163,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_vocab:
         clusters = vocab_clusters()
         started, cpu = time.perf_counter(), time.process_time()
-        from textseq_plugins.clusterer.runs import NAME_WORDS
+        from textseq_plugins.clusterer.clusterings import NAME_WORDS
 
         names = [name_group(wordnet, words, max_words=NAME_WORDS) for words in clusters]
         result["vocab_20000"] = {

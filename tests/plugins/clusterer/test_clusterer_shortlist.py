@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pytest
 from textseq_plugins.clusterer import shortlist
 from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
-from textseq_plugins.clusterer.vectors import load_glove_words
+from textseq_plugins.clusterer.vectors import load_glove_words as load_with
 
-from textseq_tui.ml import name_group
+from textseq_tui.ml import GloveVectors, name_group
 from textseq_tui.wordnet import WordNet, shipped_model_dir
+
+
+@lru_cache(maxsize=1)
+def _glove() -> GloveVectors:
+    return GloveVectors()
+
+
+def load_glove_words(words: list[str]):
+    """GloVe's vectors of ``words`` (the plugin's loader on one shared GloveVectors)."""
+    return load_with(_glove(), words)
 
 
 @pytest.fixture(scope="module")
