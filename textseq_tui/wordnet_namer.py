@@ -66,6 +66,10 @@ RARE_SENSE_WEIGHT = 0.5
 #: words and is at most this much less specific (nats): "edible fruit" -> "fruit", but
 #: never "bird of prey" -> "bird"
 FRIENDLY_IC_LOSS = 1.0
+#: ... or this much when the winner's name is one few people know (Zipf below
+#: RARE_NAME_ZIPF): "pome" (Zipf 1.6) -> "fruit" (1.2 nats less specific)
+RARE_NAME_IC_LOSS = 2.0
+RARE_NAME_ZIPF = 2.5
 #: ... and its name is at least this much more frequent (wordfreq Zipf, see name_zipf)
 FRIENDLY_ZIPF_GAIN = 0.5
 #: a one-word lemma replaces a synset's first lemma, a phrase, when it is at least this much
@@ -100,7 +104,8 @@ class GroupName:
 
     Attributes:
         name: the name, singular ("fruit", "athletic game", "American state").
-        plural: the plural ("fruits", "athletic games", "American states").
+        plural: the plural ("fruits", "athletic games", "American states"); for a group
+            named by what it is about (``related``, ``topic``): "words about film".
         synset: the WordNet synset named (NLTK's name, "edible_fruit.n.01").
         words: the group's words it covers, in the group's order.
         share: ``len(words)`` over the number of the group's words WordNet knows (0..1).
@@ -208,7 +213,7 @@ def _by_topic(wordnet: Any, known: dict[str, list[Any]], min_share: float,
         return None
     covered = tally[best][1]
     name = best.replace("_", " ")
-    return GroupName(name=name, plural=wordnet.plural(name), synset="", words=tuple(covered),
+    return GroupName(name=name, plural=f"words about {name}", synset="", words=tuple(covered),
                      share=round(len(covered) / len(known), 4), kind="topic")
 
 
@@ -243,7 +248,8 @@ def _by_synset(wordnet: Any, known: dict[str, list[Any]],
     else:
         best = _friendlier(wordnet, best)
         name = display_name(wordnet, best)
-        plural = wordnet.plural(name)
+        # what a mixed group is about, not what each word is: "words about baseball"
+        plural = f"words about {name}" if kind == "related" else wordnet.plural(name)
     return GroupName(name=name, plural=plural, synset=wordnet.name(best),
                      words=tuple(covered), share=round(len(covered) / len(known), 4),
                      senses={w: wordnet.name(s) for w, s in covered.items()}, kind=kind)
@@ -440,10 +446,12 @@ def _best(wordnet: Any, cover: dict[int, list[float]], mass: float,
 def _friendlier(wordnet: Any, best: int) -> int:
     """Climb to a direct hypernym whose name is commoner (by :func:`name_zipf`, at least
     FRIENDLY_ZIPF_GAIN more) while the name is a phrase or a rare word and the climb loses at
-    most FRIENDLY_IC_LOSS in all: "edible fruit" -> "fruit", "athletic game" -> "sport",
+    most FRIENDLY_IC_LOSS in all (RARE_NAME_IC_LOSS from a name few people know: "pome" ->
+    "fruit"): "edible fruit" -> "fruit", "athletic game" -> "sport",
     "placental" -> "mammal"; never "bird of prey" -> "bird" (2.6 nats less specific), nor
     "vegetable" -> "produce" (a common word already)."""
-    floor = wordnet.ic(best) - FRIENDLY_IC_LOSS
+    rare = name_zipf(wordnet, display_name(wordnet, best)) < RARE_NAME_ZIPF
+    floor = wordnet.ic(best) - (RARE_NAME_IC_LOSS if rare else FRIENDLY_IC_LOSS)
     while True:
         name = display_name(wordnet, best)
         here = name_zipf(wordnet, name)
