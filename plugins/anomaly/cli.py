@@ -372,16 +372,20 @@ def build_cli(plugin: Any) -> typer.Typer:
 
     @app.command("text")
     def text_cmd(
-        text: list[str] = typer.Argument(..., help="Text to score."),
-        top: int = typer.Option(5, "--top", help="How many surprising words to list."),
+        text: list[str] | None = typer.Argument(None, help="Text to judge."),
+        input: str | None = typer.Option(None, "--input", help="Texts, one a line (- stdin)."),
+        top: int | None = typer.Option(None, "--top", help="List only the N most suspicious "
+                                       "words (default: every word)."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
-        """Surprising characters and words of a text, by the autocomplete character model."""
-        from rich.markup import escape
-        from textseq_plugins.anomaly.textmode import render_markup, text_surprise
+        """The odd words of a text (a typo, a keyboard mash) and why, by the autocomplete
+        character model and word counts. Prints every word with `marked` and `reason`."""
+        from textseq_plugins.anomaly.textmode import judge_lines
 
-        p = _resolve_plugin(plugin)
-        result = text_surprise(p.context.registry, " ".join(text), top=top)
-        cli_io.emit(result, cli_io.want_json(as_json), render_markup(result, escape))
+        if (input is None) == (not text):
+            raise BadInput("give either a text (text the cat sat) or --input FILE, not both")
+        judge_lines(_resolve_plugin(plugin).context.registry,
+                    cli_io.input_items(" ".join(text or []), input), top,
+                    cli_io.want_json(as_json))
 
     return app
