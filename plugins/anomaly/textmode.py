@@ -22,6 +22,8 @@ from typing import Any
 from textseq_tui.plugin import Annotation, ModelError, Span
 
 CHAR_MODEL = "char-rnn-english"
+#: Its kind (the autocomplete plugin's ``ModelSpec``): another kind is refused in one line.
+CHAR_MODEL_KIND = "char-rnn"
 #: Only the first this many characters of a long text are judged (the rest is named in a
 #: note): a chat message is far shorter, and 100 KB would keep the model busy for seconds.
 MAX_CHARS = 2_000
@@ -37,7 +39,7 @@ LABEL_MARKS = 2
 def load_char_model(registry: Any, name: str = CHAR_MODEL) -> Any:
     """The shared character model, or ModelError saying how to get one."""
     try:
-        model = registry.load(name)
+        model = registry.load(name, kind=CHAR_MODEL_KIND)
     except ModelError as err:
         raise ModelError(f"text mode needs the autocomplete character model {name!r}: {err} "
                          "(train one with `textseq autocomplete train --corpus FILE "
@@ -157,9 +159,7 @@ def judge_lines(registry: Any, items: Any, top: int | None, as_json: bool) -> No
     """``anomaly text``: judge each ``(line number, text)`` and print it as it comes (a JSON
     object a line, ``"line": N`` in a batch); a line that cannot be judged is refused in its
     place and the rest go on. A missing model stops the command (every line would fail)."""
-    from rich.markup import escape
-
-    from textseq_tui.plugin import BadInput, emit, refuse
+    from textseq_tui.plugin import BadInput, cli_io, emit, refuse
 
     model = None
     for number, text in items:
@@ -169,8 +169,9 @@ def judge_lines(registry: Any, items: Any, top: int | None, as_json: bool) -> No
         except (BadInput, ValueError) as err:
             refuse(number, err, as_json)
             continue
-        shown = render_markup(result, escape)
-        emit(result, as_json, f"line {number}: {shown}" if number else shown, line=number)
+        shown = render_markup(result, cli_io.escape_markup)
+        emit(result, as_json, f"line {number}: {shown}" if number else shown, line=number,
+             markup=True)
 
 
 def _suspicion(thresholds: dict[str, Any]) -> Any:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from textseq_plugins.autocomplete.plugin import KIND
 
 from textseq_tui.plugin import BadInput, PluginContext, cli_io
 
@@ -96,7 +97,7 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
             from textseq_plugins.autocomplete.model import CharModel, load_char_model
 
             start = (load_char_model(Path(init)) if Path(init).is_dir()
-                     else ctx.registry.load(init))
+                     else ctx.registry.load(init, kind=KIND))
             if not isinstance(start, CharModel):
                 raise BadInput(f"--init {init}: not a character model")
             opts.init = init
@@ -154,7 +155,7 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
 
             personal = history.load(ctx.store)
             loaded, note = home_model(ctx, name)  # the adapted model when there is one
-        loaded = loaded or ctx.registry.load(name)
+        loaded = loaded or ctx.registry.load(name, kind=KIND)
         from textseq_plugins.autocomplete.words import policy_settings
 
         result = evaluate_text(loaded, text, savings_chars=savings_chars,
@@ -205,12 +206,8 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
     def forget_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
         """Delete your whole personal history: words, text, the adapted model and the ghost
         text's calibration."""
-        from textseq_plugins.autocomplete import history
-        from textseq_plugins.autocomplete.adapt import forget_model
-
         ctx: PluginContext = ctx_getter()
-        n = history.forget(ctx.store)
-        model = forget_model(ctx)
+        n, model = forget_everything(ctx)
         text = (f"forgot your personal history ({n:,} distinct words"
                 f"{' and the adapted model' if model else ''})" if n or model
                 else "nothing to forget: the personal history is empty")
@@ -234,7 +231,7 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
         ctx: PluginContext = ctx_getter()
         if text is None and input_file is None:
             raise BadInput("give TEXT or --input FILE")
-        loaded = ctx.registry.load(model)
+        loaded = ctx.registry.load(model, kind=KIND)
         completer = Completer(loaded) if words > 1 else WordCompleter(loaded)
         items = [(0, text)] if text is not None else cli_io.iter_input(input_file)
         for line_no, item in items:
@@ -258,11 +255,22 @@ def build_cli(ctx_getter: Any) -> typer.Typer:
     ) -> None:
         """Continue TEXT by sampling from the model (the /write command)."""
         ctx: PluginContext = ctx_getter()
-        continuation = ctx.registry.load(model).write(text, chars, temperature, seed)
+        continuation = ctx.registry.load(model, kind=KIND).write(text, chars, temperature, seed)
         cli_io.emit({"text": text, "continuation": continuation}, cli_io.want_json(as_json),
                     text=text + continuation)
 
     return app
+
+
+def forget_everything(ctx: PluginContext) -> tuple[int, bool]:
+    """``forget``: the history, its text, calibration and the adapted model, under one
+    write lock (learning in flight then stops, see history.py); returns (distinct words
+    forgotten, whether there was an adapted model)."""
+    from textseq_plugins.autocomplete import history
+    from textseq_plugins.autocomplete.adapt import forget_model
+
+    with ctx.store.transaction():
+        return history.forget(ctx.store), forget_model(ctx)
 
 
 def _adapt(ctx: PluginContext, steps: int | None, minutes: float | None, threads: int | None,
@@ -280,10 +288,12 @@ def _adapt(ctx: PluginContext, steps: int | None, minutes: float | None, threads
     if minutes is not None:
         opts.minutes = minutes
     name = str(ctx.settings.get("model", DEFAULT_MODEL))
+    from textseq_plugins.autocomplete.history import Forgotten
+
     try:
         info = adapt_home(ctx, name, opts, progress=not quiet and sys.stderr.isatty(),
                           threads=threads)
-    except BadInput as err:
+    except (BadInput, Forgotten) as err:
         return {"skipped": str(err)}
     return {"model": name, **{k: v for k, v in info.items() if k != "options"}}
 

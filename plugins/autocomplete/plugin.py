@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textseq_tui.plugin import (
     BadInput,
     CommandResult,
+    CompletionRequest,
     ModelSpec,
     OpenScreen,
     Plugin,
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from textseq_tui.plugin import PluginStore
 
 DEFAULT_MODEL = "char-rnn-english"
+#: The kind of the character models this plugin loads (``registry.load(name, kind=KIND)``).
+KIND = "char-rnn"
 
 
 def _load(model_dir: Any, device: str) -> Any:
@@ -43,6 +46,9 @@ def _model_name(ctx: PluginContext) -> str:
 #: characters of new personal text (chat messages, typing sessions) that start a background
 #: adaptation of the character model in the app
 ADAPT_EVERY = 20_000
+#: seconds between checks that the history was not forgotten (by ``textseq autocomplete
+#: forget``, maybe while the app runs): the app drops its caches within this
+GENERATION_CHECK_S = 0.5
 
 
 def learning_on(ctx: PluginContext) -> bool:
@@ -67,8 +73,35 @@ class Personal:
         #: the ghost text's calibration (``words.TARGET_PRECISION``): read from the store once,
         #: kept up to date by the completers, saved with each text learned
         self.calibration: float | None = None
+        #: the history's generation these caches belong to (a ``forget`` bumps it, maybe
+        #: from another process); ``epoch`` counts the times they were dropped for it
+        self._generation: int | None = None
+        self._checked = 0.0
+        self.epoch = 0
+
+    def sync(self, every: float = GENERATION_CHECK_S) -> None:
+        """Drop every cache (words, calibration, adapted model) when the history was
+        forgotten since they were read; asks the store at most once per ``every`` s."""
+        import time
+
+        from textseq_plugins.autocomplete import history
+
+        now = time.monotonic()
+        if now - self._checked < every:
+            return
+        self._checked = now
+        try:
+            current = history.generation(self.ctx.store)
+        except Exception:  # noqa: BLE001 — an unreadable store is reported by words()
+            return
+        with self.lock:
+            if self._generation is not None and current != self._generation:
+                self.forget()
+                self.epoch += 1
+            self._generation = current
 
     def words(self) -> Any:
+        self.sync()
         with self.lock:
             if self._words is None and not self.problem:
                 from textseq_plugins.autocomplete import history
@@ -87,12 +120,14 @@ class Personal:
         from textseq_plugins.autocomplete import history
         from textseq_plugins.autocomplete.words import words_of
 
+        self.sync(every=0.0)  # a forget since: this session's calibration is not kept
         n = history.learn_texts(self.ctx.store, [text])
         with self.lock:
             if self._words is not None:
                 self._words.add_words(words_of(text))
             if self.calibration is not None:
-                history.save_calibration(self.ctx.store, self.calibration)
+                history.save_calibration(self.ctx.store, self.calibration,
+                                         since=self._generation)
         self.maybe_adapt()
         return n
 
@@ -124,6 +159,7 @@ class Personal:
         once)."""
         from textseq_plugins.autocomplete.adapt import adapted_path
 
+        self.sync()
         path = adapted_path(self.ctx)
         try:
             st = path.stat()
@@ -134,14 +170,15 @@ class Personal:
         if cached is not None and cached[0] == name and cached[1] == stamp:
             return cached[2]
         if stamp is None:
-            model, note = self.ctx.registry.load(name), ""
+            model, note = self.ctx.registry.load(name, kind=KIND), ""
         else:
             from textseq_plugins.autocomplete.adapt import home_model
 
             try:
                 model, note = home_model(self.ctx, name)
             except Exception as err:  # noqa: BLE001 — typing goes on with the shipped model
-                model, note = self.ctx.registry.load(name), f"personal model unusable ({err})"
+                model = self.ctx.registry.load(name, kind=KIND)
+                note = f"personal model unusable ({err})"
         if note and note != self.model_note:
             self.ctx.log.warning(note)
         self.model_note = note
@@ -177,6 +214,7 @@ class Personal:
         return True
 
     def _adapt(self) -> None:
+        from textseq_plugins.autocomplete import history
         from textseq_plugins.autocomplete.adapt import adapt_home
 
         try:
@@ -186,6 +224,8 @@ class Personal:
                               info["steps"], info["seconds"])
         except InterruptedError:
             pass
+        except history.Forgotten:
+            self.ctx.log.info("the history was forgotten while adapting: result discarded")
         except Exception as err:  # noqa: BLE001 — a failed adaptation leaves the old model
             self.model_note = f"adapting the model failed ({type(err).__name__}: {err})"
             self.ctx.log.warning(self.model_note)
@@ -222,7 +262,7 @@ def _write(args: str, ctx: PluginContext) -> CommandResult:
 
     if not args.strip():
         raise BadInput("usage: /write TEXT — the model continues TEXT")
-    model = ctx.registry.load(_model_name(ctx))
+    model = ctx.registry.load(_model_name(ctx), kind=KIND)
     temperature = float(ctx.settings.get("temperature", 0.8))
     more = model.write(args, n_chars=200, temperature=temperature)
     return CommandResult(text=f"{escape(args)}[bold]{escape(more)}[/]",
@@ -237,7 +277,7 @@ def _complete(args: str, ctx: PluginContext) -> CommandResult:
 
     if not args:
         raise BadInput("usage: /complete TEXT — suggestions for how TEXT's last word ends")
-    result = WordCompleter(ctx.registry.load(_model_name(ctx))).complete(args, n=3)
+    result = WordCompleter(ctx.registry.load(_model_name(ctx), kind=KIND)).complete(args, n=3)
     lines = [f"{escape(args)}[bold]{escape(s['completion'])}[/]  p={s['prob']:.2f}"
              for s in result["suggestions"]]
     return CommandResult(text="\n".join(lines) or "no likely completion", data=result)
@@ -257,7 +297,9 @@ def _typing_history(ctx: PluginContext, **kwargs: Any) -> Any:
 
 
 class GhostTextProvider:
-    """The host's completion provider: ``suggest(text) -> str | None`` (ghost text).
+    """The host's completion provider: ``complete(request) -> str | None`` (ghost text at
+    the cursor, from the whole text before it); ``suggest(text)`` is the same for a text
+    that ends at the cursor.
 
     Loads the model on first use from the registry (in the caller's worker thread). A newer
     call makes an older one still feeding a long paste give up (``should_stop``), so the
@@ -274,7 +316,10 @@ class GhostTextProvider:
         self._lock = threading.Lock()
         self._latest = 0
         self._counter = threading.Lock()
-        self._full = ""  # the text as the provider reconstructed it (see _reconstruct)
+        self._epoch = 0  # personal.epoch when the completer was made
+
+    def complete(self, request: CompletionRequest) -> str | None:
+        return self.suggest(request.before)
 
     def suggest(self, text: str) -> str | None:
         with self._counter:
@@ -284,6 +329,9 @@ class GhostTextProvider:
             if me != self._latest:
                 return None  # a newer keystroke is waiting: let it have the model
             model = self._load()  # cheap once loaded; a newly adapted model swaps in here
+            epoch = self.personal.epoch if self.personal is not None else 0
+            if epoch != self._epoch:  # forgotten: nothing of the session's hit rate stays
+                self._completer, self._epoch = None, epoch
             if self._completer is None or self._completer.model is not model:
                 from textseq_plugins.autocomplete.words import WordCompleter
 
@@ -294,34 +342,17 @@ class GhostTextProvider:
                     self._completer.calibration = self.personal.stored_calibration()
             c = self._completer
             c.personal = self.personal.words() if self.personal is not None else None
-            # The full text goes in: the completer encodes only its last CONTEXT_CAP chars,
+            # The whole text goes in: the completer encodes only its last CONTEXT_CAP chars,
             # with a window start that moves rarely, so keystrokes stay incremental.
-            full = self._reconstruct(text)
-            if not text or not c.update(full, should_stop=lambda: me != self._latest):
+            if not text or not c.update(text, should_stop=lambda: me != self._latest):
                 return None
             if self.personal is not None:
                 with self.personal.lock:
-                    found = c.suggest(full, min_prob=self.min_prob)
+                    found = c.suggest(text, min_prob=self.min_prob)
                     self.personal.calibration = c.calibration  # saved with the next message
             else:
-                found = c.suggest(full, min_prob=self.min_prob)
+                found = c.suggest(text, min_prob=self.min_prob)
         return found[0].completion if found else None
-
-    def _reconstruct(self, text: str) -> str:
-        # The host hands over only the last ~2,000 chars, a window that slides by one char
-        # per keystroke once the text is longer: re-attach the characters that slid out so
-        # the completer sees one growing text and stays incremental.
-        old = self._full
-        if old and len(text) >= 1000 and not text.startswith(old):
-            for grown in range(0, 65):  # chars typed (or deleted, < 0) since the last call
-                for delta in (grown, -grown):
-                    shift = len(old) + delta - len(text)
-                    kept = old[shift:] if delta >= 0 else old[shift:delta]
-                    if shift > 0 and text.startswith(kept):
-                        self._full = old[:shift] + text
-                        return self._full
-        self._full = text
-        return text
 
 
 class AutocompletePlugin(Plugin):
@@ -361,7 +392,7 @@ class AutocompletePlugin(Plugin):
         self.personal.words()
 
     def model_specs(self) -> list[ModelSpec]:
-        return [ModelSpec("char-rnn", _load, default=DEFAULT_MODEL,
+        return [ModelSpec(KIND, _load, default=DEFAULT_MODEL,
                           description="character-level GRU/LSTM language model; the loaded "
                           "object has char_surprisals(text), nats_per_char(text), write(text)")]
 

@@ -13,6 +13,7 @@ import threading
 import time
 from typing import Any
 
+from textseq_plugins.autocomplete.plugin import KIND
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static, TextArea
 from textual.worker import get_current_worker
 
-from textseq_tui.plugin import PluginContext, TextseqError
+from textseq_tui.plugin import TRAIN_LOSS, VAL_LOSS, PluginContext, TextseqError
 
 #: What Tab takes of the ghost text: up to the next space, as in the chat input ("n't" whole).
 _WORD = re.compile(r"\s*\S+")
@@ -135,7 +136,7 @@ class TypingScreen(Screen):
         try:
             completer = WordCompleter(self.personal.model(self.model_name)
                                       if self.personal is not None
-                                      else self.ctx.registry.load(self.model_name),
+                                      else self.ctx.registry.load(self.model_name, kind=KIND),
                                       **policy_settings(self.ctx.settings))
             if self.personal is not None:
                 completer.personal = self.personal.words()
@@ -250,13 +251,18 @@ class TrainingRunsScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def load_runs(self) -> None:
-        store = self.ctx.store.store
+        store = self.ctx.store
         out = []
-        for run in store.runs(self.ctx.name)[:5]:
-            curve = [r["value"] for r in store.run_metrics(run["id"], "val_nats_per_char")]
-            loss = [r["value"] for r in store.run_metrics(run["id"], "loss")]
+        for run in store.runs()[:5]:
+            # val_loss (nats/char); runs stored before it was logged have val_nats_per_char
+            curve = (self._values(run["id"], VAL_LOSS)
+                     or self._values(run["id"], "val_nats_per_char"))
+            loss = self._values(run["id"], TRAIN_LOSS) or self._values(run["id"], "loss")
             out.append((run, curve or loss, "validation nats/char" if curve else "train loss"))
         self.app.call_from_thread(self.show_runs, out)
+
+    def _values(self, run_id: int, name: str) -> list[float]:
+        return [r["value"] for r in self.ctx.store.run_metrics(run_id, name)]
 
     def show_runs(self, runs: list[tuple[dict, list[float], str]]) -> None:
         box = self.query_one("#runs", Vertical)

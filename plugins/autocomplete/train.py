@@ -30,7 +30,7 @@ from textseq_tui.ml.batching import detach_hidden, shard_for_rank, stream_batche
 from textseq_tui.ml.checkpoint import load_checkpoint
 from textseq_tui.ml.params import param_groups
 from textseq_tui.ml.trainer import TrainConfig, Trainer
-from textseq_tui.plugin import BadInput, ModelError
+from textseq_tui.plugin import TRAIN_LOSS, VAL_LOSS, BadInput, ModelError
 
 VAL_FRACTION = 0.1
 
@@ -284,7 +284,8 @@ def train_char_model(
 
     def eval_fn(m: torch.nn.Module) -> dict[str, float]:
         nats, count = stream_nats(net, val_ids[: opts.eval_chars])
-        return {"val_nats_per_char": nats / max(count, 1)}
+        nats_per_char = nats / max(count, 1)  # val_loss: the name /runs plots for any plugin
+        return {VAL_LOSS: nats_per_char, "val_nats_per_char": nats_per_char}
 
     per_epoch = steps_per_epoch(train_ids.shape[0], opts, world)
 
@@ -333,6 +334,6 @@ def train_char_model(
     }
     # A resume of a run that had already reached its last step trains 0 steps and has no
     # loss to report: leave the key out rather than write NaN (not valid JSON).
-    if math.isfinite(result.metrics.get("loss", float("nan"))):
-        metrics["final_train_loss"] = round(result.metrics["loss"], 4)
+    if math.isfinite(result.metrics.get(TRAIN_LOSS, float("nan"))):
+        metrics["final_train_loss"] = round(result.metrics[TRAIN_LOSS], 4)
     return TrainOutcome(net=net, vocab=vocab, metrics=metrics, options=opts, device=str(dev))

@@ -24,7 +24,8 @@ from textseq_tui.plugin import Annotation
 
 
 class NoModelRegistry:
-    def load(self, name: str):
+    def load(self, name: str, kind: str | None = None):
+        assert kind == "char-rnn"  # the autocomplete plugin's kind: another one is refused
         raise ModelNotFound(f"no model named {name!r}.")
 
 
