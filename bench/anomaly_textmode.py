@@ -2,7 +2,7 @@
 found, per kind of text and per planting.
 
     python bench/outside_text.py /tmp/outside            # the docs on this machine (optional)
-    python bench/anomaly_textmode.py --outside /tmp/outside [--per-split 400] [--plant 150]
+    python bench/anomaly_textmode.py --outside /tmp/outside [--per-split 400] [--plant 100]
     python bench/anomaly_textmode.py --calibrate plugins/anomaly/textmode_thresholds.json
 
 The messages and plantings are described in ``bench/textmode_data.py``. Every message is
@@ -57,26 +57,45 @@ def _row(scores: list, span: tuple[int, int] | None = None) -> dict:
     return {"words": words, **({"span": list(span)} if span else {})}
 
 
-def score_all(args: argparse.Namespace) -> list[dict]:
-    """Every message's word scores (from ``--features`` when it holds these settings)."""
+def _read_features(path: Path, key: str) -> list[dict] | None:
+    if not path.exists():
+        return None
+    rows = [json.loads(ln) for ln in path.read_text().splitlines()]
+    return rows[1:] if rows and rows[0].get("key") == key else None
+
+
+def score_all(args: argparse.Namespace) -> list[dict] | None:
+    """Every message's word scores (from ``--features`` when it holds these settings, or
+    from its ``--shard`` parts ``FILE.KofN`` when every part is there). With ``--shard K/N``
+    only every N-th message from the K-th is scored, into ``FILE.KofN``, and None returned:
+    run the N parts at once, then once more without ``--shard``."""
     settings = {"per_split": args.per_split, "plant": args.plant, "outside": str(args.outside),
-                "version": 4}
+                "version": 5}
     key = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
-    if args.features and args.features.exists():
-        rows = [json.loads(ln) for ln in args.features.read_text().splitlines()]
-        if rows and rows[0].get("key") == key:
-            return rows[1:]
+    part, parts = map(int, args.shard.split("/")) if args.shard else (0, 1)
+    if args.features and not args.shard:
+        rows = _read_features(args.features, key)
+        if rows is not None:
+            return rows
+        shards = sorted(args.features.parent.glob(args.features.name + ".*of*"))
+        read = [_read_features(f, key) for f in shards]
+        if shards and all(r is not None for r in read) \
+                and len(shards) == int(shards[0].name.rsplit("of", 1)[1]):
+            rows = [r for rs in read for r in rs]  # type: ignore[union-attr]
+            args.features.write_text("\n".join(json.dumps(r) for r in [{"key": key}, *rows])
+                                     + "\n")
+            return rows
     import torch
 
     torch.set_num_threads(1)
     from textseq_plugins.anomaly.lexicon import lexicon_for
-    from textseq_plugins.anomaly.textmode import CHAR_MODEL
+    from textseq_plugins.anomaly.textmode import CHAR_MODEL, load_char_model
     from textseq_plugins.anomaly.wordscore import score_text
 
     from textseq_tui.host import Host
 
     host = Host(home=scratch_home(), device="cpu")
-    model = host.registry.load(CHAR_MODEL)
+    model = load_char_model(host.registry)
     lexicon = lexicon_for(host.registry.get(CHAR_MODEL).path)
     messages = load_messages(args.data, args.outside, args.per_split)
     planter = Planter(seed=0)
@@ -84,14 +103,17 @@ def score_all(args: argparse.Namespace) -> list[dict]:
     planted_here: dict[tuple[str, str], int] = defaultdict(int)
     started = time.time()
     for i, m in enumerate(messages):
+        planted_here[(m.source, m.split)] += 1
+        if i % parts != part:
+            continue
         base = {"source": m.source, "kind": m.kind, "split": m.split}
         rows.append({**base, "planting": None, "text": m.text,
                      **_row(score_text(model, lexicon, m.text))})
-        if i % 200 == 0:
+        if i % 200 == part:
             print(f"{i}/{len(messages)} messages, {time.time() - started:.0f} s", file=sys.stderr)
-        planted_here[(m.source, m.split)] += 1
         if planted_here[(m.source, m.split)] > args.plant:
             continue
+        planter.rng.seed(f"{i}:{m.text}")  # the same plantings however the work is split
         for how in PLANTINGS:
             planted = planter.plant(m.text, how)
             if planted is None:
@@ -100,8 +122,10 @@ def score_all(args: argparse.Namespace) -> list[dict]:
             rows.append({**base, "planting": how, "text": text,
                          **_row(score_text(model, lexicon, text), (start, end))})
     if args.features:
-        args.features.write_text("\n".join(json.dumps(r) for r in [{"key": key}, *rows]) + "\n")
-    return rows
+        out = args.features.with_name(f"{args.features.name}.{part}of{parts}") if args.shard \
+            else args.features
+        out.write_text("\n".join(json.dumps(r) for r in [{"key": key}, *rows]) + "\n")
+    return None if args.shard else rows
 
 
 def reasons_of(row: dict, thresholds: dict) -> list[tuple[int, int, str]]:
@@ -185,14 +209,18 @@ def main() -> None:
     parser.add_argument("--outside", type=Path, default=None,
                         help="bench/outside_text.py's OUT_DIR (documentation prose)")
     parser.add_argument("--per-split", type=int, default=400)
-    parser.add_argument("--plant", type=int, default=150,
+    parser.add_argument("--plant", type=int, default=100,
                         help="test messages per source that get each planting")
     parser.add_argument("--features", type=Path, default=None)
+    parser.add_argument("--shard", default=None, help="K/N: score only part K of N "
+                        "(into FEATURES.KofN), for running the parts side by side")
     parser.add_argument("--calibrate", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" /
                         "anomaly_textmode.json")
     args = parser.parse_args()
     rows = score_all(args)
+    if rows is None:
+        return
     from textseq_plugins.anomaly import textcalib
 
     if args.calibrate:

@@ -170,7 +170,7 @@ def load_messages(data: Path, outside: Path | None = None,
 
 _KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 TOPICS = ("noun.plant", "noun.animal", "noun.food", "noun.body", "noun.substance")
-_WORD = re.compile(r"(?<![\w'@#/.-])[A-Za-z]+(?![\w'@/-])")
+_WORD = re.compile(r"(?<![\w'@#/.-])[A-Za-z]+(?![\w'@/-]|:/)")
 
 
 class Planter:
