@@ -28,6 +28,7 @@ import argparse
 import hashlib
 import json
 import math
+import random
 import statistics
 import sys
 import time
@@ -102,16 +103,33 @@ def score_all(args: argparse.Namespace) -> list[dict] | None:
     rows: list[dict] = []
     planted_here: dict[tuple[str, str], int] = defaultdict(int)
     started = time.time()
+    out = None
+    if args.features:  # written as it goes (FILE.part), renamed when complete
+        out = args.features.with_name(f"{args.features.name}.{part}of{parts}") if args.shard \
+            else args.features
+        writing = open(out.with_name(out.name + ".part"), "w", encoding="utf-8")  # noqa: SIM115
+        writing.write(json.dumps({"key": key}) + "\n")
+    planted_in = set()  # the first --plant messages of each source's half get plantings
     for i, m in enumerate(messages):
         planted_here[(m.source, m.split)] += 1
-        if i % parts != part:
-            continue
+        if planted_here[(m.source, m.split)] <= args.plant:
+            planted_in.add(i)
+    # a seeded order mixing the sources, so a part read before it is done is a fair sample
+    order = [i for i in range(len(messages)) if i % parts == part]
+    random.Random(part).shuffle(order)
+    done = 0
+    for n, i in enumerate(order):
+        m = messages[i]
+        if out is not None and rows:
+            writing.write("".join(json.dumps(r) + "\n" for r in rows[done:]))
+            writing.flush()
+        done = len(rows)
         base = {"source": m.source, "kind": m.kind, "split": m.split}
         rows.append({**base, "planting": None, "text": m.text,
                      **_row(score_text(model, lexicon, m.text))})
-        if i % 200 == part:
-            print(f"{i}/{len(messages)} messages, {time.time() - started:.0f} s", file=sys.stderr)
-        if planted_here[(m.source, m.split)] > args.plant:
+        if n % 100 == 0:
+            print(f"{n}/{len(order)} messages, {time.time() - started:.0f} s", file=sys.stderr)
+        if i not in planted_in:
             continue
         planter.rng.seed(f"{i}:{m.text}")  # the same plantings however the work is split
         for how in PLANTINGS:
@@ -121,11 +139,21 @@ def score_all(args: argparse.Namespace) -> list[dict] | None:
             text, start, end, _word = planted
             rows.append({**base, "planting": how, "text": text,
                          **_row(score_text(model, lexicon, text), (start, end))})
-    if args.features:
-        out = args.features.with_name(f"{args.features.name}.{part}of{parts}") if args.shard \
-            else args.features
-        out.write_text("\n".join(json.dumps(r) for r in [{"key": key}, *rows]) + "\n")
+    if out is not None:
+        writing.write("".join(json.dumps(r) + "\n" for r in rows[done:]))
+        writing.close()
+        out.with_name(out.name + ".part").replace(out)
     return None if args.shard else rows
+
+
+def rescore(rows: list[dict]) -> None:
+    """Each stored word's scores from its stored reads (``wordscore.final_scores``, as text
+    mode computes them now), so a change of weights needs no new reads."""
+    from textseq_plugins.anomaly.wordscore import final_scores
+
+    for r in rows:
+        for w in r["words"]:
+            w[2], w[3], w[4] = final_scores(w[5], w[6], w[7], w[8])
 
 
 def reasons_of(row: dict, thresholds: dict) -> list[tuple[int, int, str]]:
@@ -215,6 +243,7 @@ def main() -> None:
     parser.add_argument("--shard", default=None, help="K/N: score only part K of N "
                         "(into FEATURES.KofN), for running the parts side by side")
     parser.add_argument("--calibrate", type=Path, default=None)
+    parser.add_argument("--no-speed", action="store_true", help="skip the timing")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" /
                         "anomaly_textmode.json")
     args = parser.parse_args()
@@ -224,6 +253,7 @@ def main() -> None:
     from textseq_plugins.anomaly import textcalib
 
     if args.calibrate:
+        rescore(rows)
         calib = [r for r in rows if r["split"] == "calib" and r["planting"] is None]
         by_kind = defaultdict(list)
         for r in calib:
@@ -233,12 +263,16 @@ def main() -> None:
         thresholds["calibration"] = {
             "messages": {k: len(v) for k, v in by_kind.items()},
             "sources": sorted({r["source"] for r in calib}),
-            "rebuild": f"python bench/anomaly_textmode.py --calibrate {args.calibrate}"}
+            "rebuild": "python bench/outside_text.py /tmp/outside && python "
+            f"bench/anomaly_textmode.py --outside /tmp/outside --per-split {args.per_split} "
+            f"--plant {args.plant} --calibrate {args.calibrate}"}
         textcalib.save(args.calibrate, thresholds)
     else:
         thresholds = textcalib.load()
+        rescore(rows)
     result = figures(rows, thresholds)
-    result["speed"] = speed(args, rows)
+    if not args.no_speed:
+        result["speed"] = speed(args, rows)
     result["thresholds"] = {k: thresholds[k] for k in textcalib.REASONS}
     result["machine"] = machine()
     save_results(args.out, result)
@@ -259,7 +293,7 @@ def main() -> None:
     for key, o in sorted(result["ordinary"].items()):
         if "/" in key:
             print(f"  {key}: {o['rate']:.1%} of {o['n']}")
-    print(f"\nspeed: {json.dumps(result['speed'])}\nmachine: {json.dumps(result['machine'])}")
+    print(f"\nspeed: {json.dumps(result.get('speed'))}\nmachine: {json.dumps(result['machine'])}")
 
 
 if __name__ == "__main__":
