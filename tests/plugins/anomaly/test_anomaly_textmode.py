@@ -152,3 +152,18 @@ def test_plugin_keeps_one_annotator_so_the_missing_model_note_is_said_once(host)
     (first,) = plugin.annotators()
     (again,) = plugin.annotators()
     assert first is again and first.name == "surprise"
+
+
+def test_scores_follow_from_the_reads_the_bench_keeps(host):
+    from textseq_plugins.anomaly.lexicon import lexicon_for
+    from textseq_plugins.anomaly.textmode import load_char_model
+    from textseq_plugins.anomaly.wordscore import final_scores, score_text
+
+    model = load_char_model(host.registry)
+    lexicon = lexicon_for(host.registry.get("char-rnn-english").path)
+    scored = score_text(model, lexicon, "we ate teh cake with a qzxv")
+    judged = [s for s in scored.words if s.word.judge]
+    assert any(s.typo is not None for s in judged) and any(s.unusual is not None for s in judged)
+    for s in judged:
+        again = final_scores(s.zipf, s.nats_per_char, s.context, s.extra.get("candidates"))
+        assert again == (s.typo, s.unusual, s.suggestion)
