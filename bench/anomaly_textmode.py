@@ -2,14 +2,18 @@
 found, per kind of text and per planting.
 
     python bench/outside_text.py /tmp/outside            # the docs on this machine (optional)
-    python bench/anomaly_textmode.py --outside /tmp/outside [--per-split 400] [--plant 100]
+    python bench/anomaly_textmode.py --outside /tmp/outside [--per-split 250] [--plant 60]
     python bench/anomaly_textmode.py --calibrate plugins/anomaly/textmode_thresholds.json
 
 The messages and plantings are described in ``bench/textmode_data.py``. Every message is
 scored once (``wordscore.score_text``: the shipped ``char-rnn-english`` through the registry,
 the lexicon, no personal history) and its scores are kept in ``--features`` (reused when the
 file exists and was made from the same settings), so thresholds can be chosen and checked
-without scoring again.
+without scoring again: the stored reads (each word's frequency, surprisal, context and the
+character model's reading of its neighbours) give the scores through
+``wordscore.final_scores``, as text mode computes them. Scoring takes about two CPU-hours;
+``--shard K/N`` scores a part (every N-th message) into ``FEATURES.KofN`` so N parts can run
+side by side, and a plain run with ``--features FEATURES`` joins them.
 
 ``--calibrate FILE`` chooses the thresholds on the calibration halves only
 (``textcalib.calibrate``: per reason, the split-conformal quantile of each kind's per-message
@@ -236,8 +240,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--outside", type=Path, default=None,
                         help="bench/outside_text.py's OUT_DIR (documentation prose)")
-    parser.add_argument("--per-split", type=int, default=400)
-    parser.add_argument("--plant", type=int, default=100,
+    parser.add_argument("--per-split", type=int, default=250)
+    parser.add_argument("--plant", type=int, default=60,
                         help="test messages per source that get each planting")
     parser.add_argument("--features", type=Path, default=None)
     parser.add_argument("--shard", default=None, help="K/N: score only part K of N "
