@@ -26,3 +26,14 @@ async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 10
         if time.monotonic() > deadline:
             raise AssertionError(f"not reached in {timeout:g} s: {what or 'the condition'}")
         await pilot.pause(0.05)
+
+
+def screen_app(screen: Any) -> Any:
+    """A bare Textual app that opens on ``screen`` (for a plugin screen tested alone)."""
+    from textual.app import App
+
+    class ScreenApp(App):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    return ScreenApp()

@@ -1,0 +1,113 @@
+"""The typing screens' charts, in one place: a test's speed second by second, and the
+history of sessions over time (with a time axis a person can read).
+
+plotext is imported with this module: import it inside a screen, never at the plugin's top
+level (``textseq --help`` stays light).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from textual_plotext import PlotextPlot
+
+
+def round_ticks(values: Sequence[float], step: int) -> list[int]:
+    """0, step, 2 step ... up to the first multiple of ``step`` above the largest value."""
+    top = step * (int(max(values, default=0) // step) + 1)
+    return list(range(0, top + 1, step))
+
+
+def time_labels(times: Sequence[float], most: int = 4) -> list[tuple[int, str]]:
+    """Where to label an axis of sessions at unix ``times`` (oldest first), and with what:
+    the clock (``14:05``) when they all fall on one day, else the first session of each day
+    (``12-07``; ``2025-12`` across years), at most ``most`` labels, never the same twice."""
+    if not times:
+        return []
+    days = [dt.datetime.fromtimestamp(t) for t in times]
+    if days[0].date() == days[-1].date():
+        fmt = "%H:%M"
+    elif days[0].year == days[-1].year:
+        fmt = "%m-%d"
+    else:
+        fmt = "%Y-%m"
+    firsts: list[tuple[int, str]] = []
+    for i, when in enumerate(days):
+        label = when.strftime(fmt)
+        if not firsts or firsts[-1][1] != label:
+            firsts.append((i, label))
+    every = -(-len(firsts) // most)  # ceil: at most `most` labels
+    return firsts[::every]
+
+
+class SpeedChart(PlotextPlot):
+    """A test's WPM so far (cyan), the raw WPM of each second (grey) and the wrong keys of
+    each second (red ✗, right axis), against seconds."""
+
+    def show(self, per_second: Sequence[Sequence[float]]) -> None:
+        plt = self.plt
+        plt.clear_figure()
+        xs = list(range(1, len(per_second) + 1))
+        wpm = [p[0] for p in per_second]
+        raw = [p[1] for p in per_second]
+        errors = [p[2] for p in per_second]
+        plt.title("wpm so far · raw wpm of each second · ✗ wrong keys (right axis)")
+        plt.plot(xs, raw, color="gray", marker="braille")
+        plt.plot(xs, wpm, color="cyan", marker="braille")
+        step = 20 if max(raw + wpm, default=0) <= 150 else 50
+        ticks = round_ticks(raw + wpm, step)
+        plt.ylim(0, ticks[-1])
+        plt.yticks(ticks, [str(t) for t in ticks])
+        wrong = [(x, e) for x, e in zip(xs, errors, strict=True) if e]
+        if wrong:
+            plt.scatter([x for x, _ in wrong], [e for _, e in wrong], color="red", marker="✗",
+                        yside="right")
+            top = max(e for _, e in wrong) + 1
+            plt.ylim(0, top, yside="right")
+            plt.yticks(list(range(0, top + 1, max(1, top // 3))),
+                       [str(t) for t in range(0, top + 1, max(1, top // 3))], yside="right")
+        plt.xlim(0.5, len(xs) + 0.5)
+        every = 5 if len(xs) <= 30 else 10
+        plt.xticks([x for x in xs if x % every == 0 or x == 1],
+                   [f"{x} s" if x == 1 else str(x) for x in xs if x % every == 0 or x == 1])
+        self.refresh()
+
+
+class TypingHistoryChart(PlotextPlot):
+    """WPM per session (left axis) and a second figure in % (right axis: accuracy for
+    tests, keystrokes saved for free typing), sessions oldest first, labelled by time."""
+
+    def show(self, times: Sequence[float], wpm: Sequence[float],
+             percent: Sequence[float] | None, percent_name: str, title: str) -> None:
+        plt = self.plt
+        plt.clear_figure()
+        if not times:
+            plt.title("no typing sessions yet: /type, then Enter or Esc saves one")
+            plt.xticks([], [])
+            plt.yticks([], [])
+            self.refresh()
+            return
+        xs = list(range(1, len(times) + 1))
+        plt.title(title)
+        lines = [(list(wpm), "left", "cyan", "braille", "●")]
+        if percent is not None:
+            lines.append((list(percent), "right", "orange", "•", "◆"))
+        for values, side, colour, marker, point in lines:
+            if len(xs) == 1:
+                plt.scatter(xs, values, color=colour, marker=point, yside=side)
+            else:
+                plt.plot(xs, values, color=colour, marker=marker, yside=side)
+        wpm_ticks = round_ticks(wpm, 10 if max(wpm) <= 100 else 25)
+        plt.ylim(0, wpm_ticks[-1], yside="left")
+        plt.yticks(wpm_ticks, [str(t) for t in wpm_ticks], yside="left")
+        if percent is not None:
+            low = 0 if percent_name != "accuracy" else 10 * int(min(percent) // 10)
+            ticks = [t for t in round_ticks(percent, 5 if max(percent) <= 30 else 10)
+                     if t >= low and t <= 100] or [low, 100]
+            plt.ylim(ticks[0], ticks[-1], yside="right")
+            plt.yticks(ticks, [str(t) for t in ticks], yside="right")
+        plt.xlim(0.5, len(xs) + 0.5)
+        labels = time_labels(times)
+        plt.xticks([i + 1 for i, _ in labels], [label for _, label in labels])
+        self.refresh()

@@ -1,0 +1,259 @@
+"""The typing test on screen: the prompt with what was typed marked right or wrong, the text
+box that takes the keys, a live line, and at the end the figures with a per-second chart.
+
+The panel runs one :class:`~textseq_plugins.autocomplete.typing_test.TypingTest` at a time
+(``start``); the screen around it chooses the mode and prompt and keeps the records. Each
+key redraws only the prompt's visible lines (three) and the text box: a 60 s test at 100 WPM
+stays far under a frame (``bench/typing.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textseq_plugins.autocomplete.typing_test import (
+    BACKSPACE,
+    DELETE_WORD,
+    Mode,
+    TypingResult,
+    TypingTest,
+)
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.events import Key, Paste
+from textual.message import Message
+from textual.widgets import Input, Static
+
+#: how the prompt's characters are drawn
+RIGHT, WRONG, EXTRA, MISSED, UNTYPED, CURSOR = (
+    "bold", "bold red", "red", "underline dim", "dim", "reverse")
+#: lines of the prompt shown: the one before the current word's, its own and the next
+SHOWN_LINES = 3
+
+
+class TypingInput(Input, inherit_bindings=False):
+    """The test's text box: every key goes to the test, never to the box's own editing; it
+    shows the word being typed. A paste is refused (``Pasted``): a typing test counts keys.
+    Being an ``Input``, the app's key rule types every printable key into it."""
+
+    KEY_HELP = [("letters, Space", "type the prompt; Space ends a word"),
+                ("backspace", "delete a character (back into a word typed wrong)"),
+                ("ctrl+w", "delete the word (Ctrl+Backspace too)")]
+
+    class Typed(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class Pasted(Message):
+        """A paste arrived and was refused."""
+
+    async def _on_key(self, event: Key) -> None:
+        if event.key == "backspace":
+            key = BACKSPACE
+        elif event.key in ("ctrl+w", "ctrl+backspace"):
+            key = DELETE_WORD
+        elif event.is_printable and event.character:
+            key = event.character
+        else:
+            return  # Enter, Tab, Esc, Ctrl+T: the screen's keys
+        event.stop()
+        event.prevent_default()
+        self.post_message(self.Typed(key))
+
+    def _on_paste(self, event: Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        self.post_message(self.Pasted())
+
+
+def layout_lines(test: TypingTest, width: int) -> list[tuple[int, int]]:
+    """The prompt's words cut into lines of at most ``width`` cells: ``(first, end)`` word
+    indexes per line. A typed word takes the room of its extra characters too."""
+    typed = test.typed
+    lines: list[tuple[int, int]] = []
+    first, used = 0, 0
+    for i, want in enumerate(test.target):
+        size = max(len(want), len(typed[i])) if i < len(typed) else len(want)
+        if used and used + 1 + size > width:
+            lines.append((first, i))
+            first, used = i, 0
+        used += size + (1 if used else 0)
+    lines.append((first, len(test.target)))
+    return lines
+
+
+def draw_word(text: Text, want: str, word: str | None, current: bool) -> None:
+    """Append one prompt word: typed characters right or wrong, extra ones, what was left
+    out of a word passed by, the rest dim; the cursor where the next key goes."""
+    if word is None:
+        text.append(want, UNTYPED)
+        text.append(" ")
+        return
+    for k, ch in enumerate(want):
+        if k < len(word):
+            text.append(ch, RIGHT if word[k] == ch else WRONG)
+        elif current and k == len(word):
+            text.append(ch, CURSOR)
+        else:
+            text.append(ch, UNTYPED if current else MISSED)
+    if len(word) > len(want):
+        text.append(word[len(want):], EXTRA)
+    if current and len(word) >= len(want):
+        text.append(" ", CURSOR)
+    else:
+        text.append(" ")
+
+
+def draw_prompt(test: TypingTest, width: int) -> Text:
+    """The ``SHOWN_LINES`` lines around the word being typed."""
+    lines = layout_lines(test, max(width, 10))
+    at = test.state.index
+    line = next(k for k, (first, end) in enumerate(lines) if first <= at < end)
+    top = max(0, line - 1)
+    text = Text(no_wrap=True, overflow="crop")
+    for k, (first, end) in enumerate(lines[top:top + SHOWN_LINES]):
+        if k:
+            text.append("\n")
+        for i in range(first, end):
+            word = test.typed[i] if i < len(test.typed) else None
+            draw_word(text, test.target[i], word, i == at and not test.finished)
+    return text
+
+
+def result_text(result: TypingResult, prompt: str, note: str) -> str:
+    """The figures of a finished test, as markup (a note from the screen below them)."""
+    c = result.chars
+    return (f"[b]{result.wpm:.0f} wpm[/b]  raw {result.raw_wpm:.0f}  "
+            f"accuracy {result.accuracy:.1f} %  errors {result.errors}  "
+            f"time {result.seconds:g} s\n"
+            f"characters {c.correct} right · {c.incorrect} wrong · {c.extra} extra · "
+            f"{c.missed} missed  ({result.mode} · {prompt})\n{note}")
+
+
+class TypingTestPanel(Vertical):
+    """One typing test at a time: ``start(words, mode, ...)``; posts ``Finished`` at its end."""
+
+    DEFAULT_CSS = """
+    TypingTestPanel { height: 1fr; }
+    TypingTestPanel #prompt { height: 3; margin: 1 1 0 1; }
+    TypingTestPanel TypingInput, TypingTestPanel TypingInput:focus {
+        height: 1; border: none; padding: 0 1; margin: 0 1; background: $boost; }
+    TypingTestPanel #live { height: 1; margin: 0 1; color: $text-muted; }
+    TypingTestPanel #result { height: auto; margin: 1 1 0 1; display: none; }
+    TypingTestPanel SpeedChart { height: 1fr; min-height: 6; }
+    """
+
+    class Finished(Message):
+        def __init__(self, result: TypingResult) -> None:
+            super().__init__()
+            self.result = result
+
+    class Refused(Message):
+        """A key or paste the test does not take, with why."""
+
+        def __init__(self, why: str) -> None:
+            super().__init__()
+            self.why = why
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.clock = clock
+        self.test: TypingTest | None = None
+        self.prompt_kind = ""
+        self._ticker: Any = None
+        self._shown_second = -1
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="prompt")
+        yield TypingInput(placeholder="the prompt's words go here", id="typed")
+        yield Static("", id="live")
+        yield Static("", id="result")
+
+    def start(self, words: list[str], mode: Mode, prompt_kind: str,
+              more: Callable[[int], list[str]] | None = None) -> None:
+        """A new test of ``words`` in ``mode`` (``more`` lengthens a timed test's prompt)."""
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        self.test = TypingTest(words, mode, clock=self.clock, more=more)
+        self.prompt_kind = prompt_kind
+        self.query_one("#result", Static).display = False
+        for chart in self.query("SpeedChart"):
+            chart.remove()
+        box = self.query_one(TypingInput)
+        box.value = ""
+        box.focus()
+        self._shown_second = -1
+        self.query_one("#live", Static).update(
+            f"{mode.label} · the clock starts with your first key")
+        self.redraw()
+
+    def redraw(self) -> None:
+        if self.test is not None:
+            prompt = self.query_one("#prompt", Static)
+            prompt.update(draw_prompt(self.test, prompt.content_size.width or 76))
+
+    def on_resize(self) -> None:
+        self.redraw()
+
+    def on_typing_input_typed(self, message: TypingInput.Typed) -> None:
+        test = self.test
+        if test is None or test.finished:
+            return
+        started = test.started
+        if test.press(message.key):
+            box = self.query_one(TypingInput)
+            box.value = test.typed[-1]
+            box.cursor_position = len(box.value)
+        if started is None and test.started is not None:
+            self._ticker = self.set_interval(0.1, self.tick)
+        if test.finished:
+            self.finish()
+        else:
+            self.redraw()
+
+    def on_typing_input_pasted(self, message: TypingInput.Pasted) -> None:
+        self.post_message(self.Refused("paste is off in a typing test: it counts the keys "
+                                       "you type"))
+
+    def tick(self) -> None:
+        """The live line (once a second) and a timed test's end."""
+        test = self.test
+        if test is None or not test.running:
+            return
+        if test.expire():
+            self.finish()
+            return
+        second = int(test.elapsed())
+        if second != self._shown_second:
+            self._shown_second = second
+            left = test.seconds_left()
+            where = (f"{left:.0f} s left" if left is not None
+                     else f"word {test.state.index + 1}/{len(test.target)}")
+            self.query_one("#live", Static).update(
+                f"{test.mode.label} · {where} · {test.live_wpm():.0f} wpm · "
+                f"{test.state.wrong_keys} errors")
+
+    def finish(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        self.redraw()
+        result = self.test.result()
+        self.query_one("#live", Static).update("")
+        self.show_result(result, "")
+        from textseq_plugins.autocomplete.typing_charts import SpeedChart
+
+        chart = SpeedChart()
+        self.mount(chart)
+        chart.show(result.per_second)
+        self.post_message(self.Finished(result))
+
+    def show_result(self, result: TypingResult, note: str) -> None:
+        box = self.query_one("#result", Static)
+        box.update(result_text(result, self.prompt_kind, note))
+        box.display = True
