@@ -28,6 +28,7 @@ from textseq_plugins.autocomplete.sessions import (
     Session,
     load_sessions,
     long_enough,
+    record_marks,
     save_session,
     session_summary,
 )
@@ -240,6 +241,10 @@ class TypingScreen(Screen):
     def show_mode(self) -> None:
         """Show the current mode's widgets (and start a test, or the free text's model)."""
         free = not self.mode.is_test
+        try:
+            self.ctx.state.set("typing_mode", self.mode.label)  # the next /type opens in it
+        except TextseqError as err:
+            self.ctx.log.warning(f"typing mode not remembered: {err}")
         self.query_one("#modes", Static).update(_mode_bar(self.mode))
         for selector in ("#editor", "#stats"):
             self.query_one(selector).display = free
@@ -278,10 +283,6 @@ class TypingScreen(Screen):
 
     def switch_mode(self, mode: Mode) -> None:
         self.mode = mode
-        try:
-            self.ctx.state.set("typing_mode", mode.label)  # the next /type opens in it
-        except TextseqError as err:
-            self.ctx.log.warning(f"typing mode not remembered: {err}")
         self.show_mode()
 
     def action_restart(self) -> None:
@@ -331,7 +332,7 @@ class TypingScreen(Screen):
     @work(thread=True, exclusive=True, group="records")
     def preview_records(self, result: TypingResult, row: dict[str, Any]) -> None:
         try:
-            line = session_summary(load_sessions(self.ctx.store), _as_session(row))
+            line = record_marks(load_sessions(self.ctx.store), _as_session(row))
         except TextseqError as err:
             line = f"records unreadable: {err}"
         self.app.call_from_thread(
@@ -495,8 +496,8 @@ class TypingScreen(Screen):
         summary = session_summary(before, _as_session(row))
         if self.mode.is_test and self.result is not None:
             self.query_one(TypingTestPanel).show_result(
-                self.result, escape(f"saved: {summary}") + "\nTab: next test · Ctrl+T: mode · "
-                "Esc: leave")
+                self.result, escape(f"saved · {record_marks(before, _as_session(row))}")
+                + "\nTab: next test · Ctrl+T: mode · Esc: leave")
         self.notify(f"session saved: {summary}{learned} (Typing history: Ctrl+P)",
                     markup=False)
 

@@ -115,19 +115,24 @@ def day(at: float) -> str:
     return dt.datetime.fromtimestamp(at).strftime("%Y-%m-%d")
 
 
-def session_summary(sessions: list[Session], new: Session) -> str:
-    """One line for the end of a session: its WPM (and savings, or accuracy) beside the
-    personal bests of its record among the ``sessions`` stored before it ("new best!" when it
-    beats them)."""
-    if new.accuracy is None:
-        line = f"{new.wpm:.0f} wpm, {100 * new.savings:.0f} % of keys saved"
-    else:
-        line = f"{new.wpm:.0f} wpm, {new.accuracy:.0f} % accuracy ({new.record})"
+def record_marks(sessions: list[Session], new: Session) -> str:
+    """How ``new`` stands against the bests of its record among the ``sessions`` stored
+    before it: "your first time 30 session", "new best wpm! · session 4", "best 61 wpm ..."."""
     bests = personal_bests(sessions, new.record)
     if not bests:
-        return f"{line} · your first {new.record} session"
+        return f"your first {new.record} session"
     marks = ["new best wpm!" if new.wpm > bests["best_wpm"]
              else f"best {bests['best_wpm']:.0f} wpm"]
     if new.accuracy is None and new.savings > bests["best_savings"]:
         marks.append("new best savings!")
-    return f"{line} · {' · '.join(marks)} · session {bests['sessions'] + 1}"
+    return f"{' · '.join(marks)} · session {bests['sessions'] + 1}"
+
+
+def session_summary(sessions: list[Session], new: Session) -> str:
+    """One line for the end of a session: its WPM (and savings, or accuracy) beside the
+    personal bests of its record (``record_marks``)."""
+    if new.accuracy is None:
+        line = f"{new.wpm:.0f} wpm, {100 * new.savings:.0f} % of keys saved"
+    else:
+        line = f"{new.wpm:.0f} wpm, {new.accuracy:.0f} % accuracy ({new.record})"
+    return f"{line} · {record_marks(sessions, new)}"

@@ -102,9 +102,10 @@ class TypingHistoryChart(PlotextPlot):
         plt.ylim(0, wpm_ticks[-1], yside="left")
         plt.yticks(wpm_ticks, [str(t) for t in wpm_ticks], yside="left")
         if percent is not None:
+            # accuracy lives in its top tens: from the ten below the lowest
             low = 0 if percent_name != "accuracy" else 10 * int(min(percent) // 10)
-            ticks = [t for t in round_ticks(percent, 5 if max(percent) <= 30 else 10)
-                     if t >= low and t <= 100] or [low, 100]
+            step = 5 if max(percent) <= 30 or 100 - low <= 20 else 10
+            ticks = [t for t in round_ticks(percent, step) if low <= t <= 100] or [low, 100]
             plt.ylim(ticks[0], ticks[-1], yside="right")
             plt.yticks(ticks, [str(t) for t in ticks], yside="right")
         plt.xlim(0.5, len(xs) + 0.5)

@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textseq_plugins.autocomplete.typing_test import (
     BACKSPACE,
     DELETE_WORD,
@@ -25,6 +26,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Key, Paste
 from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 #: how the prompt's characters are drawn
@@ -35,9 +38,10 @@ SHOWN_LINES = 3
 
 
 class TypingInput(Input, inherit_bindings=False):
-    """The test's text box: every key goes to the test, never to the box's own editing; it
-    shows the word being typed. A paste is refused (``Pasted``): a typing test counts keys.
-    Being an ``Input``, the app's key rule types every printable key into it."""
+    """The box that has the focus during a test: every key goes to the test, never into the
+    box (what is typed shows in the prompt; an Input's value would lay the screen out again
+    at each key). A paste is refused (``Pasted``): a typing test counts keys. Being an
+    ``Input``, the app's key rule types every printable key into it."""
 
     KEY_HELP = [("letters, Space", "type the prompt; Space ends a word"),
                 ("backspace", "delete a character (back into a word typed wrong)"),
@@ -86,42 +90,83 @@ def layout_lines(test: TypingTest, width: int) -> list[tuple[int, int]]:
     return lines
 
 
-def draw_word(text: Text, want: str, word: str | None, current: bool) -> None:
+Run = tuple[str, str]  # (characters, one of the styles above)
+
+
+def _add(line: list[Run], chars: str, style: str) -> None:
+    if line and line[-1][1] == style:
+        line[-1] = (line[-1][0] + chars, style)
+    else:
+        line.append((chars, style))
+
+
+def draw_word(line: list[Run], want: str, word: str | None, current: bool) -> None:
     """Append one prompt word: typed characters right or wrong, extra ones, what was left
     out of a word passed by, the rest dim; the cursor where the next key goes."""
     if word is None:
-        text.append(want, UNTYPED)
-        text.append(" ")
+        _add(line, want, UNTYPED)
+        _add(line, " ", "")
         return
     for k, ch in enumerate(want):
         if k < len(word):
-            text.append(ch, RIGHT if word[k] == ch else WRONG)
+            _add(line, ch, RIGHT if word[k] == ch else WRONG)
         elif current and k == len(word):
-            text.append(ch, CURSOR)
+            _add(line, ch, CURSOR)
         else:
-            text.append(ch, UNTYPED if current else MISSED)
+            _add(line, ch, UNTYPED if current else MISSED)
     if len(word) > len(want):
-        text.append(word[len(want):], EXTRA)
-    if current and len(word) >= len(want):
-        text.append(" ", CURSOR)
-    else:
-        text.append(" ")
+        _add(line, word[len(want):], EXTRA)
+    _add(line, " ", CURSOR if current and len(word) >= len(want) else "")
 
 
-def draw_prompt(test: TypingTest, width: int) -> Text:
-    """The ``SHOWN_LINES`` lines around the word being typed."""
+def draw_prompt(test: TypingTest, width: int) -> list[list[Run]]:
+    """The ``SHOWN_LINES`` lines around the word being typed, as runs of one style."""
     lines = layout_lines(test, max(width, 10))
     at = test.state.index
     line = next(k for k, (first, end) in enumerate(lines) if first <= at < end)
     top = max(0, line - 1)
-    text = Text(no_wrap=True, overflow="crop")
-    for k, (first, end) in enumerate(lines[top:top + SHOWN_LINES]):
-        if k:
-            text.append("\n")
+    out: list[list[Run]] = []
+    for first, end in lines[top:top + SHOWN_LINES]:
+        runs: list[Run] = []
         for i in range(first, end):
             word = test.typed[i] if i < len(test.typed) else None
-            draw_word(text, test.target[i], word, i == at and not test.finished)
-    return text
+            draw_word(runs, test.target[i], word, i == at and not test.finished)
+        out.append(runs)
+    return out
+
+
+class PromptView(Widget):
+    """The prompt's visible lines, drawn straight to strips: a key redraws three lines
+    without parsing markup or laying out the screen again."""
+
+    DEFAULT_CSS = "PromptView { height: 3; }"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lines: list[list[Run]] = []
+        self._styles: dict[str, Style] = {}
+        self._base: Style | None = None
+
+    def show(self, test: TypingTest) -> None:
+        self.lines = draw_prompt(test, self.size.width or 76)
+        base = self.rich_style
+        if base != self._base:  # the theme's colours: the styles follow them
+            self._base = base
+            self._styles = {name: base + Style.parse(name) if name else base
+                            for name in (RIGHT, WRONG, EXTRA, MISSED, UNTYPED, CURSOR, "")}
+        self.refresh()
+
+    def text(self) -> str:
+        """What is shown, as plain text (one line each)."""
+        return "\n".join("".join(chars for chars, _ in line) for line in self.lines)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y >= len(self.lines) or self._base is None:
+            return Strip.blank(width, self.rich_style)
+        base = self._base
+        segments = [Segment(chars, self._styles[style]) for chars, style in self.lines[y]]
+        return Strip(segments).crop_extend(0, width, base)
 
 
 def result_text(result: TypingResult, prompt: str, note: str) -> str:
@@ -139,7 +184,7 @@ class TypingTestPanel(Vertical):
 
     DEFAULT_CSS = """
     TypingTestPanel { height: 1fr; }
-    TypingTestPanel #prompt { height: 3; margin: 1 1 0 1; }
+    TypingTestPanel PromptView { margin: 1 1 0 1; }
     TypingTestPanel TypingInput, TypingTestPanel TypingInput:focus {
         height: 1; border: none; padding: 0 1; margin: 0 1; background: $boost; }
     TypingTestPanel #live { height: 1; margin: 0 1; color: $text-muted; }
@@ -168,8 +213,8 @@ class TypingTestPanel(Vertical):
         self._shown_second = -1
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="prompt")
-        yield TypingInput(placeholder="the prompt's words go here", id="typed")
+        yield PromptView(id="prompt")
+        yield TypingInput(id="typed")
         yield Static("", id="live")
         yield Static("", id="result")
 
@@ -184,18 +229,19 @@ class TypingTestPanel(Vertical):
         self.query_one("#result", Static).display = False
         for chart in self.query("SpeedChart"):
             chart.remove()
+        self.query_one("#live").display = True
         box = self.query_one(TypingInput)
-        box.value = ""
+        box.display = True
+        box.placeholder = "type the words above: the clock starts with your first key"
         box.focus()
         self._shown_second = -1
-        self.query_one("#live", Static).update(
-            f"{mode.label} · the clock starts with your first key")
+        self.query_one("#live", Static).update(f"{mode.label} · Space ends a word",
+                                               layout=False)
         self.redraw()
 
     def redraw(self) -> None:
         if self.test is not None:
-            prompt = self.query_one("#prompt", Static)
-            prompt.update(draw_prompt(self.test, prompt.content_size.width or 76))
+            self.query_one(PromptView).show(self.test)
 
     def on_resize(self) -> None:
         self.redraw()
@@ -205,11 +251,9 @@ class TypingTestPanel(Vertical):
         if test is None or test.finished:
             return
         started = test.started
-        if test.press(message.key):
-            box = self.query_one(TypingInput)
-            box.value = test.typed[-1]
-            box.cursor_position = len(box.value)
+        test.press(message.key)
         if started is None and test.started is not None:
+            self.query_one(TypingInput).placeholder = ""
             self._ticker = self.set_interval(0.1, self.tick)
         if test.finished:
             self.finish()
@@ -236,7 +280,7 @@ class TypingTestPanel(Vertical):
                      else f"word {test.state.index + 1}/{len(test.target)}")
             self.query_one("#live", Static).update(
                 f"{test.mode.label} · {where} · {test.live_wpm():.0f} wpm · "
-                f"{test.state.wrong_keys} errors")
+                f"{test.state.wrong_keys} errors", layout=False)  # one line, always
 
     def finish(self) -> None:
         if self._ticker is not None:
@@ -244,7 +288,9 @@ class TypingTestPanel(Vertical):
             self._ticker = None
         self.redraw()
         result = self.test.result()
-        self.query_one("#live", Static).update("")
+        # the keys now are the screen's (Enter, Tab, Esc): the box and live line make room
+        for done in (self.query_one("#live"), self.query_one(TypingInput)):
+            done.display = False
         self.show_result(result, "")
         from textseq_plugins.autocomplete.typing_charts import SpeedChart
 
