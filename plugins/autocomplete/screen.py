@@ -23,15 +23,14 @@ from typing import Any
 from rich.text import Text
 from textseq_plugins.autocomplete.plugin import KIND
 from textseq_plugins.autocomplete.sessions import (
-    MIN_SECONDS,
-    MIN_WORDS,
-    Session,
     load_sessions,
     long_enough,
     record_marks,
     save_session,
+    session_from_row,
     session_summary,
 )
+from textseq_plugins.autocomplete.typing_records import SaveOrDiscard, describe, too_short
 from textseq_plugins.autocomplete.typing_test import (
     DEFAULT_MODE,
     MODES,
@@ -43,11 +42,11 @@ from textseq_plugins.autocomplete.typing_test_view import TypingTestPanel
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.events import Key, Paste
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Sparkline, Static, TextArea
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static, TextArea
 from textual.worker import get_current_worker
 
 from textseq_tui.plugin import TRAIN_LOSS, VAL_LOSS, PluginContext, TextseqError, escape
@@ -131,42 +130,6 @@ class SuggestingTextArea(TextArea):
             if self.started is None:
                 self.started = self.last
         await super()._on_key(event)
-
-
-class SaveOrDiscard(ModalScreen[str]):
-    """Asked before a session long enough to keep is left behind: save, discard, or back."""
-
-    DEFAULT_CSS = """
-    SaveOrDiscard { align: center middle; }
-    SaveOrDiscard > Vertical { width: 64; height: auto; border: round $accent;
-                               padding: 1 2; background: $surface; }
-    SaveOrDiscard Horizontal { height: auto; margin-top: 1; }
-    SaveOrDiscard Button { margin-right: 2; }
-    """
-    BINDINGS = [Binding("s", "choose('save')", "Save"),
-                Binding("d", "choose('discard')", "Discard"),
-                Binding("escape", "choose('')", "Back")]
-
-    def __init__(self, summary: str) -> None:
-        super().__init__()
-        self.summary = summary
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(f"[b]Save this session?[/b]\n{escape(self.summary)}")
-            with Horizontal():
-                yield Button("Save (s)", id="save", variant="primary")
-                yield Button("Discard (d)", id="discard")
-                yield Button("Back (Esc)", id="back")
-
-    def on_mount(self) -> None:
-        self.query_one("#save", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_choose("" if event.button.id == "back" else str(event.button.id))
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice)
 
 
 def _mode_bar(current: Mode) -> Text:
@@ -324,15 +287,14 @@ class TypingScreen(Screen):
         self.result_row = row = self.test_row(message.result)
         if not long_enough(row["words"], row["seconds"]):
             self.query_one(TypingTestPanel).show_result(message.result, escape(
-                f"too short to keep (under {MIN_WORDS} words or {MIN_SECONDS:g} s) · "
-                "Tab: next test · Esc: leave"))
+                f"{too_short(row)} · Tab: next test · Esc: leave"))
             return
         self.preview_records(message.result, row)
 
     @work(thread=True, exclusive=True, group="records")
     def preview_records(self, result: TypingResult, row: dict[str, Any]) -> None:
         try:
-            line = record_marks(load_sessions(self.ctx.store), _as_session(row))
+            line = record_marks(load_sessions(self.ctx.store), session_from_row(row))
         except TextseqError as err:
             line = f"records unreadable: {err}"
         self.app.call_from_thread(
@@ -448,7 +410,7 @@ class TypingScreen(Screen):
             self.notify("finish a test first" if self.mode.is_test and self.result is None
                         else "nothing new to save")
         elif not long_enough(row["words"], row["seconds"]):
-            self.notify(_too_short(row))
+            self.notify(too_short(row))
         else:
             self.save(row)
 
@@ -463,7 +425,7 @@ class TypingScreen(Screen):
             then()
             return
         if not long_enough(row["words"], row["seconds"]):
-            self.notify(_too_short(row))
+            self.notify(too_short(row))
             then()
             return
 
@@ -473,7 +435,7 @@ class TypingScreen(Screen):
             if choice in ("save", "discard"):
                 then()
 
-        self.app.push_screen(SaveOrDiscard(_describe(row)), chosen)
+        self.app.push_screen(SaveOrDiscard(describe(row)), chosen)
 
     def action_leave(self) -> None:
         self.confirm_then(self.app.pop_screen)
@@ -493,10 +455,10 @@ class TypingScreen(Screen):
         else:
             self.saved_session = row
             learned = self.learn_free_text()
-        summary = session_summary(before, _as_session(row))
+        summary = session_summary(before, session_from_row(row))
         if self.mode.is_test and self.result is not None:
             self.query_one(TypingTestPanel).show_result(
-                self.result, escape(f"saved · {record_marks(before, _as_session(row))}")
+                self.result, escape(f"saved · {record_marks(before, session_from_row(row))}")
                 + "\nTab: next test · Ctrl+T: mode · Esc: leave")
         self.notify(f"session saved: {summary}{learned} (Typing history: Ctrl+P)",
                     markup=False)
@@ -521,26 +483,6 @@ def _remembered_mode(ctx: PluginContext) -> Mode:
     except TextseqError:  # unreadable, or a mode this version does not have
         return DEFAULT_MODE
 
-
-def _as_session(row: dict[str, Any]) -> Session:
-    return Session(row["started"], row["seconds"], row["chars"], row["keystrokes"],
-                   row["keystrokes_saved"], row["wpm"], words=row["words"],
-                   mode=row.get("mode") or "free", prompt=row.get("prompt") or "",
-                   accuracy=row.get("accuracy"), raw_wpm=row.get("raw_wpm"),
-                   errors=row.get("errors"))
-
-
-def _describe(row: dict[str, Any]) -> str:
-    if row.get("accuracy") is None:
-        return (f"free typing: {row['words']} words in {row['seconds']:.0f} s, "
-                f"{row['wpm']:.0f} wpm, {row['keystrokes_saved']} keys saved")
-    return (f"{row['mode']}: {row['wpm']:.0f} wpm, {row['accuracy']:.1f} % accuracy, "
-            f"{row['errors']} errors")
-
-
-def _too_short(row: dict[str, Any]) -> str:
-    return (f"not saved: {row['words']} words in {row['seconds']:.1f} s (a session needs "
-            f"{MIN_WORDS} words and {MIN_SECONDS:g} s)")
 
 class TrainingRunsScreen(Screen):
     """The character model's training runs, newest first, with a validation-loss curve."""

@@ -68,18 +68,21 @@ def _number(value: Any, kind: type) -> Any:
     return None if value is None else kind(value)
 
 
+def session_from_row(r: dict[str, Any]) -> Session:
+    """A ``sessions`` row (stored, or about to be) as a :class:`Session`."""
+    return Session(float(r.get("started") or 0.0), float(r.get("seconds") or 0.0),
+                   int(r.get("chars") or 0), int(r.get("keystrokes") or 0),
+                   int(r.get("keystrokes_saved") or 0), float(r.get("wpm") or 0.0),
+                   words=int(r.get("words") or 0), mode=r.get("mode") or "free",
+                   prompt=r.get("prompt") or "", accuracy=_number(r.get("accuracy"), float),
+                   raw_wpm=_number(r.get("raw_wpm"), float),
+                   errors=_number(r.get("errors"), int))
+
+
 def load_sessions(store: Any) -> list[Session]:
     """Every stored session, oldest first (sessions with no keystrokes are left out)."""
-    rows = store.rows("sessions", order_by="started, id")
-    return [Session(float(r.get("started") or 0.0), float(r.get("seconds") or 0.0),
-                    int(r.get("chars") or 0), int(r.get("keystrokes") or 0),
-                    int(r.get("keystrokes_saved") or 0), float(r.get("wpm") or 0.0),
-                    words=int(r.get("words") or 0), mode=r.get("mode") or "free",
-                    prompt=r.get("prompt") or "",
-                    accuracy=_number(r.get("accuracy"), float),
-                    raw_wpm=_number(r.get("raw_wpm"), float),
-                    errors=_number(r.get("errors"), int))
-            for r in rows if r.get("keystrokes")]
+    return [session_from_row(r) for r in store.rows("sessions", order_by="started, id")
+            if r.get("keystrokes")]
 
 
 def personal_bests(sessions: list[Session], record: str | None = None) -> dict[str, Any]:

@@ -117,7 +117,7 @@ async def test_a_short_test_is_not_saved_and_bests_are_per_mode(host) -> None:
         panel = await _start(pilot, screen)
         await _type(pilot, clock, " ".join(panel.test.target), 0.05)  # 10 words in ~3 s
         await wait_for(pilot, lambda: screen.result is not None)
-        assert "too short to keep" in str(screen.query_one("#result").render())
+        assert "not saved: 10 words" in str(screen.query_one("#result").render())
         await pilot.press("enter")
         await wait_for(pilot, lambda: any("not saved" in str(n.message)
                                           for n in app._notifications))
