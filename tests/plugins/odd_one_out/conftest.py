@@ -57,3 +57,23 @@ def odd_home(home: Path, glove_cache: Path) -> Path:
     cache.mkdir(parents=True)
     (cache / GLOVE_CACHE_NAME).symlink_to(glove_cache / GLOVE_CACHE_NAME)
     return home
+
+
+@pytest.fixture(scope="session")
+def tables():
+    """The shipped Connections solver tables (models/connections-tables)."""
+    from textseq_plugins.odd_one_out.connections.tables import Tables
+
+    return Tables(REPO / "models" / "connections-tables")
+
+
+@pytest.fixture(scope="session")
+def groups_solver(tables, ai):
+    """The Connections solver on the shipped tables, weights and GloVe."""
+    from textseq_plugins.odd_one_out.connections.solver import (
+        WEIGHTS_FILE,
+        GroupsSolver,
+        Weights,
+    )
+
+    return GroupsSolver(tables, ai, Weights.from_file(tables.directory / WEIGHTS_FILE))

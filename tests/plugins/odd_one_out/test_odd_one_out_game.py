@@ -95,7 +95,7 @@ def test_odd_slash_command_bad_input(odd_home, host):
 def test_plugin_declares_its_capabilities(host):
     plugin = host.plugin("odd-one-out")
     kinds = {spec.kind for spec in plugin.model_specs()}
-    assert kinds == {"word-vectors", "char-ngram-oov", "word-categories"}
+    assert kinds == {"word-vectors", "char-ngram-oov", "word-categories", "connections-tables"}
     assert [s.name for s in plugin.screens()] == ["game", "groups", "history"]
     assert [c.name for c in plugin.slash_commands()] == ["odd"]
     assert plugin.migrations() is not None and plugin.cli() is not None
