@@ -269,8 +269,8 @@ class TypingScreen(Screen):
         self.app.call_from_thread(self.begin_test, mode, prompt, words)
 
     def begin_test(self, mode: Mode, prompt: Any, words: list[str]) -> None:
-        if mode != self.mode:
-            return  # the mode changed meanwhile: its own test is on its way
+        if mode != self.mode or not self.is_attached:
+            return  # the mode changed meanwhile (its own test is on its way), or we left
         self.prompt = prompt
         self.query_one(TypingTestPanel).start(
             words, mode, prompt.kind, more=prompt.take if mode.kind == "time" else None)
@@ -297,10 +297,14 @@ class TypingScreen(Screen):
             line = record_marks(load_sessions(self.ctx.store), session_from_row(row))
         except TextseqError as err:
             line = f"records unreadable: {err}"
-        self.app.call_from_thread(
-            self.query_one(TypingTestPanel).show_result, result,
-            escape(line) + "\n[b]Enter[/b]: save · Tab: next test · Ctrl+T: mode · "
-            "Esc: leave (asks)")
+        self.app.call_from_thread(self.show_preview, result, escape(line)
+                                  + "\n[b]Enter[/b]: save · Tab: next test · Ctrl+T: mode · "
+                                  "Esc: leave (asks)")
+
+    def show_preview(self, result: TypingResult, note: str) -> None:
+        # only for the result still shown, and not saved meanwhile (Enter can be quicker)
+        if self.is_attached and self.result is result and not self.result_saved:
+            self.query_one(TypingTestPanel).show_result(result, note)
 
     def test_row(self, result: TypingResult) -> dict[str, Any]:
         """The ``sessions`` row of a finished test."""
@@ -414,13 +418,13 @@ class TypingScreen(Screen):
         else:
             self.save(row)
 
-    def confirm_then(self, then: Callable[[], Any]) -> None:
+    def confirm_then(self, then: Callable[[], Any], leaving: bool = False) -> None:
         """Run ``then`` once the session is dealt with: one long enough to keep asks to be
         saved or discarded first (Back: ``then`` does not run); a shorter one says so."""
         row = self.unsaved()
         if row is None:
             test = self.query_one(TypingTestPanel).test
-            if self.mode.is_test and test is not None and test.running:
+            if leaving and self.mode.is_test and test is not None and test.running:
                 self.notify("test not finished: nothing saved")
             then()
             return
@@ -438,7 +442,7 @@ class TypingScreen(Screen):
         self.app.push_screen(SaveOrDiscard(describe(row)), chosen)
 
     def action_leave(self) -> None:
-        self.confirm_then(self.app.pop_screen)
+        self.confirm_then(self.app.pop_screen, leaving=True)
 
     def save(self, row: dict[str, Any]) -> None:
         """Store the session (a free text's words also go to the history, when learning)."""

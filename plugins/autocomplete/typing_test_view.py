@@ -187,6 +187,9 @@ class TypingTestPanel(Vertical):
     TypingTestPanel PromptView { margin: 1 1 0 1; }
     TypingTestPanel TypingInput, TypingTestPanel TypingInput:focus {
         height: 1; border: none; padding: 0 1; margin: 0 1; background: $boost; }
+    /* the cursor is the prompt's (reversed): the box's own would point nowhere */
+    TypingTestPanel TypingInput:focus > .input--cursor { background: $boost; color: $text;
+                                                         text-style: none; }
     TypingTestPanel #live { height: 1; margin: 0 1; color: $text-muted; }
     TypingTestPanel #result { height: auto; margin: 1 1 0 1; display: none; }
     TypingTestPanel SpeedChart { height: 1fr; min-height: 6; }
