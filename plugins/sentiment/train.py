@@ -156,6 +156,8 @@ def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFA
     config = config or TrainConfig()
     if len(data) < 2 * config.folds:
         raise BadInput(f"{len(data)} texts is too few to train with {config.folds}-fold CV")
+    if config.nb and config.family != "binomial":
+        raise BadInput("naive-Bayes scaling needs the binary (logistic) fit")
     report = TrainReport(n_texts=len(data))
     t0 = time.perf_counter()
     pipeline = TextPipeline(stem=config.stem, stop_words=config.stop_words)
@@ -184,8 +186,6 @@ def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFA
         raise BadInput("the training targets are all the same; a model needs both kinds")
     nb_ratio = None
     if config.nb:
-        if config.family != "binomial":
-            raise BadInput("naive-Bayes scaling needs the binary (logistic) fit")
         nb_ratio = nb_log_ratios(X[:, :len(vocab)], y)
         X = scale_columns(X, nb_ratio)
     report.n_features = X.shape[1]
