@@ -157,7 +157,7 @@ class TypingScreen(Screen):
     TypingScreen #modes { height: 1; padding: 0 1; }
     TypingScreen #help { height: 1; color: $text-muted; padding: 0 1; }
     TypingScreen SuggestingTextArea { height: 1fr; }
-    TypingScreen #stats { height: 1; }
+    TypingScreen #stats { height: 1; padding: 0 1; }
     """
     BINDINGS = [
         Binding("escape", "leave", "Leave"),
@@ -257,6 +257,7 @@ class TypingScreen(Screen):
     def new_test(self) -> None:
         self.result, self.result_saved = None, False
         self.refresh_bindings()
+        self.query_one(TypingTestPanel).wait(self.mode)
         self.make_prompt(self.mode, self.seed)
         self.seed += 1  # the next test gets other words
 

@@ -31,6 +31,11 @@ def _when(at: float) -> str:
     return dt.datetime.fromtimestamp(at).strftime("%m-%d %H:%M")
 
 
+def _duration(seconds: float) -> str:
+    """``48 s`` under a minute, ``12 min`` after."""
+    return f"{seconds:.0f} s" if seconds < 59.5 else f"{seconds / 60:.0f} min"
+
+
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} %"
 
@@ -114,7 +119,8 @@ class TypingHistoryScreen(Screen):
     def _bests_text(self, shown: list[Session]) -> str:
         if not self.sessions:
             return "[b]Typing history[/b]: no sessions yet (/type, then Enter or Esc saves one)"
-        head = f"[b]Typing history[/b] · {escape(self.record)} · {len(shown)} sessions"
+        head = (f"[b]Typing history[/b] · {escape(self.record)} · {len(shown)} "
+                f"session{'' if len(shown) == 1 else 's'}")
         if shown:
             first, last = day(shown[0].started), day(shown[-1].started)
             head += f" · {first}" + (f" to {last}" if last != first else "")
@@ -140,4 +146,4 @@ class TypingHistoryScreen(Screen):
         else:
             line += (f" · [dark_orange]{100 * bests['best_savings']:.0f} % saved[/] "
                      f"({day(bests['best_savings_on'])})")
-        return line + f" · {bests['chars']:,} chars in {bests['minutes']:.0f} min"
+        return line + f" · {bests['chars']:,} chars in {_duration(60 * bests['minutes'])}"

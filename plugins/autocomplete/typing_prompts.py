@@ -37,7 +37,8 @@ def common_words(n: int = COMMON_WORDS) -> tuple[str, ...]:
     one-letter word), most frequent first."""
     from wordfreq import top_n_list
 
-    words = [w for w in top_n_list("en", 4 * n)
+    # the "small" list: the same ranks at the top, and quicker to read than "best"
+    words = [w for w in top_n_list("en", 4 * n, wordlist="small")
              if w.isascii() and w.isalpha() and (len(w) > 1 or w == "a")]
     return tuple(words[:n])
 

@@ -56,8 +56,9 @@ def describe(row: dict[str, Any]) -> str:
     if row.get("accuracy") is None:
         return (f"free typing: {row['words']} words in {row['seconds']:.0f} s, "
                 f"{row['wpm']:.0f} wpm, {row['keystrokes_saved']} keys saved")
+    errors = row["errors"]
     return (f"{row['mode']}: {row['wpm']:.0f} wpm, {row['accuracy']:.1f} % accuracy, "
-            f"{row['errors']} errors")
+            f"{errors} error{'' if errors == 1 else 's'}")
 
 
 def too_short(row: dict[str, Any]) -> str:

@@ -156,17 +156,23 @@ class PromptView(Widget):
                             for name in (RIGHT, WRONG, EXTRA, MISSED, UNTYPED, CURSOR, "")}
         self.refresh()
 
+    def say(self, message: str) -> None:
+        """One dim line in place of the prompt (while its words load)."""
+        self.lines = [[(message, UNTYPED)]]
+        self._base = None  # the styles are looked up again at the next test
+        self._styles = {UNTYPED: self.rich_style + Style.parse(UNTYPED)}
+        self.refresh()
+
     def text(self) -> str:
         """What is shown, as plain text (one line each)."""
         return "\n".join("".join(chars for chars, _ in line) for line in self.lines)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        if y >= len(self.lines) or self._base is None:
+        if y >= len(self.lines) or not self._styles:
             return Strip.blank(width, self.rich_style)
-        base = self._base
         segments = [Segment(chars, self._styles[style]) for chars, style in self.lines[y]]
-        return Strip(segments).crop_extend(0, width, base)
+        return Strip(segments).crop_extend(0, width, self._base or self.rich_style)
 
 
 def result_text(result: TypingResult, prompt: str, note: str) -> str:
@@ -221,20 +227,36 @@ class TypingTestPanel(Vertical):
         yield Static("", id="live")
         yield Static("", id="result")
 
-    def start(self, words: list[str], mode: Mode, prompt_kind: str,
-              more: Callable[[int], list[str]] | None = None) -> None:
-        """A new test of ``words`` in ``mode`` (``more`` lengthens a timed test's prompt)."""
+    def stop_ticker(self) -> None:
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
-        self.test = TypingTest(words, mode, clock=self.clock, more=more)
-        self.prompt_kind = prompt_kind
+
+    def wait(self, mode: Mode) -> None:
+        """No test while the next one's words load: keys meanwhile go nowhere (not into the
+        test being replaced), and the prompt says so."""
+        self.stop_ticker()
+        self.test = None
+        self._clear_result()
+        self.query_one(PromptView).say("loading the words…")
+        self.query_one("#live", Static).update(f"{mode.label} · Space ends a word",
+                                               layout=False)
+
+    def _clear_result(self) -> None:
         self.query_one("#result", Static).display = False
         for chart in self.query("SpeedChart"):
             chart.remove()
         self.query_one("#live").display = True
+        self.query_one(TypingInput).display = True
+
+    def start(self, words: list[str], mode: Mode, prompt_kind: str,
+              more: Callable[[int], list[str]] | None = None) -> None:
+        """A new test of ``words`` in ``mode`` (``more`` lengthens a timed test's prompt)."""
+        self.stop_ticker()
+        self.test = TypingTest(words, mode, clock=self.clock, more=more)
+        self.prompt_kind = prompt_kind
+        self._clear_result()
         box = self.query_one(TypingInput)
-        box.display = True
         box.placeholder = "type the words above: the clock starts with your first key"
         box.focus()
         self._shown_second = -1
@@ -286,9 +308,7 @@ class TypingTestPanel(Vertical):
                 f"{test.state.wrong_keys} errors", layout=False)  # one line, always
 
     def finish(self) -> None:
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
+        self.stop_ticker()
         self.redraw()
         result = self.test.result()
         # the keys now are the screen's (Enter, Tab, Esc): the box and live line make room

@@ -82,7 +82,8 @@ async def test_history_screen_draws_sessions_and_says_when_there_are_none(host):
                                                prompt="common words", words=4))  # short
         await pilot.press("r")
         await wait_for(pilot, lambda: "61 wpm" in bests())  # the last record's mode first
-        assert "time 30 · 1 sessions" in bests() and "accuracy 96 %" in bests()
+        assert "time 30 · 1 session ·" in bests() and "accuracy 96 %" in bests()
+        assert "300 chars in 1 min" in bests()
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1 and table.get_row_at(0)[1:4] == ["time 30", "61", "96 %"]
         assert "accuracy %" in str(app.screen.query_one("#chart").render())
@@ -95,7 +96,7 @@ async def test_history_screen_draws_sessions_and_says_when_there_are_none(host):
         assert "time 30 61" in bests() and "free 42" in bests() and "99" not in bests()
         assert table.row_count == 3
         await pilot.press("m")  # round to free typing
-        await wait_for(pilot, lambda: "free · 1 sessions" in bests())
+        await wait_for(pilot, lambda: "free · 1 session ·" in bests())
         assert "42 wpm" in bests() and "20 % saved" in bests()
         assert "keys saved %" in str(app.screen.query_one("#chart").render())
 

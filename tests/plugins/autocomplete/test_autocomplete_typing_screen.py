@@ -164,3 +164,31 @@ async def test_a_missing_prompt_file_falls_back_and_says_so(host, tmp_path) -> N
         await wait_for(pilot, lambda: any("no such file" in str(n.message)
                                           for n in app._notifications))
         assert "common words instead" in str(screen.query_one("#help").render())
+
+
+async def test_keys_while_the_next_prompt_loads_go_nowhere(host, monkeypatch) -> None:
+    import threading
+
+    from textseq_plugins.autocomplete import typing_prompts
+
+    ready = threading.Event()
+    ready.set()
+    real = typing_prompts.prompt_for
+
+    def slow_prompt_for(settings, seed):
+        ready.wait(10)  # as wordfreq's first read: held while the test says so
+        return real(settings, seed)
+
+    monkeypatch.setattr(typing_prompts, "prompt_for", slow_prompt_for)
+    ctx, clock, screen, app = _open(host, mode="10w", seed=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await _start(pilot, screen)
+        ready.clear()
+        await pilot.press("ctrl+t")  # words 25: its prompt is on its way
+        await wait_for(pilot, lambda: "loading the words" in panel.query_one("#prompt").text())
+        await _type(pilot, clock, "abc d", 0.1)  # not into the test being replaced
+        assert panel.test is None
+        ready.set()
+        await wait_for(pilot, lambda: panel.test is not None, what="the next prompt")
+        assert panel.test.mode.label == "words 25" and panel.test.typed == [""]
+        assert panel.query_one("#prompt").text().split()[:5] == common_prompt(4).take(5)
