@@ -41,6 +41,16 @@ def time_labels(times: Sequence[float], most: int = 4) -> list[tuple[int, str]]:
     return firsts[::every]
 
 
+def percent_ticks(percent: Sequence[float], name: str) -> list[int]:
+    """The right axis's ticks for a % figure, at least two (plotext divides by the span):
+    accuracy lives in its top tens, so from the ten below the lowest (90 at most: a 100 %
+    session gets 90..100); keys saved from 0."""
+    low = 0 if name != "accuracy" else min(90, 10 * int(min(percent) // 10))
+    step = 5 if max(percent) <= 30 or 100 - low <= 20 else 10
+    ticks = [t for t in round_ticks(percent, step) if low <= t <= 100]
+    return ticks if len(ticks) > 1 else [low, 100]
+
+
 class SpeedChart(PlotextPlot):
     """A test's WPM so far (cyan), the raw WPM of each second (grey) and the wrong keys of
     each second (red ✗, right axis), against seconds."""
@@ -102,10 +112,7 @@ class TypingHistoryChart(PlotextPlot):
         plt.ylim(0, wpm_ticks[-1], yside="left")
         plt.yticks(wpm_ticks, [str(t) for t in wpm_ticks], yside="left")
         if percent is not None:
-            # accuracy lives in its top tens: from the ten below the lowest
-            low = 0 if percent_name != "accuracy" else 10 * int(min(percent) // 10)
-            step = 5 if max(percent) <= 30 or 100 - low <= 20 else 10
-            ticks = [t for t in round_ticks(percent, step) if low <= t <= 100] or [low, 100]
+            ticks = percent_ticks(percent, percent_name)
             plt.ylim(ticks[0], ticks[-1], yside="right")
             plt.yticks(ticks, [str(t) for t in ticks], yside="right")
         plt.xlim(0.5, len(xs) + 0.5)

@@ -12,7 +12,11 @@ from textseq_plugins.autocomplete.sessions import (
     personal_bests,
     session_summary,
 )
-from textseq_plugins.autocomplete.typing_charts import time_labels
+from textseq_plugins.autocomplete.typing_charts import (
+    TypingHistoryChart,
+    percent_ticks,
+    time_labels,
+)
 from textseq_plugins.autocomplete.typing_history import TypingHistoryScreen
 from textual.app import App
 from textual.widgets import DataTable
@@ -59,6 +63,26 @@ def test_bests_and_order_come_from_the_stored_sessions(host):
     bests = personal_bests(sessions)
     assert bests["best_wpm"] == 61.5 and bests["best_savings"] == 0.1 and bests["sessions"] == 2
     assert personal_bests([]) == {}
+
+
+def test_the_percent_axis_always_spans_two_ticks():
+    assert percent_ticks([100.0], "accuracy") == [90, 95, 100]  # one perfect test
+    assert percent_ticks([96.5, 88.0], "accuracy") == [80, 85, 90, 95, 100]
+    assert percent_ticks([0.0], "keys saved") == [0, 5]
+    assert percent_ticks([12.0, 33.0], "keys saved") == [0, 10, 20, 30, 40]
+
+
+async def test_a_chart_of_one_perfect_test_draws() -> None:
+    class Harness(App):
+        def compose(self):
+            yield TypingHistoryChart()
+
+    app = Harness()
+    async with app.run_test(size=(60, 16)) as pilot:
+        chart = app.query_one(TypingHistoryChart)
+        chart.show([1767355200.0], [118.0], [100.0], "accuracy", "wpm · accuracy %")
+        await pilot.pause()
+        assert "100" in str(chart.render()) and "90" in str(chart.render())
 
 
 async def test_history_screen_draws_sessions_and_says_when_there_are_none(host):
