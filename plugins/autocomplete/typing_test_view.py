@@ -25,6 +25,7 @@ from textseq_plugins.autocomplete.typing_test import (
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Key, Paste
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -136,43 +137,67 @@ def draw_prompt(test: TypingTest, width: int) -> list[list[Run]]:
 
 
 class PromptView(Widget):
-    """The prompt's visible lines, drawn straight to strips: a key redraws three lines
-    without parsing markup or laying out the screen again."""
+    """The prompt's visible lines, drawn straight to strips: a key redraws the lines it
+    changed (mostly one) without parsing markup or laying out the screen again."""
 
     DEFAULT_CSS = "PromptView { height: 3; }"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.lines: list[list[Run]] = []
+        self._strips: dict[int, Strip] = {}  # each line drawn, until it changes
         self._styles: dict[str, Style] = {}
         self._base: Style | None = None
 
-    def show(self, test: TypingTest) -> None:
-        self.lines = draw_prompt(test, self.size.width or 76)
-        base = self.rich_style
-        if base != self._base:  # the theme's colours: the styles follow them
-            self._base = base
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None  # the theme or the CSS changed: the styles follow them
+        self._strips.clear()
+
+    def _set_lines(self, lines: list[list[Run]]) -> None:
+        """Show ``lines``; only the lines that differ from those shown are drawn again."""
+        if self._base is None:
+            base = self._base = self.rich_style
             self._styles = {name: base + Style.parse(name) if name else base
                             for name in (RIGHT, WRONG, EXTRA, MISSED, UNTYPED, CURSOR, "")}
-        self.refresh()
+            self._strips.clear()
+            self.lines = lines
+            self.refresh()
+            return
+        old, self.lines = self.lines, lines
+        changed = [y for y in range(max(len(old), len(lines)))
+                   if y >= len(old) or y >= len(lines) or old[y] != lines[y]]
+        for y in changed:
+            self._strips.pop(y, None)
+        if changed:
+            width = self.size.width
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
+
+    def show(self, test: TypingTest) -> None:
+        self._set_lines(draw_prompt(test, self.size.width or 76))
 
     def say(self, message: str) -> None:
         """One dim line in place of the prompt (while its words load)."""
-        self.lines = [[(message, UNTYPED)]]
-        self._base = None  # the styles are looked up again at the next test
-        self._styles = {UNTYPED: self.rich_style + Style.parse(UNTYPED)}
-        self.refresh()
+        self._set_lines([[(message, UNTYPED)]])
 
     def text(self) -> str:
         """What is shown, as plain text (one line each)."""
         return "\n".join("".join(chars for chars, _ in line) for line in self.lines)
 
+    def on_resize(self) -> None:
+        self._strips.clear()
+
     def render_line(self, y: int) -> Strip:
+        strip = self._strips.get(y)
+        if strip is not None:
+            return strip
         width = self.size.width
-        if y >= len(self.lines) or not self._styles:
+        if y >= len(self.lines) or self._base is None:
             return Strip.blank(width, self.rich_style)
-        segments = [Segment(chars, self._styles[style]) for chars, style in self.lines[y]]
-        return Strip(segments).crop_extend(0, width, self._base or self.rich_style)
+        styles = self._styles
+        strip = Strip([Segment(chars, styles[style]) for chars, style in self.lines[y]])
+        strip = self._strips[y] = strip.crop_extend(0, width, self._base)
+        return strip
 
 
 def result_text(result: TypingResult, prompt: str, note: str) -> str:
