@@ -156,11 +156,7 @@ class PromptView(Widget):
 
     def _set_lines(self, lines: list[list[Run]]) -> None:
         """Show ``lines``; only the lines that differ from those shown are drawn again."""
-        if self._base is None:
-            base = self._base = self.rich_style
-            self._styles = {name: base + Style.parse(name) if name else base
-                            for name in (RIGHT, WRONG, EXTRA, MISSED, UNTYPED, CURSOR, "")}
-            self._strips.clear()
+        if self._base is None:  # the first lines, or the styles changed: all drawn again
             self.lines = lines
             self.refresh()
             return
@@ -192,8 +188,12 @@ class PromptView(Widget):
         if strip is not None:
             return strip
         width = self.size.width
-        if y >= len(self.lines) or self._base is None:
-            return Strip.blank(width, self.rich_style)
+        if self._base is None:
+            base = self._base = self.rich_style
+            self._styles = {name: base + Style.parse(name) if name else base
+                            for name in (RIGHT, WRONG, EXTRA, MISSED, UNTYPED, CURSOR, "")}
+        if y >= len(self.lines):
+            return Strip.blank(width, self._base)
         styles = self._styles
         strip = Strip([Segment(chars, styles[style]) for chars, style in self.lines[y]])
         strip = self._strips[y] = strip.crop_extend(0, width, self._base)

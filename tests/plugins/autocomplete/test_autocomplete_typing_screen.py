@@ -192,3 +192,25 @@ async def test_keys_while_the_next_prompt_loads_go_nowhere(host, monkeypatch) ->
         await wait_for(pilot, lambda: panel.test is not None, what="the next prompt")
         assert panel.test.mode.label == "words 25" and panel.test.typed == [""]
         assert panel.query_one("#prompt").text().split()[:5] == common_prompt(4).take(5)
+
+
+async def test_the_prompt_follows_a_theme_change_and_redraws_only_changed_lines(host) -> None:
+    from textseq_plugins.autocomplete.typing_test_view import PromptView
+
+    ctx, clock, screen, app = _open(host, mode="10w", seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await _start(pilot, screen)
+        view = screen.query_one(PromptView)
+
+        def untyped_style() -> str:  # the style of the second word, not typed yet
+            return str(view.render_line(0)._segments[2].style)
+
+        await wait_for(pilot, lambda: "#121212" in untyped_style(), what="the dark theme")
+        first = view.render_line(0)
+        await _type(pilot, clock, panel.test.target[0][0], 0.2)
+        assert view.render_line(0) is not first  # the line typed on: drawn again
+        kept = view.render_line(1) if len(view.lines) > 1 else None
+        await _type(pilot, clock, panel.test.target[0][1:2], 0.2)
+        assert kept is None or view.render_line(1) is kept  # a line not typed on: kept
+        app.theme = "textual-light"
+        await wait_for(pilot, lambda: "#e0e0e0" in untyped_style(), what="the light theme")
