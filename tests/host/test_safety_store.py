@@ -120,10 +120,9 @@ def test_a_full_disk_is_said_in_one_line_and_the_database_keeps_its_data(cli, ho
 DRIVER = r"""
 import json, sys
 from typer.testing import CliRunner
-from textseq_tui.cli import build_app, set_host
+from textseq_tui.cli import build_app
 runner, out = CliRunner(), []
 for argv in json.loads(sys.argv[1]):
-    set_host(None)
     r = runner.invoke(build_app(), argv)
     out.append({"argv": argv, "code": r.exit_code, "stdout": r.stdout, "stderr": r.stderr})
 print(json.dumps(out))
