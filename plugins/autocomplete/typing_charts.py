@@ -1,5 +1,5 @@
-"""The typing screens' charts, in one place: a test's speed second by second, and the
-history of sessions over time (with a time axis a person can read).
+"""The typing screens' charts: a test's speed second by second, and the history of sessions
+over time, drawn on the host's shared ``HistoryChart`` with a time axis a person can read.
 
 plotext is imported with this module: import it inside a screen, never at the plugin's top
 level (``textseq --help`` stays light).
@@ -12,11 +12,9 @@ from collections.abc import Sequence
 
 from textual_plotext import PlotextPlot
 
+from textseq_tui.charts import ChartSeries, HistoryChart, rounded_ticks
 
-def round_ticks(values: Sequence[float], step: int) -> list[int]:
-    """0, step, 2 step ... up to the first multiple of ``step`` above the largest value."""
-    top = step * (int(max(values, default=0) // step) + 1)
-    return list(range(0, top + 1, step))
+NO_SESSIONS = "no typing sessions yet: /type, then Enter or Esc saves one"
 
 
 def time_labels(times: Sequence[float], most: int = 4) -> list[tuple[int, str]]:
@@ -47,7 +45,7 @@ def percent_ticks(percent: Sequence[float], name: str) -> list[int]:
     session gets 90..100); keys saved from 0."""
     low = 0 if name != "accuracy" else min(90, 10 * int(min(percent) // 10))
     step = 5 if max(percent) <= 30 or 100 - low <= 20 else 10
-    ticks = [t for t in round_ticks(percent, step) if low <= t <= 100]
+    ticks = [int(t) for t in rounded_ticks(percent, step) if low <= t <= 100]
     return ticks if len(ticks) > 1 else [low, 100]
 
 
@@ -66,7 +64,7 @@ class SpeedChart(PlotextPlot):
         plt.plot(xs, raw, color="gray", marker="braille")
         plt.plot(xs, wpm, color="cyan", marker="braille")
         step = 20 if max(raw + wpm, default=0) <= 150 else 50
-        ticks = round_ticks(raw + wpm, step)
+        ticks = [int(t) for t in rounded_ticks(raw + wpm, step)]
         plt.ylim(0, ticks[-1])
         plt.yticks(ticks, [str(t) for t in ticks])
         wrong = [(x, e) for x, e in zip(xs, errors, strict=True) if e]
@@ -84,38 +82,19 @@ class SpeedChart(PlotextPlot):
         self.refresh()
 
 
-class TypingHistoryChart(PlotextPlot):
+def show_sessions(chart: HistoryChart, times: Sequence[float], wpm: Sequence[float],
+                  percent: Sequence[float] | None, percent_name: str, title: str) -> None:
     """WPM per session (left axis) and a second figure in % (right axis: accuracy for
-    tests, keystrokes saved for free typing), sessions oldest first, labelled by time."""
-
-    def show(self, times: Sequence[float], wpm: Sequence[float],
-             percent: Sequence[float] | None, percent_name: str, title: str) -> None:
-        plt = self.plt
-        plt.clear_figure()
-        if not times:
-            plt.title("no typing sessions yet: /type, then Enter or Esc saves one")
-            plt.xticks([], [])
-            plt.yticks([], [])
-            self.refresh()
-            return
-        xs = list(range(1, len(times) + 1))
-        plt.title(title)
-        lines = [(list(wpm), "left", "cyan", "braille", "●")]
-        if percent is not None:
-            lines.append((list(percent), "right", "orange", "•", "◆"))
-        for values, side, colour, marker, point in lines:
-            if len(xs) == 1:
-                plt.scatter(xs, values, color=colour, marker=point, yside=side)
-            else:
-                plt.plot(xs, values, color=colour, marker=marker, yside=side)
-        wpm_ticks = round_ticks(wpm, 10 if max(wpm) <= 100 else 25)
-        plt.ylim(0, wpm_ticks[-1], yside="left")
-        plt.yticks(wpm_ticks, [str(t) for t in wpm_ticks], yside="left")
-        if percent is not None:
-            ticks = percent_ticks(percent, percent_name)
-            plt.ylim(ticks[0], ticks[-1], yside="right")
-            plt.yticks(ticks, [str(t) for t in ticks], yside="right")
-        plt.xlim(0.5, len(xs) + 0.5)
-        labels = time_labels(times)
-        plt.xticks([i + 1 for i, _ in labels], [label for _, label in labels])
-        self.refresh()
+    tests, keystrokes saved for free typing), sessions oldest first, labelled by time
+    (``time_labels``)."""
+    if not times:
+        chart.show([], [], title=title, empty=NO_SESSIONS)
+        return
+    series = [ChartSeries(list(wpm), ticks=rounded_ticks(wpm, 10 if max(wpm) <= 100 else 25))]
+    if percent is not None:
+        ticks = percent_ticks(percent, percent_name)
+        series.append(ChartSeries(list(percent), ticks=ticks, colour="orange", side="right",
+                                  marker="•", point="◆", limits=(ticks[0], ticks[-1])))
+    labelled = dict(time_labels(times))
+    chart.show([labelled.get(i, "") for i in range(len(times))], series, title=title,
+               empty=NO_SESSIONS, x_ticks=list(labelled))

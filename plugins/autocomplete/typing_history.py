@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from textseq_plugins.autocomplete.sessions import Session, day, load_sessions, personal_bests
-from textseq_plugins.autocomplete.typing_charts import TypingHistoryChart
+from textseq_plugins.autocomplete.typing_charts import show_sessions
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +21,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from textseq_tui.charts import HistoryChart
 from textseq_tui.plugin import escape
 
 ALL = "all modes"
@@ -48,7 +49,7 @@ class TypingHistoryScreen(Screen):
     TypingHistoryScreen #bests { height: auto; padding: 0 1; }
     TypingHistoryScreen Horizontal { height: 1fr; }
     TypingHistoryScreen DataTable { width: 46; height: 1fr; }
-    TypingHistoryScreen TypingHistoryChart { width: 1fr; height: 1fr; min-height: 8; }
+    TypingHistoryScreen HistoryChart { width: 1fr; height: 1fr; min-height: 8; }
     """
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("m", "next_mode", "Mode"),
                 Binding("r", "reload", "Reload")]
@@ -63,7 +64,7 @@ class TypingHistoryScreen(Screen):
         yield Static("loading sessions…", id="bests")
         with Horizontal():
             yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
-            yield TypingHistoryChart(id="chart")
+            yield HistoryChart(id="chart")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -113,8 +114,8 @@ class TypingHistoryScreen(Screen):
         else:
             name = ""
         title = "wpm" + (f" · {name} %" if name else "")
-        self.query_one(TypingHistoryChart).show([s.started for s in shown],
-                                                [s.wpm for s in shown], percent, name, title)
+        show_sessions(self.query_one(HistoryChart), [s.started for s in shown],
+                      [s.wpm for s in shown], percent, name, title)
 
     def _bests_text(self, shown: list[Session]) -> str:
         if not self.sessions:

@@ -12,14 +12,12 @@ from textseq_plugins.autocomplete.sessions import (
     personal_bests,
     session_summary,
 )
-from textseq_plugins.autocomplete.typing_charts import (
-    TypingHistoryChart,
-    percent_ticks,
-    time_labels,
-)
+from textseq_plugins.autocomplete.typing_charts import percent_ticks, show_sessions, time_labels
 from textseq_plugins.autocomplete.typing_history import TypingHistoryScreen
 from textual.app import App
 from textual.widgets import DataTable
+
+from textseq_tui.charts import HistoryChart
 
 
 def _session(k: int, wpm: float, keystrokes: int, saved: int, **more) -> dict:
@@ -72,17 +70,26 @@ def test_the_percent_axis_always_spans_two_ticks():
     assert percent_ticks([12.0, 33.0], "keys saved") == [0, 10, 20, 30, 40]
 
 
-async def test_a_chart_of_one_perfect_test_draws() -> None:
-    class Harness(App):
-        def compose(self):
-            yield TypingHistoryChart()
+def _drawn(chart: HistoryChart) -> str:
+    chart.plt.plotsize(60, 16)
+    return chart.plt.build()
 
-    app = Harness()
-    async with app.run_test(size=(60, 16)) as pilot:
-        chart = app.query_one(TypingHistoryChart)
-        chart.show([1767355200.0], [118.0], [100.0], "accuracy", "wpm · accuracy %")
-        await pilot.pause()
-        assert "100" in str(chart.render()) and "90" in str(chart.render())
+
+def test_the_shared_chart_draws_one_perfect_test() -> None:
+    chart = HistoryChart()
+    show_sessions(chart, [1767355200.0], [118.0], [100.0], "accuracy", "wpm · accuracy %")
+    text = _drawn(chart)
+    assert "wpm · accuracy %" in text and "├100" in text and "├90" in text
+
+
+def test_the_history_chart_writes_each_day_once_under_its_axis() -> None:
+    noon = dt.datetime(2026, 12, 7, 12).timestamp()
+    times = [noon + 600 * i for i in range(5)] + [noon + 86400 + 600 * i for i in range(3)]
+    chart = HistoryChart()
+    show_sessions(chart, times, [40.0 + i for i in range(8)], [10.0] * 8, "keys saved",
+                  "wpm · keys saved %")
+    axis = _drawn(chart).splitlines()[-1]
+    assert axis.count("12-07") == 1 and axis.count("12-08") == 1
 
 
 async def test_history_screen_draws_sessions_and_says_when_there_are_none(host):
