@@ -4,7 +4,7 @@ box that takes the keys, a live line, and at the end the figures with a per-seco
 The panel runs one :class:`~textseq_plugins.autocomplete.typing_test.TypingTest` at a time
 (``start``); the screen around it chooses the mode and prompt and keeps the records. Each
 key redraws only the prompt's visible lines (three) and the text box: a 60 s test at 100 WPM
-stays far under a frame (``bench/typing.py``).
+stays far under a frame (``bench/typing_redraw.py``).
 """
 
 from __future__ import annotations
