@@ -268,6 +268,9 @@ class TypingScreen(Screen):
         prompt = prompt_for(self.ctx.settings, seed)  # wordfreq's list loads here, once
         words = prompt.take(mode.amount if mode.kind == "words" else 100)
         self.app.call_from_thread(self.begin_test, mode, prompt, words)
+        # plotext for the result's chart, imported while the typist reads the prompt: the
+        # end of the test does not wait for it (0.2-0.4 s)
+        import textseq_plugins.autocomplete.typing_charts  # noqa: F401
 
     def begin_test(self, mode: Mode, prompt: Any, words: list[str]) -> None:
         if mode != self.mode or not self.is_attached:
