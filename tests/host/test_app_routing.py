@@ -107,7 +107,9 @@ async def use_with_keys(pilot: Any, screen: Screen, text: str) -> list[str]:
             seen.append(widget)
             typed.append(f"{text}{len(typed)}")
             await pilot.press(*typed[-1])
-            assert typed[-1] in (widget.value if isinstance(widget, Input) else widget.text)
+            shown = widget.value if isinstance(widget, Input) else widget.text
+            # a typing test's box hands every key to its test and stays empty
+            assert typed[-1] in shown or (shown == "" and type(widget).__name__ == "TypingInput")
             await pilot.press("enter")
         elif widget is not None and not is_text(widget):
             await pilot.press("j", "k")  # a list's cursor (or the nearest button) and back
