@@ -57,6 +57,14 @@ def speaks_first_protocol(provider: Any) -> bool:
         callable(getattr(provider, "suggest", None))
 
 
+#: The app's own slash commands (the CLI has none of them): name -> what it does.
+APP_COMMANDS = {
+    "help": "the commands and keys; /help NAME shows one command in full",
+    "runs": "training runs and their loss curves",
+    "clear": "forget this conversation, on screen and stored",
+}
+
+
 @dataclass(frozen=True)
 class BoundCommand:
     """A slash command with the plugin that registered it."""
@@ -284,10 +292,9 @@ class Host:
 
     def help_rows(self) -> list[dict[str, str]]:
         """``/help``: every command with its plugin, usage and help."""
-        rows = [{"command": "/help", "plugin": "textseq", "usage": "/help",
-                 "help": "list the commands"},
-                {"command": "/runs", "plugin": "textseq", "usage": "/runs",
-                 "help": "training runs and their loss curves"}]
+        rows = [{"command": f"/{name}", "plugin": "textseq",
+                 "usage": "/help [NAME]" if name == "help" else f"/{name}", "help": text}
+                for name, text in APP_COMMANDS.items()]
         for name in sorted(self.commands):
             bound = self.commands[name]
             rows.append({
@@ -310,7 +317,8 @@ class Host:
         problem = self.unavailable(name)
         if problem:
             raise PluginError(problem)
-        close = difflib.get_close_matches(name, [*self.commands, "help", "runs"], n=1, cutoff=0.5)
+        close = difflib.get_close_matches(name, [*self.commands, *APP_COMMANDS], n=1,
+                                          cutoff=0.5)
         hint = f" Did you mean /{close[0]}?" if close else ""
         raise BadInput(f"unknown command /{name}.{hint} Type /help for the list.")
 

@@ -42,6 +42,8 @@ class Settings:
     model_dirs: list[str] = field(default_factory=list)
     plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
     player: str = "you"
+    #: false: the app keeps no conversation (nothing shown again, nothing stored)
+    keep_conversation: bool = True
 
     @classmethod
     def load(cls, home: Path) -> Settings:
@@ -73,7 +75,7 @@ class Settings:
 
 #: settings.json's keys -> the JSON type each must have.
 _FIELD_TYPES: dict[str, type] = {"device": str, "model_dirs": list, "plugins": dict,
-                                 "player": str}
+                                 "player": str, "keep_conversation": bool}
 _JSON_NAMES: dict[type, str] = {str: "a string", bool: "true or false", int: "a whole number",
                                 float: "a number", list: "a list", dict: "an object"}
 

@@ -91,6 +91,14 @@ def m003_plugin_state(db: sqlite_utils.Database) -> None:
     )
 
 
+@host_migrations()
+def m004_conversation(db: sqlite_utils.Database) -> None:
+    # The app's conversation, shown again on the next start: see conversation.py.
+    from textseq_tui.conversation import create_table
+
+    create_table(db.conn)
+
+
 def _reports_damage(method: Callable[..., Any]) -> Callable[..., Any]:
     """Turn SQLite's "malformed"/"not a database"/"locked" errors into StoreError.
 

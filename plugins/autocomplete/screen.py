@@ -64,6 +64,11 @@ class SuggestingTextArea(TextArea):
     refused (``Pasted``).
     """
 
+    #: Keys handled without a binding (the app's keys overlay, F1, lists them).
+    KEY_HELP = [("tab", "accept a word of the ghost text (none: nothing happens)"),
+                ("shift+tab", "accept all of the ghost text"),
+                ("right", "accept all of the ghost text, when there is one")]
+
     class Pasted(Message):
         """A paste (the terminal's, or Ctrl+V) arrived and was refused."""
 
@@ -94,11 +99,17 @@ class SuggestingTextArea(TextArea):
         self.post_message(self.WantsSuggestion(self.text_before_cursor()))
 
     def accept(self, whole: bool) -> None:
-        """Insert the next word of the suggestion (or all of it): one keystroke."""
+        """Insert the next word of the suggestion (or all of it): one keystroke. Never a
+        trailing space, nor a space where the text before the cursor ends in one."""
         ghost = self.suggestion
         if not ghost:
             return
         piece = ghost if whole else (_WORD.match(ghost) or re.match(".*", ghost)).group(0)
+        piece = piece.rstrip()
+        if self.text_before_cursor()[-1:].isspace():
+            piece = piece.lstrip()
+        if not piece:
+            return
         self.insert(piece)
         self.typed += 1
         self.accepts += 1
@@ -114,7 +125,9 @@ class SuggestingTextArea(TextArea):
         self.post_message(self.Pasted())
 
     async def _on_key(self, event: Key) -> None:
-        if event.key in ("tab", "shift+tab") and self.suggestion:
+        if event.key in ("tab", "shift+tab"):
+            # with no ghost text Tab does nothing: moving focus away would send the next
+            # keys nowhere
             event.stop()
             event.prevent_default()
             self.accept(whole=event.key == "shift+tab")
@@ -155,7 +168,7 @@ class TypingScreen(Screen):
     DEFAULT_CSS = """
     TypingScreen { layout: vertical; }
     TypingScreen #modes { height: 1; padding: 0 1; }
-    TypingScreen #help { height: 1; color: $text-muted; padding: 0 1; }
+    TypingScreen #help { height: auto; color: $text-muted; padding: 0 1; }  /* wraps at 80 */
     TypingScreen SuggestingTextArea { height: 1fr; }
     TypingScreen #stats { height: 1; padding: 0 1; }
     """

@@ -29,7 +29,7 @@ class ClusterBrowser(Screen):
 
     DEFAULT_CSS = """
     ClusterBrowser { layout: vertical; }
-    ClusterBrowser #status { height: 1; padding: 0 1; background: $boost; }
+    ClusterBrowser #status { height: auto; padding: 0 1; background: $boost; }
     ClusterBrowser #search { height: 3; }
     ClusterBrowser #clusters { height: 1fr; min-height: 5; }
     ClusterBrowser #detail-box { height: 7; border-top: solid $accent; padding: 0 1; }

@@ -40,6 +40,8 @@ class OddOneOutScreen(Screen):
         Binding("d", "switch_difficulty", "Difficulty"),
         *[Binding(str(k), f"choose({k - 1})", show=False) for k in range(1, 10)],
     ]
+    #: Keys the bindings above leave undescribed (the app's keys overlay, F1, lists them).
+    KEY_HELP = [("1-9", "pick the word with that number")]
 
     def __init__(self, plugin: Any, mode: str | None = None, difficulty: str | None = None,
                  seed: int | None = None, rounds: int = 10, size: int = 4,

@@ -51,7 +51,12 @@ def score_cmd(
     explain: Annotated[bool, typer.Option("--explain", help="Add the driving words.")] = False,
     as_json: JsonLines = False,
 ) -> None:
-    """Score TEXT (or each line of --input): {"text", "score"}, score in -1..+1."""
+    """Score TEXT (or each line of --input): {"text", "score"}, score in -1..+1.
+
+    --explain adds the words that drove it: each word's share of the score; the words,
+    the other words and the model's lean add up to the score."""
+    from textseq_plugins.sentiment.explain import explanation_json, explanation_line
+
     if text is None and input is None:
         raise BadInput("give a TEXT or --input FILE ('-' for stdin)")
     s = _scorer(plugin_of(ctx), model, personal)
@@ -62,12 +67,14 @@ def score_cmd(
             out = s.score(line)
             if explain and line.strip():
                 exp = s.explain(line)
-                out["words"] = [[c.term, round(c.value, 4)] for c in exp.contributions[:10]]
+                out.update(explanation_json(exp))
         except BadInput as err:
             cli_io.refuse(number, err)
             continue
         cli_io.emit(out, js, text=f"{out['score']:+.3f}\t{line}"
-                    + (f"\t({out['note']})" if "note" in out else ""), line=number)
+                    + (f"\t({out['note']})" if "note" in out else "")
+                    + (f"\n\t{explanation_line(exp, 10)}" if "words" in out else ""),
+                    line=number)
 
 
 def words_cmd(

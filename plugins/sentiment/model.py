@@ -57,21 +57,48 @@ def lexicon_feature(words: list[str], lexicon: dict[str, float]) -> float:
     return x / math.sqrt(x * x + LEXICON_ALPHA) if x else 0.0
 
 
+#: |score| below this reads "neutral": positive and negative within 15 points of each other.
+NEUTRAL_BAND = 0.15
+
+
+def mood(score: float) -> str:
+    """"positive", "negative" or "neutral" (``|score| < NEUTRAL_BAND``)."""
+    if abs(score) < NEUTRAL_BAND:
+        return "neutral"
+    return "positive" if score > 0 else "negative"
+
+
 @dataclass
 class Contribution:
-    """How one term moved the score: ``weight * count`` (``value``), and where it occurs."""
+    """How one term moved the score: ``weight * count`` (``value``, raw units), its share of
+    the shown score (``share``), and where it occurs."""
 
     term: str
     count: float
     weight: float
     value: float
     spans: list[tuple[int, int]] = field(default_factory=list)
+    share: float = 0.0
+    #: a lexicon word after a negation ("not bad"): its valence counts reversed
+    negated: bool = False
+
+    @property
+    def display(self) -> str:
+        """The term as a person reads it: ``bad (negated)`` when a negation flipped it."""
+        return f"{self.term} (negated)" if self.negated else self.term
 
 
 @dataclass
 class Explanation:
-    """A scored text: the clipped score, the raw linear value, contributions (largest |value|
-    first; they and the intercept sum to ``raw``), and a note (empty text, ...)."""
+    """A scored text: the score shown (-1..+1), the raw linear value, contributions
+    (largest |value| first; they and the intercept sum to ``raw``), and a note (empty text,
+    ...).
+
+    ``share`` of each contribution and ``base`` rescale the raw values so that they sum to
+    ``score`` exactly: the mapping from raw to score is monotone and 0 at ``center``, so
+    ``score = k (raw - center)`` for one ``k > 0``; each term's share is ``k * value`` and
+    ``base = k (intercept - center)`` is the model's own lean (what a text of unknown words
+    scores)."""
 
     text: str
     score: float
@@ -79,6 +106,12 @@ class Explanation:
     intercept: float
     contributions: list[Contribution]
     note: str = ""
+    base: float = 0.0
+    center: float = 0.0
+
+    @property
+    def mood(self) -> str:
+        return mood(self.score)
 
 
 class SentimentModel:
@@ -89,7 +122,7 @@ class SentimentModel:
     def __init__(self, weights: dict[str, float], intercept: float, pipeline: TextPipeline,
                  lexicon: dict[str, float] | None = None, lexicon_coef: float = 0.0,
                  name: str = "", version: str = "", meta: dict[str, Any] | None = None,
-                 glove: dict[str, float] | None = None) -> None:
+                 glove: dict[str, float] | None = None, calibration: Any = None) -> None:
         self.weights = weights
         self.intercept = float(intercept)
         self.pipeline = pipeline
@@ -102,6 +135,8 @@ class SentimentModel:
         self.glove = glove or {}
         #: "identity" (clip to -1..+1) for a rating fit, "tanh-half" (2 p - 1) for a logistic one
         self.link = self.meta.get("link", "identity")
+        #: the fitted raw -> score mapping (calibration.Calibration), when the model has one
+        self.calibration = calibration
         self._table = self._compile()
 
     def _compile(self) -> dict[str, tuple] | None:
@@ -174,10 +209,30 @@ class SentimentModel:
         return sum(vals) / len(vals) if vals else 0.0
 
     def calibrate(self, raw: float) -> float:
-        """Map a raw linear value onto the -1..+1 score."""
+        """Map a raw linear value onto the -1..+1 score: the model's fitted calibration
+        (``calibration.json``), else its link."""
+        if self.calibration is not None:
+            return self.calibration.score(raw)
         if self.link == "tanh-half":
             return math.tanh(raw / 2.0)
         return -1.0 if raw < -1.0 else 1.0 if raw > 1.0 else raw
+
+    def raw_for(self, score: float) -> float:
+        """The raw value that :meth:`calibrate` maps to ``score`` (-1 < score < 1): the
+        mapping is monotone, so bisection finds it."""
+        if self.calibration is None:
+            return math.atanh(max(-0.999, min(0.999, score))) * 2.0 \
+                if self.link == "tanh-half" else score
+        low, high = -20.0, 20.0
+        for _ in range(60):
+            mid = (low + high) / 2
+            low, high = (mid, high) if self.calibrate(mid) < score else (low, mid)
+        return (low + high) / 2
+
+    @property
+    def center(self) -> float:
+        """The raw value that scores 0."""
+        return self.calibration.center if self.calibration is not None else 0.0
 
     # -- scoring -------------------------------------------------------------------------
 
@@ -239,6 +294,7 @@ class SentimentModel:
             if w:
                 weights[term] = w
                 values[term] = w * count
+        negated: set[str] = set()
         if self.lexicon_coef:
             parts = lexicon_parts(words, self.lexicon)
             x = sum(v for _, v in parts)
@@ -248,18 +304,24 @@ class SentimentModel:
                     word = words[i]
                     values[word] = values.get(word, 0.0) + total * v / x
                     weights.setdefault(word, 0.0)
+                    if v * self.lexicon.get(word, 0.0) < 0:
+                        negated.add(word)
         if self.glove:
             inv = [w for w in words if w in self.glove]
             for word in inv:
                 values[word] = values.get(word, 0.0) + self.glove[word] / len(inv)
                 weights.setdefault(word, 0.0)
         raw = self.intercept + sum(values.values())
+        score = self.calibrate(raw)
+        center = self.center
+        k = score / (raw - center) if abs(raw - center) > 1e-12 else 0.0
         contributions = [
-            Contribution(term, float(counts[term]), weights[term], value, spans.get(term, []))
+            Contribution(term, float(counts[term]), weights[term], value, spans.get(term, []),
+                         k * value, term in negated)
             for term, value in sorted(values.items(), key=lambda kv: -abs(kv[1]))
         ]
-        score = self.calibrate(raw)
-        return Explanation(text, score, raw, self.intercept, contributions)
+        return Explanation(text, score, raw, self.intercept, contributions,
+                           base=k * (self.intercept - center), center=center)
 
     def word_effects(self, glove_words: int = 20_000) -> dict[str, float]:
         """Each single word's score on its own minus the intercept: its n-gram weight plus
@@ -317,6 +379,12 @@ class SentimentModel:
         out["weights.safetensors"] = save(tensors)
         if self.lexicon:
             out["lexicon.json"] = json.dumps(self.lexicon, ensure_ascii=False).encode()
+        if self.calibration is not None:
+            from dataclasses import asdict
+
+            from textseq_plugins.sentiment.calibration import FILE
+
+            out[FILE] = json.dumps(asdict(self.calibration), indent=1).encode()
         return out
 
     @classmethod
@@ -340,7 +408,10 @@ class SentimentModel:
             lex_path = model_dir / "lexicon.json"
             lexicon = json.loads(lex_path.read_text(encoding="utf-8")) if lex_path.exists() \
                 else None
-        except (OSError, ValueError, KeyError) as err:
+            from textseq_plugins.sentiment.calibration import Calibration
+
+            calibration = Calibration.read(model_dir)
+        except (OSError, ValueError, KeyError, TypeError) as err:
             raise ModelError(f"{model_dir}: not a readable sentiment model ({err})") from None
         if len(terms) != len(coef):
             raise ModelError(f"{model_dir}: {len(terms)} terms but {len(coef)} weights")
@@ -348,7 +419,8 @@ class SentimentModel:
         pipeline = TextPipeline(**config.get("pipeline", {}))
         return cls(weights, config["intercept"], pipeline, lexicon,
                    config.get("lexicon_coef", 0.0), name=name or model_dir.name,
-                   version=version, meta=config.get("meta", {}), glove=glove)
+                   version=version, meta=config.get("meta", {}), glove=glove,
+                   calibration=calibration)
 
 
 def load_model(model_dir: Path, device: str = "cpu") -> SentimentModel:

@@ -56,8 +56,8 @@ def pa_update(model: SentimentModel, deltas: dict[str, float], text: str, label:
     if parsed.polarity:  # hinge: at least as positive (negative) as the class's value
         sign = 1.0 if target > 0 else -1.0
         loss = max(0.0, abs(target) - sign * before)
-    else:  # epsilon-insensitive: this score, give or take EPSILON
-        diff = target - before
+    else:  # epsilon-insensitive: this score (the one a person reads), give or take EPSILON
+        diff = model.raw_for(target) - before
         sign = 1.0 if diff > 0 else -1.0
         loss = max(0.0, abs(diff) - EPSILON)
     # on the margin already (to rounding): nothing to learn

@@ -50,18 +50,21 @@ class SentimentPlugin(BuiltinPlugin):
         if not args.strip():
             return CommandResult(text="opening the sentiment meter",
                                  open_screen=OpenScreen("sentiment"))
+        from textseq_plugins.sentiment.explain import explanation_line, label_for
+
         from textseq_tui.plugin import escape
 
         exp = self.scorer().explain(args)
         self.scorer().record(args, exp.score, "slash")
-        words = ", ".join(f"{escape(c.term)} {c.value:+.2f}" for c in exp.contributions[:5])
-        color = "green" if exp.score > 0.05 else "red" if exp.score < -0.05 else "yellow"
-        text = f"[{color}]sentiment {exp.score:+.2f}[/]" + (f"  ({words})" if words else "")
+        color = {"positive": "green", "negative": "red"}.get(exp.mood, "yellow")
+        text = f"[{color}]{label_for(exp.score)}[/]"
+        if exp.contributions:
+            text += f"  {escape(explanation_line(exp))}"
         if exp.note:
             text += f"  [dim]{escape(exp.note)}[/]"
         return CommandResult(text=text, data={
             "text": args, "score": round(exp.score, 4),
-            "words": [(c.term, round(c.value, 4)) for c in exp.contributions[:5]],
+            "words": [(c.term, round(c.share, 4)) for c in exp.contributions[:5]],
             "note": exp.note})
 
     def slash_commands(self) -> list[SlashCommand]:

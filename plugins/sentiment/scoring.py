@@ -97,13 +97,9 @@ class SentimentScorer:
         })
 
 
-def label_for(score: float) -> str:
-    """``sentiment +0.42``: the annotator's label."""
-    return f"sentiment {score:+.2f}"
-
-
 class SentimentAnnotator:
-    """The chat's message annotator: a score label and spans on the words that drove it."""
+    """The chat's message annotator: a label in words (``positive 0.42``) and highlights on
+    the words whose share of the score is real (``explain.HIGHLIGHT_SHARE``)."""
 
     name = "sentiment"
 
@@ -112,14 +108,16 @@ class SentimentAnnotator:
         self.top = top
 
     def annotate(self, text: str) -> Annotation | None:
+        from textseq_plugins.sentiment.explain import highlighted, label_for
+
         if not text.strip():
             return None
         exp = self.scorer.explain(text)
         spans = []
-        for c in exp.contributions[: self.top]:
-            style = "bold green" if c.value > 0 else "bold red"
+        for c in highlighted(exp)[: self.top]:
+            style = "bold green" if c.share > 0 else "bold red"
             for start, end in c.spans[:2]:
-                spans.append(Span(start, end, style, f"{c.term} {c.value:+.2f}"))
+                spans.append(Span(start, end, style, f"{c.display} {c.share:+.2f}"))
         self.scorer.record(text, exp.score, "annotator")
         return Annotation(label_for(exp.score), spans,
                           data={"score": exp.score, "model": self.scorer.model_name})

@@ -29,7 +29,27 @@ def meter_text(score: float, width: int = METER_WIDTH) -> Text:
             bar.append("━", style="green" if score > 0 else "red")
         else:
             bar.append("─", style="dim")
-    return Text.assemble("-1 ", bar, " +1   ", (f"{score:+.2f}", "bold"))
+    from textseq_plugins.sentiment.explain import label_for
+
+    return Text.assemble("-1 ", bar, " +1   ", (label_for(score), "bold"))
+
+
+def explanation_markup(exp: Any) -> str:
+    """How the score adds up: each word's share, the other words', the model's lean, and
+    the score they sum to (rounded so that the numbers shown add up)."""
+    from textseq_plugins.sentiment.explain import LEAN, OTHER_WORDS, explanation_parts
+
+    if not exp.contributions:
+        return f"[dim]{escape(exp.note) if exp.note else 'no words yet'}[/]"
+    lines = []
+    for what, value in explanation_parts(exp):
+        color = "green" if value > 0 else "red" if value < 0 else "dim"
+        name = f"[dim]{what}[/]" if what in (OTHER_WORDS, LEAN) else escape(what)
+        lines.append(f"[{color}]{value:+.2f}[/]  {name}")
+    lines.append(f"[b]{round(exp.score, 2):+.2f}[/]  [b]the score[/] [dim](the sum)[/]")
+    if exp.note:
+        lines.append(f"[dim]{escape(exp.note)}[/]")
+    return "\n".join(lines)
 
 
 class SentimentScreen(Screen):
@@ -59,7 +79,8 @@ class SentimentScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("Sentiment meter: type a text (Esc: back)", id="title")
-        yield Input(value=self.initial, placeholder="How was your day?", id="text")
+        yield Input(value=self.initial, placeholder="How was your day?", id="text",
+                    select_on_focus=False)  # typing goes on after the text, never over it
         yield Static(meter_text(0.0), id="meter")
         from textseq_plugins.sentiment.trend import SentimentTrend  # plotext: only here
 
@@ -113,14 +134,7 @@ class SentimentScreen(Screen):
         self.last_score = exp.score
         self.query_one("#meter", Static).update(meter_text(exp.score))
         self.query_one("#trend").current = exp.score
-        lines = []
-        for c in exp.contributions[:8]:
-            color = "green" if c.value > 0 else "red"
-            lines.append(f"[{color}]{c.value:+.3f}[/]  {escape(c.term)}"
-                         f"  [dim]({c.weight:+.3f} x {c.count:g})[/]")
-        if exp.note:
-            lines.append(f"[dim]{escape(exp.note)}[/]")
-        self.query_one("#words", Static).update("\n".join(lines) or "[dim]no words yet[/]")
+        self.query_one("#words", Static).update(explanation_markup(exp))
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

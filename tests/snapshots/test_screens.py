@@ -190,3 +190,26 @@ def test_game_history(snap_compare, app, size) -> None:
     ready = open_plugin_screen("odd-one-out", "history",
                                lambda s: len(getattr(s, "days", [])) == 5)
     assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_help(snap_compare, app, size) -> None:
+    """/help: every command and the chat's keys, one entry a line (80 columns too)."""
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot, lambda s: app.first_paint_s is not None and app.restored)
+        await pilot.press(*"/help", "enter")
+        await settle(pilot, lambda s: any("Keys in the chat" in e
+                                          for e in app.transcript.entries()))
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_keys_overlay(snap_compare, app, size) -> None:
+    """F1 over the cluster browser: its keys, the app's and the rule's."""
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        app.open_screen("clusterer", "browser")
+        await settle(pilot, lambda s: "loading" not in _text(s, "#status"))
+        await pilot.press("f1")
+        await settle(pilot, lambda s: type(s).__name__ == "KeysOverlay")
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -12,33 +12,43 @@ import time
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from rich.markup import escape as rich_escape
-from rich.table import Table
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, ScreenStackError
-from textual.await_complete import AwaitComplete
 from textual.binding import Binding
-from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.events import Event, InputEvent
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
-from textual.worker import NoActiveWorker, WorkerFailed, get_current_worker
+from textual.widgets import Footer, Header, Static
 
 from textseq_tui.app.chat_input import ChatInput
+from textseq_tui.app.continuity import Continuity
+from textseq_tui.app.conversation_keeper import ConversationKeeper
+from textseq_tui.app.help_table import command_detail, help_renderable
+from textseq_tui.app.key_order import KeyOrder
+from textseq_tui.app.keys import (
+    ACTION_HELP,
+    FOCUS_CSS,
+    KeysOverlay,
+    key_label,
+    move_focus,
+    rule_key,
+    screen_keys,
+)
 from textseq_tui.app.message_queues import ChatDelivery
-from textseq_tui.app.palette import PluginCommands, SafePalette
+from textseq_tui.app.navigation import SafeNavigation
+from textseq_tui.app.palette import PluginCommands
 from textseq_tui.app.plugin_calls import PluginBusy, PluginCalls
 from textseq_tui.app.side_panel import SidePanel
 from textseq_tui.app.suggester import ChatSuggester
-from textseq_tui.app.transcript import Transcript
+from textseq_tui.app.transcript import Message, Transcript
 from textseq_tui.errors import TextseqError
 from textseq_tui.host import Host
 from textseq_tui.plugin import CommandResult, Plugin, escape
 
 WELCOME = (
     "Welcome to [b]textseq[/b]. Type a message to see what the plugins make of it, "
-    "or a command: [b]/help[/b] lists them. Ctrl+P opens the command palette."
+    "or a command: [b]/help[/b] lists them and the keys. Ctrl+P opens the command palette, "
+    "F1 the keys of any screen."
 )
 
 
@@ -54,20 +64,24 @@ class StatusLine(Static):
     """
 
 
-class TextseqApp(App):
+class TextseqApp(Continuity, SafeNavigation):
     """The textseq terminal app on a :class:`Host`."""
 
     TITLE = "textseq"
     COMMANDS = App.COMMANDS | {PluginCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+b", "toggle_panel", "Panel"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="quit textseq"),
+        Binding("f1", "keys", "Keys", priority=True,
+                tooltip="this list: the keys of the screen in front"),
+        Binding("ctrl+b", "toggle_panel", "Panel", tooltip="show or hide the side panel"),
+        # An arrow nothing under the focus takes (a button, a grid's word): by position.
+        *(Binding(key, f"move_focus('{key}')", show=False)
+          for key in ("up", "down", "left", "right")),
     ]
     CSS = """
     #main { height: 1fr; }
     #chat { width: 1fr; }
-    """
+    """ + FOCUS_CSS
 
     def __init__(self, host: Host, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -82,10 +96,26 @@ class TextseqApp(App):
         self.late_errors: list[str] = []
         #: plugin screen -> plugin name (weak: a closed screen's entry goes with it).
         self._screen_owner: WeakKeyDictionary[Screen, str] = WeakKeyDictionary()
+        #: plugin screen -> its title (the keys overlay names it).
+        self._screen_titles: WeakKeyDictionary[Screen, str] = WeakKeyDictionary()
         #: Set by exit(): keys still queued then act on screens being torn down.
         self.quitting = False
+        self.keeper = ConversationKeeper(host, bool(host.settings.keep_conversation),
+                                         self._post_from_thread, self.report_once)
+        self._label_order: dict[str, int] | None = None
+        #: Set once the stored conversation, history and panel state are shown.
+        self.restored = False
+        #: Keys typed together act in their order.
+        self.key_order = KeyOrder(self)
 
     # -- layout ------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        screen = Screen(id="_default")
+        # The chat input has focus from the start, not the transcript (Textual's first
+        # focusable): keys typed while the app starts are the message's first letters.
+        screen.AUTO_FOCUS = "#input"  # type: ignore[misc] — this screen alone
+        return screen
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,12 +137,14 @@ class TextseqApp(App):
         self.chat_input = self.query_one(ChatInput)
         panel.records = list(self.host.records)
         panel.device = self.host.device
+        panel.display = not self._narrow()
         self.transcript.add_answer(WELCOME)
         for record in self.host.records:
             if not record.ok:
                 self.transcript.add_error(f"plugin {record.name} is unavailable: {record.error}")
         self.show_problems()
         self.chat_input.focus()
+        self.call_later(self.key_order.started)  # after the focus (itself a call_later)
         self.show_indicators()
         self.call_after_refresh(self._painted)
         self.set_interval(1.0, self._refresh_models)
@@ -120,6 +152,7 @@ class TextseqApp(App):
 
     def _painted(self) -> None:
         self.first_paint_s = time.perf_counter() - self.started_at
+        self._restore()  # after the first paint: the store opens in its worker
         if os.environ.get("TEXTSEQ_WARMUP", "1") != "0":
             for plugin in self.host.plugins:
                 if type(plugin).warmup is not Plugin.warmup:
@@ -167,27 +200,58 @@ class TextseqApp(App):
 
     # -- input -------------------------------------------------------------------------------
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        text = event.value
-        event.input.value = ""
-        if not text.strip():
+    def on_chat_input_scroll(self, event: ChatInput.Scroll) -> None:
+        if event.pages < 0:
+            self.transcript.scroll_page_up()  # at the top, older stored messages come
+        else:
+            self.transcript.scroll_page_down()
+
+    def on_chat_input_send(self, event: ChatInput.Send) -> None:
+        """Enter in the chat input: the one way text becomes a chat message or a command.
+
+        Enter in any other input (a screen's search box, answer box, path, typing test)
+        posts ``Input.Submitted``, which the app never reads: that text stays on its
+        screen and reaches no annotator, listener or history.
+        """
+        if event.chat_input is not self.chat_input:
             return
+        text = event.text
         if text.strip().startswith("/"):
             self.run_slash(text.strip())
         else:
             message = self.transcript.add_user(text)
+            message.order = self.label_order()
+            message.entry = self.keeper.add("user", text)
             self.delivery.send(message, text)  # in order, none dropped (message_queues.py)
             self.show_problems()
 
+    def label_order(self) -> dict[str, int]:
+        """plugin -> the rank of its labels: the host's annotator order, fixed."""
+        if self._label_order is None:
+            self._label_order = {}
+            for plugin, _ in self.host.annotators():
+                self._label_order.setdefault(plugin.name, len(self._label_order))
+            self.transcript.label_order = self._label_order
+        return self._label_order
+
+    def on_message_labelled(self, event: Message.Labelled) -> None:
+        self.keeper.label(event.message.entry, event.message.stored_labels())
+
     def run_slash(self, line: str) -> None:
-        """Run a slash command: /help here, anything else in a worker."""
-        self.transcript.add_answer(f"[b]{escape(line)}[/b]")
-        name = line[1:].split(" ", 1)[0].lower()
+        """Run a slash command: the app's own here, a plugin's in a worker."""
+        message = self.transcript.add_command(line)
+        name, _, args = line[1:].partition(" ")
+        name = name.lower()
+        if name != "clear":
+            message.entry = self.keeper.add("command", line)
         if name == "help":
-            self.show_help()
+            self.show_help(args.strip())
             return
         if name == "runs":
             self.open_runs()
+            return
+        if name == "clear":
+            self.clear_conversation()
             return
         try:
             bound, _ = self.host.resolve(line)
@@ -218,7 +282,9 @@ class TextseqApp(App):
 
     def _show_result(self, plugin_name: str, result: CommandResult) -> None:
         if result.renderable is not None or result.text:
-            self.transcript.add_answer(result.text, result.renderable)
+            answer = self.transcript.add_answer(result.text, result.renderable)
+            if result.text:
+                answer.entry = self.keeper.add("answer", result.text)
         if result.open_screen is not None:
             self.open_screen(plugin_name, result.open_screen.name, **result.open_screen.kwargs)
 
@@ -241,68 +307,57 @@ class TextseqApp(App):
 
     # -- screens, help, palette callbacks -----------------------------------------------------
 
-    def show_help(self) -> None:
-        table = Table("command", "what it does", box=None, expand=True, show_edge=False)
-        table.columns[0].ratio, table.columns[1].ratio = 2, 3
-        for row in self.host.help_rows():
-            table.add_row(rich_escape(row["usage"]), f"{rich_escape(row['help'])} [dim]({row['plugin']})[/]")
-        self.transcript.add_answer(renderable=table)
+    def show_help(self, name: str = "") -> None:
+        """/help: the commands and the chat's keys; /help NAME: one command in full."""
+        rows = self.host.help_rows()
+        if name:
+            row = next((r for r in rows if r["command"] == "/" + name.lstrip("/").lower()),
+                       None)
+            if row is None:
+                self.transcript.add_error(f"no command /{name.lstrip('/')}: /help lists them")
+            else:
+                self.transcript.add_answer(command_detail(row))
+            return
+        self.transcript.add_answer(renderable=help_renderable(rows, self.chat_keys()))
 
-    def _handle_exception(self, error: Exception) -> None:
-        # Textual exits the whole app when a worker or handler raises. A failure in an open
-        # plugin screen is that plugin's: its screen closes and the error is shown once. A
-        # failure in a screen that was closed already (a late worker of the palette, or of a
-        # screen the user left, finding its widgets gone) ends nothing: it is logged. Anything else exits with the traceback
-        # and a non-zero status, errors in the app's own loop included: Textual stops that
-        # loop after this call, so going on would leave a frozen app.
-        # (Textual gives no public hook for this; _handle_exception is where it decides.)
-        cause = error.error if isinstance(error, WorkerFailed) else error
-        screen = self._failing_screen(error)
-        plugin_name = self._screen_owner.get(screen) if isinstance(screen, Screen) else None
-        if plugin_name is not None and screen in self.screen_stack:
-            self.report_once(f"{plugin_name} screen failed: {type(cause).__name__}: {cause}")
-            while len(self.screen_stack) > 1 and screen in self.screen_stack:
-                self._pop_top()  # the screens above it too, whoever is calling
-        elif screen is not None and (screen not in self.screen_stack or not screen.children):
-            where = type(screen).__name__ if screen is not _CLOSED else "a removed widget"
-            self.late_errors.append(f"{where}: {type(cause).__name__}: {cause}")
-            self.log.error(f"ignored: a closed screen failed: {self.late_errors[-1]}")
-        else:
-            super()._handle_exception(error)
-
-    def _failing_screen(self, error: Exception) -> Screen | None:
-        """The screen whose handler or worker is raising; None for the app's own loop and
-        its own workers."""
-        caller = _calling_node()
-        if isinstance(error, WorkerFailed):
-            try:
-                caller = get_current_worker().node  # Textual runs it in the app's context
-            except NoActiveWorker:
-                pass
-        node = caller
-        if caller is self:
-            return None
-        while node is not None and not isinstance(node, Screen):
-            node = node.parent
-        if node is None and caller is None:  # no context to go by: the top plugin screen
-            return next((s for s in reversed(self.screen_stack) if s in self._screen_owner),
-                        None)
-        if node is None:  # a widget already taken off its screen
-            return _CLOSED
-        return node
+    def chat_keys(self) -> list[tuple[str, str]]:
+        """The keys of the chat (the input's, then the app's), for /help."""
+        rows = [(key_label(k), text) for k, text in ChatInput.KEY_HELP]
+        for binding in [*ChatInput.BINDINGS, *self.BINDINGS]:
+            if binding.show or binding.action.startswith(("accept", "hide", "history", "scroll")):
+                rows.append((key_label(binding.key), binding.tooltip or binding.description))
+        return [*rows, (key_label("ctrl+p"), ACTION_HELP["command_palette"])]
 
     def open_runs(self) -> None:
         """Push the training-runs screen (the store opens in its worker)."""
         from textseq_tui.app.runs_screen import RunsScreen
 
         self._close_palette()
-        self.push_screen(RunsScreen(_StoreProxy(self.host)))
+        screen = RunsScreen(_StoreProxy(self.host))
+        self._screen_titles[screen] = "Training runs"
+        self.push_screen(screen)
 
-    def action_help(self) -> None:
-        self.show_help()
+    def action_keys(self) -> None:
+        """F1 (and ? where no text input has focus): the keys of the screen in front."""
+        screen = self.screen
+        if isinstance(screen, KeysOverlay):
+            screen.dismiss()
+            return
+        title = self._screen_title(screen)
+        self.push_screen(KeysOverlay(title, screen_keys(screen)))
+
+    def _screen_title(self, screen: Screen) -> str:
+        if screen is self.screen_stack[0]:
+            return "the chat"
+        return self._screen_titles.get(screen) or type(screen).__name__
+
+    def action_move_focus(self, direction: str) -> None:
+        """An arrow nothing under the focus takes: to the nearest box or button that way."""
+        move_focus(self.screen, direction)
 
     def action_toggle_panel(self) -> None:
         self.panel.display = not self.panel.display
+        self._save_panel(self._narrow(), bool(self.panel.display))
 
     def prefill_command(self, name: str) -> None:
         while len(self.screen_stack) > 1:  # back to the chat, whatever is open
@@ -323,6 +378,7 @@ class TextseqApp(App):
                         f"{plugin_name}: cannot open {spec.title}: {type(err).__name__}: {err}")
                     return
                 self._screen_owner[screen] = plugin_name
+                self._screen_titles[screen] = spec.title
                 self._close_palette()
                 self.push_screen(screen)
                 return
@@ -330,42 +386,16 @@ class TextseqApp(App):
         self.transcript.add_error(f"{plugin_name} has no screen called {screen_name!r}")
 
 
-    # -- navigation that survives racing events ------------------------------------------
-
-    def action_command_palette(self) -> None:
-        """Ctrl+P: the palette that closes once, however many selections were queued."""
-        if self.use_command_palette and not any(isinstance(screen, CommandPalette)
-                                                for screen in self.screen_stack):
-            # No fixed id: a palette closed a moment ago is still being removed, and a
-            # second one with its id raised DuplicateIds (Ctrl+P, Escape, Ctrl+P).
-            self.push_screen(SafePalette())
-
-    def search_themes(self) -> None:
-        """The palette's "Theme" command: the same safe palette, listing themes."""
-        from textual.theme import ThemeProvider
-
-        self.push_screen(SafePalette(providers=[ThemeProvider],
-                                     placeholder="Search for themes…"))
-
-    def _pop_top(self) -> None:
-        """Pop the top screen whoever asks (stack permitting); a palette stops searching."""
-        top = self.screen
-        if isinstance(top, SafePalette):
-            top.closed = True
-            top.workers.cancel_node(top)
-        super().pop_screen()
-
-    def _close_palette(self) -> None:
-        # A command typed before Ctrl+P opens its screen now: the palette in the way closes
-        # (a screen over it would leave it buried, and Ctrl+P then opened a second one with
-        # the same id: DuplicateIds).
-        if isinstance(self.screen, CommandPalette):
-            self.screen.dismiss()
-
     def exit(self, *args: Any, **kwargs: Any) -> None:
         self.quitting = True
+        self.keeper.close()
         self.delivery.close()
         super().exit(*args, **kwargs)
+
+    def _on_key(self, event: events.Key) -> None:
+        # Textual calls App._on_key after this (every class's handler in the MRO); the keys
+        # held behind this one go on after it (release is queued behind this message).
+        self.key_order.done(event)
 
     async def on_event(self, event: Event) -> None:
         # Keys still queued while the app closes act on screens being torn down (F1 wrote
@@ -379,53 +409,19 @@ class TextseqApp(App):
                 self.screen  # noqa: B018
             except ScreenStackError:
                 return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            # The one key rule of every screen (keys.py): in a text input a printable key
+            # is typed, whatever binds it; elsewhere ? shows the keys and h j k l move.
+            # Keys typed together act in their order (key_order.py).
+            if self.key_order.take(event):
+                return
+            rule = rule_key(self, event)
+            if rule == "keys":
+                self.action_keys()
+                return
+            if isinstance(rule, events.Key):
+                event = rule
         await super().on_event(event)
-
-    def pop_screen(self) -> AwaitComplete:
-        """Pop the top screen, unless the request is stale.
-
-        Events race: the palette handles a second queued selection after it closed, a
-        screen's Escape binding or worker asks to leave after the palette's prefill or an
-        error already closed it. Textual would then pop whatever screen is on top, or raise
-        ``ScreenStackError`` (and exit) when only the chat is left. Here such a pop does
-        nothing: when only the chat is left, or when it comes from a screen (or a widget of
-        one) that is no longer the top screen.
-        """
-        stale = self._stale_pop()
-        if stale:
-            self.log.warning(f"pop_screen ignored: {stale}")
-            return AwaitComplete.nothing()
-        return super().pop_screen()
-
-    def _stale_pop(self) -> str | None:
-        stack = self.screen_stack
-        if len(stack) <= 1:
-            return "only the main screen is left"
-        caller = _calling_node()
-        if caller is None or caller is self:
-            return None
-        node: Any = caller
-        while node is not None and not isinstance(node, Screen):
-            node = node.parent
-        if node is None:
-            return f"{type(caller).__name__} is no longer on a screen"
-        if node is not stack[-1]:
-            return f"{type(node).__name__} is not the top screen"
-        return None
-
-
-def _calling_node() -> Any:
-    """The message pump (app, screen or widget) whose handler is running, if any."""
-    try:
-        from textual._context import active_message_pump  # no public accessor
-
-        return active_message_pump.get()
-    except (ImportError, LookupError):
-        return None
-
-
-#: Stands for the (unknown, closed) screen a detached widget was on.
-_CLOSED: Any = object()
 
 
 class _StoreProxy:

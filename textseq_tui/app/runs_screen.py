@@ -30,10 +30,11 @@ class RunsScreen(Screen):
     """A table of training runs (newest first); the highlighted run's curve below it."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("r", "reload", "Reload"),
-        Binding("space", "toggle_compare", "Compare"),
-        Binding("c", "clear_compare", "Clear"),
+        Binding("escape", "app.pop_screen", "Back", tooltip="back to the chat"),
+        Binding("r", "reload", "Reload", tooltip="read the runs again"),
+        Binding("space", "toggle_compare", "Compare",
+                tooltip="keep the highlighted run on the chart, to compare (again: drop it)"),
+        Binding("c", "clear_compare", "Clear", tooltip="drop every run kept on the chart"),
     ]
     DEFAULT_CSS = """
     RunsScreen DataTable { height: 2fr; min-height: 4; }

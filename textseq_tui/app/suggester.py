@@ -14,7 +14,7 @@ import time
 from textual.suggester import Suggester
 
 from textseq_tui.app.plugin_calls import PluginBusy, PluginCalls
-from textseq_tui.host import Host, ask_provider
+from textseq_tui.host import APP_COMMANDS, Host, ask_provider
 from textseq_tui.plugin import CompletionRequest
 
 log = logging.getLogger("textseq.app")
@@ -43,7 +43,7 @@ class ChatSuggester(Suggester):
         if value.startswith("/"):
             if " " in value:
                 return None
-            names = sorted([*self.host.commands, "help", "runs"])
+            names = sorted([*self.host.commands, *APP_COMMANDS])
             for name in names:
                 if f"/{name}".startswith(value) and f"/{name}" != value:
                     return f"/{name} "

@@ -25,7 +25,7 @@ async def _settle(app, pilot):
 def test_meter_marker_moves_with_the_score():
     left, right = meter_text(-1.0).plain, meter_text(1.0).plain
     assert left.index("█") < right.index("█")
-    assert "+0.50" in meter_text(0.5).plain
+    assert "positive 0.50" in meter_text(0.5).plain  # in words (#24)
 
 
 async def test_typing_moves_the_meter_and_a_correction_flips_it(host):
