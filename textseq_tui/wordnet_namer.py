@@ -262,8 +262,10 @@ def _by_family(wordnet: Any, known: dict[str, list[Any]], total: int) -> GroupNa
     if not tally:
         return None
 
-    def rank(key: str) -> tuple[int, float]:
-        return len(tally[key]), wordnet.zipf(key)
+    def rank(key: str) -> tuple[int, bool, float]:
+        # "reduction", not "reducing": a verb's -ing form names a family last
+        inflected = any(base != key for base in wordnet.morphy(key, "v"))
+        return len(tally[key]), not inflected, wordnet.zipf(key)
 
     ranked = sorted(tally, key=rank, reverse=True)
     best, covered = ranked[0], tally[ranked[0]]
