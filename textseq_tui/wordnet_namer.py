@@ -246,8 +246,8 @@ def _by_family(wordnet: Any, known: dict[str, list[Any]], total: int) -> GroupNa
                          *wordnet.pertainyms(sense.synset)}:
                 keys.update(lemma.lower() for lemma in wordnet.lemma_names(form)
                             if "_" not in lemma and "-" not in lemma)
-        stemmed = {k for k in keys if any(_shared_stretch(k, b) >= max(FAMILY_STEM, 0.6 * len(k))
-                                          for b in bases)}
+        stemmed = {k for k in keys
+                   if any(_shares_stretch(k, b, max(FAMILY_STEM, 0.6 * len(k))) for b in bases)}
         if stemmed:
             linked[word] = (bases, stemmed)
     tally: dict[str, list[str]] = {}
@@ -257,7 +257,7 @@ def _by_family(wordnet: Any, known: dict[str, list[Any]], total: int) -> GroupNa
         # a member linked to one of the family, or sharing most of its letters with the word
         # ("prisoners" -> prisoner, so "prison" covers it too)
         tally[key] = [w for w, (bases, stemmed) in linked.items() if key in stemmed or any(
-            _shared_stretch(key, b) >= max(FAMILY_STEM, 0.6 * max(len(key), len(b)))
+            _shares_stretch(key, b, max(FAMILY_STEM, 0.6 * max(len(key), len(b))))
             for b in bases)]
     if not tally:
         return None
@@ -278,16 +278,12 @@ def _by_family(wordnet: Any, known: dict[str, list[Any]], total: int) -> GroupNa
                      share=round(len(covered) / len(known), 4), kind="family")
 
 
-def _shared_stretch(a: str, b: str) -> int:
-    """The length of the longest run of letters ``a`` and ``b`` share."""
-    best = 0
-    for i in range(len(a)):
-        for j in range(len(b)):
-            k = 0
-            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
-                k += 1
-            best = max(best, k)
-    return best
+def _shares_stretch(a: str, b: str, length: float) -> bool:
+    """True when ``a`` and ``b`` share a run of at least ``length`` letters."""
+    import math
+
+    run = math.ceil(length)
+    return any(a[i:i + run] in b for i in range(len(a) - run + 1))
 
 
 def _topic_specificity(wordnet: Any, topic: str) -> float:
