@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from textseq_plugins import BuiltinPlugin
+from textseq_plugins import BuiltinPlugin, imported_on_call
 
 from textseq_tui.plugin import (
     BadInput,
@@ -31,12 +31,6 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = "char-rnn-english"
 #: The kind of the character models this plugin loads (``registry.load(name, kind=KIND)``).
 KIND = "char-rnn"
-
-
-def _load(model_dir: Any, device: str) -> Any:
-    from textseq_plugins.autocomplete.model import load_char_model
-
-    return load_char_model(model_dir, device)
 
 
 def _model_name(ctx: PluginContext) -> str:
@@ -284,8 +278,16 @@ def _complete(args: str, ctx: PluginContext) -> CommandResult:
 
 
 def _type(args: str, ctx: PluginContext) -> CommandResult:
-    return CommandResult(text="typing session (Esc saves and leaves)",
-                         open_screen=OpenScreen("typing"))
+    """``/type [MODE]``: the typing session, in MODE (``30``, ``60s``, ``25w``, ``free``) or
+    the mode used last."""
+    if not args.strip():
+        return CommandResult(text="typing session (Ctrl+T: mode · Esc: leave)",
+                             open_screen=OpenScreen("typing"))
+    from textseq_plugins.autocomplete.typing_test import Mode
+
+    mode = Mode.parse(args)  # BadInput names the modes
+    return CommandResult(text=f"typing session: {mode.label} (Ctrl+T: mode · Esc: leave)",
+                         open_screen=OpenScreen("typing", {"mode": mode.label}))
 
 
 def _typing_history(ctx: PluginContext, **kwargs: Any) -> Any:
@@ -388,7 +390,8 @@ class AutocompletePlugin(BuiltinPlugin):
         self.personal.words()
 
     def model_specs(self) -> list[ModelSpec]:
-        return [ModelSpec(KIND, _load, default=DEFAULT_MODEL,
+        loader = imported_on_call("textseq_plugins.autocomplete.model", "load_char_model")
+        return [ModelSpec(KIND, loader, default=DEFAULT_MODEL,
                           description="character-level GRU/LSTM language model; the loaded "
                           "object has char_surprisals(text), nats_per_char(text), write(text)")]
 
@@ -398,8 +401,8 @@ class AutocompletePlugin(BuiltinPlugin):
                          usage="/write TEXT"),
             SlashCommand("complete", "how the last word may end (top 3, with probabilities)",
                          _complete, usage="/complete TEXT"),
-            SlashCommand("type", "open a typing session with ghost-text completion", _type,
-                         usage="/type"),
+            SlashCommand("type", "a typing test (15/30/60 s, 10/25/50 words) or free typing "
+                         "with ghost text", _type, usage="/type [30|60s|25w|free]"),
         ]
 
     def screens(self) -> list[ScreenSpec]:
@@ -407,7 +410,8 @@ class AutocompletePlugin(BuiltinPlugin):
             from textseq_plugins.autocomplete.screen import TypingScreen
 
             return TypingScreen(ctx, model_name=kwargs.get("model", _model_name(ctx)),
-                                personal=self.personal)
+                                personal=self.personal, mode=kwargs.get("mode"),
+                                seed=kwargs.get("seed"), clock=kwargs.get("clock"))
 
         def runs(ctx: PluginContext, **kwargs: Any) -> Any:
             from textseq_plugins.autocomplete.screen import TrainingRunsScreen
@@ -416,11 +420,11 @@ class AutocompletePlugin(BuiltinPlugin):
 
         return [
             ScreenSpec("typing", "Typing session", typing,
-                       help="type with ghost text; Tab accepts a word, Shift+Tab or Right all"),
+                       help="typing tests (timed or by words) and free typing with ghost text"),
             ScreenSpec("runs", "Char-RNN training runs", runs,
                        help="training runs of the character model with their loss curves"),
             ScreenSpec("typing-history", "Typing history", _typing_history,
-                       help="words per minute and keystrokes saved per session; personal bests"),
+                       help="every session in a table beside a chart; personal bests per mode"),
         ]
 
     def cli(self) -> typer.Typer:
@@ -448,7 +452,9 @@ class AutocompletePlugin(BuiltinPlugin):
 
     def scores(self, store: PluginStore) -> list[dict[str, Any]]:
         rows = store.rows("sessions", order_by="wpm desc", limit=10)
-        return [{"session": r["id"], "wpm": round(r["wpm"], 1), "chars": r["chars"],
-                 "keystrokes": r["keystrokes"], "saved": r["keystrokes_saved"],
+        return [{"session": r["id"], "mode": r.get("mode") or "free",
+                 "wpm": round(r["wpm"], 1), "accuracy": r.get("accuracy"),
+                 "chars": r["chars"], "keystrokes": r["keystrokes"],
+                 "saved": r["keystrokes_saved"],
                  "saved_pct": round(100 * r["keystrokes_saved"] / max(1, r["chars"]), 1),
                  "model": r["model"]} for r in rows]
