@@ -27,8 +27,11 @@ tumbled, slipped" -> "ways to travel"), or what most adjectives describe through
 attribute links and adjective clusters ("tall, short, huge" -> "words for size"); last, the
 part of speech most of the words have ("utterly, morally, totally" -> adverbs); last, a
 specific category or subject of the words read as nouns through WordNet's derivation and
-pertainym links ("hitter, inning, pitched, batting" -> baseball). Each such name, too, must
-cover :data:`MIN_SHARE` of the group (the part of speech :data:`POS_SHARE`).
+pertainym links ("hitter, inning, pitched, batting" -> baseball); then the noun most of the
+words' definitions name ("film"); very last, the word family a fifth of the words share
+("prisoners, imprisoned, prison, prisons" -> prison). Each such name, too, must
+cover :data:`MIN_SHARE` of the group (the part of speech :data:`POS_SHARE`, a word family
+:data:`FAMILY_SHARE`, more than any other family).
 ``GroupName.kind`` says which test named it.
 
 The name shown is the synset's first lemma ("edible fruit") or a commoner one-word lemma of
@@ -93,6 +96,13 @@ RELATED_MIN_IC = 5.0
 #: ... and by a topic word (see _by_topic) at least this specific: named by fewer than
 #: 1 in e^5 (148) WordNet definitions ("form", "time", "characteristic" are named by more)
 TOPIC_MIN_SPECIFICITY = 5.0
+#: the very last resort (see _by_family) names a group by a word family that covers at
+#: least this share of its words (and FAMILY_MIN_WORDS), more than any other family does
+FAMILY_SHARE = 0.2
+FAMILY_MIN_WORDS = 3
+#: a family's word and a member share a stretch of at least this many letters (and 60 % of
+#: the family word): "prison" in "imprisoned", "vote" in "voters"
+FAMILY_STEM = 4
 #: only the first words of a long group are read (callers pass the most central first): the
 #: name is about a big cluster's core, and 20,000 clustered words are named in under a second
 MAX_WORDS = 50
@@ -112,8 +122,9 @@ class GroupName:
         senses: covered word -> the synset name of the sense read ("saw" -> "saw.n.02").
         kind: which test named the group: ``noun`` (a WordNet category), ``subject`` (a
             topic domain), ``shape`` (years, numbers...), ``person name``, ``function
-            words``, ``verb``, ``adjective``, ``part of speech`` or ``related`` (a category
-            of the words read as nouns through their related forms); ``synset`` is "" for
+            words``, ``verb``, ``adjective``, ``part of speech``, ``related`` (a category
+            of the words read as nouns through their related forms), ``topic`` or
+            ``family`` (a word family the words share); ``synset`` is "" for
             those without one.
     """
 
@@ -171,7 +182,8 @@ def name_group(wordnet: Any, words: Sequence[str], *, min_share: float = MIN_SHA
             or _by_part_of_speech(wordnet, known, len(distinct))
             or _by_synset(wordnet, known, _related_kinds, None, "related", min_share,
                           len(distinct))
-            or _by_topic(wordnet, known, min_share, len(distinct)))
+            or _by_topic(wordnet, known, min_share, len(distinct))
+            or _by_family(wordnet, known, len(distinct)))
 
 
 def _by_topic(wordnet: Any, known: dict[str, list[Any]], min_share: float,
@@ -215,6 +227,63 @@ def _by_topic(wordnet: Any, known: dict[str, list[Any]], min_share: float,
     name = best.replace("_", " ")
     return GroupName(name=name, plural=f"words about {name}", synset="", words=tuple(covered),
                      share=round(len(covered) / len(known), 4), kind="topic")
+
+
+def _by_family(wordnet: Any, known: dict[str, list[Any]], total: int) -> GroupName | None:
+    """A topical group named by the word family most of its words share, a stem and a
+    derivation link both ("prisoners, imprisoned, prison, prisons, inmates" -> prison;
+    "vote, votes, voting, voters, polls" -> vote): the family's word is a noun of a sense of
+    the member, or of one of its derivations or pertainyms, that shares FAMILY_STEM letters
+    with the member's base form. It must cover :data:`FAMILY_SHARE` of the words and
+    FAMILY_MIN_WORDS, more than any other family, and be :data:`TOPIC_MIN_SPECIFICITY`
+    specific. A person reads the name off the words themselves."""
+    linked: dict[str, tuple[set[str], set[str]]] = {}
+    for word, senses in known.items():
+        bases = {word.lower(), *(b.lower() for b in wordnet.morphy(word))}
+        keys: set[str] = set()
+        for sense in senses:
+            for form in {sense.synset, *wordnet.derivations(sense.synset),
+                         *wordnet.pertainyms(sense.synset)}:
+                keys.update(lemma.lower() for lemma in wordnet.lemma_names(form)
+                            if "_" not in lemma and "-" not in lemma)
+        stemmed = {k for k in keys
+                   if any(_shares_stretch(k, b, max(FAMILY_STEM, 0.6 * len(k))) for b in bases)}
+        if stemmed:
+            linked[word] = (bases, stemmed)
+    tally: dict[str, list[str]] = {}
+    for key in {k for _, stemmed in linked.values() for k in stemmed}:
+        if not wordnet.senses(key, "n"):
+            continue
+        # a member linked to one of the family, or sharing most of its letters with the word
+        # ("prisoners" -> prisoner, so "prison" covers it too)
+        tally[key] = [w for w, (bases, stemmed) in linked.items() if key in stemmed or any(
+            _shares_stretch(key, b, max(FAMILY_STEM, 0.6 * max(len(key), len(b))))
+            for b in bases)]
+    if not tally:
+        return None
+
+    def rank(key: str) -> tuple[int, bool, float]:
+        # "reduction", not "reducing": a verb's -ing form names a family last
+        inflected = any(base != key for base in wordnet.morphy(key, "v"))
+        return len(tally[key]), not inflected, wordnet.zipf(key)
+
+    ranked = sorted(tally, key=rank, reverse=True)
+    best, covered = ranked[0], tally[ranked[0]]
+    rivals = [tally[k] for k in ranked[1:] if not set(tally[k]) & set(covered)]
+    if (len(covered) < max(FAMILY_MIN_WORDS, FAMILY_SHARE * total)
+            or (rivals and len(rivals[0]) >= len(covered))
+            or _topic_specificity(wordnet, best) < TOPIC_MIN_SPECIFICITY):
+        return None
+    return GroupName(name=best, plural=f"words about {best}", synset="", words=tuple(covered),
+                     share=round(len(covered) / len(known), 4), kind="family")
+
+
+def _shares_stretch(a: str, b: str, length: float) -> bool:
+    """True when ``a`` and ``b`` share a run of at least ``length`` letters."""
+    import math
+
+    run = math.ceil(length)
+    return any(a[i:i + run] in b for i in range(len(a) - run + 1))
 
 
 def _topic_specificity(wordnet: Any, topic: str) -> float:

@@ -82,3 +82,19 @@ def test_a_topical_group_is_named_by_what_its_definitions_name(wordnet):
     assert named is not None and (named.name, named.plural, named.kind) == (
         "film", "words about film", "topic")
     assert {"movie", "documentary", "film"} <= set(named.words) and "novel" not in named.words
+
+
+def test_a_topical_group_is_named_by_the_word_family_its_words_share(wordnet):
+    # the core of a --vocab 20000 cluster: nothing else covers half of it; five of its words
+    # share a stem and a derivation link with "prison"
+    words = ("prisoners detainees freed prisoner guantanamo imprisoned custody inmates prison "
+             "detention executed amnesty jailed asylum prisons abused tortured deported "
+             "interrogation offenders").split()
+    named = name_group(wordnet, words)
+    assert named is not None and (named.name, named.plural, named.kind) == (
+        "prison", "words about prison", "family")
+    assert {"prisoners", "imprisoned", "prisons"} <= set(named.words)
+    assert "inmates" not in named.words
+    # a family of two words among twenty names nothing; "part" is not in "partial"
+    assert name_group(wordnet, ["prison", "prisons", "banana", "democracy", "sadness",
+                                "tall", "quickly", "partial", "part"]) is None
