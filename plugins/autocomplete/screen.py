@@ -1,4 +1,4 @@
-"""Screens: a typing session with ghost-text completion, and the training runs' loss curves.
+"""The typing session: a free text with ghost-text completion.
 
 The typing session's TextArea asks for a suggestion after every edit (a message up); the
 screen computes it in an exclusive thread worker (a newer keystroke cancels the older one:
@@ -16,11 +16,10 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static, TextArea
+from textual.widgets import Footer, Static, TextArea
 from textual.worker import get_current_worker
 
 from textseq_tui.plugin import PluginContext, TextseqError
@@ -105,11 +104,12 @@ class TypingScreen(Screen):
     ]
 
     def __init__(self, ctx: PluginContext, model_name: str = "char-rnn-english",
-                 personal: Any = None) -> None:
+                 personal: Any = None, layers: Any = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.model_name = model_name
         self.personal = personal  # the plugin's Personal (history), or None
+        self.word_layers = layers  # the plugin's WordLayers (None: read here)
         self.completer: Any = None
         self._lock = threading.Lock()
         self.saved_session: dict[str, Any] | None = None
@@ -130,19 +130,17 @@ class TypingScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def load_model(self) -> None:
-        from textseq_plugins.autocomplete.words import WordCompleter, policy_settings
+        from textseq_plugins.autocomplete.ghost_text import new_completer
+        from textseq_plugins.autocomplete.word_layer import WordLayers
 
         try:
-            completer = WordCompleter(self.personal.model(self.model_name)
-                                      if self.personal is not None
-                                      else self.ctx.registry.load(self.model_name),
-                                      **policy_settings(self.ctx.settings))
-            if self.personal is not None:
-                completer.personal = self.personal.words()
-                completer.calibration = self.personal.stored_calibration()
-                if self.personal.problem:
-                    self.app.call_from_thread(self.notify, self.personal.problem,
-                                              severity="warning")
+            model = (self.personal.model(self.model_name) if self.personal is not None
+                     else self.ctx.registry.load(self.model_name))
+            completer = new_completer(self.ctx, model, self.word_layers or WordLayers(
+                self.ctx.registry), self.model_name, self.personal)
+            if self.personal is not None and self.personal.problem:
+                self.app.call_from_thread(self.notify, self.personal.problem,
+                                          severity="warning")
         except TextseqError as err:
             self.app.call_from_thread(self.notify, str(err), title="Model error",
                                       severity="error")
@@ -162,7 +160,7 @@ class TypingScreen(Screen):
             if worker.is_cancelled or not self.completer.update(
                     text, should_stop=lambda: worker.is_cancelled):
                 return
-            # The same policy as the chat's ghost text and `eval` (words.policy_settings).
+            # The same policy as the chat's ghost text and `eval` (policy.policy_settings).
             found = self.completer.suggest(text)
         if not worker.is_cancelled:
             self.app.call_from_thread(self.show_suggestion, text,
@@ -225,47 +223,3 @@ class TypingScreen(Screen):
                                                                         len(area.text)):
             self.action_save()
         self.app.pop_screen()
-
-
-class TrainingRunsScreen(Screen):
-    """The character model's training runs, newest first, with a validation-loss curve."""
-
-    DEFAULT_CSS = """
-    TrainingRunsScreen #runs { height: auto; max-height: 70%; overflow-y: auto; }
-    TrainingRunsScreen Sparkline { height: 3; margin: 0 1; }
-    TrainingRunsScreen .title { color: $accent; margin: 1 1 0 1; }
-    """
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
-
-    def __init__(self, ctx: PluginContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-
-    def compose(self) -> ComposeResult:
-        yield Vertical(Static("loading…"), id="runs")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.load_runs()
-
-    @work(thread=True, exclusive=True)
-    def load_runs(self) -> None:
-        store = self.ctx.store.store
-        out = []
-        for run in store.runs(self.ctx.name)[:5]:
-            curve = [r["value"] for r in store.run_metrics(run["id"], "val_nats_per_char")]
-            loss = [r["value"] for r in store.run_metrics(run["id"], "loss")]
-            out.append((run, curve or loss, "validation nats/char" if curve else "train loss"))
-        self.app.call_from_thread(self.show_runs, out)
-
-    def show_runs(self, runs: list[tuple[dict, list[float], str]]) -> None:
-        box = self.query_one("#runs", Vertical)
-        box.remove_children()
-        if not runs:
-            box.mount(Static("no training runs yet: textseq autocomplete train --corpus FILE"))
-            return
-        for run, curve, label in runs:
-            last = f"{curve[-1]:.3f}" if curve else "-"
-            box.mount(Static(f"#{run['id']} {run['model']} · {run['status']} · {label} "
-                             f"{last}", classes="title"))
-            box.mount(Sparkline(curve or [0.0]))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 from textseq_plugins.autocomplete.completer import Completer, keystroke_savings
+from textseq_plugins.autocomplete.ghost_text import GhostTextProvider
 from textseq_plugins.autocomplete.model import CharModel
-from textseq_plugins.autocomplete.plugin import GhostTextProvider
 
 
 def _fresh_logp(model: CharModel, text: str) -> torch.Tensor:
@@ -156,7 +156,12 @@ def test_provider_keeps_the_sessions_calibration_when_a_new_model_swaps_in(tiny3
     import copy
 
     models = [tiny32]
-    provider = GhostTextProvider(lambda: models[-1], target=0.9)
+    from dataclasses import replace
+
+    from textseq_plugins.autocomplete.policy import Policy
+
+    provider = GhostTextProvider(lambda: models[-1],
+                                 policy=replace(Policy(), target_precision=0.9))
     text = "the quick brown fox jumps ov"
     shown = provider.suggest(text)
     assert shown == "er "

@@ -1,0 +1,127 @@
+"""The chat's ghost text: the plugin's completion provider.
+
+Right after launch the character model is not loaded yet (importing torch alone takes most
+of a second on a small machine), so the provider answers in two stages:
+
+1. the word layer alone (``WordCompleter`` without a model: the model's word counts and the
+   English word list, numpy only, loaded in a few hundred milliseconds; a keystroke typed
+   before even that is ready waits for it and gets its answer then);
+2. from the keystroke after the character model has loaded (in the plugin's warm-up, or in a
+   background thread the first keystroke starts), the whole policy: the character model, the
+   word layer and the personal history.
+
+A newer keystroke makes an older call still feeding a long paste give up (``should_stop``),
+so the latest keystroke is answered first; only the last ``CONTEXT_CAP`` chars are encoded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from textseq_tui.plugin import PluginContext
+
+
+def new_completer(ctx: PluginContext, model: Any, layers: Any, name: str,
+                  personal: Any = None) -> Any:
+    """A ``WordCompleter`` for model ``name`` (``model``: its loaded ``CharModel``, or None
+    for the word layer alone) with its word layer (from ``layers``, a ``WordLayers``), the
+    policy the settings ask for and, when ``personal`` (a ``Personal``) is given, the
+    history's words and the calibration earlier sessions reached."""
+    from textseq_plugins.autocomplete.policy import policy_settings
+    from textseq_plugins.autocomplete.word_completer import WordCompleter
+
+    completer = WordCompleter(model, layer=layers.get(name),
+                              policy=policy_settings(ctx.settings))
+    if personal is not None:
+        completer.personal = personal.words()
+        completer.calibration = personal.stored_calibration()
+    return completer
+
+
+class GhostTextProvider:
+    """The host's completion provider: ``suggest(text) -> str | None`` (ghost text).
+
+    ``model()`` returns the character model when it has loaded, None until then (it must not
+    block: the plugin's ``Personal.ready_model`` loads it in the background); ``layer()``
+    the model's word layer, asked when the model changes; ``personal`` (a ``Personal``) the
+    history and the calibration earlier sessions reached; ``policy`` what is shown.
+    """
+
+    def __init__(self, model: Callable[[], Any], layer: Callable[[], Any] | None = None,
+                 personal: Any = None, policy: Any = None) -> None:
+        self._model = model
+        self._layer = layer
+        self.personal = personal
+        self.policy = policy
+        self._completer: Any = None
+        self._lock = threading.Lock()
+        self._latest = 0
+        self._counter = threading.Lock()
+        self._full = ""  # the text as the provider reconstructed it (see _reconstruct)
+
+    def prepare(self) -> Any:
+        """Make the completer for what is loaded now (the word layer alone until the
+        character model is ready): loads the word layer, the English list and the history,
+        all the first keystroke needs. Returns the completer."""
+        with self._lock:
+            completer = self._current()
+            if self.personal is not None:
+                self.personal.words()
+            return completer
+
+    def suggest(self, text: str) -> str | None:
+        with self._counter:
+            self._latest += 1
+            me = self._latest
+        with self._lock:
+            if me != self._latest:
+                return None  # a newer keystroke is waiting: let it have the model
+            c = self._current()
+            c.personal = self.personal.words() if self.personal is not None else None
+            # The full text goes in: the completer encodes only its last CONTEXT_CAP chars,
+            # with a window start that moves rarely, so keystrokes stay incremental.
+            full = self._reconstruct(text)
+            if not text or not c.update(full, should_stop=lambda: me != self._latest):
+                return None
+            if self.personal is not None:
+                with self.personal.lock:
+                    found = c.suggest(full)
+                    self.personal.calibration = c.calibration  # saved with the next message
+            else:
+                found = c.suggest(full)
+        return found[0].completion if found else None
+
+    def _current(self) -> Any:
+        """The completer for the model loaded now: made anew when the model changes (loaded
+        at last, a newly adapted one swapped in, another one chosen in the settings)."""
+        from textseq_plugins.autocomplete.word_completer import WordCompleter
+
+        model = self._model()  # None while it loads: the word layer alone
+        old = self._completer
+        if old is None or old.model is not model:
+            completer = WordCompleter(model, layer=self._layer() if self._layer else None,
+                                      policy=self.policy)
+            if old is not None:  # the session's hit rate outlives a newly adapted model
+                completer.calibration = old.calibration
+            elif self.personal is not None:  # and earlier sessions' (saved in the home)
+                completer.calibration = self.personal.stored_calibration()
+            self._completer = completer
+        return self._completer
+
+    def _reconstruct(self, text: str) -> str:
+        # The host hands over only the last ~2,000 chars, a window that slides by one char
+        # per keystroke once the text is longer: re-attach the characters that slid out so
+        # the completer sees one growing text and stays incremental.
+        old = self._full
+        if old and len(text) >= 1000 and not text.startswith(old):
+            for grown in range(0, 65):  # chars typed (or deleted, < 0) since the last call
+                for delta in (grown, -grown):
+                    shift = len(old) + delta - len(text)
+                    kept = old[shift:] if delta >= 0 else old[shift:delta]
+                    if shift > 0 and text.startswith(kept):
+                        self._full = old[:shift] + text
+                        return self._full
+        self._full = text
+        return text
