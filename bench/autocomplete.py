@@ -325,8 +325,23 @@ def main() -> None:
                         "or kind of text, e.g. from bench/outside_text.py); repeatable.")
     parser.add_argument("--learn-only", action="store_true",
                         help="Only the learn figure and latency (merged into --out).")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "autocomplete.json")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="Results file (default bench/results/autocomplete.json, with "
+                        "--train-*: autocomplete-trained.json).")
+    parser.add_argument("--train-minutes", type=float, default=None,
+                        help="Only the trained-words figure: train a model on 90 %% of each "
+                        "--train-texts text for this many minutes (bench/autocomplete_trained.py).")
+    parser.add_argument("--train-steps", type=int, default=None,
+                        help="The same, for this many steps (a rerun on a quiet machine).")
+    parser.add_argument("--train-texts", default="shakespeare,rust_book,nomicon",
+                        help="shakespeare, or texts of --outside-dir/test or --corpus-dir/test.")
+    parser.add_argument("--outside-dir", type=Path, default=None,
+                        help="Where bench/outside_text.py wrote the outside texts.")
     args = parser.parse_args()
+    if args.out is None:
+        trained = args.train_minutes is not None or args.train_steps is not None
+        args.out = REPO / "bench" / "results" / (
+            "autocomplete-trained.json" if trained else "autocomplete.json")
     if not DATA.is_dir():
         sys.exit(f"{DATA} is absent: the benchmark needs ../shared/data")
     torch.set_num_threads(args.threads)
@@ -350,6 +365,11 @@ def main() -> None:
         tmp = tempfile.TemporaryDirectory()
         corpus_dir = corpus_dir or Path(tmp.name)
         corpus.build(DATA, corpus_dir)
+    if args.train_minutes is not None or args.train_steps is not None:
+        run_trained(args, corpus_dir)
+        if tmp is not None:
+            tmp.cleanup()
+        return
     store = word_store_figures(args.model_dir)
     model = load_char_model(args.model_dir)
     layer = word_layer_of(args.model_dir)
@@ -475,6 +495,34 @@ def learn_and_latency(args: argparse.Namespace, corpus_dir: Path, model, result:
                                              args.keystrokes)
     print("latency", json.dumps(result["latency"]), json.dumps(result["latency_like_history"]),
           file=sys.stderr, flush=True)
+
+
+def run_trained(args: argparse.Namespace, corpus_dir: Path) -> None:
+    """The trained-words figure (``bench/autocomplete_trained.py``) into ``args.out``."""
+    from autocomplete_trained import print_trained, trained_figures
+    from machine import machine, save_results
+
+    texts = {}
+    for name in args.train_texts.split(","):
+        if name == "shakespeare":
+            texts[name] = SHAKESPEARE.read_text(encoding="utf-8")
+            continue
+        for folder in (args.outside_dir, corpus_dir):
+            if folder is not None and (folder / "test" / f"{name}.txt").is_file():
+                texts[name] = (folder / "test" / f"{name}.txt").read_text(encoding="utf-8")
+                break
+        else:
+            raise SystemExit(f"{name}: no such text (run bench/outside_text.py DIR and give "
+                             "--outside-dir DIR)")
+    ten_mb = (corpus_dir / "train.txt").read_text(encoding="utf-8")
+    ten_mb = (ten_mb + (corpus_dir / "test" / "brown.txt").read_text(encoding="utf-8"))
+    result = {"bench": "autocomplete-trained", "machine": machine(),
+              **trained_figures(texts, ten_mb[:10_000_000], minutes=args.train_minutes,
+                                steps=args.train_steps, threads=args.threads)}
+    result["machine_end"] = machine()
+    save_results(args.out, result)
+    print(json.dumps(result))
+    print_trained(result)
 
 
 def other_authors() -> dict[str, str]:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import torch
 from textseq_plugins.autocomplete.model import CharModel
 from textseq_plugins.autocomplete.vocabulary import is_word_char
+from textseq_plugins.autocomplete.word_completer import Suggestion
 
 from textseq_tui.plugin import BadInput
 
@@ -36,14 +36,6 @@ def _select(h: Any, index: torch.Tensor) -> Any:
     if isinstance(h, tuple):
         return tuple(t.index_select(1, index) for t in h)
     return h.index_select(1, index)
-
-
-@dataclass
-class Suggestion:
-    """A completion (only the new characters) and its probability under the model."""
-
-    completion: str
-    prob: float
 
 
 class Completer:

@@ -5,9 +5,9 @@ A trained character model gets the words, word pairs and triples of its training
 counts beside them, read through the registry at run time (``word_layer``). How far its own
 counts are trusted over the English ones (``own_weight``) is chosen on the validation split
 of the training text itself (the last 10 % the trainer holds out), never on text the model is
-measured on: each of ``OWN_WEIGHTS`` is replayed as the app would show it
-(``keystroke_savings``) on the first ``CHOOSE_CHARS`` characters of that split, and the one
-that saves the most keystrokes wins.
+measured on: the weights of ``OWN_WEIGHTS`` are replayed as the app would show them
+(``keystroke_savings``) on the first ``CHOOSE_CHARS`` characters of that split, from the
+largest down while the savings grow, and the one that saves the most keystrokes wins.
 
 With ``--init`` the counts continue too: the starting model's own counts are added to the new
 ones, except when the starting model's own counts *are* the background (``char-rnn-english``
@@ -29,7 +29,7 @@ from textseq_plugins.autocomplete.word_layer import WordLayer, WordLayers
 #: the English counts)
 MIN_CHARS = 10_000
 OWN_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
-CHOOSE_CHARS = 4_000
+CHOOSE_CHARS = 3_000
 
 
 @dataclass
@@ -45,10 +45,12 @@ class TrainedWords:
 
 
 def train_word_layer(layers: WordLayers, model: Any, text: str, *, background: str,
-                     init: tuple[Any, Any] | None = None) -> TrainedWords:
+                     init: tuple[Any, Any] | None = None,
+                     weights: tuple[float, ...] = OWN_WEIGHTS) -> TrainedWords:
     """Count the training part of ``text`` (the first 90 %, as the character model) and
-    choose its weight against ``background``'s counts on the validation split with
-    ``model`` (a ``CharModel``). ``init``: the starting model's ``(path, card)``."""
+    choose its weight among ``weights`` against ``background``'s counts on the validation
+    split with ``model`` (a ``CharModel``). ``init``: the starting model's ``(path,
+    card)``."""
     train_text, val_text = split_corpus(text)
     previous = layers.for_model(*init) if init is not None else None
     if previous is not None and previous.background_name:
@@ -67,7 +69,7 @@ def train_word_layer(layers: WordLayers, model: Any, text: str, *, background: s
     if previous is not None and previous.own is not None and init[1].name != background:
         own, continued = previous.own.merged(own), init[1].name
     count_s = time.perf_counter() - started
-    weight, tried = choose_own_weight(model, val_text, own, base)
+    weight, tried = choose_own_weight(model, val_text, own, base, weights)
     ngrams = {n: int(len(table[2])) for n, table in own.orders.items()}
     settings = {"own": "words.npz", "background": background if base else None,
                 "own_weight": weight, "savings_by_own_weight": tried,
@@ -97,21 +99,29 @@ def _background(layers: WordLayers, name: str) -> CountStore | None:
         return None
 
 
-def choose_own_weight(model: Any, val_text: str, own: CountStore,
-                      background: CountStore | None) -> tuple[float, dict[str, float]]:
-    """The ``OWN_WEIGHTS`` value whose suggestions save the most keystrokes on the first
-    ``CHOOSE_CHARS`` characters of ``val_text``, and each one's savings (without a
-    background there is nothing to weigh: 1.0)."""
+def choose_own_weight(model: Any, val_text: str, own: CountStore, background: CountStore | None,
+                      weights: tuple[float, ...] = OWN_WEIGHTS
+                      ) -> tuple[float, dict[str, float]]:
+    """The one of ``weights`` whose suggestions save the most keystrokes on the first
+    ``CHOOSE_CHARS`` characters of ``val_text``, and the savings of each one tried (without a
+    background there is nothing to weigh: 1.0; with one weight, nothing to choose).
+
+    A replay costs 1-2 ms a keystroke, so the weights are tried from the largest down while
+    the savings grow (a text's own counts usually help: two or three replays, not five)."""
     from textseq_plugins.autocomplete.completer import keystroke_savings
     from textseq_plugins.autocomplete.word_completer import WordCompleter
 
     sample = val_text[:CHOOSE_CHARS]
     if background is None or len(sample) < 2:
         return 1.0, {}
-    tried: dict[str, float] = {}
-    for weight in OWN_WEIGHTS:
+    if len(weights) == 1:
+        return weights[0], {}
+    tried: dict[float, float] = {}
+    for weight in sorted(weights, reverse=True):
         layer = WordLayer(own=own, background=background, own_weight=weight)
-        got = keystroke_savings(WordCompleter(model, layer=layer), sample, space=True)
-        tried[f"{weight:g}"] = round(got["savings"], 4)
-    best = max(OWN_WEIGHTS, key=lambda w: (tried[f"{w:g}"], w))
-    return best, tried
+        tried[weight] = keystroke_savings(WordCompleter(model, layer=layer), sample,
+                                          space=True)["savings"]
+        if len(tried) > 1 and tried[weight] <= max(v for w, v in tried.items() if w != weight):
+            break  # no better than a larger weight: the savings have stopped growing
+    best = max(tried, key=lambda w: (tried[w], w))
+    return best, {f"{w:g}": round(v, 4) for w, v in tried.items()}

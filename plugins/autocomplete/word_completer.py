@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textseq_plugins.autocomplete.counts import PersonalWords
 from textseq_plugins.autocomplete.policy import Policy
@@ -54,16 +54,23 @@ from textseq_plugins.autocomplete.vocabulary import (
 )
 from textseq_plugins.autocomplete.word_layer import WordLayer
 
-if TYPE_CHECKING:  # completer imports torch: only a completer with a model needs it
-    from textseq_plugins.autocomplete.completer import Suggestion
-
 #: the previous word, and the one before it when only spaces separate them
 _LAST_TWO = re.compile(r"(?:(?<![A-Za-z'])([A-Za-z][A-Za-z']*) +)?([A-Za-z][A-Za-z']*)$")
 _SENTENCE_END = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
+#: a capitalised word of two letters or more (not "I") right before the spaces at the end
+_NAME_BEFORE = re.compile(r"(?<![A-Za-z'])([A-Z][a-z'][A-Za-z']*) +$")
 
 #: one count layer of the prior, with a factor on its interpolation weight (the model's own
 #: counts beside the English ones: ``WordLayer.own_weight``)
 Layer = tuple[Any, float]
+
+
+@dataclass
+class Suggestion:
+    """A completion (only the new characters) and its probability."""
+
+    completion: str
+    prob: float
 
 
 @dataclass
@@ -154,8 +161,6 @@ class WordCompleter:
 
     def suggest(self, text: str, *, space: bool = True, **_: Any) -> list[Suggestion]:
         """The suggestion shown after ``text`` (a list of at most one ``Suggestion``)."""
-        from textseq_plugins.autocomplete.completer import Suggestion
-
         if not text:
             self.update(text)
             return []
@@ -472,13 +477,18 @@ class WordCompleter:
     def _next_word_candidates_without_model(self, before: str, prev: str,
                                             layers: list[Layer]) -> list[str]:
         """Without a character model: the words the count layers saw after ``prev`` and the
-        most frequent words, with a capital after a sentence's end."""
+        most frequent words, with a capital after a sentence's end or after a capitalised
+        word inside a sentence (a name: "the United " -> "States")."""
         policy = self.policy
         last = prev.rpartition(" ")[2]
         pool = self.prior.top("", policy.candidates)
         for counts, _ in layers:
             pool += counts.successors(prev, "", 4) + counts.successors(last, "", 4)
         upper = bool(_SENTENCE_END.search(before[-8:]))
+        if not upper and last:
+            tail = before[-80:]
+            found = _NAME_BEFORE.search(tail)
+            upper = found is not None and not _SENTENCE_END.search(tail[: found.start(1)][-8:])
         return list(dict.fromkeys(w[:1].upper() + w[1:] if upper else w for w in pool))
 
     def _score(self, prefix: str, cands: list[str]) -> None:
