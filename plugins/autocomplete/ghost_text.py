@@ -95,20 +95,25 @@ class GhostTextProvider:
 
     def _current(self) -> Any:
         """The completer for the model loaded now: made anew when the model changes (loaded
-        at last, a newly adapted one swapped in, another one chosen in the settings)."""
+        at last, a newly adapted one swapped in, another one chosen in the settings). The
+        very first one is the word layer alone, made before the model is even asked for:
+        loading torch in another thread would slow the words down."""
+        if self._completer is None:
+            self._completer = self._new_completer(None)
+            if self.personal is not None:  # earlier sessions' hit rate (saved in the home)
+                self._completer.calibration = self.personal.stored_calibration()
+        model = self._model()  # None while it loads (in the background): the words alone
+        old = self._completer
+        if old.model is not model:
+            self._completer = self._new_completer(model)
+            self._completer.calibration = old.calibration  # the session's hit rate goes on
+        return self._completer
+
+    def _new_completer(self, model: Any) -> Any:
         from textseq_plugins.autocomplete.word_completer import WordCompleter
 
-        model = self._model()  # None while it loads: the word layer alone
-        old = self._completer
-        if old is None or old.model is not model:
-            completer = WordCompleter(model, layer=self._layer() if self._layer else None,
-                                      policy=self.policy)
-            if old is not None:  # the session's hit rate outlives a newly adapted model
-                completer.calibration = old.calibration
-            elif self.personal is not None:  # and earlier sessions' (saved in the home)
-                completer.calibration = self.personal.stored_calibration()
-            self._completer = completer
-        return self._completer
+        return WordCompleter(model, layer=self._layer() if self._layer else None,
+                             policy=self.policy)
 
     def _reconstruct(self, text: str) -> str:
         # The host hands over only the last ~2,000 chars, a window that slides by one char
