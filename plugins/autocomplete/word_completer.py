@@ -26,20 +26,16 @@ after launch) the word layer suggests alone: ``p = P_prior``, shown at the polic
 end. numpy and the standard library only: torch is imported only with a model.
 
 Cost per keystroke with a model: the character state moves one step; candidates are scored
-by the character model in one batched pass from the state where the word began and cached
-for the word, so typing inside a word scores only candidates it had not seen (usually none).
-A pass feeds each candidate at most the characters ``Policy.score_budget`` allows; a longer
-word goes on from its saved state at the next keystroke.
+by the character model (``char_scores.WordScorer``) only when they could win, at most
+``Policy.max_scored`` of them, in one batched pass, cached for the word.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import Any
 
 from textseq_plugins.autocomplete.counts import PersonalWords
@@ -71,23 +67,6 @@ class Suggestion:
 
     completion: str
     prob: float
-
-
-@dataclass
-class _Entry:
-    """A candidate scored by the character model from the state after ``base`` chars of the
-    word: cumulative log-probs of its characters, of a word end after it, and whether a space
-    is the likeliest character after it."""
-
-    base: int
-    cum: list[float]
-    end: float
-    space: bool
-    #: Scoring not finished (a long word: ``Policy.score_budget`` bounds the characters of a
-    #: keystroke): the network's state after ``fed`` characters of the word's rest, to go on
-    #: from. ``cum`` then covers the first ``fed + 1`` characters, ``end`` is not known yet.
-    state: Any = None
-    fed: int = 0
 
 
 @dataclass
@@ -137,22 +116,15 @@ class WordCompleter:
         self._counted = ""  # the text whose complete words ``session`` holds
         self._last = ""
         self._word_key: tuple[int, str] | None = None
-        self._cache: dict[str, _Entry] = {}
+        #: the character model's scores of candidate words (None: the word layer alone)
+        self.scorer: Any = None
+        #: the character state of the text (``completer.Completer``; None without a model)
         self.chars: Any = None
         if model is not None:
-            self._use_model(model)
+            from textseq_plugins.autocomplete.char_scores import WordScorer
 
-    def _use_model(self, model: Any) -> None:
-        import torch
-        from textseq_plugins.autocomplete.completer import Completer
-
-        self.chars = Completer(model)
-        vocab = model.vocab.chars
-        self._word_ids = [i for i, c in enumerate(vocab) if i and is_word_char(c)]
-        nonword = [i for i, c in enumerate(vocab) if not is_word_char(c) and c != "\n" and i]
-        self._word_ids_t = torch.tensor(self._word_ids, dtype=torch.long)
-        self._nonword_t = torch.tensor(nonword, dtype=torch.long)
-        self._space = model.vocab.id(" ")
+            self.scorer = WordScorer(model, self.policy)
+            self.chars = self.scorer.chars
 
     # -- the Completer interface ---------------------------------------------------------
 
@@ -317,7 +289,9 @@ class WordCompleter:
         before = text[:start]
         key = (start, before[-64:])
         if key != self._word_key:
-            self._word_key, self._cache = key, {}
+            self._word_key = key
+            if self.scorer is not None:
+                self.scorer.new_word()
         self.update(text)
         low = prefix.lower()
         layers = self._layers()
@@ -358,49 +332,42 @@ class WordCompleter:
         lam = self.policy.lam
         if self._adapted():  # the model adapted to the history knows text like it best
             lam += self.policy.adapted_lam * self.personal_share()
+        scorer = self.scorer
+        p_char = scorer.p_char
         exact: dict[str, float] = {}
         bounds: dict[str, float] = {}
         for c in stroke.cands:
-            e = self._cache.get(c)
+            e = scorer.cache.get(c)
             if e is None or e.base > plen:
                 continue
             if e.state is None:
-                exact[c] = lam * self._p_char(e, plen) + (1 - lam) * priors[c]
+                exact[c] = lam * p_char(e, plen) + (1 - lam) * priors[c]
             elif plen - e.base < len(e.cum):  # part scored: a bound from that part
-                bounds[c] = lam * self._p_char(e, plen) + (1 - lam) * priors[c]
+                bounds[c] = lam * p_char(e, plen) + (1 - lam) * priors[c]
         # (stems use the candidates scored here: scoring the unlikely ones too cost 1-6 ms a
         # keystroke and gave no more savings on the validation text)
         bar = max(floor, max(exact.values(), default=0.0))
-        logp0 = self.chars.logp[0]
-        vocab = self.model.vocab
         for c in stroke.cands:
             if c not in exact:
-                ub = lam * math.exp(float(logp0[vocab.id(c[plen])])) + (1 - lam) * priors[c]
+                ub = lam * scorer.first_char_bound(c[plen]) + (1 - lam) * priors[c]
                 bounds[c] = min(ub, bounds.get(c, ub))
         if self.prune:
             bounds = {c: ub for c, ub in bounds.items() if ub >= bar}
         # the most promising few only: a keystroke's cost stays bounded
         most = self.policy.max_scored if self.prune else None
         todo = sorted(bounds, key=lambda c: -bounds[c])[:most]
-        self._score(stroke.prefix, todo)
+        scorer.score(stroke.prefix, todo)
         out = []
         for c in stroke.cands:
             if c in exact:
                 p = exact[c]
-            elif c in todo and self._cache[c].state is None:
-                p = lam * self._p_char(self._cache[c], plen) + (1 - lam) * priors[c]
+            elif c in todo and scorer.cache[c].state is None:
+                p = lam * p_char(scorer.cache[c], plen) + (1 - lam) * priors[c]
             else:  # not scored (yet)
                 continue
-            out.append((c[plen:], p, self._cache[c].space))
+            out.append((c[plen:], p, scorer.cache[c].space))
         out.sort(key=lambda t: -t[1])
         return out
-
-    @staticmethod
-    def _p_char(e: _Entry, plen: int) -> float:
-        """``P_char`` of the candidate's characters after the typed ``plen`` and of a word end
-        (an upper bound when its scoring is not finished: its characters scored so far)."""
-        rest_lp = e.cum[-1] + e.end - (e.cum[plen - e.base - 1] if plen > e.base else 0.0)
-        return math.exp(min(0.0, rest_lp))
 
     def _priors(self, words: Iterable[str], low: str, prev: str, layers: list[Layer],
                 prefix_mass: float) -> dict[str, float]:
@@ -451,13 +418,9 @@ class WordCompleter:
         words the count layers saw after ``prev``."""
         policy = self.policy
         found: dict[str, None] = {}
-        logp = self.chars.next_char_logprobs()
-        top = logp[self._word_ids_t].topk(min(policy.first_chars, len(self._word_ids)))
-        ids = self._word_ids_t[top.indices].tolist()
-        chars = self.model.vocab.chars
+        firsts = self.scorer.likeliest_first_chars(policy.first_chars)
         last = prev.rpartition(" ")[2]
-        for i in ids:
-            first = chars[i]
+        for first in firsts:
             if not first.isalpha():
                 continue
             pool = self.prior.top(first.lower(), policy.per_first_char)
@@ -468,7 +431,7 @@ class WordCompleter:
             for w in pool:
                 found[first + w[1:]] = None
         # the phrases' own next words, whatever the character model's first guesses
-        upper = bool(ids) and chars[ids[0]].isupper()
+        upper = bool(firsts) and firsts[0].isupper()
         for counts, _ in layers:
             for w in counts.successors(prev, "", 2):
                 found[w[:1].upper() + w[1:] if upper else w] = None
@@ -490,81 +453,6 @@ class WordCompleter:
             found = _NAME_BEFORE.search(tail)
             upper = found is not None and not _SENTENCE_END.search(tail[: found.start(1)][-8:])
         return list(dict.fromkeys(w[:1].upper() + w[1:] if upper else w for w in pool))
-
-    def _score(self, prefix: str, cands: list[str]) -> None:
-        """Score ``cands`` (each starting with ``prefix``) in one batched pass of the network
-        and cache them for this word: from the current state, or, for a word whose scoring
-        stopped at an earlier keystroke, from where it stopped. Each feeds at most the
-        characters ``Policy.score_budget`` allows for this many candidates; a longer one is
-        cached unfinished (``_Entry.state``)."""
-        if not cands:
-            return
-        plen = len(prefix)
-        rows = []  # (candidate, base, its rest, characters of it fed already, earlier cum)
-        states = []
-        for c in cands:
-            e = self._cache.get(c)
-            if e is not None and e.state is not None and e.base <= plen:
-                rows.append((c, e.base, c[e.base:], e.fed, e.cum))
-                states.append(e.state)
-            else:
-                rows.append((c, plen, c[plen:], 0, None))
-                states.append(self.chars.h)
-        policy = self.policy
-        most = max(1, int(policy.score_budget / (1 + policy.score_row_cost * (len(rows) - 1))))
-        width = max(min(len(rest) - fed, most) for _, _, rest, fed, _ in rows)
-        first, scored = self._run_network(rows, states, width)
-        for row, (c, base, _, fed, cum) in enumerate(rows):
-            got, n, end, space, state = scored[row]
-            done = state is None
-            lps = got[: n - 1 if done else n]  # the characters after the first fed
-            if cum is None:  # a new candidate: its first character from the current state
-                cum = list(accumulate(lps, initial=first[row]))
-            else:  # going on: ``cum`` already has the first fed character
-                cum = cum + list(accumulate(lps, initial=cum[-1]))[1:]
-            self._cache[c] = _Entry(base=base, cum=cum, end=end if done else 0.0,
-                                    space=space and done, state=state, fed=fed + n)
-
-    def _run_network(self, rows: list[tuple], states: list[Any], width: int
-                     ) -> tuple[list[float], list[tuple]]:
-        """One call of the network over all the candidates' next ``width`` characters: 15-50 %
-        cheaper than feeding them one time step at a time through the per-layer cells (2-24
-        chars, 4 candidates, 1 thread), and the p99 of a keystroke is this scoring at word
-        starts. Returns the log-p of each row's first fed character from the current state,
-        and per row: the log-ps of its fed characters' successors, how many characters were
-        fed, the log-p of a word end, whether a space is likeliest after it, and the state to
-        go on from (None: the word is done)."""
-        import torch
-        from textseq_plugins.autocomplete.completer import _select
-
-        model, vocab = self.model, self.model.vocab
-        feed = torch.zeros(len(rows), width, dtype=torch.long)
-        target = torch.zeros(len(rows), width, dtype=torch.long)  # what each step predicts
-        for row, (_, _, rest, fed, _) in enumerate(rows):
-            part = rest[fed : fed + width]
-            feed[row, : len(part)] = vocab.encode(part)
-            after = rest[fed + 1 : fed + width + 1]
-            target[row, : len(after)] = vocab.encode(after)
-        h = (tuple(torch.cat([s[k] for s in states], 1) for k in range(len(states[0])))
-             if isinstance(states[0], tuple) else torch.cat(states, 1))
-        with model.lock, torch.no_grad():
-            logits, h_out = model.fast(feed.to(model.device), h)
-        logp = torch.log_softmax(logits.float(), dim=-1).cpu()  # (candidates, width, vocab)
-        got = logp.gather(2, target[:, :, None])[:, :, 0].tolist()
-        lens = [min(len(rest) - fed, width) for _, _, rest, fed, _ in rows]
-        last = logp[torch.arange(len(rows)), torch.tensor(lens) - 1]  # after each fed part
-        nonword = last[:, self._nonword_t]
-        ends = torch.logsumexp(nonword, 1).tolist()
-        spaces = ((last[:, self._space] >= nonword.max(1).values).tolist() if self._space
-                  else [False] * len(rows))
-        first = self.chars.logp[0, feed[:, 0].to(self.chars.logp.device)].tolist()
-        scored = []
-        for row, (_, _, rest, fed, _) in enumerate(rows):
-            n = lens[row]
-            state = (None if fed + n >= len(rest)
-                     else _select(h_out, torch.tensor([row], device=model.device)))
-            scored.append((got[row], n, ends[row], bool(spaces[row]), state))
-        return first, scored
 
     def _count_session(self, text: str, start: int) -> None:
         """Keep ``session`` counting the complete words before the current one."""

@@ -385,29 +385,29 @@ def test_a_long_word_scored_over_several_keystrokes_scores_as_in_one_go(tiny32):
     text, word = "the quick brown fox jumps over the la", "lazybonesdogwaits"
     whole = WordCompleter(tiny32, policy=replace(POLICY, score_budget=99))
     whole.ranked(text)
-    whole._score("la", [word])
+    whole.scorer.score("la", [word])
     # one candidate: 4 characters a call
     pieces = WordCompleter(tiny32, policy=replace(POLICY, score_budget=4))
     pieces.ranked(text)
     fed = []
     for _ in range(10):
-        pieces._score("la", [word])
-        entry = pieces._cache[word]
+        pieces.scorer.score("la", [word])
+        entry = pieces.scorer.cache[word]
         fed.append(entry.fed)
         if entry.state is None:
             break
     assert fed == [4, 8, 12, 15]  # 15 characters after "la", 4 a call
-    ref = whole._cache[word]
+    ref = whole.scorer.cache[word]
     assert entry.cum == pytest.approx(ref.cum, abs=1e-5)
     assert entry.end == pytest.approx(ref.end, abs=1e-5) and entry.space == ref.space
     # an unfinished word is not offered; the next keystroke goes on from where it stopped
     # 2 characters a call, however many candidates
     typing = WordCompleter(tiny32, policy=replace(POLICY, score_budget=2, score_row_cost=0.0))
     first = typing.ranked("the quick brown fox jumps over the l")
-    unfinished = {c: e.fed for c, e in typing._cache.items() if e.state is not None}
+    unfinished = {c: e.fed for c, e in typing.scorer.cache.items() if e.state is not None}
     assert unfinished and all(len(c) <= 2 for c, _, _ in first)
     typing.ranked("the quick brown fox jumps over the l")
-    assert any(typing._cache[c].fed > fed for c, fed in unfinished.items())
+    assert any(typing.scorer.cache[c].fed > fed for c, fed in unfinished.items())
 
 
 def test_the_scoring_budget_allows_fewer_characters_for_more_candidates(tiny, monkeypatch):
@@ -420,7 +420,7 @@ def test_the_scoring_budget_allows_fewer_characters_for_more_candidates(tiny, mo
         wc = WordCompleter(tiny, policy=policy)
         wc.ranked("the quick brown fox jumps over the la")
         widths.clear()
-        wc._score("la", cands)
+        wc.scorer.score("la", cands)
         seen += widths
     four = int(policy.score_budget / (1 + 3 * policy.score_row_cost))
     assert seen == [(1, 10), (4, four)] and four < 10  # "zybonesdog" whole; four: a part
