@@ -6,9 +6,10 @@ of a second on a small machine), so the provider answers in two stages:
 1. the word layer alone (``WordCompleter`` without a model: the model's word counts and the
    English word list, numpy only, loaded in a few hundred milliseconds; a keystroke typed
    before even that is ready waits for it and gets its answer then);
-2. from the keystroke after the character model has loaded (in the plugin's warm-up, or in a
-   background thread the first keystroke starts), the whole policy: the character model, the
-   word layer and the personal history.
+2. from the keystroke after the character model has loaded (in the plugin's warm-up once a
+   first ghost text has been offered from the words, or 1.5 s after they were ready; or in a
+   background thread the keystroke after that ghost text starts), the whole policy: the
+   character model, the word layer and the personal history.
 
 A newer keystroke makes an older call still feeding a long paste give up (``should_stop``),
 so the latest keystroke is answered first; only the last ``CONTEXT_CAP`` chars are encoded.
@@ -43,19 +44,24 @@ def new_completer(ctx: PluginContext, model: Any, layers: Any, name: str,
 class GhostTextProvider:
     """The host's completion provider: ``suggest(text) -> str | None`` (ghost text).
 
-    ``model()`` returns the character model when it has loaded, None until then (it must not
-    block: the plugin's ``Personal.ready_model`` loads it in the background); ``layer()``
+    ``model(start)`` returns the character model when it has loaded, None until then (it must
+    not block: the plugin's ``Personal.ready_model`` loads it in the background, once
+    ``start`` is true); ``layer()``
     the model's word layer, asked when the model changes; ``personal`` (a ``Personal``) the
     history and the calibration earlier sessions reached; ``policy`` what is shown.
     """
 
-    def __init__(self, model: Callable[[], Any], layer: Callable[[], Any] | None = None,
+    def __init__(self, model: Callable[[bool], Any], layer: Callable[[], Any] | None = None,
                  personal: Any = None, policy: Any = None) -> None:
         self._model = model
         self._layer = layer
         self.personal = personal
         self.policy = policy
         self._completer: Any = None
+        #: set once a ghost text has been offered from the word layer: only then does the
+        #: model start loading (its torch import holds the interpreter for most of a second,
+        #: and the ghost text would come too late for the key it was for)
+        self.answered = threading.Event()
         self._lock = threading.Lock()
         self._latest = 0
         self._counter = threading.Lock()
@@ -91,18 +97,22 @@ class GhostTextProvider:
                     self.personal.calibration = c.calibration  # saved with the next message
             else:
                 found = c.suggest(full)
+        if found:
+            self.answered.set()
         return found[0].completion if found else None
 
     def _current(self) -> Any:
         """The completer for the model loaded now: made anew when the model changes (loaded
         at last, a newly adapted one swapped in, another one chosen in the settings). The
-        very first one is the word layer alone, made before the model is even asked for:
-        loading torch in another thread would slow the words down."""
+        very first one is the word layer alone, and the model is asked for (its loading
+        started) only once a keystroke has been answered from it: loading torch in another
+        thread would slow the words down."""
         if self._completer is None:
             self._completer = self._new_completer(None)
             if self.personal is not None:  # earlier sessions' hit rate (saved in the home)
                 self._completer.calibration = self.personal.stored_calibration()
-        model = self._model()  # None while it loads (in the background): the words alone
+        # None while it loads (in the background): the words alone
+        model = self._model(self.answered.is_set())
         old = self._completer
         if old.model is not model:
             self._completer = self._new_completer(model)

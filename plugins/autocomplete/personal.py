@@ -133,13 +133,16 @@ class Personal:
         self._model = (name, stamp, model)
         return model
 
-    def ready_model(self, name: str) -> Any:
-        """What ``model(name)`` returns, once it has loaded; until then None, and it loads
-        in a background thread (the ghost text goes on with the word layer alone). A model
-        that failed to load is not tried again (``model_note`` says why)."""
+    def ready_model(self, name: str, start: bool = True) -> Any:
+        """What ``model(name)`` returns, once it has loaded; until then None, and (when
+        ``start``) it loads in a background thread (the ghost text goes on with the word
+        layer alone). A model that failed to load is not tried again (``model_note`` says
+        why)."""
         cached = self._model
         if cached is not None and cached[0] == name:
             return self.model(name)  # cheap: re-read only when the adapted file changed
+        if not start:
+            return None
         with self.lock:
             failed = self._load_failed is not None and self._load_failed[0] == name
             if not failed and (self._loading is None or not self._loading.is_alive()):

@@ -5,6 +5,7 @@ Everything heavy (torch, the model, the screen) is imported inside the methods.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from textseq_plugins.autocomplete.personal import DEFAULT_MODEL, Personal, PersonalLearner
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
     from sqlite_utils.migrations import Migrations
 
     from textseq_tui.plugin import PluginStore
+
+
+#: seconds the warm-up waits, after the word layer is ready, for a first ghost text from it
+#: before it loads the character model; and then for the app to show it
+WORDS_FIRST_S = 1.5
+SHOW_S = 0.2
 
 
 def _load(model_dir: Any, device: str) -> Any:
@@ -119,7 +126,12 @@ class AutocompletePlugin(Plugin):
         """What the first keystroke needs first, without torch: the word layer, the English
         list and the personal history (the ghost text can start from them); then the
         character model (and torch) with its int8 keystroke copy."""
-        self.completion_provider().prepare()
+        provider = self.completion_provider()
+        provider.prepare()
+        # torch's import holds the interpreter for most of a second: let a first ghost text
+        # from the words reach the screen before it (if the user types at once)
+        if provider.answered.wait(WORDS_FIRST_S):
+            time.sleep(SHOW_S)
         model = self.personal.model(_model_name(self.context))
         getattr(model, "fast", None)  # the int8 copy is made here, not at a keystroke
 
@@ -164,7 +176,7 @@ class AutocompletePlugin(Plugin):
 
             ctx = self.context
             self._provider = GhostTextProvider(
-                lambda: self.personal.ready_model(_model_name(ctx)),
+                lambda start: self.personal.ready_model(_model_name(ctx), start=start),
                 lambda: self.word_layers.get(_model_name(ctx)),
                 personal=self.personal, policy=policy_settings(ctx.settings))
         return self._provider

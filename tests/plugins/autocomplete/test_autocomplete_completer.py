@@ -139,9 +139,10 @@ def test_keystroke_savings_with_spaces_accept_the_word_or_the_word_and_space(
 
 
 def test_provider_suggests_and_keeps_a_sliding_window_incremental(tiny: CharModel) -> None:
-    provider = GhostTextProvider(lambda: tiny)
+    provider = GhostTextProvider(lambda start: tiny)
     # the ghost text ends with the space the model expects (Tab takes "er", Shift+Tab "er ")
     assert provider.suggest("the quick brown fox jumps ov") == "er "
+    assert provider._completer.model is tiny
     assert provider.suggest("") is None
     # the host sends only the last 2,000 chars; typing on must not re-encode the window
     full = "the lazy dog waits for a queen. " * 100 + "the quick brown fox jumps ov"
@@ -160,7 +161,7 @@ def test_provider_keeps_the_sessions_calibration_when_a_new_model_swaps_in(tiny3
 
     from textseq_plugins.autocomplete.policy import Policy
 
-    provider = GhostTextProvider(lambda: models[-1],
+    provider = GhostTextProvider(lambda start: models[-1],
                                  policy=replace(Policy(), target_precision=0.9))
     text = "the quick brown fox jumps ov"
     shown = provider.suggest(text)

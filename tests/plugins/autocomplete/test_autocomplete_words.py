@@ -191,7 +191,7 @@ def test_a_damaged_history_never_breaks_typing(ready, monkeypatch) -> None:
 
     monkeypatch.setattr(history, "load", broken)
     plugin = ready.plugin("autocomplete")
-    plugin.warmup()  # the character model loaded (the app does it after its first paint)
+    plugin.personal.model("tiny")  # loaded (the app does it in its warm-up, after the words)
     provider = plugin.completion_provider()
     assert provider.suggest("the quick brown fox jumps ov") == "er "  # the model alone
     listener = plugin.message_listeners()[0]
@@ -433,7 +433,7 @@ def test_the_calibration_is_kept_between_sessions_and_forgotten(ready) -> None:
     plugin = ready.plugin("autocomplete")
     store = plugin.context.store
     assert history.load_calibration(store) == 0.0
-    plugin.warmup()
+    plugin.personal.model("tiny")  # loaded (the app does it in its warm-up, after the words)
     provider = plugin.completion_provider()
     text = "the quick brown fox jumps ov"
     assert provider.suggest(text)
