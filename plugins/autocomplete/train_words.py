@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from textseq_plugins.autocomplete.counts import STORE_MIN_COUNTS, STORE_ORDER, CountStore
-from textseq_plugins.autocomplete.policy import Policy
 from textseq_plugins.autocomplete.text_input import split_corpus
 from textseq_plugins.autocomplete.vocabulary import words_of
 from textseq_plugins.autocomplete.word_layer import WordLayer, WordLayers
@@ -30,8 +29,6 @@ from textseq_plugins.autocomplete.word_layer import WordLayer, WordLayers
 #: the English counts)
 MIN_CHARS = 10_000
 OWN_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
-#: the character model's share in a word's probability (``Policy.lam`` is the shipped model's)
-LAMS = (0.1, 0.2, 0.3, 0.4, 0.5)
 CHOOSE_CHARS = 3_000
 
 
@@ -49,12 +46,11 @@ class TrainedWords:
 
 def train_word_layer(layers: WordLayers, model: Any, text: str, *, background: str,
                      init: tuple[Any, Any] | None = None,
-                     weights: tuple[float, ...] = OWN_WEIGHTS,
-                     lams: tuple[float, ...] = LAMS) -> TrainedWords:
+                     weights: tuple[float, ...] = OWN_WEIGHTS) -> TrainedWords:
     """Count the training part of ``text`` (the first 90 %, as the character model) and
-    choose its weight among ``weights`` against ``background``'s counts, then the model's
-    ``lam`` among ``lams``, on the validation split with ``model`` (a ``CharModel``).
-    ``init``: the starting model's ``(path, card)``."""
+    choose its weight among ``weights`` against ``background``'s counts on the validation
+    split with ``model`` (a ``CharModel``). ``init``: the starting model's ``(path,
+    card)``."""
     train_text, val_text = split_corpus(text)
     previous = layers.for_model(*init) if init is not None else None
     if previous is not None and previous.background_name:
@@ -73,10 +69,10 @@ def train_word_layer(layers: WordLayers, model: Any, text: str, *, background: s
     if previous is not None and previous.own is not None and init[1].name != background:
         own, continued = previous.own.merged(own), init[1].name
     count_s = time.perf_counter() - started
-    weight, lam, tried = choose_mix(model, val_text, own, base, weights, lams)
+    weight, tried = choose_own_weight(model, val_text, own, base, weights)
     ngrams = {n: int(len(table[2])) for n, table in own.orders.items()}
     settings = {"own": "words.npz", "background": background if base else None,
-                "own_weight": weight, "lam": lam, "savings_by_own_weight_and_lam": tried,
+                "own_weight": weight, "savings_by_own_weight": tried,
                 "chosen_on": f"keystroke savings on the first {min(len(val_text), CHOOSE_CHARS):,}"
                              " characters of the validation split (the last 10 %)",
                 "counted_chars": len(train_text), "continued_from": continued,
@@ -85,13 +81,11 @@ def train_word_layer(layers: WordLayers, model: Any, text: str, *, background: s
                  f"({len(train_text):,} chars"
                  + (f", added to {continued}'s own)" if continued else ")")
                  + (f", mixed with {background}'s modern-English counts (read through the "
-                    f"registry) at own_weight {weight:g}" if base else "")
-                 + (f", the character model's share lam {lam:g}" if lam is not None else "")
-                 + "; chosen on the validation split")
+                    f"registry) at own_weight {weight:g}, chosen on the validation split"
+                    if base else ""))
     summary = (f"word layer: {len(own):,} words, {ngrams.get(2, 0):,} pairs, "
                f"{ngrams.get(3, 0):,} triples; own weight {weight:g}"
-               + (f" over {background}'s counts" if base else "")
-               + (f"; lam {lam:g}" if lam is not None else ""))
+               + (f" over {background}'s counts" if base else ""))
     metrics = {"word_layer_count_s": round(count_s, 2),
                "word_layer_choose_s": round(time.perf_counter() - started - count_s, 2)}
     return TrainedWords(own, settings, described, summary, metrics)
@@ -105,57 +99,29 @@ def _background(layers: WordLayers, name: str) -> CountStore | None:
         return None
 
 
-def choose_mix(model: Any, val_text: str, own: CountStore, background: CountStore | None,
-               weights: tuple[float, ...] = OWN_WEIGHTS, lams: tuple[float, ...] = LAMS
-               ) -> tuple[float, float | None, dict[str, float]]:
-    """``own_weight`` (one of ``weights``), then ``lam`` (one of ``lams``: how far the
-    model's character predictions count against the word counts; a model trained for
-    minutes predicts less well than the shipped one), each the one whose suggestions save the
-    most keystrokes on the first ``CHOOSE_CHARS`` characters of ``val_text``; and the savings
-    of each pair tried (``"own_weight/lam"``). Without a background the weight is 1.0; with
-    one value there is nothing to choose (None: the policy's ``lam``).
+def choose_own_weight(model: Any, val_text: str, own: CountStore, background: CountStore | None,
+                      weights: tuple[float, ...] = OWN_WEIGHTS
+                      ) -> tuple[float, dict[str, float]]:
+    """The one of ``weights`` whose suggestions save the most keystrokes on the first
+    ``CHOOSE_CHARS`` characters of ``val_text``, and the savings of each one tried (without a
+    background there is nothing to weigh: 1.0; with one weight, nothing to choose).
 
-    A replay costs 1-2 ms a keystroke, so each is climbed from where it usually is (the
-    largest weight, the policy's ``lam``) to a neighbour while the savings grow: four or five
-    replays, not ``len(weights) * len(lams)``."""
+    A replay costs 1-2 ms a keystroke, so the weights are tried from the largest down while
+    the savings grow (a text's own counts usually help: two or three replays, not five)."""
     from textseq_plugins.autocomplete.completer import keystroke_savings
     from textseq_plugins.autocomplete.word_completer import WordCompleter
 
     sample = val_text[:CHOOSE_CHARS]
-    tried: dict[str, float] = {}
-
-    def measure(weight: float, lam: float | None) -> float:
-        key = f"{weight:g}/{'policy' if lam is None else f'{lam:g}'}"
-        if key not in tried:
-            layer = WordLayer(own=own, background=background, own_weight=weight, lam=lam)
-            tried[key] = round(keystroke_savings(WordCompleter(model, layer=layer), sample,
-                                                 space=True)["savings"], 4)
-        return tried[key]
-
-    if len(sample) < 2:
-        return 1.0, None, tried
-    weight = 1.0
-    if background is not None and len(weights) > 1:
-        ordered = sorted(weights, reverse=True)
-        weight = ordered[_climb(len(ordered), 0, lambda i: measure(ordered[i], None))]
-    lam = None
-    if len(lams) > 1:
-        ordered = sorted(lams)
-        start = min(range(len(ordered)), key=lambda i: abs(ordered[i] - Policy().lam))
-        lam = ordered[_climb(len(ordered), start, lambda i: measure(
-            weight, None if ordered[i] == Policy().lam else ordered[i]))]
-    return weight, None if lam == Policy().lam else lam, tried
-
-
-def _climb(n: int, start: int, measure: Any) -> int:
-    """The index (of ``n``) reached from ``start`` by stepping to a neighbour while
-    ``measure(index)`` grows: first downwards, else upwards."""
-    best = start
-    for step in (1, -1):
-        i = best + step
-        moved = False
-        while 0 <= i < n and measure(i) > measure(best):
-            best, i, moved = i, i + step, True
-        if moved:
-            break
-    return best
+    if background is None or len(sample) < 2:
+        return 1.0, {}
+    if len(weights) == 1:
+        return weights[0], {}
+    tried: dict[float, float] = {}
+    for weight in sorted(weights, reverse=True):
+        layer = WordLayer(own=own, background=background, own_weight=weight)
+        tried[weight] = keystroke_savings(WordCompleter(model, layer=layer), sample,
+                                          space=True)["savings"]
+        if len(tried) > 1 and tried[weight] <= max(v for w, v in tried.items() if w != weight):
+            break  # no better than a larger weight: the savings have stopped growing
+    best = max(tried, key=lambda w: (tried[w], w))
+    return best, {f"{w:g}": round(v, 4) for w, v in tried.items()}

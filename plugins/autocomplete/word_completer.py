@@ -329,7 +329,7 @@ class WordCompleter:
                            ) -> list[tuple[str, float, bool]]:
         """``P_char`` for the candidates worth scoring, mixed with their priors."""
         plen, priors = len(stroke.prefix), stroke.priors
-        lam = self.policy.lam if self.layer.lam is None else self.layer.lam
+        lam = self.policy.lam
         if self._adapted():  # the model adapted to the history knows text like it best
             lam += self.policy.adapted_lam * self.personal_share()
         scorer = self.scorer

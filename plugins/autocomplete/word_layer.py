@@ -8,9 +8,7 @@ its training text) beside its weights. Its card says how that layer is used, und
   trained with ``autocomplete train`` on your corpus has the default model's modern-English
   counts there, read through the registry, never copied into it);
 - ``own_weight``: how far this model's own counts are trusted over the background (0-1,
-  chosen on the validation split of its training text when it was trained);
-- ``lam``: the character model's share in a word's probability, chosen the same way (absent:
-  the policy's).
+  chosen on the validation split of its training text when it was trained).
 
 A model without that entry (the shipped ``char-rnn-english``) uses its own counts alone, at
 full weight; a model without ``words.npz`` (``char-rnn-shakespeare``) has none of its own.
@@ -44,14 +42,10 @@ class WordLayer:
     own_weight: float = 1.0
     background_name: str = ""
     note: str = ""
-    #: the character model's share in a word's probability, when chosen for this model (a
-    #: model trained for minutes predicts less well than the shipped one); None: the policy's
-    lam: float | None = None
 
     def without_own(self) -> WordLayer:
         """The same layer without the model's own counts (its background alone)."""
-        return WordLayer(background=self.background, background_name=self.background_name,
-                         lam=self.lam)
+        return WordLayer(background=self.background, background_name=self.background_name)
 
 
 def layer_settings(card: Any) -> dict[str, Any]:
@@ -93,10 +87,9 @@ class WordLayers:
             if background is None:
                 note = note or f"no background word counts from {background_name} ({why})"
         weight = float(settings.get("own_weight", 1.0)) if background is not None else 1.0
-        lam = settings.get("lam")
         return WordLayer(own=own, background=background, own_weight=weight,
                          background_name=background_name if background is not None else "",
-                         note=note, lam=float(lam) if lam is not None else None)
+                         note=note)
 
     def own_counts(self, path: Path, card: Any) -> tuple[CountStore | None, str]:
         """The model's own ``words.npz`` when its card lists it and the file matches its

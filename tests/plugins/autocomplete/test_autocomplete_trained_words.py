@@ -36,14 +36,12 @@ def test_a_trained_model_carries_its_words_and_uses_the_english_counts_beside(cl
     settings = info.card.hyperparameters["word_layer"]
     assert settings == out["word_layer"] and settings["background"] == "char-rnn-english"
     assert settings["own_weight"] in (0.0, 0.25, 0.5, 0.75, 1.0)
-    assert settings["lam"] in (0.1, 0.2, 0.3, None, 0.5)  # None: the policy's 0.4
-    tried = settings["savings_by_own_weight_and_lam"]
-    chosen = f"{settings['own_weight']:g}/{settings['lam'] or 'policy'}"
-    assert "1/policy" in tried and tried[chosen] == max(tried.values())
+    tried = settings["savings_by_own_weight"]
+    assert "1" in tried and tried[f"{settings['own_weight']:g}"] == max(tried.values())
     assert "words.npz" in info.card.data["word_counts"]
     layers = WordLayers(host.registry)
     layer = layers.get("mine")
-    assert layer.own.vocab().weight("snorkelwick") > 0 and layer.lam == settings["lam"]
+    assert layer.own.vocab().weight("snorkelwick") > 0
     # the English counts are the default model's own, read through the registry, not copied
     assert layer.background is layers.get("char-rnn-english").own
     assert (info.path / "words.npz").stat().st_size < 100_000
@@ -80,8 +78,7 @@ def test_init_continues_both_layers_without_counting_english_twice(host, tiny, t
 
     layers = WordLayers(host.registry)
     first = MADE_UP * 300
-    base = train_word_layer(layers, tiny, first, background="char-rnn-english", weights=(0.5,),
-                            lams=(0.4,))
+    base = train_word_layer(layers, tiny, first, background="char-rnn-english", weights=(0.5,))
     assert base.counts.unigrams["snorkelwick"] == first[: int(len(first) * 0.9)].count(
         "snorkelwick")
     # a model trained from it goes on counting: its counts plus the new text's
@@ -93,7 +90,7 @@ def test_init_continues_both_layers_without_counting_english_twice(host, tiny, t
     card.hyperparameters = {"word_layer": base.settings}
     second = "a zebra quietly grazes beside the dam. " * 300
     more = train_word_layer(layers, tiny, second, background="char-rnn-english",
-                            init=(folder, card), weights=(0.5,), lams=(0.4,))
+                            init=(folder, card), weights=(0.5,))
     assert more.settings["continued_from"] == "base"
     expected = CountStore.count(words_of(first[: int(len(first) * 0.9)])).merged(
         CountStore.count(words_of(second[: int(len(second) * 0.9)])))
@@ -101,7 +98,7 @@ def test_init_continues_both_layers_without_counting_english_twice(host, tiny, t
     # from the default model itself: its English is the background, not counted in again
     english = host.registry.get("char-rnn-english")
     fresh = train_word_layer(layers, tiny, second, background="char-rnn-english",
-                             init=(english.path, english.card), weights=(0.5,), lams=(0.4,))
+                             init=(english.path, english.card), weights=(0.5,))
     assert fresh.settings["continued_from"] is None and fresh.settings["background"] == (
         "char-rnn-english")
     assert set(fresh.counts.unigrams) == set(words_of(second))
