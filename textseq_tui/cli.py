@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from textseq_tui import cli_io
-from textseq_tui.errors import BadInput, TextseqError
+from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.host import Host
 
 _HOST: Host | None = None
@@ -55,17 +55,28 @@ class TextseqGroup(TyperGroup):
         try:
             result = super().invoke(ctx)
         except TextseqError as err:
-            typer.echo(f"error: {err}", err=True)
+            cli_io.echo(f"error: {err}", err=True)
             raise typer.Exit(err.exit_code) from None
         except sqlite3.DatabaseError as err:
             # A plugin reading the database directly hit a damaged file.
             from textseq_tui.store import store_error
 
-            typer.echo(f"error: {store_error(get_host().home / 'textseq.db', err)}", err=True)
-            raise typer.Exit(1) from None
+            failure = store_error(get_host().home / "textseq.db", err)
+            cli_io.echo(f"error: {failure}", err=True)
+            raise typer.Exit(failure.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise  # stdout closed by the reader (| head): not ours to report
+        except OSError as err:
+            # A file in the home (a cache, a model, a checkpoint) could not be written: a
+            # full disk and a read-only home each get their own line.
+            from textseq_tui.errors import os_error
+
+            failure = os_error(err)
+            cli_io.echo(f"error: {failure}", err=True)
+            raise typer.Exit(failure.exit_code) from None
         if cli_io.refused_lines():
             # A batch went on past refused lines; the exit status still says so.
             raise typer.Exit(1)
@@ -151,7 +162,11 @@ def build_app(host: Host | None = None) -> typer.Typer:
             raise BadInput(f"this textseq was built for home {_HOST.home} on device "
                            f"{_HOST.device}; run it again with the --home/--device you want")
         if ctx.invoked_subcommand is not None:
-            get_host()  # starts the plugins on the chosen home before their command runs
+            # Starts the plugins on the chosen home before their command runs; a plugin that
+            # failed to start answers its command (and its --help) with why.
+            problem = get_host().unavailable(ctx.invoked_subcommand)
+            if problem:
+                raise PluginError(problem)
         if ctx.invoked_subcommand is None:
             from textseq_tui.app.main import TextseqApp
 
@@ -167,6 +182,7 @@ def build_app(host: Host | None = None) -> typer.Typer:
     ) -> None:
         """List installed plugins: name, version, status (ok | error: reason), source."""
         host = get_host()
+        host.completion_providers()  # notes a provider of the deprecated first protocol
         if cli_io.want_json(as_json):
             for record in host.records:
                 cli_io.emit(record.row(), True)
@@ -178,14 +194,20 @@ def build_app(host: Host | None = None) -> typer.Typer:
         for record in host.records:
             row = record.row()
             style = "green" if record.ok else "red"
-            table.add_row(row["name"], row["version"], f"[{style}]{row['status']}[/]",
-                          row["source"], row["description"])
+            safe = {k: cli_io.escape_markup(v) for k, v in row.items()}
+            table.add_row(safe["name"], safe["version"], f"[{style}]{safe['status']}[/]",
+                          safe["source"], safe["description"])
         console = Console()
         console.print(table)
+        for record in host.records:
+            for notice in record.deprecations:
+                console.print(f"[yellow]{record.name}: deprecated: {notice}[/]", markup=True,
+                              highlight=False, soft_wrap=True)
         if verbose:
             for record in host.records:
                 if record.detail:
-                    console.print(f"[bold]{record.name}[/]\n{record.detail}")
+                    console.print(f"[bold]{cli_io.escape_markup(record.name)}[/]\n"
+                                  f"{cli_io.escape_markup(record.detail)}")
 
     app.add_typer(_models_app(), name="models")
     app.add_typer(_db_app(), name="db")
@@ -231,16 +253,31 @@ def build_app(host: Host | None = None) -> typer.Typer:
     for record in records:
         plugin = record.plugin
         if plugin is None or record.error:
+            _mount_unavailable(app, record.name, f"plugin {record.name!r} is not available: "
+                                                 f"{record.error}")
             continue
         try:
             sub = plugin.cli()
         except Exception as err:  # noqa: BLE001 — a broken plugin CLI must not break the rest
-            sys.stderr.write(f"warning: plugin {plugin.name}: cli() failed: {err}\n")
+            _mount_unavailable(app, record.name, f"plugin {record.name!r}: cli() failed: "
+                                                 f"{type(err).__name__}: {err}")
             continue
         if sub is not None:
             app.add_typer(sub, name=plugin.name, help=plugin.description)
     _one_line_listings(app)
     return app
+
+
+def _mount_unavailable(app: typer.Typer, name: str, problem: str) -> None:
+    """``textseq NAME ...`` (``--help`` included) of a plugin that failed answers ``problem``
+    in one line, instead of Click's "No such command"."""
+    if any(info.name == name for info in app.registered_commands):
+        return  # a second distribution using the name: the first one's command stays
+
+    @app.command(name, help=f"(unavailable) {problem}", add_help_option=False,
+                 context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+    def unavailable() -> None:
+        raise PluginError(problem)
 
 
 def _one_line_listings(app: typer.Typer) -> None:
@@ -288,7 +325,9 @@ def _print_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, empty: 
             keys += [k for k in row if k not in keys]
         writer = csv.DictWriter(sys.stdout, fieldnames=keys)
         writer.writeheader()
-        writer.writerows(rows)
+        # no terminal control from stored text reaches stdout (shown as \xNN)
+        writer.writerows({k: cli_io.shown(v) if isinstance(v, str) else v
+                          for k, v in row.items()} for row in rows)
         return
     if not rows:
         typer.echo(empty)
@@ -306,11 +345,12 @@ def _print_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, empty: 
 
 
 def _cell(value: Any) -> str:
+    """A table cell: numbers short, user text escaped (Rich reads cells as markup)."""
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, (dict, list)):
-        return json.dumps(value)
-    return "" if value is None else str(value)
+        return cli_io.escape_markup(json.dumps(value))
+    return "" if value is None else cli_io.escape_markup(value)
 
 
 def _models_app() -> typer.Typer:
@@ -337,7 +377,7 @@ def _models_app() -> typer.Typer:
         if cli_io.want_json(as_json):
             cli_io.emit(card, True)
         else:
-            typer.echo(json.dumps(card, indent=2))
+            cli_io.echo(json.dumps(card, indent=2))
 
     @models.command("verify")
     def verify_cmd(name: str | None = typer.Argument(None), as_json: bool = _json_opt()) -> None:
@@ -349,9 +389,9 @@ def _models_app() -> typer.Typer:
             if cli_io.want_json(as_json):
                 cli_io.emit({"path": path, "ok": not problems, "problems": problems}, True)
             else:
-                typer.echo(f"{'ok  ' if not problems else 'FAIL'} {path}")
+                cli_io.echo(f"{'ok  ' if not problems else 'FAIL'} {path}")
                 for problem in problems:
-                    typer.echo(f"     {problem}")
+                    cli_io.echo(f"     {problem}")
         if bad:
             raise typer.Exit(1)
 

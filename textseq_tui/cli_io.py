@@ -13,6 +13,11 @@ Plugins reach these through ``textseq_tui.plugin`` (``emit``, ``want_json``, ``i
 - A bad line is reported on stderr (``line N: reason``) and the rest still run; the command
   then exits 1 (the host checks ``refused_lines()`` after every command).
 - Errors: one line on stderr and a non-zero exit, never a traceback.
+- Text is never markup and never a terminal control: ``emit`` prints its text plainly
+  (``markup=True`` for text a command built with :func:`escape_markup`), and every
+  printed string goes through :func:`shown`: C0 controls but tab and newline, DEL and C1
+  controls (so ESC, and every ANSI/OSC sequence) appear as ``\\xNN``; in JSON, C1 and DEL
+  are ``\\u00NN`` escapes as well (C0 always are).
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ from typing import IO, Any
 from textseq_tui.errors import BadInput
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+#: Characters a terminal may act on: C0 controls except tab and newline, DEL, C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: The same, left raw by json.dumps(ensure_ascii=False) (it escapes C0 itself).
+_JSON_RAW_CONTROL = re.compile("[\x7f-\x9f]")
 _LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 
 #: Set by the root command's ``--json``; commands OR it with their own flag.
@@ -73,35 +82,80 @@ def _command_param(name: str) -> Any:
     return None
 
 
-def emit(obj: Any, as_json: bool, text: str | None = None, *, line: int | None = None) -> None:
+def shown(text: Any) -> str:
+    """``text`` safe to print on a terminal: controls (C0 but tab and newline, DEL, C1, so
+    ESC and any ANSI/OSC sequence) as visible ``\\xNN`` escapes, lone surrogates (from
+    non-UTF-8 argv) as ``?``. Markup brackets are left alone: print it plainly."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def escape_markup(text: Any) -> str:
+    """User or model text to put inside Rich markup (``emit(..., markup=True)``, a Rich
+    table cell): brackets escaped, controls shown as by :func:`shown`."""
+    from rich.markup import escape
+
+    return escape(shown(text))
+
+
+def _write(stream: IO[str], text: str) -> None:
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:  # a stdout that is not UTF-8
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+    stream.flush()
+
+
+def echo(text: Any = "", err: bool = False) -> None:
+    """Print one plain line (user text allowed): on stdout, or stderr with ``err``."""
+    _write(sys.stderr if err else sys.stdout, shown(text) + "\n")
+
+
+def json_line(obj: Any) -> str:
+    """``obj`` as one JSON line: UTF-8 text, with every control character escaped."""
+    try:
+        text = json.dumps(obj, ensure_ascii=False, default=_jsonable)
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Text that came from non-UTF-8 argv bytes holds lone surrogates (\udcXX); an
+        # ASCII-escaped line is still valid JSON and keeps them recoverable.
+        return json.dumps(obj, ensure_ascii=True, default=_jsonable) + "\n"
+    return _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def emit(obj: Any, as_json: bool, text: str | None = None, *, line: int | None = None,
+         markup: bool = False) -> None:
     """Print one result: a JSON line, or ``text`` (default: a compact ``key: value`` line).
 
     ``line``: the input line number the answer is for (``--input`` batches); in JSON it
     becomes the object's first key ``"line"`` (kept if the object already has one).
     ``None`` or 0 (an item given as an argument) adds nothing.
+
+    ``text`` is printed as it is (never read as markup; controls shown as ``\\xNN``). With
+    ``markup=True`` it is Rich markup (colours) whose user or model text the caller escaped
+    with :func:`escape_markup`; markup that does not parse is printed plainly.
     """
     if as_json:
         if line and isinstance(obj, dict) and "line" not in obj:
             obj = {"line": line, **obj}
-        line = json.dumps(obj, ensure_ascii=False, default=_jsonable) + "\n"
-        try:
-            sys.stdout.write(line)
-        except UnicodeEncodeError:
-            # Text that came from non-UTF-8 argv bytes holds lone surrogates (\udcXX); an
-            # ASCII-escaped line is still valid JSON and keeps them recoverable.
-            sys.stdout.write(json.dumps(obj, ensure_ascii=True, default=_jsonable) + "\n")
-        sys.stdout.flush()
+        _write(sys.stdout, json_line(obj))
         return
     if text is None:
         if isinstance(obj, dict):
             text = "  ".join(f"{k}: {v}" for k, v in obj.items())
         else:
             text = str(obj)
+    if not markup:
+        echo(text)
+        return
     from rich.console import Console
+    from rich.errors import MarkupError
 
-    # Lone surrogates (from non-UTF-8 argv) cannot be printed: show U+FFFD instead.
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    Console(soft_wrap=True, highlight=False).print(text)
+    try:
+        Console(soft_wrap=True, highlight=False, emoji=False).print(shown(text))
+    except MarkupError:
+        echo(text)
 
 
 def _jsonable(value: Any) -> Any:
@@ -257,8 +311,7 @@ def refuse(number: int, err: Exception | str, as_json: bool | None = None) -> No
     global _REFUSED
     _REFUSED += 1
     message = str(err)
-    sys.stderr.write(f"line {number}: {message}\n")
-    sys.stderr.flush()
+    echo(f"line {number}: {message}", err=True)
     if want_json(as_json):
         emit({"line": number, "error": message}, True)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from textseq_tui.errors import ModelError
+from textseq_tui.errors import ModelError, ReadOnlyHome, os_error, read_only_message
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> None:
@@ -28,9 +28,12 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         # KeyboardInterrupt included: never leave a stray temporary file behind.
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and err.filename is None and err.errno is not None:
+            # a write or fsync failure (ENOSPC) names no file: name the one being written
+            raise OSError(err.errno, err.strerror, str(path)) from err
         raise
 
 
@@ -90,3 +93,32 @@ def load_tensors(path: Path, device: str = "cpu") -> dict[str, Any]:
     from textseq_tui.ml.checkpoint import load_checkpoint
 
     return load_checkpoint(path, map_location=device)
+
+
+def cache_folder(home: Path, name: str) -> Path:
+    """``home/cache/name``, made on first use. In a home that cannot be written (a read-only
+    folder or file system), a private folder in the system's temp dir instead: a cache can
+    always be rebuilt, and commands that only read (scoring, picking) keep working."""
+    import errno
+
+    path = Path(home) / "cache" / name
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        if err.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise os_error(err) from None
+    if os.access(path, os.W_OK):
+        return path
+    spare = Path(tempfile.gettempdir()) / f"textseq-cache-{os.getuid()}"
+    try:
+        spare.mkdir(mode=0o700, exist_ok=True)
+        st = spare.lstat()
+    except OSError as err:
+        raise os_error(err) from None
+    import stat
+
+    # someone else's folder (or a link) in a shared /tmp is never used
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        raise ReadOnlyHome(read_only_message(Path(home) / "cache"))
+    (spare / name).mkdir(exist_ok=True)
+    return spare / name

@@ -9,15 +9,18 @@ import difflib
 import logging
 import os
 import threading
+import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textseq_tui.discovery import PluginRecord, check_name, discover, fresh_instance
+from textseq_tui.discovery import PluginRecord, check_name, discover, new_plugin, take
 from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.plugin import (
+    COMPLETION_CONTEXT_CHARS,
     CommandResult,
     CompletionProvider,
+    CompletionRequest,
     MessageAnnotator,
     Plugin,
     PluginContext,
@@ -25,12 +28,33 @@ from textseq_tui.plugin import (
     SlashCommand,
 )
 from textseq_tui.registry import ModelRegistry
-from textseq_tui.settings import Settings, default_home
+from textseq_tui.settings import PluginSettings, Settings, default_home
+from textseq_tui.state import HOST_OWNER, PluginState
 
 if TYPE_CHECKING:
     from textseq_tui.store import Store
 
 log = logging.getLogger("textseq")
+
+
+FIRST_PROTOCOL_NOTICE = ("its completion provider has only suggest(text), the first "
+                         "protocol: give it complete(request: CompletionRequest), which "
+                         "gets the whole text and the cursor; deprecated since plugin API 1")
+
+
+def ask_provider(provider: Any, request: CompletionRequest) -> str | None:
+    """Ask ``provider`` for ghost text in the protocol it speaks: ``complete(request)``, or
+    the first protocol ``suggest(text)`` with the end of the text before the cursor."""
+    complete = getattr(provider, "complete", None)
+    if callable(complete):
+        return complete(request)
+    return provider.suggest(request.before[-COMPLETION_CONTEXT_CHARS:])
+
+
+def speaks_first_protocol(provider: Any) -> bool:
+    """True for a provider with only ``suggest(text)`` (the deprecated first protocol)."""
+    return not callable(getattr(provider, "complete", None)) and \
+        callable(getattr(provider, "suggest", None))
 
 
 @dataclass(frozen=True)
@@ -50,9 +74,9 @@ class Host:
         records: pre-discovered plugins (the CLI, tests); default: entry-point discovery.
 
     Each Host has its own plugin instances, each started exactly once: an instance in
-    ``records`` that is not started yet is used (and started) as it is, which is how the CLI
-    mounts a plugin's Typer app before it knows ``--home``; one that another Host already
-    started is replaced by a fresh instance of the same class.
+    ``records`` that no Host has taken yet is used (and started) as it is, which is how the
+    CLI mounts a plugin's Typer app before it knows ``--home``; for one that another Host
+    took, the record's ``factory`` makes a new instance.
     """
 
     def __init__(
@@ -73,14 +97,21 @@ class Host:
             device=self.device,
         )
         # Own copies: a record's plugin (or error) is this Host's alone.
-        # The host's own shared models (GloVe as a registry model any plugin loads).
+        # The host's own shared models (GloVe, WordNet: registry models any plugin loads).
         from textseq_tui.glove import load_glove_model
 
         self.registry.add_source(Path(__file__).parent / "models")
         self.registry.register_kind("glove", load_glove_model, "glove-6b-50d-matrix",
                                     uses_device=False)
-        self.records = [replace(r) for r in (records if records is not None else discover())]
+        from textseq_tui.wordnet import load_wordnet_model
+
+        self.registry.register_kind("wordnet", load_wordnet_model, "wordnet-3.0",
+                                    uses_device=False)
+        self.records = [replace(r, deprecations=list(r.deprecations))
+                        for r in (records if records is not None else discover())]
         self.commands: dict[str, BoundCommand] = {}
+        #: Slash commands of plugins that failed to start -> the plugin's name.
+        self._failed_commands: dict[str, str] = {}
         #: Capability failures ("plugin X: annotators() failed: ..."), each recorded once.
         self.problems: list[str] = []
         self._capabilities: dict[str, list[tuple[Plugin, Any]]] = {}
@@ -98,24 +129,31 @@ class Host:
                 self._store = Store(self.home / "textseq.db")
             return self._store
 
+    @property
+    def state(self) -> PluginState:
+        """The host app's own small state between runs (which panels are shown, ...): the
+        same mechanism as a plugin's ``ctx.state``, under the owner ``textseq``."""
+        return PluginState(lambda: self.store, HOST_OWNER)
+
     def _start_plugins(self) -> None:
         for record in self.records:
-            plugin = record.plugin
-            if plugin is None:
+            if record.plugin is None:
                 continue
             try:
-                if getattr(plugin, "ctx", None) is not None:  # started by another Host: never start it twice
-                    plugin = record.plugin = fresh_instance(plugin)
+                plugin = record.plugin = self._own_instance(record)
                 check_name(plugin, record.name)
                 ctx = PluginContext(
                     name=plugin.name,
                     registry=self.registry,
                     store=_LazyPluginStore(self, plugin),  # type: ignore[arg-type]
-                    settings=dict(self.settings.plugins.get(plugin.name, {})),
+                    settings=PluginSettings(plugin.name,
+                                            self.settings.plugins.get(plugin.name, {}),
+                                            self.home / "settings.json"),
                     device=self.device,
                     log=logging.getLogger(f"textseq.{plugin.name}"),
                     home=self.home,
                     player=str(self.settings.player or "you"),
+                    state=PluginState(lambda: self.store, plugin.name),
                 )
                 plugin.start(ctx)
                 for folder in plugin.model_dirs():
@@ -132,10 +170,43 @@ class Host:
                     self.commands[command.name] = BoundCommand(plugin, command)
             except Exception as err:  # noqa: BLE001 — a plugin failing to start stays its own
                 record.error = f"failed to start: {type(err).__name__}: {err}"
-                record.plugin = None
-                plugin.ctx = None  # a mounted CLI command then says why, not "not started"
-                plugin._start_error = record.error  # type: ignore[attr-defined]
-                self.commands = {k: v for k, v in self.commands.items() if v.plugin is not plugin}
+                record.detail = traceback.format_exc()
+                failed, record.plugin = record.plugin, None
+                self.commands = {k: v for k, v in self.commands.items() if v.plugin is not failed}
+                self._note_failed_commands(failed, record.name)
+
+    def _note_failed_commands(self, plugin: Plugin | None, name: str) -> None:
+        """Remember the slash commands of a plugin that failed to start, so that each answers
+        with its error rather than "unknown command" (asked once; nothing if that fails)."""
+        try:
+            names = [command.name for command in plugin.slash_commands()] if plugin else []
+        except Exception:  # noqa: BLE001 — the start error is the one to report
+            names = []
+        for command in names:
+            if command not in self.commands:
+                self._failed_commands.setdefault(command, name)
+
+    def _own_instance(self, record: PluginRecord) -> Plugin:
+        """The record's plugin if no Host took it yet, else a new one from its factory."""
+        plugin = record.plugin
+        assert plugin is not None
+        if take(plugin):
+            return plugin
+        if record.factory is None:
+            raise PluginError("its instance was started by another host and its record "
+                              "has no factory to make a new one")
+        plugin = new_plugin(record.factory, record.name, record.value)
+        take(plugin)
+        return plugin
+
+    def unavailable(self, name: str) -> str | None:
+        """Why the plugin ``name``, or a slash command of a plugin that failed to start, is
+        unavailable (one line); None when it is not a failed plugin's."""
+        owner = self._failed_commands.get(name, name)
+        record = next((r for r in self.records if r.name == owner), None)
+        if record is None or record.ok:
+            return None
+        return f"plugin {owner!r} is not available: {record.error}"
 
     # -- capabilities ------------------------------------------------------------------------
 
@@ -187,8 +258,19 @@ class Host:
         return self._collect("screens")
 
     def completion_providers(self) -> list[tuple[Plugin, CompletionProvider]]:
-        """Every started plugin's completion provider (at most one each)."""
-        return self._collect("completion_provider")
+        """Every started plugin's completion provider (at most one each); one that speaks
+        only the first protocol, ``suggest(text)``, gets a deprecation notice on its
+        plugin's record (``textseq plugins``)."""
+        found = self._collect("completion_provider")
+        for plugin, provider in found:
+            if speaks_first_protocol(provider):
+                self._deprecate(plugin.name, FIRST_PROTOCOL_NOTICE)
+        return found
+
+    def _deprecate(self, name: str, notice: str) -> None:
+        record = next((r for r in self.records if r.name == name), None)
+        if record is not None and notice not in record.deprecations:
+            record.deprecations.append(notice)
 
     def annotators(self) -> list[tuple[Plugin, MessageAnnotator]]:
         """Every started plugin's message annotators."""
@@ -225,6 +307,9 @@ class Host:
         name = name.strip().lower()
         if name in self.commands:
             return self.commands[name], args.strip()
+        problem = self.unavailable(name)
+        if problem:
+            raise PluginError(problem)
         close = difflib.get_close_matches(name, [*self.commands, "help", "runs"], n=1, cutoff=0.5)
         hint = f" Did you mean /{close[0]}?" if close else ""
         raise BadInput(f"unknown command /{name}.{hint} Type /help for the list.")

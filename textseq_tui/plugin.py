@@ -1,14 +1,17 @@
 """The textseq plugin API: the one module a plugin author reads.
 
-A plugin is an object (usually a subclass of :class:`Plugin`) exposed under the entry-point
-group ``textseq_tui.plugins``::
+A plugin is a subclass of :class:`Plugin` named by an entry point of the group
+``textseq_tui.plugins`` (or a factory that returns a new instance, called with no
+arguments)::
 
     [project.entry-points."textseq_tui.plugins"]
-    hello = "textseq_hello:plugin"
+    hello = "textseq_hello:HelloPlugin"
 
-The host loads each entry point, checks :attr:`Plugin.api_version`, calls
-:meth:`Plugin.start` with a :class:`PluginContext`, then asks for the capabilities the plugin
-declares. Every capability is optional; the defaults declare nothing.
+The host makes its own instance, checks :attr:`Plugin.api_version`, calls
+:meth:`Plugin.start` once with a :class:`PluginContext`, then asks for the capabilities the
+plugin declares. Every capability is optional; the defaults declare nothing. (An entry point
+naming an instance, ``hello = "textseq_hello:plugin"``, still works: deprecated, noted by
+``textseq plugins``.)
 
 Rules a plugin keeps:
 
@@ -69,6 +72,7 @@ if TYPE_CHECKING:  # only for type checkers: keeps textual/typer out of import t
     from textual.screen import Screen
 
     from textseq_tui.registry import ModelCard, ModelRegistry
+    from textseq_tui.state import PluginState
     from textseq_tui.store import PluginStore
 
 #: The plugin API version this host implements. A plugin declaring another major version
@@ -78,6 +82,12 @@ if TYPE_CHECKING:  # only for type checkers: keeps textual/typer out of import t
 #: then keeps accepting 1 for at least one minor release (see README, "Writing a plugin").
 API_VERSION = 1
 SUPPORTED_API_VERSIONS = frozenset({1})
+
+#: Standard metric names of training runs: ``/runs`` plots ``val_loss`` (else ``train_loss``)
+#: of any plugin's run. Log other metrics under any name beside them. Plain constants here,
+#: so that importing them loads nothing (no store, no sqlite-utils).
+TRAIN_LOSS = "train_loss"
+VAL_LOSS = "val_loss"
 
 #: Names resolved on first use (their modules import sqlite-utils or more): see __getattr__.
 _LAZY = {
@@ -93,9 +103,8 @@ _LAZY = {
     "atomic_write_bytes": "textseq_tui.files",
     "sha256_file": "textseq_tui.files",
     "PluginStore": "textseq_tui.store",
+    "PluginState": "textseq_tui.state",
     "TrainingRun": "textseq_tui.store",
-    "TRAIN_LOSS": "textseq_tui.store",
-    "VAL_LOSS": "textseq_tui.store",
     "default_home": "textseq_tui.settings",
 }
 
@@ -118,6 +127,7 @@ __all__ = [
     "COMPLETION_CONTEXT_CHARS",
     "CommandResult",
     "CompletionProvider",
+    "CompletionRequest",
     "LazyContext",
     "MessageAnnotator",
     "MessageListener",
@@ -132,8 +142,10 @@ __all__ = [
     "SlashCommand",
     "Span",
     "StoreError",
+    "TRAIN_LOSS",
     "TextseqError",
     "UnsafeCheckpoint",
+    "VAL_LOSS",
     "cli_io",
     "emit",
     "escape",
@@ -179,7 +191,9 @@ class PluginContext:
 
     Attributes:
         name: the plugin's name (its entry-point name).
-        registry: the shared model registry; ``registry.load(name)`` returns a cached instance.
+        registry: the shared model registry: ``registry.load(name, kind=KIND)`` returns the
+            one cached instance (and refuses a model of another kind in one line);
+            ``registry.get(name).card`` is its card (``.kind``, ``.plugin``, ``.metrics``).
         store: the plugin's scoped SQLite store (tables prefixed with the plugin name).
         settings: free-form settings for this plugin (from the user's settings file).
         device: the device preference string: "auto", "cpu", "cuda" or "cuda:N".
@@ -187,7 +201,11 @@ class PluginContext:
         home: the textseq home directory (user data); a plugin may keep caches under
             ``home / "cache" / <plugin>``.
         player: the user's name for scores and game rounds (``"player"`` in settings.json;
-            default "you").
+            default "you"); ``ctx.store.record_score`` uses it unless given another.
+        state: small JSON state kept between runs, per plugin, in the home's SQLite:
+            ``ctx.state.get(key, default)``, ``ctx.state.set(key, value)``,
+            ``ctx.state.delete(key)``, ``ctx.state.all()`` (a :class:`PluginState`; safe
+            from any thread; the database opens on first use).
     """
 
     name: str
@@ -198,6 +216,7 @@ class PluginContext:
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("textseq"))
     home: Any = None
     player: str = "you"
+    state: PluginState = None  # type: ignore[assignment]  # set by the host
 
     def resolve_device(self, preference: str | None = None) -> str:
         """The concrete torch device ("cpu", "cuda:0") for ``preference``, by default the
@@ -258,12 +277,13 @@ class PluginContext:
         return self.registry.load_default(kind)
 
     def cache_dir(self) -> Any:
-        """A per-plugin cache directory under the home, created on first use."""
+        """A per-plugin cache directory under the home, created on first use (in a home that
+        cannot be written: a private one in the system's temp dir)."""
         from pathlib import Path
 
-        path = Path(self.home) / "cache" / self.name
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        from textseq_tui.files import cache_folder
+
+        return cache_folder(Path(self.home), self.name)
 
 
 @dataclass(frozen=True)
@@ -292,7 +312,8 @@ class CommandResult:
     open_screen: OpenScreen | None = None
 
 
-#: The most text a completion provider is handed (the end of the text before the cursor).
+#: The most text a provider of the first completion protocol, ``suggest(text)``, is handed
+#: (the end of the text before the cursor). ``complete(request)`` gets the whole text.
 COMPLETION_CONTEXT_CHARS = 2_000
 
 #: A slash-command handler: (argument string after the command, context) -> result or text.
@@ -364,19 +385,46 @@ class Annotation:
     data: Any = None
 
 
+@dataclass(frozen=True)
+class CompletionRequest:
+    """What a completion provider is asked: the whole text being edited and the cursor.
+
+    ``text`` is all of it (never cut to a window); ``cursor`` is the cursor's offset in it,
+    in characters (``0 <= cursor <= len(text)``; the chat input asks with the cursor at the
+    end). ``before`` and ``after`` are the text on either side of the cursor.
+    """
+
+    text: str
+    cursor: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.cursor <= len(self.text):
+            raise ValueError(f"cursor {self.cursor} is outside the text (0..{len(self.text)})")
+
+    @property
+    def before(self) -> str:
+        return self.text[: self.cursor]
+
+    @property
+    def after(self) -> str:
+        return self.text[self.cursor :]
+
+
 @runtime_checkable
 class CompletionProvider(Protocol):
     """Ghost-text completion for the chat input and editors.
 
-    ``suggest(text)`` gets the text before the cursor — all of it up to
-    :data:`COMPLETION_CONTEXT_CHARS` characters, else its last that many (so a window that
-    slides by one character per keystroke once the text is longer) — and returns the
-    suggested continuation (only the new characters), or ``None`` when it has nothing worth
-    showing. Called from a worker thread, one call per provider at a time; the host drops
-    answers for text that has since changed.
+    ``complete(request)`` gets a :class:`CompletionRequest` (the whole text and the cursor's
+    offset in it) and returns the continuation to show at the cursor (only the new
+    characters), or ``None`` when it has nothing worth showing. Called from a worker thread,
+    one call per provider at a time; the host drops answers for text that has since changed.
+
+    The first protocol, ``suggest(text)`` with the text before the cursor cut to its last
+    :data:`COMPLETION_CONTEXT_CHARS` characters, still works (deprecated: ``textseq
+    plugins`` says so); a provider with both gets ``complete``.
     """
 
-    def suggest(self, text: str) -> str | None: ...
+    def complete(self, request: CompletionRequest) -> str | None: ...
 
 
 @runtime_checkable
@@ -446,9 +494,6 @@ class Plugin:
         and the host starts the plugin with the context those options ask for.
         """
         if self.ctx is None:
-            failed = getattr(self, "_start_error", None)
-            if failed:
-                raise PluginError(f"plugin {self.name!r} is not available: {failed}")
             raise PluginError(f"plugin {self.name!r} was used before it was started")
         return self.ctx
 
@@ -477,7 +522,8 @@ class Plugin:
         return ()
 
     def completion_provider(self) -> CompletionProvider | None:
-        """Ghost-text provider for text inputs (at most one is used: the first that loads)."""
+        """Ghost-text provider for text inputs: an object with ``complete(request)`` (see
+        :class:`CompletionProvider`); at most one is used, the first that answers."""
         return None
 
     def annotators(self) -> Sequence[MessageAnnotator]:
@@ -491,7 +537,8 @@ class Plugin:
     def migrations(self) -> Migrations | None:
         """The plugin's migration set (``sqlite_utils.migrations.Migrations(<name>)``).
 
-        Create tables prefixed with the plugin name (``store.table_name("rounds")``).
+        Each step gets the database with ``db.table_name(suffix)``, the plugin's prefixed
+        table name: ``db[db.table_name("rounds")].create({...})``.
         """
         return None
 

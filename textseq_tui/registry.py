@@ -290,7 +290,7 @@ class ModelRegistry:
         if name is None:
             raise ModelError(f"no default model is declared for kind {kind!r}; "
                              "name one (textseq models list)")
-        return self.load(name, device)
+        return self.load(name, device, kind=kind)
 
     def add_source(self, path: Path, label: str = "shipped") -> None:
         """Add a read-only folder of model directories (a plugin's shipped models), searched
@@ -356,13 +356,18 @@ class ModelRegistry:
 
         return str(choose_device(pref))
 
-    def load(self, name: str, device: str | None = None) -> Any:
+    def load(self, name: str, device: str | None = None, *, kind: str | None = None) -> Any:
         """Load model ``name`` with its kind's loader, once; later calls return the same object.
 
-        The sha256 of every file is checked first. Thread-safe: concurrent callers of the
-        same model wait for one load.
+        ``kind``: the kind of model the caller can use (its card's ``kind``, a
+        :class:`ModelSpec` kind); a model of another kind is refused with ``BadInput`` in one
+        line, naming the models of that kind, before anything is read. Pass it whenever the
+        name comes from a user (``--model``, a setting). The sha256 of every file is checked
+        first. Thread-safe: concurrent callers of the same model wait for one load.
         """
         info = self.get(name)
+        if kind is not None and info.card.kind != kind:
+            raise BadInput(self._wrong_kind(info, kind))
         dev = "cpu" if info.card.kind in self._device_free else self.resolve_device(device)
         key = (info.name, dev)
         with self._guard:
@@ -384,6 +389,12 @@ class ModelRegistry:
             instance = loader(info.path, dev)
             self._cache[key] = instance
             return instance
+
+    def _wrong_kind(self, info: ModelInfo, kind: str) -> str:
+        fitting = [m.name for m in self.list() if m.card.kind == kind]
+        return (f"model {info.name!r} is a {info.card.kind!r} model (plugin "
+                f"{info.card.plugin}), not {kind!r}; models of kind {kind!r}: "
+                f"{', '.join(fitting) or 'none'}")
 
     def loaded(self) -> list[str]:
         """Names (with device) of the models loaded in this process."""

@@ -6,7 +6,15 @@
 - Versioned migrations (``sqlite_utils.migrations.Migrations``): one named set for the host
   and one per plugin, each step atomic and recorded once in ``_sqlite_migrations``.
 - Plugin tables are prefixed with the plugin name: ``word_game_rounds``.
-- Never deletes user data: a corrupt file is reported with its path and how to move it aside.
+- Never deletes user data: a corrupt file is reported with its path and how to move it aside;
+  a busy one ("database is locked": another process held the write lock past the busy
+  timeout) says to try again, a full disk and a read-only home each say so (``store_error``).
+- Long writes commit in chunks (``chunked_write``, see ``store_chunks``): other writers wait
+  a fraction of a second behind a big ``learn``, never its whole length.
+- A home that cannot be written (a read-only folder or file system) is opened read-only:
+  commands that only read still work, and a write says in one line that the home is
+  read-only (``Store.read_only``). Without a database file there, an empty in-memory one
+  with the current tables stands in.
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ import json
 import sqlite3
 import threading
 import time
+import urllib.parse
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,9 +34,10 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from textseq_tui.errors import StoreError
-
-BUSY_TIMEOUT_MS = 30_000
+from textseq_tui.errors import ReadOnlyHome, StoreError, read_only_message
+from textseq_tui.state import PluginState
+from textseq_tui.store_chunks import CHUNK_SECONDS, chunked_write
+from textseq_tui.store_faults import BUSY_TIMEOUT_MS, cannot_write, store_error
 
 host_migrations = Migrations("textseq")
 
@@ -72,12 +83,11 @@ def m002_scores(db: sqlite_utils.Database) -> None:
     db["scores"].create_index(["plugin", "kind"])
 
 
-def store_error(path: Any, err: sqlite3.DatabaseError) -> StoreError:
-    """A user-facing error for a damaged or unusable database file; nothing is deleted."""
-    return StoreError(
-        f"cannot use the database {path}: {err}. Nothing was deleted. Check it with "
-        f"`textseq db check`, or move it aside (mv {path} {path}.bad) and "
-        "textseq will start a new one."
+@host_migrations()
+def m003_plugin_state(db: sqlite_utils.Database) -> None:
+    # Small state each plugin (and the host app) keeps between runs: see state.PluginState.
+    db["plugin_state"].create(
+        {"owner": str, "key": str, "value": str, "updated": float}, pk=("owner", "key"),
     )
 
 
@@ -94,7 +104,7 @@ def _reports_damage(method: Callable[..., Any]) -> Callable[..., Any]:
         except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
             raise
         except sqlite3.DatabaseError as err:
-            store = getattr(self, "store", self)
+            store = getattr(self, "_store", self)
             raise store_error(store.path, err) from err
 
     return wrapper
@@ -105,18 +115,30 @@ def table_prefix(plugin_name: str) -> str:
     return plugin_name.replace("-", "_").replace(".", "_") + "_"
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+def _connect(path: Path, uri: str | None = None) -> sqlite3.Connection:
+    """A connection to ``path`` (read-write, WAL), or to ``uri`` (read-only or in-memory)."""
+    conn = sqlite3.connect(uri or str(path), timeout=BUSY_TIMEOUT_MS / 1000,
+                           isolation_level=None, uri=uri is not None)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # WAL is persistent in the file; setting it on every connection is cheap and idempotent.
-        set_wal(conn)
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if uri is None:
+            # WAL is persistent in the file; setting it on every connection is cheap.
+            set_wal(conn)
+            conn.execute("PRAGMA synchronous = NORMAL")
+        else:
+            conn.execute("PRAGMA query_only = ON")  # a stray write fails, never lands
         conn.execute("PRAGMA foreign_keys = ON")
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _read_only_uri(path: Path, immutable: bool = False) -> str:
+    """The URI opening ``path`` read-only (``immutable``: without the WAL's -shm file, which
+    a read-only folder cannot hold)."""
+    quoted = urllib.parse.quote(str(path.resolve()))
+    return f"file:{quoted}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
 def set_wal(conn: Any, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
@@ -140,6 +162,20 @@ def set_wal(conn: Any, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
         delay = min(delay * 2, 0.1)
 
 
+class MigrationDatabase(sqlite_utils.Database):
+    """The database a migration step gets: sqlite-utils' ``Database`` on the store's
+    connection, plus ``table_name(suffix)``, the full name of the plugin's table ``suffix``
+    (the same as ``ctx.store.table_name``), so migrations never spell the prefix."""
+
+    def __init__(self, conn: sqlite3.Connection, prefix: str) -> None:
+        super().__init__(conn, recursive_triggers=False, execute_plugins=False)
+        self.prefix = prefix
+
+    def table_name(self, suffix: str) -> str:
+        """``rounds`` -> ``<prefix>rounds``."""
+        return self.prefix + suffix
+
+
 class Store:
     """The textseq database at ``path``. Thread-safe: each thread gets its own connection."""
 
@@ -148,22 +184,55 @@ class Store:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._applied: set[str] = set()
+        #: True when the home cannot be written: reads work, writes raise ReadOnlyHome.
+        self.read_only = False
+        self._uri: str | None = None  # the read-only (or in-memory) database's URI
+        self._anchor: sqlite3.Connection | None = None  # keeps an in-memory stand-in alive
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             self.apply(host_migrations)
+        except OSError as err:  # the home's folder cannot be made
+            from textseq_tui.errors import os_error
+
+            raise os_error(err) from err
         except sqlite3.DatabaseError as err:
-            raise self._corrupt(err) from err
+            if not cannot_write(err, self.path):
+                raise self._corrupt(err) from err
+            self._open_read_only()
 
     def _corrupt(self, err: sqlite3.DatabaseError) -> StoreError:
         return store_error(self.path, err)
+
+    def _open_read_only(self) -> None:
+        """Fall back to reading: the file read-only, or an empty in-memory stand-in."""
+        self.close()
+        self.read_only = True
+        self._applied.clear()
+        try:
+            if self.path.exists():
+                for immutable in (False, True):
+                    self._uri = _read_only_uri(self.path, immutable)
+                    try:
+                        self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                        break
+                    except sqlite3.OperationalError:
+                        self.close()
+                        if immutable:
+                            raise
+            else:
+                self._uri = f"file:textseq-read-only-{id(self)}?mode=memory&cache=shared"
+                self._anchor = sqlite3.connect(self._uri, uri=True)
+            self.apply(host_migrations)
+        except sqlite3.DatabaseError as err:
+            raise self._corrupt(err) from err
 
     @property
     def db(self) -> sqlite_utils.Database:
         """This thread's sqlite-utils Database on the store file."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite_utils.Database(_connect(self.path))
+            db = sqlite_utils.Database(_connect(self.path, self._uri))
             self._local.db = db
         return db
 
@@ -174,8 +243,10 @@ class Store:
         IMMEDIATE takes the write lock up front (waiting up to the busy timeout). A deferred
         ``BEGIN`` that reads first and writes later can fail at once with "database is locked"
         when another process committed in between, and the busy timeout does not help there.
-        Nested calls become savepoints.
+        Nested calls become savepoints. A read-only home raises ``ReadOnlyHome``.
         """
+        if self.read_only:
+            raise ReadOnlyHome(read_only_message(self.path))
         db = self.db
         if db.conn.in_transaction:
             with db.atomic():
@@ -191,18 +262,38 @@ class Store:
         else:
             db.conn.execute("COMMIT")
 
-    def apply(self, migrations: Migrations) -> None:
+    def chunked_write(self, seconds: float = CHUNK_SECONDS,
+                      on_begin: Callable[[sqlite_utils.Database], None] | None = None
+                      ) -> Any:
+        """A long write in short transactions (``with store.chunked_write() as chunks``:
+        ``chunks.ensure()``, ``tick()``, ``release()``; see :mod:`textseq_tui.store_chunks`).
+        """
+        if self.read_only:
+            raise ReadOnlyHome(read_only_message(self.path))
+        return chunked_write(self.db, seconds, on_begin)
+
+    def apply(self, migrations: Migrations, prefix: str = "") -> None:
         """Apply a migration set's pending steps (each in its own transaction), once.
 
         The whole set runs under one write lock, so two processes starting at once cannot
-        both apply the same step.
+        both apply the same step. Each step gets the database with ``db.table_name(suffix)``
+        (``prefix + suffix``: a plugin's migrations name their tables through it).
+        Read-only: an in-memory stand-in gets its tables; a read-only file is left as it is
+        (a missing table reads as empty where the plugin checks, as ``rows`` does).
         """
         with self._lock:
             if migrations.name in self._applied:
                 return
             try:
-                with self.write():
-                    migrations.apply(self.db)
+                if not self.read_only:
+                    with self.write():
+                        migrations.apply(MigrationDatabase(self.db.conn, prefix))
+                elif self._anchor is not None:  # the in-memory stand-in: not the user's file
+                    self.db.execute("PRAGMA query_only = OFF")
+                    try:
+                        migrations.apply(MigrationDatabase(self.db.conn, prefix))
+                    finally:
+                        self.db.execute("PRAGMA query_only = ON")
             except sqlite3.DatabaseError as err:
                 raise self._corrupt(err) from err
             self._applied.add(migrations.name)
@@ -282,12 +373,6 @@ class Store:
         return list(self.db["training_metrics"].rows_where(where, args, order_by="step, rowid"))
 
 
-#: Standard metric names of training runs: ``/runs`` plots ``val_loss`` (else ``train_loss``)
-#: of any plugin's run. Log other metrics under any name beside them.
-TRAIN_LOSS = "train_loss"
-VAL_LOSS = "val_loss"
-
-
 class TrainingRun:
     """A training run being recorded (``with ctx.store.training_run(...) as run``).
 
@@ -298,14 +383,14 @@ class TrainingRun:
     """
 
     def __init__(self, store: Store, run_id: int) -> None:
-        self.store = store
+        self._store = store
         self.id = run_id
         self.metrics: dict[str, Any] = {}
         self.status: str | None = None
 
     def log(self, step: int, metrics: dict[str, float] | None = None, **named: float) -> None:
         """Append one step's metrics (``train_loss``, ``val_loss``, anything else)."""
-        self.store.log_metrics(self.id, step, {**(metrics or {}), **named})
+        self._store.log_metrics(self.id, step, {**(metrics or {}), **named})
 
     def finish(self, status: str = "done", metrics: dict[str, Any] | None = None) -> None:
         """End the run now with ``status`` and its final metrics (once; later calls no-op)."""
@@ -314,54 +399,97 @@ class TrainingRun:
         if metrics is not None:
             self.metrics.update(metrics)
         self.status = status
-        self.store.finish_run(self.id, status, self.metrics)
+        self._store.finish_run(self.id, status, self.metrics)
 
 
 class PluginStore:
-    """One plugin's view of the store: its tables are ``<prefix><suffix>``."""
+    """One plugin's part of the store (``ctx.store``): its own tables, named
+    ``<prefix><suffix>`` (``word-game`` + ``rounds`` -> ``word_game_rounds``), the shared
+    score log and training runs under its name, and documented host queries
+    (:meth:`runs`, :meth:`run_metrics`, :meth:`scores`). The whole database is not handed
+    out: SQL goes through :meth:`execute` on the plugin's own tables.
+
+    Thread-safe: every thread gets its own connection; writes run in transactions.
+    """
 
     def __init__(self, store: Store, plugin: str) -> None:
-        self.store = store
+        self._store = store
         self.plugin = plugin
         self.prefix = table_prefix(plugin)
+        #: the plugin's small state (``ctx.state``: see :class:`~textseq_tui.state.PluginState`)
+        self.state = PluginState(lambda: store, plugin)
         #: the default player of record_score (the host sets it from Settings.player)
         self.player = "you"
 
     @property
     def db(self) -> sqlite_utils.Database:
-        """This thread's Database (the whole file: use :meth:`table_name` for your tables)."""
-        return self.store.db
+        """Deprecated (plugin API 1 handed out the whole database): use :meth:`table`,
+        :meth:`execute` and :meth:`transaction`. Kept for plugins written then."""
+        warnings.warn("PluginStore.db is deprecated: use table(), execute() and "
+                      "transaction()", DeprecationWarning, stacklevel=2)
+        return self._store.db
 
     def table_name(self, suffix: str) -> str:
-        """``rounds`` -> ``word_game_rounds``."""
+        """The full name of the plugin's table ``suffix``: ``rounds`` -> ``word_game_rounds``."""
         return self.prefix + suffix
 
     def table(self, suffix: str) -> sqlite_utils.db.Table:
-        """The plugin's table ``suffix`` (sqlite-utils Table)."""
-        return self.db[self.table_name(suffix)]  # type: ignore[return-value]
+        """The plugin's table ``suffix`` (a sqlite-utils Table: ``insert``, ``upsert_all``,
+        ``rows_where``, ``exists`` ...)."""
+        return self._store.db[self.table_name(suffix)]  # type: ignore[return-value]
+
+    def __getitem__(self, name: str) -> sqlite_utils.db.Table:
+        """``tx[full_name]``: what ``transaction()`` yielded before (the database) allowed;
+        only the plugin's own tables. Prefer ``table(suffix)``."""
+        if not name.startswith(self.prefix):
+            raise StoreError(f"plugin {self.plugin!r} may use only its own tables "
+                             f"({self.prefix}*), not {name!r}")
+        return self._store.db[name]  # type: ignore[return-value]
+
+    @_reports_damage
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        """Run one SQL statement on this thread's connection; name the plugin's tables with
+        :meth:`table_name` (``f"SELECT ... FROM {store.table_name('rounds')}"``) and pass
+        values as ``params``. Inside :meth:`transaction` it is part of that transaction."""
+        return self._store.db.execute(sql, params)
+
+    @_reports_damage
+    def executemany(self, sql: str, rows: Iterable[Any]) -> sqlite3.Cursor:
+        """:meth:`execute` for many rows of parameters (one statement each)."""
+        return self._store.db.conn.executemany(sql, rows)
 
     def apply(self, migrations: Migrations) -> None:
-        """Apply the plugin's migration set."""
-        self.store.apply(migrations)
+        """Apply the plugin's migration set: each step gets the database with
+        ``db.table_name(suffix)`` for this plugin's table names."""
+        self._store.apply(migrations, prefix=self.prefix)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """``with ps.transaction() as db:`` — all writes inside commit together or not at all."""
-        with self.store.write():
-            yield self.db
+    def transaction(self) -> Iterator[PluginStore]:
+        """``with store.transaction() as tx:`` — every write inside (``tx.table(...)``,
+        ``tx.execute(...)``, ``insert``, ``record_score``) commits together or not at all."""
+        with self._store.write():
+            yield self
+
+    def chunked_transaction(self, seconds: float = CHUNK_SECONDS,
+                            on_begin: Callable[[Any], None] | None = None) -> Any:
+        """A long write in short transactions, so other writers wait a fraction of a second
+        (``with store.chunked_transaction(on_begin=check) as chunks``: ``chunks.ensure()``
+        before writing, ``tick()`` after, ``release()`` before slow work that writes nothing;
+        see :mod:`textseq_tui.store_chunks`). ``on_begin(_)`` runs first in each transaction."""
+        return self._store.chunked_write(seconds, on_begin)
 
     @_reports_damage
     def insert(self, suffix: str, row: dict[str, Any]) -> int:
         """Insert one row in a transaction; returns its rowid."""
         table = self.table(suffix)
-        with self.store.write():
+        with self._store.write():
             table.insert(row)
         return int(table.last_rowid)
 
     @_reports_damage
     def insert_all(self, suffix: str, rows: Iterable[dict[str, Any]]) -> None:
         """Insert many rows in one transaction."""
-        with self.store.write():
+        with self._store.write():
             self.table(suffix).insert_all(rows)
 
     @_reports_damage
@@ -379,8 +507,8 @@ class PluginStore:
         """Append a row to the shared ``scores`` log under this plugin's name (``player``:
         by default the user's name from the settings, ``ctx.player``)."""
         player = player or self.player
-        table = self.db["scores"]
-        with self.store.write():
+        table = self._store.db["scores"]
+        with self._store.write():
             table.insert(
                 {
                     "plugin": self.plugin,
@@ -403,21 +531,32 @@ class PluginStore:
             if value is not None:
                 clauses.append(f"{column} = ?")
                 args.append(value)
-        rows = self.db["scores"].rows_where(" and ".join(clauses), args,
+        rows = self._store.db["scores"].rows_where(" and ".join(clauses), args,
                                             order_by="id desc", limit=limit)
         return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
 
     def start_run(self, model: str, params: dict[str, Any], device: str) -> int:
-        """Record a training run of this plugin; see :meth:`Store.start_run`."""
-        return self.store.start_run(self.plugin, model, params, device)
+        """Record a training run of this plugin as started; returns its id (prefer
+        :meth:`training_run`, which also ends it)."""
+        return self._store.start_run(self.plugin, model, params, device)
 
     def log_metrics(self, run_id: int, step: int, metrics: dict[str, float]) -> None:
-        """See :meth:`Store.log_metrics`."""
-        self.store.log_metrics(run_id, step, metrics)
+        """Append one step's metrics (``train_loss``, ``val_loss``, ...) to a run."""
+        self._store.log_metrics(run_id, step, metrics)
 
     def finish_run(self, run_id: int, status: str, metrics: dict[str, Any] | None = None) -> None:
-        """See :meth:`Store.finish_run`."""
-        self.store.finish_run(run_id, status, metrics)
+        """Mark a run finished ("done", "stopped", "failed") with its final metrics."""
+        self._store.finish_run(run_id, status, metrics)
+
+    def runs(self) -> list[dict[str, Any]]:
+        """This plugin's training runs, newest first (``id``, ``model``, ``started``,
+        ``finished``, ``status``, ``device``, ``params`` and ``metrics`` as JSON text)."""
+        return self._store.runs(self.plugin)
+
+    def run_metrics(self, run_id: int, name: str | None = None) -> list[dict[str, Any]]:
+        """A training run's metric rows (``step``, ``name``, ``value``, ``at``) in step
+        order, optionally of one metric (``VAL_LOSS``)."""
+        return self._store.run_metrics(run_id, name)
 
     @contextmanager
     def training_run(self, model: str, params: dict[str, Any] | None = None,
@@ -429,7 +568,7 @@ class PluginStore:
                     run.log(step, train_loss=loss)
                 run.metrics.update(val_loss=best)
         """
-        run = TrainingRun(self.store, self.start_run(model, params or {}, device))
+        run = TrainingRun(self._store, self.start_run(model, params or {}, device))
         try:
             yield run
         except BaseException as err:

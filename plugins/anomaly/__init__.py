@@ -2,6 +2,4 @@
 
 from textseq_plugins.anomaly.plugin import AnomalyPlugin
 
-plugin = AnomalyPlugin()
-
-__all__ = ["plugin", "AnomalyPlugin"]
+__all__ = ["AnomalyPlugin"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from textseq_plugins.anomaly.plugin import DEFAULT_MODEL
+from textseq_plugins.anomaly.plugin import DEFAULT_MODEL, KIND
 
 from textseq_tui.plugin import BadInput, cli_io
 
@@ -19,7 +19,7 @@ def get_detector(plugin: Any, name: str | None) -> Any:
     """The detector called ``name`` (default: the shipped one) from the shared registry."""
     from textseq_plugins.anomaly.model import AnomalyDetector
 
-    model = plugin.context.registry.load(name or DEFAULT_MODEL)
+    model = plugin.context.registry.load(name or DEFAULT_MODEL, kind=KIND)
     if not isinstance(model, AnomalyDetector):
         raise BadInput(f"model {name!r} is not an anomaly model (train one with "
                        "`textseq anomaly train --input FILE --name N`)")
@@ -61,8 +61,12 @@ def _follow_sessions(file: str, log_format: str | None, session: str | None, dep
         follow_lines,
     )
 
-    if file != "-" and not Path(file).expanduser().is_file():
-        raise BadInput(f"{file}: no such file")
+    if file != "-":
+        path = Path(file).expanduser()
+        if not path.exists():
+            raise BadInput(f"{file}: no such file")
+        if path.is_dir():
+            raise BadInput(f"{file} is a directory; give a log file, a FIFO or - for stdin")
     follower = SessionFollower(log_format=log_format or HDFS_FORMAT,
                                session_regex=session or HDFS_SESSION,
                                parser=DrainParser(depth=depth, similarity=similarity),
@@ -71,6 +75,8 @@ def _follow_sessions(file: str, log_format: str | None, session: str | None, dep
     def show(closed: list[tuple[str, list[str]]]) -> None:
         for key, events in closed:
             cli_io.emit({"session": key, "events": events}, use_json, " ".join(events))
+        for notice in follower.notices():  # a cap reached: said once on stderr
+            typer.echo(f"parse-logs: {notice}", err=True)
 
     try:
         for line in follow_lines(str(Path(file).expanduser()) if file != "-" else "-"):
@@ -78,6 +84,8 @@ def _follow_sessions(file: str, log_format: str | None, session: str | None, dep
     except KeyboardInterrupt:
         pass  # Ctrl+C ends the follow: the open sessions are printed below
     show(follower.close_all())
+    if follower.summary():
+        typer.echo(f"parse-logs: {follower.summary()}", err=True)
 
 
 def build_cli(plugin: Any) -> typer.Typer:
@@ -268,11 +276,12 @@ def build_cli(plugin: Any) -> typer.Typer:
                     row["ranks"] = s.ranks.tolist()
                     row["surprisal"] = [round(float(x), 3) for x in s.surprisal]
                 flag = "[red]ANOMALOUS[/]" if s.anomalous else "normal"
-                text = (f"#{row['sequence']}  {flag}  score {row['score']:.2f}  "
+                text = (f"score {row['score']:.2f}  "
                         f"steps {s.steps}" + ("  end" if s.end_surprising else "")
                         + (f"  unknown {s.unknown}" if s.unknown else "")
                         + (f"  counts {'; '.join(s.counts)}" if s.counts and s.anomalous else ""))
-                cli_io.emit(row, use_json, text, line=at)
+                cli_io.emit(row, use_json, f"#{row['sequence']}  {flag}  "
+                            + cli_io.escape_markup(text), line=at, markup=True)
             labels.clear()
         seconds = time.perf_counter() - started
         try:
@@ -300,8 +309,9 @@ def build_cli(plugin: Any) -> typer.Typer:
         compare: Path | None = typer.Option(None, "--compare", help="A loghub *_structured.csv "
                                             "to report grouping accuracy against."),
         follow: bool = typer.Option(False, "--follow", help="Follow a growing log (a file as "
-                                    "it grows, like tail -f, or stdin until it ends) and "
-                                    "print each session once it closes."),
+                                    "it grows, like tail -f, or stdin or a FIFO until it "
+                                    "ends) and print each session once it closes. Memory "
+                                    "is capped (see the plugin README)."),
         idle_lines: int = typer.Option(10_000, "--idle-lines", min=1, help="--follow: a "
                                        "session closes after this many lines without it."),
         idle_seconds: float = typer.Option(60.0, "--idle-seconds", min=0.0, help="--follow: "
@@ -377,11 +387,11 @@ def build_cli(plugin: Any) -> typer.Typer:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Surprising characters and words of a text, by the autocomplete character model."""
-        from rich.markup import escape
         from textseq_plugins.anomaly.textmode import render_markup, text_surprise
 
         p = _resolve_plugin(plugin)
         result = text_surprise(p.context.registry, " ".join(text), top=top)
-        cli_io.emit(result, cli_io.want_json(as_json), render_markup(result, escape))
+        cli_io.emit(result, cli_io.want_json(as_json),
+                    render_markup(result, cli_io.escape_markup), markup=True)
 
     return app

@@ -17,11 +17,15 @@ How Drain assigns a line to a template:
    if that share is at least ``similarity`` the line joins it and every position where
    they differ becomes ``<*>``; otherwise the line starts a new template.
 
-Event ids are ``E1``, ``E2``, ... in order of first appearance.
+Event ids are ``E1``, ``E2``, ... in order of first appearance. A parser has a cap on
+templates (``max_templates``): once it is reached, a line that fits no template gets the
+event id ``E*`` ("some other event") and the tree stops growing, so an endless stream of
+novel lines (``parse-logs --follow``) keeps bounded memory.
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +39,19 @@ HDFS_FORMAT = "<Date> <Time> <Pid> <Level> <Component>: <Content>"
 DEFAULT_MASKS = (r"blk_-?\d+", r"(\d+\.){3}\d+(:\d+)?", r"0x[0-9a-fA-F]+")
 #: HDFS sessions are blocks.
 HDFS_SESSION = r"blk_-?\d+"
+#: Templates one parser keeps at most (loghub's 16 data sets have 6 to 341 each;
+#: 10,000 hold about 15 MB). Past it a line fitting none gets ``OVERFLOW_EVENT``.
+MAX_TEMPLATES = 10_000
+#: ``parse-logs --follow``: sessions open at once at most, and events held by all open
+#: sessions together (past either, the least recently active session closes early: about
+#: 25 MB at most); events one session collects before it is handed over (its key goes on).
+MAX_OPEN_SESSIONS = 20_000
+MAX_HELD_EVENTS = 1_000_000
+MAX_SESSION_EVENTS = 100_000
+#: ``follow_lines``: a longer line is cut here (the rest of it is skipped).
+MAX_LINE_BYTES = 1 << 20
+#: The event id of a line that fits no template once ``max_templates`` is reached.
+OVERFLOW_EVENT = "E*"
 
 
 def header_regex(log_format: str) -> re.Pattern[str]:
@@ -72,10 +89,18 @@ class DrainParser:
     max_children: int = 100
     masks: tuple[str, ...] = DEFAULT_MASKS
     templates: list[Template] = field(default_factory=list)
+    max_templates: int = MAX_TEMPLATES
 
     def __post_init__(self) -> None:
         self._tree: dict = {}
         self._masks = [re.compile(m) for m in self.masks]
+        #: the lines that fit no template once the cap was reached (all under ``E*``)
+        self.overflow = Template(OVERFLOW_EVENT, [WILDCARD])
+
+    @property
+    def full(self) -> bool:
+        """True once ``max_templates`` templates exist: new shapes go to ``E*``."""
+        return len(self.templates) >= self.max_templates
 
     def tokenize(self, content: str) -> list[str]:
         """Content with variables masked, split on whitespace."""
@@ -86,14 +111,20 @@ class DrainParser:
     def add(self, content: str) -> Template:
         """Parse one message (the content part of a line); returns its template."""
         tokens = self.tokenize(content)
-        leaf = self._leaf(tokens)
+        full = self.full
+        leaf = self._leaf(tokens, grow=not full)
         best, best_sim = None, -1.0
+        # A masked token of the line matches nothing (a wildcard of a template never counts):
+        # C-speed comparisons, as a leaf can hold thousands of templates on novel input.
+        probe = [None if t == WILDCARD else t for t in tokens]
         for template in leaf:
-            same = sum(a == b for a, b in zip(template.tokens, tokens, strict=True)
-                       if a != WILDCARD)
+            same = sum(map(operator.eq, template.tokens, probe))
             sim = same / max(len(tokens), 1)
             if sim > best_sim:
                 best, best_sim = template, sim
+        if (best is None or best_sim < self.similarity) and full:
+            self.overflow.count += 1
+            return self.overflow
         if best is None or best_sim < self.similarity:
             best = Template(f"E{len(self.templates) + 1}", tokens)
             self.templates.append(best)
@@ -104,14 +135,19 @@ class DrainParser:
         best.count += 1
         return best
 
-    def _leaf(self, tokens: list[str]) -> list[Template]:
-        node = self._tree.setdefault(len(tokens), {})
+    def _leaf(self, tokens: list[str], grow: bool = True) -> list[Template]:
+        """The leaf's templates; with ``grow=False`` a missing path is not made (``[]``)."""
+        node = self._tree.get(len(tokens)) if not grow else self._tree.setdefault(len(tokens), {})
         for token in tokens[: self.depth - 2]:
+            if node is None:
+                return []
             key = WILDCARD if any(ch.isdigit() for ch in token) else token
             if key not in node and len(node) >= self.max_children:
                 key = WILDCARD
-            node = node.setdefault(key, {})
-        return node.setdefault(None, [])
+            node = node.get(key) if not grow else node.setdefault(key, {})
+        if node is None:
+            return []
+        return node.get(None, []) if not grow else node.setdefault(None, [])
 
 
 @dataclass
@@ -254,11 +290,20 @@ class SessionFollower:
     (checked by :meth:`tick` while waiting for more lines); whatever is still open when the
     input ends (or on Ctrl+C) is closed then. Event ids are those of one Drain parser for the
     whole stream, so they are stable from the first line on.
+
+    Memory is bounded whatever the stream: at most ``max_sessions`` sessions are open and
+    ``max_held`` events held by them all (past either, the least recently active session
+    is closed early, counted in ``closed_early``), a session is handed over once it holds
+    ``max_events`` events (its key then starts a new session, counted in ``split``), and
+    the parser keeps at most ``parser.max_templates`` templates (then ``E*``).
+    ``notices()`` says once when each cap is first reached.
     """
 
     def __init__(self, *, log_format: str = HDFS_FORMAT, session_regex: str = HDFS_SESSION,
                  parser: DrainParser | None = None, idle_lines: int = 10_000,
-                 idle_seconds: float = 60.0, clock: Any = None) -> None:
+                 idle_seconds: float = 60.0, clock: Any = None,
+                 max_sessions: int = MAX_OPEN_SESSIONS, max_held: int = MAX_HELD_EVENTS,
+                 max_events: int = MAX_SESSION_EVENTS) -> None:
         import time
         from collections import OrderedDict
 
@@ -270,6 +315,13 @@ class SessionFollower:
         self.clock = clock or time.monotonic
         self.number = 0
         self.unmatched = 0
+        self.max_sessions = max_sessions
+        self.max_events = max_events
+        self.max_held = max_held
+        self.held = 0  # events held by the open sessions
+        self.closed_early = 0  # sessions closed because max_sessions were open
+        self.split = 0  # sessions handed over at max_events, their key going on
+        self._told: set[str] = set()
         # key -> (events, last line number, last time), least recently active first
         self._open: OrderedDict[str, tuple[list[str], int, float]] = OrderedDict()
 
@@ -284,11 +336,60 @@ class SessionFollower:
             content = line if match is None else match.group("Content")
             event = self.parser.add(content).event_id
             now = self.clock()
+            capped: list[tuple[str, list[str]]] = []
             for key in dict.fromkeys(self.session_re.findall(line)):
                 events = self._open.pop(key, ([], 0, 0.0))[0]
                 events.append(event)
+                self.held += 1
+                if len(events) >= self.max_events:
+                    self.split += 1
+                    self.held -= len(events)
+                    capped.append((key, events))
+                    continue
                 self._open[key] = (events, self.number, now)
+            while self._open and (len(self._open) > self.max_sessions
+                                  or self.held > self.max_held):
+                self.closed_early += 1
+                key, (events, _, _) = self._open.popitem(last=False)
+                self.held -= len(events)
+                capped.append((key, events))
+            if capped:
+                return capped + self._close(
+                    lambda last_line, _t: self.number - last_line >= self.idle_lines)
         return self._close(lambda last_line, _t: self.number - last_line >= self.idle_lines)
+
+    def notices(self) -> list[str]:
+        """One line for each cap reached since the last call (each said once)."""
+        said = []
+        caps = {
+            "templates": (self.parser.full,
+                          f"{self.parser.max_templates:,} templates (the cap): lines that fit "
+                          f"none are event {OVERFLOW_EVENT} from now on"),
+            "sessions": (self.closed_early > 0,
+                         f"{self.max_sessions:,} open sessions or {self.max_held:,} events "
+                         "held (the cap): the least recently active session is closed early"),
+            "events": (self.split > 0,
+                       f"a session reached {self.max_events:,} events (the cap): it is printed "
+                       "and its key starts a new session"),
+        }
+        for name, (reached, text) in caps.items():
+            if reached and name not in self._told:
+                self._told.add(name)
+                said.append(text)
+        return said
+
+    def summary(self) -> str:
+        """What the caps did, in one line ("" when none was reached)."""
+        parts = []
+        if self.parser.overflow.count:
+            parts.append(f"{self.parser.overflow.count:,} line(s) got event {OVERFLOW_EVENT} "
+                         f"(past {self.parser.max_templates:,} templates)")
+        if self.closed_early:
+            parts.append(f"{self.closed_early:,} session(s) closed early (over "
+                         f"{self.max_sessions:,} open or {self.max_held:,} events held)")
+        if self.split:
+            parts.append(f"{self.split:,} session(s) split at {self.max_events:,} events")
+        return "; ".join(parts)
 
     def tick(self) -> list[tuple[str, list[str]]]:
         """The sessions idle for ``idle_seconds`` (call it while waiting for lines)."""
@@ -306,27 +407,34 @@ class SessionFollower:
             if not idle(last_line, last_time):
                 break
             del self._open[key]
+            self.held -= len(events)
             closed.append((key, events))
         return closed
 
 
-def follow_lines(source: str, poll: float = 0.2, stop: Any = None) -> Iterable[str | None]:
-    """Lines of a file as it grows (``tail -f``), or of stdin until it ends; ``None`` each
-    time ``poll`` seconds pass without a new line (so a caller can close idle sessions).
+def follow_lines(source: str, poll: float = 0.2, stop: Any = None,
+                 max_line: int = MAX_LINE_BYTES) -> Iterable[str | None]:
+    """Lines of a file as it grows (``tail -f``), or of stdin, a pipe or a FIFO until it
+    ends (every writer closed it); ``None`` each time ``poll`` seconds pass without a new
+    line (so a caller can close idle sessions).
 
-    A file is read from its start and followed until ``stop()`` is true (default: never;
-    Ctrl+C ends it). A partial last line waits for its newline.
+    A regular file is read from its start and followed until ``stop()`` is true (default:
+    never; Ctrl+C ends it). A partial last line waits for its newline; a line longer than
+    ``max_line`` bytes is cut there (the rest of it is skipped), so memory stays bounded.
     """
     import os
     import select
+    import stat
     import sys
     import time
 
     if source == "-":
-        fd, is_file = sys.stdin.fileno(), False
+        fd, close = sys.stdin.fileno(), False
     else:
-        fd, is_file = os.open(source, os.O_RDONLY), True
+        fd, close = os.open(source, os.O_RDONLY), True  # a FIFO: waits for a writer
+    is_file = stat.S_ISREG(os.fstat(fd).st_mode)
     pending = b""
+    skipping = False  # inside the rest of an over-long line
     try:
         while True:
             if not is_file:
@@ -346,9 +454,16 @@ def follow_lines(source: str, poll: float = 0.2, stop: Any = None) -> Iterable[s
             pending += chunk
             *lines, pending = pending.split(b"\n")
             for line in lines:
-                yield line.decode("utf-8", errors="replace")
-        if pending:
+                if skipping:
+                    skipping = False
+                    continue
+                yield line[:max_line].decode("utf-8", errors="replace")
+            if len(pending) > max_line:
+                if not skipping:
+                    yield pending[:max_line].decode("utf-8", errors="replace")
+                pending, skipping = b"", True
+        if pending and not skipping:
             yield pending.decode("utf-8", errors="replace")
     finally:
-        if is_file:
+        if close:
             os.close(fd)

@@ -9,7 +9,7 @@ migrations = Migrations("anomaly")
 
 @migrations()
 def m001_scans(db) -> None:  # type: ignore[no-untyped-def]
-    db["anomaly_scans"].create(
+    db[db.table_name("scans")].create(
         {
             "id": int,
             "source": str,  # the input file, "<args>" or "<slash>"

@@ -27,7 +27,6 @@ from textseq_tui.plugin import BadInput, ModelError
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
 SPECIALS = (PAD, UNK, BOS, EOS)
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = range(4)
-KIND = "next-token-rnn"
 WEIGHTS_FILE = "model.safetensors"
 VOCAB_FILE = "vocab.json"
 #: Log templates beside a model trained on parsed logs (see ``logparse.KeyTemplates``).

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from textseq_tui.plugin import PluginStore
 
 DEFAULT_MODEL = "deeplog-hdfs"
+#: The kind of the detectors this plugin loads (``registry.load(name, kind=KIND)``).
+KIND = "next-token-rnn"
 USAGE = "/anomaly TOKENS... | /anomaly text TEXT | /anomaly open [FILE]"
 
 
@@ -87,7 +89,7 @@ def _slash(args: str, ctx: PluginContext) -> CommandResult:
         return CommandResult(text=render_markup(result), data=result)
     from textseq_plugins.anomaly.model import AnomalyDetector
 
-    detector = ctx.registry.load(DEFAULT_MODEL)
+    detector = ctx.registry.load(DEFAULT_MODEL, kind=KIND)
     if not isinstance(detector, AnomalyDetector):
         raise BadInput(f"{DEFAULT_MODEL} is not an anomaly model")
     tokens = args.split()
@@ -106,7 +108,7 @@ class AnomalyPlugin(Plugin):
         return [package_dir("textseq_models")]
 
     def model_specs(self) -> list[ModelSpec]:
-        return [ModelSpec("next-token-rnn", _load, default=DEFAULT_MODEL,
+        return [ModelSpec(KIND, _load, default=DEFAULT_MODEL,
                           description="next-token GRU/LSTM anomaly detector (top-g + threshold)")]
 
     def slash_commands(self) -> list[SlashCommand]:

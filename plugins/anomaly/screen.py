@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textseq_plugins.anomaly.plugin import DEFAULT_MODEL
+from textseq_plugins.anomaly.plugin import DEFAULT_MODEL, KIND
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -83,7 +83,7 @@ class AnomalyScreen(Screen):
         try:
             from textseq_plugins.anomaly.model import AnomalyDetector
 
-            detector = self.ctx.registry.load(self.model_name)
+            detector = self.ctx.registry.load(self.model_name, kind=KIND)
             if not isinstance(detector, AnomalyDetector):
                 raise TextseqError(f"{self.model_name} is not an anomaly model")
             file = Path(path).expanduser()

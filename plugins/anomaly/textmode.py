@@ -14,6 +14,8 @@ from typing import Any
 from textseq_tui.plugin import Annotation, ModelError, Span
 
 CHAR_MODEL = "char-rnn-english"
+#: Its kind (the autocomplete plugin's ``ModelSpec``): another kind is refused in one line.
+CHAR_MODEL_KIND = "char-rnn"
 #: A character is surprising above this many nats (p < ~0.25 %).
 CHAR_NATS = 6.0
 #: A word is surprising above this mean surprisal per character (nats): about the 99th
@@ -30,7 +32,7 @@ WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 def load_char_model(registry: Any, name: str = CHAR_MODEL) -> Any:
     """The shared character model, or ModelError saying how to get one."""
     try:
-        model = registry.load(name)
+        model = registry.load(name, kind=CHAR_MODEL_KIND)
     except ModelError as err:
         raise ModelError(f"text mode needs the autocomplete character model {name!r}: {err} "
                          "(train one with `textseq autocomplete train --corpus FILE "

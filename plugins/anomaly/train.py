@@ -19,7 +19,6 @@ from textseq_plugins.anomaly.model import (
     BOS_ID,
     EOS_ID,
     INVARIANTS_FILE,
-    KIND,
     TEMPLATES_FILE,
     VOCAB_FILE,
     WEIGHTS_FILE,
@@ -27,8 +26,9 @@ from textseq_plugins.anomaly.model import (
     Vocabulary,
     build_network,
 )
+from textseq_plugins.anomaly.plugin import KIND
 
-from textseq_tui.plugin import BadInput
+from textseq_tui.plugin import TRAIN_LOSS, VAL_LOSS, BadInput
 
 
 @dataclass
@@ -223,8 +223,8 @@ def train_detector(
             total += float(torch.nn.functional.cross_entropy(logits, targets, reduction="sum"))
             count += int(targets.numel())
         loss = total / max(count, 1)
-        # val_loss: the standard name /runs plots (textseq_tui.plugin.VAL_LOSS); same value
-        return {"val_loss": loss, "heldout_nats_per_token": loss}
+        # val_loss: the standard name /runs plots; same value
+        return {VAL_LOSS: loss, "heldout_nats_per_token": loss}
 
     config = TrainConfig(max_steps=settings.max_steps, minutes=settings.minutes,
                          checkpoint_every=200, eval_every=200, log_every=50,
@@ -256,7 +256,7 @@ def train_detector(
         "steps": result.steps,
         "seconds": round(result.seconds, 1),
         "stopped_because": result.stopped_because,
-        "train_loss": round(result.metrics.get("loss", float("nan")), 4),
+        TRAIN_LOSS: round(result.metrics.get(TRAIN_LOSS, float("nan")), 4),
     }
     if "heldout_nats_per_token" in result.metrics:
         metrics["heldout_nats_per_token"] = round(result.metrics["heldout_nats_per_token"], 4)

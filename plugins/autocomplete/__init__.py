@@ -2,6 +2,4 @@
 
 from textseq_plugins.autocomplete.plugin import AutocompletePlugin
 
-plugin = AutocompletePlugin()
-
-__all__ = ["plugin", "AutocompletePlugin"]
+__all__ = ["AutocompletePlugin"]

@@ -34,8 +34,9 @@ from typing import Any
 
 import torch
 from textseq_plugins.autocomplete.model import CharModel, CharRNN
+from textseq_plugins.autocomplete.personal import KIND
 
-from textseq_tui.plugin import BadInput, ModelError
+from textseq_tui.plugin import TRAIN_LOSS, BadInput, ModelError
 
 ADAPTED_FILE = "personal-model.safetensors"
 FORMAT = "textseq-char-rnn-personal"
@@ -145,7 +146,7 @@ def adapt_net(base: CharModel, text: str, opts: AdaptOptions | None = None, *,
                 p.mul_(opts.mix).add_(b.detach().cpu(), alpha=1.0 - opts.mix)
     if should_stop is not None and should_stop():
         raise InterruptedError("adaptation stopped")
-    loss = result.metrics.get("train_loss", result.metrics.get("loss", float("nan")))
+    loss = result.metrics.get(TRAIN_LOSS, float("nan"))
     if not math.isfinite(loss):
         raise ModelError("adapting the model diverged (non-finite loss)")
     info = {"chars": len(text), "steps": result.steps, "planned_steps": steps,
@@ -227,16 +228,32 @@ def adapt_home(ctx: Any, base_name: str, opts: AdaptOptions | None = None, *,
                progress: bool = False, should_stop: Callable[[], bool] | None = None,
                threads: int | None = None) -> dict[str, Any]:
     """Adapt ``base_name`` to this home's stored personal text and save it in the home;
-    returns what was done (``BadInput`` when there is too little text)."""
+    returns what was done (``BadInput`` when there is too little text).
+
+    ``forget`` wins: the history's generation is read before the text, and the new file is
+    renamed into place only under the store's write lock after checking that generation
+    again (``forget`` deletes under the same lock): when it moved, the result is discarded
+    and ``history.Forgotten`` raised."""
+    import os
+
     from textseq_plugins.autocomplete import history
 
     opts = opts or AdaptOptions()
+    started = history.generation(ctx.store)
     text, last_id = history.personal_text(ctx.store, opts.max_chars)
-    base = ctx.registry.load(base_name)
+    base = ctx.registry.load(base_name, kind=KIND)
     adapted = adapt_net(base, text, opts, progress=progress, should_stop=should_stop,
                         threads=threads)
-    save_adapted(adapted, adapted_path(ctx), base_name=base_name, base=base,
-                 extra={"last_text_id": last_id, "base_sha256": base_fingerprint(base)})
+    final = adapted_path(ctx)
+    staged = final.with_name(f".{final.name}.{os.getpid()}.staged")
+    try:
+        save_adapted(adapted, staged, base_name=base_name, base=base,
+                     extra={"last_text_id": last_id, "base_sha256": base_fingerprint(base)})
+        with ctx.store.transaction():
+            history.same_generation(ctx.store, started, "adapting the model")(None)
+            os.replace(staged, final)
+    finally:
+        staged.unlink(missing_ok=True)
     return adapted.info
 
 
@@ -244,7 +261,7 @@ def home_model(ctx: Any, base_name: str) -> tuple[CharModel, str]:
     """The model ghost text uses in this home: the adapted one when it exists and fits
     ``base_name``'s current weights, else the base model; and a note ("" when all is well)
     saying why an existing adapted model was not used."""
-    base = ctx.registry.load(base_name)
+    base = ctx.registry.load(base_name, kind=KIND)
     model, why = load_adapted(base, base_name, adapted_path(ctx))
     if model is not None:
         sha = model.info["adapted_info"].get("base_sha256", "")
@@ -256,8 +273,12 @@ def home_model(ctx: Any, base_name: str) -> tuple[CharModel, str]:
 
 
 def forget_model(ctx: Any) -> bool:
-    """Delete this home's adapted model; True when there was one."""
+    """Delete this home's adapted model (and any an adaptation killed mid-save left staged);
+    True when there was one. Call it inside the transaction of ``history.forget``."""
     path = adapted_path(ctx)
     existed = path.exists()
     path.unlink(missing_ok=True)
+    if path.parent.is_dir():
+        for staged in path.parent.glob(f".{path.name}.*.staged"):
+            staged.unlink(missing_ok=True)
     return existed

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from textseq_plugins.autocomplete.personal import DEFAULT_MODEL
+from textseq_plugins.autocomplete.personal import DEFAULT_MODEL, KIND
 from textseq_plugins.autocomplete.personal import model_name as settings_model
 
 from textseq_tui.plugin import BadInput, PluginContext, cli_io
@@ -71,7 +71,7 @@ def eval_cmd(
 
         personal = history.load(ctx.store)
         loaded, note = home_model(ctx, name)  # the adapted model when there is one
-    loaded = loaded or ctx.registry.load(name)
+    loaded = loaded or ctx.registry.load(name, kind=KIND)
     result = evaluate_text(loaded, text, savings_chars=savings_chars, personal=personal,
                            layer=layer, policy=policy)
     result["personal_words"] = len(personal) if personal is not None else 0
@@ -131,12 +131,8 @@ def learn_cmd(
 def forget_cmd(command: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
     """Delete your whole personal history: words, text, the adapted model and the ghost
     text's calibration."""
-    from textseq_plugins.autocomplete import history
-    from textseq_plugins.autocomplete.adapt import forget_model
-
     ctx: PluginContext = command.obj
-    n = history.forget(ctx.store)
-    model = forget_model(ctx)
+    n, model = forget_everything(ctx)
     text = (f"forgot your personal history ({n:,} distinct words"
             f"{' and the adapted model' if model else ''})" if n or model
             else "nothing to forget: the personal history is empty")
@@ -162,7 +158,7 @@ def complete_cmd(
     ctx: PluginContext = command.obj
     if text is None and input_file is None:
         raise BadInput("give TEXT or --input FILE")
-    loaded = ctx.registry.load(model)
+    loaded = ctx.registry.load(model, kind=KIND)
     completer: Any = (Completer(loaded) if words > 1
                       else WordCompleter(loaded, layer=WordLayers(ctx.registry).get(model)))
     for line_no, item in cli_io.input_items(text, input_file):
@@ -187,9 +183,20 @@ def write_cmd(
 ) -> None:
     """Continue TEXT by sampling from the model (the /write command)."""
     ctx: PluginContext = command.obj
-    continuation = ctx.registry.load(model).write(text, chars, temperature, seed)
+    continuation = ctx.registry.load(model, kind=KIND).write(text, chars, temperature, seed)
     cli_io.emit({"text": text, "continuation": continuation}, cli_io.want_json(as_json),
                 text=text + continuation)
+
+
+def forget_everything(ctx: PluginContext) -> tuple[int, bool]:
+    """``forget``: the history, its text, calibration and the adapted model, under one
+    write lock (learning in flight then stops, see history.py); returns (distinct words
+    forgotten, whether there was an adapted model)."""
+    from textseq_plugins.autocomplete import history
+    from textseq_plugins.autocomplete.adapt import forget_model
+
+    with ctx.store.transaction():
+        return history.forget(ctx.store), forget_model(ctx)
 
 
 def _adapt(ctx: PluginContext, steps: int | None, minutes: float | None, threads: int | None,
@@ -207,10 +214,12 @@ def _adapt(ctx: PluginContext, steps: int | None, minutes: float | None, threads
     if minutes is not None:
         opts.minutes = minutes
     name = settings_model(ctx)
+    from textseq_plugins.autocomplete.history import Forgotten
+
     try:
         info = adapt_home(ctx, name, opts, progress=not quiet and sys.stderr.isatty(),
                           threads=threads)
-    except BadInput as err:
+    except (BadInput, Forgotten) as err:
         return {"skipped": str(err)}
     return {"model": name, **{k: v for k, v in info.items() if k != "options"}}
 

@@ -12,7 +12,8 @@ of a second on a small machine), so the provider answers in two stages:
    character model, the word layer and the personal history.
 
 A newer keystroke makes an older call still feeding a long paste give up (``should_stop``),
-so the latest keystroke is answered first; only the last ``CONTEXT_CAP`` chars are encoded.
+so the latest keystroke is answered first; only the last ``CONTEXT_CAP`` chars of the text
+before the cursor are encoded.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from textseq_tui.plugin import PluginContext
+from textseq_tui.plugin import CompletionRequest, PluginContext
 
 
 def new_completer(ctx: PluginContext, model: Any, layers: Any, name: str,
@@ -42,7 +43,9 @@ def new_completer(ctx: PluginContext, model: Any, layers: Any, name: str,
 
 
 class GhostTextProvider:
-    """The host's completion provider: ``suggest(text) -> str | None`` (ghost text).
+    """The host's completion provider: ``complete(request) -> str | None`` (ghost text at
+    the cursor, from the whole text before it); ``suggest(text)`` is the same for a text
+    that ends at the cursor.
 
     ``model(start)`` returns the character model when it has loaded, None until then (it must
     not block: the plugin's ``Personal.ready_model`` loads it in the background, once
@@ -65,7 +68,7 @@ class GhostTextProvider:
         self._lock = threading.Lock()
         self._latest = 0
         self._counter = threading.Lock()
-        self._full = ""  # the text as the provider reconstructed it (see _reconstruct)
+        self._epoch = 0  # personal.epoch when the completer was made
 
     def prepare(self) -> Any:
         """Make the completer for what is loaded now (the word layer alone until the
@@ -77,6 +80,9 @@ class GhostTextProvider:
                 self.personal.words()
             return completer
 
+    def complete(self, request: CompletionRequest) -> str | None:
+        return self.suggest(request.before)
+
     def suggest(self, text: str) -> str | None:
         with self._counter:
             self._latest += 1
@@ -86,17 +92,16 @@ class GhostTextProvider:
                 return None  # a newer keystroke is waiting: let it have the model
             c = self._current()
             c.personal = self.personal.words() if self.personal is not None else None
-            # The full text goes in: the completer encodes only its last CONTEXT_CAP chars,
+            # The whole text goes in: the completer encodes only its last CONTEXT_CAP chars,
             # with a window start that moves rarely, so keystrokes stay incremental.
-            full = self._reconstruct(text)
-            if not text or not c.update(full, should_stop=lambda: me != self._latest):
+            if not text or not c.update(text, should_stop=lambda: me != self._latest):
                 return None
             if self.personal is not None:
                 with self.personal.lock:
-                    found = c.suggest(full)
+                    found = c.suggest(text)
                     self.personal.calibration = c.calibration  # saved with the next message
             else:
-                found = c.suggest(full)
+                found = c.suggest(text)
         if found:
             self.answered.set()
         return found[0].completion if found else None
@@ -107,6 +112,9 @@ class GhostTextProvider:
         very first one is the word layer alone, and the model is asked for (its loading
         started) only once a keystroke has been answered from it: loading torch in another
         thread would slow the words down."""
+        epoch = self.personal.epoch if self.personal is not None else 0
+        if epoch != self._epoch:  # forgotten: nothing of the session's hit rate stays
+            self._completer, self._epoch = None, epoch
         if self._completer is None:
             self._completer = self._new_completer(None)
             if self.personal is not None:  # earlier sessions' hit rate (saved in the home)
@@ -124,19 +132,3 @@ class GhostTextProvider:
 
         return WordCompleter(model, layer=self._layer() if self._layer else None,
                              policy=self.policy)
-
-    def _reconstruct(self, text: str) -> str:
-        # The host hands over only the last ~2,000 chars, a window that slides by one char
-        # per keystroke once the text is longer: re-attach the characters that slid out so
-        # the completer sees one growing text and stays incremental.
-        old = self._full
-        if old and len(text) >= 1000 and not text.startswith(old):
-            for grown in range(0, 65):  # chars typed (or deleted, < 0) since the last call
-                for delta in (grown, -grown):
-                    shift = len(old) + delta - len(text)
-                    kept = old[shift:] if delta >= 0 else old[shift:delta]
-                    if shift > 0 and text.startswith(kept):
-                        self._full = old[:shift] + text
-                        return self._full
-        self._full = text
-        return text

@@ -11,7 +11,7 @@ migrations = Migrations("autocomplete")
 def m001_sessions(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
     # keystrokes: keys that changed the text (characters, backspace, enter, accepts);
     # saved: characters inserted by accepting suggestions minus the accepting keystrokes.
-    db["autocomplete_sessions"].create(
+    db[db.table_name("sessions")].create(
         {
             "id": int,
             "started": float,
@@ -31,8 +31,8 @@ def m001_sessions(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
 @migrations()
 def m002_personal(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
     # The personal history: the user's words and word pairs (lower case) with their counts.
-    db["autocomplete_words"].create({"word": str, "count": int}, pk="word")
-    db["autocomplete_bigrams"].create({"prev": str, "word": str, "count": int},
+    db[db.table_name("words")].create({"word": str, "count": int}, pk="word")
+    db[db.table_name("bigrams")].create({"prev": str, "word": str, "count": int},
                                       pk=("prev", "word"))
 
 
@@ -40,7 +40,7 @@ def m002_personal(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
 def m003_personal_text(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
     # The personal text itself (bounded: the newest few MB), which the background adaptation
     # of the character model trains on; one row per learned text or 1 MB piece of a file.
-    db["autocomplete_texts"].create({"id": int, "added": float, "chars": int, "text": str},
+    db[db.table_name("texts")].create({"id": int, "added": float, "chars": int, "text": str},
                                     pk="id")
 
 
@@ -48,4 +48,4 @@ def m003_personal_text(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
 def m004_state(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
     # What the ghost text keeps between sessions: "calibration", how far the hit rate has
     # moved the thresholds (words.TARGET_PRECISION).
-    db["autocomplete_state"].create({"key": str, "value": float}, pk="key")
+    db[db.table_name("state")].create({"key": str, "value": float}, pk="key")

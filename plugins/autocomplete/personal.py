@@ -16,6 +16,8 @@ from typing import Any
 from textseq_tui.plugin import PluginContext
 
 DEFAULT_MODEL = "char-rnn-english"
+#: The kind of the character models this plugin loads (``registry.load(name, kind=KIND)``).
+KIND = "char-rnn"
 
 
 def model_name(ctx: PluginContext) -> str:
@@ -26,6 +28,9 @@ def model_name(ctx: PluginContext) -> str:
 #: characters of new personal text (chat messages, typing sessions) that start a background
 #: adaptation of the character model in the app
 ADAPT_EVERY = 20_000
+#: seconds between checks that the history was not forgotten (by ``textseq autocomplete
+#: forget``, maybe while the app runs): the app drops its caches within this
+GENERATION_CHECK_S = 0.5
 
 
 def learning_on(ctx: PluginContext) -> bool:
@@ -51,9 +56,37 @@ class Personal:
         #: once, kept up to date by the completers, saved with each text learned
         self.calibration: float | None = None
         self._loading: threading.Thread | None = None  # loading the model in the background
+        self._loaded: set[str] = set()  # models loaded once (the registry keeps them)
         self._load_failed: tuple[str, str] | None = None  # (model name, why)
+        #: the history's generation these caches belong to (a ``forget`` bumps it, maybe
+        #: from another process); ``epoch`` counts the times they were dropped for it
+        self._generation: int | None = None
+        self._checked = 0.0
+        self.epoch = 0
+
+    def sync(self, every: float = GENERATION_CHECK_S) -> None:
+        """Drop every cache (words, calibration, adapted model) when the history was
+        forgotten since they were read; asks the store at most once per ``every`` s."""
+        import time
+
+        from textseq_plugins.autocomplete import history
+
+        now = time.monotonic()
+        if now - self._checked < every:
+            return
+        self._checked = now
+        try:
+            current = history.generation(self.ctx.store)
+        except Exception:  # noqa: BLE001 — an unreadable store is reported by words()
+            return
+        with self.lock:
+            if self._generation is not None and current != self._generation:
+                self.forget()
+                self.epoch += 1
+            self._generation = current
 
     def words(self) -> Any:
+        self.sync()
         with self.lock:
             if self._words is None and not self.problem:
                 from textseq_plugins.autocomplete import history
@@ -72,12 +105,14 @@ class Personal:
         from textseq_plugins.autocomplete import history
         from textseq_plugins.autocomplete.vocabulary import words_of
 
+        self.sync(every=0.0)  # a forget since: this session's calibration is not kept
         n = history.learn_texts(self.ctx.store, [text])
         with self.lock:
             if self._words is not None:
                 self._words.add_words(words_of(text))
             if self.calibration is not None:
-                history.save_calibration(self.ctx.store, self.calibration)
+                history.save_calibration(self.ctx.store, self.calibration,
+                                         since=self._generation)
         self.maybe_adapt()
         return n
 
@@ -109,6 +144,7 @@ class Personal:
         once)."""
         from textseq_plugins.autocomplete.adapt import adapted_path
 
+        self.sync()
         path = adapted_path(self.ctx)
         try:
             st = path.stat()
@@ -119,18 +155,20 @@ class Personal:
         if cached is not None and cached[0] == name and cached[1] == stamp:
             return cached[2]
         if stamp is None:
-            model, note = self.ctx.registry.load(name), ""
+            model, note = self.ctx.registry.load(name, kind=KIND), ""
         else:
             from textseq_plugins.autocomplete.adapt import home_model
 
             try:
                 model, note = home_model(self.ctx, name)
             except Exception as err:  # noqa: BLE001 — typing goes on with the shipped model
-                model, note = self.ctx.registry.load(name), f"personal model unusable ({err})"
+                model = self.ctx.registry.load(name, kind=KIND)
+                note = f"personal model unusable ({err})"
         if note and note != self.model_note:
             self.ctx.log.warning(note)
         self.model_note = note
         self._model = (name, stamp, model)
+        self._loaded.add(name)
         return model
 
     def ready_model(self, name: str, start: bool = True) -> Any:
@@ -138,8 +176,7 @@ class Personal:
         ``start``) it loads in a background thread (the ghost text goes on with the word
         layer alone). A model that failed to load is not tried again (``model_note`` says
         why)."""
-        cached = self._model
-        if cached is not None and cached[0] == name:
+        if name in self._loaded:
             return self.model(name)  # cheap: re-read only when the adapted file changed
         if not start:
             return None
@@ -188,6 +225,7 @@ class Personal:
         return True
 
     def _adapt(self) -> None:
+        from textseq_plugins.autocomplete import history
         from textseq_plugins.autocomplete.adapt import adapt_home
 
         try:
@@ -197,6 +235,8 @@ class Personal:
                               info["steps"], info["seconds"])
         except InterruptedError:
             pass
+        except history.Forgotten:
+            self.ctx.log.info("the history was forgotten while adapting: result discarded")
         except Exception as err:  # noqa: BLE001 — a failed adaptation leaves the old model
             self.model_note = f"adapting the model failed ({type(err).__name__}: {err})"
             self.ctx.log.warning(self.model_note)

@@ -8,7 +8,12 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from textseq_plugins.autocomplete.personal import DEFAULT_MODEL, Personal, PersonalLearner
+from textseq_plugins.autocomplete.personal import (
+    DEFAULT_MODEL,
+    KIND,
+    Personal,
+    PersonalLearner,
+)
 from textseq_plugins.autocomplete.personal import model_name as _model_name
 
 from textseq_tui.plugin import (
@@ -48,7 +53,7 @@ def _write(args: str, ctx: PluginContext) -> CommandResult:
 
     if not args.strip():
         raise BadInput("usage: /write TEXT — the model continues TEXT")
-    model = ctx.registry.load(_model_name(ctx))
+    model = ctx.registry.load(_model_name(ctx), kind=KIND)
     temperature = float(ctx.settings.get("temperature", 0.8))
     more = model.write(args, n_chars=200, temperature=temperature)
     return CommandResult(text=f"{escape(args)}[bold]{escape(more)}[/]",
@@ -65,7 +70,7 @@ def _complete(args: str, ctx: PluginContext) -> CommandResult:
     if not args:
         raise BadInput("usage: /complete TEXT — suggestions for how TEXT's last word ends")
     name = _model_name(ctx)
-    result = WordCompleter(ctx.registry.load(name),
+    result = WordCompleter(ctx.registry.load(name, kind=KIND),
                            layer=WordLayers(ctx.registry).get(name)).complete(args, n=3)
     lines = [f"{escape(args)}[bold]{escape(s['completion'])}[/]  p={s['prob']:.2f}"
              for s in result["suggestions"]]
@@ -136,7 +141,7 @@ class AutocompletePlugin(Plugin):
         getattr(model, "fast", None)  # the int8 copy is made here, not at a keystroke
 
     def model_specs(self) -> list[ModelSpec]:
-        return [ModelSpec("char-rnn", _load, default=DEFAULT_MODEL,
+        return [ModelSpec(KIND, _load, default=DEFAULT_MODEL,
                           description="character-level GRU/LSTM language model; the loaded "
                           "object has char_surprisals(text), nats_per_char(text), write(text)")]
 

@@ -13,6 +13,7 @@ import threading
 import time
 from typing import Any
 
+from textseq_plugins.autocomplete.personal import KIND
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -135,7 +136,7 @@ class TypingScreen(Screen):
 
         try:
             model = (self.personal.model(self.model_name) if self.personal is not None
-                     else self.ctx.registry.load(self.model_name))
+                     else self.ctx.registry.load(self.model_name, kind=KIND))
             completer = new_completer(self.ctx, model, self.word_layers or WordLayers(
                 self.ctx.registry), self.model_name, self.personal)
             if self.personal is not None and self.personal.problem:

@@ -31,7 +31,7 @@ from textseq_tui.ml.checkpoint import load_checkpoint
 from textseq_tui.ml.params import param_groups
 from textseq_tui.ml.schedule import WarmupCosine
 from textseq_tui.ml.trainer import TrainConfig, Trainer
-from textseq_tui.plugin import BadInput, ModelError
+from textseq_tui.plugin import TRAIN_LOSS, VAL_LOSS, BadInput, ModelError
 
 
 @dataclass
@@ -210,7 +210,7 @@ def _val_losses(net: CharRNN, val_ids: torch.Tensor) -> dict[str, float]:
     number, ``val_nats_per_char``."""
     nats, count = stream_nats(net, val_ids)
     loss = nats / max(count, 1)
-    return {"val_loss": loss, "val_nats_per_char": loss}
+    return {VAL_LOSS: loss, "val_nats_per_char": loss}
 
 
 def train_char_model(
@@ -330,7 +330,7 @@ def _final_metrics(net: CharRNN, val_ids: torch.Tensor, result: Any, per_epoch: 
     }
     # A resume of a run that had already reached its last step trains 0 steps and has no
     # loss to report: leave the key out rather than write NaN (not valid JSON).
-    loss = result.metrics.get("train_loss", result.metrics.get("loss", float("nan")))
+    loss = result.metrics.get(TRAIN_LOSS, float("nan"))
     if math.isfinite(loss):
         metrics["final_train_loss"] = round(loss, 4)
     return metrics

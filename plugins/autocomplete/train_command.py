@@ -91,7 +91,9 @@ def _starting_model(ctx: PluginContext, init: str | None) -> Any:
 
     if Path(init).is_dir():
         return load_char_model(Path(init)), Path(init), read_card(Path(init))
-    model = ctx.registry.load(init)
+    from textseq_plugins.autocomplete.personal import KIND
+
+    model = ctx.registry.load(init, kind=KIND)
     if not isinstance(model, CharModel):
         raise BadInput(f"--init {init}: not a character model")
     info = ctx.registry.get(init)

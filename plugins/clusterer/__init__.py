@@ -2,6 +2,4 @@
 
 from textseq_plugins.clusterer.plugin import ClustererPlugin
 
-plugin = ClustererPlugin()
-
-__all__ = ["plugin", "ClustererPlugin"]
+__all__ = ["ClustererPlugin"]

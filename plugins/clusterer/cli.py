@@ -36,7 +36,7 @@ def load_input(words: str | None, vocab: int | None, vectors: str | None,
     if words:
         wanted, problems = wv.read_word_list(cli_io.iter_input(words), line_of)
         for problem in problems:
-            sys.stderr.write(problem + " (kept once)\n")
+            cli_io.echo(problem + " (kept once)", err=True)
         if not wanted:
             raise BadInput(f"{words}: no words found (one word a line)")
     if vectors:
@@ -52,8 +52,7 @@ def run_clustering(ctx: PluginContext, data: Any, settings: Any, *, store: bool 
     Returns ``(clustering, run_id)``. Raises BadInput when fewer than 3 words have vectors.
     """
     from textseq_plugins.clusterer.model import cluster_vectors
-    from textseq_plugins.clusterer.names import name_clusters
-    from textseq_plugins.clusterer.runs import save_run
+    from textseq_plugins.clusterer.runs import name_clusters, save_run
 
     if len(data) < 3:
         missing = f"; not in the vectors: {', '.join(data.missing[:10])}" if data.missing else ""
@@ -151,7 +150,7 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
         if data.missing:
             shown = ", ".join(data.missing[:20]) + (" ..." if len(data.missing) > 20 else "")
             what = "words have no vector" if line_numbers is None else "lines have no known word"
-            sys.stderr.write(f"{len(data.missing)} {what}: {shown}\n")
+            cli_io.echo(f"{len(data.missing)} {what}: {shown}", err=True)
         clustering, run_id = run_clustering(ctx, data, settings, store=store,
                                             device=ctx.resolve_device(device))
         labels = clustering.labels.tolist()
@@ -211,9 +210,9 @@ def build_cli(ctx: PluginContext) -> typer.Typer:
             if json_out:
                 cli_io.emit(row, True)
             else:
-                typer.echo(f"run {row['id']}  {row['created']}  {row['method']}  "
-                           f"{row['source']}  {row['n_words']} words  "
-                           f"{row['n_clusters']} clusters  {row['noise']} noise")
+                cli_io.echo(f"run {row['id']}  {row['created']}  {row['method']}  "
+                            f"{row['source']}  {row['n_words']} words  "
+                            f"{row['n_clusters']} clusters  {row['noise']} noise")
 
     @app.command("show")
     def show_cmd(
@@ -300,10 +299,10 @@ def _print_clusters(words: list[str], labels: Any, missing: list[str], sep: str 
         name = "noise" if label < 0 else f"cluster {label}"
         if central and label in central:
             likely = (names or {}).get(label)
-            typer.echo(f"{name} ({len(groups[label])})"
-                       + (f", likely {likely!r}" if likely else "")
-                       + f", most central: {sep.join(central[label][:5])}")
+            cli_io.echo(f"{name} ({len(groups[label])})"
+                        + (f", likely {likely!r}" if likely else "")
+                        + f", most central: {sep.join(central[label][:5])}")
             name = "  members"
-        typer.echo(f"{name} ({len(groups[label])}): {sep.join(groups[label])}")
+        cli_io.echo(f"{name} ({len(groups[label])}): {sep.join(groups[label])}")
     if missing:
-        typer.echo(f"no vector ({len(missing)}): {sep.join(missing)}")
+        cli_io.echo(f"no vector ({len(missing)}): {sep.join(missing)}")

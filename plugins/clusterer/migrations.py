@@ -18,7 +18,7 @@ migrations = Migrations("clusterer")
 
 @migrations()
 def m001_runs(db) -> None:  # noqa: ANN001 - sqlite_utils.Database
-    db["clusterer_runs"].create(
+    db[db.table_name("runs")].create(
         {
             "id": int,
             "created": float,
@@ -32,9 +32,9 @@ def m001_runs(db) -> None:  # noqa: ANN001 - sqlite_utils.Database
         },
         pk="id",
     )
-    db["clusterer_assignments"].create(
+    db[db.table_name("assignments")].create(
         {"run_id": int, "row": int, "word": str, "cluster": int, "neighbours": str},
-        foreign_keys=[("run_id", "clusterer_runs", "id")],
+        foreign_keys=[("run_id", db.table_name("runs"), "id")],
     )
-    db["clusterer_assignments"].create_index(["run_id", "cluster"])
-    db["clusterer_assignments"].create_index(["run_id", "word"])
+    db[db.table_name("assignments")].create_index(["run_id", "cluster"])
+    db[db.table_name("assignments")].create_index(["run_id", "word"])

@@ -9,7 +9,6 @@ from typing import Any
 from textseq_tui.plugin import (
     BadInput,
     CommandResult,
-    ModelSpec,
     Plugin,
     PluginContext,
     ScreenSpec,
@@ -63,18 +62,6 @@ class ClustererPlugin(Plugin):
 
         return (ScreenSpec("browser", "Cluster browser", factory,
                            help="Browse clusters by size, search a word, open a cluster"),)
-
-    def model_specs(self) -> Sequence[ModelSpec]:
-        def load_names(model_dir: Any, device: str) -> Any:
-            from textseq_plugins.clusterer.names import load
-
-            return load(model_dir, device)
-
-        from textseq_plugins.clusterer.names import DEFAULT_MODEL, KIND
-
-        return (ModelSpec(KIND, load_names, default=DEFAULT_MODEL,
-                          description="WordNet categories of common words, to name clusters",
-                          uses_device=False),)
 
     def cli(self) -> Any:
         from textseq_plugins.clusterer.cli import build_cli

@@ -65,11 +65,11 @@ def save_run(store: Any, words: list[str], clustering: Any, source: str,
             yield {"run_id": run_id, "row": i, "word": word, "cluster": int(labels[i]),
                    "neighbours": nbrs}
 
-    with store.transaction() as db:
-        runs = db[store.table_name("runs")]
+    with store.transaction() as tx:
+        runs = tx.table("runs")
         runs.insert(run)
         run_id = int(runs.last_pk)
-        db[store.table_name("assignments")].insert_all(rows(run_id), batch_size=5000)
+        tx.table("assignments").insert_all(rows(run_id), batch_size=5000)
     return run_id
 
 
@@ -109,16 +109,16 @@ def cluster_summaries(store: Any, run_id: int, preview: int = 8,
     if limit:
         sql += f" limit {int(limit)}"
     out = []
-    row = store.db.execute(f"select info from [{store.table_name('runs')}] where id = ?",
-                           [run_id]).fetchone()
+    row = store.execute(f"select info from [{store.table_name('runs')}] where id = ?",
+                        [run_id]).fetchone()
     stored = json.loads(row[0] or "{}") if row else {}
     central, names = stored.get("central", {}), stored.get("names", {})
-    for cluster, size in store.db.execute(sql, [run_id]).fetchall():
+    for cluster, size in store.execute(sql, [run_id]).fetchall():
         if str(cluster) in central:
             out.append(ClusterSummary(int(cluster), int(size), central[str(cluster)][:preview],
                                       names.get(str(cluster))))
             continue
-        words = [r[0] for r in store.db.execute(
+        words = [r[0] for r in store.execute(
             f"select word from [{table}] where run_id = ? and cluster = ? order by row limit ?",
             [run_id, cluster, preview]).fetchall()]
         out.append(ClusterSummary(int(cluster), int(size), words))
@@ -128,7 +128,7 @@ def cluster_summaries(store: Any, run_id: int, preview: int = 8,
 def cluster_words(store: Any, run_id: int, cluster: int) -> list[str]:
     """Every word of one cluster of a run, in input order."""
     table = store.table_name("assignments")
-    return [r[0] for r in store.db.execute(
+    return [r[0] for r in store.execute(
         f"select word from [{table}] where run_id = ? and cluster = ? order by row",
         [run_id, cluster]).fetchall()]
 
@@ -169,11 +169,35 @@ def default_run(store: Any, device: str = "cpu", registry: Any = None) -> int:
     data = load_glove_vocab(DEFAULT_VOCAB)
     clustering = cluster_vectors(data.matrix, ClusterSettings(), device=device)
     if registry is not None:
-        from textseq_plugins.clusterer.names import name_clusters
-
         clustering.info["names"] = name_clusters(registry, data.words, clustering.labels,
                                                  clustering.info.get("central", {}))
     return save_run(store, data.words, clustering, data.source)
+
+
+def name_clusters(registry: Any, words: list[str], labels: Any,
+                  central: dict[int, Any]) -> dict[int, str]:
+    """Likely names of the clusters listed in ``central`` (cluster -> rows of its most central
+    words), from the one WordNet namer (``textseq_tui.ml.name_group``) reading each cluster's
+    central words first, then the rest in input order: ``{cluster: "fruit"}``. A cluster
+    with no specific name is left out (its central words stand for it); {} when the WordNet
+    model cannot be loaded (a missing optional model must not stop a clustering)."""
+    from textseq_tui.ml import name_group
+    from textseq_tui.plugin import TextseqError
+
+    try:
+        wordnet = registry.load_default("wordnet")
+    except TextseqError:
+        return {}
+    groups: dict[int, list[str]] = {int(c): [words[i] for i in rows] for c, rows in central.items()}
+    for word, label in zip(words, labels.tolist(), strict=True):
+        if label in groups:
+            groups[label].append(word)
+    names = {}
+    for cluster, members in groups.items():
+        named = name_group(wordnet, members)
+        if named is not None:
+            names[cluster] = named.name
+    return names
 
 
 def find_word(store: Any, word: str) -> dict[str, Any] | None:
@@ -183,7 +207,7 @@ def find_word(store: Any, word: str) -> dict[str, Any] | None:
     if not store.table("assignments").exists():
         return None
     for candidate in dict.fromkeys((word, word.lower())):
-        row = store.db.execute(
+        row = store.execute(
             f"select run_id from [{table}] where word = ? order by run_id desc limit 1",
             [candidate]).fetchone()
         if row:

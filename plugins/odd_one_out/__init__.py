@@ -2,6 +2,4 @@
 
 from textseq_plugins.odd_one_out.plugin import OddOneOutPlugin
 
-plugin = OddOneOutPlugin()
-
-__all__ = ["plugin", "OddOneOutPlugin"]
+__all__ = ["OddOneOutPlugin"]

@@ -301,8 +301,8 @@ def write(out: Path, content: dict[str, Any], params: dict[str, Any]) -> Path:
              f"wordfreq (Zipf >= {params['min_zipf']:.1f})",
         hyperparameters=params, metrics=metrics,
         description=(
-            "Named word categories from WordNet 3.0 noun synsets, for puzzles and for naming "
-            "clusters. categories.json: {format, source, categories: [{synset, name (plural, "
+            "Named word categories from WordNet 3.0 noun synsets, for puzzles. "
+            "categories.json: {format, source, categories: [{synset, name (plural, "
             "'musical instruments'), singular ('a musical instrument'), lexname, definition, "
             "parents (indices of enclosing categories), words (most frequent first, each "
             "word's first noun sense lies under the synset), partners: {easy, medium, hard: "

@@ -94,7 +94,7 @@ def build_cli(plugin: Any) -> typer.Typer:
                     result = session.answer(choice)
                     break
                 except BadInput as err:
-                    typer.echo(str(err))
+                    cli_io.echo(str(err))
             typer.echo(result.summary(mode))
             for line in result.explanation:
                 typer.echo(f"   {line}")
@@ -168,16 +168,14 @@ def build_cli(plugin: Any) -> typer.Typer:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Nearest words to WORD's vector; an unknown word gets its character n-gram vector."""
-        from rich.markup import escape
-
         ai = plugin.ai()
         rows, source = ai.neighbours(word, n)
         typo = ai.typo_of(word.strip().lower()) if source == "ngram" else None
         cli_io.emit({"word": word, "source": source, "typo_of": typo,
                      "neighbours": [{"word": w, "similarity": round(s, 4)} for w, s in rows]},
                     cli_io.want_json(as_json),
-                    text=escape(f"{word} ({source}{', a typo of ' + typo if typo else ''}): "
-                                + ", ".join(f"{w} {s:.2f}" for w, s in rows)))
+                    text=f"{word} ({source}{', a typo of ' + typo if typo else ''}): "
+                    + ", ".join(f"{w} {s:.2f}" for w, s in rows))
 
     @app.command("import-vectors")
     def import_cmd(
@@ -237,10 +235,8 @@ def _show_pick(pick: Any, as_json: bool, line: int | None = None) -> None:
     if as_json:
         cli_io.emit(pick.to_json(), True, line=line)
         return
-    from rich.markup import escape
-
     text = "\n".join([f"odd one out: {pick.odd}", *(f"  {line}" for line in pick.explain())])
-    cli_io.emit(pick.to_json(), False, text=escape(text))
+    cli_io.emit(pick.to_json(), False, text=text)
 
 
 def _game_over(session: Any) -> None:

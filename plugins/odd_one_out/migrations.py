@@ -12,7 +12,7 @@ ROUNDS = "rounds"
 
 @migrations()
 def m001_rounds(db: Any) -> None:
-    db["odd_one_out_rounds"].create(
+    db[db.table_name("rounds")].create(
         {
             "id": int,
             "at": float,  # unix time the answer was given
@@ -35,14 +35,14 @@ def m001_rounds(db: Any) -> None:
         pk="id",
         not_null={"at", "player", "mode", "items"},
     )
-    db["odd_one_out_rounds"].create_index(["player"])
-    db["odd_one_out_rounds"].create_index(["game"])
+    db[db.table_name("rounds")].create_index(["player"])
+    db[db.table_name("rounds")].create_index(["game"])
 
 
 @migrations()
 def m002_categories_and_groups(db: Any) -> None:
     """Rounds name their category; groups games count mistakes."""
-    table = db["odd_one_out_rounds"]
+    table = db[db.table_name("rounds")]
     table.add_column("category", str)  # the group's category ("fruits"); groups: JSON list
     table.add_column("intruder_category", str)  # "a vegetable"
     table.add_column("mistakes", int)  # groups mode: mistakes made (0..4)

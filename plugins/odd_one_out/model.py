@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +53,8 @@ class Pick:
         partners: item -> (its most similar other item, their similarity).
         oov: items with no vector at all (excluded from the pick).
         sources: item -> "glove" | "typo:<word>" | "ngram" (how its vector was made).
+        others: what the items other than the odd one all are, plural ("fruits"), from
+            WordNet when the AI has a namer; "" when nothing specific covers them.
     """
 
     items: list[str]
@@ -61,6 +63,7 @@ class Pick:
     partners: dict[str, tuple[str, float]] = field(default_factory=dict)
     oov: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    others: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The CLI contract object: items, odd, scores, oov (plus partners and sources)."""
@@ -72,6 +75,7 @@ class Pick:
             "partners": {k: {"item": p, "similarity": round(s, 4)}
                          for k, (p, s) in self.partners.items()},
             "sources": self.sources,
+            "others": self.others or None,
         }
 
     def explain(self) -> list[str]:
@@ -89,6 +93,8 @@ class Pick:
             lines.append(f"{item}: fit {fit:+.3f}, closest to {partner} ({sim:+.3f}){guess}{mark}")
         for item in self.oov:
             lines.append(f"{item}: no vector (not a word the model can read); left out")
+        if self.others:
+            lines.append(f"the others are all {self.others} (WordNet)")
         return lines
 
 
@@ -158,14 +164,17 @@ class OddOneOut:
         top_share: an item's fit is the mean of its best ``ceil(top_share * (n - 1))``
             similarities (1.0 = all others; lower is robust to a second stray item).
         correct_typos: read an unknown word one edit away from a frequent word as that word.
+        namer: words -> what they all are, plural ("fruits"), or None; gives ``Pick.others``.
     """
 
     def __init__(self, kv: Any, ngram: Any = None, abtt: int = DEFAULT_ABTT,
                  form_weight: float = DEFAULT_FORM_WEIGHT, ngram_meaning: bool = True,
-                 top_share: float = DEFAULT_TOP_SHARE, correct_typos: bool = True) -> None:
+                 top_share: float = DEFAULT_TOP_SHARE, correct_typos: bool = True,
+                 namer: Callable[[list[str]], str | None] | None = None) -> None:
         import numpy as np
 
         self.kv = kv
+        self.namer = namer
         self.ngram = ngram
         self.top_share = top_share
         self.correct_typos = correct_typos
@@ -346,6 +355,7 @@ class OddOneOut:
                       for k, (i, p) in enumerate(zip(scored, partner_idx, strict=True))},
             oov=oov,
             sources={i: vecs[i][2] for i in scored},
+            others=(self.namer([i for i in scored if i != odd]) or "") if self.namer else "",
         )
 
 

@@ -68,19 +68,19 @@ class OddOneOutPlugin(Plugin):
 
     def categories(self, name: str | None = None) -> Any:
         """The puzzle categories: ``name``, the ``categories`` setting, or WordNet's."""
-        name = name or self.context.settings.get("categories") or DEFAULT_CATEGORIES
-        return self.context.registry.load(name)
+        name = name or self.context.settings.get("categories", DEFAULT_CATEGORIES) or DEFAULT_CATEGORIES
+        return self.context.registry.load(name, kind=CATEGORIES_KIND)
 
     def vectors_name(self, name: str | None = None) -> str:
         """The vector model to use: ``name``, the ``vectors`` setting, or GloVe 6B 50d."""
-        return name or self.context.settings.get("vectors") or DEFAULT_VECTORS
+        return name or self.context.settings.get("vectors", DEFAULT_VECTORS) or DEFAULT_VECTORS
 
     def _model_key(self, name: str) -> tuple:
         """What identifies a loaded AI across hosts in this process: resolved model dirs
         (and the cache dir for package vectors) and the cards' creation stamps."""
         registry = self.context.registry
         vec = registry.get(name)
-        oov = registry.get(self.context.settings.get("oov_model") or DEFAULT_OOV)
+        oov = registry.get(self.context.settings.get("oov_model", DEFAULT_OOV) or DEFAULT_OOV)
         data = vec.path.resolve()
         if vec.card.hyperparameters.get("source") == PACKAGE_SOURCE:
             from textseq_plugins.odd_one_out.vectors import GLOVE_CACHE_NAME
@@ -97,13 +97,28 @@ class OddOneOutPlugin(Plugin):
         with _PROCESS_LOCK:
             if key not in _PROCESS_AIS:
                 registry = self.context.registry
-                kv = registry.load(name)
-                ngram = registry.load(self.context.settings.get("oov_model") or DEFAULT_OOV)
+                kv = registry.load(name, kind=VECTORS_KIND)
+                ngram = registry.load(self.context.settings.get("oov_model", DEFAULT_OOV)
+                                      or DEFAULT_OOV, kind=OOV_KIND)
                 # the n-gram vectors live in GloVe's space: for other vectors they only
                 # inform spelling similarity, never stand in for a missing word's meaning
                 same_space = registry.get(name).card.hyperparameters.get("source") == PACKAGE_SOURCE
-                _PROCESS_AIS[key] = OddOneOut(kv, ngram, ngram_meaning=same_space)
+                _PROCESS_AIS[key] = OddOneOut(kv, ngram, ngram_meaning=same_space,
+                                              namer=self.name_words)
             return _PROCESS_AIS[key]
+
+    def name_words(self, words: list[str]) -> str | None:
+        """What ``words`` all are, plural ("fruits"), by the one WordNet namer over the host's
+        ``wordnet`` model; None when nothing specific covers them or WordNet is missing."""
+        from textseq_tui.ml import name_group
+        from textseq_tui.plugin import TextseqError
+
+        try:
+            wordnet = self.context.load_default("wordnet")
+        except TextseqError:
+            return None
+        named = name_group(wordnet, words)
+        return named.plural if named else None
 
     def generator(self, seed: int = 0, size: int = 4, categories: str | None = None) -> Any:
         """A fresh :class:`PuzzleGenerator` over the categories (loaded once, shared)."""
@@ -120,8 +135,10 @@ class OddOneOutPlugin(Plugin):
     # -- capabilities -----------------------------------------------------------------------
 
     def warmup(self) -> None:
-        """Load the vectors, the n-gram model and gensim before the first /odd or game."""
+        """Load the vectors, the n-gram model, gensim and WordNet before the first /odd or
+        game."""
         self.ai()
+        self.name_words(["apple", "pear"])
 
     def model_specs(self) -> list[ModelSpec]:
         return [
@@ -130,7 +147,7 @@ class OddOneOutPlugin(Plugin):
             ModelSpec(OOV_KIND, self._load_oov, default=DEFAULT_OOV,
                       description="hashed character n-gram vectors for out-of-vocabulary words"),
             ModelSpec(CATEGORIES_KIND, self._load_categories, default=DEFAULT_CATEGORIES,
-                      description="named word categories (WordNet) for puzzles and names",
+                      description="named word categories (WordNet) for puzzles",
                       uses_device=False),
         ]
 

@@ -142,19 +142,6 @@ class Categories:
         """True when some sense of ``word`` falls under category number ``category``."""
         return category in self.any.get(word, ())
 
-    def name_for(self, words: list[str]) -> tuple[str, float] | None:
-        """The category most of ``words`` fall under in some sense, and the share of the words
-        it covers (0..1); the more specific category wins a tie. None when no word is known.
-        For naming a cluster: ``("musical instruments", 0.8)``."""
-        counts: dict[int, int] = {}
-        for w in words:
-            for k in self.any.get(w.strip().lower(), ()):
-                counts[k] = counts.get(k, 0) + 1
-        if not counts:
-            return None
-        best = max(counts, key=lambda k: (counts[k], -len(self.categories[k].words)))
-        return self.categories[best].name, counts[best] / max(len(words), 1)
-
     def name_of(self, word: str) -> str | None:
         """The name of the first category listing ``word``, or None."""
         for cat in self.categories:

@@ -2,6 +2,4 @@
 
 from textseq_plugins.sentiment.plugin import SentimentPlugin
 
-plugin = SentimentPlugin()
-
-__all__ = ["plugin", "SentimentPlugin"]
+__all__ = ["SentimentPlugin"]

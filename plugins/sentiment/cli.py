@@ -97,8 +97,10 @@ def build_cli(plugin: Any) -> typer.Typer:
         for i in range(top):
             pos = ranked["positive"][i] if i < len(ranked["positive"]) else ("", None)
             neg = ranked["negative"][i] if i < len(ranked["negative"]) else ("", None)
-            table.add_row(str(i + 1), pos[0], "" if pos[1] is None else f"{pos[1]:+.4f}",
-                          neg[0], "" if neg[1] is None else f"{neg[1]:+.4f}")
+            table.add_row(str(i + 1), cli_io.escape_markup(pos[0]),
+                          "" if pos[1] is None else f"{pos[1]:+.4f}",
+                          cli_io.escape_markup(neg[0]),
+                          "" if neg[1] is None else f"{neg[1]:+.4f}")
         if ngrams and loaded.lexicon_coef:
             table.caption = (f"n-gram weights per occurrence; besides them the lexicon feature "
                              f"(VADER valences, normalised) has weight {loaded.lexicon_coef:+.3f}")

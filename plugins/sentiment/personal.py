@@ -105,12 +105,12 @@ class PersonalModel:
 
         deltas = self.deltas()
         changed, corr = pa_update(self.model, deltas, text, label)
-        with self.store.transaction() as db:
-            db[self.store.table_name("personal")].upsert_all(
+        with self.store.transaction() as tx:
+            tx.table("personal").upsert_all(
                 [{"model": self.model.name, "term": t, "delta": v} for t, v in changed.items()],
                 pk=("model", "term"),
             )
-            db[self.store.table_name("corrections")].insert({
+            tx.table("corrections").insert({
                 "model": self.model.name, "version": self.model.version, "text": text,
                 "label": label, "target": corr.target, "before": corr.before,
                 "after": corr.after, "at": time.time(),
@@ -120,9 +120,9 @@ class PersonalModel:
     def reset(self) -> int:
         """Forget every correction of this model; returns how many terms were reset."""
         n = len(self.deltas())
-        with self.store.transaction() as db:
-            db.execute(f"DELETE FROM {self.store.table_name('personal')} WHERE model = ?",
+        with self.store.transaction() as tx:
+            tx.execute(f"DELETE FROM {tx.table_name('personal')} WHERE model = ?",
                        [self.model.name])
-            db.execute(f"DELETE FROM {self.store.table_name('corrections')} WHERE model = ?",
+            tx.execute(f"DELETE FROM {tx.table_name('corrections')} WHERE model = ?",
                        [self.model.name])
         return n

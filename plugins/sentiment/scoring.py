@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from textseq_plugins.sentiment.model import EMPTY_NOTE, Explanation, SentimentModel
-from textseq_plugins.sentiment.plugin import DEFAULT_MODEL
+from textseq_plugins.sentiment.plugin import DEFAULT_MODEL, MODEL_KIND
 
 from textseq_tui.plugin import Annotation, BadInput, PluginContext, Span
 
@@ -26,7 +26,7 @@ class SentimentScorer:
     def __init__(self, ctx: PluginContext, model_name: str | None = None,
                  personal: bool = True) -> None:
         self.ctx = ctx
-        self.model_name = model_name or ctx.settings.get("model") or DEFAULT_MODEL
+        self.model_name = model_name or ctx.settings.get("model", DEFAULT_MODEL) or DEFAULT_MODEL
         self.use_personal = personal
         self._deltas: dict[str, float] | None = None
         self._lock = threading.Lock()
@@ -34,7 +34,7 @@ class SentimentScorer:
     @property
     def model(self) -> SentimentModel:
         # the model is plain Python dicts: no reason to let "auto" import torch for a device
-        return self.ctx.registry.load(self.model_name, device="cpu")
+        return self.ctx.registry.load(self.model_name, device="cpu", kind=MODEL_KIND)
 
     def personal(self) -> Any:
         from textseq_plugins.sentiment.personal import PersonalModel

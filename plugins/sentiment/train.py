@@ -81,8 +81,9 @@ def vader_lexicon(pipeline: TextPipeline) -> dict[str, float]:
     try:
         import vaderSentiment
     except ImportError:
-        raise BadInput("the lexicon feature needs vaderSentiment: pip install vaderSentiment "
-                       "(or train with --no-lexicon)") from None
+        raise BadInput("the lexicon feature needs vaderSentiment, a training-only package: "
+                       "pip install 'textseq[train]' (or vaderSentiment), or train with "
+                       "--no-lexicon") from None
     path = Path(vaderSentiment.__file__).with_name("vader_lexicon.txt")
     lexicon: dict[str, float] = {}
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():

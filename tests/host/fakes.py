@@ -6,7 +6,14 @@ import time
 from typing import Any
 
 from textseq_tui.discovery import PluginRecord
-from textseq_tui.plugin import Annotation, CommandResult, Plugin, SlashCommand, Span
+from textseq_tui.plugin import (
+    Annotation,
+    CommandResult,
+    CompletionRequest,
+    Plugin,
+    SlashCommand,
+    Span,
+)
 
 
 class EchoPlugin(Plugin):
@@ -32,8 +39,8 @@ class EchoPlugin(Plugin):
 
     def completion_provider(self):
         class Words:
-            def suggest(self, text: str) -> str | None:
-                target = "hello world"
+            def complete(self, request: CompletionRequest) -> str | None:
+                target, text = "hello world", request.before
                 if target.startswith(text) and text != target:
                     return target[len(text):]
                 return None
@@ -82,10 +89,15 @@ class RaisesInAnnotator(Plugin):
         return [Broken()]
 
 
-def record(plugin: Plugin | None, name: str | None = None, error: str | None = None) -> PluginRecord:
+def record(plugin: Plugin | None, name: str | None = None, error: str | None = None,
+           factory: Any = None) -> PluginRecord:
+    """A discovered plugin as an entry point naming its class would give (``factory``: the
+    class, by default; a second Host of the same record calls it)."""
     name = name or (plugin.name if plugin else "broken")
+    if factory is None and plugin is not None:
+        factory = type(plugin)
     return PluginRecord(name=name, dist="tests", version="0", value=f"tests:{name}",
-                        plugin=plugin, error=error)
+                        plugin=plugin, error=error, factory=factory)
 
 
 def broken_import(name: str = "broken-import") -> PluginRecord:

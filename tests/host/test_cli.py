@@ -114,3 +114,30 @@ def test_group_help_lists_each_command_on_unbroken_lines(host) -> None:
     found = list(rows(build_app(host)))
     assert len(found) > 20 and all(found)
     assert not [h for h in found if "\n" in h]
+
+
+def test_a_plugin_that_failed_answers_its_command_and_help_in_one_line(home) -> None:
+    from fakes import RaisesOnStart, broken_import, record
+    from typer.testing import CliRunner
+
+    from textseq_tui.cli import build_app, set_host
+    from textseq_tui.host import Host
+
+    host = Host(home=home, device="cpu", records=[record(RaisesOnStart()), broken_import()])
+    try:
+        app = build_app(host)
+        for args, problem in [
+            (["bad-start", "--help"], "plugin 'bad-start' is not available: failed to start: "
+                                      "RuntimeError: no config"),
+            (["bad-start", "anything", "--json"], "plugin 'bad-start' is not available"),
+            (["broken-import", "--help"], "plugin 'broken-import' is not available: "
+                                          "ImportError: No module named 'missing_dep'"),
+            (["broken-import", "go"], "plugin 'broken-import' is not available"),
+        ]:
+            result = CliRunner().invoke(app, args)
+            assert result.exit_code == 1, (args, result.output)
+            assert result.stderr.startswith(f"error: {problem}") and \
+                result.stderr.count("\n") == 1, (args, result.stderr)
+        assert "(unavailable)" in CliRunner().invoke(app, ["--help"]).stdout
+    finally:
+        set_host(None)

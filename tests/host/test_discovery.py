@@ -35,6 +35,13 @@ def test_builtins_are_discovered_through_entry_points() -> None:
             assert r.source == "built-in"
 
 
+def test_entry_points_name_classes_and_each_call_makes_a_new_instance() -> None:
+    for record in discover():
+        if record.name in BUILTINS:
+            assert record.factory is type(record.plugin) and not record.deprecations
+            assert record.factory() is not record.plugin
+
+
 def test_plugin_raising_on_import_is_reported_not_fatal() -> None:
     record = load_entry_point(ep("ghost", "no_such_module_xyz:plugin"))
     assert not record.ok
@@ -63,3 +70,12 @@ def test_object_that_is_not_a_plugin_is_refused() -> None:
 def test_load_plugins_env_limits_what_loads(monkeypatch, value, expected) -> None:
     monkeypatch.setenv("TEXTSEQ_LOAD_PLUGINS", value)
     assert {r.name for r in discover()} == expected
+
+
+class Nameless(Plugin):
+    pass
+
+
+def test_the_host_name_textseq_is_refused_for_a_plugin() -> None:
+    record = load_entry_point(ep("textseq", "test_discovery:Nameless"))
+    assert not record.ok and "is the host's own" in record.error

@@ -7,6 +7,7 @@ from fakes import EchoPlugin, RaisesInCommand, RaisesOnStart, broken_import, rec
 
 from textseq_tui.errors import BadInput, PluginError
 from textseq_tui.host import Host
+from textseq_tui.plugin import SlashCommand
 
 
 @pytest.fixture
@@ -30,6 +31,27 @@ def test_plugin_failing_to_start_is_marked_and_others_work(fake_host) -> None:
     bad = next(r for r in fake_host.records if r.name == "bad-start")
     assert not bad.ok and "failed to start: RuntimeError: no config" in bad.error
     assert fake_host.run_command("/echo ok").text == "echo: ok"
+
+
+class DiesWithItsCommand(RaisesOnStart):
+    name = "boom"
+
+    def slash_commands(self):
+        return [SlashCommand("kaboom", "never answers", lambda args, ctx: "no")]
+
+
+def test_a_plugin_that_failed_answers_its_slash_commands_with_its_error(home) -> None:
+    host = Host(home=home, device="cpu", records=[record(DiesWithItsCommand()), broken_import()])
+    for line in ("/boom", "/kaboom now", "/BOOM x"):
+        with pytest.raises(PluginError) as err:
+            host.run_command(line)
+        assert str(err.value) == ("plugin 'boom' is not available: failed to start: "
+                                  "RuntimeError: no config")
+    with pytest.raises(PluginError, match=r"^plugin 'broken-import' is not available: "
+                                          r"ImportError: No module named 'missing_dep'$"):
+        host.run_command("/broken-import")
+    with pytest.raises(BadInput, match="unknown command /kabom"):
+        host.run_command("/kabom")
 
 
 def test_command_exception_becomes_plugin_error_naming_plugin(fake_host) -> None:

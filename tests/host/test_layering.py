@@ -29,6 +29,28 @@ def test_plugin_api_module_imports_no_ui_or_heavy_library() -> None:
                 if re.search(r"\b(textual|typer|torch|gensim|sklearn|numpy|sqlite_utils)\b", line)]
 
 
+LIGHT_IMPORT = (
+    "import sys\n"
+    "import textseq_tui.plugin as api\n"
+    "eager = [n for n in api.__all__ if n not in api._LAZY]\n"
+    "exec('from textseq_tui.plugin import ' + ', '.join(eager))\n"
+    "heavy = ('sqlite_utils', 'numpy', 'textual', 'typer', 'click', 'torch', 'rich')\n"
+    "print(','.join(m for m in heavy if m in sys.modules))\n"
+)
+
+
+def test_importing_the_plugin_api_loads_nothing_heavy() -> None:
+    """``import textseq_tui.plugin`` and every name it does not resolve lazily (TRAIN_LOSS,
+    VAL_LOSS, the errors, the dataclasses, cli_io) load no store, UI or ML library."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", LIGHT_IMPORT], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
+
+
 PLUGINS = HOST.parent / "plugins"
 EXAMPLES = HOST.parent / "examples"
 #: What a plugin may import of the host: the plugin API and the documented ML toolkit.

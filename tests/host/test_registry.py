@@ -48,6 +48,20 @@ def test_save_writes_card_with_sha256_and_loads(registry, tmp_path) -> None:
     assert registry.verify("tiny-1") == {str(info.path): []}
 
 
+def test_load_with_a_kind_refuses_a_model_of_another_kind_in_one_line(registry, tmp_path):
+    save_tiny(registry, tmp_path)
+    registry.register_kind("other", lambda d, dev: "never loaded", uses_device=False)
+    registry.save(new_card(name="other-1", plugin="elsewhere", kind="other"), {"x.txt": b"x"})
+    assert registry.load("tiny-1", kind="tiny")["w"].shape == (3, 4)
+    with pytest.raises(BadInput) as err:
+        registry.load("other-1", kind="tiny")
+    message = str(err.value)
+    assert "\n" not in message and "'other-1' is a 'other' model (plugin elsewhere)" in message
+    assert message.endswith("models of kind 'tiny': tiny-1")
+    assert registry.loaded() == ["tiny-1 (cpu)"]  # nothing of the refused model was loaded
+    assert registry.get("other-1").card.kind == "other"
+
+
 def test_load_returns_one_cached_instance_across_threads(registry, tmp_path) -> None:
     save_tiny(registry, tmp_path)
     seen = []

@@ -39,6 +39,39 @@ def test_plugin_migrations_apply_once_and_prefix_tables(tmp_path: Path) -> None:
     assert [r["name"] for r in ps.rows("things")] == ["a"]
 
 
+def test_migrations_ask_the_store_for_their_table_names(tmp_path: Path) -> None:
+    migrations = Migrations("word-game")
+
+    @migrations()
+    def m001(db):
+        db[db.table_name("rounds")].create({"id": int, "word": str}, pk="id")
+
+    ps = Store(tmp_path / "t.db").plugin("word-game")
+    ps.apply(migrations)
+    assert ps.table_name("rounds") == "word_game_rounds" and ps.table("rounds").exists()
+
+
+def test_a_plugin_store_hands_out_its_own_tables_not_the_database(tmp_path: Path) -> None:
+    ps = Store(tmp_path / "t.db").plugin("my-plugin")
+    assert not hasattr(ps, "store")
+    with ps.transaction() as tx:
+        assert tx is ps
+        tx.table("notes").insert({"id": 1, "text": "a"}, pk="id")
+        tx.execute(f"INSERT INTO {tx.table_name('notes')}(id, text) VALUES (?, ?)", (2, "b"))
+        tx.executemany(f"UPDATE {tx.table_name('notes')} SET text = ? WHERE id = ?",
+                       [("A", 1), ("B", 2)])
+        tx["my_plugin_notes"].insert({"id": 3, "text": "c"})  # API 1's form, own tables only
+        with pytest.raises(StoreError, match="only its own tables"):
+            tx["scores"]  # noqa: B018
+    assert [r["text"] for r in ps.rows("notes", order_by="id")] == ["A", "B", "c"]
+    with pytest.raises(ZeroDivisionError), ps.transaction() as tx:
+        tx.table("notes").insert({"id": 4, "text": "never"})
+        1 / 0  # noqa: B018
+    assert ps.execute(f"SELECT count(*) FROM {ps.table_name('notes')}").fetchone()[0] == 3
+    with pytest.warns(DeprecationWarning, match="PluginStore.db is deprecated"):
+        assert ps.db["my_plugin_notes"].count == 3
+
+
 def test_failing_migration_rolls_back(tmp_path: Path) -> None:
     migrations = Migrations("half")
 
@@ -60,8 +93,9 @@ def test_training_runs_record_metrics(tmp_path: Path) -> None:
     ps.log_metrics(run, 1, {"loss": 2.0})
     ps.log_metrics(run, 2, {"loss": 1.5})
     ps.finish_run(run, "done", {"loss": 1.5})
-    assert [r["value"] for r in ps.store.run_metrics(run, "loss")] == [2.0, 1.5]
-    assert ps.store.runs("p")[0]["status"] == "done"
+    assert [r["value"] for r in ps.run_metrics(run, "loss")] == [2.0, 1.5]
+    assert ps.runs()[0]["status"] == "done"
+    assert Store(tmp_path / "t.db").plugin("q").runs() == []  # its own runs only
 
 
 def test_corrupt_file_gives_clear_error_and_keeps_the_file(tmp_path: Path) -> None:

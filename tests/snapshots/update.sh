@@ -7,24 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python - <<'PY'
-from importlib.metadata import PackageNotFoundError, version
-import re
-from pathlib import Path
+import sys
 
-# The versions the pictures are taken with: the exact pins of the test extra.
-pins = dict(re.findall(r'"(textual|rich|textual-plotext|plotext)==([^"]+)"',
-                       Path("pyproject.toml").read_text()))
+sys.path.insert(0, "tests/snapshots")
+from conftest import drawing_versions_differ  # the pins of .ci/constraints.txt
 
-def installed(name):
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return None
-
-wrong = {k: installed(k) for k, v in pins.items() if installed(k) != v}
-if wrong:
-    raise SystemExit(f"snapshots are taken with {pins}; installed: {wrong}. "
-                     "Run: pip install -e '.[test]' (or bump the pins in pyproject.toml too)")
+differ = drawing_versions_differ()
+if differ:
+    raise SystemExit("snapshots are taken with the versions of .ci/constraints.txt; "
+                     f"installed: {'; '.join(differ)}. Run: pip install -c "
+                     ".ci/constraints.txt -e '.[test]' (or bump the pins there too)")
 PY
 OMP_NUM_THREADS=1 python -m pytest tests/snapshots -q --snapshot-update -p no:randomly
 if [ $# -ge 1 ]; then

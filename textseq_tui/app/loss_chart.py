@@ -19,8 +19,11 @@ from typing import Any
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
-#: Metric names read as the training loss, best first.
-TRAIN_NAMES = ("train_loss", "loss")
+from textseq_tui.plugin import TRAIN_LOSS, VAL_LOSS
+
+#: Metric names read as the training loss, best first ("loss": runs stored before the
+#: Trainer logged ``train_loss`` alone).
+TRAIN_NAMES = (TRAIN_LOSS, "loss")
 #: Prefixes of metric names read as a held-out loss ("val_loss", "heldout_nats_per_token").
 VALIDATION_PREFIXES = ("val", "valid", "heldout", "eval", "test")
 #: Per-run colours: plotext's name and the same colour for the legend (rich's name).
@@ -68,8 +71,8 @@ def split_curves(run_id: int, rows: Iterable[dict[str, Any]]) -> RunCurves:
         if name in by_name:
             curves.train, curves.train_name = by_name[name], name
             break
-    # The standard name (textseq_tui.plugin.VAL_LOSS) first, then any other held-out loss.
-    val_names = sorted((n for n in by_name if is_validation(n)), key=lambda n: (n != "val_loss", n))
+    # The standard name first; any other held-out loss only for runs that never logged it.
+    val_names = sorted((n for n in by_name if is_validation(n)), key=lambda n: (n != VAL_LOSS, n))
     if val_names:
         curves.validation_name = val_names[0]
         curves.validation = by_name[val_names[0]]

@@ -26,11 +26,12 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import NoActiveWorker, WorkerFailed, get_current_worker
 
 from textseq_tui.app.chat_input import ChatInput
+from textseq_tui.app.message_queues import ChatDelivery
 from textseq_tui.app.palette import PluginCommands, SafePalette
 from textseq_tui.app.plugin_calls import PluginBusy, PluginCalls
 from textseq_tui.app.side_panel import SidePanel
 from textseq_tui.app.suggester import ChatSuggester
-from textseq_tui.app.transcript import Message, Transcript
+from textseq_tui.app.transcript import Transcript
 from textseq_tui.errors import TextseqError
 from textseq_tui.host import Host
 from textseq_tui.plugin import CommandResult, Plugin, escape
@@ -41,8 +42,6 @@ WELCOME = (
 )
 
 
-#: Seconds an annotator may take before its label is given up for that message.
-ANNOTATOR_TIMEOUT_S = 20.0
 #: Commands of one plugin that may run at once; more means the plugin is stuck.
 COMMANDS_IN_FLIGHT = 4
 
@@ -77,6 +76,7 @@ class TextseqApp(App):
         self.first_paint_s: float | None = None
         self._busy: dict[str, str] = {}
         self.calls = PluginCalls()
+        self.delivery = ChatDelivery(self)
         self._shown_problems: set[str] = set()
         #: Errors of screens that had been closed already (logged, not fatal).
         self.late_errors: list[str] = []
@@ -176,10 +176,7 @@ class TextseqApp(App):
             self.run_slash(text.strip())
         else:
             message = self.transcript.add_user(text)
-            for plugin, annotator in self.host.annotators():
-                self._annotate(message, plugin.name, annotator, text)
-            for plugin, listener in self.host.message_listeners():
-                self._tell(plugin.name, listener, text)
+            self.delivery.send(message, text)  # in order, none dropped (message_queues.py)
             self.show_problems()
 
     def run_slash(self, line: str) -> None:
@@ -225,47 +222,11 @@ class TextseqApp(App):
         if result.open_screen is not None:
             self.open_screen(plugin_name, result.open_screen.name, **result.open_screen.kwargs)
 
-    @work(group="listeners")
-    async def _tell(self, plugin_name: str, listener: Any, text: str) -> None:
-        try:
-            await self.calls.call(("listener", plugin_name), listener.hear, text, limit=4)
-        except PluginBusy:
-            self.report_once(f"{plugin_name} is still busy with earlier messages: one was "
-                             "not passed on")
-        except Exception as err:  # noqa: BLE001 — a listener's bug must not break the chat
-            self.report_once(f"{plugin_name} listener failed: {type(err).__name__}: {err}")
-        self.show_indicators()
-
     def show_indicators(self) -> None:
         """The listeners' indicators (e.g. "learning your words") under the chat input."""
         marks = [str(getattr(listener, "indicator", "") or "")
                  for _, listener in self.host.message_listeners()]
         self.chat_input.border_subtitle = " · ".join(m for m in marks if m)
-
-    @work(group="annotators")
-    async def _annotate(self, message: Message, plugin_name: str, annotator: Any,
-                        text: str) -> None:
-        key = f"ann:{plugin_name}:{id(message)}"
-        name = getattr(annotator, "name", plugin_name)
-        self._set_busy(key, f"{plugin_name} is reading…")
-        try:
-            annotation = await self.calls.call(("annotator", plugin_name, name),
-                                               annotator.annotate, text, limit=1,
-                                               timeout=ANNOTATOR_TIMEOUT_S)
-        except PluginBusy:
-            annotation = None  # still on an earlier message: skip this one quietly
-        except TimeoutError:
-            annotation = None
-            self.report_once(f"{plugin_name} annotator {name} gave no answer in "
-                             f"{ANNOTATOR_TIMEOUT_S:.0f} s; later messages skip it while it is busy")
-        except Exception as err:  # noqa: BLE001
-            annotation = None
-            self.transcript.add_error(
-                f"{plugin_name} annotator failed: {type(err).__name__}: {err}")
-        finally:
-            self._set_busy(key, None)
-        if annotation is not None:
-            message.add_annotation(plugin_name, annotation)
 
     def report_once(self, problem: str) -> None:
         """Show an error line unless the same one was shown before."""
@@ -403,6 +364,7 @@ class TextseqApp(App):
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         self.quitting = True
+        self.delivery.close()
         super().exit(*args, **kwargs)
 
     async def on_event(self, event: Event) -> None:

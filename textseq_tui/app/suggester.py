@@ -14,18 +14,14 @@ import time
 from textual.suggester import Suggester
 
 from textseq_tui.app.plugin_calls import PluginBusy, PluginCalls
-from textseq_tui.host import Host
-from textseq_tui.plugin import COMPLETION_CONTEXT_CHARS
+from textseq_tui.host import Host, ask_provider
+from textseq_tui.plugin import CompletionRequest
 
 log = logging.getLogger("textseq.app")
 
 #: How often the newest keystroke asks again while the provider is busy with an older one
 #: (fast at first, then slower: a provider loading its model can take many seconds).
 BUSY_POLL_S = (0.02, 0.2)
-
-#: Longest text handed to a provider (the plugin API's contract): a 100 KB paste must not
-#: stall completion.
-MAX_CONTEXT_CHARS = COMPLETION_CONTEXT_CHARS
 
 
 class ChatSuggester(Suggester):
@@ -55,10 +51,11 @@ class ChatSuggester(Suggester):
         if not value.strip():
             return None
         self._newest = value
-        context = value[-MAX_CONTEXT_CHARS:]
+        # The Input shows ghost text only with the cursor at the end of the value.
+        request = CompletionRequest(value, len(value))
         for provider in self.providers():
             try:
-                suffix = await self._ask(provider, value, context)
+                suffix = await self._ask(provider, value, request)
             except PluginBusy:
                 return None
             except Exception as err:  # noqa: BLE001 — a broken provider must not break typing
@@ -68,7 +65,7 @@ class ChatSuggester(Suggester):
                 return value + suffix
         return None
 
-    async def _ask(self, provider: object, value: str, context: str) -> str | None:
+    async def _ask(self, provider: object, value: str, request: CompletionRequest) -> str | None:
         """One call per provider at a time. While it works on an older keystroke (or loads
         its model on the first one), the newest waits for it for as long as it stays the
         newest: a fast burst of keys, or keys typed while the model loads, still end with
@@ -77,8 +74,8 @@ class ChatSuggester(Suggester):
         started = time.monotonic()
         while True:
             try:
-                return await self.calls.call(("provider", id(provider)), provider.suggest,
-                                             context, limit=1)
+                return await self.calls.call(("provider", id(provider)), ask_provider,
+                                             provider, request, limit=1)
             except PluginBusy:
                 if self._newest != value:
                     raise

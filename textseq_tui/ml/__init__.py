@@ -20,6 +20,14 @@ directory), ``choose_device``/``describe_device``, and the shared GloVe 6B 50d w
 ``glove_words()`` (400,000 words, frequency order), ``glove_matrix()`` (read-only memory
 map, ``(GLOVE_SIZE, GLOVE_DIM)``), ``GloveVectors`` (what the registry model ``glove-6b-50d``
 ... of kind ``glove`` loads: ``.words``, ``.matrix``, ``.index``, ``.vectors(words)``).
+
+WordNet 3.0, offline: ``WordNet`` is what the registry model ``wordnet-3.0`` of kind
+``wordnet`` loads (``ctx.load_default("wordnet")``): every sense of a word (morphy,
+multiword lemmas), synset names, lemma names, hypernyms and instance hypernyms and their
+closure, hyponyms, holonyms, meronyms, domains, lexnames, information content (see
+``textseq_tui.wordnet``). ``name_group(wordnet, words)`` -> ``GroupName | None`` is the one
+WordNet namer of a group of words ("fruit", plural "fruits"); ``is_generic_name(name)`` and
+``GENERIC_NAMES`` say which names say nothing ("entity", "object").
 """
 
 from typing import Any
@@ -36,6 +44,11 @@ _LAZY = {
     "GLOVE_DIM": ("textseq_tui.glove", "DIM"),
     "GLOVE_PACKAGE": ("textseq_tui.glove", "PACKAGE"),
     "GloveVectors": ("textseq_tui.glove", "GloveVectors"),
+    "WordNet": ("textseq_tui.wordnet", "WordNet"),
+    "name_group": ("textseq_tui.wordnet_namer", "name_group"),
+    "GroupName": ("textseq_tui.wordnet_namer", "GroupName"),
+    "is_generic_name": ("textseq_tui.wordnet_namer", "is_generic"),
+    "GENERIC_NAMES": ("textseq_tui.wordnet_namer", "GENERIC_NAMES"),
 }
 
 __all__ = sorted(_LAZY)

@@ -4,6 +4,9 @@ the ``torchrun`` helpers for multi-process (DDP) training (re-exported from ``de
 
 The model-specific part is one function, ``step_fn(model, batch) -> loss`` (or
 ``(loss, n_items)`` for a throughput figure); everything else is shared by the plugins.
+Metrics use the plugin API's standard names: the training loss is ``train_loss``
+(``textseq_tui.plugin.TRAIN_LOSS``), and an ``eval_fn`` reports its held-out loss as
+``val_loss`` (``VAL_LOSS``): ``/runs`` plots both for any plugin.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from textseq_tui.ml.checkpoint import (
 # The torchrun helpers live beside device choice; they are re-exported here because a
 # training script needs them together with the Trainer.
 from textseq_tui.ml.device import ddp_cleanup, ddp_setup, is_main_process, max_across_ranks
+from textseq_tui.plugin import TRAIN_LOSS
 
 __all__ = [
     "TrainConfig",
@@ -84,16 +88,37 @@ class TrainConfig:
                 raise BadInput(f"{name} must be >= 0 steps, not {getattr(self, name)}.")
 
 
+class Metrics(dict):
+    """Metrics under the standard names (``train_loss``, ``lr``, ``grad_norm``, ...).
+
+    ``metrics["loss"]`` and ``metrics.get("loss")``, the training loss's name before plugin
+    API 1 settled on ``train_loss``, still read ``train_loss`` for plugins written then;
+    the alias is never listed (iterating or logging the dict gives each value once)."""
+
+    def __missing__(self, key: str) -> float:
+        if key == "loss" and TRAIN_LOSS in self:
+            return self[TRAIN_LOSS]
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
 @dataclass
 class TrainResult:
     """What one ``fit()`` call did. ``steps`` is the global step counter at the end (it
     includes steps before a resume); ``seconds`` is wall-clock time of this call;
-    ``metrics`` holds the last training metrics merged with the last ``eval_fn`` result."""
+    ``metrics`` holds the last training metrics (``train_loss``, the mean training loss of
+    the last logging window in the step_fn's unit; ``lr``, ``grad_norm``, ``steps_per_s``,
+    ``items_per_s``) merged with the last ``eval_fn`` result (``val_loss``, ...)."""
 
     steps: int
     steps_this_run: int
     seconds: float
-    metrics: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=Metrics)
     stopped_because: StopReason = "exhausted"
 
 
@@ -103,9 +128,11 @@ class Trainer:
     ``step_fn(model, batch)`` does the forward pass and returns the loss (a scalar tensor) or
     ``(loss, n_items)``; batches reach it already moved to ``device`` (``to_device``).
     ``eval_fn(model) -> {name: value}`` runs every ``eval_every`` steps and at the end, under
-    ``torch.no_grad()`` with ``model.eval()``, its random draws isolated from training's.
-    ``on_metrics(step, metrics)`` receives training metrics (``loss`` in the step_fn's unit,
-    ``lr``, ``grad_norm``, ``steps_per_s``, ``items_per_s``) and eval results.
+    ``torch.no_grad()`` with ``model.eval()``, its random draws isolated from training's;
+    name its held-out loss ``val_loss`` (``VAL_LOSS``).
+    ``on_metrics(step, metrics)`` receives training metrics (``train_loss`` in the step_fn's
+    unit, ``lr``, ``grad_norm``, ``steps_per_s``, ``items_per_s``) and eval results: hand
+    them to ``run.log`` and ``/runs`` plots the run.
     ``extra_state`` (a dict of plain values, or a function returning one) is saved in every
     checkpoint; after ``resume()`` the saved one is in ``resumed_extra``.
 
@@ -217,7 +244,7 @@ class Trainer:
                 break
         first_step = self.step
         window = _Window(self.device)
-        metrics: dict[str, float] = {}
+        metrics: dict[str, float] = Metrics()
         last_eval_step = None
         progress = (_ProgressBar(cfg, first_step, deadline)
                     if cfg.progress and is_main_process() else None)
@@ -307,8 +334,7 @@ class Trainer:
     def _flush(self, window: _Window) -> dict[str, float]:
         metrics = window.flush(self.step, self.optimizer)
         if self.on_metrics is not None and is_main_process():
-            # "train_loss" is the standard name /runs plots for any plugin; "loss" stays.
-            self.on_metrics(self.step, {"train_loss": metrics["loss"], **metrics})
+            self.on_metrics(self.step, Metrics(metrics))
         return metrics
 
     def _evaluate(self) -> dict[str, float]:
@@ -370,7 +396,7 @@ class _Window:
         loss = self.check_finite(step)
         seconds = max(time.monotonic() - self.started, 1e-9)
         metrics = {
-            "loss": loss,
+            TRAIN_LOSS: loss,
             "lr": float(optimizer.param_groups[0]["lr"]),
             "steps_per_s": self.steps / seconds,
         }
@@ -468,7 +494,7 @@ class _ProgressBar:
                              **self._fields(now))
 
     def show_final(self, metrics: dict[str, float]) -> None:
-        stats = self._stats(metrics.get("loss"), metrics.get("items_per_s"))
+        stats = self._stats(metrics.get(TRAIN_LOSS), metrics.get("items_per_s"))
         # Training has stopped: nothing is left, and the bar shows how far it really got
         # (full when the budget or max_steps stopped it, short when the batches ran out).
         self.progress.update(self.task, stats=stats, **{**self._fields(), "left": ""})

@@ -3,7 +3,8 @@
 It shows every piece a plugin usually needs, through ``textseq_tui.plugin`` alone:
 
 - a slash command (``/hello Ada``) and a Typer sub-app (``textseq hello ...``);
-- a migration set for its own table, a score in the shared log, a leaderboard;
+- a migration set for its own table, a score in the shared log, a leaderboard, and a little
+  state kept between runs (``ctx.state``: whom it greeted last);
 - a model it trains (``textseq hello train``), logging a training run, and ships
   (``textseq_hello/models/hello-names``, found through ``model_dirs()``);
 - a per-line command (``textseq hello score``) that honours ``--json`` and ``--input``:
@@ -41,7 +42,8 @@ DEFAULT_MODEL = "hello-names"
 
 
 def m001_greetings(db: Any) -> None:
-    db["hello_greetings"].create({"id": int, "name": str}, pk="id")
+    # db.table_name("greetings") is "hello_greetings": the store names the plugin's tables
+    db[db.table_name("greetings")].create({"id": int, "name": str}, pk="id")
 
 
 class BigramModel:
@@ -101,11 +103,13 @@ class HelloPlugin(Plugin):
         who = who.strip()
         if not who:
             raise BadInput("whom should I greet? Try: /hello Ada")
-        store = self.context.store
+        store, state = self.context.store, self.context.state
         store.insert("greetings", {"name": who})
         count = len(store.rows("greetings"))
         store.record_score("greetings", count)
-        return f"Hello, {who}! ({count} greetings so far)"
+        again = state.get("last_greeted") == who  # small state kept between runs
+        state.set("last_greeted", who)
+        return f"Hello{' again' if again else ''}, {who}! ({count} greetings so far)"
 
     def _command(self, args: str, ctx: PluginContext) -> CommandResult:
         text = self.greet(args)
@@ -212,5 +216,3 @@ class HelloPlugin(Plugin):
 
         return app
 
-
-plugin = HelloPlugin()

@@ -176,12 +176,25 @@ def test_training_stops_when_batches_run_out_and_reports_metrics():
     trainer = make_trainer(0, config(), on_metrics=lambda step, m: seen.append((step, m)))
     result = trainer.fit(itertools.islice(batches(), 7))
     assert result.stopped_because == "exhausted" and result.steps == 7
-    loss_steps = [step for step, m in seen if "loss" in m]
+    loss_steps = [step for step, m in seen if "train_loss" in m]
     eval_steps = [step for step, m in seen if "val_loss" in m]
     assert loss_steps == [3, 6, 7] and eval_steps == [4, 7]
-    assert {"loss", "lr", "steps_per_s", "items_per_s", "grad_norm"} <= set(seen[0][1])
-    assert {"loss", "val_loss"} <= set(result.metrics)
+    assert set(seen[0][1]) == {"train_loss", "lr", "steps_per_s", "items_per_s", "grad_norm"}
+    assert {"train_loss", "val_loss"} <= set(result.metrics) and "loss" not in result.metrics
     assert trainer.model.training
+
+
+def test_the_old_name_loss_still_reads_the_training_loss():
+    """A plugin written when the result said ``loss`` keeps working; the name is never listed
+    (a run logging every metric stores the training loss once, as train_loss)."""
+    seen: list[dict] = []
+    result = make_trainer(0, config(), on_metrics=lambda step, m: seen.append(m)).fit(
+        itertools.islice(batches(), 3))
+    assert result.metrics["loss"] == result.metrics.get("loss") == result.metrics["train_loss"]
+    assert seen[0]["loss"] == seen[0]["train_loss"] and "loss" not in dict(seen[0])
+    assert result.metrics.get("nothing", 1.5) == 1.5
+    with pytest.raises(KeyError):
+        result.metrics["nothing"]  # noqa: B018
 
 
 def test_gradients_are_clipped_to_the_configured_norm():

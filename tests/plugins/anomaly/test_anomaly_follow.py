@@ -44,3 +44,53 @@ def test_follow_prints_a_closed_session_before_the_input_ends(home) -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_the_follower_keeps_bounded_memory_on_endless_novel_input_and_says_so() -> None:
+    # issue 31: 13.8k templates and +21 MB in 48 s of novel lines, growing without limit
+    from textseq_plugins.anomaly.logparse import OVERFLOW_EVENT, DrainParser
+
+    follower = SessionFollower(log_format="<Content>", session_regex=r"#\d+",
+                               parser=DrainParser(max_templates=20), idle_lines=10_000,
+                               max_sessions=30, max_held=100, max_events=8)
+    closed = []
+    for i in range(400):  # every line a new shape and a new session; s0 in every line
+        words = " ".join("".join(chr(97 + (i * 7 + k * 3 + j * i) % 26) for j in range(4))
+                         for k in range(i % 5 + 2))
+        closed += follower.feed(f"{words} #{i + 1} #0")
+    assert len(follower.parser.templates) == 20
+    assert follower.parser.overflow.count > 0
+    assert any(OVERFLOW_EVENT in events for _, events in closed)
+    assert len(follower._open) <= 30 and follower.held <= 100
+    assert follower.closed_early > 0 and follower.split > 0
+    assert all(len(events) <= 8 for _, events in closed)
+    assert [k for k, e in closed if k == "#0" and len(e) == 8]  # #0 handed over at 8 events
+    notices = follower.notices()
+    assert len(notices) == 3 and follower.notices() == []  # each cap said once
+    assert "templates (the cap)" in notices[0] and "E*" in notices[0]
+    rest = follower.close_all()
+    # every event went out exactly once: no line lost at any cap
+    assert sum(len(e) for _, e in closed + rest) == 400 * 2
+    assert "closed early" in follower.summary() and "split" in follower.summary()
+
+
+def test_follow_reads_a_fifo_and_reports_the_caps_on_stderr(home, tmp_path) -> None:
+    fifo = tmp_path / "log.fifo"
+    os.mkfifo(fifo)
+    env = {**os.environ, "TEXTSEQ_HOME": str(home)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "textseq_tui", "anomaly", "parse-logs", str(fifo), "--follow",
+         "--idle-lines", "2", "--format", "<Content>", "--session", r"s\d+", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        with open(fifo, "wb") as writer:  # opens once the reader has
+            writer.write(b"open s1\nread s1\nopen s2\nread s2\n")
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 0, err.decode()
+    sessions = [json.loads(line) for line in out.decode().splitlines()]
+    assert sessions == [{"session": "s1", "events": ["E1", "E2"]},
+                        {"session": "s2", "events": ["E1", "E2"]}]
+    assert b"no such file" not in err

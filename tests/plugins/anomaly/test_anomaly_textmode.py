@@ -21,7 +21,8 @@ class FakeRegistry:
         self.model = model
         self.asked: list[str] = []
 
-    def load(self, name: str):
+    def load(self, name: str, kind: str | None = None):
+        assert kind == "char-rnn"  # the autocomplete plugin's kind: another one is refused
         self.asked.append(name)
         if self.model is None:
             raise ModelNotFound(f"no model named {name!r}.")
@@ -65,8 +66,9 @@ def test_text_command_uses_the_shared_registry_model(cli, host):
 
     from textseq_tui.registry import new_card
 
-    host.registry.register_kind("fake-char", lambda path, device: FakeCharModel())
-    host.registry.save(new_card(name=CHAR_MODEL, plugin="autocomplete", kind="fake-char"),
+    # the autocomplete kind, loaded by a stand-in loader in this host
+    host.registry.register_kind("char-rnn", lambda path, device: FakeCharModel())
+    host.registry.save(new_card(name=CHAR_MODEL, plugin="autocomplete", kind="char-rnn"),
                        {"weights.txt": b"fake"})
     res = cli("anomaly", "text", "the", "cat", "zqx", "sat", "--json")
     assert res.exit_code == 0, res.stderr

@@ -38,6 +38,14 @@ def test_complete_with_an_unknown_model_names_the_known_ones(cli, ready) -> None
     assert result.exit_code != 0 and "Did you mean 'tiny'" in result.stderr
 
 
+def test_a_model_of_another_kind_is_refused_in_one_line(cli, ready) -> None:
+    result = cli("autocomplete", "complete", "the gov", "--model", "sentiment-enet")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "'sentiment-enet' is a 'sentiment-linear' model" in result.stderr
+    assert "models of kind 'char-rnn':" in result.stderr and "tiny" in result.stderr
+
+
 def test_eval_reports_nats_bits_and_keystroke_savings(cli, ready, tmp_path) -> None:
     from autocomplete_synthetic import synthetic_corpus
 

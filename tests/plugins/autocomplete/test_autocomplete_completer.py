@@ -138,19 +138,23 @@ def test_keystroke_savings_with_spaces_accept_the_word_or_the_word_and_space(
     assert 0 < spaced["precision"] <= 1 and spaced["shown"] >= spaced["accepts"]
 
 
-def test_provider_suggests_and_keeps_a_sliding_window_incremental(tiny: CharModel) -> None:
+def test_provider_completes_the_whole_text_at_the_cursor_incrementally(tiny: CharModel) -> None:
+    from textseq_tui.plugin import CompletionRequest
+
     provider = GhostTextProvider(lambda start: tiny)
     # the ghost text ends with the space the model expects (Tab takes "er", Shift+Tab "er ")
     assert provider.suggest("the quick brown fox jumps ov") == "er "
     assert provider._completer.model is tiny
-    assert provider.suggest("") is None
-    # the host sends only the last 2,000 chars; typing on must not re-encode the window
+    assert provider.complete(CompletionRequest("", 0)) is None
+    # the host sends the whole text and the cursor; typing on must not re-encode it
     full = "the lazy dog waits for a queen. " * 100 + "the quick brown fox jumps ov"
-    provider.suggest(full[-2000:-1])
+    provider.complete(CompletionRequest(full[:-1], len(full) - 1))
     completer = provider._completer.chars  # the word layer's character state
     fed_before = completer.fed_to
-    assert provider.suggest(full[-2000:]) == "er "
+    assert provider.complete(CompletionRequest(full, len(full))) == "er "
     assert completer.fed_to == fed_before + 1
+    # with text after the cursor, the ghost text continues what comes before it
+    assert provider.complete(CompletionRequest(full + " and on", len(full))) == "er "
 
 
 def test_provider_keeps_the_sessions_calibration_when_a_new_model_swaps_in(tiny32) -> None:

@@ -1,37 +1,37 @@
-"""Likely cluster names from the WordNet-derived names table (the category-names model)."""
+"""Likely cluster names from the one WordNet namer (textseq_tui.ml.name_group)."""
 
 from __future__ import annotations
 
-from textseq_plugins.clusterer.names import CategoryNames, cluster_names
+import numpy as np
+from textseq_plugins.clusterer.runs import name_clusters
 
-TABLE = {"categories": ["fruit", "food", "tool"], "counts": [40, 900, 60],
-         "words": {"apple": [0, 1], "pear": [0, 1], "bread": [1], "cake": [1], "hammer": [2],
-                   "drill": [2]}}
-
-
-def test_the_most_specific_category_most_words_share_names_the_group():
-    names = CategoryNames(TABLE)
-    assert names.name(["apple", "pear", "Banana"]) == "fruit"
-    assert names.name(["apple", "pear", "bread", "cake"]) == "food"  # fruit: 2 of 4
-    assert names.name(["apple", "hammer"]) is None  # nothing shared
-    assert names.name(["apple", "qwzxvvq"]) is None  # one known word is not enough
+GROUPS = ["apple pear banana cherry grape", "cat dog horse cow sheep", "red blue green yellow",
+          "piano guitar violin drum", "hammer chisel drill wrench screwdriver",
+          "even but so because not"]
 
 
-def test_the_shipped_names_model_names_the_issue_lists(host):
+def _clustering() -> tuple[list[str], np.ndarray, dict[int, list[int]]]:
+    words, labels = [], []
+    for label, group in enumerate(GROUPS):
+        words += group.split()
+        labels += [label] * len(group.split())
+    central = {c: [i for i, label in enumerate(labels) if label == c][:2]
+               for c in range(len(GROUPS))}
+    return words, np.array(labels), central
+
+
+def test_the_shipped_wordnet_names_the_issue_lists(host):
     registry = host.plugin("clusterer").context.registry
-    names = cluster_names(registry, {
-        0: "apple pear banana cherry grape".split(), 1: "cat dog horse cow sheep".split(),
-        2: "red blue green yellow".split(), 3: "piano guitar violin drum".split(),
-        4: "hammer chisel drill wrench screwdriver".split()})
-    assert names == {0: "edible fruit", 1: "mammal", 2: "color", 3: "musical instrument",
-                     4: "tool"}
+    names = name_clusters(registry, *_clustering())
+    # function words have no specific name: their central words stand for them
+    assert names == {0: "fruit", 1: "mammal", 2: "color", 3: "musical instrument", 4: "tool"}
 
 
-def test_a_missing_names_model_means_no_names():
+def test_a_missing_wordnet_model_means_no_names():
     class NoModels:
-        def load(self, name):
+        def load_default(self, kind):
             from textseq_tui.plugin import ModelError
 
-            raise ModelError(f"no model named {name!r}")
+            raise ModelError(f"no default model of kind {kind!r}")
 
-    assert cluster_names(NoModels(), {0: ["apple", "pear"]}) == {}
+    assert name_clusters(NoModels(), *_clustering()) == {}

@@ -140,3 +140,17 @@ def test_top_share_fit_is_the_mean_of_the_best_similarities(kv, ngram):
     best2 = [float(np.mean(sorted(row[~np.isnan(row)])[-2:])) for row in sim]
     np.testing.assert_allclose(half.fits(items), best2, rtol=1e-5)
     np.testing.assert_allclose(full.fits(items), np.nanmean(sim, axis=1), rtol=1e-5)
+
+
+def test_the_pick_says_what_the_others_are_by_the_wordnet_namer(kv, ngram, host):
+    from textseq_plugins.odd_one_out.model import OddOneOut
+
+    plugin = host.plugin("odd-one-out")
+    assert plugin.name_words(["violin", "cello", "harp"]) == "stringed instruments"
+    assert plugin.name_words(["paris", "tokyo", "madrid"]) == "capitals"
+    assert plugin.name_words(["qwzx", "zzxq"]) is None
+    pick = OddOneOut(kv, ngram, namer=plugin.name_words).pick(["apple", "pear", "banana", "truck"])
+    assert pick.odd == "truck" and pick.others == "fruits"
+    assert pick.to_json()["others"] == "fruits"
+    assert pick.explain()[-1] == "the others are all fruits (WordNet)"
+    assert OddOneOut(kv, ngram).pick(["apple", "pear", "banana", "truck"]).to_json()["others"] is None

@@ -99,10 +99,3 @@ def test_a_small_category_source_says_how_many_it_can_make():
 def test_block_list_and_inflections():
     assert is_blocked("fucking") and is_blocked("bitches") and not is_blocked("kingdom")
     assert "the" in stop_words()
-
-
-def test_categories_name_a_list_of_words(categories):
-    assert categories.name_for(["violin", "cello", "harp", "banana"]) == ("stringed instruments",
-                                                                          0.75)
-    assert categories.name_for(["paris", "tokyo", "madrid"])[0] == "capital cities"
-    assert categories.name_for(["qwzx"]) is None

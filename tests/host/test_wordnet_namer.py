@@ -1,0 +1,62 @@
+"""The one WordNet namer (textseq_tui.wordnet_namer) on hand-made groups."""
+
+from __future__ import annotations
+
+import pytest
+
+from textseq_tui.ml import GENERIC_NAMES, is_generic_name, name_group
+from textseq_tui.wordnet import WordNet, shipped_model_dir
+
+
+@pytest.fixture(scope="module")
+def wordnet() -> WordNet:
+    return WordNet(shipped_model_dir())
+
+
+@pytest.mark.parametrize(("words", "name", "plural"), [
+    ("apple pear banana cherry", "fruit", "fruits"),
+    ("hammer saw drill wrench", "tool", "tools"),
+    ("soccer tennis golf", "sport", "sports"),
+    ("violin cello harp", "stringed instrument", "stringed instruments"),
+    ("hawk eagle owl falcon", "bird of prey", "birds of prey"),
+    ("ohio texas utah", "American state", "American states"),
+    ("carrot potato onion", "vegetable", "vegetables"),
+    ("shirt trousers jacket dress", "clothing", "clothing"),
+])
+def test_names_of_hand_made_groups(wordnet, words, name, plural):
+    named = name_group(wordnet, words.split())
+    assert named is not None and (named.name, named.plural) == (name, plural)
+    assert named.share == 1.0 and set(named.words) == set(words.split())
+
+
+def test_sports_are_never_an_event(wordnet):
+    named = name_group(wordnet, ["soccer", "tennis", "golf"])
+    assert named is not None and not is_generic_name(named.name)
+    assert named.name not in ("event", "act", "activity")
+
+
+def test_each_word_is_read_in_the_sense_the_group_makes_likely(wordnet):
+    tools = name_group(wordnet, ["hammer", "saw", "drill"])
+    sayings = name_group(wordnet, ["proverb", "maxim", "saw"])
+    assert tools.senses["saw"] == "saw.n.02"  # the hand tool
+    assert sayings.senses["saw"] == "proverb.n.01"  # a saying
+    assert sayings.name == "saying"
+
+
+def test_most_of_the_group_is_enough(wordnet):
+    named = name_group(wordnet, ["apple", "pear", "banana", "cherry", "hammer"])
+    assert named.name == "fruit" and named.share == 0.8 and "hammer" not in named.words
+
+
+def test_nothing_specific_or_too_little_known_gives_none(wordnet):
+    assert name_group(wordnet, ["lisa", "jennifer", "amy"]) is None  # not in WordNet
+    assert name_group(wordnet, ["apple"]) is None
+    assert name_group(wordnet, []) is None
+    # only a generic synset covers these: the caller's fallback (central words) shows instead
+    assert name_group(wordnet, ["banana", "democracy", "sadness"]) is None
+
+
+def test_generic_names_are_the_issue_list():
+    assert is_generic_name("entity") and is_generic_name("Physical_Entity")
+    assert not is_generic_name("fruit")
+    assert len(GENERIC_NAMES) == 24
