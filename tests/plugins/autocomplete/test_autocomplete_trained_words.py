@@ -56,6 +56,16 @@ def test_a_trained_model_carries_its_words_and_uses_the_english_counts_beside(cl
                                "--savings-chars", "200", "--json").stdout)
     assert evaluated["word_layer"]["own_words"] == len(layer.own)
     assert evaluated["word_layer"]["background"] == "char-rnn-english"
+    # the app's ghost text, with the model selected in the settings, uses it too, and the
+    # personal history still adds its words on top
+    learned = cli("autocomplete", "learn", "--input", "-", "--no-adapt",
+                  input="we met the glimmerquaff today. " * 30)
+    assert learned.exit_code == 0, learned.stderr
+    plugin = host.plugin("autocomplete")
+    plugin.context.settings["model"] = "mine"
+    provider = plugin.completion_provider()
+    assert provider.suggest("a queen waits by the snork") == "elwick "
+    assert provider.suggest("then the glimmerq") == "uaff "
 
 
 def test_a_small_corpus_trains_and_says_it_has_no_word_layer(cli, host, tmp_path) -> None:
