@@ -1,9 +1,9 @@
 """``textseq autocomplete ...``: complete, write, eval, learn, forget (and ``train``, in
 ``train_command``).
 
-Every command is a plain function; ``build_cli`` puts them in a Typer app whose context
-carries the plugin's context (``typer.Context.obj``: a ``PluginContext``, read when the
-command runs). torch is imported inside the commands only.
+Every command is a plain function at module level; ``build_cli`` puts them in a Typer app
+(``cli_io.command_group``) whose context carries the plugin's context (``context_of``: a
+``PluginContext``, read when the command runs). torch is imported inside the commands only.
 """
 
 from __future__ import annotations
@@ -20,16 +20,18 @@ from textseq_tui.plugin import BadInput, PluginContext, cli_io
 
 def build_cli(ctx: PluginContext) -> typer.Typer:
     """The Typer sub-app; ``ctx`` is the plugin's context (a ``LazyContext`` is fine: it is
-    read when a command runs)."""
+    read when a command runs), the ``obj`` its commands find with ``context_of``."""
     from textseq_plugins.autocomplete.train_command import train_cmd
 
-    app = typer.Typer(help="Character-RNN completion: train, eval, complete, write, learn.",
-                      no_args_is_help=True, context_settings={"obj": ctx})
-    for name, command in (("train", train_cmd), ("eval", eval_cmd), ("learn", learn_cmd),
-                          ("forget", forget_cmd), ("complete", complete_cmd),
-                          ("write", write_cmd)):
-        app.command(name)(command)
-    return app
+    return cli_io.command_group(
+        "Character-RNN completion: train, eval, complete, write, learn.",
+        {"train": train_cmd, "eval": eval_cmd, "learn": learn_cmd, "forget": forget_cmd,
+         "complete": complete_cmd, "write": write_cmd}, obj=ctx)
+
+
+def context_of(command: typer.Context) -> PluginContext:
+    """The plugin context the running command belongs to."""
+    return cli_io.command_object(command)
 
 
 def eval_cmd(
@@ -55,7 +57,7 @@ def eval_cmd(
     from textseq_plugins.autocomplete.text_input import read_corpus, split_corpus
     from textseq_plugins.autocomplete.word_layer import WordLayers
 
-    ctx: PluginContext = command.obj
+    ctx = context_of(command)
     text = read_corpus(corpus)
     if split == "val":
         text = split_corpus(text)[1]
@@ -109,7 +111,7 @@ def learn_cmd(
     corpus of your own instead (longer), use `train`."""
     from textseq_plugins.autocomplete import history
 
-    ctx: PluginContext = command.obj
+    ctx = context_of(command)
     want = cli_io.want_json(as_json)
     result = _with_progress(lambda tick: history.learn_stream(ctx.store, input_file, tick),
                             quiet=want)
@@ -131,7 +133,7 @@ def learn_cmd(
 def forget_cmd(command: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
     """Delete your whole personal history: words, text, the adapted model and the ghost
     text's calibration."""
-    ctx: PluginContext = command.obj
+    ctx = context_of(command)
     n, model = forget_everything(ctx)
     text = (f"forgot your personal history ({n:,} distinct words"
             f"{' and the adapted model' if model else ''})" if n or model
@@ -155,7 +157,7 @@ def complete_cmd(
     from textseq_plugins.autocomplete.word_completer import WordCompleter
     from textseq_plugins.autocomplete.word_layer import WordLayers
 
-    ctx: PluginContext = command.obj
+    ctx = context_of(command)
     if text is None and input_file is None:
         raise BadInput("give TEXT or --input FILE")
     loaded = ctx.registry.load(model, kind=KIND)
@@ -182,7 +184,7 @@ def write_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Continue TEXT by sampling from the model (the /write command)."""
-    ctx: PluginContext = command.obj
+    ctx = context_of(command)
     continuation = ctx.registry.load(model, kind=KIND).write(text, chars, temperature, seed)
     cli_io.emit({"text": text, "continuation": continuation}, cli_io.want_json(as_json),
                 text=text + continuation)

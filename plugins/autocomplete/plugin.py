@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from textseq_plugins import BuiltinPlugin
 from textseq_plugins.autocomplete.personal import (
     DEFAULT_MODEL,
     KIND,
@@ -21,11 +22,9 @@ from textseq_tui.plugin import (
     CommandResult,
     ModelSpec,
     OpenScreen,
-    Plugin,
     PluginContext,
     ScreenSpec,
     SlashCommand,
-    package_dir,
 )
 
 if TYPE_CHECKING:
@@ -90,14 +89,10 @@ def _typing_history(ctx: PluginContext, **kwargs: Any) -> Any:
     return TypingHistoryScreen(ctx)
 
 
-class AutocompletePlugin(Plugin):
+class AutocompletePlugin(BuiltinPlugin):
     name = "autocomplete"
     title = "Autocomplete"
     description = "Ghost-text word completion: a character RNN, a word list and your own words."
-
-    def model_dirs(self) -> list[Any]:
-        """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""
-        return [package_dir("textseq_models")]
 
     def __init__(self) -> None:
         super().__init__()

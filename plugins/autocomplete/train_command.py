@@ -58,9 +58,10 @@ def train_cmd(
     modern-English counts by a weight chosen on the held-out 10 % (a corpus under 10,000
     characters gets no word layer of its own). For your own words in minutes, keeping the
     shipped model, use `learn` instead."""
+    from textseq_plugins.autocomplete.cli import context_of
     from textseq_plugins.autocomplete.text_input import read_corpus
 
-    ctx: PluginContext = command.obj
+    ctx = context_of(command)
     ctx.check_out(out)
     text = read_corpus(corpus)  # fails fast on bad input, before torch is imported
     import torch

@@ -27,7 +27,6 @@ from itertools import combinations
 from typing import Any
 
 from textseq_plugins.odd_one_out.puzzles import (
-    Categories,
     _stem,
     check_difficulty,
     check_seed,
@@ -64,6 +63,9 @@ class GroupsPuzzle:
     words: tuple[str, ...]
     seed: int
     difficulty: str
+    #: per group: its tier (yellow .. purple) and pool category id (tiered boards only)
+    tiers: tuple[str, ...] = ()
+    category_ids: tuple[str, ...] = ()
 
     def group_of(self, word: str) -> int:
         """Index of the group holding ``word``."""
@@ -73,13 +75,24 @@ class GroupsPuzzle:
         raise BadInput(f"{word!r} is not on the board")
 
     def to_json(self) -> dict[str, Any]:
+        groups = [{"category": name, "words": list(words)} for name, words in self.groups]
+        for g, tier, cid in zip(groups, self.tiers, self.category_ids, strict=False):
+            g.update({"tier": tier, "id": cid})
         return {"words": list(self.words), "seed": self.seed, "difficulty": self.difficulty,
-                "groups": [{"category": name, "words": list(words)}
-                           for name, words in self.groups]}
+                "groups": groups}
 
 
-def make_groups(categories: Categories, seed: int, difficulty: str = "medium") -> GroupsPuzzle:
-    """The groups puzzle of ``seed`` at ``difficulty`` (deterministic)."""
+def make_groups(categories: Any, seed: int, difficulty: str = "medium") -> GroupsPuzzle:
+    """The groups puzzle of ``seed`` at ``difficulty`` (deterministic). ``categories``: a
+    :class:`~connections.pool.CategoryPool` gives a tiered board (yellow .. purple, red
+    herrings, one solution: ``connections/tiered.py``); plain :class:`Categories` give four
+    WordNet categories."""
+    from textseq_plugins.odd_one_out.connections.pool import CategoryPool
+
+    if isinstance(categories, CategoryPool):
+        from textseq_plugins.odd_one_out.connections.tiered import make_board
+
+        return make_board(categories, seed, difficulty)
     check_seed(seed)
     check_difficulty(difficulty)
     rng = random.Random(f"groups:{seed}:{difficulty}")

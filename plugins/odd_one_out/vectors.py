@@ -1,29 +1,28 @@
-"""Word vectors for odd-one-out: GloVe 6B 50d from its PyPI package, or imported files.
+"""Word vectors for odd-one-out: the shared GloVe model, or imported files.
 
-On-disk layout of a vector set (a registry model of kind ``word-vectors``, or the user cache):
+GloVe 6B 50d is the registry model ``textseq_tui.ml.GLOVE_MODEL`` (a
+``textseq_tui.ml.GloveVectors``: the package's own ``.npy`` memory-mapped, nothing copied);
+:func:`as_keyed_vectors` wraps it in the gensim ``KeyedVectors`` the model works on.
+
+On-disk layout of an imported vector set (a registry model of kind ``word-vectors``):
 
 - ``vectors.npy``: float32 matrix, shape (vocab, dim), raw (not normalised) vectors;
 - ``vocab.txt``: one word a line, in row order (UTF-8).
 
 Both load memory-mapped into a gensim ``KeyedVectors``. Gensim's own ``.kv`` format is a
-pickle, and textseq never unpickles, so the cache is these two plain files instead: a cold load
-is one ``np.load(mmap_mode="r")`` plus reading the word list.
+pickle, and textseq never unpickles, so these are two plain files instead: a cold load is
+one ``np.load(mmap_mode="r")`` plus reading the word list.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
-from textseq_tui.ml import glove_matrix, glove_words
 from textseq_tui.plugin import BadInput, ModelError, atomic_write_bytes
 
 VECTORS_FILE = "vectors.npy"
 VOCAB_FILE = "vocab.txt"
-GLOVE_CACHE_NAME = "glove-6b-50d"
-
-_LOCK = threading.Lock()
 
 
 def write_vector_files(out_dir: Path, words: list[str], vectors: Any) -> None:
@@ -38,22 +37,14 @@ def write_vector_files(out_dir: Path, words: list[str], vectors: Any) -> None:
     buf = io.BytesIO()
     np.save(buf, vectors, allow_pickle=False)
     out_dir.mkdir(parents=True, exist_ok=True)
-    # vocab first: the vectors file's presence marks a complete conversion
+    # vocab first: the vectors file's presence marks a complete write
     atomic_write_bytes(out_dir / VOCAB_FILE, ("\n".join(words) + "\n").encode("utf-8"))
     atomic_write_bytes(out_dir / VECTORS_FILE, buf.getvalue())
-
-
-def convert_glove_package(out_dir: Path) -> Path:
-    """Convert the package's .npy + parquet once into ``out_dir`` (about 80 MB); returns it."""
-
-    write_vector_files(out_dir, glove_words(), glove_matrix())
-    return out_dir
 
 
 def load_vector_dir(model_dir: Path) -> Any:
     """A gensim ``KeyedVectors`` on the memory-mapped files of ``model_dir``."""
     import numpy as np
-    from gensim.models import KeyedVectors
 
     vec_path, vocab_path = model_dir / VECTORS_FILE, model_dir / VOCAB_FILE
     if not vec_path.is_file() or not vocab_path.is_file():
@@ -67,20 +58,31 @@ def load_vector_dir(model_dir: Path) -> Any:
         words.pop()
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
         raise ModelError(f"{model_dir}: {vectors.shape[0]} vectors but {len(words)} words")
+    return keyed_vectors(words, vectors)
+
+
+def keyed_vectors(words: list[str], vectors: Any, index: dict[str, int] | None = None) -> Any:
+    """A gensim ``KeyedVectors`` over ``vectors`` (row ``i`` is ``words[i]``) without copying
+    them (a memory map stays one); ``index`` (word -> row) is built when not given."""
+    from gensim.models import KeyedVectors
+
     kv = KeyedVectors(vector_size=vectors.shape[1], count=0)
     kv.index_to_key = words
-    kv.key_to_index = {w: i for i, w in enumerate(words)}
+    kv.key_to_index = index if index is not None else {w: i for i, w in enumerate(words)}
     kv.vectors = vectors
     return kv
 
 
-def load_glove(cache_dir: Path) -> Any:
-    """GloVe 6B 50d as ``KeyedVectors``, converting into ``cache_dir`` on first use."""
-    target = Path(cache_dir) / GLOVE_CACHE_NAME
-    with _LOCK:
-        if not (target / VECTORS_FILE).is_file():
-            convert_glove_package(target)
-    return load_vector_dir(target)
+def as_keyed_vectors(model: Any) -> Any:
+    """The ``KeyedVectors`` of a loaded vector model: an imported set is one already; the
+    shared GloVe model (``.words``, ``.matrix``, ``.index``) is wrapped, its matrix in row
+    order (the package stores it column-major; a word's row is then one read, and every sum
+    runs in the order the model was tuned with)."""
+    import numpy as np
+
+    if hasattr(model, "key_to_index"):
+        return model
+    return keyed_vectors(model.words, np.ascontiguousarray(model.matrix), model.index)
 
 
 def read_vector_file(path: Path, fmt: str = "auto", limit: int | None = None) -> tuple[list[str], Any]:

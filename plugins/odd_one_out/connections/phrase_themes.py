@@ -1,0 +1,59 @@
+"""Phrase themes: "___ ball", "fire ___" — board words that make a compound with one word.
+
+The phrase table (``phrases.tsv.gz``) holds two-word compounds from WordNet's multiword
+lemmas, closed compounds of two common words (*broad+cast*), hyphenated GloVe tokens and
+frequent adjacent pairs of the modern English corpora. A theme ``___ X`` holds the board words
+``w`` with ``(w, X)`` in the table; ``X ___`` those with ``(X, w)``. Base rate: the share of
+universe words that precede (follow) ``X`` in the table.
+"""
+
+from __future__ import annotations
+
+from textseq_plugins.odd_one_out.connections.tables import Tables, normal
+from textseq_plugins.odd_one_out.connections.themes import Theme, rate, shared_keys
+
+SOURCE = "phrases"
+MAX_RATE = 0.05
+
+
+def forms(item: str) -> list[str]:
+    """How a board item may appear in a compound: as written, run together, singular."""
+    w = normal(item)
+    out = [w, w.replace(" ", "")]
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        out.append(w[:-1])
+    return list(dict.fromkeys(out))
+
+
+def partners(item: str, tables: Tables) -> dict[tuple[str, str], bool]:
+    """("after" X | "before" X) for each word X the item makes a compound with."""
+    right, left = tables.phrases
+    out = {}
+    for f in forms(item):
+        for x in right.get(f, ()):
+            out[("after", x)] = True
+        for x in left.get(f, ()):
+            out[("before", x)] = True
+    return out
+
+
+def find(items: list[str], tables: Tables, min_members: int = 3) -> list[Theme]:
+    """Compound themes shared by ``min_members`` or more of ``items``."""
+    members = shared_keys(items, lambda item: partners(item, tables), min_members)
+    before, after = tables.phrase_degree
+    board = {normal(x) for x in items}
+    out = []
+    for (side, x), ids in members.items():
+        if len(ids) < min_members or x in board:
+            continue
+        count = before[x] if side == "after" else after[x]
+        r = rate(count, tables.size, len(ids))
+        if r > MAX_RATE:
+            continue
+        name = f"___ {x}" if side == "after" else f"{x} ___"
+        out.append(Theme(name, "phrase", SOURCE, (side, x), frozenset(ids), r))
+    return out
+
+
+def holds(theme: Theme, item: str, tables: Tables) -> bool:
+    return theme.key in partners(item, tables)
