@@ -6,10 +6,10 @@ of a second on a small machine), so the provider answers in two stages:
 1. the word layer alone (``WordCompleter`` without a model: the model's word counts and the
    English word list, numpy only, loaded in a few hundred milliseconds; a keystroke typed
    before even that is ready waits for it and gets its answer then);
-2. from the keystroke after the character model has loaded (in the plugin's warm-up once a
-   first ghost text has been offered from the words, or 1.5 s after they were ready; or in a
-   background thread the keystroke after that ghost text starts), the whole policy: the
-   character model, the word layer and the personal history.
+2. from the keystroke after the character model has loaded (in a background thread, which
+   the plugin's warm-up starts once a first ghost text has been offered from the words, or
+   1.5 s after they were ready; without a warm-up, the keystroke after that ghost text),
+   the whole policy: the character model, the word layer and the personal history.
 
 A newer keystroke makes an older call still feeding a long paste give up (``should_stop``),
 so the latest keystroke is answered first; only the last ``CONTEXT_CAP`` chars of the text

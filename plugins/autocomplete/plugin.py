@@ -125,15 +125,16 @@ class AutocompletePlugin(BuiltinPlugin):
     def warmup(self) -> None:
         """What the first keystroke needs first, without torch: the word layer, the English
         list and the personal history (the ghost text can start from them); then the
-        character model (and torch) with its int8 keystroke copy."""
+        character model (and torch) with its int8 keystroke copy starts loading in a
+        background thread, and the warm-up returns (the host starts the other plugins'
+        warm-ups after the completion providers')."""
         provider = self.completion_provider()
         provider.prepare()
         # torch's import holds the interpreter for most of a second: let a first ghost text
         # from the words reach the screen before it (if the user types at once)
         if provider.answered.wait(WORDS_FIRST_S):
             time.sleep(SHOW_S)
-        model = self.personal.model(_model_name(self.context))
-        getattr(model, "fast", None)  # the int8 copy is made here, not at a keystroke
+        self.personal.ready_model(_model_name(self.context), start=True)
 
     def model_specs(self) -> list[ModelSpec]:
         return [ModelSpec(KIND, _load, default=DEFAULT_MODEL,

@@ -64,9 +64,11 @@ def test_the_provider_answers_from_the_words_until_the_model_is_ready(host, tiny
     loading.join(60)
     assert provider.suggest("the quick brown fox jumps ov") == "er "
     assert provider._completer.model is tiny  # from the keystroke after it loaded
-    # the warm-up loads the words first, then (a keystroke answered, or a second later) the
-    # model
+    # the warm-up loads the words first, then (a keystroke answered, or a second and a half
+    # later) starts loading the model in the background and returns
     again = host.plugin("autocomplete")
     again.start(plugin.context)
     again.warmup()
+    assert again.completion_provider()._completer is not None  # the words, ready
+    again.personal._loading.join(60)
     assert again.personal.ready_model("tiny") is tiny
