@@ -61,8 +61,8 @@ class GhostTextProvider:
         self.personal = personal
         self.policy = policy
         self._completer: Any = None
-        #: set once a ghost text has been offered from the word layer: only then does the
-        #: model start loading (its torch import holds the interpreter for most of a second,
+        #: set once a ghost text has been offered from the word layer for the newest keystroke:
+        #: only then does the model start loading (its torch import holds the interpreter for most of a second,
         #: and the ghost text would come too late for the key it was for)
         self.answered = threading.Event()
         self._lock = threading.Lock()
@@ -102,7 +102,7 @@ class GhostTextProvider:
                     self.personal.calibration = c.calibration  # saved with the next message
             else:
                 found = c.suggest(text)
-        if found:
+        if found and me == self._latest:  # an answer a newer key overtook is never shown
             self.answered.set()
         return found[0].completion if found else None
 
