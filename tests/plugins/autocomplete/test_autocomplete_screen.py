@@ -44,7 +44,9 @@ async def test_typing_session_accepts_suggestions_and_saves_stats(host, tiny,
         # the scenario below is the tiny model's at the threshold 0.26 (0.25 + 0.01): at 0.24
         # it shows other ghost texts on the way (a word shown and typed past is not offered
         # again)
-        screen.completer.min_prob = 0.25
+        from dataclasses import replace
+
+        screen.completer.policy = replace(screen.completer.policy, min_prob=0.25)
         area = screen.query_one(SuggestingTextArea)
         for key in "the lazy dog waits f":
             await pilot.press("space" if key == " " else key)
