@@ -13,7 +13,7 @@ leave-one-corpus-out). Per corpus, on its first characters:
 
 - nats/char of the character model over ``--nats-chars`` characters (target <= 1.5);
 - keystroke savings and ghost-text precision over ``--savings-chars`` characters of what the
-  app shows (``words.WordCompleter``: char model + word prior + the text's own words; no
+  app shows (``word_completer.WordCompleter``: char model + its word layer + the text's own words; no
   stored history) and of the *dictionary completer* on the same characters: wordfreq's most
   frequent word with the typed prefix, shown when it holds >= 30 % of that prefix's frequency
   mass (Tab = word, Shift+Tab = word + space), with the same accounting
@@ -66,16 +66,16 @@ class DictionaryCompleter:
     Shift+Tab the word and the space). Case follows the prefix, as ours does."""
 
     def __init__(self) -> None:
-        from textseq_plugins.autocomplete.words import wordfreq_prior
+        from textseq_plugins.autocomplete.vocabulary import english_prior
 
-        self.prior = wordfreq_prior()
+        self.prior = english_prior()
 
     def update(self, text: str, should_stop=None) -> bool:  # noqa: ANN001
         return True
 
     def suggest(self, text: str, **_: object) -> list:
-        from textseq_plugins.autocomplete.completer import Suggestion, is_word_char
-        from textseq_plugins.autocomplete.words import adapt_case
+        from textseq_plugins.autocomplete.completer import Suggestion
+        from textseq_plugins.autocomplete.vocabulary import adapt_case, is_word_char
 
         start = len(text)
         while start > 0 and is_word_char(text[start - 1]):
@@ -98,11 +98,12 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def savings(completer, text: str, min_prob: float | None = None) -> dict:
-    from textseq_plugins.autocomplete import words
+    """Keystroke savings and precision of ``completer`` on ``text`` (``min_prob``: the
+    character model's own beam's threshold; a ``WordCompleter`` follows its policy)."""
     from textseq_plugins.autocomplete.completer import keystroke_savings
 
     t0 = time.perf_counter()
-    r = keystroke_savings(completer, text, min_prob=min_prob or words.MIN_PROB, space=True)
+    r = keystroke_savings(completer, text, min_prob=min_prob or 0.0, space=True)
     return {"savings": round(r["savings"], 4), "precision": round(r["precision"], 4),
             "chars": r["chars"], "shown": r["shown"], "accepts": r["accepts"],
             "seconds": round(time.perf_counter() - t0, 1)}
@@ -185,7 +186,7 @@ def word_store_figures(model_dir: Path) -> dict:
     the memory its arrays and words take once loaded (tracemalloc: Python and numpy)."""
     import tracemalloc
 
-    from textseq_plugins.autocomplete.words import WORD_STORE, CountStore
+    from textseq_plugins.autocomplete.counts import WORD_STORE, CountStore
 
     path = model_dir / WORD_STORE
     if not path.is_file():
@@ -205,8 +206,27 @@ def word_store_figures(model_dir: Path) -> dict:
             "ngrams": {n: len(t[2]) for n, t in store.orders.items()}}
 
 
+def word_layer_of(model_dir: Path):  # noqa: ANN201
+    """The word layer of the model in ``model_dir`` as the app reads it (its own counts; a
+    background named on its card comes from the registry's shipped models)."""
+    from textseq_plugins.autocomplete.word_layer import WordLayers
+
+    from textseq_tui.registry import ModelRegistry, read_card
+
+    with tempfile.TemporaryDirectory() as empty:
+        registry = ModelRegistry(Path(empty), shipped_dir=REPO / "models")
+        return WordLayers(registry).for_model(model_dir, read_card(model_dir))
+
+
+def new_completer(model, layer=None, personal=None, policy=None):  # noqa: ANN001, ANN201
+    """What the app shows for ``model`` with its word ``layer`` (and ``personal`` history)."""
+    from textseq_plugins.autocomplete.word_completer import WordCompleter
+
+    return WordCompleter(model, personal, layer=layer, policy=policy)
+
+
 def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
-                 general: str = "") -> dict:
+                 general: str = "", policy=None) -> dict:  # noqa: ANN001
     """Savings on the last 10 % of ``text`` before and after learning the first 90 %, the
     way a user does it: ``textseq autocomplete learn --input FIRST_90`` in a fresh home (the
     personal history, then the adaptation of the model to it, timed), then exactly what
@@ -214,10 +234,12 @@ def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
     model alone. Also the adapted model's nats/char on the rest, and (forgetting) savings on
     ``general`` text of another kind with the shipped model vs with this home's model and
     history."""
-    from textseq_plugins.autocomplete import history, words
+    from dataclasses import replace
+
+    from textseq_plugins.autocomplete import history
     from textseq_plugins.autocomplete.adapt import home_model
     from textseq_plugins.autocomplete.model import load_char_model
-    from textseq_plugins.autocomplete.words import WordCompleter
+    from textseq_plugins.autocomplete.policy import Policy
     from typer.testing import CliRunner
 
     from textseq_tui.cli import build_app
@@ -246,22 +268,28 @@ def learn_figure(model_dir: Path, text: str, chars: int, threads: int = 1,
         report = json.loads(out.stdout)
         model, note = home_model(ctx, name)
         personal = history.load(ctx.store)
-        without = savings(WordCompleter(shipped), rest)
-        with_history = savings(WordCompleter(model, personal), rest)
-        counts_only = savings(WordCompleter(shipped, personal), rest)
+        layer = word_layer_of(model_dir)
+
+        base = policy or Policy()
+
+        def shown_by(char_model, mine=None, policy=None):  # noqa: ANN001, ANN202
+            return new_completer(char_model, layer, mine, policy or base)
+
+        without = savings(shown_by(shipped), rest)
+        with_history = savings(shown_by(model, personal), rest)
+        counts_only = savings(shown_by(shipped, personal), rest)
         # the shipped model alone at the thresholds the home lowers for text like its history
         # (PERSONAL_DROP + ADAPTED_DROP): the gain at equal thresholds, not a threshold trade
-        same_thresholds = savings(WordCompleter(shipped), rest,
-                                  min_prob=words.MIN_PROB - words.PERSONAL_DROP
-                                  - words.ADAPTED_DROP)
+        same_thresholds = savings(shown_by(shipped, policy=replace(
+            base, min_prob=base.min_prob - base.personal_drop - base.adapted_drop)), rest)
         nats = {"shipped": round(shipped.nats_per_char(rest), 4),
                 "adapted": round(model.nats_per_char(rest), 4)}
         forgetting = {}
         if general:
-            forgetting = {"shipped": savings(WordCompleter(shipped), general),
-                          "this_home": savings(WordCompleter(model, personal), general),
-                          "adapted_model_only": savings(WordCompleter(model), general),
-                          "history_only": savings(WordCompleter(shipped, personal), general),
+            forgetting = {"shipped": savings(shown_by(shipped), general),
+                          "this_home": savings(shown_by(model, personal), general),
+                          "adapted_model_only": savings(shown_by(model), general),
+                          "history_only": savings(shown_by(shipped, personal), general),
                           "nats_shipped": round(shipped.nats_per_char(general), 4),
                           "nats_adapted": round(model.nats_per_char(general), 4)}
     return {"learned_chars": len(learned), "learned_words": report["words"],
@@ -297,23 +325,39 @@ def main() -> None:
                         "or kind of text, e.g. from bench/outside_text.py); repeatable.")
     parser.add_argument("--learn-only", action="store_true",
                         help="Only the learn figure and latency (merged into --out).")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "autocomplete.json")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="Results file (default bench/results/autocomplete.json, with "
+                        "--train-*: autocomplete-trained.json).")
+    parser.add_argument("--train-minutes", type=float, default=None,
+                        help="Only the trained-words figure: train a model on 90 %% of each "
+                        "--train-texts text for this many minutes (bench/autocomplete_trained.py).")
+    parser.add_argument("--train-steps", type=int, default=None,
+                        help="The same, for this many steps (a rerun on a quiet machine).")
+    parser.add_argument("--train-texts", default="shakespeare,rust_book,nomicon",
+                        help="shakespeare, or texts of --outside-dir/test or --corpus-dir/test.")
+    parser.add_argument("--outside-dir", type=Path, default=None,
+                        help="Where bench/outside_text.py wrote the outside texts.")
     args = parser.parse_args()
+    if args.out is None:
+        trained = args.train_minutes is not None or args.train_steps is not None
+        args.out = REPO / "bench" / "results" / (
+            "autocomplete-trained.json" if trained else "autocomplete.json")
     if not DATA.is_dir():
         sys.exit(f"{DATA} is absent: the benchmark needs ../shared/data")
     torch.set_num_threads(args.threads)
     sys.path.insert(0, str(REPO / "bench"))
+    from dataclasses import replace
+
     from machine import machine, save_results
-    from textseq_plugins.autocomplete import corpus, words
+    from textseq_plugins.autocomplete import corpus
     from textseq_plugins.autocomplete.completer import MIN_PROB as CHAR_MIN_PROB
     from textseq_plugins.autocomplete.completer import Completer
     from textseq_plugins.autocomplete.model import load_char_model
-    from textseq_plugins.autocomplete.train import split_corpus
-    from textseq_plugins.autocomplete.words import LAMBDA, WordCompleter
+    from textseq_plugins.autocomplete.policy import Policy
+    from textseq_plugins.autocomplete.text_input import split_corpus
 
-    if args.min_prob is not None:
-        words.MIN_PROB = args.min_prob
-    MIN_PROB = words.MIN_PROB
+    policy = Policy() if args.min_prob is None else replace(Policy(), min_prob=args.min_prob)
+    args.policy = policy
 
     tmp = None
     corpus_dir = args.corpus_dir
@@ -321,14 +365,20 @@ def main() -> None:
         tmp = tempfile.TemporaryDirectory()
         corpus_dir = corpus_dir or Path(tmp.name)
         corpus.build(DATA, corpus_dir)
+    if args.train_minutes is not None or args.train_steps is not None:
+        run_trained(args, corpus_dir)
+        if tmp is not None:
+            tmp.cleanup()
+        return
     store = word_store_figures(args.model_dir)
     model = load_char_model(args.model_dir)
+    layer = word_layer_of(args.model_dir)
     card_path = args.model_dir / "card.json"
     card = json.loads(card_path.read_text()) if card_path.exists() else {"name": "?"}
     result: dict = {"bench": "autocomplete", "machine": machine(), "model": card.get("name"),
-                    "policy": {"lambda": LAMBDA, "min_prob": MIN_PROB,
-                               "next_word_min_prob": round(MIN_PROB + words.NEXT_WORD_MARGIN, 3),
-                               "stem_prob": words.STEM_PROB, "session_k": words.SESSION_K},
+                    "policy": {"lambda": policy.lam, "min_prob": policy.min_prob,
+                               "next_word_min_prob": round(policy.next_word_min_prob(), 3),
+                               "stem_prob": policy.stem_prob, "session_k": policy.session_k},
                     "nats_chars": args.nats_chars, "savings_chars": args.savings_chars,
                     "word_store": store, "corpora": {}}
     if args.learn_only:  # merged into the last full run's figures, which stay as they were
@@ -347,7 +397,7 @@ def main() -> None:
         text = (corpus_dir / "test" / f"{name}.txt").read_text(encoding="utf-8")
         nats = model.nats_per_char(text[: args.nats_chars])
         sample = text[: args.savings_chars]
-        ours = savings(WordCompleter(model), sample)
+        ours = savings(new_completer(model, layer, policy=policy), sample)
         anchor = savings(dictionary, sample)
         row = {"split": "held-out" if name in TRAINED else "never trained on",
                "nats_per_char": round(nats, 4), "ours": ours, "dictionary": anchor,
@@ -378,7 +428,8 @@ def main() -> None:
         result["shakespeare"] = {
             "nats_per_char": round(shakes.nats_per_char(val), 4), "val_chars": len(val),
             "anchor_nanogpt_nats_per_char": 1.4697,
-            "words_layer": savings(WordCompleter(shakes), held),
+            "words_layer": savings(new_completer(shakes, word_layer_of(args.shakespeare_dir),
+                                                 policy=policy), held),
             "char_only_p0.3": savings(Completer(shakes), held, min_prob=CHAR_MIN_PROB),
             "dictionary": savings(dictionary, held)}
         print("shakespeare", json.dumps(result["shakespeare"]), file=sys.stderr, flush=True)
@@ -407,12 +458,11 @@ def learn_and_latency(args: argparse.Namespace, corpus_dir: Path, model, result:
     ``result``."""
     from textseq_plugins.autocomplete.completer import MIN_PROB as CHAR_MIN_PROB
     from textseq_plugins.autocomplete.completer import Completer
-    from textseq_plugins.autocomplete.words import WordCompleter
 
     bush = (corpus_dir / "test" / "state_union.txt").read_text(encoding="utf-8")
     general = (corpus_dir / "test" / "movie_reviews.txt").read_text(encoding="utf-8")
     learn = learn_figure(args.model_dir, bush, args.savings_chars, args.threads,
-                         general=general[: args.savings_chars])
+                         general=general[: args.savings_chars], policy=args.policy)
     personal = learn.pop("personal")
     adapted, rest = learn.pop("model"), learn.pop("rest")
     result["learn"] = learn
@@ -424,23 +474,55 @@ def learn_and_latency(args: argparse.Namespace, corpus_dir: Path, model, result:
     if authors:
         result["learn_more_authors"] = more = {}
         for name, text in authors.items():
-            got = learn_figure(args.model_dir, text, args.savings_chars, args.threads)
+            got = learn_figure(args.model_dir, text, args.savings_chars, args.threads,
+                               policy=args.policy)
             for key in ("personal", "model", "rest", "general_check"):
                 got.pop(key)
             more[name] = got
             print("learn", name, json.dumps(got), file=sys.stderr, flush=True)
 
     replay_text = (corpus_dir / "test" / "masc.txt").read_text(encoding="utf-8")
-    result["latency"] = replays(lambda: WordCompleter(model, personal), replay_text,
+    layer = word_layer_of(args.model_dir)
+    result["latency"] = replays(lambda: new_completer(model, layer, personal, args.policy),
+                                replay_text,
                                 args.keystrokes)
     result["latency_char_only"] = replays(lambda: _CharOnly(Completer(model), CHAR_MIN_PROB),
                                           replay_text, args.keystrokes)
     result["network_ms"] = network_ms(model)
     # typing text like the history, in that home: the lowered thresholds score more candidates
-    result["latency_like_history"] = replays(lambda: WordCompleter(adapted, personal), rest,
+    result["latency_like_history"] = replays(lambda: new_completer(adapted, layer, personal,
+                                                                   args.policy), rest,
                                              args.keystrokes)
     print("latency", json.dumps(result["latency"]), json.dumps(result["latency_like_history"]),
           file=sys.stderr, flush=True)
+
+
+def run_trained(args: argparse.Namespace, corpus_dir: Path) -> None:
+    """The trained-words figure (``bench/autocomplete_trained.py``) into ``args.out``."""
+    from autocomplete_trained import print_trained, trained_figures
+    from machine import machine, save_results
+
+    texts = {}
+    for name in args.train_texts.split(","):
+        if name == "shakespeare":
+            texts[name] = SHAKESPEARE.read_text(encoding="utf-8")
+            continue
+        for folder in (args.outside_dir, corpus_dir):
+            if folder is not None and (folder / "test" / f"{name}.txt").is_file():
+                texts[name] = (folder / "test" / f"{name}.txt").read_text(encoding="utf-8")
+                break
+        else:
+            raise SystemExit(f"{name}: no such text (run bench/outside_text.py DIR and give "
+                             "--outside-dir DIR)")
+    ten_mb = (corpus_dir / "train.txt").read_text(encoding="utf-8")
+    ten_mb = (ten_mb + (corpus_dir / "test" / "brown.txt").read_text(encoding="utf-8"))
+    result = {"bench": "autocomplete-trained", "machine": machine(),
+              **trained_figures(texts, ten_mb[:10_000_000], minutes=args.train_minutes,
+                                steps=args.train_steps, threads=args.threads)}
+    result["machine_end"] = machine()
+    save_results(args.out, result)
+    print(json.dumps(result))
+    print_trained(result)
 
 
 def other_authors() -> dict[str, str]:

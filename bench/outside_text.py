@@ -7,8 +7,11 @@ was trained or tuned on: the documentation this machine happens to have.
 
 Writes ``OUT_DIR/test/NAME.txt`` for each source found (a missing one is skipped, with a
 note): ``node_api`` (the Node.js API docs, /usr/share/doc/nodejs/api/*.html), ``valgrind``
-(the Valgrind manual, /usr/share/doc/valgrind/html) and ``pypi_readmes`` (the long
-descriptions of the Python packages installed beside this script, textseq's own left out).
+(the Valgrind manual, /usr/share/doc/valgrind/html), ``pypi_readmes`` (the long
+descriptions of the Python packages installed beside this script, textseq's own left out),
+and two books, prose rather than manuals, from a rustup toolchain's docs: ``rust_book`` (*The
+Rust Programming Language*, a tutorial) and ``nomicon`` (*The Rustonomicon*, essays on
+unsafe Rust).
 Only prose is kept: paragraphs of 60 characters or more that are at least 85 % letters and
 spaces; code blocks, tables and links are dropped.
 """
@@ -108,7 +111,12 @@ def main() -> None:
     out = Path(sys.argv[1]) / "test"
     out.mkdir(parents=True, exist_ok=True)
     doc = Path("/usr/share/doc")
+    rust_docs = sorted(Path.home().glob(".rustup/toolchains/*/share/doc/rust/html"))
     sources = {
+        "rust_book": lambda: html_prose([d / "book" / "print.html" for d in rust_docs[:1]
+                                         if (d / "book" / "print.html").is_file()]),
+        "nomicon": lambda: html_prose([d / "nomicon" / "print.html" for d in rust_docs[:1]
+                                       if (d / "nomicon" / "print.html").is_file()]),
         "node_api": lambda: html_prose(sorted(p for p in (doc / "nodejs" / "api").glob("*.html")
                                               if p.stem not in ("all", "index"))),
         "valgrind": lambda: html_prose(sorted((doc / "valgrind" / "html").glob("*.html"))),

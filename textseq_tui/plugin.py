@@ -556,7 +556,9 @@ class Plugin:
         """Load what the first command will need (models, word lists) ahead of time.
 
         The app calls it once, in a background thread, after its first paint (unless
-        ``TEXTSEQ_WARMUP=0``); the CLI never does. Load through ``ctx.registry`` so the
+        ``TEXTSEQ_WARMUP=0``): the plugins with a completion provider first, the others once
+        those warm-ups have returned (the user types from the first paint); the CLI never
+        does. Load through ``ctx.registry`` so the
         instance is the cached one every later call gets.
         """
 

@@ -34,7 +34,7 @@ from typing import Any
 
 import torch
 from textseq_plugins.autocomplete.model import CharModel, CharRNN
-from textseq_plugins.autocomplete.plugin import KIND
+from textseq_plugins.autocomplete.personal import KIND
 
 from textseq_tui.plugin import TRAIN_LOSS, BadInput, ModelError
 
@@ -95,9 +95,9 @@ def adapt_net(base: CharModel, text: str, opts: AdaptOptions | None = None, *,
     characters). ``BadInput`` when there is too little text. ``should_stop()`` is asked
     before every step (a background run gives up when the app closes); ``threads`` sets
     torch's CPU threads for the run and restores them after."""
-    from textseq_plugins.autocomplete.train import TrainOptions, epoch_batches
+    from textseq_plugins.autocomplete.train import TrainOptions, bptt_step, epoch_batches
 
-    from textseq_tui.ml.batching import detach_hidden
+    from textseq_tui.ml.schedule import WarmupCosine
     from textseq_tui.ml.trainer import TrainConfig, Trainer
 
     opts = opts or AdaptOptions()
@@ -118,28 +118,10 @@ def adapt_net(base: CharModel, text: str, opts: AdaptOptions | None = None, *,
         batching = TrainOptions(batch=opts.batch, seq_len=opts.seq_len, seed=opts.seed)
         optimizer = torch.optim.AdamW(net.parameters(), lr=opts.lr, betas=(0.9, 0.99),
                                       weight_decay=0.0)
-        warmup = max(1, min(opts.warmup, steps // 5))
-        started, budget = time.monotonic(), max(1e-3, opts.minutes * 60)
-
-        def lr_factor(step: int) -> float:
-            # the cosine follows the steps or the clock, whichever is further: on a busy
-            # machine the budget ends the run with the learning rate already decayed
-            if step < warmup:
-                return (step + 1) / warmup
-            done = min(1.0, max((step - warmup) / max(1, steps - warmup),
-                                (time.monotonic() - started) / budget))
-            return 0.1 + 0.45 * (1 + math.cos(math.pi * done))
-
-        state: dict[str, Any] = {"h": None}
-
-        def step_fn(m: torch.nn.Module, batch: tuple) -> tuple[torch.Tensor, int]:
-            x, y, first = batch
-            h = None if first else detach_hidden(state["h"])
-            logits, state["h"] = m(x, h)
-            loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
-                                                     y.reshape(-1))
-            return loss, x.numel()
-
+        # the cosine follows the steps or the clock, whichever is further: on a busy machine
+        # the budget ends the run with the learning rate already decayed
+        schedule = WarmupCosine(max(1, min(opts.warmup, steps // 5)), total_steps=steps,
+                                budget_s=max(1e-3, opts.minutes * 60))
         def batches() -> Any:
             for batch in epoch_batches(ids, batching):
                 if should_stop is not None and should_stop():
@@ -147,8 +129,8 @@ def adapt_net(base: CharModel, text: str, opts: AdaptOptions | None = None, *,
                 yield batch
 
         trainer = Trainer(
-            net, optimizer, step_fn=step_fn,
-            scheduler=torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor),
+            net, optimizer, step_fn=bptt_step({"h": None}, opts.batch * opts.seq_len),
+            scheduler=torch.optim.lr_scheduler.LambdaLR(optimizer, schedule),
             device=torch.device("cpu"),
             config=TrainConfig(max_steps=steps, minutes=opts.minutes, grad_clip=1.0,
                                checkpoint_every=0, eval_every=0, log_every=20,
@@ -222,9 +204,6 @@ def load_adapted(base: CharModel, base_name: str, path: Path) -> tuple[CharModel
                       f"{base_name} as shipped")
     model = CharModel(base.vocab, net, device=str(base.device),
                       info={**base.info, "adapted": str(path), "adapted_info": meta["info"]})
-    # The shipped word counts sit beside the base model's files: share the loaded ones.
-    if hasattr(base, "_word_counts"):
-        model._word_counts = base._word_counts  # type: ignore[attr-defined]
     return model, ""
 
 

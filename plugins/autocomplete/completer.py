@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import torch
 from textseq_plugins.autocomplete.model import CharModel
-from textseq_plugins.autocomplete.words import is_word_char  # re-exported: the one definition
+from textseq_plugins.autocomplete.vocabulary import is_word_char
+from textseq_plugins.autocomplete.word_completer import Suggestion
 
 from textseq_tui.plugin import BadInput
 
@@ -36,14 +36,6 @@ def _select(h: Any, index: torch.Tensor) -> Any:
     if isinstance(h, tuple):
         return tuple(t.index_select(1, index) for t in h)
     return h.index_select(1, index)
-
-
-@dataclass
-class Suggestion:
-    """A completion (only the new characters) and its probability under the model."""
-
-    completion: str
-    prob: float
 
 
 class Completer:
@@ -219,7 +211,7 @@ def keystroke_savings(completer: Completer, text: str, *, min_prob: float = MIN_
     per keystroke.
 
     Conventions: a suggestion is shown after every keystroke (not before the first) when its
-    probability is at least ``min_prob``; it "matches" when the text continues with exactly
+    probability is at least ``min_prob`` (a ``WordCompleter`` shows what its policy shows); it "matches" when the text continues with exactly
     the suggested characters (with ``whole_words``, only when the word also ends there: the
     next character is not a letter); a wrong suggestion costs nothing (it is ignored);
     newlines and spaces are typed like any character. With ``space`` a suggestion ends with
@@ -257,25 +249,22 @@ def keystroke_savings(completer: Completer, text: str, *, min_prob: float = MIN_
 
 
 def evaluate_text(model: CharModel, text: str, *, savings_chars: int = 2000,
-                  min_prob: float | None = None, personal: Any = None,
-                  target: Any = ...) -> dict[str, Any]:
+                  personal: Any = None, layer: Any = None, policy: Any = None) -> dict[str, Any]:
     """nats/char and bits/char of the character model over all of ``text``, and keystroke
     savings and ghost-text precision over its first ``savings_chars`` characters with the
-    suggestions the app shows: the word layer (``words.WordCompleter``, its ``MIN_PROB``
-    unless ``min_prob`` is given, calibrated towards ``target`` as ``WordCompleter``) with
-    ``personal`` history (None: none)."""
-    from textseq_plugins.autocomplete.words import MIN_PROB as WORD_MIN_PROB
-    from textseq_plugins.autocomplete.words import WordCompleter
+    suggestions the app shows: the word layer (``word_completer.WordCompleter`` with the
+    model's word ``layer``, ``personal`` history and the ``policy``, calibrated towards its
+    target as in the app)."""
+    from textseq_plugins.autocomplete.word_completer import WordCompleter
 
     if len(text) < 2:
         raise BadInput("the text to evaluate has fewer than 2 characters")
-    floor = WORD_MIN_PROB if min_prob is None else min_prob
     nats = model.nats_per_char(text)
-    words = WordCompleter(model, personal, min_prob=floor, target=target)
-    sim = keystroke_savings(words, text[:savings_chars], min_prob=floor, space=True)
+    words = WordCompleter(model, personal, layer=layer, policy=policy)
+    sim = keystroke_savings(words, text[:savings_chars], space=True)
     return {"nats_per_char": nats, "bits_per_char": nats / math.log(2),
             "keystroke_savings": sim["savings"], "chars": len(text),
             "savings_chars": sim["chars"], "keystrokes": sim["keystrokes"],
-            "suggestion_precision": sim["precision"], "min_prob": floor,
+            "suggestion_precision": sim["precision"], "min_prob": words.policy.min_prob,
             "target_precision": words.target,
             "threshold_shift": round(words.calibration, 4)}

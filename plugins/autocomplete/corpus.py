@@ -7,7 +7,7 @@ MIT-licensed VADER texts, split into the default model's training text and held-
 writes ``DIR/train.txt`` (the shipped model's training text: licence-allowed corpora only,
 documents shuffled with a fixed seed, one paragraph a line, a blank line between documents)
 and ``DIR/test/<corpus>.txt`` (held-out text, never in ``train.txt``), ``DIR/manifest.json``
-(sizes, licences, which split went where) and ``DIR/words.npz`` (a ``words.CountStore``:
+(sizes, licences, which split went where) and ``DIR/words.npz`` (a ``counts.CountStore``:
 counts of the words, word pairs and word triples of the training part of ``train.txt``, all of
 them: shipped beside the model as the word layer's background prior).
 
@@ -46,7 +46,7 @@ from pathlib import Path
 
 SEED = 0
 MIN_CHAR_COUNT = 20
-WORD_STORE = "words.npz"  # words.WORD_STORE (words imports torch lazily; kept light here)
+WORD_STORE = "words.npz"  # counts.WORD_STORE (counts imports numpy: kept light here)
 
 LICENCES = {
     "masc": "MASC, American National Corpus: use for research and development, including "
@@ -253,12 +253,8 @@ def build(data: Path, out: Path, eval_chars: int = 200_000) -> dict:
     # The word counts shipped beside the model (words.npz, a CountStore): the words, word
     # pairs and triples of the part of train.txt the model trains on (its first 90 %; the
     # rest is its validation), all of them, even those seen once.
-    from textseq_plugins.autocomplete.words import (
-        STORE_MIN_COUNTS,
-        STORE_ORDER,
-        CountStore,
-        words_of,
-    )
+    from textseq_plugins.autocomplete.counts import STORE_MIN_COUNTS, STORE_ORDER, CountStore
+    from textseq_plugins.autocomplete.vocabulary import words_of
 
     store = CountStore.count(words_of(text[: int(len(text) * 0.9)]), STORE_ORDER,
                              STORE_MIN_COUNTS)
@@ -295,7 +291,7 @@ def ship(model_dir: Path, corpus_dir: Path) -> dict:
         "evaluation_only": {c: corpora[c]["licence"] for c in EVAL_ONLY},
         "word_counts": f"{WORD_STORE}: the words, word pairs and word triples of the training "
                        "part of train.txt (all of them, even those seen once), the word layer's "
-                       "background prior (words.CountStore: a sorted vocabulary and numpy arrays"
+                       "background prior (counts.CountStore: a sorted vocabulary and numpy arrays"
                        " of context ids, next-word ids and counts; no pickle)",
     }
     if "word_store" in manifest:

@@ -42,7 +42,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from textseq_plugins.autocomplete.words import PersonalWords, looks_binary, words_of
+from textseq_plugins.autocomplete.counts import PersonalWords
+from textseq_plugins.autocomplete.text_input import looks_binary
+from textseq_plugins.autocomplete.vocabulary import words_of
 
 from textseq_tui.plugin import BadInput, TextseqError
 

@@ -1,5 +1,4 @@
-"""Screens: the typing session (typing tests, and free typing with ghost-text completion),
-and the training runs' loss curves.
+"""The typing session: typing tests, and free typing with ghost-text completion.
 
 ``/type`` opens the typing session in the mode used last (``ctx.state``): a test of 15, 30
 or 60 seconds or of 10, 25 or 50 words on a prompt (``typing_test_view.py``; no ghost text,
@@ -21,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textseq_plugins.autocomplete.plugin import KIND
+from textseq_plugins.autocomplete.personal import KIND
 from textseq_plugins.autocomplete.sessions import (
     load_sessions,
     long_enough,
@@ -42,14 +41,13 @@ from textseq_plugins.autocomplete.typing_test_view import TypingTestPanel
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.events import Key, Paste
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static, TextArea
+from textual.widgets import Footer, Static, TextArea
 from textual.worker import get_current_worker
 
-from textseq_tui.plugin import TRAIN_LOSS, VAL_LOSS, PluginContext, TextseqError, escape
+from textseq_tui.plugin import PluginContext, TextseqError, escape
 
 #: What Tab takes of the ghost text: up to the next space, as in the chat input ("n't" whole).
 _WORD = re.compile(r"\s*\S+")
@@ -182,11 +180,12 @@ class TypingScreen(Screen):
 
     def __init__(self, ctx: PluginContext, model_name: str = "char-rnn-english",
                  personal: Any = None, mode: str | None = None, seed: int | None = None,
-                 clock: Callable[[], float] | None = None) -> None:
+                 clock: Callable[[], float] | None = None, layers: Any = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.model_name = model_name
         self.personal = personal  # the plugin's Personal (history), or None
+        self.word_layers = layers  # the plugin's WordLayers (None: read here)
         self.completer: Any = None
         self._lock = threading.Lock()
         self.saved_session: dict[str, Any] | None = None
@@ -341,19 +340,17 @@ class TypingScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def load_model(self) -> None:
-        from textseq_plugins.autocomplete.words import WordCompleter, policy_settings
+        from textseq_plugins.autocomplete.ghost_text import new_completer
+        from textseq_plugins.autocomplete.word_layer import WordLayers
 
         try:
-            completer = WordCompleter(self.personal.model(self.model_name)
-                                      if self.personal is not None
-                                      else self.ctx.registry.load(self.model_name, kind=KIND),
-                                      **policy_settings(self.ctx.settings))
-            if self.personal is not None:
-                completer.personal = self.personal.words()
-                completer.calibration = self.personal.stored_calibration()
-                if self.personal.problem:
-                    self.app.call_from_thread(self.notify, self.personal.problem,
-                                              severity="warning")
+            model = (self.personal.model(self.model_name) if self.personal is not None
+                     else self.ctx.registry.load(self.model_name, kind=KIND))
+            completer = new_completer(self.ctx, model, self.word_layers or WordLayers(
+                self.ctx.registry), self.model_name, self.personal)
+            if self.personal is not None and self.personal.problem:
+                self.app.call_from_thread(self.notify, self.personal.problem,
+                                          severity="warning")
         except TextseqError as err:
             self.app.call_from_thread(self.notify, str(err), title="Model error",
                                       severity="error")
@@ -503,52 +500,3 @@ def _remembered_mode(ctx: PluginContext) -> Mode:
         return Mode.parse(str(ctx.state.get("typing_mode", DEFAULT_MODE.label)))
     except TextseqError:  # unreadable, or a mode this version does not have
         return DEFAULT_MODE
-
-
-class TrainingRunsScreen(Screen):
-    """The character model's training runs, newest first, with a validation-loss curve."""
-
-    DEFAULT_CSS = """
-    TrainingRunsScreen #runs { height: auto; max-height: 70%; overflow-y: auto; }
-    TrainingRunsScreen Sparkline { height: 3; margin: 0 1; }
-    TrainingRunsScreen .title { color: $accent; margin: 1 1 0 1; }
-    """
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
-
-    def __init__(self, ctx: PluginContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-
-    def compose(self) -> ComposeResult:
-        yield Vertical(Static("loading…"), id="runs")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.load_runs()
-
-    @work(thread=True, exclusive=True)
-    def load_runs(self) -> None:
-        store = self.ctx.store
-        out = []
-        for run in store.runs()[:5]:
-            # val_loss (nats/char); runs stored before it was logged have val_nats_per_char
-            curve = (self._values(run["id"], VAL_LOSS)
-                     or self._values(run["id"], "val_nats_per_char"))
-            loss = self._values(run["id"], TRAIN_LOSS) or self._values(run["id"], "loss")
-            out.append((run, curve or loss, "validation nats/char" if curve else "train loss"))
-        self.app.call_from_thread(self.show_runs, out)
-
-    def _values(self, run_id: int, name: str) -> list[float]:
-        return [r["value"] for r in self.ctx.store.run_metrics(run_id, name)]
-
-    def show_runs(self, runs: list[tuple[dict, list[float], str]]) -> None:
-        box = self.query_one("#runs", Vertical)
-        box.remove_children()
-        if not runs:
-            box.mount(Static("no training runs yet: textseq autocomplete train --corpus FILE"))
-            return
-        for run, curve, label in runs:
-            last = f"{curve[-1]:.3f}" if curve else "-"
-            box.mount(Static(f"#{run['id']} {run['model']} · {run['status']} · {label} "
-                             f"{last}", classes="title"))
-            box.mount(Sparkline(curve or [0.0]))

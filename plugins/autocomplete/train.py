@@ -24,15 +24,14 @@ from typing import Any
 
 import torch
 from textseq_plugins.autocomplete.model import CharRNN, CharVocab, RNNConfig, stream_nats
-from textseq_plugins.autocomplete.words import looks_binary
+from textseq_plugins.autocomplete.text_input import split_corpus
 
 from textseq_tui.ml.batching import detach_hidden, shard_for_rank, stream_batches
 from textseq_tui.ml.checkpoint import load_checkpoint
 from textseq_tui.ml.params import param_groups
+from textseq_tui.ml.schedule import WarmupCosine
 from textseq_tui.ml.trainer import TrainConfig, Trainer
 from textseq_tui.plugin import TRAIN_LOSS, VAL_LOSS, BadInput, ModelError
-
-VAL_FRACTION = 0.1
 
 
 @dataclass
@@ -64,36 +63,6 @@ class TrainOptions:
     eval_chars: int = 40_000
     init: str | None = None  # the model this run started from (``--init``), if any
     checkpoint_every: int = 100
-
-
-# -- the corpus ----------------------------------------------------------------------------------
-
-
-def read_corpus(path: str | Path) -> str:
-    """The text of a UTF-8 corpus file; ``BadInput`` with a fix for a missing, empty,
-    binary or non-UTF-8 file."""
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file (give a UTF-8 text file with --corpus)")
-    data = path.read_bytes()
-    if not data.strip():
-        raise BadInput(f"{path} is empty: a corpus needs text to learn from")
-    if looks_binary(data):
-        raise BadInput(f"{path} looks like a binary file (NUL or control bytes), not text; "
-                       "give a plain UTF-8 text file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise BadInput(
-            f"{path} is not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
-            f"convert it first, e.g. iconv -f latin1 -t utf-8 {path.name} > corpus.txt"
-        ) from None
-
-
-def split_corpus(text: str, val_fraction: float = VAL_FRACTION) -> tuple[str, str]:
-    """First ``1 - val_fraction`` of the characters for training, the rest held out."""
-    cut = int(len(text) * (1 - val_fraction))
-    return text[:cut], text[cut:]
 
 
 def check_size(train_chars: int, opts: TrainOptions, world: int = 1) -> None:
@@ -169,6 +138,81 @@ def _estimate_steps(net: CharRNN, opts: TrainOptions, batches: Iterator, device:
     return max(steps, 1)
 
 
+@dataclass
+class _Start:
+    """Where a run starts: its options (a resumed run's own, an ``--init`` model's shape),
+    vocabulary, and what a checkpoint being resumed holds (``saved``, ``saved_step``)."""
+
+    opts: TrainOptions
+    vocab: CharVocab
+    saved: dict[str, Any]
+    saved_step: int
+    requested_steps: int | None
+
+
+def _starting_point(text: str, train_text: str, opts: TrainOptions,
+                    checkpoint_path: Path | None, resume: bool, init: Any) -> _Start:
+    saved: dict[str, Any] = {}
+    saved_step = 0
+    requested_steps = opts.steps
+    if resume and checkpoint_path is not None and Path(checkpoint_path).exists():
+        ckpt = load_checkpoint(checkpoint_path, map_location="cpu")
+        saved, saved_step = ckpt.get("extra") or {}, int(ckpt.get("step", 0))
+        if saved.get("corpus_chars") != len(text):
+            raise BadInput(
+                f"the checkpoint {checkpoint_path} was trained on another corpus "
+                f"({saved.get('corpus_chars')} chars, this one has {len(text)}); "
+                "train again without --resume"
+            )
+        opts = TrainOptions(**{**asdict(opts), **saved["options"], "minutes": opts.minutes,
+                               "steps": requested_steps})
+    if init is not None and not saved:
+        shape = init.config
+        opts = TrainOptions(**{**asdict(opts), "cell": shape.cell, "embed": shape.embed,
+                               "hidden": shape.hidden, "layers": shape.layers})
+        vocab = CharVocab(list(init.vocab.chars))
+    elif saved:
+        vocab = CharVocab(saved["chars"])
+    else:
+        vocab = CharVocab.from_text(train_text, opts.min_count)
+    return _Start(opts, vocab, saved, saved_step, requested_steps)
+
+
+def _schedule(net: CharRNN, start: _Start, train_ids: torch.Tensor, rank: int, world: int,
+              dev: torch.device) -> WarmupCosine:
+    """Warm-up, then a cosine from lr to lr/10 (``textseq_tui.ml.schedule``). With --steps, or
+    under DDP (ranks must agree on the rate bit for bit), it follows the step count, estimated
+    from --minutes when not given; with only --minutes in one process it follows the clock: a
+    shared CPU's speed drifts and the decay must end when the budget does. A resumed run
+    continues the cosine from where it stopped and finishes it within its new budget. Sets
+    ``opts.steps`` to the planned total (None: the clock's)."""
+    opts, saved = start.opts, start.saved
+    timed = start.requested_steps is None and opts.minutes is not None and world == 1
+    total = opts.steps
+    if total is None and not timed:
+        total = start.saved_step + _estimate_steps(
+            net, opts, epoch_batches(train_ids, opts, rank, world), dev, opts.minutes or 5.0)
+    opts.steps = total
+    warmup = max(1, min(opts.warmup, total // 10)) if total else max(1, opts.warmup)
+    if "progress" in saved:
+        done = float(saved["progress"])
+    elif saved.get("total_steps"):
+        done = min(1.0, start.saved_step / saved["total_steps"])
+    else:
+        done = 0.0
+    if timed:
+        return WarmupCosine(warmup, budget_s=(opts.minutes or 0) * 60, start=done)
+    return WarmupCosine(warmup, total_steps=total, start=done)
+
+
+def _val_losses(net: CharRNN, val_ids: torch.Tensor) -> dict[str, float]:
+    """The held-out loss in nats/char: ``val_loss`` (the name ``/runs`` plots) and, the same
+    number, ``val_nats_per_char``."""
+    nats, count = stream_nats(net, val_ids)
+    loss = nats / max(count, 1)
+    return {VAL_LOSS: loss, "val_nats_per_char": loss}
+
+
 def train_char_model(
     text: str,
     opts: TrainOptions,
@@ -197,118 +241,47 @@ def train_char_model(
     check_size(len(train_text), opts, world)
     if len(val_text) < 2:
         raise BadInput("the corpus is too small to hold out 10 % for validation")
-
-    saved: dict[str, Any] = {}
-    saved_step = 0
-    requested_steps = opts.steps
-    if resume and checkpoint_path is not None and Path(checkpoint_path).exists():
-        ckpt = load_checkpoint(checkpoint_path, map_location="cpu")
-        saved, saved_step = ckpt.get("extra") or {}, int(ckpt.get("step", 0))
-        if saved.get("corpus_chars") != len(text):
-            raise BadInput(
-                f"the checkpoint {checkpoint_path} was trained on another corpus "
-                f"({saved.get('corpus_chars')} chars, this one has {len(text)}); "
-                "train again without --resume"
-            )
-        opts = TrainOptions(**{**asdict(opts), **saved["options"], "minutes": opts.minutes,
-                               "steps": requested_steps})
-    if init is not None and not saved:
-        shape = init.config
-        opts = TrainOptions(**{**asdict(opts), "cell": shape.cell, "embed": shape.embed,
-                               "hidden": shape.hidden, "layers": shape.layers})
-        vocab = CharVocab(list(init.vocab.chars))
-    elif saved:
-        vocab = CharVocab(saved["chars"])
-    else:
-        vocab = CharVocab.from_text(train_text, opts.min_count)
+    start = _starting_point(text, train_text, opts, checkpoint_path, resume, init)
+    opts, vocab = start.opts, start.vocab
     train_ids, val_ids = vocab.encode(train_text), vocab.encode(val_text)
-
     torch.manual_seed(opts.seed)
-    config = RNNConfig(vocab_size=len(vocab), cell=opts.cell, embed=opts.embed,
-                       hidden=opts.hidden, layers=opts.layers, dropout=opts.dropout)
-    net = CharRNN(config)
-    if init is not None and not saved:
+    net = CharRNN(RNNConfig(vocab_size=len(vocab), cell=opts.cell, embed=opts.embed,
+                            hidden=opts.hidden, layers=opts.layers, dropout=opts.dropout))
+    if init is not None and not start.saved:
         net.load_state_dict(init.net.state_dict())
     model: torch.nn.Module = net
     if world > 1:
         net.to(dev)
         model = torch.nn.parallel.DistributedDataParallel(
             net, device_ids=[dev.index] if dev.type == "cuda" else None)
-
-    # The schedule: warm-up, then a cosine from lr to lr/10. With --steps, or under DDP
-    # (ranks must agree on the rate bit for bit), it follows the step count, estimated from
-    # --minutes when not given. With only --minutes in one process it follows the clock: a
-    # shared CPU's speed drifts and the decay must end when the budget does. A resumed run
-    # continues the cosine from where it stopped and finishes it within its new budget.
-    timed = requested_steps is None and opts.minutes is not None and world == 1
-    total = opts.steps
-    if total is None and not timed:
-        total = saved_step + _estimate_steps(
-            net, opts, epoch_batches(train_ids, opts, rank, world), dev, opts.minutes or 5.0)
-    opts.steps = total
+    schedule = _schedule(net, start, train_ids, rank, world, dev)
     optimizer = torch.optim.AdamW(param_groups(net, lr=opts.lr, weight_decay=opts.weight_decay),
                                   lr=opts.lr, betas=(0.9, 0.99))
-    warmup = max(1, min(opts.warmup, total // 10)) if total else max(1, opts.warmup)
-    if "progress" in saved:
-        start_progress = float(saved["progress"])
-    elif saved.get("total_steps"):
-        start_progress = min(1.0, saved_step / saved["total_steps"])
-    else:
-        start_progress = 0.0
-    schedule = {"done": start_progress}
-    started = time.monotonic()
-    budget_s = (opts.minutes or 0) * 60
-
-    def lr_factor(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        if timed:
-            elapsed = (time.monotonic() - started) / budget_s
-            done = start_progress + (1 - start_progress) * elapsed
-        else:
-            done = (step - warmup) / max(1, total - warmup)
-        schedule["done"] = done = min(1.0, done)
-        return 0.1 + 0.45 * (1 + math.cos(math.pi * done))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
     state: dict[str, Any] = {"h": None}
-    chars_per_step = opts.batch * opts.seq_len
-
-    def step_fn(m: torch.nn.Module, batch: tuple) -> tuple[torch.Tensor, int]:
-        x, y, first = batch
-        h = None if first else detach_hidden(state["h"])
-        logits, state["h"] = m(x, h)
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
-                                                 y.reshape(-1))
-        return loss, chars_per_step * world
-
-    def eval_fn(m: torch.nn.Module) -> dict[str, float]:
-        nats, count = stream_nats(net, val_ids[: opts.eval_chars])
-        nats_per_char = nats / max(count, 1)  # val_loss: the name /runs plots for any plugin
-        return {VAL_LOSS: nats_per_char, "val_nats_per_char": nats_per_char}
-
     per_epoch = steps_per_epoch(train_ids.shape[0], opts, world)
+    fixed = {"chars": vocab.chars, "corpus_chars": len(text), "total_steps": opts.steps,
+             "options": {k: v for k, v in asdict(opts).items() if k != "minutes"}}
 
     def log(step: int, metrics: dict[str, float]) -> None:
         if on_metrics is not None:
             on_metrics(step, {**metrics, "epoch": step / per_epoch})
-
-    fixed = {"chars": vocab.chars, "corpus_chars": len(text), "total_steps": total,
-             "options": {k: v for k, v in asdict(opts).items() if k != "minutes"}}
 
     def extra() -> dict[str, Any]:
         # The carried hidden state goes into the checkpoint too: a resumed single-process
         # run then continues exactly where it stopped (under DDP each rank has its own
         # state and only rank 0 saves, so there it restarts from zeros).
         h = state["h"]
-        return {**fixed, "progress": schedule["done"],
+        return {**fixed, "progress": schedule.done,
                 "hidden": detach_hidden(h) if world == 1 and h is not None else None}
+
     trainer = Trainer(
-        model, optimizer, step_fn=step_fn, scheduler=scheduler, device=dev,
-        config=TrainConfig(max_steps=total, minutes=opts.minutes, grad_clip=1.0,
+        model, optimizer, step_fn=bptt_step(state, opts.batch * opts.seq_len * world),
+        scheduler=torch.optim.lr_scheduler.LambdaLR(optimizer, schedule), device=dev,
+        config=TrainConfig(max_steps=opts.steps, minutes=opts.minutes, grad_clip=1.0,
                            checkpoint_every=opts.checkpoint_every, eval_every=opts.eval_every,
                            log_every=25, progress=progress, throughput_unit="chars"),
-        checkpoint_path=checkpoint_path, eval_fn=eval_fn, on_metrics=log, extra_state=extra,
+        checkpoint_path=checkpoint_path, on_metrics=log, extra_state=extra,
+        eval_fn=lambda m: _val_losses(net, val_ids[: opts.eval_chars]),
     )
     if resume and trainer.resume() and world == 1:
         h = (trainer.resumed_extra or {}).get("hidden")
@@ -316,24 +289,48 @@ def train_char_model(
     result = trainer.fit(epoch_batches(train_ids, opts, rank, world))
     opts.steps = result.steps  # what was done: the model card's rebuild command repeats it
     net.eval()
+    metrics = _final_metrics(net, val_ids, result, per_epoch, world,
+                             {"corpus_chars": len(text), "train_chars": int(train_ids.shape[0])})
+    return TrainOutcome(net=net, vocab=vocab, metrics=metrics, options=opts, device=str(dev))
+
+
+def bptt_step(state: dict[str, Any], chars_per_step: int) -> Callable:
+    """The ``Trainer``'s step for truncated BPTT over ``epoch_batches``: the hidden state
+    (kept in ``state["h"]``) carries over from the previous window, detached, and is reset at
+    an epoch's first window; the loss is in nats per character."""
+
+    def step(m: torch.nn.Module, batch: tuple) -> tuple[torch.Tensor, int]:
+        x, y, first = batch
+        h = None if first else detach_hidden(state["h"])
+        logits, state["h"] = m(x, h)
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
+                                                 y.reshape(-1))
+        return loss, chars_per_step
+
+    return step
+
+
+def _final_metrics(net: CharRNN, val_ids: torch.Tensor, result: Any, per_epoch: float,
+                   world: int, sizes: dict[str, int]) -> dict[str, Any]:
+    """The card's metrics: nats/char on every held-out character, and what the run did."""
     nats, count = stream_nats(net, val_ids)
     if not math.isfinite(nats):
         raise ModelError("training diverged (non-finite validation loss); lower --lr")
-    metrics = {
+    metrics: dict[str, Any] = {
         "val_nats_per_char": nats / count,
         "val_bits_per_char": nats / count / math.log(2),
         "val_chars": count,
-        "corpus_chars": len(text),
-        "train_chars": int(train_ids.shape[0]),
+        **sizes,
         "steps": result.steps,
         "epochs": round(result.steps / per_epoch, 3),
         "minutes": round(result.seconds / 60, 2),
         "train_chars_per_s": round(result.metrics.get("items_per_s", 0.0), 1),
-        "stopped_because": result.stopped_because,  # type: ignore[dict-item]
+        "stopped_because": result.stopped_because,
         "world_size": world,
     }
     # A resume of a run that had already reached its last step trains 0 steps and has no
     # loss to report: leave the key out rather than write NaN (not valid JSON).
-    if math.isfinite(result.metrics.get(TRAIN_LOSS, float("nan"))):
-        metrics["final_train_loss"] = round(result.metrics[TRAIN_LOSS], 4)
-    return TrainOutcome(net=net, vocab=vocab, metrics=metrics, options=opts, device=str(dev))
+    loss = result.metrics.get(TRAIN_LOSS, float("nan"))
+    if math.isfinite(loss):
+        metrics["final_train_loss"] = round(loss, 4)
+    return metrics

@@ -154,12 +154,6 @@ def test_typing_test_result(snap_compare, app, size) -> None:
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
-def test_autocomplete_runs(snap_compare, app, size) -> None:
-    ready = open_plugin_screen("autocomplete", "runs",
-                               lambda s: "loading" not in _text(s, "#runs Static"))
-    assert snap_compare(app, terminal_size=size, run_before=ready)
-
-
 def test_odd_one_out_game(snap_compare, app, size) -> None:
     ready = open_plugin_screen("odd-one-out", "game",
                                lambda s: getattr(s, "session", None) is not None

@@ -7,6 +7,7 @@ naming the plugin; the app keeps going.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from typing import Any
@@ -154,11 +155,19 @@ class TextseqApp(Continuity, SafeNavigation):
         self.first_paint_s = time.perf_counter() - self.started_at
         self._restore()  # after the first paint: the store opens in its worker
         if os.environ.get("TEXTSEQ_WARMUP", "1") != "0":
-            for plugin in self.host.plugins:
-                if type(plugin).warmup is not Plugin.warmup:
-                    self._warm_up(plugin)
+            self._warm_up_all()
 
     @work(group="warmup")
+    async def _warm_up_all(self) -> None:
+        """Every plugin's warm-up; the completion providers' first: the user types from the
+        first paint and waits on their ghost text, and the others' imports (gensim, sklearn,
+        torch) running beside them in this interpreter made it two to three times later."""
+        warm = [p for p in self.host.plugins if type(p).warmup is not Plugin.warmup]
+        providing = {id(p) for p, _ in self.host.completion_providers()}
+        first = [p for p in warm if id(p) in providing]
+        await asyncio.gather(*(self._warm_up(p) for p in first))
+        await asyncio.gather(*(self._warm_up(p) for p in warm if id(p) not in providing))
+
     async def _warm_up(self, plugin: Plugin) -> None:
         key = f"warmup:{plugin.name}"
         self._set_busy(key, f"loading {plugin.name}…")

@@ -7,6 +7,8 @@ torch, so ``textseq --help`` and the app's first paint stay fast. Import the sub
 - ``textseq_tui.ml.params``: ``param_groups()`` (weight decay, per-layer lr, frozen layers).
 - ``textseq_tui.ml.batching``: ``pack_batch()``, ``next_token_batch()``, ``stream_batches()``,
   ``detach_hidden()``, ``shard_for_rank()``.
+- ``textseq_tui.ml.schedule``: ``WarmupCosine`` (the learning-rate schedule: a warm-up, then
+  a cosine to a floor over the steps, a wall-clock budget, or both).
 - ``textseq_tui.ml.checkpoint``: ``save_checkpoint()`` (atomic), ``load_checkpoint()``
   (``weights_only``, never runs pickled code).
 - ``textseq_tui.ml.trainer``: ``TrainConfig``, ``Trainer``, ``TrainResult`` and the

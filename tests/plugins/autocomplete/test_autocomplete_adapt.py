@@ -106,9 +106,10 @@ def test_learn_adapts_eval_uses_it_and_forget_deletes_it(cli, ready, tmp_path) -
 def test_the_app_adapts_in_the_background_and_swaps_the_model_in(ready, monkeypatch) -> None:
     import importlib
 
-    plugin_mod = importlib.import_module("textseq_plugins.autocomplete.plugin")
-    monkeypatch.setattr(plugin_mod, "ADAPT_EVERY", 3000)
+    personal_mod = importlib.import_module("textseq_plugins.autocomplete.personal")
+    monkeypatch.setattr(personal_mod, "ADAPT_EVERY", 3000)
     plugin = ready.plugin("autocomplete")
+    plugin.personal.model("tiny")  # loaded (the app does it in its warm-up, after the words)
     provider = plugin.completion_provider()
     assert provider.suggest("the quick brown fox jumps ov")
     shipped = provider._completer.model
@@ -133,6 +134,7 @@ def test_a_damaged_adapted_model_falls_back_to_the_shipped_one(ready) -> None:
     path = adapted_path(plugin.context)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"not a model at all")
+    plugin.personal.model("tiny")  # loaded (the app does it in its warm-up, after the words)
     provider = plugin.completion_provider()
     assert provider.suggest("the quick brown fox jumps ov") == "er "  # the model alone
     listener = plugin.message_listeners()[0]

@@ -87,6 +87,7 @@ def test_slash_commands_write_and_complete(ready, monkeypatch) -> None:
 def test_completion_provider_capability_uses_the_registry(ready) -> None:
     plugin = ready.plugin("autocomplete")
     plugin.context.settings["model"] = "tiny"
+    plugin.personal.model("tiny")  # loaded (the app does it in its warm-up, after the words)
     providers = [p for pl, p in ready.completion_providers() if pl is plugin]
     assert providers and providers[0].suggest("the quick brown fox jumps ov") == "er "
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 from textseq_plugins.autocomplete.completer import Completer, keystroke_savings
+from textseq_plugins.autocomplete.ghost_text import GhostTextProvider
 from textseq_plugins.autocomplete.model import CharModel
-from textseq_plugins.autocomplete.plugin import GhostTextProvider
 
 
 def _fresh_logp(model: CharModel, text: str) -> torch.Tensor:
@@ -141,9 +141,10 @@ def test_keystroke_savings_with_spaces_accept_the_word_or_the_word_and_space(
 def test_provider_completes_the_whole_text_at_the_cursor_incrementally(tiny: CharModel) -> None:
     from textseq_tui.plugin import CompletionRequest
 
-    provider = GhostTextProvider(lambda: tiny)
+    provider = GhostTextProvider(lambda start: tiny)
     # the ghost text ends with the space the model expects (Tab takes "er", Shift+Tab "er ")
     assert provider.suggest("the quick brown fox jumps ov") == "er "
+    assert provider._completer.model is tiny
     assert provider.complete(CompletionRequest("", 0)) is None
     # the host sends the whole text and the cursor; typing on must not re-encode it
     full = "the lazy dog waits for a queen. " * 100 + "the quick brown fox jumps ov"
@@ -160,7 +161,12 @@ def test_provider_keeps_the_sessions_calibration_when_a_new_model_swaps_in(tiny3
     import copy
 
     models = [tiny32]
-    provider = GhostTextProvider(lambda: models[-1], target=0.9)
+    from dataclasses import replace
+
+    from textseq_plugins.autocomplete.policy import Policy
+
+    provider = GhostTextProvider(lambda start: models[-1],
+                                 policy=replace(Policy(), target_precision=0.9))
     text = "the quick brown fox jumps ov"
     shown = provider.suggest(text)
     assert shown == "er "

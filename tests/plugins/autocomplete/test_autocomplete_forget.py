@@ -125,12 +125,13 @@ def test_forget_wins_over_the_apps_background_adaptation_and_caches(ready, cli,
 
     from textseq_plugins.autocomplete import adapt, history
 
-    plugin_mod = importlib.import_module("textseq_plugins.autocomplete.plugin")
-    monkeypatch.setattr(plugin_mod, "ADAPT_EVERY", 3000)
+    personal_mod = importlib.import_module("textseq_plugins.autocomplete.personal")
+    monkeypatch.setattr(personal_mod, "ADAPT_EVERY", 3000)
     plugin = ready.plugin("autocomplete")
     personal = plugin.personal
     provider = plugin.completion_provider()
     listener = plugin.message_listeners()[0]
+    personal.model("tiny")  # loaded (the app does it in its warm-up, after the words)
     provider.suggest("the zorbl")  # caches the model and the words
     trained, forgotten = threading.Event(), threading.Event()
     real = adapt.adapt_net

@@ -62,13 +62,16 @@ def test_english_model_is_the_default_and_ships_with_its_card(host) -> None:
 
 
 def test_english_model_completes_held_out_modern_english(host, masc_held_out: str) -> None:
-    from textseq_plugins.autocomplete.words import CountStore, WordCompleter
+    from textseq_plugins.autocomplete.counts import CountStore
+    from textseq_plugins.autocomplete.word_completer import WordCompleter
+    from textseq_plugins.autocomplete.word_layer import WordLayers
 
     model = host.registry.load("char-rnn-english")
     assert model.nats_per_char(masc_held_out[:8000]) < 1.8
-    wc = WordCompleter(model)
-    assert isinstance(wc.background, CountStore)  # words.npz beside the weights
-    assert wc.background.successors("the united", "", 1) == ["states"]
+    layer = WordLayers(host.registry).get("char-rnn-english")
+    assert isinstance(layer.own, CountStore) and layer.background is None  # words.npz
+    assert layer.own.successors("the united", "", 1) == ["states"]
+    wc = WordCompleter(model, layer=layer)
     assert wc.suggest("Thank you very mu")[0].completion.startswith("ch")
     assert wc.suggest("I don't kn")[0].completion.startswith("ow")
     assert wc.suggest("THE UNITED STA")[0].completion.startswith("TES")

@@ -1,6 +1,7 @@
-"""The shipped background counts' store (``words.CountStore``): the same answers as the
-dict-based ``PersonalWords`` on the same text, a round trip through ``words.npz`` with no
-pickled objects, and the word layer reading it beside a model."""
+"""The word counts' store (``counts.CountStore``): the same answers as the dict-based
+``PersonalWords`` on the same text, a round trip through ``words.npz`` with no pickled
+objects, two stores added up, and the word layer reading it beside a model (checked against
+its card)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from autocomplete_synthetic import synthetic_corpus
-from textseq_plugins.autocomplete.words import (
-    CountStore,
-    PersonalWords,
-    WordCompleter,
-    background_words,
-    words_of,
-)
+from textseq_plugins.autocomplete.counts import CountStore, PersonalWords
+from textseq_plugins.autocomplete.vocabulary import words_of
+from textseq_plugins.autocomplete.word_completer import WordCompleter
+from textseq_plugins.autocomplete.word_layer import WordLayers
 
 
 @pytest.fixture(scope="module")
@@ -80,24 +78,60 @@ def test_store_round_trips_without_pickle_and_from_dicts(counted, tmp_path) -> N
     assert int(pruned.orders[3][3].min()) >= 2
 
 
-def test_a_damaged_store_never_breaks_typing(tiny) -> None:
-    path = Path(tiny.info["path"]) / "words.npz"
-    path.write_bytes(b"not a zip")
-    with pytest.raises(Exception):  # noqa: B017,PT011  numpy's own error
-        CountStore.load(path)
-    tiny.__dict__.pop("_word_counts", None)
-    assert background_words(tiny) is None  # the word layer goes on without the counts
-    assert WordCompleter(tiny).suggest("the lazy dog waits f")
+def _with_counts(host, tiny_model_dir: Path, tmp_path: Path, text: str) -> Path:
+    """The tiny model with a ``words.npz`` of ``text`` listed on its card, in the registry
+    as ``worded``."""
+    import json
+    import shutil
+
+    from textseq_tui.files import sha256_file
+
+    folder = tmp_path / "worded"
+    shutil.copytree(tiny_model_dir, folder)
+    CountStore.count(words_of(text)).save(folder / "words.npz")
+    card = json.loads((folder / "card.json").read_text())
+    card["name"] = "worded"
+    card["files"]["words.npz"] = sha256_file(folder / "words.npz")
+    (folder / "card.json").write_text(json.dumps(card))
+    return host.registry.import_dir(folder).path
 
 
-def test_word_layer_reads_the_store_beside_the_model(tiny, tmp_path) -> None:
-    path = Path(tiny.info["path"])
-    CountStore.count(words_of("my snorkelwick grazes. the snorkelwick sleeps. "
-                              "a snorkelwick waits.")).save(path / "words.npz")
-    tiny.__dict__.pop("_word_counts", None)
-    assert isinstance(background_words(tiny), CountStore)
-    found = WordCompleter(tiny, session=False).suggest("the quick snorkelw")
+def test_word_layer_reads_the_store_beside_the_model(host, tiny_model_dir, tmp_path) -> None:
+    _with_counts(host, tiny_model_dir, tmp_path, "my snorkelwick grazes. the snorkelwick "
+                 "sleeps. a snorkelwick waits.")
+    layer = WordLayers(host.registry).get("worded")
+    assert isinstance(layer.own, CountStore) and layer.background is None
+    assert layer.own_weight == 1.0 and layer.note == ""
+    model = host.registry.load("worded")
+    found = WordCompleter(model, layer=layer, session=False).suggest("the quick snorkelw")
     assert found and found[0].completion.rstrip() == "ick"
+    assert WordCompleter(model, session=False).suggest("the quick snorkelw") == []
+
+
+def test_a_damaged_store_never_breaks_typing(host, tiny_model_dir, tmp_path) -> None:
+    path = _with_counts(host, tiny_model_dir, tmp_path, "the snorkelwick waits.")
+    model = host.registry.load("worded")  # loaded, then its counts damaged
+    (path / "words.npz").write_bytes(b"not a zip")
+    with pytest.raises(Exception):  # noqa: B017,PT011  numpy's own error
+        CountStore.load(path / "words.npz")
+    layer = WordLayers(host.registry).get("worded")
+    assert layer.own is None and "does not match its card" in layer.note
+    assert WordCompleter(model, layer=layer).suggest("the lazy dog waits f")
+
+
+def test_two_stores_add_up_to_the_counts_of_both_texts() -> None:
+    first = words_of(synthetic_corpus(120, seed=1)) + words_of("zebra's zeal, zebra zone.")
+    second = words_of(synthetic_corpus(80, seed=2)) + words_of("aardvark at dawn. the zebra")
+    both = CountStore.count(first).merged(CountStore.count(second))
+    dicts = PersonalWords()
+    dicts.add_words(first)
+    dicts.add_words(second)  # a separate text: no pair across the two
+    assert both.unigrams == dict(dicts.unigrams)
+    for context in ("the", "the quick", "zebra", "aardvark", "at dawn", "nosuchword"):
+        mine, theirs = dicts.follow(context), both.follow(context)
+        assert (mine is None) == (theirs is None), context
+        if mine is not None:
+            _same(mine, theirs, ["", "t", "z", "q"])
 
 
 def test_continuation_counts_weigh_words_by_the_pairs_they_end() -> None:

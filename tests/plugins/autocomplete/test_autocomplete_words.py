@@ -4,11 +4,17 @@ listener capability and the chat input's history and Esc."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from textseq_plugins.autocomplete.completer import keystroke_savings
 from textseq_plugins.autocomplete.corpus import detokenise, truecase
-from textseq_plugins.autocomplete.words import PersonalWords, WordCompleter, adapt_case, words_of
+from textseq_plugins.autocomplete.counts import PersonalWords
+from textseq_plugins.autocomplete.policy import Policy, policy_settings
+from textseq_plugins.autocomplete.vocabulary import adapt_case, words_of
+from textseq_plugins.autocomplete.word_completer import WordCompleter
+
+POLICY = Policy()
 
 
 @pytest.fixture
@@ -185,6 +191,7 @@ def test_a_damaged_history_never_breaks_typing(ready, monkeypatch) -> None:
 
     monkeypatch.setattr(history, "load", broken)
     plugin = ready.plugin("autocomplete")
+    plugin.personal.model("tiny")  # loaded (the app does it in its warm-up, after the words)
     provider = plugin.completion_provider()
     assert provider.suggest("the quick brown fox jumps ov") == "er "  # the model alone
     listener = plugin.message_listeners()[0]
@@ -239,36 +246,31 @@ def _fixed(wc: WordCompleter, ranked: list) -> WordCompleter:
     return wc
 
 
-def test_the_policy_shows_what_saves_keys_and_stems_when_no_word_is_likely(tiny, monkeypatch):
-    from textseq_plugins.autocomplete import words
-
-    monkeypatch.setattr(words, "STEM_PROB", 0.5)
-    monkeypatch.setattr(words, "MIN_PROB", 0.35)
+def test_the_policy_shows_what_saves_keys_and_stems_when_no_word_is_likely(tiny):
+    policy = replace(POLICY, stem_prob=0.5, min_prob=0.35)
 
     def shown(text: str, ranked: list) -> list[str]:
-        wc = _fixed(WordCompleter(tiny, min_prob=0.35), ranked)
+        wc = _fixed(WordCompleter(tiny, policy=policy), ranked)
         return [s.completion for s in wc.suggest(text)]
 
     # a one-character completion without a space saves nothing (one key for one): not shown
     assert shown("the cat", [("s", 0.9, False)]) == []
     assert shown("the cat", [("s", 0.9, True)]) == ["s "]
     # a next word (after a space) needs more than a word's end: those are overconfident
-    floor = words.MIN_PROB + words.NEXT_WORD_MARGIN
+    floor = policy.next_word_min_prob()
     assert shown("the ", [("cat", floor - 0.01, True)]) == []
     assert shown("the ", [("cat", floor + 0.01, True)]) == ["cat "]
-    assert shown("the c", [("at", words.MIN_PROB + 0.01, True)]) == ["at "]
+    assert shown("the c", [("at", policy.min_prob + 0.01, True)]) == ["at "]
     # no word likely enough inside a word: the beginning the likely ones share, no space
     ranked = [("national", 0.3, True), ("net", 0.2, True), ("nations", 0.15, True),
               ("nationally", 0.1, True)]
     assert shown("inter", ranked) == ["nation"]
     assert shown("inter", [("national", 0.3, True), ("net", 0.2, True)]) == []
-    assert WordCompleter._stem(ranked) == ("nation", pytest.approx(0.55))
+    assert WordCompleter(tiny, policy=policy)._stem(ranked) == ("nation", pytest.approx(0.55))
 
 
 def test_the_thresholds_follow_the_sessions_hit_rate(tiny) -> None:
-    from textseq_plugins.autocomplete import words
-
-    low, high = words.CALIBRATION_RANGE
+    low, high = POLICY.calibration_range
     sure = [("er", 0.99, True)]
     # every ghost text typed past (another key): the thresholds rise, up to the range's top
     missed = _fixed(WordCompleter(tiny), sure)
@@ -278,7 +280,7 @@ def test_the_thresholds_follow_the_sessions_hit_rate(tiny) -> None:
         text += "x"
         missed.suggest(text)
         if n == 1:
-            assert missed.calibration == pytest.approx(words.CALIBRATION_STEP * missed.target)
+            assert missed.calibration == pytest.approx(POLICY.calibration_step * missed.target)
     assert missed.calibration == pytest.approx(high)
     # every ghost text taken: they fall, down to the range's bottom
     taken = _fixed(WordCompleter(tiny), sure)
@@ -287,10 +289,10 @@ def test_the_thresholds_follow_the_sessions_hit_rate(tiny) -> None:
         text += taken.suggest(text)[0].completion
     assert taken.calibration == pytest.approx(low)
     # so a word just likely enough is hidden after the misses and shown after the hits
-    just = [("er", words.MIN_PROB + 0.01, True)]
+    just = [("er", POLICY.min_prob + 0.01, True)]
     assert _fixed(WordCompleter(tiny), just).suggest("the cat ov")
     assert _fixed(missed, just).suggest("the cat ov") == []
-    under = [("er", words.MIN_PROB + low / 2, True)]
+    under = [("er", POLICY.min_prob + low / 2, True)]
     assert _fixed(WordCompleter(tiny), under).suggest("the cat ov") == []
     assert _fixed(taken, under).suggest("the cat ov")
     # an edit (Backspace, a paste) says nothing about the ghost text; target None: fixed
@@ -298,7 +300,7 @@ def test_the_thresholds_follow_the_sessions_hit_rate(tiny) -> None:
     edited.suggest("the cat jumps ov")
     edited.suggest("the cat jumps o")
     edited.suggest("the cat jumps over the dog")
-    fixed = _fixed(WordCompleter(tiny, target=None), sure)
+    fixed = _fixed(WordCompleter(tiny, policy=replace(POLICY, target_precision=None)), sure)
     for text in ("the cat ov", "the cat ovx", "the cat ovxx"):
         fixed.suggest(text)
     assert edited.calibration == 0.0 == fixed.calibration
@@ -308,9 +310,10 @@ def test_the_calibration_moves_precision_towards_its_target(tiny) -> None:
     from autocomplete_synthetic import synthetic_corpus
 
     text = synthetic_corpus(40, seed=7)  # the tiny grammar's choices: some ghost texts miss
-    fixed = keystroke_savings(WordCompleter(tiny, target=None), text, space=True)
+    fixed = keystroke_savings(WordCompleter(tiny, policy=replace(POLICY, target_precision=None)),
+                              text, space=True)
     for target in (0.3, 0.95):
-        wc = WordCompleter(tiny, target=target)
+        wc = WordCompleter(tiny, policy=replace(POLICY, target_precision=target))
         got = keystroke_savings(wc, text, space=True)
         assert abs(got["precision"] - target) < abs(fixed["precision"] - target)
         assert (wc.calibration > 0) == (fixed["precision"] < target)
@@ -322,18 +325,14 @@ def test_the_calibration_moves_precision_towards_its_target(tiny) -> None:
     ({"target_precision": False}, {"target": None}),
 ])
 def test_the_policy_comes_from_the_settings(settings, expected) -> None:
-    from textseq_plugins.autocomplete import words
-
-    got = words.policy_settings(settings)
-    defaults = {"min_prob": words.MIN_PROB, "target": words.TARGET_PRECISION}
-    assert got == {**defaults, **(expected or {})}
+    got = policy_settings(settings)
+    want = {"min_prob": POLICY.min_prob, "target": POLICY.target_precision, **(expected or {})}
+    assert got == replace(POLICY, min_prob=want["min_prob"], target_precision=want["target"])
 
 
 @pytest.mark.parametrize("settings", [{"min_prob": "high"}, {"target_precision": 1.5},
                                       {"min_prob": True}, {"min_prob": False}])
 def test_a_bad_policy_setting_is_named(settings) -> None:
-    from textseq_plugins.autocomplete.words import policy_settings
-
     from textseq_tui.plugin import BadInput
 
     with pytest.raises(BadInput, match=f"plugins.autocomplete.{next(iter(settings))}"):
@@ -341,98 +340,89 @@ def test_a_bad_policy_setting_is_named(settings) -> None:
 
 
 def test_text_like_the_history_gets_a_lower_threshold(tiny, monkeypatch) -> None:
-    from textseq_plugins.autocomplete import words
-
-    monkeypatch.setattr(words, "PERSONAL_FULL", 10)
-    monkeypatch.setattr(words, "GATE_PAIRS", 5)
+    policy = replace(POLICY, personal_full=10, gate_pairs=5)
     mine = PersonalWords()
     mine.add_words(words_of("the snorkelwick grazes by the river and the otter sleeps in the "
                             "reeds while the heron waits for the fish"))
     like = "the snorkelwick grazes by the river and the otter sleeps in the reeds. "
     other = "my cat chased a red ball across our garden yesterday before dinner time. "
-    floor = words.MIN_PROB - words.PERSONAL_DROP / 2  # under the usual threshold only
+    floor = policy.min_prob - policy.personal_drop / 2  # under the usual threshold only
 
     def shown(personal: PersonalWords | None, text: str) -> list[str]:
-        wc = WordCompleter(tiny, personal)
+        wc = WordCompleter(tiny, personal, policy=policy)
         wc.ranked(text + "w")  # the typed text so far counts its word pairs
         return [s.completion for s in _fixed(wc, [("aits", floor, True)]).suggest(text + "w")]
 
     assert shown(mine, like) == ["aits "]  # text like the history: shown
     assert shown(mine, other) == []  # other text: the usual threshold
     assert shown(None, like) == []  # no history: nothing changes
-    wc = WordCompleter(tiny, mine)
+    wc = WordCompleter(tiny, mine, policy=policy)
     wc.ranked(like)
-    assert wc.personal_drop() == pytest.approx(words.PERSONAL_DROP)
+    assert wc.personal_drop() == pytest.approx(policy.personal_drop)
     wc.ranked(like + other * 3)  # the share of the history's pairs falls: so does the drop
-    assert wc.personal_drop() < words.PERSONAL_DROP / 2
+    assert wc.personal_drop() < policy.personal_drop / 2
     # the app sets the history before each keystroke, not when it makes the completer
-    late = WordCompleter(tiny)
+    late = WordCompleter(tiny, policy=policy)
     late.personal = mine
     late.ranked(like)
-    assert late.personal_drop() == pytest.approx(words.PERSONAL_DROP)
+    assert late.personal_drop() == pytest.approx(policy.personal_drop)
     # with the model adapted to that history, it is trusted more there (and only there)
     def probs(text: str) -> dict[str, float]:
-        return {c: p for c, p, _ in WordCompleter(tiny, mine).ranked(text)}
+        return {c: p for c, p, _ in WordCompleter(tiny, mine, policy=policy).ranked(text)}
 
     before = {text: probs(text + "w") for text in (like, other)}
     monkeypatch.setitem(tiny.info, "adapted", "personal-model.safetensors")
-    adapted = WordCompleter(tiny, mine)
+    adapted = WordCompleter(tiny, mine, policy=policy)
     adapted.ranked(like)
-    assert adapted.personal_drop() == pytest.approx(words.PERSONAL_DROP + words.ADAPTED_DROP)
+    assert adapted.personal_drop() == pytest.approx(policy.personal_drop + policy.adapted_drop)
     assert probs(other + "w") == before[other]  # other text: the usual mix
     changed = probs(like + "w")
     common = changed.keys() & before[like].keys()  # (which are scored follows the mix too)
     assert common and any(changed[c] != pytest.approx(before[like][c]) for c in common)
 
 
-def test_a_long_word_scored_over_several_keystrokes_scores_as_in_one_go(tiny32, monkeypatch):
-    from textseq_plugins.autocomplete import words
-
+def test_a_long_word_scored_over_several_keystrokes_scores_as_in_one_go(tiny32):
     text, word = "the quick brown fox jumps over the la", "lazybonesdogwaits"
-    whole = WordCompleter(tiny32)
+    whole = WordCompleter(tiny32, policy=replace(POLICY, score_budget=99))
     whole.ranked(text)
-    monkeypatch.setattr(words, "SCORE_BUDGET", 99)
-    whole._score("la", [word])
-    monkeypatch.setattr(words, "SCORE_BUDGET", 4)  # one candidate: 4 characters a call
-    pieces = WordCompleter(tiny32)
+    whole.scorer.score("la", [word])
+    # one candidate: 4 characters a call
+    pieces = WordCompleter(tiny32, policy=replace(POLICY, score_budget=4))
     pieces.ranked(text)
     fed = []
     for _ in range(10):
-        pieces._score("la", [word])
-        entry = pieces._cache[word]
+        pieces.scorer.score("la", [word])
+        entry = pieces.scorer.cache[word]
         fed.append(entry.fed)
         if entry.state is None:
             break
     assert fed == [4, 8, 12, 15]  # 15 characters after "la", 4 a call
-    ref = whole._cache[word]
+    ref = whole.scorer.cache[word]
     assert entry.cum == pytest.approx(ref.cum, abs=1e-5)
     assert entry.end == pytest.approx(ref.end, abs=1e-5) and entry.space == ref.space
     # an unfinished word is not offered; the next keystroke goes on from where it stopped
-    monkeypatch.setattr(words, "SCORE_BUDGET", 2)
-    monkeypatch.setattr(words, "SCORE_ROW_COST", 0.0)  # 2 characters a call, however many
-    typing = WordCompleter(tiny32)
+    # 2 characters a call, however many candidates
+    typing = WordCompleter(tiny32, policy=replace(POLICY, score_budget=2, score_row_cost=0.0))
     first = typing.ranked("the quick brown fox jumps over the l")
-    unfinished = {c: e.fed for c, e in typing._cache.items() if e.state is not None}
+    unfinished = {c: e.fed for c, e in typing.scorer.cache.items() if e.state is not None}
     assert unfinished and all(len(c) <= 2 for c, _, _ in first)
     typing.ranked("the quick brown fox jumps over the l")
-    assert any(typing._cache[c].fed > fed for c, fed in unfinished.items())
+    assert any(typing.scorer.cache[c].fed > fed for c, fed in unfinished.items())
 
 
 def test_the_scoring_budget_allows_fewer_characters_for_more_candidates(tiny, monkeypatch):
-    from textseq_plugins.autocomplete import words
-
-    monkeypatch.setattr(words, "SCORE_BUDGET", 12.5)
+    policy = replace(POLICY, score_budget=12.5)
     widths = []
     original = tiny.net.forward
     monkeypatch.setattr(tiny.net, "forward", lambda x, h: widths.append(x.shape) or original(x, h))
     seen = []
     for cands in (["lazybonesdog"], ["lazybonesdog", "lazybonescat", "lazybonesrat", "lazyday"]):
-        wc = WordCompleter(tiny)
+        wc = WordCompleter(tiny, policy=policy)
         wc.ranked("the quick brown fox jumps over the la")
         widths.clear()
-        wc._score("la", cands)
+        wc.scorer.score("la", cands)
         seen += widths
-    four = int(words.SCORE_BUDGET / (1 + 3 * words.SCORE_ROW_COST))
+    four = int(policy.score_budget / (1 + 3 * policy.score_row_cost))
     assert seen == [(1, 10), (4, four)] and four < 10  # "zybonesdog" whole; four: a part
 
 
@@ -443,6 +433,7 @@ def test_the_calibration_is_kept_between_sessions_and_forgotten(ready) -> None:
     plugin = ready.plugin("autocomplete")
     store = plugin.context.store
     assert history.load_calibration(store) == 0.0
+    plugin.personal.model("tiny")  # loaded (the app does it in its warm-up, after the words)
     provider = plugin.completion_provider()
     text = "the quick brown fox jumps ov"
     assert provider.suggest(text)
