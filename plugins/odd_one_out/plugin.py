@@ -72,7 +72,8 @@ class OddOneOutPlugin(Plugin):
     def _load_tables(self, model_dir: Path, device: str) -> Any:
         from textseq_plugins.odd_one_out.connections.tables import Tables
 
-        return Tables(Path(model_dir))
+        # WordNet is the host's shared reader (model wordnet-3.0), loaded on first use
+        return Tables(Path(model_dir), lambda: self.context.load_default("wordnet"))
 
     def groups_solver(self) -> Any:
         """The shared Connections :class:`GroupsSolver` (tables + the AI's vectors; blocking)."""
@@ -88,11 +89,34 @@ class OddOneOutPlugin(Plugin):
         with _PROCESS_LOCK:
             solver = _PROCESS_AIS.get(key)
         if solver is None:
-            solver = GroupsSolver(tables, self.ai(),
+            solver = GroupsSolver(tables, self._solver_ai(),
                                   Weights.from_file(tables.directory / WEIGHTS_FILE))
             with _PROCESS_LOCK:
                 solver = _PROCESS_AIS.setdefault(key, solver)
         return solver
+
+    def _solver_ai(self) -> Any:
+        """The AI whose vectors the groups solver reads: the shared one when this process has
+        it already (the app), else GloVe read without gensim (a one-shot ``groups --board``
+        would spend seconds importing it)."""
+        from textseq_plugins.odd_one_out.model import OddOneOut
+        from textseq_plugins.odd_one_out.vectors import load_glove
+
+        name = self.vectors_name()
+        key = self._model_key(name)
+        registry = self.context.registry
+        with _PROCESS_LOCK:
+            ai = _PROCESS_AIS.get(key) or _PROCESS_AIS.get(("plain", *key))
+        if ai is not None:
+            return ai
+        if registry.get(name).card.hyperparameters.get("source") != PACKAGE_SOURCE:
+            return self.ai()
+        ngram = registry.load(self.context.settings.get("oov_model", DEFAULT_OOV) or DEFAULT_OOV,
+                              kind=OOV_KIND)
+        ai = OddOneOut(load_glove(self.context.cache_dir(), plain=True), ngram,
+                       namer=self.name_words)
+        with _PROCESS_LOCK:
+            return _PROCESS_AIS.setdefault(("plain", *key), ai)
 
     def groups_pool(self) -> Any:
         """The tiered category pool of the groups boards (yellow .. purple; loaded once)."""
@@ -182,10 +206,13 @@ class OddOneOutPlugin(Plugin):
 
     def model_specs(self) -> list[ModelSpec]:
         return [
+            # numpy, no device: choosing one would import torch for nothing
             ModelSpec(VECTORS_KIND, self._load_vectors, default=DEFAULT_VECTORS,
-                      description="word vectors (GloVe, word2vec) as a memory-mapped matrix"),
+                      description="word vectors (GloVe, word2vec) as a memory-mapped matrix",
+                      uses_device=False),
             ModelSpec(OOV_KIND, self._load_oov, default=DEFAULT_OOV,
-                      description="hashed character n-gram vectors for out-of-vocabulary words"),
+                      description="hashed character n-gram vectors for out-of-vocabulary words",
+                      uses_device=False),
             ModelSpec(CATEGORIES_KIND, self._load_categories, default=DEFAULT_CATEGORIES,
                       description="named word categories (WordNet) for puzzles",
                       uses_device=False),

@@ -1,6 +1,6 @@
 """Category themes from WordNet 3.0: shared hypernyms, wholes, topic domains, instances.
 
-For every sense of every board word (and the base forms ``tables.base_forms`` gives):
+For every sense of every board word (its base forms by WordNet's morphy):
 
 - ``isa``: every synset above the sense, the sense itself included ("kinds of fastener"; a
   shared synset means synonyms: *curl, lock, ringlet, tress*); named after the synset; when
@@ -30,15 +30,14 @@ _NAMES = {"isa": "{}", "part": "parts of {}", "topic": "{} terms"}
 def anchors(tables: Tables, item: str) -> dict[tuple[str, int], bool]:
     """(relation, synset) -> reached through an instance sense, for every anchor of ``item``."""
     wn = tables.wordnet
-    instances = tables.instance_set
     out: dict[tuple[str, int], bool] = {}
     for s in tables.senses(item):
-        inst = s in instances
+        inst = tables.is_instance(s)
         for a in tables.above(s):
             out[("isa", a)] = out.get(("isa", a), True) and inst
-        for h in wn["holonyms"][s]:
+        for h in tables.holonyms(s):
             out[("part", h)] = False
-        for d in wn["domains"][s]:
+        for d in wn.topic_domains(s):
             out[("topic", d)] = False
     return out
 
@@ -51,12 +50,11 @@ def find(items: list[str], tables: Tables, min_members: int = 3) -> list[Theme]:
         for key, inst in anchors(tables, item).items():
             members[key].add(i)
             proper[key] += inst
-    under = tables.wordnet["under"]
     out = []
     for (relation, synset), ids in members.items():
         if len(ids) < min_members:
             continue
-        r = rate(under[relation][synset], tables.size, len(ids))
+        r = rate(tables.count(relation, synset), tables.size, len(ids))
         if r > MAX_RATE:
             continue
         kind = "proper names" if proper[(relation, synset)] * 2 > len(ids) else "category"
