@@ -81,19 +81,21 @@ def load_boards(folder: Path) -> tuple[list[dict[str, Any]], list[str]]:
 
 
 def make_solver(tables_dir: Path) -> Any:
+    """The solver on ``tables_dir`` with the plugin's vectors and the host's WordNet; its
+    weights are replaced per fold."""
     from machine import scratch_home
+    from textseq_plugins.odd_one_out.connections.features import FEATURES
     from textseq_plugins.odd_one_out.connections.solver import GroupsSolver, Weights
     from textseq_plugins.odd_one_out.connections.tables import Tables
 
     from textseq_tui.host import Host
 
     host = Host(home=scratch_home(), device="cpu")
-    ai = host.plugin("odd-one-out").ai()
-    from textseq_plugins.odd_one_out.connections.features import FEATURES
-
+    plugin = host.plugin("odd-one-out")
     n = len(FEATURES)
     weights = Weights((0.0,) * n, 0.0, (0.0,) * n, (1.0,) * n)  # replaced per fold
-    return GroupsSolver(Tables(tables_dir), ai, weights)
+    tables = Tables(tables_dir, lambda: host.registry.load_default("wordnet"))
+    return GroupsSolver(tables, plugin._solver_ai(), weights)
 
 
 def featurise(solver: Any, boards: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -119,24 +119,46 @@ def _mask_sums() -> _MaskSums:
                      qa.astype(np.int32), rest12.astype(np.int32), c.astype(np.int32))
 
 
-def marginals_full(scores: Any) -> Any:
-    """(1820,) probability of each group of four of 16 words, over all partitions (a banned
-    group has score -inf)."""
+def _joint_full(scores: Any) -> tuple[Any, float, float]:
+    """(per group: total weight of the partitions holding it, the partition function, the
+    shift) for 16 words, weights ``exp(score - shift)`` per group."""
     import numpy as np
 
     s = np.asarray(scores, dtype=np.float64)
-    top = np.max(s[np.isfinite(s)]) if np.isfinite(s).any() else 0.0
+    top = float(np.max(s[np.isfinite(s)])) if np.isfinite(s).any() else 0.0
     w = np.exp(s - top)
     m = _mask_sums()
     z8 = np.bincount(m.set8, weights=w[m.a8] * w[m.b8], minlength=int(m.set8.max()) + 1)
     z12 = np.bincount(m.group12, weights=w[m.a12] * z8[m.rest12], minlength=len(w))
     joint = w * z12
     # every partition is counted once per group it holds: sum over the groups holding item 0
-    holds0 = np.array([q[0] == 0 for q in quads(FULL)])
-    total = joint[holds0].sum()
+    total = float(joint[_holding_first()].sum())
     if total <= 0:
         raise ValueError("no partition is consistent with the feedback")
+    return joint, total, top
+
+
+@lru_cache(maxsize=1)
+def _holding_first() -> Any:
+    import numpy as np
+
+    return np.array([q[0] == 0 for q in quads(FULL)])
+
+
+def marginals_full(scores: Any) -> Any:
+    """(1820,) probability of each group of four of 16 words, over all partitions (a banned
+    group has score -inf)."""
+    joint, total, _ = _joint_full(scores)
     return joint / total
+
+
+def log_partition(scores: Any) -> float:
+    """ln of the sum over the 2.6 M partitions of 16 words of ``exp(sum of their four
+    groups' scores)``: ``P(partition) = exp(its score - log_partition)``."""
+    import math
+
+    _, total, top = _joint_full(scores)
+    return math.log(total) + 4 * top
 
 
 def one_away_partitions(guess: tuple[int, ...], n: int = FULL) -> Any:

@@ -127,6 +127,20 @@ class Tables:
             out += self.wordnet.synsets(w.replace(" ", ""))
         return list(dict.fromkeys(out))
 
+    def readings(self, item: str) -> dict[int, float]:
+        """Each sense of ``item`` (see :meth:`senses`) -> its share of the word's use: SemCor
+        tag count + 1 over the sum of them (a word's dominant sense takes most; an untagged
+        word's senses share equally)."""
+        w = normal(item)
+        found = self.wordnet.senses(w)
+        if " " in w:
+            found += self.wordnet.senses(w.replace(" ", ""))
+        weights: dict[int, float] = {}
+        for sense in found:
+            weights[sense.synset] = weights.get(sense.synset, 0.0) + sense.count + 1.0
+        total = sum(weights.values()) or 1.0
+        return {s: v / total for s, v in weights.items()}
+
     def noun_senses(self, word: str) -> list[int]:
         """Synset ids of the noun senses of exactly ``word`` (no morphy), most frequent
         first."""
