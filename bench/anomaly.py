@@ -137,7 +137,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     from textseq_plugins.anomaly.logparse import KeyTemplates, grouping_accuracy, parse_log
     from textseq_plugins.anomaly.model import load_detector
-    from textseq_plugins.anomaly.train import TrainSettings, split_calibration, train_detector
+    from textseq_plugins.anomaly.train import DetectorTrainConfig, split_calibration, train_detector
 
     shipped = load_detector(Path(args.model_dir))
     # `anomaly train --input hdfs_train` holds out a seeded 10 % of the file (in file order)
@@ -149,9 +149,9 @@ def main() -> None:
         alone = load_detector(Path(args.alone_dir))
         alone_source = args.alone_dir
     else:
-        alone = train_detector(deeplog_file, TrainSettings(max_steps=3000, minutes=None),
+        alone = train_detector(deeplog_file, DetectorTrainConfig(max_steps=3000, minutes=None),
                                progress=False).detector
-        alone_source = "trained here: TrainSettings(max_steps=3000), seed 0"
+        alone_source = "trained here: DetectorTrainConfig(max_steps=3000), seed 0"
 
     models = {
         f"deeplog-hdfs recipe (pooled train, pooled calibration; split seed {args.split_seed})":

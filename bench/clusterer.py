@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import platform
@@ -84,11 +85,19 @@ def label_sets() -> dict[str, dict[str, str]]:
     return out
 
 
+@functools.cache
+def glove():
+    """The object the registry model GLOVE_MODEL loads (no host in a benchmark)."""
+    from textseq_tui.ml import GloveVectors
+
+    return GloveVectors()
+
+
 def load_set(name: str, labels: dict[str, str] | None = None):
     from textseq_plugins.clusterer.vectors import load_glove_words
 
     label = labels if labels is not None else label_sets()[name]
-    data = load_glove_words(list(label))
+    data = load_glove_words(glove(), list(label))
     return data, np.array([label[w] for w in data.words])
 
 
@@ -368,7 +377,7 @@ def speed(n: int, repeats: int = 3) -> dict:
     from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
     from textseq_plugins.clusterer.vectors import load_glove_vocab
 
-    matrix = np.asarray(load_glove_vocab(n).matrix)
+    matrix = np.asarray(load_glove_vocab(glove(), n).matrix)
     cluster_vectors(matrix[:200], ClusterSettings())  # warm-up: imports, thread pools
     total, cpu, result = timed(matrix, ClusterSettings(), repeats)
     sizes = np.bincount(result.labels[result.labels >= 0])
@@ -394,7 +403,7 @@ def full_vocab(n: int, method: str = "linkage") -> dict:
     from textseq_plugins.clusterer.vectors import load_glove_vocab
 
     t0, c0 = time.perf_counter(), time.process_time()
-    data = load_glove_vocab(n)
+    data = load_glove_vocab(glove(), n)
     result = cluster_vectors(data.matrix, ClusterSettings(method=method))
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
     sizes = np.bincount(result.labels[result.labels >= 0])

@@ -201,20 +201,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="puzzles per difficulty")
     parser.add_argument("--groups", type=int, default=40, help="groups boards per difficulty")
-    parser.add_argument("--cache", type=Path, default=None, help="vector cache dir (e.g. "
-                        "~/.textseq/cache/odd-one-out to reuse yours; read once converted)")
-    parser.add_argument("--home", default=None, help="textseq home to use (default: a "
-                        "temporary one, removed at exit; never the user's own)")
     args = parser.parse_args()
     import torch
-    from machine import scratch_home
     from textseq_plugins.odd_one_out.model import OddOneOut
     from textseq_plugins.odd_one_out.ngram import load_ngram_model
-    from textseq_plugins.odd_one_out.vectors import load_glove
+    from textseq_plugins.odd_one_out.vectors import as_keyed_vectors
+
+    from textseq_tui.ml import GloveVectors
 
     torch.set_num_threads(1)
-    # GloVe is converted into a temporary home unless --cache names an existing conversion
-    kv = load_glove(args.cache or Path(scratch_home(args.home)) / "cache" / "odd-one-out")
+    kv = as_keyed_vectors(GloveVectors())  # the shared GloVe model, as the registry loads it
     ai = OddOneOut(kv, load_ngram_model(REPO / "models" / "glove-ngram-oov"))
     result = run(kv, ai, args.n, args.groups)
     print(json.dumps(result))

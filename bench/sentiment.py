@@ -22,6 +22,7 @@ Lambda is always chosen by an inner k-fold CV on the training part only.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -70,14 +71,29 @@ def predict(model, texts: list[str], dense_fn=None, dense_coef=None) -> list[flo
     return preds
 
 
+def fit(data, config, **kwargs):
+    """``fit_model`` with the shared GloVe model (one for the whole run)."""
+    from textseq_plugins.sentiment.train import fit_model
+
+    return fit_model(data, config, vectors=glove(), **kwargs)
+
+
+@functools.cache
+def glove():
+    """The object the registry model GLOVE_MODEL loads (no host in a benchmark)."""
+    from textseq_tui.ml import GloveVectors
+
+    return GloveVectors()
+
+
 def lodo(test_name: str, config, dense_fn=None) -> float:
     from textseq_plugins.sentiment.datasets import DEFAULT_TRAIN, combine, load_named
-    from textseq_plugins.sentiment.train import fit_model, pearson
+    from textseq_plugins.sentiment.train import pearson
 
     test = load_named(test_name, ROOT)
     parts = [load_named(n, ROOT) for n in DEFAULT_TRAIN if n != test_name]
     train = combine(strip_overlap(parts, test.texts))
-    model, rep = fit_model(train, config, dense_fn=dense_fn)
+    model, rep = fit(train, config, dense_fn=dense_fn)
     return pearson(predict(model, test.texts, dense_fn, rep.dense_coef), test.targets)
 
 
@@ -87,7 +103,7 @@ def in_domain(test_name: str, config, folds: int = 10, alone: bool = False) -> f
     other sets beside them."""
     import numpy as np
     from textseq_plugins.sentiment.datasets import DEFAULT_TRAIN, combine, load_named
-    from textseq_plugins.sentiment.train import fit_model, pearson
+    from textseq_plugins.sentiment.train import pearson
 
     test = load_named(test_name, ROOT)
     others = [] if alone else [load_named(n, ROOT) for n in DEFAULT_TRAIN if n != test_name]
@@ -98,7 +114,7 @@ def in_domain(test_name: str, config, folds: int = 10, alone: bool = False) -> f
         train_part = subset(test, np.flatnonzero(fold != f))
         held_texts = [test.texts[i] for i in held]
         train = combine(strip_overlap([train_part] + others, held_texts))
-        model, _ = fit_model(train, config)
+        model, _ = fit(train, config)
         preds[held] = [model.raw_score(t) for t in held_texts]
     return pearson(preds.tolist(), test.targets)
 
@@ -131,13 +147,12 @@ def rt_polarity_nested(config, folds: int = 10) -> float:
     CV), so nothing of the test fold leaks into training."""
     import numpy as np
     from textseq_plugins.sentiment.datasets import load_named
-    from textseq_plugins.sentiment.train import fit_model
 
     data = load_named("rt-polarity", ROOT)
     fold = np.random.default_rng(0).permutation(len(data)) % folds
     hits = 0
     for f in range(folds):
-        model, _ = fit_model(subset(data, np.flatnonzero(fold != f)), config)
+        model, _ = fit(subset(data, np.flatnonzero(fold != f)), config)
         hits += sum((model.raw_score(data.texts[i]) > 0) == (data.binary[i] == 1)
                     for i in np.flatnonzero(fold == f))
     return hits / len(data)
@@ -145,10 +160,9 @@ def rt_polarity_nested(config, folds: int = 10) -> float:
 
 def sst2(config) -> float:
     from textseq_plugins.sentiment.datasets import load_named
-    from textseq_plugins.sentiment.train import fit_model
 
     train, test = load_named("sst2-train", ROOT), load_named("sst2-test", ROOT)
-    model, _ = fit_model(train, config)
+    model, _ = fit(train, config)
     hits = [(model.raw_score(t) > 0) == (b == 1) for t, b in zip(test.texts, test.binary, strict=False)]
     return sum(hits) / len(hits)
 
@@ -182,7 +196,7 @@ def main() -> None:
 
     from textseq_plugins.sentiment.datasets import DEFAULT_TRAIN, combine, load_named
     from textseq_plugins.sentiment.model import load_model
-    from textseq_plugins.sentiment.train import TrainConfig, fit_model, pearson
+    from textseq_plugins.sentiment.train import SentimentTrainConfig, pearson
 
     rows: list[dict] = []
     t_start = time.perf_counter()
@@ -194,7 +208,7 @@ def main() -> None:
                      "anchor": anchor, "target": target})
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
 
-    base = TrainConfig()
+    base = SentimentTrainConfig()
     tweets, movies = load_named("vader-tweets", ROOT), load_named("vader-movies", ROOT)
     v_tw, _ = vader_scores(tweets.texts)
     v_mv, _ = vader_scores(movies.texts)
@@ -209,11 +223,11 @@ def main() -> None:
     ablations = {}
     if not args.quick:
         variants = {
-            "lambda by random 5-fold CV (not by domain)": (TrainConfig(cv_by="random"), None),
-            "no mean GloVe vector (tweet2vec)": (TrainConfig(glove=False), None),
-            "no lexicon": (TrainConfig(lexicon=False), None),
-            "stop words removed": (TrainConfig(stop_words=True), None),
-            "Porter stemming": (TrainConfig(stem=True), None),
+            "lambda by random 5-fold CV (not by domain)": (SentimentTrainConfig(cv_by="random"), None),
+            "no mean GloVe vector (tweet2vec)": (SentimentTrainConfig(glove=False), None),
+            "no lexicon": (SentimentTrainConfig(lexicon=False), None),
+            "stop words removed": (SentimentTrainConfig(stop_words=True), None),
+            "Porter stemming": (SentimentTrainConfig(stem=True), None),
         }
         for label, (cfg, dense) in variants.items():
             ablations[label] = {"tweets": round(lodo("vader-tweets", cfg, dense), 4),
@@ -222,7 +236,7 @@ def main() -> None:
         # 2. in-domain 10-fold CV: trained on the tested set's other nine folds alone (lambda
         # by random 5-fold CV inside), and the same folds added to the default recipe's sets
         # (its lambda by domain CV: the tested domain is then one of the CV folds)
-        alone = TrainConfig(cv_by="random")
+        alone = SentimentTrainConfig(cv_by="random")
         row("Pearson r, tweets, in-domain 10-fold CV (trained on tweets alone)",
             in_domain("vader-tweets", alone, alone=True), r_v_tw, "VADER 0.872", "beat VADER")
         row("Pearson r, movie snippets, in-domain 10-fold CV (trained on movies alone)",
@@ -233,14 +247,14 @@ def main() -> None:
             in_domain("vader-movies", base), r_v_mv, "VADER 0.427", "")
 
     # 3. binary accuracy (logistic elastic net; the path goes deeper than the default's)
-    logit = TrainConfig(family="binomial", lambda_ratio=2e-4, n_lambda=20)
+    logit = SentimentTrainConfig(family="binomial", lambda_ratio=2e-4, n_lambda=20)
     acc_min, acc_1se = rt_polarity_cv(logit, folds=3 if args.quick else 10)
     row("accuracy, rt-polarity 10-fold CV (lambda.min)", acc_min, None, "NBSVM-bi 0.794")
     row("accuracy, rt-polarity 10-fold CV (lambda.1se)", acc_1se, None, "NBSVM-bi 0.794")
     row("accuracy, SST-2 test", sst2(logit), None, "NB 0.818, SVM 0.794")
     if not args.quick:
         # nested CV, with and without NBSVM's naive-Bayes scaling (the same recipe otherwise)
-        nested = TrainConfig(family="binomial", lambda_ratio=2e-4, n_lambda=20,
+        nested = SentimentTrainConfig(family="binomial", lambda_ratio=2e-4, n_lambda=20,
                              cv_by="random", glove=False)
         row("accuracy, rt-polarity nested 10-fold CV", rt_polarity_nested(nested), None,
             "NBSVM-bi 0.794")
@@ -269,20 +283,20 @@ def main() -> None:
         row(f"scoring speed, {label}, first pass (cold cache), wall", ours[2], None, "", "")
     data = combine([load_named(n, ROOT) for n in DEFAULT_TRAIN])
     t0 = time.perf_counter()
-    _, rep = fit_model(data, TrainConfig(n_jobs=2))
+    _, rep = fit(data, SentimentTrainConfig(n_jobs=2))
     row("full CV fit, shipped recipe (by-domain folds, 25 lambdas, 2 processes), wall s on the "
         "shared machine", time.perf_counter() - t0, None,
         "sklearn ElasticNetCV 717 s (34k x 126k)", "< 60 s")
     c0 = time.process_time()
-    _, rep5 = fit_model(data, TrainConfig(n_jobs=1))
+    _, rep5 = fit(data, SentimentTrainConfig(n_jobs=1))
     row("full CV fit, shipped recipe, CPU-seconds in one process (/2 = 2-core time)",
         time.process_time() - c0, None, "sklearn ElasticNetCV 717 s (34k x 126k)", "< 120")
     c0 = time.process_time()
-    fit_model(data, TrainConfig(n_jobs=1, cv_by="random"))
+    fit(data, SentimentTrainConfig(n_jobs=1, cv_by="random"))
     row("full CV fit, random 5-fold CV, CPU-seconds in one process",
         time.process_time() - c0, None, "", "")
     c0 = time.process_time()
-    fit_model(data, TrainConfig(n_jobs=1, cv_by="random", glove=False))
+    fit(data, SentimentTrainConfig(n_jobs=1, cv_by="random", glove=False))
     row("full CV fit, random 5-fold CV, no GloVe columns, CPU-seconds in one process",
         time.process_time() - c0, None, "", "")
 

@@ -4,6 +4,7 @@
   in the environment so subprocesses and a default ``Host()`` use it.
 - ``host``: a Host on that home with the installed plugins.
 - ``cli``: invoke the ``textseq`` CLI in-process (Typer's CliRunner) on that host.
+- ``glove``: the shared GloVe model's object (``GloveVectors``), once per session.
 - ``shared_data``: ``../shared/data`` beside the repo; tests that need it skip when absent.
 """
 
@@ -63,18 +64,24 @@ def cli(host):
     """``cli("plugins", "--json")`` -> typer's Result (exit_code, stdout, stderr)."""
     from typer.testing import CliRunner
 
-    from textseq_tui import cli_io
-    from textseq_tui.cli import build_app, set_host
+    from textseq_tui.cli import build_app
 
     app = build_app(host)
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None):
-        cli_io.GLOBAL_JSON = False
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
-    yield invoke
-    set_host(None)
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def glove():
+    """The GloVe model as the registry loads it (``textseq_tui.ml.GLOVE_MODEL``), for code
+    that takes it as an argument; read from the installed package once per session."""
+    from textseq_tui.ml import GloveVectors
+
+    return GloveVectors()
 
 
 @pytest.fixture

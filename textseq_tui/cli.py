@@ -13,7 +13,7 @@ import json
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -22,30 +22,54 @@ from textseq_tui import cli_io
 from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.host import Host
 
-_HOST: Host | None = None
-#: Discovered, not yet started plugins whose Typer apps ``build_app`` mounted; the host built
-#: from the root options (``--home``, ``--device``) starts exactly these instances.
-_RECORDS: list[Any] | None = None
-#: The root options of the command being run: ``(home, device)``.
-_OPTIONS: tuple[Path | None, str | None] = (None, None)
+
+class CliSession:
+    """What one built ``textseq`` app runs on: the plugins whose Typer apps it mounted and
+    the host its commands use, built on first use from the root options (``--home``,
+    ``--device``; else ``$TEXTSEQ_HOME`` / settings), so nothing touches a home before a
+    command needs it. The app carries it as the root Click context's ``obj``; there is no
+    module state, and two apps (tests build many) never share one."""
+
+    def __init__(self, records: list[Any] | None = None, host: Host | None = None) -> None:
+        #: Discovered, not yet started plugins: the host built from the root options starts
+        #: exactly these instances (their mounted commands read ``plugin.context``).
+        self.records = records
+        self.host = host
+        self.home: Path | None = None
+        self.device: str | None = None
+
+    def get_host(self) -> Host:
+        """The host, built on first use from the root options."""
+        if self.host is None:
+            self.host = Host(home=self.home, device=self.device, records=self.records)
+        return self.host
+
+    def choose(self, ctx: typer.Context, home: Path | None, device: str | None) -> None:
+        """Take the root ``--home``/``--device`` of a command; refuse ones that differ from
+        those of a host already built (its plugins' sub-apps are the mounted ones)."""
+        wanted = home.expanduser() if home else None
+        if self.host is None:
+            self.home, self.device = wanted, device
+            return
+        from_command_line = getattr(ctx.get_parameter_source("home"), "name", "") == "COMMANDLINE"
+        if (wanted and from_command_line and wanted.resolve() != self.host.home.resolve()) or (
+                device and device != self.host.device):
+            # Each plugin instance is started once: a second host cannot take them over.
+            raise BadInput(f"this textseq was built for home {self.host.home} on device "
+                           f"{self.host.device}; run it again with the --home/--device you want")
 
 
-def get_host() -> Host:
-    """The process's host, built on first use from the root options (``--home``,
-    ``--device``), else ``$TEXTSEQ_HOME`` / settings. Nothing touches a home before this."""
-    global _HOST
-    if _HOST is None:
-        home, device = _OPTIONS
-        _HOST = Host(home=home, device=device, records=_RECORDS)
-    return _HOST
+def session_of(ctx: typer.Context) -> CliSession:
+    """The :class:`CliSession` of the running command."""
+    session = ctx.find_object(CliSession)
+    if session is None:  # pragma: no cover — every command runs under build_app's root
+        raise TextseqError("this command runs only under the textseq app")
+    return session
 
 
-def set_host(host: Host | None) -> None:
-    """Replace the process's host (tests use this); ``None`` forgets it and the options."""
-    global _HOST, _RECORDS, _OPTIONS
-    _HOST = host
-    if host is None:
-        _RECORDS, _OPTIONS = None, (None, None)
+def host_of(ctx: typer.Context) -> Host:
+    """The host of the running command (built on first use)."""
+    return session_of(ctx).get_host()
 
 
 class TextseqGroup(TyperGroup):
@@ -61,7 +85,7 @@ class TextseqGroup(TyperGroup):
             # A plugin reading the database directly hit a damaged file.
             from textseq_tui.store import store_error
 
-            failure = store_error(get_host().home / "textseq.db", err)
+            failure = store_error(host_of(ctx).home / "textseq.db", err)
             cli_io.echo(f"error: {failure}", err=True)
             raise typer.Exit(failure.exit_code) from None
         except KeyboardInterrupt:
@@ -77,14 +101,14 @@ class TextseqGroup(TyperGroup):
             failure = os_error(err)
             cli_io.echo(f"error: {failure}", err=True)
             raise typer.Exit(failure.exit_code) from None
-        if cli_io.refused_lines():
+        if cli_io.refused_lines(ctx):
             # A batch went on past refused lines; the exit status still says so.
             raise typer.Exit(1)
         return result
 
 
-def _json_opt() -> Any:
-    return typer.Option(False, "--json", help="One JSON object per line on stdout.")
+#: The ``--json`` option every data command takes.
+JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line on stdout.")]
 
 
 def _print_version(value: bool) -> None:
@@ -102,25 +126,130 @@ def _print_version(value: bool) -> None:
     raise typer.Exit()
 
 
-def build_app(host: Host | None = None) -> typer.Typer:
+def root(
+    ctx: typer.Context,
+    home: Annotated[Path | None, typer.Option(
+        "--home", envvar="TEXTSEQ_HOME",
+        help="Where textseq keeps its database, models and caches (default: the user data dir).",
+    )] = None,
+    device: Annotated[str | None, typer.Option(
+        "--device", help="auto | cpu | cuda | cuda:N (auto: CUDA when present).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines for every command.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_print_version,
+        help="Print textseq's version and plugin API version.")] = False,
+) -> None:
+    """textseq alone opens the app; with a command, the host is started for it."""
+    cli_io.start_command(ctx, as_json)
+    session = session_of(ctx)
+    session.choose(ctx, home, device)
+    host = session.get_host()  # starts the plugins on the chosen home before their command runs
+    if ctx.invoked_subcommand is not None:
+        # A plugin that failed to start answers its command (and its --help) with why.
+        problem = host.unavailable(ctx.invoked_subcommand)
+        if problem:
+            raise PluginError(problem)
+        return
+    from textseq_tui.app.main import TextseqApp
+
+    tui = TextseqApp(host)
+    tui.run()
+    if tui.return_code:  # it ended on an unhandled error (Textual printed it)
+        raise typer.Exit(tui.return_code)
+
+
+def plugins_cmd(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks.")] = False,
+) -> None:
+    """List installed plugins: name, version, status (ok | error: reason), source."""
+    host = host_of(ctx)
+    host.completion_providers()  # notes a provider of the deprecated first protocol
+    if cli_io.want_json(as_json):
+        for record in host.records:
+            cli_io.emit(record.row(), True)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("plugin", "version", "status", "source", "description")
+    for record in host.records:
+        row = record.row()
+        style = "green" if record.ok else "red"
+        safe = {k: cli_io.escape_markup(v) for k, v in row.items()}
+        table.add_row(safe["name"], safe["version"], f"[{style}]{safe['status']}[/]",
+                      safe["source"], safe["description"])
+    console = Console()
+    console.print(table)
+    for record in host.records:
+        for notice in record.deprecations:
+            console.print(f"[yellow]{record.name}: deprecated: {notice}[/]", markup=True,
+                          highlight=False, soft_wrap=True)
+    if verbose:
+        for record in host.records:
+            if record.detail:
+                console.print(f"[bold]{cli_io.escape_markup(record.name)}[/]\n"
+                              f"{cli_io.escape_markup(record.detail)}")
+
+
+def scores_cmd(
+    ctx: typer.Context,
+    plugin: Annotated[str | None, typer.Argument(help="Only this plugin's scores.")] = None,
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
+) -> None:
+    """Scores and leaderboards the plugins keep (games, typing sessions, training runs)."""
+    host = host_of(ctx)
+    plugins = [host.plugin(plugin)] if plugin else host.plugins
+    rows: list[dict[str, Any]] = []
+    for p in plugins:
+        for row in p.scores(p.context.store):
+            rows.append({"plugin": p.name, **row})
+    _print_rows(rows, as_json, as_csv, empty="no scores yet")
+
+
+def train_cmd(
+    ctx: typer.Context,
+    plugin: Annotated[str, typer.Argument(help="The plugin whose model to train.")],
+) -> None:
+    """Train a plugin's model: 'textseq train PLUGIN ARGS' runs 'textseq PLUGIN CMD ARGS',
+    CMD being the plugin's train_command ('train' unless it says otherwise)."""
+    host = host_of(ctx)
+    target = host.plugin(plugin)
+    found = _trainer(target)
+    if found is None:
+        able = [p.name for p in host.plugins if p is not target and _trainer(p)]
+        raise BadInput(f"plugin {plugin!r} has no command that trains a model; "
+                       + (f"plugins that train: {', '.join(able)}" if able
+                          else "no plugin can train"))
+    command, head = found
+    # Its own chain of contexts (so its usage reads "textseq PLUGIN ..."), sharing this
+    # invocation's state: the root --json and the count of refused lines.
+    sub = command.make_context(f"textseq {plugin}", [*head, *ctx.args])
+    sub.meta.update(ctx.meta)
+    with sub:
+        command.invoke(sub)
+
+
+def build_app(host: Host | None = None, *, session: CliSession | None = None) -> typer.Typer:
     """The Typer app with the host's commands and every plugin's sub-app.
 
     Without ``host`` (the console script) the plugins are discovered but not started, and no
     home is touched: the host is built when a command first needs it, from the root
     ``--home``/``--device``, and it starts the very instances whose sub-apps are mounted here
     (their commands read ``plugin.context`` when they run). With ``host`` (tests), its started
-    plugins are mounted.
+    plugins are mounted. ``session`` lets a caller look at the host a command built.
     """
-    global _RECORDS
+    session = session or CliSession()
     if host is not None:
-        set_host(host)
-        records = host.records
-    elif _HOST is not None:
-        records = _HOST.records
+        session.host = host
+    if session.host is not None:
+        records = session.host.records
     else:
         from textseq_tui.discovery import discover
 
-        records = _RECORDS = discover()
+        records = session.records = discover()
     app = typer.Typer(
         cls=TextseqGroup,
         name="textseq",
@@ -130,126 +259,24 @@ def build_app(host: Host | None = None) -> typer.Typer:
         no_args_is_help=False,
         pretty_exceptions_enable=False,
         rich_markup_mode="rich",
-        context_settings={"help_option_names": ["-h", "--help"]},
+        context_settings={"help_option_names": ["-h", "--help"], "obj": session},
     )
-
-    @app.callback()
-    def root(
-        ctx: typer.Context,
-        home: Path | None = typer.Option(
-            None, "--home", envvar="TEXTSEQ_HOME",
-            help="Where textseq keeps its database, models and caches "
-            "(default: the user data dir).",
-        ),
-        device: str | None = typer.Option(
-            None, "--device", help="auto | cpu | cuda | cuda:N (auto: CUDA when present)."
-        ),
-        as_json: bool = typer.Option(False, "--json", help="JSON lines for every command."),
-        version: bool = typer.Option(False, "--version", is_eager=True,
-                                     callback=_print_version,
-                                     help="Print textseq's version and plugin API version."),
-    ) -> None:
-        global _OPTIONS
-        cli_io.start_command(as_json)
-        wanted = home.expanduser() if home else None
-        if _HOST is None:
-            _OPTIONS = (wanted, device)
-        elif (wanted and wanted.resolve() != _HOST.home.resolve()
-              and getattr(ctx.get_parameter_source("home"), "name", "") == "COMMANDLINE") or (
-                device and device != _HOST.device):
-            # The mounted sub-apps belong to this host's plugins: a second host cannot
-            # take them over (each plugin instance is started once).
-            raise BadInput(f"this textseq was built for home {_HOST.home} on device "
-                           f"{_HOST.device}; run it again with the --home/--device you want")
-        if ctx.invoked_subcommand is not None:
-            # Starts the plugins on the chosen home before their command runs; a plugin that
-            # failed to start answers its command (and its --help) with why.
-            problem = get_host().unavailable(ctx.invoked_subcommand)
-            if problem:
-                raise PluginError(problem)
-        if ctx.invoked_subcommand is None:
-            from textseq_tui.app.main import TextseqApp
-
-            tui = TextseqApp(get_host())
-            tui.run()
-            if tui.return_code:  # it ended on an unhandled error (Textual printed it)
-                raise typer.Exit(tui.return_code)
-
-    @app.command("plugins")
-    def plugins_cmd(
-        as_json: bool = _json_opt(),
-        verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks."),
-    ) -> None:
-        """List installed plugins: name, version, status (ok | error: reason), source."""
-        host = get_host()
-        host.completion_providers()  # notes a provider of the deprecated first protocol
-        if cli_io.want_json(as_json):
-            for record in host.records:
-                cli_io.emit(record.row(), True)
-            return
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table("plugin", "version", "status", "source", "description")
-        for record in host.records:
-            row = record.row()
-            style = "green" if record.ok else "red"
-            safe = {k: cli_io.escape_markup(v) for k, v in row.items()}
-            table.add_row(safe["name"], safe["version"], f"[{style}]{safe['status']}[/]",
-                          safe["source"], safe["description"])
-        console = Console()
-        console.print(table)
-        for record in host.records:
-            for notice in record.deprecations:
-                console.print(f"[yellow]{record.name}: deprecated: {notice}[/]", markup=True,
-                              highlight=False, soft_wrap=True)
-        if verbose:
-            for record in host.records:
-                if record.detail:
-                    console.print(f"[bold]{cli_io.escape_markup(record.name)}[/]\n"
-                                  f"{cli_io.escape_markup(record.detail)}")
-
+    app.callback()(root)
+    app.command("plugins")(plugins_cmd)
     app.add_typer(_models_app(), name="models")
     app.add_typer(_db_app(), name="db")
+    app.command("scores")(scores_cmd)
+    app.command("train", add_help_option=False,
+                context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+                )(train_cmd)
+    _mount_plugins(app, records)
+    _one_line_listings(app)
+    return app
 
-    @app.command("scores")
-    def scores_cmd(
-        plugin: str | None = typer.Argument(None, help="Only this plugin's scores."),
-        as_json: bool = _json_opt(),
-        as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout."),
-    ) -> None:
-        """Scores and leaderboards the plugins keep (games, typing sessions, training runs)."""
-        host = get_host()
-        plugins = [host.plugin(plugin)] if plugin else host.plugins
-        rows: list[dict[str, Any]] = []
-        for p in plugins:
-            for row in p.scores(p.context.store):
-                rows.append({"plugin": p.name, **row})
-        _print_rows(rows, as_json, as_csv, empty="no scores yet")
 
-    @app.command(
-        "train",
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-        add_help_option=False,
-    )
-    def train_cmd(
-        ctx: typer.Context,
-        plugin: str = typer.Argument(..., help="The plugin whose model to train."),
-    ) -> None:
-        """Train a plugin's model: 'textseq train PLUGIN ARGS' runs 'textseq PLUGIN CMD ARGS',
-        CMD being the plugin's train_command ('train' unless it says otherwise)."""
-        host = get_host()
-        target = host.plugin(plugin)
-        found = _trainer(target)
-        if found is None:
-            able = [p.name for p in host.plugins if p is not target and _trainer(p)]
-            raise BadInput(f"plugin {plugin!r} has no command that trains a model; "
-                           + (f"plugins that train: {', '.join(able)}" if able
-                              else "no plugin can train"))
-        command, head = found
-        command.main([*head, *ctx.args], prog_name=f"textseq {plugin}",
-                     standalone_mode=False)
-
+def _mount_plugins(app: typer.Typer, records: list[Any]) -> None:
+    """Each started plugin's Typer app as ``textseq NAME``; a broken ``cli()`` is reported
+    on stderr and skipped, never fatal."""
     for record in records:
         plugin = record.plugin
         if plugin is None or record.error:
@@ -264,8 +291,6 @@ def build_app(host: Host | None = None) -> typer.Typer:
             continue
         if sub is not None:
             app.add_typer(sub, name=plugin.name, help=plugin.description)
-    _one_line_listings(app)
-    return app
 
 
 def _mount_unavailable(app: typer.Typer, name: str, problem: str) -> None:
@@ -274,10 +299,12 @@ def _mount_unavailable(app: typer.Typer, name: str, problem: str) -> None:
     if any(info.name == name for info in app.registered_commands):
         return  # a second distribution using the name: the first one's command stays
 
-    @app.command(name, help=f"(unavailable) {problem}", add_help_option=False,
-                 context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
     def unavailable() -> None:
         raise PluginError(problem)
+
+    app.command(name, help=f"(unavailable) {problem}", add_help_option=False,
+                context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+                )(unavailable)
 
 
 def _one_line_listings(app: typer.Typer) -> None:
@@ -353,91 +380,91 @@ def _cell(value: Any) -> str:
     return "" if value is None else cli_io.escape_markup(value)
 
 
-def _models_app() -> typer.Typer:
-    models = typer.Typer(help="List, inspect, verify, import, export and remove models.",
-                         no_args_is_help=True)
+def models_list_cmd(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Every model in the user dir, extra dirs and the shipped defaults."""
+    rows = [m.summary() for m in host_of(ctx).registry.list()]
+    if cli_io.want_json(as_json):
+        for row in rows:
+            cli_io.emit(row, True)
+        return
+    compact = [{k: r[k] for k in ("name", "plugin", "kind", "version", "source")}
+               | {"size": f"{r['size_bytes'] / 1e6:.1f} MB"} for r in rows]
+    _print_rows(compact, False, False, empty="no models found")
 
-    @models.command("list")
-    def list_cmd(as_json: bool = _json_opt()) -> None:
-        """Every model in the user dir, extra dirs and the shipped defaults."""
-        rows = [m.summary() for m in get_host().registry.list()]
-        if cli_io.want_json(as_json):
-            for row in rows:
-                cli_io.emit(row, True)
-            return
-        compact = [{k: r[k] for k in ("name", "plugin", "kind", "version", "source")}
-                   | {"size": f"{r['size_bytes'] / 1e6:.1f} MB"} for r in rows]
-        _print_rows(compact, False, False, empty="no models found")
 
-    @models.command("show")
-    def show_cmd(name: str, as_json: bool = _json_opt()) -> None:
-        """A model's card: data, hyper-parameters, metrics, files and the rebuild command."""
-        info = get_host().registry.get(name)
-        card = {**info.card.to_dict(), "path": str(info.path), "source": info.source}
+def models_show_cmd(ctx: typer.Context, name: str, as_json: JsonOption = False) -> None:
+    """A model's card: data, hyper-parameters, metrics, files and the rebuild command."""
+    info = host_of(ctx).registry.get(name)
+    card = {**info.card.to_dict(), "path": str(info.path), "source": info.source}
+    if cli_io.want_json(as_json):
+        cli_io.emit(card, True)
+    else:
+        cli_io.echo(json.dumps(card, indent=2))
+
+
+def models_verify_cmd(ctx: typer.Context, name: Annotated[str | None, typer.Argument()] = None,
+                      as_json: JsonOption = False) -> None:
+    """Check every file's sha256 against its card (all models, or one)."""
+    report = host_of(ctx).registry.verify(name)
+    bad = 0
+    for path, problems in report.items():
+        bad += bool(problems)
         if cli_io.want_json(as_json):
-            cli_io.emit(card, True)
+            cli_io.emit({"path": path, "ok": not problems, "problems": problems}, True)
         else:
-            cli_io.echo(json.dumps(card, indent=2))
+            cli_io.echo(f"{'ok  ' if not problems else 'FAIL'} {path}")
+            for problem in problems:
+                cli_io.echo(f"     {problem}")
+    if bad:
+        raise typer.Exit(1)
 
-    @models.command("verify")
-    def verify_cmd(name: str | None = typer.Argument(None), as_json: bool = _json_opt()) -> None:
-        """Check every file's sha256 against its card (all models, or one)."""
-        report = get_host().registry.verify(name)
-        bad = 0
-        for path, problems in report.items():
-            bad += bool(problems)
-            if cli_io.want_json(as_json):
-                cli_io.emit({"path": path, "ok": not problems, "problems": problems}, True)
-            else:
-                cli_io.echo(f"{'ok  ' if not problems else 'FAIL'} {path}")
-                for problem in problems:
-                    cli_io.echo(f"     {problem}")
-        if bad:
-            raise typer.Exit(1)
 
-    @models.command("import")
-    def import_cmd(path: Path, name: str | None = typer.Option(None, help="Rename it."),
-                   as_json: bool = _json_opt()) -> None:
-        """Copy a model directory (card.json + files, verified) into your user dir."""
-        info = get_host().registry.import_dir(path, name)
-        cli_io.emit({"imported": info.name, "path": str(info.path)}, cli_io.want_json(as_json))
+def models_import_cmd(ctx: typer.Context, path: Path,
+                      name: Annotated[str | None, typer.Option(help="Rename it.")] = None,
+                      as_json: JsonOption = False) -> None:
+    """Copy a model directory (card.json + files, verified) into your user dir."""
+    info = host_of(ctx).registry.import_dir(path, name)
+    cli_io.emit({"imported": info.name, "path": str(info.path)}, cli_io.want_json(as_json))
 
-    @models.command("export")
-    def export_cmd(name: str, path: Path, as_json: bool = _json_opt()) -> None:
-        """Copy a model directory to PATH (a new directory)."""
-        dest = get_host().registry.export(name, path)
-        cli_io.emit({"exported": name, "path": str(dest)}, cli_io.want_json(as_json))
 
-    @models.command("rm")
-    def rm_cmd(name: str, as_json: bool = _json_opt()) -> None:
-        """Remove a model from your user dir (shipped models cannot be removed)."""
-        path = get_host().registry.remove(name)
-        cli_io.emit({"removed": name, "path": str(path)}, cli_io.want_json(as_json))
+def models_export_cmd(ctx: typer.Context, name: str, path: Path,
+                      as_json: JsonOption = False) -> None:
+    """Copy a model directory to PATH (a new directory)."""
+    dest = host_of(ctx).registry.export(name, path)
+    cli_io.emit({"exported": name, "path": str(dest)}, cli_io.want_json(as_json))
 
-    return models
+
+def models_rm_cmd(ctx: typer.Context, name: str, as_json: JsonOption = False) -> None:
+    """Remove a model from your user dir (shipped models cannot be removed)."""
+    path = host_of(ctx).registry.remove(name)
+    cli_io.emit({"removed": name, "path": str(path)}, cli_io.want_json(as_json))
+
+
+def _models_app() -> typer.Typer:
+    return cli_io.command_group("List, inspect, verify, import, export and remove models.", {
+        "list": models_list_cmd, "show": models_show_cmd, "verify": models_verify_cmd,
+        "import": models_import_cmd, "export": models_export_cmd, "rm": models_rm_cmd})
+
+
+def db_path_cmd(ctx: typer.Context) -> None:
+    """Print the database file's path."""
+    typer.echo(str(host_of(ctx).home / "textseq.db"))
+
+
+def db_check_cmd(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Run SQLite's integrity check; never modifies or deletes anything."""
+    host = host_of(ctx)
+    problems = host.store.check()
+    cli_io.emit({"path": str(host.store.path), "ok": not problems, "problems": problems},
+                cli_io.want_json(as_json),
+                text="ok" if not problems else "\n".join(problems))
+    if problems:
+        raise typer.Exit(1)
 
 
 def _db_app() -> typer.Typer:
-    db = typer.Typer(help="The SQLite database: where it is, and a health check.",
-                     no_args_is_help=True)
-
-    @db.command("path")
-    def path_cmd() -> None:
-        """Print the database file's path."""
-        typer.echo(str(get_host().home / "textseq.db"))
-
-    @db.command("check")
-    def check_cmd(as_json: bool = _json_opt()) -> None:
-        """Run SQLite's integrity check; never modifies or deletes anything."""
-        host = get_host()
-        problems = host.store.check()
-        cli_io.emit({"path": str(host.store.path), "ok": not problems, "problems": problems},
-                    cli_io.want_json(as_json),
-                    text="ok" if not problems else "\n".join(problems))
-        if problems:
-            raise typer.Exit(1)
-
-    return db
+    return cli_io.command_group("The SQLite database: where it is, and a health check.",
+                                {"path": db_path_cmd, "check": db_check_cmd})
 
 
 def main() -> None:

@@ -18,18 +18,25 @@ Plugins reach these through ``textseq_tui.plugin`` (``emit``, ``want_json``, ``i
   printed string goes through :func:`shown`: C0 controls but tab and newline, DEL and C1
   controls (so ESC, and every ANSI/OSC sequence) appear as ``\\xNN``; in JSON, C1 and DEL
   are ``\\u00NN`` escapes as well (C0 always are).
+
+What a running command shares with these helpers (the root ``--json``, how many lines it
+refused) is a :class:`CommandState` on the Click context of that command (``ctx.meta``,
+which every context of one invocation shares), not module state: each invocation starts
+with a fresh one, and nothing needs resetting between two commands run in one process.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from textseq_tui.errors import BadInput
+from textseq_tui.errors import BadInput, PluginError
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 #: Characters a terminal may act on: C0 controls except tab and newline, DEL, C1 controls.
@@ -38,22 +45,56 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _JSON_RAW_CONTROL = re.compile("[\x7f-\x9f]")
 _LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 
-#: Set by the root command's ``--json``; commands OR it with their own flag.
-GLOBAL_JSON = False
-#: Lines refused since the command started (the host exits 1 when there were any).
-_REFUSED = 0
+#: The key of the running command's :class:`CommandState` in the Click context's ``meta``.
+STATE_KEY = "textseq.command_state"
 
 
-def start_command(global_json: bool) -> None:
-    """Called by the root command before each command: the global ``--json``, no refusals."""
-    global GLOBAL_JSON, _REFUSED
-    GLOBAL_JSON = global_json
-    _REFUSED = 0
+@dataclass
+class CommandState:
+    """The state one command invocation shares with the I/O helpers.
+
+    ``json``: the root ``textseq --json`` was given (commands OR it with their own flag);
+    ``refused``: input lines the command refused so far (the host exits 1 when any were).
+    """
+
+    json: bool = False
+    refused: int = 0
 
 
-def refused_lines() -> int:
-    """How many input lines the running command refused."""
-    return _REFUSED
+def _click_context() -> Any:
+    """The running Click context (Typer's own vendored Click in recent Typer, the ``click``
+    package before); ``None`` outside a command."""
+    from importlib import import_module
+
+    for module in ("typer._click.globals", "click.globals"):
+        try:
+            ctx = import_module(module).get_current_context(silent=True)
+        except (ImportError, AttributeError):
+            continue
+        if ctx is not None:
+            return ctx
+    return None
+
+
+def start_command(ctx: Any, global_json: bool) -> CommandState:
+    """Give the invocation of Click context ``ctx`` a fresh state (the root command calls it
+    before each command): the global ``--json``, no refusals yet."""
+    state = CommandState(json=global_json)
+    ctx.meta[STATE_KEY] = state
+    return state
+
+
+def command_state(ctx: Any = None) -> CommandState | None:
+    """The state of the invocation ``ctx`` (default: the running one) belongs to; ``None``
+    outside a ``textseq`` command (a plugin's Typer app run on its own)."""
+    ctx = ctx if ctx is not None else _click_context()
+    return None if ctx is None else ctx.meta.get(STATE_KEY)
+
+
+def refused_lines(ctx: Any = None) -> int:
+    """How many input lines the running command (or the invocation of ``ctx``) refused."""
+    state = command_state(ctx)
+    return state.refused if state is not None else 0
 
 
 def want_json(flag: bool | None = None) -> bool:
@@ -62,24 +103,83 @@ def want_json(flag: bool | None = None) -> bool:
     Without ``flag`` the running command's own ``--json`` option (a parameter named
     ``as_json``) is read from the Click context.
     """
-    if flag is None:
-        flag = _command_param("as_json")
-    return bool(flag) or GLOBAL_JSON
+    ctx = _click_context()
+    if flag is None and ctx is not None:
+        flag = ctx.params.get("as_json")
+    state = command_state(ctx)
+    return bool(flag) or (state is not None and state.json)
 
 
-def _command_param(name: str) -> Any:
-    """A parameter of the running command, from the Click context (Typer's own vendored
-    Click in recent Typer, the ``click`` package before); ``None`` outside a command."""
-    for module in ("typer._click.globals", "click.globals"):
-        try:
-            from importlib import import_module
+def command_group(help: str, commands: dict[str, Callable[..., Any]], obj: Any = None) -> Any:
+    """A Typer app of module-level command functions, each under its name (its help is its
+    docstring). ``obj`` (a plugin, say) is the ``obj`` of the app's Click context: a command
+    taking ``ctx: typer.Context`` finds it with :func:`command_object` when it runs.
 
-            ctx = import_module(module).get_current_context(silent=True)
-        except (ImportError, AttributeError):
+    This is how every command of textseq is written: a function at module level, no
+    closure over state, the state it needs on the context."""
+    import typer
+
+    app = typer.Typer(help=help, no_args_is_help=True,
+                      context_settings={} if obj is None else {"obj": obj})
+    for name, command in commands.items():
+        app.command(name)(command)
+    return app
+
+
+def command_object(ctx: Any, kind: type | None = None) -> Any:
+    """The ``obj`` the running command's group was built with (:func:`command_group`):
+    the nearest of type ``kind`` when given, else the command context's own ``obj``."""
+    found = ctx.obj if kind is None else ctx.find_object(kind)
+    if found is None:
+        raise PluginError("this command runs only within the app it was built for")
+    return found
+
+
+def command_line(exclude: Iterable[str] = ()) -> str:
+    """The running command as a shell line built from its parameters, e.g.
+    ``textseq PLUGIN train --input data.txt --name m --hidden 64 ...``: what a model card's
+    ``rebuild`` says. Every parameter is written with its value (defaults too, so the
+    line pins them), in declaration order, under its first long option name; options whose
+    value is ``None`` are left out, a plain flag appears only when set, and ``exclude`` names
+    parameters (their Python names, e.g. ``"as_json"``) that do not change the result."""
+    ctx = _click_context()
+    if ctx is None:
+        raise RuntimeError("command_line() is for a running command")
+    words = _command_words(ctx)
+    skip = set(exclude)
+    for param in ctx.command.params:
+        if param.name in skip or getattr(param, "hidden", False):
             continue
-        if ctx is not None:
-            return ctx.params.get(name)
-    return None
+        words += _param_words(param, ctx.params.get(param.name))
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def _command_words(ctx: Any) -> list[str]:
+    """``["textseq", "PLUGIN", "COMMAND"]`` of the running command, whatever the program was
+    called (``textseq train PLUGIN`` runs it with the program name ``textseq PLUGIN``)."""
+    chain = []
+    while ctx is not None:
+        chain.append(ctx.info_name or "")
+        ctx = ctx.parent
+    chain.reverse()
+    head = chain[0].split()
+    words = ["textseq"] + (head[1:] if head[:1] == ["textseq"] else [])
+    return words + [w for name in chain[1:] for w in name.split()]
+
+
+def _param_words(param: Any, value: Any) -> list[str]:
+    if value is None or (isinstance(value, (list, tuple)) and not value):
+        return []
+    if param.param_type_name == "argument":
+        return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+    longs = [o for o in param.opts if o.startswith("--")] or list(param.opts)
+    if getattr(param, "is_flag", False) and isinstance(value, bool):
+        if value:
+            return [longs[0]]
+        negative = [o for o in param.secondary_opts if o.startswith("--")]
+        return negative[:1]
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return [w for v in values for w in (longs[0], str(v))]
 
 
 def shown(text: Any) -> str:
@@ -308,8 +408,9 @@ def refuse(number: int, err: Exception | str, as_json: bool | None = None) -> No
     ``--json``, ``{"line": N, "error": reason}`` on stdout in the answer's place. The batch
     goes on; the command exits 1 at the end. ``as_json`` defaults to the command's
     ``--json`` (or the global one)."""
-    global _REFUSED
-    _REFUSED += 1
+    state = command_state()
+    if state is not None:
+        state.refused += 1
     message = str(err)
     echo(f"line {number}: {message}", err=True)
     if want_json(as_json):

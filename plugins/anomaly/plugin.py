@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textseq_plugins import BuiltinPlugin
+
 from textseq_tui.plugin import (
     CommandResult,
     ModelSpec,
     OpenScreen,
-    Plugin,
     PluginContext,
     ScreenSpec,
     SlashCommand,
-    package_dir,
 )
 
 if TYPE_CHECKING:
@@ -98,14 +98,10 @@ def _slash(args: str, ctx: PluginContext) -> CommandResult:
                          data={"sequence": 0, **score.summary()})
 
 
-class AnomalyPlugin(Plugin):
+class AnomalyPlugin(BuiltinPlugin):
     name = "anomaly"
     title = "Anomaly"
     description = "Flag surprising steps in sequences with a next-token model."
-
-    def model_dirs(self) -> list[Any]:
-        """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""
-        return [package_dir("textseq_models")]
 
     def model_specs(self) -> list[ModelSpec]:
         return [ModelSpec(KIND, _load, default=DEFAULT_MODEL,

@@ -1,7 +1,7 @@
 """Training a next-token detector on normal sequences, and choosing its threshold.
 
-``python -m textseq_plugins.anomaly.train --input FILE --name N [--out DIR]`` is the same as
-``textseq anomaly train``. A slice of the normal sequences (``calib_fraction``) is held out:
+``textseq anomaly train`` runs :func:`train_detector`. A slice of the normal sequences
+(``calib_fraction``) is held out:
 it never trains the network; its loss is the card's held-out metric and the surprisal
 threshold is chosen on it so that at most ``fp_budget`` of normal sequences would be flagged.
 """
@@ -32,7 +32,7 @@ from textseq_tui.plugin import TRAIN_LOSS, VAL_LOSS, BadInput
 
 
 @dataclass
-class TrainSettings:
+class DetectorTrainConfig:
     """Hyper-parameters (DeepLog's network is 2 layers x 64 units; lr in Adam's units)."""
 
     cell: str = "lstm"
@@ -58,7 +58,9 @@ class TrainSettings:
 
 
 @dataclass
-class TrainOutcome:
+class DetectorTrainResult:
+    """A trained, calibrated detector with the card's metrics and hyper-parameters."""
+
     detector: AnomalyDetector
     metrics: dict[str, Any]
     hyperparameters: dict[str, Any]
@@ -118,7 +120,7 @@ def choose_threshold(max_surprisals: Sequence[float], fp_budget: float, margin: 
     return conformal_quantile(max_surprisals, fp_budget) + margin
 
 
-def calibrate(detector: AnomalyDetector, cal: Sequence[list[str]], settings: TrainSettings
+def calibrate(detector: AnomalyDetector, cal: Sequence[list[str]], settings: DetectorTrainConfig
               ) -> None:
     """Set the detector's threshold (and g when ``settings.top_g`` is 0) on held-out normal
     sequences. Unseen tokens are left out of both: they are flagged by rule (rank = vocabulary
@@ -161,9 +163,32 @@ def _batches(encoded: list[list[int]], batch_size: int, seed: int):
             yield next_token_batch([tensors[i] for i in perm[s : s + batch_size]])
 
 
+def _heldout_loss(encoded: list[list[int]], device: str) -> Callable[[Any], dict[str, float]]:
+    """The Trainer's ``eval_fn``: mean next-token cross-entropy (nats per token) of the
+    held-out sequences ``encoded``."""
+    import torch
+
+    from textseq_tui.ml.batching import next_token_batch
+
+    def eval_fn(model: Any) -> dict[str, float]:
+        total, count = 0.0, 0
+        for s in range(0, len(encoded), 512):
+            chunk = [torch.tensor(e) for e in encoded[s : s + 512]]
+            inputs, targets = next_token_batch(chunk)
+            inputs, targets = inputs.to(device), targets.to(device)
+            logits = model.head(model(inputs.packed).data)
+            total += float(torch.nn.functional.cross_entropy(logits, targets, reduction="sum"))
+            count += int(targets.numel())
+        loss = total / max(count, 1)
+        # val_loss: the standard name /runs plots; same value
+        return {VAL_LOSS: loss, "heldout_nats_per_token": loss}
+
+    return eval_fn
+
+
 def train_detector(
     sequences: Sequence[list[str]],
-    settings: TrainSettings,
+    settings: DetectorTrainConfig,
     *,
     device: str = "cpu",
     checkpoint_path: Path | None = None,
@@ -171,7 +196,7 @@ def train_detector(
     progress: bool = True,
     on_metrics: Callable[[int, dict[str, float]], None] | None = None,
     calib: Sequence[list[str]] | None = None,
-) -> TrainOutcome:
+) -> DetectorTrainResult:
     """Train on normal ``sequences`` (token lists) and calibrate the threshold.
 
     With ``calib`` (held-out normal sequences, e.g. a separate file), every sequence of
@@ -211,27 +236,13 @@ def train_detector(
         logits = model.head(model(inputs.packed).data)
         return torch.nn.functional.cross_entropy(logits, targets), int(targets.numel())
 
-    def eval_fn(model: Any) -> dict[str, float]:
-        from textseq_tui.ml.batching import next_token_batch
-
-        total, count = 0.0, 0
-        for s in range(0, len(cal_encoded), 512):
-            chunk = [torch.tensor(e) for e in cal_encoded[s : s + 512]]
-            inputs, targets = next_token_batch(chunk)
-            inputs, targets = inputs.to(device), targets.to(device)
-            logits = model.head(model(inputs.packed).data)
-            total += float(torch.nn.functional.cross_entropy(logits, targets, reduction="sum"))
-            count += int(targets.numel())
-        loss = total / max(count, 1)
-        # val_loss: the standard name /runs plots; same value
-        return {VAL_LOSS: loss, "heldout_nats_per_token": loss}
-
     config = TrainConfig(max_steps=settings.max_steps, minutes=settings.minutes,
                          checkpoint_every=200, eval_every=200, log_every=50,
                          progress=progress, throughput_unit="tokens")
     trainer = Trainer(net, optimizer, step_fn=step_fn, config=config,
                       device=torch.device(device), checkpoint_path=checkpoint_path,
-                      eval_fn=eval_fn if cal_encoded else None, on_metrics=on_metrics,
+                      eval_fn=_heldout_loss(cal_encoded, device) if cal_encoded else None,
+                      on_metrics=on_metrics,
                       extra_state={"vocab": vocab.itos})
     if resume:
         trainer.resume()
@@ -265,23 +276,29 @@ def train_detector(
         flagged = detector.score(cal)
         metrics["calibration_flag_rate"] = round(
             sum(s.anomalous for s in flagged) / len(flagged), 5)
-    hyper = {
+    hyper = _hyperparameters(settings, detector, separate_calib=calib is not None)
+    detector.hyperparameters = hyper
+    return DetectorTrainResult(detector, metrics, hyper)
+
+
+def _hyperparameters(settings: DetectorTrainConfig, detector: AnomalyDetector,
+                     separate_calib: bool) -> dict[str, Any]:
+    """The card's hyper-parameters: the settings and what calibration chose."""
+    return {
         "cell": settings.cell, "layers": settings.layers, "hidden": settings.hidden,
         "embedding": settings.embedding, "batch_size": settings.batch_size, "lr": settings.lr,
         "max_steps": settings.max_steps, "minutes": settings.minutes, "seed": settings.seed,
         "top_g": detector.top_g, "top_g_auto": settings.top_g == 0,
         "fp_budget": settings.fp_budget,
         "threshold_margin": settings.threshold_margin, "end_token": settings.end_token,
-        "calib_fraction": settings.calib_fraction if calib is None else "separate file",
+        "calib_fraction": "separate file" if separate_calib else settings.calib_fraction,
         "threshold": None if detector.threshold is None else round(detector.threshold, 4),
-        "vocab_size": len(vocab),
+        "vocab_size": len(detector.vocab),
         "count_flag_rate": settings.count_flag_rate,
         "count_threshold": None if detector.count_threshold is None
         else round(detector.count_threshold, 4),
         "invariants": len(detector.invariants) if detector.invariants is not None else 0,
     }
-    detector.hyperparameters = hyper
-    return TrainOutcome(detector, metrics, hyper)
 
 
 def model_files(detector: AnomalyDetector) -> dict[str, bytes]:
@@ -298,7 +315,7 @@ def model_files(detector: AnomalyDetector) -> dict[str, bytes]:
     return files
 
 
-def model_card(outcome: TrainOutcome, *, name: str, data: Any, rebuild: str,
+def model_card(outcome: DetectorTrainResult, *, name: str, data: Any, rebuild: str,
                device: str = "cpu") -> Any:
     """The card of a trained detector (its files are filled in when it is saved)."""
     from textseq_tui.plugin import new_card
@@ -310,7 +327,7 @@ def model_card(outcome: TrainOutcome, *, name: str, data: Any, rebuild: str,
                     rebuild=rebuild)
 
 
-def save_model(registry_dir: Path | None, registry: Any, outcome: TrainOutcome, *, name: str,
+def save_model(registry_dir: Path | None, registry: Any, outcome: DetectorTrainResult, *, name: str,
                data: Any, rebuild: str, device: str = "cpu") -> Any:
     """Save into ``registry`` (the user dir) or, with ``registry_dir``, into that directory
     (``registry_dir / name``; how the shipped model in ``models/`` is written). The CLI saves
@@ -320,25 +337,3 @@ def save_model(registry_dir: Path | None, registry: Any, outcome: TrainOutcome, 
     card = model_card(outcome, name=name, data=data, rebuild=rebuild, device=device)
     target = ModelRegistry(Path(registry_dir)) if registry_dir is not None else registry
     return target.save(card, model_files(outcome.detector))
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``python -m textseq_plugins.anomaly.train`` (see ``textseq anomaly train --help``)."""
-    import sys
-
-    from textseq_plugins.anomaly.cli import build_cli
-
-    from textseq_tui.plugin import TextseqError
-
-    try:
-        build_cli(None)(args=["train", *(argv or [])], prog_name="anomaly",
-                        standalone_mode=False)
-    except TextseqError as err:
-        sys.stderr.write(f"error: {err}\n")
-        raise SystemExit(err.exit_code) from None
-
-
-if __name__ == "__main__":
-    import sys
-
-    main(sys.argv[1:])

@@ -9,17 +9,17 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textseq_plugins import BuiltinPlugin
+
 from textseq_tui.plugin import (
     BadInput,
     CommandResult,
     CompletionRequest,
     ModelSpec,
     OpenScreen,
-    Plugin,
     PluginContext,
     ScreenSpec,
     SlashCommand,
-    package_dir,
 )
 
 if TYPE_CHECKING:
@@ -355,14 +355,10 @@ class GhostTextProvider:
         return found[0].completion if found else None
 
 
-class AutocompletePlugin(Plugin):
+class AutocompletePlugin(BuiltinPlugin):
     name = "autocomplete"
     title = "Autocomplete"
     description = "Ghost-text word completion: a character RNN, a word list and your own words."
-
-    def model_dirs(self) -> list[Any]:
-        """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""
-        return [package_dir("textseq_models")]
 
     def __init__(self) -> None:
         super().__init__()

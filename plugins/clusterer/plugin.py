@@ -6,10 +6,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from textseq_plugins import BuiltinPlugin
+
 from textseq_tui.plugin import (
     BadInput,
     CommandResult,
-    Plugin,
     PluginContext,
     ScreenSpec,
     SlashCommand,
@@ -18,20 +19,20 @@ from textseq_tui.plugin import (
 
 def _cluster_command(args: str, ctx: PluginContext) -> CommandResult:
     """``/cluster WORD``: the word's cluster and nearest neighbours (runs in a worker)."""
-    from textseq_plugins.clusterer import runs
+    from textseq_plugins.clusterer import clusterings
 
     from textseq_tui.plugin import escape
 
     word = args.strip()
     if not word or len(word.split()) != 1:
         raise BadInput("usage: /cluster WORD (one word), e.g. /cluster guitar")
-    found = runs.find_word(ctx.store, word)
+    found = clusterings.find_word(ctx.store, word)
     if found is None:
-        runs.default_run(ctx.store, registry=ctx.registry)
-        found = runs.find_word(ctx.store, word)
+        clusterings.default_clustering(ctx.store, ctx.registry)
+        found = clusterings.find_word(ctx.store, word)
     if found is None:
         raise BadInput(f"{word!r} is not in any clustering run (the default run holds the "
-                       f"{runs.DEFAULT_VOCAB:,} most frequent words); cluster it with "
+                       f"{clusterings.DEFAULT_VOCAB:,} most frequent words); cluster it with "
                        f"`textseq clusterer cluster --vocab 400000` or --words FILE")
     label = "noise" if found["cluster"] < 0 else f"cluster {found['cluster']}"
     members = " ".join(w for w in found["cluster_words"] if w != found["word"])
@@ -44,7 +45,7 @@ def _cluster_command(args: str, ctx: PluginContext) -> CommandResult:
     return CommandResult(text=text, data=found)
 
 
-class ClustererPlugin(Plugin):
+class ClustererPlugin(BuiltinPlugin):
     name = "clusterer"
     title = "Clusterer"
     description = "Cluster a vocabulary or embedding matrix without choosing k."
@@ -66,7 +67,7 @@ class ClustererPlugin(Plugin):
     def cli(self) -> Any:
         from textseq_plugins.clusterer.cli import build_cli
 
-        return build_cli(self.lazy_context)
+        return build_cli(self)
 
     def migrations(self) -> Any:
         from textseq_plugins.clusterer.migrations import migrations
@@ -75,10 +76,10 @@ class ClustererPlugin(Plugin):
 
     def scores(self, store: Any) -> list[dict[str, Any]]:
         """Recent clustering runs (``textseq scores clusterer``)."""
-        from textseq_plugins.clusterer.runs import list_runs
+        from textseq_plugins.clusterer.clusterings import list_clusterings
 
         out = []
-        for row in list_runs(store, 20):
+        for row in list_clusterings(store, 20):
             info = {k: row[k] for k in ("id", "method", "source", "n_words", "n_clusters",
                                         "noise")}
             info["k"] = json.loads(row["settings"] or "{}").get("k")

@@ -67,16 +67,16 @@ class ClusterBrowser(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def load_run(self, run_id: int | None) -> None:
-        from textseq_plugins.clusterer import runs
+        from textseq_plugins.clusterer import clusterings
 
         try:
-            if run_id is None and not runs.list_runs(self.ctx.store, 1):
+            if run_id is None and not clusterings.list_clusterings(self.ctx.store, 1):
                 self.app.call_from_thread(
                     self._set_status, "no clustering runs yet: press c to cluster the "
-                    f"{runs.DEFAULT_VOCAB:,} most frequent GloVe words")
+                    f"{clusterings.DEFAULT_VOCAB:,} most frequent GloVe words")
                 return
-            info = runs.get_run(self.ctx.store, run_id)
-            summaries = runs.cluster_summaries(self.ctx.store, info["id"], preview=10,
+            info = clusterings.get_clustering(self.ctx.store, run_id)
+            summaries = clusterings.cluster_summaries(self.ctx.store, info["id"], preview=10,
                                                limit=TABLE_LIMIT)
         except TextseqError as err:
             self.app.call_from_thread(self._set_status, f"[red]{escape(str(err))}[/]")
@@ -85,10 +85,10 @@ class ClusterBrowser(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def cluster_default(self) -> None:
-        from textseq_plugins.clusterer import runs
+        from textseq_plugins.clusterer import clusterings
 
         try:
-            run_id = runs.default_run(self.ctx.store, device="cpu", registry=self.ctx.registry)
+            run_id = clusterings.default_clustering(self.ctx.store, self.ctx.registry, device="cpu")
         except TextseqError as err:
             self.app.call_from_thread(self._set_status, f"[red]{escape(str(err))}[/]")
             return
@@ -97,13 +97,13 @@ class ClusterBrowser(Screen):
 
     @work(thread=True, exclusive=True, group="detail")
     def search_word(self, word: str) -> None:
-        from textseq_plugins.clusterer import runs
+        from textseq_plugins.clusterer import clusterings
 
         if self.run_id is None:
             return
         try:
-            found = runs.lookup_word(self.ctx.store, self.run_id, word)
-            members = runs.cluster_words(self.ctx.store, self.run_id, found["cluster"])
+            found = clusterings.lookup_word(self.ctx.store, self.run_id, word)
+            members = clusterings.cluster_words(self.ctx.store, self.run_id, found["cluster"])
         except TextseqError as err:
             self.app.call_from_thread(self._set_detail, f"[red]{escape(str(err))}[/]")
             return
@@ -115,11 +115,11 @@ class ClusterBrowser(Screen):
 
     @work(thread=True, exclusive=True, group="detail")
     def open_cluster(self, cluster: int) -> None:
-        from textseq_plugins.clusterer import runs
+        from textseq_plugins.clusterer import clusterings
 
         if self.run_id is None:
             return
-        members = runs.cluster_words(self.ctx.store, self.run_id, cluster)
+        members = clusterings.cluster_words(self.ctx.store, self.run_id, cluster)
         label = "noise" if cluster < 0 else f"cluster {cluster}"
         self.app.call_from_thread(
             self._set_detail, f"[b]{label}[/b] ({len(members)} words)\n"

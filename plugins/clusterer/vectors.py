@@ -1,4 +1,8 @@
-"""Word vectors to cluster: GloVe 6B 50d from its PyPI package, or a user's file.
+"""Word vectors to cluster: the shared GloVe 6B 50d model, or a user's file.
+
+``glove`` below is the registry model ``textseq_tui.ml.GLOVE_MODEL`` (a
+``textseq_tui.ml.GloveVectors``: ``.words`` in frequency order, ``.matrix``, ``.index``),
+loaded by the caller with ``ctx.registry.load(GLOVE_MODEL, kind=GLOVE_KIND)``.
 
 Every loader returns a :class:`WordVectors` (words and a float32 ``(n, dim)`` matrix) that
 has been checked: no duplicate words, no NaN/inf or all-zero rows, one dimension, at least
@@ -16,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from textseq_tui.ml import GLOVE_SIZE, glove_matrix, glove_words
 from textseq_tui.plugin import BadInput
 
 _SHOW = 5  # how many offending lines/words an error message names
@@ -43,17 +46,17 @@ class WordVectors:
         return int(self.matrix.shape[1])
 
 
-def load_glove_vocab(top_n: int) -> WordVectors:
+def load_glove_vocab(glove: Any, top_n: int) -> WordVectors:
     """The ``top_n`` most frequent GloVe words (GloVe rows are frequency-ordered)."""
     if top_n < 2:
         raise BadInput(f"--vocab must be at least 2 words (got {top_n})")
-    if top_n > GLOVE_SIZE:
-        raise BadInput(f"--vocab {top_n}: GloVe 6B has only {GLOVE_SIZE:,} words")
-    words = glove_words()[:top_n]
-    return WordVectors(words, glove_matrix()[:top_n], f"glove-6b-50d top {top_n}")
+    if top_n > len(glove):
+        raise BadInput(f"--vocab {top_n}: GloVe 6B has only {len(glove):,} words")
+    words = glove.words[:top_n]
+    return WordVectors(words, glove.matrix[:top_n], f"glove-6b-50d top {top_n}")
 
 
-def load_glove_words(words: Sequence[str]) -> WordVectors:
+def load_glove_words(glove: Any, words: Sequence[str]) -> WordVectors:
     """GloVe vectors of the given words; words without a vector go to ``missing``.
 
     GloVe is lower-cased, so a word not found as typed is looked up in lower case.
@@ -61,7 +64,7 @@ def load_glove_words(words: Sequence[str]) -> WordVectors:
     """
     import numpy as np
 
-    index = {w: i for i, w in enumerate(glove_words())}
+    index = glove.index
     rows, found, missing = [], [], []
     for word in words:
         row = index.get(word, index.get(word.lower()))
@@ -75,7 +78,7 @@ def load_glove_words(words: Sequence[str]) -> WordVectors:
         more = f" and {len(missing) - _SHOW} more" if len(missing) > _SHOW else ""
         raise BadInput(f"none of the {len(missing)} words has a GloVe vector "
                        f"({shown}{more}): nothing to cluster")
-    matrix = np.asarray(glove_matrix()[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
+    matrix = np.asarray(glove.matrix[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
     vectors = WordVectors(found, matrix.reshape(len(found), -1), "glove-6b-50d", missing)
     return vectors
 
@@ -244,7 +247,8 @@ def restrict(vectors: WordVectors, wanted: Sequence[str]) -> WordVectors:
 _TOKEN = r"[\w'-]+|[^\w\s]"
 
 
-def load_glove_texts(lines: Iterable[tuple[int, str]]) -> tuple[WordVectors, list[int]]:
+def load_glove_texts(glove: Any, lines: Iterable[tuple[int, str]]
+                     ) -> tuple[WordVectors, list[int]]:
     """Mean GloVe vector of each text line (tokens lower-cased; unknown tokens skipped).
 
     Returns ``(vectors, line_numbers)``: ``vectors.words`` are the texts (stripped) and
@@ -255,8 +259,8 @@ def load_glove_texts(lines: Iterable[tuple[int, str]]) -> tuple[WordVectors, lis
 
     import numpy as np
 
-    index = {w: i for i, w in enumerate(glove_words())}
-    matrix = glove_matrix()
+    index = glove.index
+    matrix = glove.matrix
     texts, numbers, rows, missing = [], [], [], []
     for number, line in lines:
         text = line.strip()

@@ -1,8 +1,8 @@
 """The game history: accuracy and best streak per day, beside the leaderboard.
 
 Reads the stored rounds (``rounds``; "ask" rows are questions, not games, and are left out);
-nothing here changes them. plotext is imported with this module: the plugin imports it only
-when the screen opens.
+nothing here changes them. The chart is the host's shared ``HistoryChart``; it imports
+plotext, so the plugin imports this module only when the screen opens.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
-from textual_plotext import PlotextPlot
+
+from textseq_tui.charts import ChartSeries, HistoryChart
 
 
 @dataclass
@@ -51,41 +52,20 @@ def per_day(rows: list[dict[str, Any]], player: str | None = None) -> list[Day]:
     return [days[k] for k in sorted(days)]
 
 
-class GameHistoryChart(PlotextPlot):
-    """Accuracy in % per day (left axis) and the day's best streak (right axis)."""
-
-    def show(self, days: list[Day], player: str = "") -> None:
-        plt = self.plt
-        plt.clear_figure()
-        if not days:
-            plt.title("no games yet: /odd opens one")
-            plt.xticks([], [])
-            plt.yticks([], [])
-            self.refresh()
-            return
-        xs = list(range(1, len(days) + 1))
-        accuracy = [100 * d.accuracy for d in days]
-        streaks = [d.best_streak for d in days]
-        who = f"{player}: " if player else ""
-        plt.title(f"{who}accuracy % (left) · best streak (right)")
-        if len(xs) == 1:
-            plt.scatter(xs, accuracy, color="cyan", marker="●")
-            plt.scatter(xs, streaks, color="orange", marker="◆", yside="right")
-        else:
-            plt.plot(xs, accuracy, color="cyan", marker="braille")
-            plt.plot(xs, streaks, color="orange", marker="•", yside="right")
-        plt.ylim(0, 100, yside="left")
-        plt.yticks([0, 25, 50, 75, 100], ["0", "25", "50", "75", "100"], yside="left")
-        top = max(5, max(streaks) + 1)
-        step = max(1, top // 5)
-        plt.ylim(0, top, yside="right")
-        plt.yticks(list(range(0, top + 1, step)), [str(t) for t in range(0, top + 1, step)],
-                   yside="right")
-        plt.xlim(0.5, len(xs) + 0.5)
-        every = max(1, len(xs) // 3)
-        ticks = [x for x in xs if (x - 1) % every == 0]
-        plt.xticks(ticks, [days[x - 1].day[5:] for x in ticks])
-        self.refresh()
+def show_days(chart: HistoryChart, days: list[Day], player: str = "") -> None:
+    """Draw accuracy in % per day (left axis, 0-100) and the day's best streak (right axis)
+    on the shared history chart."""
+    streaks = [d.best_streak for d in days]
+    top = max(5, max(streaks, default=0) + 1)
+    step = max(1, top // 5)
+    who = f"{player}: " if player else ""
+    chart.show(
+        [d.day[5:] for d in days],
+        [ChartSeries([100 * d.accuracy for d in days], ticks=[0, 25, 50, 75, 100]),
+         ChartSeries(streaks, ticks=list(range(0, top + 1, step)), limits=(0, top),
+                     colour="orange", side="right", marker="•", point="◆")],
+        title=f"{who}accuracy % (left) · best streak (right)",
+        empty="no games yet: /odd opens one")
 
 
 class GameHistoryScreen(Screen):
@@ -95,7 +75,7 @@ class GameHistoryScreen(Screen):
     GameHistoryScreen { layout: vertical; }
     GameHistoryScreen #summary { height: auto; padding: 0 1; }
     GameHistoryScreen #body { height: 1fr; }
-    GameHistoryScreen GameHistoryChart { width: 1fr; min-width: 30; }
+    GameHistoryScreen HistoryChart { width: 1fr; min-width: 30; }
     GameHistoryScreen #board { width: auto; max-width: 50%; }
     """
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("r", "reload", "Reload")]
@@ -109,7 +89,7 @@ class GameHistoryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("loading rounds…", id="summary")
         with Horizontal(id="body"):
-            yield GameHistoryChart(id="chart")
+            yield HistoryChart(id="chart")
             table: DataTable = DataTable(id="board", cursor_type="row", zebra_stripes=True)
             table.add_columns("player", "mode", "best", "acc%", "rounds")
             yield table
@@ -134,7 +114,7 @@ class GameHistoryScreen(Screen):
     def _show(self, days: list[Day], board: list[dict[str, Any]], player: str | None) -> None:
         self.days = days
         self.player = player
-        self.query_one(GameHistoryChart).show(days, player or "")
+        show_days(self.query_one(HistoryChart), days, player or "")
         table = self.query_one("#board", DataTable)
         table.clear()
         for entry in board:

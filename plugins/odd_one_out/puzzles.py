@@ -142,13 +142,6 @@ class Categories:
         """True when some sense of ``word`` falls under category number ``category``."""
         return category in self.any.get(word, ())
 
-    def name_of(self, word: str) -> str | None:
-        """The name of the first category listing ``word``, or None."""
-        for cat in self.categories:
-            if word in cat.words:
-                return cat.name
-        return None
-
 
 @dataclass(frozen=True)
 class Puzzle:

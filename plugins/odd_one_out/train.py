@@ -134,8 +134,10 @@ def evaluate_ngram(matrix: Any, kv: Any, words: list[str], top: int = 50000) -> 
             "heldout_top10_words": checked}
 
 
-def save_ngram_dir(out: Path, weight: Any, metrics: dict, params: dict[str, Any]) -> Path:
-    """Write ``ngrams.safetensors`` and a card into ``out`` (a shipped-model directory)."""
+def save_ngram_dir(out: Path, weight: Any, metrics: dict, params: dict[str, Any],
+                   rebuild: str = REBUILD) -> Path:
+    """Write ``ngrams.safetensors`` and a card into ``out`` (a shipped-model directory);
+    ``rebuild`` is the command that made it (by default this module's, for the shipped one)."""
     import tempfile
 
     from textseq_tui.ml import save_tensors
@@ -151,7 +153,7 @@ def save_ngram_dir(out: Path, weight: Any, metrics: dict, params: dict[str, Any]
         metrics=metrics,
         description="Hashed character 3..6-gram vectors (FNV-1a, fastText-style buckets, float16) "
         "fitted by ridge regression (conjugate gradients) to reproduce unit GloVe 6B 50d vectors; gives OOV words a vector.",
-        rebuild=REBUILD,
+        rebuild=rebuild,
     )
     with tempfile.TemporaryDirectory() as tmp:
         weights = Path(tmp) / NGRAM_FILE
@@ -159,27 +161,35 @@ def save_ngram_dir(out: Path, weight: Any, metrics: dict, params: dict[str, Any]
         return write_model_dir(out, card, {NGRAM_FILE: weights})
 
 
+def train_oov_model(kv: Any, out: Path, params: dict[str, Any], rebuild: str = REBUILD
+                    ) -> dict[str, Any]:
+    """Fit the n-gram model on ``kv`` (GloVe's ``KeyedVectors``) with ``params`` (keys of
+    :data:`DEFAULTS`), write it to ``out``; returns its held-out metrics."""
+    import torch
+
+    torch.set_num_threads(1)
+    weight, metrics = train_ngram(kv, params)
+    save_ngram_dir(out, weight, metrics, params, rebuild=rebuild)
+    return metrics
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """``python -m textseq_plugins.odd_one_out.train``: rebuild a model directory."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="model directory to write")
-    parser.add_argument("--cache", type=Path, default=None,
-                        help="vector cache dir (default: $TEXTSEQ_HOME/cache/odd-one-out)")
     for key in ("buckets", "max_words", "cg_iterations", "seed"):
         parser.add_argument(f"--{key.replace('_', '-')}", type=int, default=DEFAULTS[key])
     parser.add_argument("--ridge", type=float, default=DEFAULTS["ridge"])
     args = parser.parse_args(argv)
-    import torch
-    from textseq_plugins.odd_one_out.vectors import load_glove
+    from textseq_plugins.odd_one_out.vectors import as_keyed_vectors
 
-    from textseq_tui.plugin import default_home
+    from textseq_tui.ml import GloveVectors
 
-    torch.set_num_threads(1)
-    cache = args.cache or default_home() / "cache" / "odd-one-out"
-    kv = load_glove(cache)
+    # No host here: the very object the registry model GLOVE_MODEL loads.
+    kv = as_keyed_vectors(GloveVectors())
     params = {**DEFAULTS, "buckets": args.buckets, "max_words": args.max_words,
               "cg_iterations": args.cg_iterations, "seed": args.seed, "ridge": args.ridge}
-    weight, metrics = train_ngram(kv, params)
-    save_ngram_dir(args.out, weight, metrics, params)
+    metrics = train_oov_model(kv, args.out, params)
     print(json.dumps(metrics))
     return metrics
 

@@ -1,32 +1,31 @@
-"""Word vectors for odd-one-out: GloVe 6B 50d from its PyPI package, or imported files.
+"""Word vectors for odd-one-out: the shared GloVe model, or imported files.
 
-On-disk layout of a vector set (a registry model of kind ``word-vectors``, or the user cache):
+GloVe 6B 50d is the registry model ``textseq_tui.ml.GLOVE_MODEL`` (a
+``textseq_tui.ml.GloveVectors``: the package's own ``.npy`` memory-mapped, nothing copied);
+:func:`as_keyed_vectors` wraps it in the gensim ``KeyedVectors`` the model works on.
+
+On-disk layout of an imported vector set (a registry model of kind ``word-vectors``):
 
 - ``vectors.npy``: float32 matrix, shape (vocab, dim), raw (not normalised) vectors;
 - ``vocab.txt``: one word a line, in row order (UTF-8).
 
 Both load memory-mapped into a gensim ``KeyedVectors``. Gensim's own ``.kv`` format is a
-pickle, and textseq never unpickles, so the cache is these two plain files instead: a cold load
-is one ``np.load(mmap_mode="r")`` plus reading the word list. :class:`PlainVectors` reads the
-same files without gensim (whose import alone takes seconds) and finds words in the list only
-when asked: what a one-shot command such as ``groups --board`` needs.
+pickle, and textseq never unpickles, so these are two plain files instead: a cold load is
+one ``np.load(mmap_mode="r")`` plus reading the word list. :func:`plain_vectors` wraps the
+shared GloVe without gensim (whose import alone takes seconds) and finds words in its list
+only when asked: what a one-shot command such as ``groups --board`` needs.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from textseq_tui.ml import glove_matrix, glove_words
 from textseq_tui.plugin import BadInput, ModelError, atomic_write_bytes
 
 VECTORS_FILE = "vectors.npy"
 VOCAB_FILE = "vocab.txt"
-GLOVE_CACHE_NAME = "glove-6b-50d"
-
-_LOCK = threading.Lock()
 
 
 def write_vector_files(out_dir: Path, words: list[str], vectors: Any) -> None:
@@ -41,20 +40,13 @@ def write_vector_files(out_dir: Path, words: list[str], vectors: Any) -> None:
     buf = io.BytesIO()
     np.save(buf, vectors, allow_pickle=False)
     out_dir.mkdir(parents=True, exist_ok=True)
-    # vocab first: the vectors file's presence marks a complete conversion
+    # vocab first: the vectors file's presence marks a complete write
     atomic_write_bytes(out_dir / VOCAB_FILE, ("\n".join(words) + "\n").encode("utf-8"))
     atomic_write_bytes(out_dir / VECTORS_FILE, buf.getvalue())
 
 
-def convert_glove_package(out_dir: Path) -> Path:
-    """Convert the package's .npy + parquet once into ``out_dir`` (about 80 MB); returns it."""
-
-    write_vector_files(out_dir, glove_words(), glove_matrix())
-    return out_dir
-
-
-def _read_vector_files(model_dir: Path) -> tuple[Any, str]:
-    """(memory-mapped matrix, the word list's text) of ``model_dir``, their sizes checked."""
+def load_vector_dir(model_dir: Path) -> Any:
+    """A gensim ``KeyedVectors`` on the memory-mapped files of ``model_dir``."""
     import numpy as np
 
     vec_path, vocab_path = model_dir / VECTORS_FILE, model_dir / VOCAB_FILE
@@ -64,26 +56,36 @@ def _read_vector_files(model_dir: Path) -> tuple[Any, str]:
         vectors = np.load(vec_path, mmap_mode="r", allow_pickle=False)
     except ValueError as err:
         raise ModelError(f"{vec_path}: not a plain .npy matrix ({err})") from None
-    text = vocab_path.read_text(encoding="utf-8")
-    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-    if vectors.ndim != 2 or vectors.shape[0] != lines:
-        raise ModelError(f"{model_dir}: {vectors.shape[0]} vectors but {lines} words")
-    return vectors, text
-
-
-def load_vector_dir(model_dir: Path) -> Any:
-    """A gensim ``KeyedVectors`` on the memory-mapped files of ``model_dir``."""
-    from gensim.models import KeyedVectors
-
-    vectors, text = _read_vector_files(model_dir)
-    words = text.split("\n")
+    words = vocab_path.read_text(encoding="utf-8").split("\n")
     if words and words[-1] == "":
         words.pop()
+    if vectors.ndim != 2 or vectors.shape[0] != len(words):
+        raise ModelError(f"{model_dir}: {vectors.shape[0]} vectors but {len(words)} words")
+    return keyed_vectors(words, vectors)
+
+
+def keyed_vectors(words: list[str], vectors: Any, index: dict[str, int] | None = None) -> Any:
+    """A gensim ``KeyedVectors`` over ``vectors`` (row ``i`` is ``words[i]``) without copying
+    them (a memory map stays one); ``index`` (word -> row) is built when not given."""
+    from gensim.models import KeyedVectors
+
     kv = KeyedVectors(vector_size=vectors.shape[1], count=0)
     kv.index_to_key = words
-    kv.key_to_index = {w: i for i, w in enumerate(words)}
+    kv.key_to_index = index if index is not None else {w: i for i, w in enumerate(words)}
     kv.vectors = vectors
     return kv
+
+
+def as_keyed_vectors(model: Any) -> Any:
+    """The ``KeyedVectors`` of a loaded vector model: an imported set is one already; the
+    shared GloVe model (``.words``, ``.matrix``, ``.index``) is wrapped, its matrix in row
+    order (the package stores it column-major; a word's row is then one read, and every sum
+    runs in the order the model was tuned with)."""
+    import numpy as np
+
+    if hasattr(model, "key_to_index"):
+        return model
+    return keyed_vectors(model.words, np.ascontiguousarray(model.matrix), model.index)
 
 
 class _WordRows(Mapping):
@@ -122,22 +124,15 @@ class _WordRows(Mapping):
 
 
 class PlainVectors:
-    """The part of gensim's ``KeyedVectors`` the odd-one-out AI uses, on the same memory-mapped
-    files, without importing gensim: ``vectors``, ``vector_size``, ``key_to_index``,
+    """The part of gensim's ``KeyedVectors`` the odd-one-out AI uses, on the same matrix,
+    without importing gensim: ``vectors``, ``vector_size``, ``key_to_index``,
     ``index_to_key``, ``kv[word]`` and ``similar_by_vector``."""
 
-    def __init__(self, vectors: Any, words_text: str) -> None:
+    def __init__(self, vectors: Any, words: list[str]) -> None:
         self.vectors = vectors
         self.vector_size = int(vectors.shape[1])
-        self._text = "\n" + words_text.strip("\n") + "\n"
-        self.key_to_index = _WordRows(self._text, int(vectors.shape[0]))
-        self._words: list[str] | None = None
-
-    @property
-    def index_to_key(self) -> list[str]:
-        if self._words is None:
-            self._words = self._text[1:-1].split("\n")
-        return self._words
+        self.index_to_key = words
+        self.key_to_index = _WordRows("\n" + "\n".join(words) + "\n", int(vectors.shape[0]))
 
     def __getitem__(self, word: str) -> Any:
         return self.vectors[self.key_to_index[word]]
@@ -155,23 +150,15 @@ class PlainVectors:
         sims = rows @ np.asarray(vector, np.float32)
         sims /= np.maximum(np.linalg.norm(rows, axis=1) * np.linalg.norm(vector), 1e-8)
         top = np.argsort(-sims)[:topn]
-        words = self._text[1:].split("\n", int(top.max()) + 1) if len(top) else []
-        return [(words[i], float(sims[i])) for i in top]
+        return [(self.index_to_key[i], float(sims[i])) for i in top]
 
 
-def load_plain_vectors(model_dir: Path) -> PlainVectors:
-    """:class:`PlainVectors` on the memory-mapped files of ``model_dir``."""
-    return PlainVectors(*_read_vector_files(model_dir))
-
-
-def load_glove(cache_dir: Path, plain: bool = False) -> Any:
-    """GloVe 6B 50d as ``KeyedVectors`` (``plain``: as :class:`PlainVectors`), converting into
-    ``cache_dir`` on first use."""
-    target = Path(cache_dir) / GLOVE_CACHE_NAME
-    with _LOCK:
-        if not (target / VECTORS_FILE).is_file():
-            convert_glove_package(target)
-    return load_plain_vectors(target) if plain else load_vector_dir(target)
+def plain_vectors(model: Any) -> Any:
+    """The shared GloVe model (``.words``, ``.matrix``) as :class:`PlainVectors` (its memory
+    map as is, no gensim); an imported set (``KeyedVectors`` already) is returned as it is."""
+    if hasattr(model, "key_to_index"):
+        return model
+    return PlainVectors(model.matrix, model.words)
 
 
 def read_vector_file(path: Path, fmt: str = "auto", limit: int | None = None) -> tuple[list[str], Any]:

@@ -33,7 +33,7 @@ LABEL_SCALE = {
 NAMED = ("vader-tweets", "vader-movies", "sst5-train", "sst2-train", "sst2-test",
          "rt-polarity", "cr", "mpqa", "weather")
 
-#: Each set's domain, for leave-one-domain-out CV of lambda (``TrainConfig.cv_by``).
+#: Each set's domain, for leave-one-domain-out CV of lambda (``SentimentTrainConfig.cv_by``).
 DOMAIN = {"vader-tweets": "tweets", "weather": "tweets", "vader-movies": "movies",
           "sst5-train": "movies", "sst2-train": "movies", "sst2-test": "movies",
           "rt-polarity": "movies", "cr": "products", "mpqa": "phrases"}
@@ -70,6 +70,43 @@ class Dataset:
         self.targets += other.targets
         self.binary += other.binary
         self.source += other.source
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label as a user writes it, on the common scale: ``target`` in -1..+1, ``binary``
+    1/0 (None for a score of exactly 0) and ``polarity``: True for a class word (pos/neg,
+    which a correction treats as "at least this positive/negative"), False for a score."""
+
+    target: float
+    binary: int | None
+    polarity: bool
+
+
+#: The words read as a positive or a negative class label (case does not matter).
+POSITIVE_WORDS = ("pos", "positive", "+")
+NEGATIVE_WORDS = ("neg", "negative", "-")
+
+
+def parse_label(text: str) -> Label:
+    """The one reading of a sentiment label (``sentiment correct --label``, a training
+    file's ``score<TAB>text`` lines): ``pos``/``positive``/``+`` and ``neg``/``negative``/``-``
+    (any case) map to the binary scale values; anything else must be a finite number in
+    -1..+1. Raises BadInput naming what was wrong."""
+    from textseq_tui.plugin import BadInput
+
+    word = text.strip().lower()
+    if word in POSITIVE_WORDS:
+        return Label(LABEL_SCALE["binary"][1], 1, True)
+    if word in NEGATIVE_WORDS:
+        return Label(LABEL_SCALE["binary"][0], 0, True)
+    try:
+        value = float(word)
+    except ValueError:
+        raise BadInput(f"label {text!r} is not pos, neg or a score in -1..+1") from None
+    if not -1.0 <= value <= 1.0:  # NaN fails this too
+        raise BadInput(f"label {value} is outside -1..+1")
+    return Label(value, 1 if value > 0 else 0 if value < 0 else None, False)
 
 
 _KEY_RE = re.compile(r"[^a-z0-9]+")
@@ -165,7 +202,8 @@ def load_named(name: str, root: Path) -> Dataset:
 def read_user_file(path: Path) -> Dataset:
     """A user's training file; the format is told by its lines.
 
-    - ``score<TAB>text``: a float on the common scale (-1..+1) or ``pos``/``neg``;
+    - ``score<TAB>text``: a label as :func:`parse_label` reads it (a float on the common
+      scale, -1..+1, or ``pos``/``neg``);
     - ``<0|1> text`` (SST/CR style, 1 = positive).
     Undecodable bytes become U+FFFD; a line in neither format is an error naming it.
     """
@@ -184,18 +222,11 @@ def read_user_file(path: Path) -> Dataset:
             label = int(head)
             data.add(text, LABEL_SCALE["binary"][label], label)
             continue
-        word = head.strip().lower()
-        if word in ("pos", "neg"):
-            label = int(word == "pos")
-            data.add(text, LABEL_SCALE["binary"][label], label)
-            continue
         try:
-            value = float(head)
-        except ValueError:
-            raise BadInput(f"{path}:{number}: {head!r} is not a score, pos or neg") from None
-        if not -1.0 <= value <= 1.0:
-            raise BadInput(f"{path}:{number}: score {value} is outside -1..+1")
-        data.add(text, value, 1 if value > 0 else 0 if value < 0 else None)
+            label = parse_label(head)
+        except BadInput as err:
+            raise BadInput(f"{path}:{number}: {err}") from None
+        data.add(text, label.target, label.binary)
     return data
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textseq_plugins.sentiment.datasets import LABEL_SCALE
+from textseq_plugins.sentiment.datasets import parse_label
 from textseq_plugins.sentiment.model import SentimentModel
 
 from textseq_tui.plugin import BadInput
@@ -41,37 +41,22 @@ class Correction:
     step: float
 
 
-def parse_label(label: str) -> tuple[str, float]:
-    """``pos``/``neg``/a float in -1..+1 -> (kind, target). kind is "hinge" or "epsilon"."""
-    word = label.strip().lower()
-    if word in ("pos", "positive", "+"):
-        return "hinge", LABEL_SCALE["binary"][1]
-    if word in ("neg", "negative", "-"):
-        return "hinge", LABEL_SCALE["binary"][0]
-    try:
-        value = float(word)
-    except ValueError:
-        raise BadInput(f"label {label!r} is not pos, neg or a number in -1..+1") from None
-    if not -1.0 <= value <= 1.0:
-        raise BadInput(f"label {value} is outside -1..+1")
-    return "epsilon", value
-
-
 def pa_update(model: SentimentModel, deltas: dict[str, float], text: str, label: str
               ) -> tuple[dict[str, float], Correction]:
     """One online update; returns the changed deltas (term -> new value) and a summary."""
     if not text.strip():
         raise BadInput("cannot learn from an empty text")
-    kind, target = parse_label(label)
+    parsed = parse_label(label)
+    target = parsed.target
     counts = model.term_counts(text)
     if not counts:
         raise BadInput("the text has no words to learn from")
     before = model.raw_score(text, deltas)
     norm2 = float(sum(c * c for c in counts.values()))
-    if kind == "hinge":
+    if parsed.polarity:  # hinge: at least as positive (negative) as the class's value
         sign = 1.0 if target > 0 else -1.0
         loss = max(0.0, abs(target) - sign * before)
-    else:
+    else:  # epsilon-insensitive: this score, give or take EPSILON
         diff = target - before
         sign = 1.0 if diff > 0 else -1.0
         loss = max(0.0, abs(diff) - EPSILON)

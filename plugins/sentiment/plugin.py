@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textseq_plugins import BuiltinPlugin
+
 from textseq_tui.plugin import (
     CommandResult,
     ModelSpec,
     OpenScreen,
-    Plugin,
     PluginContext,
     ScreenSpec,
     SlashCommand,
-    package_dir,
 )
 
 MODEL_KIND = "sentiment-linear"
@@ -32,14 +32,10 @@ def _screen_factory(ctx: PluginContext, **kwargs: Any) -> Any:
     return SentimentScreen(ctx, **kwargs)
 
 
-class SentimentPlugin(Plugin):
+class SentimentPlugin(BuiltinPlugin):
     name = "sentiment"
     title = "Sentiment"
     description = "A live sentiment score from an elastic-net bag-of-words model."
-
-    def model_dirs(self) -> list[Any]:
-        """The built-in models ship in textseq's top-level ``models/`` (``textseq_models``)."""
-        return [package_dir("textseq_models")]
 
     def __init__(self) -> None:
         super().__init__()

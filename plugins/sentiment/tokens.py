@@ -15,7 +15,6 @@ Choices (each measured in ``bench/sentiment.py``, see the README):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
 _TOKEN_RE = re.compile(
@@ -176,5 +175,3 @@ class TextPipeline:
         """All terms of a text (the analyzer used to build the training matrix)."""
         return self.terms(self.words(text))
 
-    def analyze_many(self, texts: Iterable[str]) -> list[list[str]]:
-        return [self.analyze(t) for t in texts]

@@ -25,7 +25,7 @@ REBUILD = "python -m textseq_plugins.sentiment.train --out models/sentiment-enet
 
 
 @dataclass
-class TrainConfig:
+class SentimentTrainConfig:
     """Hyper-parameters of one fit (all recorded in the card).
 
     ``alpha`` is glmnet's L1 share; ``lambda_rule`` "min" or "1se" picks cv.glmnet's
@@ -61,7 +61,7 @@ class TrainConfig:
 
 
 @dataclass
-class TrainReport:
+class SentimentTrainResult:
     """What a fit measured: CV summary, sizes, seconds."""
 
     cv: dict[str, Any] = field(default_factory=dict)
@@ -141,22 +141,42 @@ def scale_columns(X: Any, factors: Any) -> Any:
     return sp.csr_matrix(X @ sp.diags(full))
 
 
-def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFAULT_MODEL,
-              log: Any = None, dense_fn: Any = None) -> tuple[SentimentModel, TrainReport]:
+def domain_folds(sources: list[str]) -> Any:
+    """One CV fold per domain of the texts' sources (``DOMAIN``: tweets, movies, ...), as
+    fold ids in the sorted domains' order; None when there is a single domain."""
+    import numpy as np
+    from textseq_plugins.sentiment.datasets import DOMAIN
+
+    domains = [DOMAIN.get(src, src) for src in sources]
+    names = sorted(set(domains))
+    if len(names) < 2:
+        return None
+    return np.array([names.index(d) for d in domains])
+
+
+def fit_model(data: Dataset, config: SentimentTrainConfig | None = None,
+              name: str = DEFAULT_MODEL, log: Any = None, dense_fn: Any = None,
+              vectors: Any = None) -> tuple[SentimentModel, SentimentTrainResult]:
     """Fit the elastic net with lambda by k-fold CV (warm-started path) on ``data``.
 
-    ``dense_fn(texts) -> (n, k) array`` adds experimental dense columns (the benchmark's
-    mean GloVe vector); their weights come back in ``report.dense_coef``.
+    ``vectors``: the GloVe model (``textseq_tui.ml.GloveVectors``, registry model
+    ``GLOVE_MODEL``), needed when ``config.glove`` adds the mean GloVe vector of each text.
+    ``dense_fn(texts) -> (n, k) array`` adds experimental dense columns instead (the
+    benchmark's); their weights come back in ``result.dense_coef``.
     """
     import numpy as np
     from textseq_plugins.sentiment.elastic_net import cv_enet, enet_path
 
     from textseq_tui.plugin import BadInput
 
-    config = config or TrainConfig()
+    config = config or SentimentTrainConfig()
     if len(data) < 2 * config.folds:
         raise BadInput(f"{len(data)} texts is too few to train with {config.folds}-fold CV")
-    report = TrainReport(n_texts=len(data))
+    if config.glove and dense_fn is None and vectors is None:
+        raise BadInput("the mean GloVe vector feature needs the GloVe model (or --no-glove)")
+    if config.nb and config.family != "binomial":
+        raise BadInput("naive-Bayes scaling needs the binary (logistic) fit")
+    report = SentimentTrainResult(n_texts=len(data))
     t0 = time.perf_counter()
     pipeline = TextPipeline(stem=config.stem, stop_words=config.stop_words)
     lexicon = vader_lexicon(pipeline) if config.lexicon else None
@@ -166,7 +186,7 @@ def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFA
         from textseq_plugins.sentiment.glove import mean_vectors
 
         def dense_fn(texts: list[str]) -> Any:
-            return mean_vectors([pipeline.words(t) for t in texts])
+            return mean_vectors(vectors, [pipeline.words(t) for t in texts])
 
     if dense_fn is not None:
         import scipy.sparse as sp
@@ -184,8 +204,6 @@ def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFA
         raise BadInput("the training targets are all the same; a model needs both kinds")
     nb_ratio = None
     if config.nb:
-        if config.family != "binomial":
-            raise BadInput("naive-Bayes scaling needs the binary (logistic) fit")
         nb_ratio = nb_log_ratios(X[:, :len(vocab)], y)
         X = scale_columns(X, nb_ratio)
     report.n_features = X.shape[1]
@@ -193,15 +211,9 @@ def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFA
     t1 = time.perf_counter()
     fold_ids, folds = None, config.folds
     if config.cv_by == "domain":
-        from textseq_plugins.sentiment.datasets import DOMAIN
-
-        domains = [DOMAIN.get(src, src) for src in data.source]
-        if config.family == "binomial":
-            domains = [domains[i] for i in keep]
-        names = sorted(set(domains))
-        if len(names) >= 2:
-            fold_ids = np.array([names.index(d) for d in domains])
-            folds = len(names)
+        fold_ids = domain_folds(data.source if config.family != "binomial"
+                                else [data.source[i] for i in keep])
+        folds = config.folds if fold_ids is None else int(fold_ids.max()) + 1
     cv = cv_enet(X, y, alpha=config.alpha, family=config.family, folds=folds,
                  n_lambda=config.n_lambda, ratio=config.lambda_ratio, seed=config.seed,
                  n_jobs=config.n_jobs, fold_ids=fold_ids)
@@ -229,7 +241,7 @@ def fit_model(data: Dataset, config: TrainConfig | None = None, name: str = DEFA
     if config.glove and report.dense_coef is not None and np.any(report.dense_coef):
         from textseq_plugins.sentiment.glove import word_scores
 
-        glove = word_scores(report.dense_coef)
+        glove = word_scores(vectors, report.dense_coef)
     model = SentimentModel(weights, intercept, pipeline, lexicon, lexicon_coef, name=name,
                            meta=meta, glove=glove)
     if log:
@@ -261,9 +273,11 @@ def pearson(a: list[float], b: list[float]) -> float:
     return float(np.corrcoef(np.asarray(a, float), np.asarray(b, float))[0, 1])
 
 
-def make_card(model: SentimentModel, report: TrainReport, config: TrainConfig,
-              data_names: list[str], metrics: dict[str, Any] | None = None) -> Any:
-    """The registry card of a freshly trained model."""
+def make_card(model: SentimentModel, report: SentimentTrainResult,
+              config: SentimentTrainConfig, data_names: list[str],
+              metrics: dict[str, Any] | None = None, rebuild: str = REBUILD) -> Any:
+    """The registry card of a freshly trained model; ``rebuild`` is the command that made
+    it (the CLI's own line; by default this module's, which rebuilds the shipped one)."""
     from textseq_tui.plugin import new_card
 
     return new_card(
@@ -281,7 +295,7 @@ def make_card(model: SentimentModel, report: TrainReport, config: TrainConfig,
         description="Elastic-net n-gram sentiment scorer (+ VADER lexicon and mean-GloVe "
                     "features); "
                     "score in -1..+1, higher = more positive.",
-        rebuild=REBUILD,
+        rebuild=rebuild,
     )
 
 
@@ -308,10 +322,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     names = args.data or ["default"]
-    config = TrainConfig(lexicon=not args.no_lexicon, glove=not args.no_glove, stem=args.stem,
-                         stop_words=args.stop_words, n_jobs=args.jobs)
+    config = SentimentTrainConfig(lexicon=not args.no_lexicon, glove=not args.no_glove,
+                                  stem=args.stem, stop_words=args.stop_words, n_jobs=args.jobs)
     data = load_training_data(names, args.data_root)
-    model, report = fit_model(data, config, name=args.name, log=print)
+    # No host here: the very object the registry model GLOVE_MODEL loads.
+    from textseq_tui.ml import GloveVectors
+
+    vectors = GloveVectors() if config.glove else None
+    model, report = fit_model(data, config, name=args.name, log=print, vectors=vectors)
     card = make_card(model, report, config, names)
     write_model_dir(model, card, args.out)
     print(f"wrote {args.out}")

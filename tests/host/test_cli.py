@@ -87,15 +87,16 @@ def test_scores_json_and_csv(cli, host) -> None:
 
 def test_db_check_reports_ok_then_corrupt_without_deleting(cli, home) -> None:
     assert cli("db", "check").exit_code == 0
-    from textseq_tui.cli import set_host
+    from typer.testing import CliRunner
+
+    from textseq_tui.cli import build_app
     from textseq_tui.host import Host
 
     db = home / "textseq.db"
     for suffix in ("-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     db.write_bytes(b"garbage" * 1000)
-    set_host(Host(home=home, device="cpu"))
-    result = cli("db", "check")
+    result = CliRunner().invoke(build_app(Host(home=home, device="cpu")), ["db", "check"])
     assert result.exit_code != 0 and "move it aside" in result.stderr
     assert db.read_bytes().startswith(b"garbage")
 
@@ -120,24 +121,21 @@ def test_a_plugin_that_failed_answers_its_command_and_help_in_one_line(home) -> 
     from fakes import RaisesOnStart, broken_import, record
     from typer.testing import CliRunner
 
-    from textseq_tui.cli import build_app, set_host
+    from textseq_tui.cli import build_app
     from textseq_tui.host import Host
 
     host = Host(home=home, device="cpu", records=[record(RaisesOnStart()), broken_import()])
-    try:
-        app = build_app(host)
-        for args, problem in [
-            (["bad-start", "--help"], "plugin 'bad-start' is not available: failed to start: "
-                                      "RuntimeError: no config"),
-            (["bad-start", "anything", "--json"], "plugin 'bad-start' is not available"),
-            (["broken-import", "--help"], "plugin 'broken-import' is not available: "
-                                          "ImportError: No module named 'missing_dep'"),
-            (["broken-import", "go"], "plugin 'broken-import' is not available"),
-        ]:
-            result = CliRunner().invoke(app, args)
-            assert result.exit_code == 1, (args, result.output)
-            assert result.stderr.startswith(f"error: {problem}") and \
-                result.stderr.count("\n") == 1, (args, result.stderr)
-        assert "(unavailable)" in CliRunner().invoke(app, ["--help"]).stdout
-    finally:
-        set_host(None)
+    app = build_app(host)
+    for args, problem in [
+        (["bad-start", "--help"], "plugin 'bad-start' is not available: failed to start: "
+                                  "RuntimeError: no config"),
+        (["bad-start", "anything", "--json"], "plugin 'bad-start' is not available"),
+        (["broken-import", "--help"], "plugin 'broken-import' is not available: "
+                                      "ImportError: No module named 'missing_dep'"),
+        (["broken-import", "go"], "plugin 'broken-import' is not available"),
+    ]:
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr.startswith(f"error: {problem}") and \
+            result.stderr.count("\n") == 1, (args, result.stderr)
+    assert "(unavailable)" in CliRunner().invoke(app, ["--help"]).stdout

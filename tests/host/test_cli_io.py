@@ -65,7 +65,6 @@ def test_batches_are_bounded(tmp_path: Path) -> None:
 
 
 def test_emit_puts_the_line_first_and_refuse_writes_a_record(capsys) -> None:
-    cli_io.start_command(False)
     cli_io.emit({"score": 1}, True, line=3)
     cli_io.emit({"score": 2}, True, line=0)
     cli_io.refuse(4, ValueError("too short"), as_json=True)
@@ -73,9 +72,49 @@ def test_emit_puts_the_line_first_and_refuse_writes_a_record(capsys) -> None:
     assert [json.loads(x) for x in out.splitlines()] == [
         {"line": 3, "score": 1}, {"score": 2}, {"line": 4, "error": "too short"}]
     assert err == "line 4: too short\n"
-    assert cli_io.refused_lines() == 1
-    cli_io.start_command(False)
-    assert cli_io.refused_lines() == 0
+
+
+def test_refusals_and_the_global_json_belong_to_one_invocation(cli, tmp_path: Path) -> None:
+    """Nothing carries over from one command to the next run in the same process: the
+    first exits 1 for its refused line, the next (all lines good, no --json) exits 0 in text."""
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("cat\tdog\tmouse\tcar\nking\tqueen\n")
+    assert cli("--json", "odd-one-out", "pick", "--input", str(bad)).exit_code == 1
+    good = cli("sentiment", "score", "--input", "-", input="good\n")
+    assert good.exit_code == 0 and not good.stdout.startswith("{")
+
+
+def test_command_line_writes_every_parameter_under_its_long_name() -> None:
+    """What a card's rebuild says: each option with its value (first long name), flags only
+    when set, None left out, excluded names left out, values shell-quoted."""
+    import typer
+    from typer.testing import CliRunner
+
+    app = typer.Typer()
+    seen: list[str] = []
+
+    @app.command("train")
+    def train(
+        corpus: str = typer.Option(..., "--input", "-i"),
+        steps: int = typer.Option(10, "--steps", "--max-steps"),
+        counts: bool = typer.Option(True, "--counts/--no-counts"),
+        no_end: bool = typer.Option(False, "--no-end"),
+        quiet: bool = typer.Option(False, "--quiet"),
+        calib: str | None = typer.Option(None, "--calib"),
+        data: list[str] = typer.Option(["default"], "--data"),
+    ) -> None:
+        seen.append(cli_io.command_line(exclude=("quiet",)))
+
+    @app.command("other")
+    def other() -> None:  # two commands: "train" is a sub-command of the app
+        pass
+
+    result = CliRunner().invoke(app, ["train", "-i", "my notes.txt", "--max-steps", "5",
+                                      "--no-counts", "--no-end", "--quiet", "--data", "a",
+                                      "--data", "b"], prog_name="textseq anomaly")
+    assert result.exit_code == 0, result.output
+    assert seen == ["textseq anomaly train --input 'my notes.txt' --steps 5 --no-counts "
+                    "--no-end --data a --data b"]
 
 
 def test_json_batch_answers_carry_line_numbers_and_errors(cli, tmp_path: Path) -> None:

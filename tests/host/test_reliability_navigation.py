@@ -7,10 +7,8 @@ shipped plugins' screens have).
 
 from __future__ import annotations
 
-import asyncio
-
 from fakes import EchoPlugin, record
-from helpers import wait_for
+from helpers import wait_for, wait_until, wait_until_quiet
 from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
@@ -51,22 +49,18 @@ def burst(app: TextseqApp, *keys: str) -> None:
         app.post_message(events.Key(key, key if len(key) == 1 else None))
 
 
-async def settle(pilot, rounds: int = 10) -> None:
-    # Not pilot.pause(): it waits for every widget of the screen, and one being removed
-    # (what these tests do) may never answer.
-    for _ in range(rounds):
-        await asyncio.sleep(0.03)
-
-
 def names(app: TextseqApp) -> list[str]:
     return [type(s).__name__ for s in app.screen_stack]
 
 
+def stack_is(app: TextseqApp, *expected: str):
+    return lambda: names(app) == list(expected)
+
+
 async def open_palette_on(pilot, app: TextseqApp, query: str) -> SafePalette:
     burst(app, "ctrl+p", *query)
-    await settle(pilot)
+    await wait_until(lambda: isinstance(app.screen, SafePalette), what="the palette")
     palette = app.screen
-    assert isinstance(palette, SafePalette)
     from textual.command import CommandList
 
     assert await wait_for(pilot, lambda: palette.query_one(CommandList).option_count > 0)
@@ -78,11 +72,12 @@ async def test_two_queued_enters_in_the_palette_run_one_command_and_close_only_i
     async with app.run_test(size=(80, 24)) as pilot:
         await open_palette_on(pilot, app, "Board game")
         burst(app, "down", "enter", "enter", "enter")
-        await settle(pilot)
+        await wait_until(stack_is(app, "Screen", "Board"), what="the board")
+        await wait_until_quiet(app)
         assert names(app) == ["Screen", "Board"]  # opened once; the chat not popped
         burst(app, "escape")
-        await settle(pilot)
-        assert names(app) == ["Screen"] and app.is_running
+        await wait_until(stack_is(app, "Screen"), what="back to the chat")
+        assert app.is_running
 
 
 async def test_a_palette_selection_queued_over_the_chat_alone_does_not_crash(home):
@@ -90,86 +85,90 @@ async def test_a_palette_selection_queued_over_the_chat_alone_does_not_crash(hom
     async with app.run_test(size=(80, 24)) as pilot:
         await open_palette_on(pilot, app, "/echo")  # prefill: back to the chat
         burst(app, "enter", "enter", "enter")
-        await settle(pilot)
+        await wait_until(lambda: names(app) == ["Screen"]
+                         and app.chat_input.value.startswith("/echo "), what="the prefill")
+        await wait_until_quiet(app)
         assert names(app) == ["Screen"] and app.is_running
         assert app.chat_input.value.startswith("/echo ")
 
 
 async def test_a_pop_asked_by_a_screen_that_is_not_on_top_is_ignored(home):
     app = make_app(home)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         app.open_screen("boards", "board")
         app.open_screen("boards", "board")
-        await settle(pilot)
+        await wait_until(stack_is(app, "Screen", "Board", "Board"), what="two boards")
         lower = app.screen_stack[1]
         # Not awaited (call_later awaits what a callback returns: a screen awaiting its own
         # removal would wait forever), as a binding or handler of that screen would call it.
         lower.call_later(lambda: [app.pop_screen()])  # in the lower board's own context
-        await settle(pilot)
+        await wait_until_quiet(app)
         assert names(app) == ["Screen", "Board", "Board"]
         app.screen.call_later(lambda: [app.pop_screen()])  # the top one may leave
-        await settle(pilot)
+        await wait_until(stack_is(app, "Screen", "Board"), what="the top board gone")
+        await wait_until_quiet(app)
         assert names(app) == ["Screen", "Board"]
 
 
 async def test_popping_the_last_screen_is_a_no_op(home):
     app = make_app(home)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         app.pop_screen()
         burst(app, "escape", "escape")
-        await settle(pilot)
+        await wait_until_quiet(app)
         assert names(app) == ["Screen"] and app.is_running
 
 
 async def test_ctrl_p_escape_ctrl_p_in_a_burst_opens_one_palette(home):
     app = make_app(home)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         burst(app, "ctrl+p", "escape", "ctrl+p", "escape", "ctrl+p", "escape")
-        await settle(pilot)
+        await wait_until_quiet(app)
         assert app.is_running and names(app) == ["Screen"]  # no DuplicateIds
         burst(app, "ctrl+p")
-        await settle(pilot)
+        await wait_until(stack_is(app, "Screen", "SafePalette"), what="one palette")
+        await wait_until_quiet(app)
         assert names(app) == ["Screen", "SafePalette"]
 
 
 async def test_page_down_right_after_a_search_does_not_crash(home):
     app = make_app(home)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         for _ in range(5):
             burst(app, "ctrl+p", "b", "pagedown", "pageup", "pagedown", "escape")
-            await settle(pilot, 2)
-        # The last burst's Escape may still be queued on a busy machine: wait for it.
-        assert await wait_for(pilot, lambda: names(app) == ["Screen"])
-        assert app.is_running
+            await wait_until_quiet(app)
+        assert names(app) == ["Screen"] and app.is_running
 
 
 async def test_a_screen_opening_while_the_palette_is_open_closes_the_palette(home):
     app = make_app(home)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         burst(app, "ctrl+p")
-        await settle(pilot)
+        await wait_until(stack_is(app, "Screen", "SafePalette"), what="the palette")
         app.open_screen("boards", "board")  # a command typed earlier answers now
-        await settle(pilot)
+        await wait_until(stack_is(app, "Screen", "Board"), what="the board alone")
+        await wait_until_quiet(app)
         assert names(app) == ["Screen", "Board"]
         burst(app, "ctrl+p")
-        await settle(pilot)
-        assert names(app) == ["Screen", "Board", "SafePalette"]
+        await wait_until(stack_is(app, "Screen", "Board", "SafePalette"),
+                         what="the palette over the board")
 
 
 async def test_a_late_worker_of_a_closed_screen_is_logged_not_fatal_nor_shown(home):
     app = make_app(home)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         app.open_screen("boards", "board")
-        await settle(pilot)
+        await wait_until(stack_is(app, "Screen", "Board"), what="the board")
         board = app.screen
         burst(app, "escape")
-        await settle(pilot)
+        await wait_until(stack_is(app, "Screen"), what="the board closed")
 
         async def finds_its_widgets_gone() -> None:
             board.query_one("#nothing-here")
 
         board.run_worker(finds_its_widgets_gone())  # as a load finishing after Escape
-        await settle(pilot)
+        await wait_until(lambda: app.late_errors, what="the late error logged")
+        await wait_until_quiet(app)
         assert app.is_running and names(app) == ["Screen"]
         assert len(app.late_errors) == 1 and "NoMatches" in app.late_errors[0]
         assert not [e for e in app.transcript.entries() if "boards" in e and "failed" in e]
@@ -177,18 +176,19 @@ async def test_a_late_worker_of_a_closed_screen_is_logged_not_fatal_nor_shown(ho
 
 async def test_a_worker_failing_in_an_open_plugin_screen_is_shown_and_closes_it(home):
     app = make_app(home)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         app.open_screen("boards", "board")
-        await settle(pilot)
+        await wait_until(stack_is(app, "Screen", "Board"), what="the board")
 
         async def fails() -> None:
             raise RuntimeError("weights vanished")
 
         app.screen.run_worker(fails())
-        await settle(pilot)
-        assert names(app) == ["Screen"] and app.is_running
-        assert any("boards screen failed: RuntimeError: weights vanished" in e
-                   for e in app.transcript.entries())
+        await wait_until(lambda: any("boards screen failed: RuntimeError: weights vanished"
+                                     in e for e in app.transcript.entries()),
+                         what="the failure in the transcript")
+        await wait_until(stack_is(app, "Screen"), what="the board closed")
+        assert app.is_running
 
 
 def _patched_app(monkeypatch, on_mount):

@@ -23,7 +23,7 @@ from fakes import record
 from sqlite_utils.migrations import Migrations
 from typer.testing import CliRunner
 
-from textseq_tui.cli import build_app, set_host
+from textseq_tui.cli import build_app
 from textseq_tui.errors import StoreError
 from textseq_tui.host import Host
 from textseq_tui.plugin import Plugin
@@ -197,10 +197,7 @@ def test_a_damaged_data_page_read_by_a_plugin_is_a_one_line_error_with_the_hint(
     db = _filled_db(home)
     _corrupt_pages(db, range(12, 60))
     app = build_app(Host(home=home, device="cpu", records=[record(ScoresPlugin())]))
-    try:
-        result = CliRunner().invoke(app, ["scores", "game"], catch_exceptions=True)
-    finally:
-        set_host(None)
+    result = CliRunner().invoke(app, ["scores", "game"], catch_exceptions=True)
     assert not isinstance(result.exception, sqlite3.DatabaseError), result.exception
     assert result.exit_code != 0 and "textseq db check" in result.stderr
     assert db.exists()

@@ -62,18 +62,15 @@ def real_host(tmp_path_factory) -> Host:
 
 @pytest.fixture(scope="module")
 def run_cli(real_host):
-    from textseq_tui import cli_io
-    from textseq_tui.cli import build_app, set_host
+    from textseq_tui.cli import build_app
 
     app = build_app(real_host)
     runner = CliRunner()
 
     def invoke(*args: str):
-        cli_io.GLOBAL_JSON = False
         return runner.invoke(app, list(args), catch_exceptions=False)
 
     yield invoke
-    set_host(None)
     report = os.environ.get("TEXTSEQ_FUZZ_REPORT")
     if report:
         runs = {k: v for k, v in COUNTS.items() if not k.startswith("_")}

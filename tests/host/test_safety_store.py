@@ -120,10 +120,9 @@ def test_a_full_disk_is_said_in_one_line_and_the_database_keeps_its_data(cli, ho
 DRIVER = r"""
 import json, sys
 from typer.testing import CliRunner
-from textseq_tui.cli import build_app, set_host
+from textseq_tui.cli import build_app
 runner, out = CliRunner(), []
 for argv in json.loads(sys.argv[1]):
-    set_host(None)
     r = runner.invoke(build_app(), argv)
     out.append({"argv": argv, "code": r.exit_code, "stdout": r.stdout, "stderr": r.stderr})
 print(json.dumps(out))
@@ -131,20 +130,23 @@ print(json.dumps(out))
 
 
 def _read_only_run(home: Path, commands: list[list[str]], tmp: Path) -> list[dict]:
-    """Run the commands in a process that cannot write ``home`` (root: as nobody)."""
+    """Run the commands in a process that cannot write ``home`` (root: without the
+    capabilities that override file modes)."""
     env = {**os.environ, "TEXTSEQ_HOME": str(home), "TEXTSEQ_DEVICE": "cpu",
            "TMPDIR": str(tmp), "HOME": str(tmp)}
-    extra: dict = {}
-    if os.geteuid() == 0:
-        extra = {"user": 65534, "group": 65534, "extra_groups": []}
-        os.chown(tmp, 65534, 65534)
-    else:
-        for path in [home, *home.rglob("*")]:
-            path.chmod(path.stat().st_mode & ~0o222)
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # root writes anything: drop the capabilities that let it
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("root needs setpriv (util-linux) to run without write access")
+        drop = "-dac_override,-dac_read_search"
+        prefix = [setpriv, f"--bounding-set={drop}", f"--inh-caps={drop}", "--"]
+    for path in [home, *home.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
     try:
-        proc = subprocess.run([sys.executable, "-c", DRIVER, json.dumps(commands)],
+        proc = subprocess.run([*prefix, sys.executable, "-c", DRIVER, json.dumps(commands)],
                               capture_output=True, text=True, env=env, timeout=300,
-                              cwd=str(tmp), **extra)
+                              cwd=str(tmp))
     finally:
         for path in [home, *home.rglob("*")]:
             path.chmod(path.stat().st_mode | stat.S_IWUSR)
@@ -155,7 +157,7 @@ def _read_only_run(home: Path, commands: list[list[str]], tmp: Path) -> list[dic
 def test_a_read_only_home_still_scores_and_checks_and_refuses_writes_in_one_line() -> None:
     if not (REPO / "models" / "sentiment-enet" / "card.json").exists():
         pytest.skip("no shipped sentiment model")
-    # a home others can read (root runs the commands as nobody), used once, then read-only
+    # a home used once, then read-only (root runs the commands without its override capabilities)
     base = Path(tempfile.mkdtemp(prefix="textseq-ro-"))
     try:
         base.chmod(0o755)

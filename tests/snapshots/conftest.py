@@ -73,16 +73,6 @@ class FrozenTime(types.SimpleNamespace):
         self.perf_counter = lambda: 1000.0
 
 
-@pytest.fixture(scope="session")
-def glove_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """GloVe converted once for the whole run (the game screen needs it)."""
-    from textseq_plugins.odd_one_out.vectors import GLOVE_CACHE_NAME, convert_glove_package
-
-    root = tmp_path_factory.mktemp("snap-glove")
-    convert_glove_package(root / GLOVE_CACHE_NAME)
-    return root
-
-
 @pytest.fixture
 def snap_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The test home as the working directory, so paths on screen read the same each run;

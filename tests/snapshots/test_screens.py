@@ -120,25 +120,14 @@ def test_autocomplete_runs(snap_compare, app, size) -> None:
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
-def _share_glove_cache(glove_cache: Any, snap_home: Any) -> None:
-    """The odd-one-out screens read GloVe converted once for the whole session."""
-    from textseq_plugins.odd_one_out.vectors import GLOVE_CACHE_NAME
-
-    cache = snap_home / "cache" / "odd-one-out"
-    cache.mkdir(parents=True, exist_ok=True)
-    (cache / GLOVE_CACHE_NAME).symlink_to(glove_cache / GLOVE_CACHE_NAME)
-
-
-def test_odd_one_out_game(snap_compare, app, size, glove_cache, snap_home) -> None:
-    _share_glove_cache(glove_cache, snap_home)
+def test_odd_one_out_game(snap_compare, app, size) -> None:
     ready = open_plugin_screen("odd-one-out", "game",
                                lambda s: getattr(s, "session", None) is not None
                                and len(s.query("#words Button")) == 4, seed=3)
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
-def test_odd_one_out_groups(snap_compare, app, size, glove_cache, snap_home) -> None:
-    _share_glove_cache(glove_cache, snap_home)
+def test_odd_one_out_groups(snap_compare, app, size) -> None:
     ready = open_plugin_screen("odd-one-out", "groups",
                                lambda s: getattr(s, "game", None) is not None
                                and len(s.query("Button")) == 16, seed=20261130)

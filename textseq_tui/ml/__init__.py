@@ -15,9 +15,12 @@ torch, so ``textseq --help`` and the app's first paint stay fast. Import the sub
 A few names are also reachable from the package itself, resolved on first use (so importing
 the package stays free): ``save_tensors``/``load_tensors`` (safetensors files of a model
 directory), ``choose_device``/``describe_device``, and the shared GloVe 6B 50d word vectors:
-``glove_words()`` (400,000 words, frequency order), ``glove_matrix()`` (read-only memory
-map, ``(GLOVE_SIZE, GLOVE_DIM)``), ``GloveVectors`` (what the registry model ``glove-6b-50d``
-... of kind ``glove`` loads: ``.words``, ``.matrix``, ``.index``, ``.vectors(words)``).
+the registry model ``GLOVE_MODEL`` (``"glove-6b-50d"``, kind ``GLOVE_KIND``, registered by
+the host) loads a ``GloveVectors`` (``.words`` in frequency order, ``.matrix`` a read-only
+``(GLOVE_SIZE, GLOVE_DIM)`` memory map, ``.index``, ``.vectors(words)``). A plugin loads it
+with ``ctx.registry.load(GLOVE_MODEL, kind=GLOVE_KIND)`` (one instance per host, shared by every plugin);
+a script without a host may build ``GloveVectors()`` itself, the very object the model is.
+``glove_words()``/``glove_matrix()`` are its raw parts, kept for plugins written before it.
 
 WordNet 3.0, offline: ``WordNet`` is what the registry model ``wordnet-3.0`` of kind
 ``wordnet`` loads (``ctx.load_default("wordnet")``): every sense of a word (morphy,
@@ -43,6 +46,8 @@ _LAZY = {
     "GLOVE_SIZE": ("textseq_tui.glove", "SIZE"),
     "GLOVE_DIM": ("textseq_tui.glove", "DIM"),
     "GLOVE_PACKAGE": ("textseq_tui.glove", "PACKAGE"),
+    "GLOVE_MODEL": ("textseq_tui.glove", "MODEL"),
+    "GLOVE_KIND": ("textseq_tui.glove", "KIND"),
     "GloveVectors": ("textseq_tui.glove", "GloveVectors"),
     "WordNet": ("textseq_tui.wordnet", "WordNet"),
     "shipped_wordnet_dir": ("textseq_tui.wordnet", "shipped_model_dir"),

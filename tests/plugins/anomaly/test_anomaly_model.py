@@ -116,13 +116,13 @@ def test_shipped_hdfs_model_catches_abnormal_sessions_not_held_out_normal_ones(s
 
 
 def test_top_g_zero_chooses_g_on_held_out_normal_data(tiny_outcome):
-    from textseq_plugins.anomaly.train import TrainSettings, calibrate
+    from textseq_plugins.anomaly.train import DetectorTrainConfig, calibrate
 
     detector = tiny_outcome.detector
     saved = (detector.top_g, detector.threshold)
     try:
         cal = normal_sessions(100, seed=3) + [["open", "mystery", "close"]]
-        calibrate(detector, cal, TrainSettings(top_g=0, fp_budget=0.01))
+        calibrate(detector, cal, DetectorTrainConfig(top_g=0, fp_budget=0.01))
         plain = detector.score(cal, threshold=None)
         # At most 1 % of the held-out sequences flagged by rank, unseen tokens aside.
         assert sum(bool(s.steps) and not s.unknown for s in plain) <= 1

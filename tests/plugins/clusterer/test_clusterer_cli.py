@@ -144,9 +144,9 @@ def test_texts_are_clustered_by_their_mean_vectors(cli, tmp_path):
 
 
 def test_slash_cluster_without_runs_clusters_the_default_vocabulary_once(host, monkeypatch):
-    from textseq_plugins.clusterer import runs
+    from textseq_plugins.clusterer import clusterings
 
-    monkeypatch.setattr(runs, "DEFAULT_VOCAB", 300)
+    monkeypatch.setattr(clusterings, "DEFAULT_VOCAB", 300)
     first = host.run_command("/cluster Police")  # looked up in lower case too
     assert first.data["word"] == "police" and first.data["run"] == 1
     store = host.plugin("clusterer").context.store

@@ -178,14 +178,14 @@ def test_cluster_vectors_both_methods_find_the_blobs():
     assert adjusted_rand_score(y[db.labels >= 0], db.labels[db.labels >= 0]) == 1.0
 
 
-def test_glove_words_fall_into_their_groups():
+def test_glove_words_fall_into_their_groups(glove):
     from textseq_plugins.clusterer.vectors import load_glove_words
 
     groups = [["cat", "dog", "horse", "cow", "sheep"], ["apple", "banana", "pear", "grape"],
               ["car", "truck", "bus", "train"], ["guitar", "piano", "violin", "drum"]]
     words = [w for g in groups for w in g]
     y = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
-    data = load_glove_words(words)
+    data = load_glove_words(glove, words)
     assert data.words == words and not data.missing
     result = cluster_vectors(data.matrix, ClusterSettings(method="cw", k=3))
     assert adjusted_rand_score(y, result.labels) > 0.8

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from textseq_plugins.clusterer.runs import name_clusters
+from textseq_plugins.clusterer.clusterings import name_clusters
 
 GROUPS = ["apple pear banana cherry grape", "cat dog horse cow sheep", "red blue green yellow",
           "piano guitar violin drum", "hammer chisel drill wrench screwdriver",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from helpers import wait_for
+from textseq_plugins.clusterer.clusterings import save_clustering
 from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
-from textseq_plugins.clusterer.runs import save_run
 from textseq_plugins.clusterer.screen import ClusterBrowser
 from textseq_plugins.clusterer.vectors import load_glove_words
 from textual.app import App
 from textual.widgets import DataTable, Static
+
+from textseq_tui.ml import GLOVE_MODEL
 
 WORDS = ["cat", "dog", "horse", "cow", "sheep", "apple", "banana", "pear", "grape",
          "car", "truck", "bus", "train"]
@@ -24,8 +26,8 @@ class BrowserApp(App):
 
 
 def stored_run(ctx) -> int:
-    data = load_glove_words(WORDS)
-    return save_run(ctx.store, data.words, cluster_vectors(data.matrix, ClusterSettings(k=3)),
+    data = load_glove_words(ctx.registry.load(GLOVE_MODEL), WORDS)
+    return save_clustering(ctx.store, data.words, cluster_vectors(data.matrix, ClusterSettings(k=3)),
                     data.source)
 
 
@@ -80,7 +82,8 @@ async def test_browser_previews_show_likely_names_and_central_words(host):
     from textseq_plugins.clusterer.cli import run_clustering
 
     ctx = host.plugin("clusterer").context
-    _, run_id = run_clustering(ctx, load_glove_words(WORDS), ClusterSettings())
+    _, run_id = run_clustering(ctx, load_glove_words(ctx.registry.load(GLOVE_MODEL), WORDS),
+                                ClusterSettings())
     app = BrowserApp(ctx, run_id=run_id)
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.screen.query_one("#clusters", DataTable)

@@ -20,21 +20,21 @@ def write_text(path, lines):
     return path
 
 
-def test_glove_vocab_is_the_most_frequent_words_in_order():
-    data = load_glove_vocab(50)
+def test_glove_vocab_is_the_most_frequent_words_in_order(glove):
+    data = load_glove_vocab(glove, 50)
     assert data.words[:3] == ["the", ",", "."]
     assert data.matrix.shape == (50, 50) and data.matrix.dtype == np.float32
     with pytest.raises(BadInput, match="only 400,000"):
-        load_glove_vocab(400_001)
+        load_glove_vocab(glove, 400_001)
     with pytest.raises(BadInput, match="at least 2"):
-        load_glove_vocab(1)
+        load_glove_vocab(glove, 1)
 
 
-def test_glove_words_lists_missing_words_and_falls_back_to_lower_case():
-    data = load_glove_words(["Paris", "london", "qwzxvvq"])
+def test_glove_words_lists_missing_words_and_falls_back_to_lower_case(glove):
+    data = load_glove_words(glove, ["Paris", "london", "qwzxvvq"])
     assert data.words == ["Paris", "london"]
     assert data.missing == ["qwzxvvq"]
-    np.testing.assert_array_equal(data.matrix[0], load_glove_words(["paris"]).matrix[0])
+    np.testing.assert_array_equal(data.matrix[0], load_glove_words(glove, ["paris"]).matrix[0])
 
 
 def test_word_list_reports_duplicates_with_line_numbers():

@@ -1,4 +1,4 @@
-"""Fixtures for the odd-one-out tests: GloVe converted once per session, the shipped OOV model."""
+"""Fixtures for the odd-one-out tests: GloVe as KeyedVectors once per session, the shipped OOV model."""
 
 from __future__ import annotations
 
@@ -10,20 +10,13 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")
-def glove_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache dir holding the converted GloVe 6B 50d (``glove-6b-50d/``), built once."""
-    from textseq_plugins.odd_one_out.vectors import GLOVE_CACHE_NAME, convert_glove_package
+def kv():
+    """GloVe 6B 50d as the KeyedVectors odd-one-out works on (the shared model's object)."""
+    from textseq_plugins.odd_one_out.vectors import as_keyed_vectors
 
-    root = tmp_path_factory.mktemp("odd-cache")
-    convert_glove_package(root / GLOVE_CACHE_NAME)
-    return root
+    from textseq_tui.ml import GloveVectors
 
-
-@pytest.fixture(scope="session")
-def kv(glove_cache: Path):
-    from textseq_plugins.odd_one_out.vectors import load_glove
-
-    return load_glove(glove_cache)
+    return as_keyed_vectors(GloveVectors())
 
 
 @pytest.fixture(scope="session")
@@ -46,17 +39,6 @@ def categories():
     from textseq_plugins.odd_one_out.puzzles import Categories
 
     return Categories.from_dir(REPO / "models" / "wordnet-categories")
-
-
-@pytest.fixture
-def odd_home(home: Path, glove_cache: Path) -> Path:
-    """The test home with the converted GloVe linked into the plugin's cache (no re-conversion)."""
-    from textseq_plugins.odd_one_out.vectors import GLOVE_CACHE_NAME
-
-    cache = home / "cache" / "odd-one-out"
-    cache.mkdir(parents=True)
-    (cache / GLOVE_CACHE_NAME).symlink_to(glove_cache / GLOVE_CACHE_NAME)
-    return home
 
 
 @pytest.fixture(scope="session")

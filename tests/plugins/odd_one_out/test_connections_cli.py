@@ -11,7 +11,7 @@ KEY = {"groups": [["apple", "banana", "cherry", "mango"], ["foot", "basket", "sn
                   ["bee", "sea", "tea", "why"], ["level", "kayak", "radar", "civic"]]}
 
 
-def test_board_prints_four_groups_with_theme_and_confidence(odd_home, cli):
+def test_board_prints_four_groups_with_theme_and_confidence(cli):
     result = cli("odd-one-out", "groups", "--board", BOARD, "--json")
     assert result.exit_code == 0, result.stderr
     obj = json.loads(result.stdout)
@@ -21,14 +21,14 @@ def test_board_prints_four_groups_with_theme_and_confidence(odd_home, cli):
     assert text.exit_code == 0 and len(text.stdout.strip().splitlines()) == 4
 
 
-def test_hint_gives_a_theme_without_its_words(odd_home, cli):
+def test_hint_gives_a_theme_without_its_words(cli):
     result = cli("odd-one-out", "groups", "--board", BOARD, "--hint", "--json")
     assert result.exit_code == 0, result.stderr
     obj = json.loads(result.stdout)
     assert set(obj) == {"hint", "kind", "confidence"} and obj["hint"]
 
 
-def test_input_plays_answer_keys_and_reports_bad_lines(odd_home, cli, tmp_path: Path):
+def test_input_plays_answer_keys_and_reports_bad_lines(cli, tmp_path: Path):
     f = tmp_path / "boards.txt"
     f.write_text(json.dumps(KEY) + "\n" + ", ".join(["dog"] * 16) + "\n" + BOARD + "\n")
     result = cli("odd-one-out", "groups", "--input", str(f), "--json")
@@ -43,7 +43,7 @@ def test_input_plays_answer_keys_and_reports_bad_lines(odd_home, cli, tmp_path: 
     assert "line 2:" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_board_errors_are_one_line(odd_home, cli):
+def test_board_errors_are_one_line(cli):
     result = cli("odd-one-out", "groups", "--board", "a, b, c")
     assert result.exit_code == 2 and "16 items" in result.stderr
     assert len(result.stderr.splitlines()) == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 
-def test_pick_json_follows_the_contract(odd_home, cli):
+def test_pick_json_follows_the_contract(cli):
     result = cli("odd-one-out", "pick", "king", "queen", "prince", "cleaner", "--json")
     assert result.exit_code == 0, result.stderr
     obj = json.loads(result.stdout)
@@ -18,14 +18,14 @@ def test_pick_json_follows_the_contract(odd_home, cli):
     assert obj["oov"] == []
 
 
-def test_pick_text_explains_each_item(odd_home, cli):
+def test_pick_text_explains_each_item(cli):
     result = cli("odd-one-out", "pick", "apple", "pear", "plum", "tractor")
     assert result.exit_code == 0
     assert "odd one out: tractor" in result.stdout
     assert "closest to" in result.stdout
 
 
-def test_pick_input_reports_bad_lines_and_runs_the_rest(odd_home, cli, tmp_path: Path):
+def test_pick_input_reports_bad_lines_and_runs_the_rest(cli, tmp_path: Path):
     f = tmp_path / "puzzles.tsv"
     f.write_text("new york\tparis\tlondon\tbanana\nking\tking\tqueen\nred\tgreen\tblue\t!!!\tdog\n")
     result = cli("odd-one-out", "pick", "--input", str(f), "--json")
@@ -37,13 +37,13 @@ def test_pick_input_reports_bad_lines_and_runs_the_rest(odd_home, cli, tmp_path:
     assert "line 2:" in result.stderr and "twice" in result.stderr
 
 
-def test_pick_with_stdin_input(odd_home, cli):
+def test_pick_with_stdin_input(cli):
     result = cli("odd-one-out", "pick", "--input", "-", "--json", input="cat\tdog\tmouse\tcar\n")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["odd"] == "car"
 
 
-def test_pick_errors_are_one_line_without_traceback(odd_home, cli):
+def test_pick_errors_are_one_line_without_traceback(cli):
     for args in (["cat", "dog"], ["cat", "dog", "cat"], ["東京", "大阪", "京都"]):
         result = cli("odd-one-out", "pick", *args)
         assert result.exit_code == 2
@@ -53,7 +53,7 @@ def test_pick_errors_are_one_line_without_traceback(odd_home, cli):
     assert result.exit_code == 2 and "too many" in result.stderr
 
 
-def test_puzzles_are_seeded(odd_home, cli):
+def test_puzzles_are_seeded(cli):
     a = cli("odd-one-out", "puzzles", "-n", "3", "--seed", "5", "--json")
     b = cli("odd-one-out", "puzzles", "-n", "3", "--seed", "5", "--json")
     assert a.exit_code == 0 and a.stdout == b.stdout
@@ -64,7 +64,7 @@ def test_puzzles_are_seeded(odd_home, cli):
     assert f"The others are all {rows[0]['category']}" in text
 
 
-def test_puzzles_bad_seed_difficulty_and_too_many_are_one_line_errors(odd_home, cli):
+def test_puzzles_bad_seed_difficulty_and_too_many_are_one_line_errors(cli):
     for args, expected in ((["--seed", "-3"], "out of range"),
                            (["--seed", str(2**40)], "out of range"),
                            (["--difficulty", "brutal"], "unknown difficulty")):
@@ -75,7 +75,7 @@ def test_puzzles_bad_seed_difficulty_and_too_many_are_one_line_errors(odd_home, 
     assert result.exit_code == 2 and "unknown difficulty" in result.stderr
 
 
-def test_a_small_category_source_says_how_many_puzzles_it_can_make(odd_home, cli, tmp_path):
+def test_a_small_category_source_says_how_many_puzzles_it_can_make(cli, tmp_path):
     from textseq_tui.files import sha256_file
     from textseq_tui.registry import CARD_FILE, new_card
 
@@ -100,7 +100,7 @@ def test_a_small_category_source_says_how_many_puzzles_it_can_make(odd_home, cli
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 5
 
 
-def test_groups_command_shows_and_solves_the_daily_puzzle(odd_home, cli):
+def test_groups_command_shows_and_solves_the_daily_puzzle(cli):
     result = cli("odd-one-out", "groups", "--date", "2026-11-30", "--solve", "--json")
     assert result.exit_code == 0, result.stderr
     obj = json.loads(result.stdout)
@@ -111,7 +111,7 @@ def test_groups_command_shows_and_solves_the_daily_puzzle(odd_home, cli):
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.stderr
 
 
-def test_console_groups_game_stores_a_round(odd_home, cli):
+def test_console_groups_game_stores_a_round(cli):
     from textseq_plugins.odd_one_out.groups import make_groups
     from textseq_plugins.odd_one_out.puzzles import Categories
 
@@ -127,7 +127,7 @@ def test_console_groups_game_stores_a_round(odd_home, cli):
     assert rows[0]["mode"] == "groups" and rows[0]["player"] == "ada"
 
 
-def test_items_may_be_phrases_up_to_100_characters(odd_home, cli):
+def test_items_may_be_phrases_up_to_100_characters(cli):
     title = "The Lord of the Rings: The Fellowship of the Ring (extended edition, 2001 film)"
     assert 60 < len(title) <= 100
     result = cli("odd-one-out", "pick", title, "paris", "london", "berlin", "--json")
@@ -137,14 +137,14 @@ def test_items_may_be_phrases_up_to_100_characters(odd_home, cli):
     assert result.exit_code == 2 and "100 characters" in result.stderr
 
 
-def test_neighbours_of_a_typo(odd_home, cli):
+def test_neighbours_of_a_typo(cli):
     result = cli("odd-one-out", "neighbours", "kingdomz", "--json")
     obj = json.loads(result.stdout)
     assert obj["source"] == "ngram" and len(obj["neighbours"]) == 10
     assert obj["typo_of"] == "kingdom"
 
 
-def test_import_vectors_then_pick_with_them(odd_home, cli, tmp_path: Path):
+def test_import_vectors_then_pick_with_them(cli, tmp_path: Path):
     rng = np.random.default_rng(0)
     fruit = rng.normal(size=10)
     words = {"apple": fruit + 0.1 * rng.normal(size=10), "pear": fruit + 0.1 * rng.normal(size=10),
@@ -164,7 +164,7 @@ def test_import_vectors_then_pick_with_them(odd_home, cli, tmp_path: Path):
     assert any(json.loads(x)["name"] == "tiny-w2v" for x in listed.stdout.splitlines())
 
 
-def test_import_refuses_gensim_pickles_and_missing_files(odd_home, cli, tmp_path: Path):
+def test_import_refuses_gensim_pickles_and_missing_files(cli, tmp_path: Path):
     kv_file = tmp_path / "model.kv"
     kv_file.write_bytes(b"\x80\x04junk")
     result = cli("odd-one-out", "import-vectors", str(kv_file), "--name", "x")
@@ -173,7 +173,7 @@ def test_import_refuses_gensim_pickles_and_missing_files(odd_home, cli, tmp_path
     assert result.exit_code == 2 and "no such file" in result.stderr
 
 
-def test_console_game_stores_rounds_and_fills_the_leaderboard(odd_home, cli):
+def test_console_game_stores_rounds_and_fills_the_leaderboard(cli):
     result = cli("odd-one-out", "play", "--rounds", "3", "--seed", "9", "--player", "ada",
                  "--mode", "beat", input="1\nzzz\n2\n3\n")
     assert result.exit_code == 0, result.stderr
@@ -187,12 +187,12 @@ def test_console_game_stores_rounds_and_fills_the_leaderboard(odd_home, cli):
     assert 0 <= row["accuracy"] <= 100 and "best_streak" in row
 
 
-def test_console_game_quits_early(odd_home, cli):
+def test_console_game_quits_early(cli):
     result = cli("odd-one-out", "play", "--rounds", "5", input="q\n")
     assert result.exit_code == 0 and "0/0 right" in result.stdout
 
 
-def test_import_word2vec_binary_is_sniffed(odd_home, cli, tmp_path: Path):
+def test_import_word2vec_binary_is_sniffed(cli, tmp_path: Path):
     from gensim.models import KeyedVectors
 
     rng = np.random.default_rng(1)

@@ -62,7 +62,7 @@ def test_leaderboard_counts_streaks_accuracy_and_skips_ask_rows():
     assert a["rounds"] == 3 and a["accuracy"] == pytest.approx(66.7) and a["best_game"] == 27
 
 
-def test_rounds_table_is_created_by_migrations(odd_home, host):
+def test_rounds_table_is_created_by_migrations(host):
     plugin = host.plugin("odd-one-out")
     store = plugin.context.store
     assert store.table("rounds").exists()
@@ -71,7 +71,7 @@ def test_rounds_table_is_created_by_migrations(odd_home, host):
             "correct", "seconds"} <= cols
 
 
-def test_odd_slash_command_answers_and_is_stored(odd_home, host):
+def test_odd_slash_command_answers_and_is_stored(host):
     result = host.run_command("/odd king queen prince cleaner")
     assert result.data["odd"] == "cleaner"
     assert "cleaner" in result.text and "closest to" in result.text
@@ -82,12 +82,12 @@ def test_odd_slash_command_answers_and_is_stored(odd_home, host):
     assert host.plugin("odd-one-out").scores(host.plugin("odd-one-out").context.store) == []
 
 
-def test_odd_slash_command_without_words_opens_the_game(odd_home, host):
+def test_odd_slash_command_without_words_opens_the_game(host):
     result = host.run_command("/odd")
     assert result.open_screen is not None and result.open_screen.name == "game"
 
 
-def test_odd_slash_command_bad_input(odd_home, host):
+def test_odd_slash_command_bad_input(host):
     with pytest.raises(BadInput, match="at least 3"):
         host.run_command("/odd cat dog")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from helpers import wait_for
 from textseq_plugins.odd_one_out.history import GameHistoryScreen, per_day
 from textual.app import App
 
@@ -40,10 +41,7 @@ async def test_history_screen_shows_the_last_player_and_the_leaderboard(host):
     app = Harness()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if screen.days:
-                break
+        await wait_for(pilot, lambda: screen.days, timeout=30, what="the rounds loaded")
         assert screen.player == "you" and len(screen.days) == 1
         assert screen.query_one("#board").row_count == 2
         assert "best streak" in str(screen.query_one("#chart").render())

@@ -94,7 +94,7 @@ def test_textseq_train_odd_one_out_fits_the_oov_model_and_records_the_run(
     small = KeyedVectors(vector_size=kv.vector_size)
     words = [w for w in kv.index_to_key[:1500] if w.isalpha()]
     small.add_vectors(words, np.asarray(kv.vectors[[kv.key_to_index[w] for w in words]]))
-    monkeypatch.setattr(vectors, "load_glove", lambda cache: small)
+    monkeypatch.setattr(vectors, "as_keyed_vectors", lambda glove: small)
     out = tmp_path / "my-oov"
     result = cli("train", "odd-one-out", "--out", str(out), "--steps", "3")
     assert result.exit_code == 0, result.stderr

@@ -18,7 +18,7 @@ class _GameApp(App):
         self.push_screen(self._game)
 
 
-async def test_game_screen_plays_rounds_with_keys(odd_home, host):
+async def test_game_screen_plays_rounds_with_keys(host):
     from textseq_plugins.odd_one_out.screen import OddOneOutScreen
 
     plugin = host.plugin("odd-one-out")
@@ -52,7 +52,7 @@ async def test_game_screen_plays_rounds_with_keys(odd_home, host):
     assert len(rows) == 2 and {r["mode"] for r in rows} == {"beat"}
 
 
-async def test_game_screen_paints_before_the_model_loads(odd_home, host):
+async def test_game_screen_paints_before_the_model_loads(host):
     plugin = host.plugin("odd-one-out")
     screen = plugin.screens()[0].factory(plugin.context)
     app = _GameApp(screen)
@@ -70,7 +70,7 @@ async def test_game_screen_paints_before_the_model_loads(odd_home, host):
         assert screen.session.difficulty == "hard"
 
 
-async def test_nine_words_fit_an_80x24_terminal(odd_home, host):
+async def test_nine_words_fit_an_80x24_terminal(host):
     plugin = host.plugin("odd-one-out")
     screen = plugin.screens()[0].factory(plugin.context, seed=1, size=9)
     app = _GameApp(screen)
@@ -86,7 +86,7 @@ async def test_nine_words_fit_an_80x24_terminal(odd_home, host):
         assert screen.session.results[0].player_pick == screen.session.results[0].items[8]
 
 
-async def test_groups_screen_plays_the_daily_puzzle(odd_home, host):
+async def test_groups_screen_plays_the_daily_puzzle(host):
     from textseq_plugins.odd_one_out.groups_screen import GroupsScreen
 
     plugin = host.plugin("odd-one-out")

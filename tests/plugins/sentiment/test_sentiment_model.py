@@ -6,7 +6,7 @@ import time
 import pytest
 from textseq_plugins.sentiment.datasets import Dataset
 from textseq_plugins.sentiment.model import EMPTY_NOTE, SentimentModel
-from textseq_plugins.sentiment.train import TrainConfig, fit_model
+from textseq_plugins.sentiment.train import SentimentTrainConfig, fit_model
 
 POS = ["great", "lovely", "wonderful", "superb", "delightful"]
 NEG = ["awful", "dreadful", "horrible", "boring", "terrible"]
@@ -26,8 +26,10 @@ def corpus(n: int, seed: int) -> Dataset:
 
 @pytest.fixture(scope="module")
 def toy_model() -> SentimentModel:
-    config = TrainConfig(folds=3, n_jobs=1, lexicon=False, n_lambda=15)
-    model, report = fit_model(corpus(120, seed=1), config, name="toy")
+    config = SentimentTrainConfig(folds=3, n_jobs=1, lexicon=False, n_lambda=15)
+    from textseq_tui.ml import GloveVectors
+
+    model, report = fit_model(corpus(120, seed=1), config, name="toy", vectors=GloveVectors())
     assert report.cv["lambda_1se"] >= report.cv["lambda_min"]
     return model
 
@@ -112,7 +114,7 @@ def test_naive_bayes_scaling_fits_a_binary_model_scored_on_raw_counts():
     assert ratios[0] > 0 > ratios[1] and ratios[2] == pytest.approx(0.0)
     assert ratios[0] == pytest.approx(-ratios[1])
 
-    config = TrainConfig(folds=3, n_jobs=1, lexicon=False, glove=False, n_lambda=15,
+    config = SentimentTrainConfig(folds=3, n_jobs=1, lexicon=False, glove=False, n_lambda=15,
                          family="binomial", nb=True)
     model, _ = fit_model(corpus(120, seed=1), config, name="toy-nb")
     test = corpus(60, seed=2)
@@ -125,4 +127,4 @@ def test_naive_bayes_scaling_needs_the_binary_fit():
     from textseq_tui.plugin import BadInput
 
     with pytest.raises(BadInput, match="binary"):
-        fit_model(corpus(60, seed=1), TrainConfig(folds=3, n_jobs=1, glove=False, nb=True))
+        fit_model(corpus(60, seed=1), SentimentTrainConfig(folds=3, n_jobs=1, glove=False, nb=True))

@@ -1,7 +1,8 @@
 """The plugin in the host: slash command, annotator, personal model, stored scores."""
 
 import pytest
-from textseq_plugins.sentiment.personal import pa_update, parse_label
+from textseq_plugins.sentiment.datasets import Label, parse_label, read_user_file
+from textseq_plugins.sentiment.personal import pa_update
 
 from textseq_tui.plugin import BadInput
 
@@ -62,11 +63,32 @@ def test_hinge_update_only_moves_when_the_margin_is_violated(host):
 
 
 def test_labels_are_checked():
-    assert parse_label("POS") == ("hinge", 0.44)
-    assert parse_label("-0.25") == ("epsilon", -0.25)
-    for bad in ("maybe", "2", ""):
+    assert parse_label("POS") == Label(0.44, 1, True)
+    assert parse_label("-0.25") == Label(-0.25, 0, False)
+    assert parse_label(" 0 ") == Label(0.0, None, False)
+    for bad in ("maybe", "2", "", "nan", "inf", "-1.5"):
         with pytest.raises(BadInput):
             parse_label(bad)
+
+
+@pytest.mark.parametrize("word, target, binary", [
+    ("positive", 0.44, 1), ("Negative", -0.43, 0), ("+", 0.44, 1), ("-", -0.43, 0),
+    ("pos", 0.44, 1), ("NEG", -0.43, 0), ("1", 1.0, 1), ("-0.5", -0.5, 0), ("0", 0.0, None)])
+def test_a_training_file_and_a_correction_read_a_label_alike(tmp_path, word, target, binary):
+    """The cases the two parsers once disagreed on ("positive", "+", "-" were taken by
+    `sentiment correct` and refused in a training file): one rule for both now."""
+    path = tmp_path / "mine.tsv"
+    path.write_text(f"{word}\tsome text\n")
+    data = read_user_file(path)
+    assert data.targets == [pytest.approx(target)] and data.binary == [binary]
+    assert parse_label(word).target == pytest.approx(target)
+
+
+def test_a_bad_label_in_a_training_file_names_its_line(tmp_path):
+    path = tmp_path / "mine.tsv"
+    path.write_text("pos\tfine\nnan\tbroken\n")
+    with pytest.raises(BadInput, match=r"mine.tsv:2: label nan is outside -1..\+1"):
+        read_user_file(path)
 
 
 def test_shipped_model_generalises_to_a_set_it_never_saw(host, shared_data):

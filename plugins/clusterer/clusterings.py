@@ -1,6 +1,10 @@
-"""Stored clustering runs: write one (in a transaction) and read it back for the app.
+"""Stored clusterings: write one (in a transaction) and read it back for the app.
 
-All functions take the plugin's store (``ctx.store``); tables come from ``migrations.py``.
+A *clustering* is one clustering of a word list with its settings, assignments and each
+word's neighbours. (It is not a training run: those are the host's. The CLI still calls
+them runs — ``clusterer runs``, ``show --run N`` — and so do the tables, ``runs`` and
+``assignments.run_id``.) All functions take the plugin's store (``ctx.store``); tables
+come from ``migrations.py``.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ class ClusterSummary:
     name: str | None = None
 
 
-def save_run(store: Any, words: list[str], clustering: Any, source: str,
+def save_clustering(store: Any, words: list[str], clustering: Any, source: str,
              missing: list[str] | None = None) -> int:
     """Store a :class:`~.model.Clustering` of ``words``; returns the new run id.
 
@@ -73,14 +77,15 @@ def save_run(store: Any, words: list[str], clustering: Any, source: str,
     return run_id
 
 
-def list_runs(store: Any, limit: int = 20) -> list[dict[str, Any]]:
-    """The newest runs first: id, created, method, source, n_words, n_clusters, noise."""
+def list_clusterings(store: Any, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest clusterings first: id, created, method, source, n_words, n_clusters,
+    noise."""
     return store.rows("runs", order_by="id desc", limit=limit,
                       select="id, created, method, source, n_words, n_clusters, noise, settings")
 
 
-def get_run(store: Any, run_id: int | None = None) -> dict[str, Any]:
-    """One run (the newest when ``run_id`` is None); BadInput when there is none."""
+def get_clustering(store: Any, run_id: int | None = None) -> dict[str, Any]:
+    """One clustering (the newest when ``run_id`` is None); BadInput when there is none."""
     if run_id is None:
         rows = store.rows("runs", order_by="id desc", limit=1)
         if not rows:
@@ -153,12 +158,14 @@ def lookup_word(store: Any, run_id: int, word: str) -> dict[str, Any]:
 DEFAULT_VOCAB = 20_000
 
 
-def default_run(store: Any, device: str = "cpu", registry: Any = None) -> int:
+def default_clustering(store: Any, registry: Any, device: str = "cpu") -> int:
     """The newest run of the GloVe top-:data:`DEFAULT_VOCAB` vocabulary with default
-    settings, clustering and storing it first if there is none (a few seconds); with the
-    model ``registry``, its clusters get likely names."""
+    settings, clustering and storing it first if there is none (a few seconds); its
+    vectors and its clusters' likely names come from the model ``registry``."""
     from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
     from textseq_plugins.clusterer.vectors import load_glove_vocab
+
+    from textseq_tui.ml import GLOVE_KIND, GLOVE_MODEL
 
     source = f"glove-6b-50d top {DEFAULT_VOCAB}"
     settings = json.dumps(ClusterSettings().as_dict())
@@ -166,12 +173,11 @@ def default_run(store: Any, device: str = "cpu", registry: Any = None) -> int:
                       order_by="id desc", limit=1)
     if rows:
         return int(rows[0]["id"])
-    data = load_glove_vocab(DEFAULT_VOCAB)
+    data = load_glove_vocab(registry.load(GLOVE_MODEL, kind=GLOVE_KIND), DEFAULT_VOCAB)
     clustering = cluster_vectors(data.matrix, ClusterSettings(), device=device)
-    if registry is not None:
-        clustering.info["names"] = name_clusters(registry, data.words, clustering.labels,
-                                                 clustering.info.get("central", {}))
-    return save_run(store, data.words, clustering, data.source)
+    clustering.info["names"] = name_clusters(registry, data.words, clustering.labels,
+                                             clustering.info.get("central", {}))
+    return save_clustering(store, data.words, clustering, data.source)
 
 
 def name_clusters(registry: Any, words: list[str], labels: Any,
