@@ -124,10 +124,18 @@ def featurise(solver: Any, boards: list[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
-def fit(rows: list[dict[str, Any]], drop: tuple[int, ...] = (), temperature: float = 1.0):
-    """Logistic weights fitted on ``rows`` (features in ``drop`` held at zero)."""
+#: the boosted trees' settings (not tuned on the played folds: one setting, fixed up front)
+TREES = {"max_iter": 200, "learning_rate": 0.1, "max_leaf_nodes": 15, "min_samples_leaf": 200,
+         "l2_regularization": 1.0, "random_state": 0}
+
+
+def fit(rows: list[dict[str, Any]], drop: tuple[int, ...] = (), temperature: float = 1.0,
+        model: str = "linear") -> Any:
+    """The scorer of a group fitted on ``rows`` (features in ``drop`` held at zero): logistic
+    weights, or (``model="trees"``) boosted trees named by the logistic weights."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
+    from textseq_plugins.odd_one_out.connections.scoring import TreeScorer, trees_from_sklearn
     from textseq_plugins.odd_one_out.connections.solver import Weights
 
     x = np.concatenate([r["analysis"].features for r in rows])
@@ -137,9 +145,16 @@ def fit(rows: list[dict[str, Any]], drop: tuple[int, ...] = (), temperature: flo
     x[:, list(drop)] = 0.0
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=1.0, max_iter=500).fit((x - mean) / scale, y)
-    return Weights(tuple(model.coef_[0]), float(model.intercept_[0]), tuple(mean),
-                   tuple(scale), temperature)
+    logistic = LogisticRegression(C=1.0, max_iter=500).fit((x - mean) / scale, y)
+    linear = Weights(tuple(logistic.coef_[0]), float(logistic.intercept_[0]), tuple(mean),
+                     tuple(scale), temperature)
+    if model == "linear":
+        return linear
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    boosted = HistGradientBoostingClassifier(**TREES).fit(x, y)
+    trees, baseline = trees_from_sklearn(boosted)
+    return TreeScorer(tuple(trees), baseline, temperature, linear.kind_weights())
 
 
 def choose_temperature(rows: list[dict[str, Any]], weights: Any,
@@ -182,8 +197,8 @@ def folds_by_date(rows: list[dict[str, Any]], k: int = FOLDS) -> list[list[int]]
     return [order[f * size:(f + 1) * size] for f in range(k)]
 
 
-def cross_validate(solver: Any, rows: list[dict[str, Any]], drop: tuple[int, ...] = ()
-                   ) -> dict[str, Any]:
+def cross_validate(solver: Any, rows: list[dict[str, Any]], drop: tuple[int, ...] = (),
+                   model: str = "linear") -> dict[str, Any]:
     """Per fold: weights and temperature fitted on the other folds, the standard game on
     this one."""
     import dataclasses
@@ -192,7 +207,7 @@ def cross_validate(solver: Any, rows: list[dict[str, Any]], drop: tuple[int, ...
     rates, records, temperatures = [], {}, []
     for held in folds:
         train = [rows[i] for i in range(len(rows)) if i not in set(held)]
-        weights = fit(train, drop)
+        weights = fit(train, drop, model=model)
         temperature, _ = choose_temperature(train, weights, drop)
         weights = dataclasses.replace(weights, temperature=temperature)
         temperatures.append(temperature)
@@ -313,6 +328,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--reference", action="store_true", help="also run today's solver")
     parser.add_argument("--ablation", action="store_true", help="leave each source out")
     parser.add_argument("--write-weights", action="store_true")
+    parser.add_argument("--model", choices=("linear", "trees"), default="linear",
+                        help="the scorer of a group: logistic weights or boosted trees")
     parser.add_argument("--our-boards", type=int, default=60,
                         help="tiered boards per difficulty to judge (0: none)")
     args = parser.parse_args(argv)
@@ -328,7 +345,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     load_and_features = time.perf_counter() - started
     result: dict[str, Any] = {"boards": len(rows), "bad_input_boards": bad,
                               "machine": machine()}
-    cv = cross_validate(solver, rows)
+    cv = cross_validate(solver, rows, model=args.model)
+    result["model"] = args.model
     result["solve_rate"] = cv["solve_rate"]
     result["fold_rates"] = cv["fold_rates"]
     result["fold_spread"] = {"min": min(cv["fold_rates"]), "max": max(cv["fold_rates"]),
@@ -354,13 +372,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for kind in (*THEME_KINDS, "similarity"):
             prefix = ("sim_", "form_") if kind == "similarity" else (kind,)
             drop = tuple(k for k, f in enumerate(FEATURES) if f.startswith(prefix))
-            result["without"][kind] = cross_validate(solver, rows, drop)["solve_rate"]
+            result["without"][kind] = cross_validate(solver, rows, drop,
+                                                     args.model)["solve_rate"]
     if args.reference:
         result["reference_today"] = reference(boards)
     if args.our_boards or args.write_weights:
-        w = fit(rows)
+        import dataclasses
+
+        w = fit(rows, model=args.model)
         best_t, likelihood = choose_temperature(rows, w)
-        w = fit(rows, temperature=best_t)
+        w = dataclasses.replace(w, temperature=best_t)
         result["temperature"] = best_t
         result["likelihood_by_temperature"] = {str(t): round(v, 3)
                                                for t, v in likelihood.items()}
@@ -368,9 +389,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         solver.weights = w
         result["our_boards"] = our_boards(solver, args.our_boards)
     if args.write_weights:
-        out = {"features": list(FEATURES), "coef": list(w.coef), "intercept": w.intercept,
-               "mean": list(w.mean), "scale": list(w.scale), "temperature": best_t,
-               "fitted_on": f"{len(rows)} NYT Connections boards 2024-02-17..2025-06-30 "
+        out = {**w.to_json(), "fitted_on": f"{len(rows)} NYT Connections boards 2024-02-17..2025-06-30 "
                             "(development set, not shipped)",
                "cv_solve_rate": cv["solve_rate"], "cv_fold_rates": cv["fold_rates"]}
         from textseq_plugins.odd_one_out.connections.build_tables import write_weights

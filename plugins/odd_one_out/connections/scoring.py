@@ -52,6 +52,13 @@ class Weights:
         return {name[:-1]: c / s for name, c, s in zip(FEATURES, self.coef, self.scale,
                                                         strict=True) if name.endswith("4")}
 
+    def to_json(self) -> dict[str, Any]:
+        """What :func:`load_scorer` reads back (with ``features``)."""
+        return {"features": list(FEATURES), "model": "linear", "coef": list(self.coef),
+                "intercept": self.intercept, "mean": list(self.mean),
+                "scale": list(self.scale), "temperature": self.temperature,
+                "naming": dict(self.naming)}
+
     @classmethod
     def from_file(cls, path: Path) -> Any:
         """The scorer in ``path`` (:class:`Weights` or :class:`TreeScorer`)."""
@@ -100,6 +107,12 @@ class TreeScorer:
 
     def kind_weights(self) -> dict[str, float]:
         return dict(self.naming)
+
+    def to_json(self) -> dict[str, Any]:
+        """What :func:`load_scorer` reads back (with ``features``)."""
+        return {"features": list(FEATURES), "model": "trees", "trees": list(self.trees),
+                "baseline": self.baseline, "temperature": self.temperature,
+                "naming": dict(self.naming)}
 
 
 def load_scorer(path: Path) -> Any:
