@@ -5,9 +5,9 @@ built from the pool is sound by the same checks the solver uses:
 
 - yellow (a plain category): the 72 hand-named WordNet categories of ``wordnet-categories``
   (*fruits*, *musical instruments*);
-- green (a narrower category): other concrete WordNet noun synsets with 20..60 common words
+- green (a narrower category): other concrete WordNet noun synsets with 15..60 common words
   whose first sense lies under them ("fasteners");
-- blue (narrower still, or proper names): such synsets with 12..19 words, and WordNet classes
+- blue (narrower still, or proper names): such synsets with 12..14 words, and WordNet classes
   with enough famous instances ("famous composers", "famous rivers");
 - purple (wordplay): phrase completions ("___ ball", "fire ___", from WordNet's compounds
   and closed compounds, never from corpus counts alone), homophones ("sounds like a letter",
@@ -37,8 +37,9 @@ TIERS = ("yellow", "green", "blue", "purple")
 BOARD_ZIPF = 3.3
 MIN_WORDS = 6
 MAX_WORDS = 40
-#: a narrower WordNet category (fewer common words under it than this) is blue, not green
-NARROW_WORDS = 20
+#: a narrower WordNet category (fewer common words under it than this) is blue, not green;
+#: 15 leaves both tiers over 60 categories, so a 60-day schedule repeats none
+NARROW_WORDS = 15
 _SOURCES = {"wordnet": wordnet_themes, "phrases": phrase_themes, "sounds": sound_themes,
             "letters": letter_themes}
 
