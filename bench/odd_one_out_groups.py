@@ -21,6 +21,7 @@ sixteen times, is a bad-input case and not counted):
 - the hint (``groups --hint``: the group the solver is surest of on the whole board, its first
   guess): how often it is one of the answer's groups;
 - seconds per board (features + play) and the solver's memory (peak RSS growth);
+- ``--our-boards-only``: our tiered boards alone, played by the shipped scorer;
 - ``--write-weights`` fits the weights on all 500 boards into the tables' ``weights.json``
   (the shipped model; the cross-validated figures above are the honest ones).
 
@@ -332,7 +333,21 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                         help="the scorer of a group: logistic weights or boosted trees")
     parser.add_argument("--our-boards", type=int, default=60,
                         help="tiered boards per difficulty to judge (0: none)")
+    parser.add_argument("--our-boards-only", action="store_true",
+                        help="judge only our tiered boards with the shipped scorer")
     args = parser.parse_args(argv)
+    results_file = REPO / "bench" / "results" / "odd-one-out-groups.json"
+    if args.our_boards_only:
+        # the shipped scorer on our own tiered boards alone (no development board read)
+        from textseq_plugins.odd_one_out.connections.solver import WEIGHTS_FILE, load_scorer
+
+        solver = make_solver(args.tables)
+        solver.weights = load_scorer(args.tables / WEIGHTS_FILE)
+        result = json.loads(results_file.read_text()) if results_file.is_file() else {}
+        result["our_boards"] = our_boards(solver, args.our_boards)
+        print(json.dumps(result["our_boards"]))
+        save_results(results_file, result)
+        return result
     if not (args.boards / "boards.jsonl").is_file():
         print(f"no boards at {args.boards}: nothing to measure", file=sys.stderr)
         return {}
@@ -396,7 +411,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
         write_weights(args.tables, out)
     print(json.dumps(result))
-    save_results(REPO / "bench" / "results" / "odd-one-out-groups.json", result)
+    save_results(results_file, result)
     return result
 
 
