@@ -26,7 +26,13 @@ of 3, and the giant-cluster check of the issue (share of words in the largest cl
 plain vs mutual kNN). ``--vocab 400000`` clusters the whole vocabulary once instead and
 reports its time and peak RSS.
 
+Short lists (``--short``, bench/clusterer_short.py): the short-list path on 1,000 generated
+lists of held-out WordNet categories and on lists from AP and BLESS (``--fit`` first chooses
+its constants on the tuning lists); stored under "short" beside the other figures.
+
     python bench/clusterer.py [--threads 2] [--lodo] [--speed-only] [--vocab 400000]
+    python bench/clusterer.py --short [--fit]
+    python bench/clusterer.py --short-sets   # the <= 30-word sets again, as the path ships
 
 Prints one JSON line and a markdown table; writes bench/results/clusterer.json (a
 ``--vocab`` run is stored under "full_vocab" beside the other figures).
@@ -143,7 +149,7 @@ class SetEval:
     def __init__(self, name: str, labels: dict[str, str]):
         from sklearn.cluster import KMeans
         from textseq_plugins.clusterer.graph import unit_rows
-        from textseq_plugins.clusterer.model import linkage_tree
+        from textseq_plugins.clusterer.linkage import linkage_tree
 
         self.name = name
         data, self.truth = load_set(name, labels)
@@ -168,7 +174,8 @@ class SetEval:
         self.cache: dict = {}
 
     def linkage(self, cut: float, seed_scale: float) -> dict:
-        from textseq_plugins.clusterer.model import spherical_kmeans, tree_seeds
+        from textseq_plugins.clusterer.kmeans import spherical_kmeans
+        from textseq_plugins.clusterer.linkage import tree_seeds
 
         min_seed = max(2, round(seed_scale * np.sqrt(self.rows.size)))
         key = (round(cut, 4), min_seed)
@@ -180,7 +187,8 @@ class SetEval:
     def hint(self, factor: float, min_words: int) -> dict:
         """The linkage method given ``--clusters`` = the true k (seeds at factor x k from
         min_words words up)."""
-        from textseq_plugins.clusterer.model import hint_seeds, spherical_kmeans, tree_seeds_k
+        from textseq_plugins.clusterer.kmeans import spherical_kmeans
+        from textseq_plugins.clusterer.linkage import hint_seeds, tree_seeds_k
 
         wanted = hint_seeds(self.k, self.n, factor, min_words)
         key = ("hint", wanted)
@@ -190,7 +198,7 @@ class SetEval:
         return self.cache[key]
 
     def communities(self, k_scale: float, weights: str, gamma: float):
-        from textseq_plugins.clusterer.model import leiden_communities, leiden_neighbours
+        from textseq_plugins.clusterer.leiden import leiden_communities, leiden_neighbours
 
         key = ("communities", k_scale, weights, gamma)
         if key not in self.cache:
@@ -203,7 +211,7 @@ class SetEval:
         """Leiden communities (kNN graph of k_scale ln n neighbours, resolution
         gamma0 (n / 1000)^gamma_log, quantised to LEIDEN_GAMMAS unless ``exact``) of at
         least seed_scale sqrt(n) words as seeds of spherical k-means."""
-        from textseq_plugins.clusterer.model import group_seeds, spherical_kmeans
+        from textseq_plugins.clusterer.kmeans import group_seeds, spherical_kmeans
 
         gamma = gamma0 * (self.n / 1000.0) ** gamma_log
         if not exact:
@@ -301,34 +309,43 @@ def has_igraph() -> bool:
 
 def quality(with_lodo: bool = True) -> dict:
     from scipy.cluster.hierarchy import fcluster
-    from textseq_plugins.clusterer.model import (
-        CUT_LOG,
-        CUT_SCALE,
-        HINT_FACTOR,
-        HINT_MIN_WORDS,
+    from textseq_plugins.clusterer.leiden import (
         LEIDEN_K,
         LEIDEN_RESOLUTION,
         LEIDEN_RESOLUTION_LOG,
         LEIDEN_SEED_SCALE,
         LEIDEN_WEIGHTS,
-        SEED_SCALE,
-        ClusterSettings,
-        cluster_vectors,
     )
+    from textseq_plugins.clusterer.linkage import (
+        CUT_LOG,
+        CUT_SCALE,
+        HINT_FACTOR,
+        HINT_MIN_WORDS,
+        SEED_SCALE,
+    )
+    from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
+    from textseq_plugins.clusterer.shortlist import SHORT_MAX
 
+    from textseq_tui.wordnet import WordNet, shipped_model_dir
+
+    wordnet = WordNet(shipped_model_dir())
     evals = [SetEval(name, labels) for name, labels in label_sets().items()]
     out: dict = {"sets": {}}
     for e in evals:
         res = {"words": e.n, "classes": e.k, "missing": len(e.missing),
                "median_distance": round(e.median, 4), "kmeans": e.kmeans,
                "kmeans_unit": e.kmeans_unit}
-        res["linkage"] = {**scores(e.truth, cluster_vectors(e.raw, ClusterSettings()).labels),
+        # as the CLI runs it: a list of up to 30 words takes the short-list path, with WordNet
+        words = {"words": e.words, "wordnet": wordnet}
+        res["linkage"] = {**scores(e.truth, cluster_vectors(e.raw, ClusterSettings(),
+                                                            **words).labels),
                           "cut": round(e.cut(CUT_SCALE, CUT_LOG), 4)}
         res["cw"] = scores(e.truth, cluster_vectors(e.raw, ClusterSettings(method="cw")).labels)
         res["dbscan"] = scores(e.truth,
                                cluster_vectors(e.raw, ClusterSettings(method="dbscan")).labels)
         res["average_cut_0.6"] = scores(e.truth, fcluster(e.tree, 0.6, "distance"))
-        res["hint"] = scores(e.truth, cluster_vectors(e.raw, ClusterSettings(clusters=e.k)).labels)
+        res["hint"] = scores(e.truth, cluster_vectors(e.raw, ClusterSettings(clusters=e.k),
+                                                      **words).labels)
         if has_igraph():
             res["leiden"] = scores(e.truth,
                                    cluster_vectors(e.raw, ClusterSettings(method="leiden")).labels)
@@ -350,6 +367,14 @@ def quality(with_lodo: bool = True) -> dict:
         out["hint_chosen_on_all"] = list(choose_by(evals, hint_grid, lambda e, p: e.hint(*p)))
         for name, res in lodo_by(evals, hint_grid, lambda e, p: e.hint(*p)).items():
             out["sets"][name]["hint_lodo"] = res
+        # A set of up to SHORT_MAX words ships through the short-list path, whose constants
+        # were chosen on generated lists (bench/clusterer_short.py), never on these sets:
+        # its held-out figures are that path's.
+        for e in evals:
+            if e.n <= SHORT_MAX:
+                sets = out["sets"][e.name]
+                sets["lodo"] = {**sets["linkage"], "path": "short list"}
+                sets["hint_lodo"] = {**sets["hint"], "path": "short list"}
         if has_igraph():
             out["leiden_chosen_on_all"] = list(choose_by(evals, leiden_grid(),
                                                          lambda e, p: e.leiden(*p)))
@@ -357,6 +382,35 @@ def quality(with_lodo: bool = True) -> dict:
                                      lambda e, p: e.leiden(*p, exact=True)).items():
                 out["sets"][name]["leiden_lodo"] = res
     return out
+
+
+def refresh_short_sets(previous: dict) -> dict:
+    """The stored quality figures with the sets of up to SHORT_MAX words scored again by the
+    short-list path as it ships now (default, ``--clusters`` the true k, and their held-out
+    entries: the path's constants never saw these sets), and the targets judged again."""
+    from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
+    from textseq_plugins.clusterer.shortlist import SHORT_MAX
+
+    from textseq_tui.wordnet import WordNet, shipped_model_dir
+
+    wordnet = WordNet(shipped_model_dir())
+    quality_figures = previous["quality"]
+    for name, labels in label_sets().items():
+        if len(labels) > SHORT_MAX or name not in quality_figures["sets"]:
+            continue
+        data, truth = load_set(name, labels)
+        k = len(set(truth.tolist()))
+        sets = quality_figures["sets"][name]
+        for key, settings in (("linkage", ClusterSettings()),
+                              ("hint", ClusterSettings(clusters=k))):
+            labels_out = cluster_vectors(data.matrix, settings, words=data.words,
+                                         wordnet=wordnet).labels
+            sets[key] = {**sets.get(key, {}), **scores(truth, labels_out)}
+        sets["lodo"] = {**sets["linkage"], "path": "short list"}
+        sets["hint_lodo"] = {**sets["hint"], "path": "short list"}
+    first = next(iter(quality_figures["sets"].values()))
+    return {**previous, "target": {key: verdicts(quality_figures, key) for key in TARGET_KEYS
+                                   if key in first}}
 
 
 def timed(matrix: np.ndarray, settings, repeats: int) -> tuple[float, float, object]:
@@ -517,6 +571,14 @@ def main() -> None:
     parser.add_argument("--vocab", type=int, default=None,
                         help="cluster this many GloVe words once (e.g. 400000) and report "
                         "time and peak RSS; skips the other figures")
+    parser.add_argument("--short", action="store_true",
+                        help="short lists only (bench/clusterer_short.py); other figures kept")
+    parser.add_argument("--short-sets", action="store_true",
+                        help="score the stored sets of up to 30 words again by the "
+                        "short-list path as it ships (other figures kept) and judge again")
+    parser.add_argument("--fit", action="store_true",
+                        help="with --short: choose the short-list constants on the tuning "
+                        "lists first")
     parser.add_argument("--vocab-method", default="linkage",
                         help="the method of the --vocab run (linkage | leiden); a leiden "
                         "run is stored under full_vocab_leiden")
@@ -527,6 +589,23 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     sys.path.insert(0, str(ROOT))
     previous = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    if args.short:
+        from clusterer_short import short_figures, short_table
+
+        short = {**short_figures(args.fit, previous.get("short")),
+                 "machine": machine(args.threads)}
+        latest = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+        res = {**latest, "short": short}  # read again: a --lodo run may have finished
+        save_results(RESULTS, res, indent=1)
+        print(json.dumps(res["short"]))
+        print(short_table(res["short"]))
+        return
+    if args.short_sets:
+        res = refresh_short_sets(previous)
+        save_results(RESULTS, res, indent=1)
+        print(json.dumps(res["target"]))
+        print(table(res))
+        return
     if args.speed_only:
         res = {**previous, "speed": {**speed(args.speed_vocab), "machine": machine(args.threads)}}
     elif args.vocab:
@@ -537,9 +616,11 @@ def main() -> None:
         res = {"machine": machine(args.threads), "quality": quality(args.lodo)}
         if not args.no_speed:
             res["speed"] = speed(args.speed_vocab)
-        for key in ("full_vocab", "full_vocab_leiden"):
-            if key in previous:
-                res[key] = previous[key]
+        # read again: a --short or --vocab run may have finished while this one ran
+        latest = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+        for key in ("full_vocab", "full_vocab_leiden", "short", "speed"):
+            if key in latest and key not in res:
+                res[key] = latest[key]
         first = next(iter(res["quality"]["sets"].values()))
         res["target"] = {key: verdicts(res["quality"], key) for key in TARGET_KEYS
                          if key in first}

@@ -105,7 +105,7 @@ def bic_k(unit: np.ndarray, labels_at) -> int:
 class Case:
     def __init__(self, name: str, labels: dict, stored: dict):
         from textseq_plugins.clusterer.graph import unit_rows
-        from textseq_plugins.clusterer.model import linkage_tree
+        from textseq_plugins.clusterer.linkage import linkage_tree
 
         data, self.truth = bench.load_set(name, labels)
         self.name, self.unit = name, unit_rows(np.asarray(data.matrix))
@@ -118,7 +118,8 @@ class Case:
         self.cache: dict = {}
 
     def labels(self, k: int):
-        from textseq_plugins.clusterer.model import spherical_kmeans, tree_seeds_k
+        from textseq_plugins.clusterer.kmeans import spherical_kmeans
+        from textseq_plugins.clusterer.linkage import tree_seeds_k
 
         if ("labels", k) not in self.cache:
             seeds = tree_seeds_k(self.unit, self.rows, self.tree, k)

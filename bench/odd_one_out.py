@@ -15,6 +15,8 @@ On 8-8-8 (64 cases) and 50-8-8 EN semantic / syntactic (200 + 200 cases), on Glo
 
 The generated puzzles (``odd_one_out_puzzles.py``): soundness by WordNet 3.0, distinct groups,
 names, the difficulty ladder of doesnt_match and ours, groups boards and the AI's solve rate.
+The games (``odd_one_out_games.py``; ``--games`` alone): pool size, days until a group repeats
+on the daily board over ``--days`` dates, both AIs' accuracy by level.
 Also: pick latency, puzzle generation time, cold load time, and where OOV words land.
 Prints one JSON line and a markdown table; writes bench/results/odd-one-out.json.
 """
@@ -98,6 +100,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the leave-one-topic-out grid")
     parser.add_argument("--puzzles", type=int, default=200, help="puzzles per difficulty")
     parser.add_argument("--boards", type=int, default=40, help="groups boards per difficulty")
+    parser.add_argument("--games", action="store_true", help="only the games' figures: pool "
+                        "size, days until a group repeats on the daily board, accuracy by level")
+    parser.add_argument("--days", type=int, default=365, help="daily boards to check")
     args = parser.parse_args()
 
     import numpy as np
@@ -122,6 +127,17 @@ def main() -> None:
     t0 = time.perf_counter()
     ai = OddOneOut(kv, ngram)
     ai_init_s = time.perf_counter() - t0
+    from odd_one_out_games import games, print_games
+
+    if args.games:
+        from machine import machine as describe_machine
+
+        figures = {"plugin": "odd-one-out", "machine": describe_machine(),
+                   **games(kv, ai, args.puzzles, args.days)}
+        print(json.dumps(figures))
+        print()
+        print_games(figures)
+        return
 
     sets = {
         "8-8-8": read_dataset(args.data / "8-8-8" / "8-8-8_Dataset"),
@@ -210,8 +226,9 @@ def main() -> None:
     from machine import machine as describe_machine
 
     machine = describe_machine()
+    figures = games(kv, ai, args.puzzles, args.days)
     out = {"plugin": "odd-one-out", "machine": machine, "outlier_detection": results,
-           "speed": speed, "puzzles": puzzles, "oov": oov,
+           "speed": speed, "puzzles": puzzles, "oov": oov, "games": figures,
            "oov_model": json.loads((REPO / "models/glove-ngram-oov/card.json").read_text())["metrics"]}
     print(json.dumps(out))
     print()
@@ -236,6 +253,8 @@ def main() -> None:
           f" / {speed.get('reopen_first_puzzle_s')} s | < 1 s |")
     print()
     print_tables(puzzles)
+    print()
+    print_games(figures)
     for word, o in oov.items():
         print(f"{word}: n-gram neighbours {', '.join(o['neighbours'])} (cos to {o['meant']} "
               f"{o['cosine_to_meant']}, rank {o['rank_of_meant_in_top100k']}); "

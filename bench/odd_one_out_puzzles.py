@@ -81,8 +81,9 @@ class WordNetJudge:
 
 
 def ladder(kv: Any, ai: Any, categories: Any, judge: WordNetJudge | None, n: int = 200,
-           seed: int = 2026) -> dict[str, Any]:
-    """Soundness, distinctness, naming and both AIs' accuracy per difficulty."""
+           seed: int = 2026, second_senses: Any = None) -> dict[str, Any]:
+    """Soundness, distinctness, naming and both AIs' accuracy per difficulty (puzzles made
+    as the app makes them when ``second_senses`` is the host WordNet's)."""
     import numpy as np
     from textseq_plugins.odd_one_out.model import doesnt_match_scores
     from textseq_plugins.odd_one_out.puzzles import PuzzleGenerator
@@ -90,7 +91,7 @@ def ladder(kv: Any, ai: Any, categories: Any, judge: WordNetJudge | None, n: int
     out: dict[str, Any] = {}
     times, pick_times = [], []
     for difficulty in DIFFICULTIES:
-        gen = PuzzleGenerator(categories, seed=seed)
+        gen = PuzzleGenerator(categories, seed=seed, second_senses=second_senses)
         puzzles = []
         for _ in range(n):
             t0 = time.perf_counter()

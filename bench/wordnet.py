@@ -12,7 +12,8 @@ lemmas, singular or plural: "edible fruit" for AP's edible_fruit, "tool" for BLE
 - 300 seeded short lists from each: 3 to 6 words of one category, and the same with one
   intruder from another category (the intruder must not be covered);
 - the clusters of ``textseq clusterer cluster --vocab 20000`` (default settings), each named
-  from its most central words first.
+  as the clusterer names it: from its 20 most central and frequent words
+  (``clusterings.NAME_WORDS``), the central ones first.
 
     python bench/wordnet.py [--no-vocab]
 
@@ -86,7 +87,8 @@ def is_gold(wordnet, named, gold: str) -> bool:
         return False
     gold = gold.lower().replace("_", " ")
     lemmas = {lemma.lower().replace("_", " ")
-              for lemma in wordnet.lemma_names(wordnet.synset(named.synset))}
+              for lemma in wordnet.lemma_names(wordnet.synset(named.synset))} \
+        if named.synset else set()  # years, names, function words: no synset
     forms = {named.name.lower(), named.plural.lower(), *lemmas}
     return gold in forms or gold.rstrip("s") in forms
 
@@ -136,7 +138,9 @@ def vocab_clusters(top_n: int = 20000) -> list[list[str]]:
     from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
     from textseq_plugins.clusterer.vectors import load_glove_vocab
 
-    data = load_glove_vocab(top_n)
+    from textseq_tui.ml import GloveVectors
+
+    data = load_glove_vocab(GloveVectors(), top_n)
     clustering = cluster_vectors(data.matrix, ClusterSettings())
     groups: dict[int, list[str]] = {}
     for word, label in zip(data.words, clustering.labels.tolist(), strict=True):
@@ -161,7 +165,9 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_vocab:
         clusters = vocab_clusters()
         started, cpu = time.perf_counter(), time.process_time()
-        names = [name_group(wordnet, words) for words in clusters]
+        from textseq_plugins.clusterer.clusterings import NAME_WORDS
+
+        names = [name_group(wordnet, words, max_words=NAME_WORDS) for words in clusters]
         result["vocab_20000"] = {
             "clusters": len(clusters), "named": named_share(names),
             "words": sum(len(c) for c in clusters),

@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from textseq_tui import cli_io
 from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.host import Host
+from textseq_tui.score_tables import cell as _cell
 
 
 class CliSession:
@@ -199,14 +200,18 @@ def scores_cmd(
     as_json: JsonOption = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
 ) -> None:
-    """Scores and leaderboards the plugins keep (games, typing sessions, training runs)."""
+    """Scores and leaderboards the plugins keep (games, typing sessions, training runs):
+    one table per plugin, fitting the terminal; --json/--csv keep every field."""
+    from textseq_tui.score_tables import print_score_tables
+
     host = host_of(ctx)
     plugins = [host.plugin(plugin)] if plugin else host.plugins
-    rows: list[dict[str, Any]] = []
-    for p in plugins:
-        for row in p.scores(p.context.store):
-            rows.append({"plugin": p.name, **row})
-    _print_rows(rows, as_json, as_csv, empty="no scores yet")
+    tables = [(p.name, p.scores(p.context.store)) for p in plugins]
+    if cli_io.want_json(as_json) or as_csv:
+        rows = [{"plugin": name, **row} for name, found in tables for row in found]
+        _print_rows(rows, as_json, as_csv, empty="no scores yet")
+    else:
+        print_score_tables(tables, empty="no scores yet")
 
 
 def train_cmd(
@@ -369,15 +374,6 @@ def _print_rows(rows: list[dict[str, Any]], as_json: bool, as_csv: bool, empty: 
     for row in rows:
         table.add_row(*[_cell(row.get(k)) for k in keys])
     Console().print(table)
-
-
-def _cell(value: Any) -> str:
-    """A table cell: numbers short, user text escaped (Rich reads cells as markup)."""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (dict, list)):
-        return cli_io.escape_markup(json.dumps(value))
-    return "" if value is None else cli_io.escape_markup(value)
 
 
 def models_list_cmd(ctx: typer.Context, as_json: JsonOption = False) -> None:

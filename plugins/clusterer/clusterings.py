@@ -18,6 +18,10 @@ from textseq_tui.plugin import BadInput
 
 #: Neighbours stored per word (shown by the app's word search).
 STORED_NEIGHBOURS = 8
+#: A cluster is named from this many of its words, its most central first: the name is about
+#: the cluster's core, which the browser shows (a big cluster of a vocabulary drifts from
+#: one topic to the next at its edges)
+NAME_WORDS = 20
 
 
 @dataclass
@@ -130,6 +134,14 @@ def cluster_summaries(store: Any, run_id: int, preview: int = 8,
     return out
 
 
+def cluster_name(store: Any, run_id: int, cluster: int) -> str | None:
+    """The likely name stored with a run's cluster (None: the cluster has none)."""
+    row = store.execute(f"select info from [{store.table_name('runs')}] where id = ?",
+                        [run_id]).fetchone()
+    names = json.loads(row[0] or "{}").get("names", {}) if row else {}
+    return names.get(str(cluster))
+
+
 def cluster_words(store: Any, run_id: int, cluster: int) -> list[str]:
     """Every word of one cluster of a run, in input order."""
     table = store.table_name("assignments")
@@ -180,19 +192,29 @@ def default_clustering(store: Any, registry: Any, device: str = "cpu") -> int:
     return save_clustering(store, data.words, clustering, data.source)
 
 
+def load_wordnet(registry: Any) -> Any:
+    """The host's shared WordNet (``textseq_tui.ml.WordNet``), or None when it cannot be
+    loaded: a missing optional model must not stop a clustering."""
+    from textseq_tui.plugin import TextseqError
+
+    try:
+        return registry.load_default("wordnet")
+    except TextseqError:
+        return None
+
+
 def name_clusters(registry: Any, words: list[str], labels: Any,
                   central: dict[int, Any]) -> dict[int, str]:
     """Likely names of the clusters listed in ``central`` (cluster -> rows of its most central
     words), from the one WordNet namer (``textseq_tui.ml.name_group``) reading each cluster's
-    central words first, then the rest in input order: ``{cluster: "fruit"}``. A cluster
+    central words first, then the rest in input order (:data:`NAME_WORDS` in all):
+    ``{cluster: "fruit"}``. A cluster
     with no specific name is left out (its central words stand for it); {} when the WordNet
     model cannot be loaded (a missing optional model must not stop a clustering)."""
     from textseq_tui.ml import name_group
-    from textseq_tui.plugin import TextseqError
 
-    try:
-        wordnet = registry.load_default("wordnet")
-    except TextseqError:
+    wordnet = load_wordnet(registry)
+    if wordnet is None:
         return {}
     groups: dict[int, list[str]] = {int(c): [words[i] for i in rows] for c, rows in central.items()}
     for word, label in zip(words, labels.tolist(), strict=True):
@@ -200,7 +222,7 @@ def name_clusters(registry: Any, words: list[str], labels: Any,
             groups[label].append(word)
     names = {}
     for cluster, members in groups.items():
-        named = name_group(wordnet, members)
+        named = name_group(wordnet, members, max_words=NAME_WORDS)
         if named is not None:
             names[cluster] = named.name
     return names
@@ -208,7 +230,8 @@ def name_clusters(registry: Any, words: list[str], labels: Any,
 
 def find_word(store: Any, word: str) -> dict[str, Any] | None:
     """The word's entry in the newest run that has it (see :func:`lookup_word`) plus
-    ``run`` and ``cluster_words`` (up to 40), or None when no run has it."""
+    ``run``, ``cluster_words`` (up to 40) and the cluster's likely ``name`` (None when it
+    has none), or None when no run has it."""
     table = store.table_name("assignments")
     if not store.table("assignments").exists():
         return None
@@ -220,5 +243,6 @@ def find_word(store: Any, word: str) -> dict[str, Any] | None:
             found = lookup_word(store, int(row[0]), candidate)
             members = cluster_words(store, int(row[0]), found["cluster"])
             return {**found, "run": int(row[0]), "size": len(members),
-                    "cluster_words": members[:40]}
+                    "cluster_words": members[:40],
+                    "name": cluster_name(store, int(row[0]), found["cluster"])}
     return None

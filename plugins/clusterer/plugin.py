@@ -18,7 +18,8 @@ from textseq_tui.plugin import (
 
 
 def _cluster_command(args: str, ctx: PluginContext) -> CommandResult:
-    """``/cluster WORD``: the word's cluster and nearest neighbours (runs in a worker)."""
+    """``/cluster WORD``: the word's cluster, its likely name and the word's nearest
+    neighbours (runs in a worker)."""
     from textseq_plugins.clusterer import clusterings
 
     from textseq_tui.plugin import escape
@@ -35,6 +36,8 @@ def _cluster_command(args: str, ctx: PluginContext) -> CommandResult:
                        f"{clusterings.DEFAULT_VOCAB:,} most frequent words); cluster it with "
                        f"`textseq clusterer cluster --vocab 400000` or --words FILE")
     label = "noise" if found["cluster"] < 0 else f"cluster {found['cluster']}"
+    if found.get("name"):
+        label += f" ({escape(found['name'])})"
     members = " ".join(w for w in found["cluster_words"] if w != found["word"])
     more = found["size"] - len(found["cluster_words"])
     neighbours = ", ".join(f"{w} {s:.2f}" for w, s in found["neighbours"])
@@ -52,7 +55,7 @@ class ClustererPlugin(BuiltinPlugin):
     train_command = None  # clustering fits nothing to keep
 
     def slash_commands(self) -> Sequence[SlashCommand]:
-        return (SlashCommand("cluster", "a word's cluster and nearest neighbours",
+        return (SlashCommand("cluster", "a word's cluster, its name and nearest neighbours",
                              _cluster_command, usage="/cluster WORD"),)
 
     def screens(self) -> Sequence[ScreenSpec]:

@@ -23,6 +23,10 @@ from typing import Any
 from textseq_tui.plugin import BadInput
 
 _SHOW = 5  # how many offending lines/words an error message names
+#: the source of lines of text clustered by their mean word vector (not words)
+TEXT_MEANS = "glove-6b-50d text means"
+#: the source of GloVe's vectors of words (the short-list path's pair model knows their scale)
+GLOVE_WORDS = "glove-6b-50d"
 
 
 @dataclass
@@ -42,6 +46,11 @@ class WordVectors:
         return len(self.words)
 
     @property
+    def glove_words(self) -> bool:
+        """True for GloVe's vectors of words (not lines of text, not a user's vectors)."""
+        return self.source == GLOVE_WORDS or self.source.startswith(f"{GLOVE_WORDS} top ")
+
+    @property
     def dim(self) -> int:
         return int(self.matrix.shape[1])
 
@@ -53,7 +62,7 @@ def load_glove_vocab(glove: Any, top_n: int) -> WordVectors:
     if top_n > len(glove):
         raise BadInput(f"--vocab {top_n}: GloVe 6B has only {len(glove):,} words")
     words = glove.words[:top_n]
-    return WordVectors(words, glove.matrix[:top_n], f"glove-6b-50d top {top_n}")
+    return WordVectors(words, glove.matrix[:top_n], f"{GLOVE_WORDS} top {top_n}")
 
 
 def load_glove_words(glove: Any, words: Sequence[str]) -> WordVectors:
@@ -79,7 +88,7 @@ def load_glove_words(glove: Any, words: Sequence[str]) -> WordVectors:
         raise BadInput(f"none of the {len(missing)} words has a GloVe vector "
                        f"({shown}{more}): nothing to cluster")
     matrix = np.asarray(glove.matrix[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
-    vectors = WordVectors(found, matrix.reshape(len(found), -1), "glove-6b-50d", missing)
+    vectors = WordVectors(found, matrix.reshape(len(found), -1), GLOVE_WORDS, missing)
     return vectors
 
 
@@ -276,4 +285,4 @@ def load_glove_texts(glove: Any, lines: Iterable[tuple[int, str]]
         numbers.append(number)
         rows.append(vector)
     stacked = np.asarray(rows, dtype=np.float32).reshape(len(rows), matrix.shape[1])
-    return WordVectors(texts, stacked, "glove-6b-50d text means", missing), numbers
+    return WordVectors(texts, stacked, TEXT_MEANS, missing), numbers

@@ -8,6 +8,7 @@ app's context (:func:`build_cli`), read when the command runs.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -70,63 +71,30 @@ def pick_cmd(
 
 def play_cmd(
     ctx: typer.Context,
-    mode: Annotated[str, typer.Option(
-        help="guess (guess the AI) | beat (beat the AI) | groups")] = "guess",
-    difficulty: Difficulty = "medium",
+    mode: Annotated[str | None, typer.Option(
+        help="beat (beat the AI) | guess (guess the AI) | groups; the last one played by "
+        "default")] = None,
+    difficulty: Annotated[str | None, typer.Option(
+        help="easy | medium | hard (the last one played by default)")] = None,
     seed: Annotated[int | None, typer.Option(
-        "--seed", help="Same seed, same puzzles (0 by default; groups: today's date).")] = None,
+        "--seed", help="Same seed, same puzzles (a fresh one by default; groups: practice "
+        "boards).")] = None,
     date: Annotated[str | None, typer.Option(
-        "--date", help="groups: the daily puzzle of this date (YYYY-MM-DD).")] = None,
+        "--date", help="groups: the daily board of this date (YYYY-MM-DD; today by "
+        "default).")] = None,
     rounds: Annotated[int, typer.Option(min=1, max=100, help="Puzzles in the game.")] = 5,
     size: Size = 4,
-    player: Annotated[str, typer.Option(help="Your name on the leaderboard.")] = "you",
+    player: Annotated[str | None, typer.Option(help="Your name on the leaderboard.")] = None,
 ) -> None:
-    """A console game: type the number (or the word) of your pick; q quits.
+    """A console game: type the number (or the word) of your pick; q quits. From a pipe:
+    one answer a line, the feedback line by line.
 
-    --mode groups: sixteen words, find the four groups of four (type four numbers or
-    words; ai asks the AI for its guess; q quits); the daily puzzle by default.
+    --mode groups: sixteen words, find the four groups of four (four words a line,
+    separated by commas, or spaces when each is one word); the daily board, once a day.
     """
-    from textseq_plugins.odd_one_out.game import MODES, PROMPTS, GameSession
-    from textseq_plugins.odd_one_out.puzzles import check_difficulty, check_seed
+    from textseq_plugins.odd_one_out.console_game import play
 
-    plugin = plugin_of(ctx)
-    check_difficulty(difficulty)
-    if seed is not None:
-        check_seed(seed)
-    if mode == "groups":
-        _play_groups(plugin, difficulty, seed, date, rounds, player)
-        return
-    if mode not in MODES:
-        raise BadInput(f"unknown mode {mode!r}: use {', '.join(MODES)}, groups")
-    seed = seed or 0
-    session = GameSession(plugin.ai(), plugin.generator(seed, size), mode, difficulty,
-                          player, record=plugin.record_round)
-    typer.echo(f"{MODES[mode]} — {difficulty}, seed {seed}. {PROMPTS[mode]}")
-    for n in range(1, rounds + 1):
-        puzzle = session.new_round()
-        typer.echo(f"\nRound {n}/{rounds}:  " + "   ".join(
-            f"{i}. {w}" for i, w in enumerate(puzzle.items, start=1)))
-        result = _ask_pick(session)
-        if result is None:
-            break
-        typer.echo(result.summary(mode))
-        for line in result.explanation:
-            typer.echo(f"   {line}")
-        typer.echo(f"score {session.score}")
-    _game_over(session)
-
-
-def _ask_pick(session: Any) -> Any:
-    """Prompt until the player's pick is valid; its result, or None when they quit."""
-    while True:
-        answer = typer.prompt("your pick", default="", show_default=False).strip()
-        if answer.lower() in ("q", "quit", "exit"):
-            return None
-        choice: int | str = int(answer) - 1 if answer.isdigit() else answer
-        try:
-            return session.answer(choice)
-        except BadInput as err:
-            cli_io.echo(str(err))
+    play(plugin_of(ctx), mode, difficulty, seed, date, rounds, size, player)
 
 
 def puzzles_cmd(
@@ -134,7 +102,9 @@ def puzzles_cmd(
     count: Annotated[int, typer.Option("-n", min=1, max=100000, help="How many puzzles.")
                      ] = 10,
     difficulty: Difficulty = "medium",
-    seed: Annotated[int, typer.Option("--seed")] = 0,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", help="Same seed, same puzzles (a fresh one by default, said on stderr).")
+    ] = None,
     size: Size = 4,
     categories: Annotated[str | None, typer.Option(
         "--categories", help="Category model name (registry).")] = None,
@@ -145,20 +115,26 @@ def puzzles_cmd(
     JSON: {"items", "intruder", "category", "intruder_category", "difficulty", "seed",
     "index"}. No two puzzles of one run share a group.
     """
-    from textseq_plugins.odd_one_out.puzzles import check_difficulty, check_seed
+    from textseq_plugins.odd_one_out.puzzles import fresh_seed
 
-    check_difficulty(difficulty)
-    check_seed(seed)
+    seed = fresh_seed(seed, difficulty)
     gen = plugin_of(ctx).generator(seed, size, categories)
     capacity = gen.capacity(difficulty)
     if count > capacity:
         raise BadInput(f"the categories can make only {capacity} distinct {difficulty} "
                        f"puzzles of {size} words: ask for -n {capacity} or fewer")
+    as_json = cli_io.want_json(as_json)
+    label: Any = str
+    if not as_json:  # a person reads names with their usual capitals (JSON keeps the words)
+        from textseq_plugins.odd_one_out.capitals import capitals_of
+
+        label = capitals_of(plugin_of(ctx))
     for _ in range(count):
         p = gen.next(difficulty)
-        cli_io.emit(p.to_json(), cli_io.want_json(as_json),
-                    text=f"{'  '.join(p.items)}    (intruder: {p.intruder}; "
-                         f"{p.reveal()} #{p.index})")
+        shown = replace(p, items=tuple(label(w) for w in p.items), intruder=label(p.intruder))
+        cli_io.emit(p.to_json(), as_json,
+                    text=f"{'  '.join(shown.items)}    (intruder: {shown.intruder}; "
+                         f"{shown.reveal()} #{p.index})")
 
 
 def groups_cmd(
@@ -168,7 +144,8 @@ def groups_cmd(
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="A puzzle by seed instead.")
                     ] = None,
-    difficulty: Difficulty = "medium",
+    difficulty: Annotated[str | None, typer.Option(
+        help="easy | medium | hard (with --seed; the daily board is medium)")] = None,
     solve: Annotated[bool, typer.Option("--solve", help="Let the AI play it and report.")
                      ] = False,
     board: Annotated[str | None, typer.Option(
@@ -186,8 +163,9 @@ def groups_cmd(
     with --solve, the AI's game; or bring any board (--board, --input).
 
     JSON: {"words", "groups": [{"category", "words", "tier", "id"}], "seed", "difficulty"}
-    plus "ai": {"solved", "mistakes", "guesses": [{"words", "result", "theme"}]} with --solve.
-    --board: {"items", "groups": [{"words", "theme", "kind", "confidence"}]};
+    plus "ai": {"solved", "mistakes", "guesses": [{"words", "result", "theme"}]} with --solve;
+    a daily board adds "date" and "played": {"solved", "mistakes", "grid"} (null until
+    played). --board: {"items", "groups": [{"words", "theme", "kind", "confidence"}]};
     --hint: {"hint", "kind", "confidence"}; an answer key in --input:
     {"line", "solved", "mistakes", "guesses": [{"words", "result", "theme"}]}.
     """
@@ -198,8 +176,10 @@ def groups_cmd(
         run_groups(plugin, board, hint, input_file, as_json)
         return
     from textseq_plugins.odd_one_out.connections.commands import tiered_board
+    from textseq_plugins.odd_one_out.daily import command_board
 
-    tiered_board(plugin, _groups_seed(seed, date), difficulty, solve, as_json)
+    puzzle, extra, played = command_board(plugin, seed, date, difficulty)
+    tiered_board(plugin, puzzle, solve, as_json, extra=extra, lines=played)
 
 
 def neighbours_cmd(
@@ -282,79 +262,3 @@ def _show_pick(pick: Any, as_json: bool, line: int | None = None) -> None:
         return
     text = "\n".join([f"odd one out: {pick.odd}", *(f"  {line}" for line in pick.explain())])
     cli_io.emit(pick.to_json(), False, text=text)
-
-
-def _game_over(session: Any) -> None:
-    s = session.summary()
-    typer.echo(f"\nGame over: {s['correct']}/{s['rounds']} right ({s['accuracy']} %), "
-               f"score {s['score']}, best streak {s['best_streak']}; "
-               f"the AI found the intruder in {s['ai_accuracy']} % of rounds.")
-
-
-def _groups_seed(seed: int | None, date: str | None) -> int:
-    from textseq_plugins.odd_one_out.groups import daily_seed, parse_date
-    from textseq_plugins.odd_one_out.puzzles import check_seed
-
-    if seed is not None and date is not None:
-        raise BadInput("give --seed or --date, not both")
-    if seed is not None:
-        return check_seed(seed)
-    return daily_seed(parse_date(date) if date else None)
-
-
-def _play_groups(plugin: OddOneOutPlugin, difficulty: str, seed: int | None, date: str | None,
-                 rounds: int, player: str) -> None:
-    """The console groups game (``play --mode groups``)."""
-    from textseq_plugins.odd_one_out.game import GroupsSession
-    from textseq_plugins.odd_one_out.groups import MAX_MISTAKES, ai_next_guess, ai_solve
-
-    start = _groups_seed(seed, date)
-    session = GroupsSession(plugin.categories(), start, difficulty, player,
-                            record=plugin.record_round)
-    typer.echo(f"Groups — {difficulty}, seed {start}. Find four groups of four. Type four "
-               "numbers or words; ai: the AI's guess; q: quit.")
-    for _ in range(rounds):
-        game = session.new_puzzle()
-        ai_solved: bool | None = None
-        while not game.over:
-            left = game.remaining()
-            typer.echo("")
-            for k in game.found:
-                name, words = game.puzzle.groups[k]
-                typer.echo(f"  ✓ {name}: {', '.join(words)}")
-            cells = [f"{i:>2}. {w:<16}" for i, w in enumerate(left, start=1)]
-            for row in range(0, len(cells), 4):
-                typer.echo("  " + "".join(cells[row:row + 4]).rstrip())
-            answer = typer.prompt(f"mistakes left {MAX_MISTAKES - game.mistakes}; your group",
-                                  default="", show_default=False).strip().lower()
-            if answer in ("q", "quit", "exit"):
-                _groups_over(session)
-                return
-            if answer == "ai":
-                typer.echo("the AI would try: " + ", ".join(ai_next_guess(plugin.ai(), game)))
-                continue
-            parts = answer.replace(",", " ").split()
-            try:
-                words = [left[int(x) - 1] if x.isdigit() and 0 < int(x) <= len(left) else x
-                         for x in parts]
-                if ai_solved is None and (len(game.found) == 3
-                                          or game.mistakes == MAX_MISTAKES - 1):
-                    # this guess may end the puzzle: its row says whether the AI solves it
-                    ai_solved = ai_solve(plugin.ai(), game.puzzle).solved
-                result = session.guess(words, ai_solved=ai_solved)
-            except BadInput as err:
-                typer.echo(str(err))
-                continue
-            typer.echo({"correct": f"Right: {result.category}!", "one away": "One away...",
-                        "wrong": "No.", "repeat": "You tried that already."}[result.result])
-        verdict = "Solved!" if game.solved else "Out of mistakes."
-        typer.echo(f"\n{verdict} +{game.points()} points, streak {session.streak}.")
-        for name, words in game.puzzle.groups:
-            typer.echo(f"  {name}: {', '.join(words)}")
-    _groups_over(session)
-
-
-def _groups_over(session: Any) -> None:
-    s = session.summary()
-    typer.echo(f"\nGame over: {s['solved']}/{s['puzzles']} solved ({s['solve_rate']} %), "
-               f"score {s['score']}, best streak {s['best_streak']}.")

@@ -7,8 +7,9 @@ Modes:
 - ``beat`` (beat the AI): which word doesn't belong? Player and AI are both scored against the
   puzzle's intruder; beating the AI (right when it is wrong) earns a bonus.
 
-Points for a correct answer: 10, plus up to 10 for speed (one point per second under 10 s),
-plus 5 for beating the AI. A wrong answer ends the streak.
+Points for a correct answer: 10, plus up to 10 for speed (one point per second under 10 s;
+none for answers read from a pipe), plus 5 for beating the AI. A wrong answer ends the
+streak.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +26,53 @@ from textseq_tui.plugin import BadInput
 MODES = {"guess": "Guess the AI", "beat": "Beat the AI"}
 #: the groups game's rounds are stored beside the others (one row per puzzle)
 GROUPS_MODE = "groups"
+#: the plugin state keys of the last mode and difficulty played (the app's and the console's)
+MODE_KEY = "mode"
+DIFFICULTY_KEY = "difficulty"
 PROMPTS = {"guess": "Which word will the AI pick as the odd one out?",
            "beat": "Which word doesn't belong?"}
+
+
+def remembered(plugin: Any, mode: str | None, difficulty: str | None) -> tuple[str, str]:
+    """The mode and difficulty to play: as given (and then remembered), else the ones
+    remembered from the last game (app or console), else *beat the AI*, medium."""
+    from textseq_plugins.odd_one_out.puzzles import DIFFICULTIES, check_difficulty
+
+    from textseq_tui.plugin import TextseqError
+
+    state = plugin.context.state
+    if difficulty is not None:
+        check_difficulty(difficulty)
+    if mode is not None and mode not in MODES and mode != GROUPS_MODE:
+        raise BadInput(f"unknown mode {mode!r}: use {', '.join(MODES)}, {GROUPS_MODE}")
+    try:
+        if difficulty is not None:
+            state.set(DIFFICULTY_KEY, difficulty)
+        else:
+            saved = state.get(DIFFICULTY_KEY)
+            difficulty = saved if saved in DIFFICULTIES else "medium"
+        if mode in MODES:
+            state.set(MODE_KEY, mode)
+        elif mode is None:
+            saved = state.get(MODE_KEY)
+            mode = saved if saved in MODES else "beat"
+    except TextseqError:  # a damaged home: play with the defaults, remember nothing
+        mode, difficulty = mode or "beat", difficulty or "medium"
+    return mode, difficulty
+
+
+def _record(record: Any, row: Any) -> str:
+    """Store a round through ``record``; the game goes on when the home cannot store it
+    (a damaged or read-only table): the reason is returned to be said, "" when stored."""
+    from textseq_tui.plugin import TextseqError
+
+    if record is None:
+        return ""
+    try:
+        record(row())
+    except TextseqError as err:
+        return f"this round was not saved: {err}"
+    return ""
 
 
 @dataclass
@@ -45,18 +92,20 @@ class RoundResult:
     category: str = ""
     intruder_category: str = ""
 
-    def reveal(self) -> str:
-        """"The others are all fruits; carrot is a vegetable." """
+    def reveal(self, label: Callable[[str], str] = str) -> str:
+        """"The others are all fruits; carrot is a vegetable." (words through ``label``:
+        their usual capitals)"""
         from textseq_plugins.odd_one_out.puzzles import Puzzle
 
-        return Puzzle(tuple(self.items), self.intruder, "", 0, 0, self.category,
+        return Puzzle(tuple(self.items), label(self.intruder), "", 0, 0, self.category,
                       self.intruder_category).reveal()
 
-    def summary(self, mode: str) -> str:
-        """Plain-text summary of the round."""
+    def summary(self, mode: str, label: Callable[[str], str] = str) -> str:
+        """Plain-text summary of the round (words through ``label``)."""
         verdict = "Right!" if self.correct else "Wrong."
-        lines = [f"{verdict} You picked {self.player_pick}; the AI picked {self.ai_pick}; "
-                 f"the intruder was {self.intruder}.", self.reveal()]
+        lines = [f"{verdict} You picked {label(self.player_pick)}; the AI picked "
+                 f"{label(self.ai_pick)}; the intruder was {label(self.intruder)}.",
+                 self.reveal(label)]
         if mode == "beat" and self.correct and not self.ai_correct:
             lines.append("You beat the AI (+5).")
         lines.append(f"+{self.points} points in {self.seconds:.1f} s, streak {self.streak}.")
@@ -90,6 +139,7 @@ class GameSession:
         self.streak = 0
         self.best_streak = 0
         self.results: list[RoundResult] = []
+        self.save_error = ""  # why the last round could not be stored ("" when it was)
         self.puzzle: Any = None
         self.ai_pick: Any = None
         self.started = 0.0
@@ -105,8 +155,11 @@ class GameSession:
         """Seconds since the current round started."""
         return time.monotonic() - self.started if self.started else 0.0
 
-    def answer(self, choice: int | str, seconds: float | None = None) -> RoundResult:
-        """Answer the current puzzle with an item or its 0-based index; scores and records it."""
+    def answer(self, choice: int | str, seconds: float | None = None,
+               timed: bool = True) -> RoundResult:
+        """Answer the current puzzle with an item or its 0-based index; scores and records it.
+        ``timed`` False (answers read from a pipe): no points for speed, which a script
+        would always take in full."""
         if self.puzzle is None:
             raise BadInput("no puzzle in play: start a round first")
         items = list(self.puzzle.items)
@@ -124,7 +177,7 @@ class GameSession:
         correct = pick == ai_pick if self.mode == "guess" else pick == self.puzzle.intruder
         points = 0
         if correct:
-            points = 10 + max(0, 10 - int(seconds))
+            points = 10 + (max(0, 10 - int(seconds)) if timed else 0)
             if self.mode == "beat" and not ai_correct:
                 points += 5
         self.streak = self.streak + 1 if correct else 0
@@ -135,8 +188,7 @@ class GameSession:
                              getattr(self.puzzle, "category", ""),
                              getattr(self.puzzle, "intruder_category", ""))
         self.results.append(result)
-        if self.record is not None:
-            self.record(self.row(result))
+        self.save_error = _record(self.record, lambda: self.row(result))
         self.puzzle = None
         return result
 
@@ -184,16 +236,36 @@ class GroupsSession:
         self.record = record
         self.game_id = uuid.uuid4().hex[:12]
         self.score = self.streak = self.best_streak = self.puzzles = self.solved = 0
+        self.dealt = 0
         self.game: Any = None
+        self.daily: Any = None  # the date of the daily board in play, else None
+        self.save_error = ""  # why the last board could not be stored ("" when it was)
         self.started = 0.0
 
     def new_puzzle(self) -> Any:
-        """Deal the next puzzle (seed, seed + 1, ...) and start the clock."""
-        from textseq_plugins.odd_one_out.groups import GroupsGame, make_groups
+        """Deal the next free puzzle (seed, seed + 1, ...) and start the clock."""
+        from textseq_plugins.odd_one_out.groups import make_groups
 
-        seed = self.seed + self.puzzles
-        self.game = GroupsGame(make_groups(self.categories, seed, self.difficulty))
+        seed = self.seed + self.dealt
+        self.dealt += 1
+        return self.play_board(make_groups(self.categories, seed, self.difficulty))
+
+    def play_board(self, puzzle: Any, daily: Any = None,
+                   guesses: list[list[str]] | None = None) -> Any:
+        """Play ``puzzle`` (the daily board of the date ``daily``, or any board), replaying
+        ``guesses`` made on it before (a daily left half-played); starts the clock."""
+        from textseq_plugins.odd_one_out.groups import GroupsGame
+
+        self.game = GroupsGame(puzzle)
+        self.daily = daily
         self.started = time.monotonic()
+        for words in guesses or ():
+            if self.game.over:
+                break
+            try:
+                self.guess(words)
+            except BadInput:
+                continue  # a saved guess that no longer fits the board: dropped
         return self.game
 
     def guess(self, words: list[str] | tuple[str, ...], ai_solved: bool | None = None) -> Any:
@@ -212,13 +284,14 @@ class GroupsSession:
         self.streak = self.streak + 1 if game.solved else 0
         self.best_streak = max(self.best_streak, self.streak)
         self.score += game.points()
-        if self.record is not None:
-            self.record(self.row(game, ai_solved))
+        self.save_error = _record(self.record, lambda: self.row(game, ai_solved))
 
     def row(self, game: Any, ai_solved: bool | None = None) -> dict[str, Any]:
         """The stored row of a finished groups puzzle."""
+        from textseq_plugins.odd_one_out.daily import round_fields
+
         p = game.puzzle
-        return {
+        return {**round_fields(game, self.daily),
             "at": time.time(), "game": self.game_id, "player": self.player, "mode": GROUPS_MODE,
             "difficulty": p.difficulty, "seed": p.seed, "puzzle_index": self.puzzles - 1,
             "items": json.dumps(list(p.words)), "intruder": "",
@@ -237,33 +310,63 @@ class GroupsSession:
                 "score": self.score, "best_streak": self.best_streak}
 
 
-def leaderboard(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per player and mode: best streak, accuracy (%), rounds, total and best-game points.
+def round_score(row: dict[str, Any]) -> float:
+    """How right one stored round was (0..1): a groups round is the groups found / 4 (its
+    mistakes are counted apart), any other is right or wrong. ValueError for a row that
+    does not say."""
+    if row.get("mode") == GROUPS_MODE:
+        found = row.get("found")
+        if found is None:  # rows from before the count was kept: the found groups' names
+            found = len(json.loads(row.get("player_pick") or "[]"))
+        if not 0 <= int(found) <= 4:
+            raise ValueError(f"{found} groups found")
+        return int(found) / 4
+    return float(int(row["correct"]))
 
-    ``rows`` are stored rounds; "ask" rows are not games and are left out. Sorted by best
-    streak, then accuracy.
+
+def leaderboard(rows: list[dict[str, Any]], problems: list[str] | None = None
+                ) -> list[dict[str, Any]]:
+    """Per player and mode: best streak, accuracy (%; a groups round counts the share of its
+    groups found), rounds, mistakes a groups board (mean), total and best-game points.
+
+    ``rows`` are stored rounds; "ask" rows are not games and are left out, and so is a row
+    that cannot be read (counted in ``problems``). Sorted by best streak, then accuracy.
     """
     board: dict[tuple[str, str], dict[str, Any]] = {}
     games: dict[tuple[str, str, str], int] = {}
+    unreadable = 0
     for row in rows:
         if row.get("mode") not in MODES and row.get("mode") != GROUPS_MODE:
             continue
-        key = (row["player"], row["mode"])
-        entry = board.setdefault(key, {"player": row["player"], "mode": row["mode"],
-                                       "rounds": 0, "correct": 0, "best_streak": 0,
-                                       "points": 0})
+        try:
+            key = (str(row["player"]), str(row["mode"]))
+            score, streak = round_score(row), int(row.get("streak") or 0)
+            points, mistakes = int(row.get("points") or 0), int(row.get("mistakes") or 0)
+        except (KeyError, TypeError, ValueError):
+            unreadable += 1
+            continue
+        entry = board.setdefault(key, {"player": key[0], "mode": key[1], "rounds": 0,
+                                       "correct": 0.0, "best_streak": 0, "points": 0,
+                                       "mistakes": 0})
         entry["rounds"] += 1
-        entry["correct"] += int(row.get("correct") or 0)
-        entry["best_streak"] = max(entry["best_streak"], int(row.get("streak") or 0))
-        entry["points"] += int(row.get("points") or 0)
-        gkey = (*key, row.get("game") or "")
-        games[gkey] = games.get(gkey, 0) + int(row.get("points") or 0)
+        entry["correct"] += score
+        entry["best_streak"] = max(entry["best_streak"], streak)
+        entry["points"] += points
+        entry["mistakes"] += mistakes
+        gkey = (*key, str(row.get("game") or ""))
+        games[gkey] = games.get(gkey, 0) + points
+    if unreadable and problems is not None:
+        problems.append(f"could not read {unreadable} round{'s' * (unreadable != 1)} "
+                        "(bad values)")
     out = []
     for key, entry in board.items():
+        groups = entry["mode"] == GROUPS_MODE
         out.append({
             "player": entry["player"], "mode": entry["mode"], "best_streak": entry["best_streak"],
             "accuracy": round(100.0 * entry["correct"] / entry["rounds"], 1),
-            "rounds": entry["rounds"], "points": entry["points"],
+            "rounds": entry["rounds"],
+            "mistakes": round(entry["mistakes"] / entry["rounds"], 2) if groups else None,
+            "points": entry["points"],
             "best_game": max(v for k, v in games.items() if k[:2] == key),
         })
     out.sort(key=lambda e: (-e["best_streak"], -e["accuracy"], e["player"]))

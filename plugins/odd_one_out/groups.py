@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -82,22 +83,29 @@ class GroupsPuzzle:
                 "groups": groups}
 
 
-def make_groups(categories: Any, seed: int, difficulty: str = "medium") -> GroupsPuzzle:
+def make_groups(categories: Any, seed: int, difficulty: str = "medium",
+                avoid: Collection[str] = ()) -> GroupsPuzzle:
     """The groups puzzle of ``seed`` at ``difficulty`` (deterministic). ``categories``: a
     :class:`~connections.pool.CategoryPool` gives a tiered board (yellow .. purple, red
     herrings, one solution: ``connections/tiered.py``); plain :class:`Categories` give four
-    WordNet categories."""
+    WordNet categories. No category in ``avoid`` (pool ids, or names of plain categories) is
+    drawn: the daily schedule passes those of recent boards; soundness is still judged
+    against every category."""
     from textseq_plugins.odd_one_out.connections.pool import CategoryPool
 
     if isinstance(categories, CategoryPool):
         from textseq_plugins.odd_one_out.connections.tiered import make_board
 
-        return make_board(categories, seed, difficulty)
+        return make_board(categories, seed, difficulty, avoid=frozenset(avoid))
     check_seed(seed)
     check_difficulty(difficulty)
     rng = random.Random(f"groups:{seed}:{difficulty}")
     cats = categories.categories
-    usable = [k for k, c in enumerate(cats) if len(c.words) >= GROUP_SIZE]
+    avoid = frozenset(avoid)
+    usable = [k for k, c in enumerate(cats) if len(c.words) >= GROUP_SIZE
+              and c.name not in avoid]
+    if len(usable) < N_GROUPS:
+        raise BadInput(f"only {len(usable)} categories are left to draw a groups puzzle from")
 
     def related(a: int, b: int) -> str | None:
         for d in ("easy", "medium", "hard"):

@@ -1,88 +1,137 @@
-"""The groups game screen (Textual): sixteen word buttons, find four groups of four.
+"""The groups game screen (Textual): find four groups of four, by keyboard.
 
-Click words (or Tab to one and press Enter) to select four; ``s`` submits, ``c`` clears the
-selection, ``a`` asks the AI for its guess (it selects the words it would submit), ``n``
-deals the next puzzle, Esc goes back. The categories load in a worker; the AI's vectors load
-the first time it is asked.
+Three kinds of board:
+
+- the **daily** board of a date (``/odd groups [YYYY-MM-DD]``, today by default): played once;
+  reopening it shows the result and the share grid; a daily left half-played is resumed; no
+  hints on it. The daily streak is on the status line;
+- **practice** boards (``n``): a fresh seed each time, the difficulty ``d`` chooses
+  (remembered);
+- **your own** board (``b``): paste sixteen comma-separated items (``;`` between groups when
+  you have the answer); the AI gives hints (``a``) or plays it while you watch (``w``).
+
+Keys: arrows/hjkl move, Space/Enter selects, ``s`` submits, ``c`` deselects, ``x`` shuffles,
+``y`` copies the grid (OSC 52), Esc goes back. Boards and models load in workers.
 """
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
+from textseq_plugins.odd_one_out.groups_board import GroupsBoard, SolvedRow
+from textseq_plugins.odd_one_out.groups_view import GroupsView, result_text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from textseq_tui.plugin import TextseqError, escape
 
+WATCH_STEP_S = 0.7
+PLAYING_ONLY = {"submit", "deselect", "shuffle"}
+
 
 class GroupsScreen(Screen):
-    """The groups game. ``plugin`` gives ``categories()``, ``ai()`` and ``record_round()``."""
+    """The groups game. ``plugin`` gives ``categories()``, ``ai()``, ``record_round()`` and
+    its context (store, state, player)."""
 
     DEFAULT_CSS = """
     GroupsScreen { layout: vertical; }
     GroupsScreen #status { height: 1; background: $boost; padding: 0 1; }
-    GroupsScreen #found { height: auto; padding: 0 1; }
-    GroupsScreen #board { grid-size: 4; grid-gutter: 0 1; height: auto; padding: 0 1; }
-    GroupsScreen #board Button { width: 100%; min-width: 8; }
+    GroupsScreen #paste { display: none; margin: 0 1; }
+    GroupsScreen #paste.open { display: block; }
     GroupsScreen #message { height: 1fr; padding: 0 1; overflow-y: auto; }
     """
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "leave", "Back"),
         Binding("s", "submit", "Submit"),
-        Binding("c", "clear", "Clear"),
-        Binding("a", "ai_hint", "AI's guess"),
-        Binding("n", "next_puzzle", "Next"),
+        Binding("c", "deselect", "Deselect"),
+        Binding("x", "shuffle", "Shuffle"),
+        Binding("a", "hint", "Hint"),
+        Binding("w", "watch", "Watch AI"),
+        Binding("1", "judge('correct')", "Right"),
+        Binding("2", "judge('one away')", "One away"),
+        Binding("3", "judge('wrong')", "Wrong"),
+        Binding("y", "share", "Copy grid"),
+        Binding("n", "practice", "Practice"),
+        Binding("d", "difficulty", "Difficulty", show=False),
+        Binding("b", "bring", "Your board"),
     ]
 
-    def __init__(self, plugin: Any, seed: int | None = None, difficulty: str = "medium",
-                 player: str = "you") -> None:
+    def __init__(self, plugin: Any, date: str | None = None, seed: int | None = None,
+                 difficulty: str | None = None, board: str | None = None,
+                 player: str | None = None) -> None:
         super().__init__()
-        from textseq_plugins.odd_one_out.groups import daily_seed
-
         self.plugin = plugin
-        self.seed = seed if seed is not None else daily_seed()
-        self.difficulty = difficulty
-        self.player = player
-        self.session: Any = None
-        self.selected: list[str] = []
+        self.view = GroupsView(plugin, player)
+        self.start = ("board", board) if board else ("seed", seed) if seed is not None \
+            else ("daily", date)
+        self.start_difficulty = difficulty
+        self.watching = False
+        self.last_move = ""  # the feedback of the move that ended the game
 
     def compose(self) -> ComposeResult:
-        yield Static("loading the categories...", id="status")
-        yield Static("", id="found")
-        yield Grid(id="board")
+        yield Static("loading the board...", id="status")
+        yield GroupsBoard(self._toggled, id="board")
+        yield Input(placeholder="16 items, comma-separated (';' between groups if you have "
+                    "the answer); Enter plays it, Esc closes", id="paste")
         yield Static("", id="message")
         yield Footer()
 
     def on_mount(self) -> None:
-        self._load()
+        self.query_one(GroupsBoard).focus()
+        kind, value = self.start
+        if kind == "board":
+            self._bring(str(value))
+        else:
+            self._load(kind, value, self.start_difficulty)
+
+    # -- loading ----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="groups-load")
-    def _load(self) -> None:
-        from textseq_plugins.odd_one_out.game import GroupsSession
-
+    def _load(self, kind: str, value: Any, difficulty: str | None = None) -> None:
         try:
-            session = GroupsSession(self.plugin.categories(), self.seed, self.difficulty,
-                                    self.player, record=self.plugin.record_round)
-            session.new_puzzle()
+            if kind == "daily":
+                self.view.load_daily(value, self._dealing)
+            else:
+                self.view.load_practice(value, difficulty)
         except TextseqError as err:
             self.app.call_from_thread(self._say, f"[red]{escape(str(err))}[/]")
             return
-        self.app.call_from_thread(self._ready, session)
+        self.app.call_from_thread(self._ready)
 
-    def _ready(self, session: Any) -> None:
-        self.session = session
+    def _dealing(self, day: int, days: int) -> None:
+        """The schedule deals the days it has not dealt in this home (a worker's call)."""
+        from textseq_plugins.odd_one_out.schedule import EPOCH, WINDOW
+
+        if days == 1:
+            self.app.call_from_thread(self._show_dealing, "Dealing the daily board...", "")
+            return
+        why = (f"Each daily board avoids the groups of the {WINDOW} days before it, so a new "
+               f"home deals the days since {EPOCH.isoformat()} first (once).")
+        self.app.call_from_thread(self._show_dealing, f"Dealing the daily boards: day {day} "
+                                  f"of {days}...", why)
+
+    def _show_dealing(self, status: str, why: str) -> None:
+        self.query_one("#status", Static).update(status)
+        self._say(why)
+
+    def _ready(self) -> None:
+        view = self.view
         self._draw()
-        self._say("Select four words that belong together, then press s.")
-
-    @property
-    def game(self) -> Any:
-        return self.session.game if self.session is not None else None
+        if view.result is not None:
+            self._say(result_text(view, played_before=True))
+        elif view.kind == "daily" and view.game.guesses:
+            self._say("Welcome back: your daily board, where you left it.")
+        elif view.kind == "brought":
+            self._say(view.brought_intro())
+        else:
+            self._say("Find four groups of four: move with the arrows, Space selects, "
+                      "s submits.")
+        self.refresh_bindings()
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -90,116 +139,229 @@ class GroupsScreen(Screen):
         self.query_one("#message", Static).update(text)
 
     def _draw(self) -> None:
-        from textseq_plugins.odd_one_out.groups import MAX_MISTAKES
-
-        game = self.game
-        found = [f"[b]{escape(game.puzzle.groups[k][0])}[/b]: "
-                 + escape(", ".join(game.puzzle.groups[k][1])) for k in game.found]
-        self.query_one("#found", Static).update("\n".join(found))
-        board = self.query_one("#board", Grid)
-        board.remove_children()
-        board.mount_all([Button(w, name=w, variant="primary" if w in self.selected else "default",
-                                disabled=game.over) for w in game.remaining()])
-        left = MAX_MISTAKES - game.mistakes
-        s = self.session
-        self.query_one("#status", Static).update(
-            f"Groups · {self.difficulty} · seed {game.puzzle.seed} · mistakes left "
-            f"{'●' * left}{'○' * (MAX_MISTAKES - left)} · found {len(game.found)}/4 · "
-            f"streak {s.streak} · score {s.score}")
-
-    # -- actions ----------------------------------------------------------------------------
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        if event.button.name:
-            self.toggle(event.button.name)
-
-    def toggle(self, word: str) -> None:
-        """Select or unselect ``word`` (at most four at a time)."""
-        if self.game is None or self.game.over:
+        view = self.view
+        if view.game is None:
             return
-        if word in self.selected:
-            self.selected.remove(word)
-        elif len(self.selected) < 4:
-            self.selected.append(word)
-        self._draw()
+        rows = [SolvedRow(*row) for row in view.solved_rows()]
+        self.query_one(GroupsBoard).show(view.tiles(), view.selected, rows,
+                                         active=not view.game.over, label=view.label)
+        self.query_one("#status", Static).update(escape(view.status()))
+        self.refresh_bindings()
 
-    def action_clear(self) -> None:
-        if self.game is not None:
-            self.selected = []
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys that do something now are shown (and work)."""
+        view = self.view
+        game = view.game
+        if action in ("leave", "bring") or game is None and action != "practice":
+            return action in ("leave", "bring")
+        over = game is None or game.over
+        judging = view.pending is not None
+        if action == "judge":
+            return judging
+        if judging or self.watching:
+            return action in ("leave", "deselect")
+        if action in PLAYING_ONLY:
+            return not over
+        if action == "hint":
+            return not over and view.kind != "daily"
+        if action == "watch":
+            return not over and view.kind == "brought"
+        if action == "share":
+            return over and bool(view.grid())
+        if action == "practice":
+            return over
+        return True
+
+    # -- the player's moves -----------------------------------------------------------------
+
+    def _toggled(self, word: str) -> None:
+        if self.view.toggle(word):
             self._draw()
 
-    def action_submit(self) -> None:
-        if self.game is None or self.game.over:
-            return
-        if len(self.selected) != 4:
-            self._say(f"Select four words ({len(self.selected)} selected).")
-            return
-        result = self.session.guess(self.selected)
-        self.selected = [] if result.result == "correct" else self.selected
-        text = {"correct": f"Right: [b]{escape(str(result.category))}[/b]!",
-                "one away": "One away...", "wrong": "No: not a group.",
-                "repeat": "You tried that already."}[result.result]
-        if self.game.over:
-            self.selected = []
-            verdict = "Solved!" if self.game.solved else "Out of mistakes."
-            text = f"{text}\n{verdict} +{self.game.points()} points. The groups:\n" + "\n".join(
-                f"  [b]{escape(name)}[/b]: {escape(', '.join(words))}"
-                for name, words in self.game.puzzle.groups) + "\nn: next puzzle"
-            self._ai_verdict(self.game.puzzle, text)
-        self._say(text)
+    def action_deselect(self) -> None:
+        self.view.selected = []
+        self.view.pending = None
         self._draw()
 
-    @work(thread=True, group="groups-ai")
-    def _ai_verdict(self, puzzle: Any, text: str) -> None:
-        """After a puzzle: how the AI does on the same board."""
-        from textseq_plugins.odd_one_out.groups import ai_solve
+    def action_shuffle(self) -> None:
+        random.shuffle(self.view.order)
+        self._draw()
 
-        try:
-            game = ai_solve(self.plugin.ai(), puzzle)
-        except TextseqError:
+    def action_submit(self) -> None:
+        view = self.view
+        if view.game is None or view.game.over or self.watching:
             return
-        verdict = (f"The AI solved this board with {game.mistakes} mistake(s)." if game.solved
-                   else "The AI did not solve this board.")
-        self.app.call_from_thread(self._say_if_current, puzzle, f"{text}\n{verdict}")
+        if len(view.selected) != 4:
+            self._say(f"Select four ({len(view.selected)} selected).")
+            return
+        if view.judged:
+            view.pending = tuple(view.selected)
+            self._say("What did it get?  1: right   2: one away   3: wrong")
+            self.refresh_bindings()
+            return
+        self._after_guess(view.submit(view.selected))
 
-    def _say_if_current(self, puzzle: Any, text: str) -> None:
-        if self.game is not None and self.game.puzzle is puzzle:
+    def action_judge(self, result: str) -> None:
+        if self.view.pending is None:
+            return
+        self._after_guess(self.view.judge(result))
+
+    def _after_guess(self, text: str) -> None:
+        self._draw()
+        if self.view.game.over:
+            self._finished(text)
+        else:
             self._say(text)
 
-    def action_ai_hint(self) -> None:
-        if self.game is None or self.game.over:
-            return
-        self._say("The AI is thinking...")
-        self._ai_guess()
+    def _finished(self, text: str) -> None:
+        self.last_move = text
+        self._say(text + "\n" + result_text(self.view))
+        self._after_game()
+
+    @work(thread=True, group="groups-ai")
+    def _after_game(self) -> None:
+        """After a board: the daily streak and how the AI does on the same board."""
+        game = self.view.game
+        self.view.ai_verdict()
+        self.app.call_from_thread(self._show_result_if_current, game)
+
+    def _show_result_if_current(self, game: Any) -> None:
+        if self.view.game is game:
+            self._draw()
+            self._say(f"{self.last_move}\n{result_text(self.view)}".lstrip())
+
+    # -- the AI -----------------------------------------------------------------------------
+
+    def action_hint(self) -> None:
+        if self.check_action("hint", ()):
+            self._say("The AI is thinking...")
+            self._hint()
 
     @work(thread=True, exclusive=True, group="groups-ai")
-    def _ai_guess(self) -> None:
-        from textseq_plugins.odd_one_out.groups import ai_next_guess
-
+    def _hint(self) -> None:
         try:
-            guess = ai_next_guess(self.plugin.ai(), self.game)
+            text = self.view.hint()
         except TextseqError as err:
-            self.app.call_from_thread(self._say, f"[red]{escape(str(err))}[/]")
-            return
-        self.app.call_from_thread(self._show_ai_guess, guess)
+            text = f"[red]{escape(str(err))}[/]"
+        self.app.call_from_thread(self._say_and_draw, text)
 
-    def _show_ai_guess(self, guess: tuple[str, ...]) -> None:
-        self.selected = list(guess)
-        self._say(f"The AI would submit: {escape(', '.join(guess))} (selected; s submits it).")
+    def _say_and_draw(self, text: str) -> None:
         self._draw()
+        self._say(text)
 
-    def action_next_puzzle(self) -> None:
-        if self.session is None:
+    def action_watch(self) -> None:
+        if not self.check_action("watch", ()):
             return
-        if not self.game.over:
-            self._say("Finish this puzzle first (or Esc to leave).")
+        if self.view.judged:
+            self._say("The AI is thinking...")
+            self._show_ai_groups()
             return
+        self.watching = True
+        self.refresh_bindings()
+        self._watch_step()
+
+    @work(thread=True, exclusive=True, group="groups-ai")
+    def _show_ai_groups(self) -> None:
         try:
-            self.session.new_puzzle()
+            text = self.view.ai_groups_text()
+        except TextseqError as err:
+            text = f"[red]{escape(str(err))}[/]"
+        self.app.call_from_thread(self._say, text)
+
+    @work(thread=True, exclusive=True, group="groups-ai")
+    def _watch_step(self) -> None:
+        """One move of the AI playing your board: it selects its guess, then submits it."""
+        from textseq_plugins.odd_one_out import groups_ai
+
+        try:
+            guess = groups_ai.next_guess(self.plugin, self.view.game)
+        except TextseqError as err:
+            self.app.call_from_thread(self._stop_watching, f"The AI gives up: {err}")
+            return
+        self.app.call_from_thread(self._show_watch_guess, guess)
+
+    def _show_watch_guess(self, guess: tuple[str, ...]) -> None:
+        if not self.watching:
+            return
+        self.view.selected = list(guess)
+        self._draw()
+        self._say("The AI tries: " + escape(", ".join(self.view.label(w) for w in guess)))
+        self.set_timer(WATCH_STEP_S, self._watch_submit)
+
+    def _watch_submit(self) -> None:
+        if not self.watching or self.view.game is None:
+            return
+        text = self.view.submit(self.view.selected)
+        self.view.ai_moves += 1
+        self._draw()
+        if self.view.game.over:
+            self._stop_watching(text + "\n" + result_text(self.view))
+        else:
+            self._say(text)
+            self.set_timer(WATCH_STEP_S, self._watch_step)
+
+    def _stop_watching(self, text: str) -> None:
+        self.watching = False
+        self._draw()
+        self._say(text)
+
+    # -- other boards -----------------------------------------------------------------------
+
+    def action_share(self) -> None:
+        if not self.check_action("share", ()):
+            return
+        text = self.view.share()
+        self.app.copy_to_clipboard(text)
+        self._say(f"Copied to the clipboard:\n{escape(text)}")
+
+    def action_practice(self) -> None:
+        self.watching = False
+        self._say("Dealing a practice board...")
+        self._load("practice", None, None)
+
+    def action_difficulty(self) -> None:
+        text = self.view.next_difficulty()
+        self._draw()
+        self._say(f"Practice boards: {text}. n deals one.")
+
+    def action_bring(self) -> None:
+        paste = self.query_one("#paste", Input)
+        paste.add_class("open")
+        paste.focus()
+
+    @on(Input.Submitted, "#paste")
+    def _pasted(self, event: Input.Submitted) -> None:
+        event.stop()  # the board is this screen's, never the chat's
+        self._bring(event.value)
+
+    def _bring(self, text: str) -> None:
+        try:
+            board = self.view.parse_board(text)
         except TextseqError as err:
             self._say(f"[red]{escape(str(err))}[/]")
             return
-        self.selected = []
-        self._say("Select four words that belong together, then press s.")
-        self._draw()
+        paste = self.query_one("#paste", Input)
+        paste.remove_class("open")
+        paste.value = ""
+        self.query_one(GroupsBoard).focus()
+        self.watching = False
+        self._say("Reading your board...")
+        self._load_brought(board)
+
+    @work(thread=True, exclusive=True, group="groups-load")
+    def _load_brought(self, board: Any) -> None:
+        try:
+            self.view.load_brought(board)
+        except TextseqError as err:
+            self.app.call_from_thread(self._say, f"[red]{escape(str(err))}[/]")
+            return
+        self.app.call_from_thread(self._ready)
+
+    def action_leave(self) -> None:
+        paste = self.query_one("#paste", Input)
+        if paste.has_class("open"):
+            paste.remove_class("open")
+            self.query_one(GroupsBoard).focus()
+            return
+        self.watching = False
+        self.app.pop_screen()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.markup import escape
+from textseq_plugins.odd_one_out.daily import plural
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,31 +25,51 @@ from textseq_tui.charts import ChartSeries, HistoryChart
 
 @dataclass
 class Day:
-    """One day's play: rounds, share right (0..1), the best streak reached."""
+    """One day's play: rounds, how many were right (a groups round counts the share of its
+    groups found, 0..1), the best streak reached, groups mistakes (counted apart)."""
 
     day: str
     rounds: int
-    correct: int
+    correct: float
     best_streak: int
+    mistakes: int = 0
+    groups_rounds: int = 0
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.rounds if self.rounds else 0.0
 
 
-def per_day(rows: list[dict[str, Any]], player: str | None = None) -> list[Day]:
-    """Game rounds grouped by local calendar day, oldest first (optionally one player)."""
+def per_day(rows: list[dict[str, Any]], player: str | None = None,
+            problems: list[str] | None = None) -> list[Day]:
+    """Game rounds grouped by local calendar day, oldest first (optionally one player).
+    A row that cannot be read is left out and said in ``problems``."""
+    from textseq_plugins.odd_one_out.game import GROUPS_MODE, round_score
+
     days: dict[str, Day] = {}
+    unreadable = 0
     for row in rows:
         if row.get("mode") == "ask" or row.get("correct") is None:
             continue
         if player is not None and row.get("player") != player:
             continue
-        key = dt.datetime.fromtimestamp(float(row["at"])).strftime("%Y-%m-%d")
+        try:
+            key = dt.datetime.fromtimestamp(float(row["at"])).strftime("%Y-%m-%d")
+            score = round_score(row)
+            streak = int(row.get("streak") or 0)
+            mistakes = int(row.get("mistakes") or 0)
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+            unreadable += 1
+            continue
         day = days.setdefault(key, Day(key, 0, 0, 0))
         day.rounds += 1
-        day.correct += int(row.get("correct") or 0)
-        day.best_streak = max(day.best_streak, int(row.get("streak") or 0))
+        day.correct += score
+        day.best_streak = max(day.best_streak, streak)
+        if row.get("mode") == GROUPS_MODE:
+            day.groups_rounds += 1
+            day.mistakes += mistakes
+    if unreadable and problems is not None:
+        problems.append(f"could not read {plural(unreadable, 'round')} (bad values)")
     return [days[k] for k in sorted(days)]
 
 
@@ -100,18 +121,32 @@ class GameHistoryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="game-history")
     def action_reload(self) -> None:
+        from textseq_plugins.odd_one_out.daily import DailyRecord
         from textseq_plugins.odd_one_out.game import leaderboard
         from textseq_plugins.odd_one_out.migrations import ROUNDS
+        from textseq_plugins.odd_one_out.schedule import today
 
-        rows = self.plugin.context.store.rows(ROUNDS, order_by="at, id")
-        board = leaderboard(rows)
+        from textseq_tui.plugin import TextseqError
+
+        problems: list[str] = []
+        try:
+            rows = self.plugin.context.store.rows(ROUNDS, order_by="at, id")
+        except TextseqError as err:
+            rows = []
+            problems.append(f"could not read the rounds table: {err}")
+        board = leaderboard(rows, problems)
         games = [r for r in rows if r.get("mode") != "ask"]
         # The chart follows one player: whoever played last (the game's default is "you").
-        player = str(games[-1]["player"]) if games else None
-        days = per_day(rows, player)
-        self.app.call_from_thread(self._show, days, board, player)
+        player = str(games[-1].get("player")) if games else None
+        days = per_day(rows, player, problems)
+        record = DailyRecord(self.plugin.context.store, self.plugin.context.state)
+        streak = record.streak(today()) if not problems else (0, 0)
+        problems += record.problems
+        self.app.call_from_thread(self._show, days, board, player,
+                                  streak, list(dict.fromkeys(problems)))
 
-    def _show(self, days: list[Day], board: list[dict[str, Any]], player: str | None) -> None:
+    def _show(self, days: list[Day], board: list[dict[str, Any]], player: str | None,
+              streak: tuple[int, int] = (0, 0), problems: list[str] | None = None) -> None:
         self.days = days
         self.player = player
         show_days(self.query_one(HistoryChart), days, player or "")
@@ -120,14 +155,23 @@ class GameHistoryScreen(Screen):
         for entry in board:
             table.add_row(escape(str(entry["player"])), entry["mode"], str(entry["best_streak"]),
                           f"{entry['accuracy']:.0f}", str(entry["rounds"]))
-        rounds = sum(d.rounds for d in days)
+        lines = [self._summary(days, player)]
+        groups = sum(d.groups_rounds for d in days)
+        mistakes = (f" · groups: {plural(sum(d.mistakes for d in days), 'mistake')} in "
+                    f"{plural(groups, 'board')}" if groups else "")
+        lines.append(f"[b]daily streak[/b] {streak[0]} (best {streak[1]}){mistakes}")
+        lines += [f"[red]{escape(p)}[/]" for p in problems or ()]
+        self.query_one("#summary", Static).update("\n".join(lines))
+
+    @staticmethod
+    def _summary(days: list[Day], player: str | None) -> str:
         if not days:
-            self.query_one("#summary", Static).update("[b]Game history[/b]: no games yet")
-            return
+            return "[b]Game history[/b]: no games yet"
+        rounds = sum(d.rounds for d in days)
         best = max(days, key=lambda d: (d.best_streak, d.accuracy))
-        self.query_one("#summary", Static).update(
-            f"[b]Game history of {escape(player or '')}[/b] · {rounds} rounds on {len(days)} days · "
-            f"{100 * sum(d.correct for d in days) / rounds:.0f} % right\n"
-            f"[b]best day[/b] {best.day}: streak {best.best_streak}, "
-            f"{100 * best.accuracy:.0f} % right · last day {days[-1].day}: "
-            f"{100 * days[-1].accuracy:.0f} %")
+        return (f"[b]Game history of {escape(player or '')}[/b] · "
+                f"{plural(rounds, 'round')} on {plural(len(days), 'day')} · "
+                f"{100 * sum(d.correct for d in days) / rounds:.0f} % right\n"
+                f"[b]best day[/b] {best.day}: streak {best.best_streak}, "
+                f"{100 * best.accuracy:.0f} % right · last day {days[-1].day}: "
+                f"{100 * days[-1].accuracy:.0f} %")

@@ -1,4 +1,5 @@
-"""The odd-one-out tables: every round played (or asked) is one row of ``odd_one_out_rounds``."""
+"""The odd-one-out tables: every round played (or asked) is one row of ``odd_one_out_rounds``;
+the daily groups boards, once computed, are kept in ``odd_one_out_daily_boards``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("odd-one-out")
 ROUNDS = "rounds"
+#: the daily schedule's boards, by date and category pool (schedule.py)
+DAILY_BOARDS = "daily_boards"
 
 
 @migrations()
@@ -46,3 +49,16 @@ def m002_categories_and_groups(db: Any) -> None:
     table.add_column("category", str)  # the group's category ("fruits"); groups: JSON list
     table.add_column("intruder_category", str)  # "a vegetable"
     table.add_column("mistakes", int)  # groups mode: mistakes made (0..4)
+
+
+@migrations()
+def m003_daily(db: Any) -> None:
+    """The daily groups board: a round says which date's board it was and keeps its
+    guesses (the share grid); the schedule's boards are kept once computed."""
+    table = db[db.table_name("rounds")]
+    table.add_column("daily", str)  # "YYYY-MM-DD" of a daily board, else NULL
+    table.add_column("found", int)  # groups mode: groups found (0..4)
+    table.add_column("guesses", str)  # groups mode: JSON [{"words", "result", "tiers"}]
+    table.create_index(["daily"])
+    db[db.table_name(DAILY_BOARDS)].create(
+        {"day": str, "pool": str, "board": str, "span": int}, pk=("day", "pool"))

@@ -175,10 +175,13 @@ class OddOneOutPlugin(BuiltinPlugin):
         return named.plural if named else None
 
     def generator(self, seed: int = 0, size: int = 4, categories: str | None = None) -> Any:
-        """A fresh :class:`PuzzleGenerator` over the categories (loaded once, shared)."""
+        """A fresh :class:`PuzzleGenerator` over the categories (loaded once, shared); with
+        the host's WordNet, hard intruders that share a second sense with the group."""
         from textseq_plugins.odd_one_out.puzzles import PuzzleGenerator
+        from textseq_plugins.odd_one_out.traps import second_senses
 
-        return PuzzleGenerator(self.categories(categories), seed=seed, size=size)
+        return PuzzleGenerator(self.categories(categories), seed=seed, size=size,
+                               second_senses=second_senses(self))
 
     def record_round(self, row: dict[str, Any]) -> None:
         """Store one round (a transaction of its own)."""
@@ -216,7 +219,8 @@ class OddOneOutPlugin(BuiltinPlugin):
     def slash_commands(self) -> list[SlashCommand]:
         return [SlashCommand("odd", "ask the AI which word is the odd one out (no words: play; "
                              "groups: the daily groups puzzle)", self._odd_command,
-                             usage="/odd WORD WORD WORD [WORD ...] | /odd groups [YYYY-MM-DD]")]
+                             usage="/odd WORD WORD WORD [WORD ...] | /odd groups [YYYY-MM-DD | "
+                                   "W1, ..., W16]")]
 
     def _odd_command(self, args: str, ctx: PluginContext) -> CommandResult:
         import json
@@ -245,14 +249,23 @@ class OddOneOutPlugin(BuiltinPlugin):
         return CommandResult(text="\n".join(lines), data=pick.to_json())
 
     def _groups_command(self, args: list[str]) -> CommandResult:
-        """``/odd groups [YYYY-MM-DD]``: open the groups game on that day's puzzle."""
-        from textseq_plugins.odd_one_out.groups import daily_seed, parse_date
+        """``/odd groups [YYYY-MM-DD]``: the daily board of that day (today by default);
+        ``/odd groups W1, ..., W16``: your own board."""
+        from textseq_plugins.odd_one_out.groups import parse_date
+        from textseq_plugins.odd_one_out.schedule import check_daily_date
 
+        text = " ".join(args)
+        if "," in text:
+            return CommandResult(text="Opening your board...",
+                                 open_screen=OpenScreen("groups", {"board": text}))
         if len(args) > 1:
-            raise BadInput("usage: /odd groups [YYYY-MM-DD]")
-        seed = daily_seed(parse_date(args[0]) if args else None)
-        return CommandResult(text=f"Opening the groups puzzle {seed}...",
-                             open_screen=OpenScreen("groups", {"seed": seed}))
+            raise BadInput("usage: /odd groups [YYYY-MM-DD] | /odd groups W1, W2, ..., W16")
+        if args:
+            check_daily_date(parse_date(args[0]))  # one line here rather than on the screen
+        label = args[0] if args else "today"
+        return CommandResult(text=f"Opening the daily groups board ({label})...",
+                             open_screen=OpenScreen("groups", {"date": args[0] if args
+                                                               else None}))
 
     def screens(self) -> list[ScreenSpec]:
         def factory(ctx: PluginContext, **kwargs: Any) -> Any:

@@ -21,6 +21,7 @@ puzzles of one generator share a group.
 from __future__ import annotations
 
 import random
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,8 @@ from typing import Any
 from textseq_tui.plugin import BadInput
 
 DIFFICULTIES = ("easy", "medium", "hard")
+#: no word (by stem) comes back within this many puzzles of one generator (one game)
+WORD_MEMORY = 20
 #: seeds are 0..MAX_SEED (a daily puzzle's seed is its date, YYYYMMDD)
 MAX_SEED = 2**32 - 1
 _HERE = Path(__file__).resolve().parent
@@ -79,6 +82,18 @@ def check_seed(seed: int) -> int:
     """``seed`` when it is in 0..MAX_SEED, else a one-line BadInput."""
     if not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise BadInput(f"seed {seed} is out of range: use 0 to {MAX_SEED}")
+    return seed
+
+
+def fresh_seed(seed: int | None, difficulty: str) -> int:
+    """``seed`` checked, or a fresh random one said on stderr (``--seed`` repeats a run)."""
+    import sys
+
+    check_difficulty(difficulty)
+    if seed is not None:
+        return check_seed(seed)
+    seed = random.SystemRandom().randrange(MAX_SEED + 1)
+    print(f"seed {seed} (--seed {seed} gives these puzzles again)", file=sys.stderr)
     return seed
 
 
@@ -186,7 +201,8 @@ class PuzzleGenerator:
         size: items per puzzle (3..9; 4 by default: three of a category and one intruder).
     """
 
-    def __init__(self, categories: Categories, seed: int = 0, size: int = 4) -> None:
+    def __init__(self, categories: Categories, seed: int = 0, size: int = 4,
+                 second_senses: Any = None) -> None:
         if not 3 <= size <= 9:
             raise BadInput(f"a puzzle has 3 to 9 words (got {size})")
         self.categories = categories
@@ -194,6 +210,9 @@ class PuzzleGenerator:
         self.size = size
         self.index = 0
         self.used: set[frozenset[str]] = set()
+        self.recent_stems: deque[frozenset[str]] = deque(maxlen=WORD_MEMORY)
+        #: a :class:`~traps.SecondSenses` (WordNet): hard intruders sharing a second sense
+        self.second_senses = second_senses
         cats = categories.categories
         self.eligible = {d: [k for k, c in enumerate(cats)
                              if len(c.words) >= size - 1 and c.partners[d]]
@@ -209,20 +228,37 @@ class PuzzleGenerator:
         return sum(comb(len(cats[k].words), self.size - 1) for k in self.eligible[difficulty])
 
     def next(self, difficulty: str = "medium") -> Puzzle:
-        """The next puzzle of this generator's sequence; its group is new to the generator."""
-        for salt in range(64):
-            puzzle = self.make(self.index, difficulty, salt)
-            if puzzle.group() not in self.used:
-                break
-        else:
+        """The next puzzle of this generator's sequence: its group is new to the generator,
+        and none of its words (by stem) was in the last :data:`WORD_MEMORY` puzzles, unless
+        the categories are too few for that."""
+        recent = frozenset().union(*self.recent_stems)
+        puzzle = self._new_group(difficulty, recent)
+        if puzzle is None and recent:
+            puzzle = self._new_group(difficulty, frozenset())
+        if puzzle is None:
             raise BadInput(f"the categories ran out of new {difficulty} groups after "
                            f"{len(self.used)} puzzles")
         self.used.add(puzzle.group())
+        self.recent_stems.append(frozenset(_stem(w) for w in puzzle.items))
         self.index += 1
         return puzzle
 
-    def make(self, index: int, difficulty: str = "medium", salt: int = 0) -> Puzzle:
-        """Puzzle number ``index`` of the seed at ``difficulty`` (deterministic)."""
+    def _new_group(self, difficulty: str, exclude: frozenset[str]) -> Puzzle | None:
+        for salt in range(64):
+            try:
+                puzzle = self.make(self.index, difficulty, salt, exclude=exclude)
+            except BadInput:
+                if not exclude:
+                    raise
+                return None
+            if puzzle.group() not in self.used:
+                return puzzle
+        return None
+
+    def make(self, index: int, difficulty: str = "medium", salt: int = 0,
+             exclude: frozenset[str] = frozenset()) -> Puzzle:
+        """Puzzle number ``index`` of the seed at ``difficulty`` (deterministic), with no
+        word whose stem is in ``exclude``."""
         import statistics
 
         check_difficulty(difficulty)
@@ -233,7 +269,7 @@ class PuzzleGenerator:
             raise BadInput(f"the categories hold no {difficulty} pairs for {self.size}-word puzzles")
         for _attempt in range(200):
             k = rng.choice(eligible)
-            pool = list(cats[k].words)
+            pool = [w for w in cats[k].words if _stem(w) not in exclude]
             rng.shuffle(pool)
             group: list[str] = []
             for w in pool:
@@ -244,7 +280,7 @@ class PuzzleGenerator:
             if len(group) < self.size - 1:
                 continue
             other = rng.choice(cats[k].partners[difficulty])
-            stems = {_stem(g) for g in group}
+            stems = {_stem(g) for g in group} | exclude
             candidates = [w for w in cats[other].words
                           if not self.categories.belongs(w, k) and _stem(w) not in stems
                           and not any(self.categories.belongs(g, other) for g in group)]
@@ -255,10 +291,37 @@ class PuzzleGenerator:
             median = statistics.median(self.categories.zipf.get(g, 0.0) for g in group)
             similar = [w for w in candidates
                        if abs(self.categories.zipf.get(w, 0.0) - median) <= 1.0]
-            intruder = rng.choice(similar or candidates)
+            options = similar or candidates
+            if difficulty == "hard":  # the intruders that look most like the group
+                scores = [self.trap(w, group, k, other) for w in options]
+                options = [w for w, sc in zip(options, scores, strict=True)
+                           if sc == max(scores)]
+            intruder = rng.choice(options)
             items = [*group, intruder]
             rng.shuffle(items)
             return Puzzle(tuple(items), intruder, difficulty, self.seed, index,
                           cats[k].name, cats[other].singular)
         raise BadInput(f"could not build a {difficulty} puzzle for seed {self.seed}; "
                        "try another --seed")
+
+    def trap(self, word: str, group: list[str], k: int, other: int) -> int:
+        """How much ``word`` (of category ``other``) looks like it belongs with ``group``
+        (category ``k``): 2 when it shares a second sense with a group word (WordNet, when
+        the generator has it: *pea* and *grape* are both vines), plus 1 for each surface
+        feature it shares with a group word (the first letter, the last two letters)."""
+        score = 2 if self._second_sense(word, group, k, other) else 0
+        score += any(g[0] == word[0] for g in group)
+        score += any(g[-2:] == word[-2:] for g in group)
+        return score
+
+    def _second_sense(self, word: str, group: list[str], k: int, other: int) -> bool:
+        cats = self.categories.categories
+        anywhere = self.categories.any
+        mine = anywhere.get(word, frozenset()) - {other}
+        if any(mine & (anywhere.get(g, frozenset()) - {k}) for g in group):
+            return True  # a third category of the list holds both
+        senses = self.second_senses
+        if senses is None:
+            return False
+        exclude = senses.above(cats[k].synset) | senses.above(cats[other].synset)
+        return any(senses.shared(word, g, exclude) for g in group)

@@ -41,20 +41,23 @@ class OddOneOutScreen(Screen):
         *[Binding(str(k), f"choose({k - 1})", show=False) for k in range(1, 10)],
     ]
 
-    def __init__(self, plugin: Any, mode: str = "guess", difficulty: str = "medium",
+    def __init__(self, plugin: Any, mode: str | None = None, difficulty: str | None = None,
                  seed: int | None = None, rounds: int = 10, size: int = 4,
-                 player: str = "you") -> None:
+                 player: str | None = None) -> None:
         super().__init__()
         import random
 
         self.plugin = plugin
-        self.mode = mode
-        self.difficulty = difficulty
+        # None: the ones remembered from the last game (read in the loading worker)
+        self.mode = mode or "beat"
+        self.difficulty = difficulty or "medium"
+        self.asked = (mode, difficulty)
         self.seed = seed if seed is not None else random.randrange(1_000_000)
         self.rounds = rounds
         self.puzzle_size = size
-        self.player = player
+        self.player = player or plugin.context.player
         self.session: Any = None
+        self.label: Any = str  # how a word is shown: its usual capitals
         self.answered = True
         self.round_no = 0
 
@@ -71,9 +74,12 @@ class OddOneOutScreen(Screen):
 
     @work(thread=True, exclusive=True, group="odd-load")
     def _load(self) -> None:
-        from textseq_plugins.odd_one_out.game import GameSession
+        from textseq_plugins.odd_one_out.capitals import capitals_of
+        from textseq_plugins.odd_one_out.game import GameSession, remembered
 
         try:
+            self.mode, self.difficulty = remembered(self.plugin, *self.asked)
+            self.label = capitals_of(self.plugin)
             session = GameSession(self.plugin.ai(), self.plugin.generator(self.seed, self.puzzle_size),
                                   self.mode, self.difficulty, self.player,
                                   record=self.plugin.record_round)
@@ -111,7 +117,7 @@ class OddOneOutScreen(Screen):
         self.answered = False
         words = self.query_one("#words", Horizontal)
         words.remove_children()
-        words.mount_all([Button(f"{i}. {w}", name=str(i - 1))
+        words.mount_all([Button(f"{i}. {self.label(w)}", name=str(i - 1))
                          for i, w in enumerate(puzzle.items, start=1)])
         self.query_one("#prompt", Static).update(PROMPTS[self.mode])
         self.query_one("#summary", Static).update(
@@ -123,8 +129,9 @@ class OddOneOutScreen(Screen):
             return
         result = self.session.answer(index)
         self.answered = True
+        items = self.session.results[-1].items
         for button in self.query("#words Button").results(Button):
-            word = str(button.label).split(". ", 1)[-1]
+            word = items[int(button.name or 0)]
             button.disabled = True
             if word == result.intruder:
                 button.variant = "warning"
@@ -132,7 +139,9 @@ class OddOneOutScreen(Screen):
                 button.variant = "primary"
             if word == result.player_pick:
                 button.variant = "success" if result.correct else "error"
-        text = [escape(result.summary(self.mode)), "", "[b]The AI's reasons[/b]"]
+        text = [escape(result.summary(self.mode, self.label)), "", "[b]The AI's reasons[/b]"]
+        if self.session.save_error:
+            text.insert(1, f"[red]{escape(self.session.save_error)}[/]")
         text += [escape(line) for line in result.explanation]
         if self.round_no >= self.rounds:
             s = self.session.summary()
@@ -151,13 +160,21 @@ class OddOneOutScreen(Screen):
 
     def action_switch_mode(self) -> None:
         self.mode = "beat" if self.mode == "guess" else "guess"
+        self._remember()
         self._restart()
 
     def action_switch_difficulty(self) -> None:
         from textseq_plugins.odd_one_out.puzzles import DIFFICULTIES
 
         self.difficulty = DIFFICULTIES[(DIFFICULTIES.index(self.difficulty) + 1) % 3]
+        self._remember()
         self._restart()
+
+    def _remember(self) -> None:
+        """The next game opens in this mode and difficulty (the console's too)."""
+        from textseq_plugins.odd_one_out.game import remembered
+
+        remembered(self.plugin, self.mode, self.difficulty)
 
     def _restart(self) -> None:
         if self.session is None:

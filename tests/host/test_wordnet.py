@@ -130,3 +130,14 @@ def test_a_broken_model_directory_is_a_one_line_model_error(tmp_path):
     (tmp_path / "meta.json").write_text("{}", encoding="utf-8")
     with pytest.raises(ModelError, match="cannot read the WordNet model"):
         WordNet(tmp_path)
+
+
+def test_the_nouns_a_definition_names():
+    wordnet = WordNet(shipped_model_dir())
+    # "a politician who is running for public office": verbs and function words left out
+    assert wordnet.gloss_nouns(wordnet.synset("candidate.n.01")) == ["politician", "public",
+                                                                      "office"]
+    # an inflected token is read as its lemma ("times" -> time); examples are not read
+    assert "time" in wordnet.gloss_nouns(wordnet.synset("dog.n.01"))
+    assert wordnet.gloss_count("form") > 1000 > wordnet.gloss_count("politics") > 0
+    assert wordnet.gloss_count("qwzx") == 0

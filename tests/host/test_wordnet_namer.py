@@ -15,6 +15,7 @@ def wordnet() -> WordNet:
 
 @pytest.mark.parametrize(("words", "name", "plural"), [
     ("apple pear banana cherry", "fruit", "fruits"),
+    ("apple pear", "fruit", "fruits"),  # not "pome": a name few people know climbs further
     ("hammer saw drill wrench", "tool", "tools"),
     ("soccer tennis golf", "sport", "sports"),
     ("violin cello harp", "stringed instrument", "stringed instruments"),
@@ -49,7 +50,7 @@ def test_most_of_the_group_is_enough(wordnet):
 
 
 def test_nothing_specific_or_too_little_known_gives_none(wordnet):
-    assert name_group(wordnet, ["lisa", "jennifer", "amy"]) is None  # not in WordNet
+    assert name_group(wordnet, ["qwzx", "zzxq", "xqqz"]) is None  # not words at all
     assert name_group(wordnet, ["apple"]) is None
     assert name_group(wordnet, []) is None
     # only a generic synset covers these: the caller's fallback (central words) shows instead
@@ -60,3 +61,24 @@ def test_generic_names_are_the_issue_list():
     assert is_generic_name("entity") and is_generic_name("Physical_Entity")
     assert not is_generic_name("fruit")
     assert len(GENERIC_NAMES) == 24
+
+
+def test_a_mixed_group_is_named_through_related_forms(wordnet):
+    # the core of a --vocab 20000 cluster: teams, nouns and verb forms; no category covers
+    # half of it as nouns, its words read through derivations and domains do
+    words = ("hitter inning sox yankees pitcher mets mariners dodgers hits innings pitch "
+             "streak angels homer pitched batting starter pitching rays twins").split()
+    named = name_group(wordnet, words)
+    assert named is not None and (named.name, named.kind) == ("baseball", "related")
+    assert named.plural == "words about baseball"  # "the others are all words about baseball"
+    assert {"pitched", "batting", "inning"} <= set(named.words)
+
+
+def test_a_topical_group_is_named_by_what_its_definitions_name(wordnet):
+    # the core of a --vocab 20000 cluster: no category, subject or related form covers half
+    words = ("comic movie comedy film animated drama films fantasy story character episode "
+             "novel characters hollywood classic movies theme roles scenes documentary").split()
+    named = name_group(wordnet, words)
+    assert named is not None and (named.name, named.plural, named.kind) == (
+        "film", "words about film", "topic")
+    assert {"movie", "documentary", "film"} <= set(named.words) and "novel" not in named.words

@@ -129,8 +129,8 @@ def test_odd_one_out_game(snap_compare, app, size) -> None:
 
 def test_odd_one_out_groups(snap_compare, app, size) -> None:
     ready = open_plugin_screen("odd-one-out", "groups",
-                               lambda s: getattr(s, "game", None) is not None
-                               and len(s.query("Button")) == 16, seed=20261130)
+                               lambda s: getattr(s.view, "game", None) is not None
+                               and len(s.query_one("#board").words) == 16, seed=20261130)
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 

@@ -70,14 +70,14 @@ def run_groups(plugin: Any, board: str | None, hint: bool, input_file: str | Non
         cli_io.emit(obj, as_json, text=_escape(f"line {number}: {text}"), line=number)
 
 
-def tiered_board(plugin: Any, seed: int, difficulty: str, solve: bool, as_json: bool) -> None:
-    """A tiered board (``groups --date/--seed --difficulty``) and, with ``solve``, the
+def tiered_board(plugin: Any, puzzle: Any, solve: bool, as_json: bool,
+                 extra: dict[str, Any] | None = None, lines: list[str] | None = None) -> None:
+    """A tiered board (``groups --date/--seed --difficulty``: the games' ``command_board``
+    chose it, with ``extra`` JSON fields and ``lines`` of text) and, with ``solve``, the
     solver's standard game on it."""
-    from textseq_plugins.odd_one_out.groups import make_groups
-
-    puzzle = make_groups(plugin.groups_pool(), seed, difficulty)
-    out = puzzle.to_json()
-    text = [f"seed {puzzle.seed} ({puzzle.difficulty}): " + "  ".join(puzzle.words)]
+    out = {**puzzle.to_json(), **(extra or {})}
+    text = [f"seed {puzzle.seed} ({puzzle.difficulty}): " + "  ".join(puzzle.words),
+            *(lines or ())]
     if solve:
         key = AnswerKey(tuple(words for _, words in puzzle.groups))
         record = plugin.groups_solver().play(list(puzzle.words), key.feedback)
@@ -89,7 +89,7 @@ def tiered_board(plugin: Any, seed: int, difficulty: str, solve: bool, as_json: 
                     f"{record.mistakes} mistake(s)")
     text += [f"  {tier} — {name}: {', '.join(words)}"
              for tier, (name, words) in zip(puzzle.tiers, puzzle.groups, strict=True)]
-    cli_io.emit(out, cli_io.want_json(as_json), text=_escape("\n".join(text)))
+    cli_io.emit(out, cli_io.want_json(as_json), text="\n".join(text))  # printed plainly
 
 
 def _escape(text: str) -> str:

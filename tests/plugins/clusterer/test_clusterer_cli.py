@@ -120,6 +120,9 @@ def test_slash_cluster_answers_from_the_newest_run(cli, words_file, host):
     result = host.run_command("/cluster banana")
     assert result.data["run"] == 1 and set(result.data["cluster_words"]) == set(FRUIT)
     assert "banana" in result.text and "nearest" in result.text
+    assert result.data["name"] == "fruit" and "(fruit)" in result.text  # the cluster's name
+    shown = lines(cli("clusterer", "show", "--word", "banana", "--json"))[0]
+    assert shown["name"] == "fruit"
     from textseq_tui.plugin import BadInput
 
     with pytest.raises(BadInput, match="usage"):
@@ -271,8 +274,20 @@ def test_leiden_without_igraph_says_what_to_install(cli, tmp_path, monkeypatch):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_clusters_hint_sets_the_number_of_seeds(cli, tmp_path):
+def test_clusters_is_exact_on_a_short_list(cli, tmp_path):
     path = _plain_file(tmp_path, PLAIN + ["red blue green yellow", "paris london berlin rome"])
+    for wanted in (1, 2, 4, 7):
+        result = cli("clusterer", "cluster", "--words", str(path), "--clusters", str(wanted),
+                     "--json", "--no-store")
+        assert result.exit_code == 0, result.stderr
+        assert f"(short list + WordNet: {wanted} asked for)" in result.stderr
+        assert len({r["cluster"] for r in lines(result)}) == wanted
+
+
+def test_clusters_above_thirty_words_is_a_hint_for_the_number_of_seeds(cli, tmp_path):
+    path = _plain_file(tmp_path, PLAIN + [
+        "red blue green yellow", "paris london berlin rome", "piano guitar violin drum",
+        "car truck bus train", "shirt hat coat dress"])
     counts = {}
     for hint in (1, 2, 4):
         result = cli("clusterer", "cluster", "--words", str(path), "--clusters", str(hint),
@@ -280,7 +295,7 @@ def test_clusters_hint_sets_the_number_of_seeds(cli, tmp_path):
         assert result.exit_code == 0, result.stderr
         assert f"(about {hint} wanted: " in result.stderr
         counts[hint] = len({r["cluster"] for r in lines(result)})
-    assert counts[1] < counts[2] < counts[4] <= 23
+    assert counts[1] < counts[2] < counts[4] <= 35
     # without the hint nothing changes: the tree cut read off the data
     plain = cli("clusterer", "cluster", "--words", str(path), "--json", "--no-store")
     assert "tree cut at cosine distance" in plain.stderr

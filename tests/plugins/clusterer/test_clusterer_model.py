@@ -8,16 +8,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.metrics import adjusted_rand_score
+from textseq_plugins.clusterer.dbscan import dbscan, suggest_eps
 from textseq_plugins.clusterer.graph import KnnGraph, unit_rows
-from textseq_plugins.clusterer.model import (
-    ClusterSettings,
-    _neighbour_factor,
-    chinese_whispers,
-    cluster_vectors,
-    dbscan,
-    renumber_by_size,
-    suggest_eps,
-)
+from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors, renumber_by_size
+from textseq_plugins.clusterer.whispers import _neighbour_factor, chinese_whispers
 
 from textseq_tui.plugin import BadInput
 
@@ -231,7 +225,7 @@ def test_linkage_on_a_sample_assigns_every_word():
 
 
 def test_default_cut_follows_the_data_and_the_size():
-    from textseq_plugins.clusterer.model import default_cut, default_min_seed
+    from textseq_plugins.clusterer.linkage import default_cut, default_min_seed
 
     assert default_cut(0.8, 200) < default_cut(0.96, 200)  # denser set, lower cut
     assert default_cut(0.9, 4000) < default_cut(0.9, 12)
@@ -246,7 +240,7 @@ def test_shipped_constants_are_the_recorded_leave_one_dataset_out_choice():
     import json
     from pathlib import Path
 
-    from textseq_plugins.clusterer.model import CUT_LOG, CUT_SCALE, SEED_SCALE
+    from textseq_plugins.clusterer.linkage import CUT_LOG, CUT_SCALE, SEED_SCALE
 
     results = Path(__file__).resolve().parents[3] / "bench" / "results" / "clusterer.json"
     if not results.is_file():
@@ -258,20 +252,20 @@ def test_shipped_constants_are_the_recorded_leave_one_dataset_out_choice():
     assert {k: quality["defaults"][k] for k in ("cut_scale", "cut_log", "seed_scale")} == {
         "cut_scale": CUT_SCALE, "cut_log": CUT_LOG, "seed_scale": SEED_SCALE}
     # Leiden's constants and the --clusters hint's seeds: the same all-set choice
-    from textseq_plugins.clusterer import model
+    from textseq_plugins.clusterer import leiden, linkage
 
     if "leiden_chosen_on_all" in quality:
         k, weights, gamma, gamma_log, seed_scale = quality["leiden_chosen_on_all"]
         assert (k, weights, gamma, gamma_log, seed_scale) == pytest.approx(
-            (model.LEIDEN_K, model.LEIDEN_WEIGHTS, model.LEIDEN_RESOLUTION,
-             model.LEIDEN_RESOLUTION_LOG, model.LEIDEN_SEED_SCALE))
+            (leiden.LEIDEN_K, leiden.LEIDEN_WEIGHTS, leiden.LEIDEN_RESOLUTION,
+             leiden.LEIDEN_RESOLUTION_LOG, leiden.LEIDEN_SEED_SCALE))
     if "hint_chosen_on_all" in quality:
         assert quality["hint_chosen_on_all"] == pytest.approx(
-            [model.HINT_FACTOR, model.HINT_MIN_WORDS])
+            [linkage.HINT_FACTOR, linkage.HINT_MIN_WORDS])
 
 
 def test_central_words_are_closest_to_the_cluster_direction():
-    from textseq_plugins.clusterer.model import central_words
+    from textseq_plugins.clusterer.kmeans import central_words
 
     x = np.array([[1, 0.6], [1, 0], [1, -0.5], [0.2, 1], [0, 1], [-0.2, 1]], dtype=np.float32)
     central = central_words(x, np.array([0, 0, 0, 1, 1, 1]), top=2)

@@ -104,19 +104,18 @@ def test_groups_command_shows_and_solves_the_daily_puzzle(cli):
     result = cli("odd-one-out", "groups", "--date", "2026-11-30", "--solve", "--json")
     assert result.exit_code == 0, result.stderr
     obj = json.loads(result.stdout)
-    assert obj["seed"] == 20261130 and len(obj["words"]) == 16
+    assert obj["date"] == "2026-11-30" and obj["played"] is None and len(obj["words"]) == 16
     assert [len(g["words"]) for g in obj["groups"]] == [4, 4, 4, 4]
     assert obj["ai"]["guesses"] and isinstance(obj["ai"]["solved"], bool)
     bad = cli("odd-one-out", "groups", "--date", "30/11/2026")
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.stderr
 
 
-def test_console_groups_game_stores_a_round(cli):
+def test_console_groups_game_stores_a_round(cli, host):
+    from textseq_plugins.odd_one_out.daily import board_pool
     from textseq_plugins.odd_one_out.groups import make_groups
-    from textseq_plugins.odd_one_out.puzzles import Categories
 
-    cats = Categories.from_dir(Path(__file__).resolve().parents[3] / "models" / "wordnet-categories")
-    puzzle = make_groups(cats, 7)
+    puzzle = make_groups(board_pool(host.plugin("odd-one-out")), 7)  # a practice board
     answers = ["1 2", ] + [" ".join(words) for _, words in puzzle.groups]
     result = cli("odd-one-out", "play", "--mode", "groups", "--seed", "7", "--rounds", "1",
                  "--player", "ada", input="\n".join(answers) + "\n")

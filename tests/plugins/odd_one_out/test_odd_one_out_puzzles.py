@@ -99,3 +99,30 @@ def test_a_small_category_source_says_how_many_it_can_make():
 def test_block_list_and_inflections():
     assert is_blocked("fucking") and is_blocked("bitches") and not is_blocked("kingdom")
     assert "the" in stop_words()
+
+
+def test_hard_intruders_prefer_a_second_sense_shared_with_the_group(categories):
+    from pathlib import Path
+
+    from textseq_plugins.odd_one_out.puzzles import PuzzleGenerator
+    from textseq_plugins.odd_one_out.traps import SecondSenses
+
+    from textseq_tui.wordnet import WordNet
+
+    senses = SecondSenses(WordNet(Path(__file__).resolve().parents[3] / "textseq_tui"
+                                  / "models" / "wordnet-3.0"))
+    assert senses.shared("pea", "grape")  # both vines, neither by its first sense
+    assert senses.shared("apple", "pear")  # fruit trees, by their second senses
+    assert not senses.shared("saxophone", "clarinet")  # one sense each: their first meet
+    gen = PuzzleGenerator(categories, seed=4, second_senses=senses)
+    names = {c.name: k for k, c in enumerate(categories.categories)}
+    trapped = 0
+    for _ in range(30):
+        p = gen.next("hard")
+        group = [w for w in p.items if w != p.intruder]
+        k = names[p.category]
+        assert not categories.belongs(p.intruder, k)  # still one right answer
+        other = next(j for j in categories.categories[k].partners["hard"]
+                     if p.intruder in categories.categories[j].words)
+        trapped += gen.trap(p.intruder, group, k, other) >= 2
+    assert trapped >= 10  # without the preference about one in eight has a trap

@@ -63,11 +63,20 @@ async def test_game_screen_paints_before_the_model_loads(host):
         assert screen.query_one("#status", Static) is not None
         assert first_paint < 3.0  # target 1 s; the model loads in a worker afterwards
         await wait_for(pilot, lambda: screen.session is not None, timeout=60)
+        assert screen.session.mode == "beat"  # the classic game: which word doesn't belong?
         await pilot.press("m")
-        await wait_for(pilot, lambda: screen.session.mode == "beat", timeout=60)
+        await wait_for(pilot, lambda: screen.session.mode == "guess", timeout=60)
         await pilot.press("d")
         await pilot.pause()
         assert screen.session.difficulty == "hard"
+    # mode and difficulty are remembered for the next game (and the console's)
+    assert plugin.context.state.get("mode") == "guess"
+    assert plugin.context.state.get("difficulty") == "hard"
+    screen = plugin.screens()[0].factory(plugin.context)
+    app = _GameApp(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: screen.session is not None, timeout=60)
+        assert (screen.session.mode, screen.session.difficulty) == ("guess", "hard")
 
 
 async def test_nine_words_fit_an_80x24_terminal(host):
@@ -84,47 +93,3 @@ async def test_nine_words_fit_an_80x24_terminal(host):
         await pilot.press("9")
         await pilot.pause()
         assert screen.session.results[0].player_pick == screen.session.results[0].items[8]
-
-
-async def test_groups_screen_plays_the_daily_puzzle(host):
-    from textseq_plugins.odd_one_out.groups_screen import GroupsScreen
-
-    plugin = host.plugin("odd-one-out")
-    screen = plugin.screens()[1].factory(plugin.context, seed=20261130)
-    assert isinstance(screen, GroupsScreen)
-    app = _GameApp(screen)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: screen.game is not None
-                       and len(screen.query(Button)) == 16, timeout=60)
-        for button in screen.query(Button):
-            assert button.region.right <= 80 and button.region.bottom <= 24
-        assert "mistakes left ●●●●" in str(screen.query_one("#status", Static).render())
-        groups = screen.game.puzzle.groups
-
-        async def click(word: str) -> None:
-            await pilot.click(next(b for b in screen.query(Button) if b.name == word))
-            await wait_for(pilot, lambda: word in screen.selected, timeout=60)
-
-        for word in (*groups[0][1][:3], groups[1][1][0]):
-            await click(word)
-        assert len(screen.selected) == 4
-        await pilot.press("s")
-        await pilot.pause()
-        assert "One away" in str(screen.query_one("#message", Static).render())
-        assert screen.game.mistakes == 1
-        await pilot.press("c")
-        for _, words in groups:
-            for word in words:
-                screen.toggle(word)  # as a click does (clicks are proven above)
-            await pilot.press("s")
-            await pilot.pause()
-        message = str(screen.query_one("#message", Static).render())
-        assert "Solved!" in message and groups[3][0] in message
-        await wait_for(pilot, lambda: "The AI " in str(screen.query_one("#message", Static)
-                                                         .render()), timeout=60)
-        await pilot.press("n")
-        await pilot.pause()
-        assert screen.game.puzzle.seed == 20261131 and not screen.game.over
-    rows = plugin.context.store.rows("rounds")
-    assert len(rows) == 1 and rows[0]["mode"] == "groups" and rows[0]["correct"] == 1
-    assert rows[0]["mistakes"] == 1 and rows[0]["streak"] == 1
