@@ -122,7 +122,7 @@ def load_scorer(path: Path) -> Any:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if tuple(data["features"]) != FEATURES:
             raise ModelError(f"{path} was fitted on other features: refit it "
-                             "(python bench/odd_one_out_groups.py --write-weights)")
+                             "(python bench/odd_one_out_groups.py --model trees --write-weights)")
         model = data.get("model", "linear")
         naming = {str(k): float(v) for k, v in data.get("naming", {}).items()}
         temperature = float(data.get("temperature", 1.0))
