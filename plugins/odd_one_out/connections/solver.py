@@ -2,8 +2,8 @@
 
 Every source (:data:`SOURCES`) lists the themes it finds among the board's words; each group
 of four gets features (:mod:`features`) and a score, a log-odds of being one of the answer's
-groups from a logistic model fitted on real boards (``weights.json``, cross-validated: see
-``bench/odd_one_out_groups.py``). The groups' probabilities come from all the partitions
+groups from a scorer fitted on real boards (:mod:`scoring`: boosted trees or logistic weights
+in ``weights.json``, cross-validated: see ``bench/odd_one_out_groups.py``). The groups' probabilities come from all the partitions
 they belong to (:mod:`partitions`); the solver answers with the likeliest group first and, in
 the standard game, submits the likeliest group, learns from "wrong" and "one away" (they
 remove partitions) and goes on.
