@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from textseq_plugins.odd_one_out.connections.features import FEATURES
+from textseq_plugins.odd_one_out.connections.features import FEATURES, THEME_KINDS
 
 from textseq_tui.plugin import ModelError
 
@@ -50,7 +50,8 @@ class Weights:
         if self.naming:
             return dict(self.naming)
         return {name[:-1]: c / s for name, c, s in zip(FEATURES, self.coef, self.scale,
-                                                        strict=True) if name.endswith("4")}
+                                                        strict=True)
+                if name.endswith("4") and name[:-1] in THEME_KINDS}
 
     def to_json(self) -> dict[str, Any]:
         """What :func:`load_scorer` reads back (with ``features``)."""
