@@ -71,3 +71,14 @@ async def wait_until(predicate: Callable[[], Any], timeout: float = 10.0,
     import asyncio
 
     return await _poll(predicate, timeout, what, lambda: asyncio.sleep(0.02))
+
+
+def screen_app(screen: Any) -> Any:
+    """A bare Textual app that opens on ``screen`` (for a plugin screen tested alone)."""
+    from textual.app import App
+
+    class ScreenApp(App):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    return ScreenApp()

@@ -51,9 +51,12 @@ class HistoryChart(PlotextPlot):
     ``labels`` (a date, say): :meth:`show` draws it, or ``empty`` when there is nothing."""
 
     def show(self, labels: Sequence[str], series: Sequence[ChartSeries], *, title: str,
-             empty: str = "nothing yet", x_labels: int = 3) -> None:
+             empty: str = "nothing yet", x_labels: int = 3,
+             x_ticks: Sequence[int] | None = None) -> None:
         """Draw ``series`` (one value per label each) under ``title``; about ``x_labels``
-        of the ``labels`` are written under the x axis (every n-th, from the first)."""
+        of the ``labels`` are written under the x axis (every n-th, from the first), or
+        those of the entries ``x_ticks`` names (0-based: the first session of each day,
+        say, so that a day is never written twice)."""
         plt = self.plt
         plt.clear_figure()
         if not labels:
@@ -76,8 +79,11 @@ class HistoryChart(PlotextPlot):
             plt.ylim(low, high, yside=one.side)
             plt.yticks(list(one.ticks), [_tick(t) for t in one.ticks], yside=one.side)
         plt.xlim(0.5, len(xs) + 0.5)
-        every = max(1, len(xs) // x_labels)
-        ticks = [x for x in xs if (x - 1) % every == 0]
+        if x_ticks is None:
+            every = max(1, len(xs) // x_labels)
+            ticks = [x for x in xs if (x - 1) % every == 0]
+        else:
+            ticks = [i + 1 for i in x_ticks]
         plt.xticks(ticks, [labels[x - 1] for x in ticks])
         self.refresh()
 

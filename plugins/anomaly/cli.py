@@ -435,13 +435,20 @@ def parse_logs_cmd(
 
 def text_cmd(
     ctx: typer.Context,
-    text: Annotated[list[str], typer.Argument(help="Text to score.")],
-    top: Annotated[int, typer.Option("--top", help="How many surprising words to list.")] = 5,
+    text: Annotated[list[str] | None, typer.Argument(help="Text to judge.")] = None,
+    input: Annotated[str | None, typer.Option(
+        "--input", help="Texts, one a line (- for stdin): each judged as it comes, "
+        "\"line\" in each answer.")] = None,
+    top: Annotated[int | None, typer.Option(
+        "--top", help="List only the N most suspicious words (default: every word).")] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Surprising characters and words of a text, by the autocomplete character model."""
-    from textseq_plugins.anomaly.textmode import render_markup, text_surprise
+    """The odd words of a text (a typo, a keyboard mash) and why, by the autocomplete
+    character model and word counts. Lists every word with `marked` and `reason`."""
+    from textseq_plugins.anomaly.textmode import judge_lines
 
-    result = text_surprise(context_of(ctx).registry, " ".join(text), top=top)
-    cli_io.emit(result, cli_io.want_json(as_json),
-                render_markup(result, cli_io.escape_markup), markup=True)
+    if (input is None) == (not text):
+        raise BadInput("give either a text (anomaly text we ate teh cake) or --input FILE, "
+                       "not both")
+    judge_lines(context_of(ctx).registry, cli_io.input_items(" ".join(text or []), input),
+                top, cli_io.want_json(as_json))

@@ -81,11 +81,11 @@ def _slash(args: str, ctx: PluginContext) -> CommandResult:
         return CommandResult(text="opening the anomaly browser",
                              open_screen=OpenScreen("anomaly", {"path": rest.strip() or None}))
     if head == "text":
-        from textseq_plugins.anomaly.textmode import render_markup, text_surprise
+        from textseq_plugins.anomaly.textmode import judge_text, render_markup
 
         if not rest.strip():
             raise BadInput("usage: /anomaly text TEXT")
-        result = text_surprise(ctx.registry, rest.strip())
+        result = judge_text(ctx.registry, rest.strip())
         return CommandResult(text=render_markup(result), data=result)
     from textseq_plugins.anomaly.model import AnomalyDetector
 

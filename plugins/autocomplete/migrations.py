@@ -49,3 +49,17 @@ def m004_state(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
     # What the ghost text keeps between sessions: "calibration", how far the hit rate has
     # moved the thresholds (words.TARGET_PRECISION).
     db[db.table_name("state")].create({"key": str, "value": float}, pk="key")
+
+
+@migrations()
+def m005_typing_tests(db) -> None:  # noqa: ANN001 — sqlite_utils.Database
+    # Typing tests beside free typing: the mode ("free", "time 30", "words 25"), the prompt
+    # ("common words", "your text"), monkeytype's figures (typing_test.py) and the
+    # per-second line as JSON ([[wpm, raw, errors], ...]). Rows from before are free typing.
+    table = db[db.table_name("sessions")]
+    for name, kind in (("mode", str), ("prompt", str), ("seed", int), ("raw_wpm", float),
+                       ("accuracy", float), ("errors", int), ("correct_chars", int),
+                       ("incorrect_chars", int), ("extra_chars", int), ("missed_chars", int),
+                       ("per_second", str)):
+        table.add_column(name, kind)
+    db.execute(f"UPDATE [{table.name}] SET mode = 'free' WHERE mode IS NULL")

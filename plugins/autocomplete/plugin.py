@@ -284,8 +284,16 @@ def _complete(args: str, ctx: PluginContext) -> CommandResult:
 
 
 def _type(args: str, ctx: PluginContext) -> CommandResult:
-    return CommandResult(text="typing session (Esc saves and leaves)",
-                         open_screen=OpenScreen("typing"))
+    """``/type [MODE]``: the typing session, in MODE (``30``, ``60s``, ``25w``, ``free``) or
+    the mode used last."""
+    if not args.strip():
+        return CommandResult(text="typing session (Ctrl+T: mode · Esc: leave)",
+                             open_screen=OpenScreen("typing"))
+    from textseq_plugins.autocomplete.typing_test import Mode
+
+    mode = Mode.parse(args)  # BadInput names the modes
+    return CommandResult(text=f"typing session: {mode.label} (Ctrl+T: mode · Esc: leave)",
+                         open_screen=OpenScreen("typing", {"mode": mode.label}))
 
 
 def _typing_history(ctx: PluginContext, **kwargs: Any) -> Any:
@@ -398,8 +406,8 @@ class AutocompletePlugin(BuiltinPlugin):
                          usage="/write TEXT"),
             SlashCommand("complete", "how the last word may end (top 3, with probabilities)",
                          _complete, usage="/complete TEXT"),
-            SlashCommand("type", "open a typing session with ghost-text completion", _type,
-                         usage="/type"),
+            SlashCommand("type", "a typing test (15/30/60 s, 10/25/50 words) or free typing "
+                         "with ghost text", _type, usage="/type [30|60s|25w|free]"),
         ]
 
     def screens(self) -> list[ScreenSpec]:
@@ -407,7 +415,8 @@ class AutocompletePlugin(BuiltinPlugin):
             from textseq_plugins.autocomplete.screen import TypingScreen
 
             return TypingScreen(ctx, model_name=kwargs.get("model", _model_name(ctx)),
-                                personal=self.personal)
+                                personal=self.personal, mode=kwargs.get("mode"),
+                                seed=kwargs.get("seed"), clock=kwargs.get("clock"))
 
         def runs(ctx: PluginContext, **kwargs: Any) -> Any:
             from textseq_plugins.autocomplete.screen import TrainingRunsScreen
@@ -416,11 +425,11 @@ class AutocompletePlugin(BuiltinPlugin):
 
         return [
             ScreenSpec("typing", "Typing session", typing,
-                       help="type with ghost text; Tab accepts a word, Shift+Tab or Right all"),
+                       help="typing tests (timed or by words) and free typing with ghost text"),
             ScreenSpec("runs", "Char-RNN training runs", runs,
                        help="training runs of the character model with their loss curves"),
             ScreenSpec("typing-history", "Typing history", _typing_history,
-                       help="words per minute and keystrokes saved per session; personal bests"),
+                       help="every session in a table beside a chart; personal bests per mode"),
         ]
 
     def cli(self) -> typer.Typer:
@@ -448,7 +457,9 @@ class AutocompletePlugin(BuiltinPlugin):
 
     def scores(self, store: PluginStore) -> list[dict[str, Any]]:
         rows = store.rows("sessions", order_by="wpm desc", limit=10)
-        return [{"session": r["id"], "wpm": round(r["wpm"], 1), "chars": r["chars"],
-                 "keystrokes": r["keystrokes"], "saved": r["keystrokes_saved"],
+        return [{"session": r["id"], "mode": r.get("mode") or "free",
+                 "wpm": round(r["wpm"], 1), "accuracy": r.get("accuracy"),
+                 "chars": r["chars"], "keystrokes": r["keystrokes"],
+                 "saved": r["keystrokes_saved"],
                  "saved_pct": round(100 * r["keystrokes_saved"] / max(1, r["chars"]), 1),
                  "model": r["model"]} for r in rows]

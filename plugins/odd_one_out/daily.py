@@ -18,6 +18,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from textseq_plugins.odd_one_out.schedule import DailySchedule, pool_fingerprint
@@ -207,13 +208,15 @@ class SavedBoards(MutableMapping):
     process dealt for the same pool in any home (a day found there is kept here too, not
     dealt again). A table that cannot be read or written is as good as empty."""
 
-    def __init__(self, store: Any, pool_key: str, shared: dict[str, Any] | None = None
-                 ) -> None:
+    def __init__(self, store: Any, pool_key: str, shared: dict[str, Any] | None = None,
+                 shipped: dict[str, Any] | None = None) -> None:
         from textseq_plugins.odd_one_out.migrations import DAILY_BOARDS
 
         self.store = store
         self.pool_key = pool_key
         self.shared = shared if shared is not None else {}
+        #: days shipped with the plugin: read, never copied into the home
+        self.shipped = shipped or {}
         self.boards: dict[str, Any] = {}
         try:
             for row in store.rows(DAILY_BOARDS, "pool = ?", (pool_key,)):
@@ -223,6 +226,8 @@ class SavedBoards(MutableMapping):
             self.boards = {}
 
     def __getitem__(self, day: str) -> Any:
+        if day not in self.boards and day in self.shipped:
+            return self.shipped[day]
         if day not in self.boards and day in self.shared:
             self[day] = self.shared[day]
         return self.boards[day]
@@ -245,14 +250,34 @@ class SavedBoards(MutableMapping):
         del self.boards[day]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.boards)
+        return iter(self.boards.keys() | self.shipped.keys())
 
     def __len__(self) -> int:
-        return len(self.boards)
+        return len(self.boards.keys() | self.shipped.keys())
 
 
 #: days dealt in this process, by pool fingerprint (shared by every home's SavedBoards)
 _DEALT: dict[str, dict[str, Any]] = {}
+#: the shipped days, by pool fingerprint (read once)
+_SHIPPED: dict[str, dict[str, Any]] = {}
+#: the schedule dealt ahead and shipped with the plugin (``build_daily_boards``): a new home
+#: reads its days instead of dealing every day since the epoch (tens of seconds)
+SHIPPED_BOARDS = Path(__file__).with_name("daily_boards.json.gz")
+
+
+def shipped_boards(fingerprint: str, path: Path = SHIPPED_BOARDS) -> dict[str, Any]:
+    """The shipped days of the pool with this fingerprint; none when the file is missing,
+    damaged or was dealt from another pool (the days are then dealt here, as before)."""
+    import gzip
+
+    try:
+        data = json.loads(gzip.decompress(path.read_bytes()))
+        if data.get("pool") != fingerprint:
+            return {}
+        return {day: {"board": value["board"], "span": int(value["span"])}
+                for day, value in data["days"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
 _SCHEDULES: dict[tuple[str, str], DailySchedule] = {}
 _SCHEDULES_LOCK = threading.Lock()
 
@@ -269,7 +294,10 @@ def daily_schedule(plugin: Any) -> DailySchedule:
     key = (str(plugin.context.home), pool_fingerprint(pool))
     with _SCHEDULES_LOCK:
         if key not in _SCHEDULES:
-            saved = SavedBoards(plugin.context.store, key[1], _DEALT.setdefault(key[1], {}))
+            if key[1] not in _SHIPPED:
+                _SHIPPED[key[1]] = shipped_boards(key[1])
+            saved = SavedBoards(plugin.context.store, key[1], _DEALT.setdefault(key[1], {}),
+                                _SHIPPED[key[1]])
             _SCHEDULES[key] = DailySchedule(pool, saved=saved)
         return _SCHEDULES[key]
 

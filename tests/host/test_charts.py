@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from textseq_tui.charts import ChartSeries, HistoryChart, rounded_ticks
 
 
@@ -34,26 +32,3 @@ def test_two_axes_with_their_own_ticks_and_dates_under_the_x_axis() -> None:
     text = drawn(chart)
     assert "accuracy % (left)" in text and "01-02" in text and "01-04" in text
     assert "100┤" in text and "├5" in text  # the left axis and the right one
-
-
-@pytest.mark.parametrize("n", [1, 2, 7])
-def test_it_draws_the_typing_history_exactly_as_that_screen_does(n: int) -> None:
-    """The typing history (autocomplete) still has its own chart class; the shared chart
-    covers its use: the same sessions give the same picture, one session or many."""
-    from textseq_plugins.autocomplete.sessions import Session, day
-    from textseq_plugins.autocomplete.typing_history import TypingHistoryChart
-
-    sessions = [Session(1767355200.0 + 86400 * i, 60.0, 300, 280, 20 + 5 * i, 38.0 + 9 * i)
-                for i in range(n)]
-    own = TypingHistoryChart()
-    own.show(sessions)
-    wpm = [s.wpm for s in sessions]
-    savings = [100 * s.savings for s in sessions]
-    shared = HistoryChart()
-    shared.show([day(s.started)[5:] for s in sessions],
-                [ChartSeries(wpm, ticks=rounded_ticks(wpm, 10 if max(wpm) <= 100 else 25)),
-                 ChartSeries(savings, ticks=rounded_ticks(savings, 5 if max(savings) <= 30
-                                                          else 10),
-                             colour="orange", side="right", marker="•", point="◆")],
-                title="wpm (left) · keystrokes saved % (right) per session", x_labels=4)
-    assert drawn(shared) == drawn(own)

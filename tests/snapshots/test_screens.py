@@ -110,7 +110,47 @@ def test_anomaly_browser(snap_compare, app, size) -> None:
 
 def test_typing_session(snap_compare, app, size) -> None:
     ready = open_plugin_screen("autocomplete", "typing",
-                               lambda s: getattr(s, "completer", None) is not None)
+                               lambda s: getattr(s, "completer", None) is not None, mode="free")
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+class _TestClock:
+    """The typing test's clock, moved by the keys below (the frozen one never moves)."""
+
+    def __init__(self) -> None:
+        self.t = 500.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _typing_test(mode: str, seed: int, keys: Callable[[list[str]], str],
+                 ready: Callable[[Any], bool]) -> Callable[[Any], Any]:
+    """Open a seeded typing test, type ``keys(prompt words)`` (a key every 0.3 s)."""
+    clock = _TestClock()
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        pilot.app.open_screen("autocomplete", "typing", mode=mode, seed=seed, clock=clock)
+        await settle(pilot, lambda s: getattr(s.query_one("#test"), "test", None) is not None)
+        for ch in keys(pilot.app.screen.query_one("#test").test.target):
+            await pilot.press({" ": "space", "\b": "backspace"}.get(ch, ch))
+            clock.t += 0.3
+        await settle(pilot, ready)
+
+    return run_before
+
+
+def test_typing_test(snap_compare, app, size) -> None:
+    # two words right, a typo fixed, a word with a wrong letter, one half typed
+    ready = _typing_test("30", 1, lambda w: f"{w[0]} {w[1]} x\b{w[2]} q{w[3][1:]} {w[4][:2]}",
+                         lambda s: s.query_one("#test").test.started is not None)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_typing_test_result(snap_compare, app, size) -> None:
+    ready = _typing_test("10w", 3, lambda w: " ".join(w[:3]) + " z" + " ".join(w[3:]),
+                         lambda s: "Enter" in _text(s, "#result"))
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
@@ -142,7 +182,7 @@ def test_cluster_browser(snap_compare, app, size) -> None:
 
 def test_typing_history(snap_compare, app, size) -> None:
     ready = open_plugin_screen("autocomplete", "typing-history",
-                               lambda s: len(getattr(s, "sessions", [])) == 9)
+                               lambda s: len(getattr(s, "sessions", [])) == 16)
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 

@@ -1,80 +1,150 @@
-"""Text mode with a stand-in character model (the real one belongs to autocomplete)."""
+"""Text mode: which words are judged, the slips and mashes the shipped model and thresholds
+mark, what is never marked, the label, the CLI and the annotator.
+
+Most tests use the real shipped ``char-rnn-english`` (through the registry, as the app does)
+and the shipped thresholds; the missing-model path uses a registry without it."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from textseq_plugins.anomaly.textmode import SurpriseAnnotator, render_markup, text_surprise
+from textseq_plugins.anomaly.lexicon import Lexicon, edits1
+from textseq_plugins.anomaly.textmode import (
+    MAX_CHARS,
+    SurpriseAnnotator,
+    judge_text,
+    label_of,
+    render_markup,
+)
+from textseq_plugins.anomaly.wordshape import words
 
 from textseq_tui.errors import ModelNotFound
 from textseq_tui.plugin import Annotation
 
 
-class FakeCharModel:
-    """Every character costs 1 nat except z, q and x (8 nats: never expected)."""
-
-    def char_surprisals(self, text: str) -> list[tuple[str, float, int]]:
-        return [(c, 8.0 if c in "zqx" else 1.0, 40 if c in "zqx" else 1) for c in text]
-
-
-class FakeRegistry:
-    def __init__(self, model=None) -> None:
-        self.model = model
-        self.asked: list[str] = []
-
+class NoModelRegistry:
     def load(self, name: str, kind: str | None = None):
         assert kind == "char-rnn"  # the autocomplete plugin's kind: another one is refused
-        self.asked.append(name)
-        if self.model is None:
-            raise ModelNotFound(f"no model named {name!r}.")
-        return self.model
+        raise ModelNotFound(f"no model named {name!r}.")
 
 
-def test_surprising_word_and_chars_are_found_with_offsets():
-    registry = FakeRegistry(FakeCharModel())
-    result = text_surprise(registry, "the cat zqx sat")
-    assert registry.asked == ["char-rnn-english"]  # the autocomplete model, shared
-    assert [w["word"] for w in result["words"]] == ["zqx"]
-    assert (result["words"][0]["start"], result["words"][0]["end"]) == (8, 11)
-    assert [c["index"] for c in result["chars"]] == [8, 9, 10]
-    assert "[reverse red]zqx[/]" in render_markup(result)
+def marked(result: dict) -> dict[str, str]:
+    return {w["word"]: w["reason"] for w in result["words"] if w["marked"]}
 
 
-def test_ordinary_text_has_nothing_surprising():
-    result = text_surprise(FakeRegistry(FakeCharModel()), "the cat sat")
-    assert result["words"] == [] and result["chars"] == []
-    assert result["nats_per_char"] == pytest.approx(1.0)
+def test_shapes_a_person_would_not_call_odd_are_never_judged():
+    text = ("Teh @alice #tbt http://x.io fs.readFile 10:30 3rd :-) xD <3 NASA Qzxv café "
+            "Москва iPhone sooo hahaha ok don't")
+    shape = {w.text: w.skip or w.judge for w in words(text)}
+    assert shape["Teh"] == "teh"  # a sentence's first word is judged in lower case
+    assert shape["@alice"] == "mention" and shape["#tbt"] == "hashtag"
+    assert shape["http://x.io"] == "url" and shape["fs.readFile"] == "code"
+    assert shape["10:30"] == shape["3rd"] == "number"
+    assert shape[":-)"] == shape["xD"] == shape["<3"] == "emoticon"
+    assert shape["NASA"] == "acronym" and shape["Qzxv"] == shape["iPhone"] == "name"
+    assert shape["café"] == shape["Москва"] == "other alphabet"
+    assert shape["sooo"] == "elongated" and shape["hahaha"] == "laughter"
+    assert shape["ok"] == "short" and shape["don't"] == "don't"
 
 
-def test_annotator_returns_spans_for_surprising_words():
-    ann = SurpriseAnnotator(FakeRegistry(FakeCharModel())).annotate("hello xqz world")
-    assert isinstance(ann, Annotation)
-    assert [(s.start, s.end) for s in ann.spans] == [(6, 9)]
+def test_a_shouted_message_is_judged_in_lower_case():
+    assert [w.judge for w in words("I LOVE TEH BEST")] == ["", "love", "teh", "best"]
+
+
+def test_the_slips_of_a_word_are_one_edit_away():
+    assert {"the", "tech", "ten", "eh"} <= edits1("teh")
+    lexicon = Lexicon({"the": 7.7, "ten": 5.5, "teh": 3.0}, {"tea": 5.0})
+    assert lexicon.neighbours("teh", 4.0) == [("the", 7.7), ("ten", 5.5), ("tea", 5.0)]
+    assert lexicon.zipf("kubrick's") == lexicon.zipf("kubrick") == 0.0
+    assert lexicon.zipf("the's") == 7.7
+
+
+def test_a_typo_and_a_mash_are_marked_with_why(host):
+    result = judge_text(host.registry, "I bought some apples for teh kids and qzxv them.")
+    assert marked(result) == {"teh": "typo", "qzxv": "unusual"}
+    teh = next(w for w in result["words"] if w["word"] == "teh")
+    assert teh["suggestion"] == "the" and (teh["start"], teh["end"]) == (25, 28)
+    assert result["label"] == 'typo? "teh", unusual: "qzxv"'
+    assert "[reverse red]teh[/]" in render_markup(result)
+
+
+def test_rare_words_names_and_shapes_are_not_marked(host):
+    text = ("@bob the heterozygous Af cells at http://lab.example.org look fine :) "
+            "Kubrick's #tbt cinematography in 1968, lol")
+    result = judge_text(host.registry, text)
+    assert result["marked"] == 0 and result["label"] == ""
+    reasons = {w["word"]: w["reason"] for w in result["words"]}
+    assert reasons["@bob"] == "mention" and reasons["Kubrick's"] == "name"
+    assert reasons["heterozygous"] == "ordinary"
+
+
+def test_empty_whitespace_emoji_and_huge_texts_get_an_answer(host):
+    for text in ("", "   \n\t", "\U0001f600\U0001f389 \U0001f44d"):
+        result = judge_text(host.registry, text)
+        assert result["marked"] == 0 and result["label"] == ""
+    huge = ("The weather is lovely today and we walked to the park. " * 1900)[:100_000]
+    result = judge_text(host.registry, "qzxv " + huge)
+    assert len(huge) + 5 > MAX_CHARS and "first" in result["note"]
+    assert marked(result) == {"qzxv": "unusual"}
+    assert max(w["end"] for w in result["words"]) <= MAX_CHARS
+
+
+def test_label_names_two_marks_and_counts_the_rest():
+    marks = [{"word": w, "reason": r} for w, r in
+             (("teh", "typo"), ("qzxv", "unusual"), ("recieve", "typo"))]
+    assert label_of(marks) == 'typo? "teh", unusual: "qzxv" +1'
+    assert label_of([]) == ""
+
+
+def test_annotator_says_nothing_on_ordinary_messages_and_learns_your_words(host):
+    annotator = SurpriseAnnotator(host.registry)
+    assert annotator.annotate("see you at the station at noon") is None
+    ann = annotator.annotate("the qzxv meeting is at noon")
+    assert isinstance(ann, Annotation) and ann.label == 'unusual: "qzxv"'
+    assert [(s.start, s.end) for s in ann.spans] == [(4, 8)]
+    annotator.annotate("qzxv again")  # used in two messages: the user's own word now
+    assert annotator.annotate("the qzxv meeting moved") is None
 
 
 def test_annotator_without_the_model_notes_it_once_then_stays_quiet():
-    annotator = SurpriseAnnotator(FakeRegistry(None))
+    annotator = SurpriseAnnotator(NoModelRegistry())
     first = annotator.annotate("hello there")
     assert first is not None and "no character model" in first.label
     assert "textseq autocomplete train" in first.data["note"]
     assert annotator.annotate("hello again") is None
 
 
-def test_text_command_uses_the_shared_registry_model(cli, host):
-    import json
-
-    from textseq_plugins.anomaly.textmode import CHAR_MODEL
-
-    from textseq_tui.registry import new_card
-
-    # the autocomplete kind, loaded by a stand-in loader in this host
-    host.registry.register_kind("char-rnn", lambda path, device: FakeCharModel())
-    host.registry.save(new_card(name=CHAR_MODEL, plugin="autocomplete", kind="char-rnn"),
-                       {"weights.txt": b"fake"})
-    res = cli("anomaly", "text", "the", "cat", "zqx", "sat", "--json")
+def test_text_command_streams_lines_with_marked_and_reason(cli, tmp_path):
+    batch = tmp_path / "texts.txt"
+    batch.write_text("see you at the station\n\nwe ate teh cake\n", encoding="utf-8")
+    res = cli("anomaly", "text", "--input", str(batch), "--json")
     assert res.exit_code == 0, res.stderr
-    assert [w["word"] for w in json.loads(res.stdout)["words"]] == ["zqx"]
-    slash = host.run_command("/anomaly text the cat zqx sat")
-    assert "[reverse red]zqx[/]" in slash.text
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["line"] for r in rows] == [1, 3]
+    assert all("marked" in w and "reason" in w for r in rows for w in r["words"])
+    assert rows[0]["marked"] == 0 and marked(rows[1]) == {"teh": "typo"}
+    one = cli("anomaly", "text", "we", "ate", "teh", "cake", "--json", "--top", "1")
+    assert [w["word"] for w in json.loads(one.stdout)["words"]] == ["teh"]
+    both = cli("anomaly", "text", "teh", "--input", str(batch))
+    assert both.exit_code != 0 and "not both" in both.stderr
+
+
+def test_slash_command_shows_the_marks(host):
+    answer = host.run_command("/anomaly text we ate teh cake")
+    assert "[reverse red]teh[/]" in answer.text and 'typo? "teh"' in answer.text
+
+
+def test_text_command_without_the_model_is_one_line(cli, host, monkeypatch):
+    monkeypatch.setattr(host.registry, "load", NoModelRegistry().load)
+    res = cli("anomaly", "text", "hello", "there")
+    assert res.exit_code != 0 and "autocomplete character model" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("text", ["a", "x" * 5000, "\x00\x01 bytes", "\u202e reversed"])
+def test_odd_inputs_never_raise(host, text):
+    assert judge_text(host.registry, text)["text"] == text
 
 
 def test_plugin_keeps_one_annotator_so_the_missing_model_note_is_said_once(host):
@@ -82,3 +152,18 @@ def test_plugin_keeps_one_annotator_so_the_missing_model_note_is_said_once(host)
     (first,) = plugin.annotators()
     (again,) = plugin.annotators()
     assert first is again and first.name == "surprise"
+
+
+def test_scores_follow_from_the_reads_the_bench_keeps(host):
+    from textseq_plugins.anomaly.lexicon import lexicon_for
+    from textseq_plugins.anomaly.textmode import load_char_model
+    from textseq_plugins.anomaly.wordscore import final_scores, score_text
+
+    model = load_char_model(host.registry)
+    lexicon = lexicon_for(host.registry.get("char-rnn-english").path)
+    scored = score_text(model, lexicon, "we ate teh cake with a qzxv")
+    judged = [s for s in scored.words if s.word.judge]
+    assert any(s.typo is not None for s in judged) and any(s.unusual is not None for s in judged)
+    for s in judged:
+        again = final_scores(s.zipf, s.nats_per_char, s.context, s.extra.get("candidates"))
+        assert again == (s.typo, s.unusual, s.suggestion)

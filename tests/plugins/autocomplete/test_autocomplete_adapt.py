@@ -150,7 +150,7 @@ async def test_the_typing_session_types_with_the_adapted_model(ready) -> None:
     ctx = plugin.context
     history.learn_texts(ctx.store, [MINE])
     adapt_home(ctx, "tiny")
-    screen = plugin.screens()[0].factory(ctx)
+    screen = plugin.screens()[0].factory(ctx, mode="free")  # the ghost text is free typing
     assert isinstance(screen, TypingScreen)
 
     class Harness(App):

@@ -137,7 +137,11 @@ def test_a_half_played_daily_is_kept_for_that_day_only(host):
     assert record.progress(DAY) == []
 
 
-def test_the_schedule_is_kept_in_the_home(host):
+def test_the_schedule_is_kept_in_the_home(host, monkeypatch):
+    from textseq_plugins.odd_one_out import daily
+
+    monkeypatch.setattr(daily, "_SHIPPED", {})  # no shipped days: this home deals them
+    monkeypatch.setattr(daily, "shipped_boards", lambda fingerprint: {})
     plugin = host.plugin("odd-one-out")
     pool = board_pool(plugin)
     board = daily_board(plugin, EPOCH + dt.timedelta(days=3))
@@ -149,6 +153,32 @@ def test_the_schedule_is_kept_in_the_home(host):
 
     again = DailySchedule(pool, make=no_dealing, saved=saved)
     assert again.board(EPOCH + dt.timedelta(days=3)) == board
+
+
+def test_the_shipped_days_are_the_days_a_home_deals(host):
+    """The shipped schedule was dealt from today's pool (rebuild it with
+    build_daily_boards after the pool changes) and holds the boards dealing gives."""
+    from textseq_plugins.odd_one_out.daily import SHIPPED_BOARDS, shipped_boards
+    from textseq_plugins.odd_one_out.schedule import puzzle_from_json
+
+    pool = board_pool(host.plugin("odd-one-out"))
+    shipped = shipped_boards(pool_fingerprint(pool))
+    assert shipped, f"{SHIPPED_BOARDS.name} was dealt from another pool: rebuild it"
+    assert min(shipped) == EPOCH.isoformat() and max(shipped) >= "2027-12-31"
+    fresh = DailySchedule(pool, saved={})
+    for k in range(3):
+        day = EPOCH + dt.timedelta(days=k)
+        assert puzzle_from_json(shipped[day.isoformat()]["board"]) == fresh.board(day)
+
+
+def test_a_new_home_reads_a_shipped_day_without_dealing_or_writing(host):
+    from textseq_plugins.odd_one_out.migrations import DAILY_BOARDS
+
+    plugin = host.plugin("odd-one-out")
+    heard: list = []
+    board = daily_board(plugin, dt.date(2027, 6, 1), progress=lambda k, n: heard.append(k))
+    assert len(board.words) == 16 and heard == []
+    assert list(plugin.context.store.rows(DAILY_BOARDS)) == []
 
 
 def board_day(k: int) -> str:
