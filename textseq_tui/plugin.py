@@ -79,7 +79,8 @@ if TYPE_CHECKING:  # only for type checkers: keeps textual/typer out of import t
 #: is refused with a clear message instead of failing later in odd ways. Version 1 grew
 #: (new names, new context methods, the ``model_dirs`` capability) without breaking any
 #: plugin written for it; a change that would break one becomes version 2, and the host
-#: then keeps accepting 1 for at least one minor release (see README, "Writing a plugin").
+#: then keeps accepting 1 for at least one minor release (docs/ARCHITECTURE.md,
+#: "Compatibility").
 API_VERSION = 1
 SUPPORTED_API_VERSIONS = frozenset({1})
 

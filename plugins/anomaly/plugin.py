@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textseq_plugins import BuiltinPlugin
+from textseq_plugins import BuiltinPlugin, imported_on_call
 
 from textseq_tui.plugin import (
     CommandResult,
@@ -25,18 +25,6 @@ DEFAULT_MODEL = "deeplog-hdfs"
 #: The kind of the detectors this plugin loads (``registry.load(name, kind=KIND)``).
 KIND = "next-token-rnn"
 USAGE = "/anomaly TOKENS... | /anomaly text TEXT | /anomaly open [FILE]"
-
-
-def _load(model_dir: Any, device: str) -> Any:
-    from textseq_plugins.anomaly.model import load_detector
-
-    return load_detector(model_dir, device)
-
-
-def _screen(ctx: PluginContext, **kwargs: Any) -> Any:
-    from textseq_plugins.anomaly.screen import AnomalyScreen
-
-    return AnomalyScreen(ctx, **kwargs)
 
 
 def sequence_markup(tokens: list[str], score: Any, detector: Any) -> str:
@@ -104,7 +92,8 @@ class AnomalyPlugin(BuiltinPlugin):
     description = "Flag surprising steps in sequences with a next-token model."
 
     def model_specs(self) -> list[ModelSpec]:
-        return [ModelSpec(KIND, _load, default=DEFAULT_MODEL,
+        return [ModelSpec(KIND, imported_on_call("textseq_plugins.anomaly.model", "load_detector"),
+                          default=DEFAULT_MODEL,
                           description="next-token GRU/LSTM anomaly detector (top-g + threshold)")]
 
     def slash_commands(self) -> list[SlashCommand]:
@@ -113,7 +102,8 @@ class AnomalyPlugin(BuiltinPlugin):
                              _slash, usage=USAGE)]
 
     def screens(self) -> list[ScreenSpec]:
-        return [ScreenSpec("anomaly", "Anomaly browser", _screen,
+        return [ScreenSpec("anomaly", "Anomaly browser",
+                           imported_on_call("textseq_plugins.anomaly.screen", "AnomalyScreen"),
                            help="load a file of sequences; browse the most anomalous")]
 
     def cli(self) -> typer.Typer:

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from textseq_plugins import BuiltinPlugin
+from textseq_plugins import BuiltinPlugin, imported_on_call
 
 from textseq_tui.plugin import (
     BadInput,
@@ -31,12 +31,6 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = "char-rnn-english"
 #: The kind of the character models this plugin loads (``registry.load(name, kind=KIND)``).
 KIND = "char-rnn"
-
-
-def _load(model_dir: Any, device: str) -> Any:
-    from textseq_plugins.autocomplete.model import load_char_model
-
-    return load_char_model(model_dir, device)
 
 
 def _model_name(ctx: PluginContext) -> str:
@@ -396,7 +390,8 @@ class AutocompletePlugin(BuiltinPlugin):
         self.personal.words()
 
     def model_specs(self) -> list[ModelSpec]:
-        return [ModelSpec(KIND, _load, default=DEFAULT_MODEL,
+        loader = imported_on_call("textseq_plugins.autocomplete.model", "load_char_model")
+        return [ModelSpec(KIND, loader, default=DEFAULT_MODEL,
                           description="character-level GRU/LSTM language model; the loaded "
                           "object has char_surprisals(text), nats_per_char(text), write(text)")]
 

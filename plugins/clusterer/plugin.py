@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from textseq_plugins import BuiltinPlugin
+from textseq_plugins import BuiltinPlugin, imported_on_call
 
 from textseq_tui.plugin import (
     BadInput,
@@ -59,11 +59,7 @@ class ClustererPlugin(BuiltinPlugin):
                              _cluster_command, usage="/cluster WORD"),)
 
     def screens(self) -> Sequence[ScreenSpec]:
-        def factory(ctx: PluginContext, **kwargs: Any) -> Any:
-            from textseq_plugins.clusterer.screen import ClusterBrowser
-
-            return ClusterBrowser(ctx, **kwargs)
-
+        factory = imported_on_call("textseq_plugins.clusterer.screen", "ClusterBrowser")
         return (ScreenSpec("browser", "Cluster browser", factory,
                            help="Browse clusters by size, search a word, open a cluster"),)
 

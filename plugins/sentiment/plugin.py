@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from textseq_plugins import BuiltinPlugin
+from textseq_plugins import BuiltinPlugin, imported_on_call
 
 from textseq_tui.plugin import (
     CommandResult,
@@ -18,18 +17,6 @@ from textseq_tui.plugin import (
 
 MODEL_KIND = "sentiment-linear"
 DEFAULT_MODEL = "sentiment-enet"
-
-
-def _load(model_dir: Path, device: str) -> Any:
-    from textseq_plugins.sentiment.model import load_model
-
-    return load_model(model_dir, device)
-
-
-def _screen_factory(ctx: PluginContext, **kwargs: Any) -> Any:
-    from textseq_plugins.sentiment.screen import SentimentScreen
-
-    return SentimentScreen(ctx, **kwargs)
 
 
 class SentimentPlugin(BuiltinPlugin):
@@ -82,11 +69,13 @@ class SentimentPlugin(BuiltinPlugin):
                              "(no text: open the meter)", self._slash, usage="/sentiment TEXT")]
 
     def screens(self) -> list[ScreenSpec]:
-        return [ScreenSpec("sentiment", "Sentiment meter", _screen_factory,
+        return [ScreenSpec("sentiment", "Sentiment meter",
+                           imported_on_call("textseq_plugins.sentiment.screen", "SentimentScreen"),
                            help="type; the meter and the driving words follow each keystroke")]
 
     def model_specs(self) -> list[ModelSpec]:
-        return [ModelSpec(MODEL_KIND, _load, default=DEFAULT_MODEL,
+        loader = imported_on_call("textseq_plugins.sentiment.model", "load_model")
+        return [ModelSpec(MODEL_KIND, loader, default=DEFAULT_MODEL,
                           description="n-gram elastic net (+ lexicon feature), -1..+1")]
 
     def annotators(self) -> list[Any]:

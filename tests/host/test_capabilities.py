@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fakes import EchoPlugin, record
+from helpers import wait_for, wait_until_quiet
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -77,14 +78,12 @@ async def test_screens_open_from_a_command_and_the_palette(home) -> None:
     app = TextseqApp(host)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"/greet Ada", "enter")
-        for _ in range(100):
-            if isinstance(app.screen, HelloScreen):
-                break
-            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: isinstance(app.screen, HelloScreen), what="/greet's screen")
         assert app.screen.who == "Ada"
         await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelloScreen), what="back")
         app.open_screen("screeny", "hello", who="palette")
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, HelloScreen), what="the screen")
         assert app.screen.who == "palette"
 
 
@@ -124,10 +123,9 @@ async def test_warmup_runs_once_after_first_paint_and_failures_are_reported(home
     host = Host(home=home, device="cpu", records=[record(good), record(bad)])
     app = TextseqApp(host)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(100):
-            if any("cold: warmup() failed: OSError" in e for e in app.transcript.entries()):
-                break
-            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: any("cold: warmup() failed: OSError" in e
+                                          for e in app.transcript.entries()), what="the error")
+        await wait_for(pilot, lambda: good.warmed == 1, what="the good warm-up")
         assert good.warmed == 1 and bad.warmed == 1
         assert any("cold: warmup() failed: OSError" in e for e in app.transcript.entries())
 
@@ -136,7 +134,9 @@ async def test_warmup_can_be_turned_off(home) -> None:
     plugin = WarmPlugin()
     app = TextseqApp(Host(home=home, device="cpu", records=[record(plugin)]))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        # after the first paint a warm-up would be started: wait for it, then for the app
+        await wait_for(pilot, lambda: app.first_paint_s is not None, what="the first paint")
+        await wait_until_quiet(app)
     assert plugin.warmed == 0
 
 
@@ -168,10 +168,8 @@ async def test_message_listeners_hear_plain_messages_only(home) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"hello there", "enter")
         await pilot.press(*"/help", "enter")
-        for _ in range(100):
-            if plugin.heard:
-                break
-            await pilot.pause(0.05)
-        await pilot.pause(0.2)
-        assert plugin.heard == ["hello there"]  # not the /command
+        await pilot.press(*"bye", "enter")
+        # listeners hear messages in the order sent: once "bye" is heard, so would /help be
+        await wait_for(pilot, lambda: "bye" in plugin.heard, what="the listener")
+        assert plugin.heard == ["hello there", "bye"]  # not the /command
         assert app.chat_input.border_subtitle == "listening"
