@@ -63,7 +63,8 @@ class OddOneOutPlugin(BuiltinPlugin):
     def _load_tables(self, model_dir: Path, device: str) -> Any:
         from textseq_plugins.odd_one_out.connections.tables import Tables
 
-        return Tables(Path(model_dir))
+        # WordNet is the host's shared reader (model wordnet-3.0), loaded on first use
+        return Tables(Path(model_dir), lambda: self.context.load_default("wordnet"))
 
     def groups_solver(self) -> Any:
         """The shared Connections :class:`GroupsSolver` (tables + the AI's vectors; blocking)."""
@@ -79,11 +80,34 @@ class OddOneOutPlugin(BuiltinPlugin):
         with _PROCESS_LOCK:
             solver = _PROCESS_AIS.get(key)
         if solver is None:
-            solver = GroupsSolver(tables, self.ai(),
+            solver = GroupsSolver(tables, self._solver_ai(),
                                   Weights.from_file(tables.directory / WEIGHTS_FILE))
             with _PROCESS_LOCK:
                 solver = _PROCESS_AIS.setdefault(key, solver)
         return solver
+
+    def _solver_ai(self) -> Any:
+        """The AI whose vectors the groups solver reads: the shared one when this process has
+        it already (the app), else the shared GloVe read without gensim (a one-shot
+        ``groups --board`` would spend seconds importing it)."""
+        from textseq_plugins.odd_one_out.model import OddOneOut
+        from textseq_plugins.odd_one_out.vectors import plain_vectors
+
+        name = self.vectors_name()
+        key = self._model_key(name)
+        registry = self.context.registry
+        with _PROCESS_LOCK:
+            ai = _PROCESS_AIS.get(key) or _PROCESS_AIS.get(("plain", *key))
+        if ai is not None:
+            return ai
+        if registry.get(name).card.kind != GLOVE_KIND:
+            return self.ai()
+        ngram = registry.load(self.context.settings.get("oov_model", DEFAULT_OOV) or DEFAULT_OOV,
+                              kind=OOV_KIND)
+        ai = OddOneOut(plain_vectors(registry.load(name, kind=GLOVE_KIND)), ngram,
+                       namer=self.name_words)
+        with _PROCESS_LOCK:
+            return _PROCESS_AIS.setdefault(("plain", *key), ai)
 
     def groups_pool(self) -> Any:
         """The tiered category pool of the groups boards (yellow .. purple; loaded once)."""
@@ -176,11 +200,13 @@ class OddOneOutPlugin(BuiltinPlugin):
     def model_specs(self) -> list[ModelSpec]:
         return [
             # No default of its own: without --vectors the AI reads the shared GloVe model.
+            # numpy, no device: choosing one would import torch for nothing
             ModelSpec(VECTORS_KIND, self._load_vectors,
                       description="imported word vectors (word2vec, GloVe text) as a "
-                      "memory-mapped matrix"),
+                      "memory-mapped matrix", uses_device=False),
             ModelSpec(OOV_KIND, self._load_oov, default=DEFAULT_OOV,
-                      description="hashed character n-gram vectors for out-of-vocabulary words"),
+                      description="hashed character n-gram vectors for out-of-vocabulary words",
+                      uses_device=False),
             ModelSpec(CATEGORIES_KIND, self._load_categories, default=DEFAULT_CATEGORIES,
                       description="named word categories (WordNet) for puzzles",
                       uses_device=False),

@@ -11,11 +11,14 @@ On-disk layout of an imported vector set (a registry model of kind ``word-vector
 
 Both load memory-mapped into a gensim ``KeyedVectors``. Gensim's own ``.kv`` format is a
 pickle, and textseq never unpickles, so these are two plain files instead: a cold load is
-one ``np.load(mmap_mode="r")`` plus reading the word list.
+one ``np.load(mmap_mode="r")`` plus reading the word list. :func:`plain_vectors` wraps the
+shared GloVe without gensim (whose import alone takes seconds) and finds words in its list
+only when asked: what a one-shot command such as ``groups --board`` needs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +86,79 @@ def as_keyed_vectors(model: Any) -> Any:
     if hasattr(model, "key_to_index"):
         return model
     return keyed_vectors(model.words, np.ascontiguousarray(model.matrix), model.index)
+
+
+class _WordRows(Mapping):
+    """Word -> row of a word list held as one text, ``"\\nw0\\nw1\\n..."``: each word is
+    found by a text search when first asked for (no 400,000-entry dict to build)."""
+
+    def __init__(self, text: str, size: int) -> None:
+        self._text = text
+        self._size = size
+        self._found: dict[str, int | None] = {}
+
+    def get(self, word: str, default: Any = None) -> Any:  # type: ignore[override]
+        if word not in self._found:
+            row = None
+            if word and "\n" not in word:
+                pos = self._text.find(f"\n{word}\n")
+                row = self._text.count("\n", 0, pos) if pos >= 0 else None
+            self._found[word] = row
+        row = self._found[word]
+        return default if row is None else row
+
+    def __getitem__(self, word: str) -> int:
+        row = self.get(word)
+        if row is None:
+            raise KeyError(word)
+        return row
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.get(word) is not None
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._text[1:-1].split("\n"))
+
+
+class PlainVectors:
+    """The part of gensim's ``KeyedVectors`` the odd-one-out AI uses, on the same matrix,
+    without importing gensim: ``vectors``, ``vector_size``, ``key_to_index``,
+    ``index_to_key``, ``kv[word]`` and ``similar_by_vector``."""
+
+    def __init__(self, vectors: Any, words: list[str]) -> None:
+        self.vectors = vectors
+        self.vector_size = int(vectors.shape[1])
+        self.index_to_key = words
+        self.key_to_index = _WordRows("\n" + "\n".join(words) + "\n", int(vectors.shape[0]))
+
+    def __getitem__(self, word: str) -> Any:
+        return self.vectors[self.key_to_index[word]]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.key_to_index
+
+    def similar_by_vector(self, vector: Any, topn: int = 10, restrict_vocab: int | None = None
+                          ) -> list[tuple[str, float]]:
+        """The ``topn`` words (of the first ``restrict_vocab``) nearest ``vector`` by cosine."""
+        import numpy as np
+
+        limit = len(self.vectors) if restrict_vocab is None else restrict_vocab
+        rows = np.asarray(self.vectors[:limit], dtype=np.float32)
+        sims = rows @ np.asarray(vector, np.float32)
+        sims /= np.maximum(np.linalg.norm(rows, axis=1) * np.linalg.norm(vector), 1e-8)
+        top = np.argsort(-sims)[:topn]
+        return [(self.index_to_key[i], float(sims[i])) for i in top]
+
+
+def plain_vectors(model: Any) -> Any:
+    """The shared GloVe model (``.words``, ``.matrix``) as :class:`PlainVectors` (its memory
+    map as is, no gensim); an imported set (``KeyedVectors`` already) is returned as it is."""
+    if hasattr(model, "key_to_index"):
+        return model
+    return PlainVectors(model.matrix, model.words)
 
 
 def read_vector_file(path: Path, fmt: str = "auto", limit: int | None = None) -> tuple[list[str], Any]:

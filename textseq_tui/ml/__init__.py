@@ -28,9 +28,11 @@ WordNet 3.0, offline: ``WordNet`` is what the registry model ``wordnet-3.0`` of 
 ``wordnet`` loads (``ctx.load_default("wordnet")``): every sense of a word (morphy,
 multiword lemmas), synset names, lemma names, hypernyms and instance hypernyms and their
 closure, hyponyms, holonyms, meronyms, domains, lexnames, information content (see
-``textseq_tui.wordnet``). ``name_group(wordnet, words)`` -> ``GroupName | None`` is the one
-WordNet namer of a group of words ("fruit", plural "fruits"); ``is_generic_name(name)`` and
-``GENERIC_NAMES`` say which names say nothing ("entity", "object").
+``textseq_tui.wordnet``); ``shipped_wordnet_dir()`` is the folder of the copy shipped with
+textseq, for scripts without a host (``WordNet(shipped_wordnet_dir())``).
+``name_group(wordnet, words)`` -> ``GroupName | None`` is the one WordNet namer of a group
+of words ("fruit", plural "fruits"); ``is_generic_name(name)`` and ``GENERIC_NAMES`` say
+which names say nothing ("entity", "object").
 """
 
 from typing import Any
@@ -50,6 +52,7 @@ _LAZY = {
     "GLOVE_KIND": ("textseq_tui.glove", "KIND"),
     "GloveVectors": ("textseq_tui.glove", "GloveVectors"),
     "WordNet": ("textseq_tui.wordnet", "WordNet"),
+    "shipped_wordnet_dir": ("textseq_tui.wordnet", "shipped_model_dir"),
     "name_group": ("textseq_tui.wordnet_namer", "name_group"),
     "GroupName": ("textseq_tui.wordnet_namer", "GroupName"),
     "is_generic_name": ("textseq_tui.wordnet_namer", "is_generic"),

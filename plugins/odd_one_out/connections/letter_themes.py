@@ -53,8 +53,8 @@ def keys(item: str, tables: Tables, wordplay: bool = True) -> set[tuple]:
 def _sorted(tables: Tables) -> tuple[list[str], list[str], int]:
     """(universe words sorted, the same reversed and sorted, how many are palindromes)."""
     def build() -> tuple[list[str], list[str], int]:
-        words = list(tables.zipf)
-        return (sorted(words), sorted(w[::-1] for w in words),
+        words = tables.universe
+        return (words, sorted(w[::-1] for w in words),
                 sum(1 for w in words if len(w) >= 3 and w == w[::-1]))
     return tables.memo("letters:sorted", build)
 
@@ -81,7 +81,7 @@ def find(items: list[str], tables: Tables, min_members: int = 3) -> list[Theme]:
         if len(ids) < min_members:
             continue
         if key[0] in _WORDPLAY_NAMES:
-            n = tables.wordplay_counts[key[0]].get(key[1], 0)
+            n = tables.count(key[0], key[1])
             name = _WORDPLAY_NAMES[key[0]].format(with_article(tables.synset_label(key[1])))
         else:
             n = count(key, tables)

@@ -84,70 +84,81 @@ def _relative(m: int) -> Any:
 
 @dataclass
 class _MaskSums:
-    """Index arrays of the sum over bit masks for 16 words (built once per process)."""
+    """Index arrays of the sum over bit masks for 16 words (built once per process).
 
-    a8: Any  # quad holding the lowest bit of an 8-subset
-    b8: Any  # the other quad
-    starts8: Any  # reduceat starts (pairs sorted by their 8-subset)
-    a12: Any  # quad holding the lowest bit of a 12-subset
-    b12: Any  # index of the remaining 8-subset
-    starts12: Any
-    complement12: Any  # per quad: index of the 12-subset it leaves
+    ``Z(S)``, the total weight of the partitions of a set ``S`` of words, is a sum over the
+    groups holding ``S``'s lowest word times ``Z`` of the rest: for the 12,870 8-word sets
+    (35 terms each) and the 1,820 12-word sets, each the complement of one group (165
+    terms each)."""
+
+    a8: Any  # (pairs,) group holding the lowest word of an 8-word set
+    b8: Any  # the other group
+    set8: Any  # index of the 8-word set (into the sorted masks of all 8-word sets)
+    a12: Any  # group holding the lowest word of a 12-word set
+    rest12: Any  # index of the 8-word set left
+    group12: Any  # the group whose complement the 12-word set is
 
 
 @lru_cache(maxsize=1)
 def _mask_sums() -> _MaskSums:
     import numpy as np
 
-    masks = np.array([sum(1 << i for i in q) for q in quads(FULL)], dtype=np.int64)
+    masks = np.array([sum(1 << i for i in q) for q in quads(FULL)], dtype=np.int32)
     low = masks & -masks
-    # 8-subsets: a quad holding the union's lowest bit, then a disjoint quad above it
+    # 8-word sets: a group holding the union's lowest word, then a disjoint group above it
     a, b = np.nonzero(((masks[:, None] & masks[None, :]) == 0)
                       & (low[:, None] < low[None, :]))
-    union8 = masks[a] | masks[b]
-    eights, inverse8 = np.unique(union8, return_inverse=True)
-    order = np.argsort(inverse8, kind="stable")
-    a8, b8, t8 = a[order], b[order], inverse8[order]
-    starts8 = np.flatnonzero(np.r_[True, t8[1:] != t8[:-1]])
-    # 12-subsets: a quad holding the lowest bit, then a disjoint 8-subset above it
-    e_low = eights & -eights
-    # (quads x 8-subsets) in chunks: the whole int64 table would briefly take ~190 MB
-    parts_a, parts_b = [], []
-    for start in range(0, len(masks), 256):
-        chunk = slice(start, start + 256)
-        qa, eb = np.nonzero(((masks[chunk, None] & eights[None, :]) == 0)
-                            & (low[chunk, None] < e_low[None, :]))
-        parts_a.append(qa + start)
-        parts_b.append(eb)
-    qa, eb = np.concatenate(parts_a), np.concatenate(parts_b)
-    union12 = masks[qa] | eights[eb]
-    twelves, inverse12 = np.unique(union12, return_inverse=True)
-    order = np.argsort(inverse12, kind="stable")
-    a12, b12, t12 = qa[order], eb[order], inverse12[order]
-    starts12 = np.flatnonzero(np.r_[True, t12[1:] != t12[:-1]])
-    full = (1 << FULL) - 1
-    complement12 = np.searchsorted(twelves, full ^ masks)
-    return _MaskSums(a8, b8, starts8, a12, b12, starts12, complement12)
+    eights, set8 = np.unique(masks[a] | masks[b], return_inverse=True)
+    # 12-word set = all but group c: a group inside it holding its lowest word, and the rest
+    rest_masks = ((1 << FULL) - 1) ^ masks
+    rest_low = rest_masks & -rest_masks
+    qa, c = np.nonzero(((masks[:, None] & masks[None, :]) == 0)
+                       & ((masks[:, None] & rest_low[None, :]) != 0))
+    rest12 = np.searchsorted(eights, rest_masks[c] ^ masks[qa])
+    return _MaskSums(a.astype(np.int32), b.astype(np.int32), set8.astype(np.int32),
+                     qa.astype(np.int32), rest12.astype(np.int32), c.astype(np.int32))
+
+
+def _joint_full(scores: Any) -> tuple[Any, float, float]:
+    """(per group: total weight of the partitions holding it, the partition function, the
+    shift) for 16 words, weights ``exp(score - shift)`` per group."""
+    import numpy as np
+
+    s = np.asarray(scores, dtype=np.float64)
+    top = float(np.max(s[np.isfinite(s)])) if np.isfinite(s).any() else 0.0
+    w = np.exp(s - top)
+    m = _mask_sums()
+    z8 = np.bincount(m.set8, weights=w[m.a8] * w[m.b8], minlength=int(m.set8.max()) + 1)
+    z12 = np.bincount(m.group12, weights=w[m.a12] * z8[m.rest12], minlength=len(w))
+    joint = w * z12
+    # every partition is counted once per group it holds: sum over the groups holding item 0
+    total = float(joint[_holding_first()].sum())
+    if total <= 0:
+        raise ValueError("no partition is consistent with the feedback")
+    return joint, total, top
+
+
+@lru_cache(maxsize=1)
+def _holding_first() -> Any:
+    import numpy as np
+
+    return np.array([q[0] == 0 for q in quads(FULL)])
 
 
 def marginals_full(scores: Any) -> Any:
     """(1820,) probability of each group of four of 16 words, over all partitions (a banned
     group has score -inf)."""
-    import numpy as np
-
-    s = np.asarray(scores, dtype=np.float64)
-    top = np.max(s[np.isfinite(s)]) if np.isfinite(s).any() else 0.0
-    w = np.exp(s - top)
-    m = _mask_sums()
-    z8 = np.add.reduceat(w[m.a8] * w[m.b8], m.starts8)
-    z12 = np.add.reduceat(w[m.a12] * z8[m.b12], m.starts12)
-    joint = w * z12[m.complement12]
-    # every partition is counted once per group it holds: sum over the groups holding item 0
-    holds0 = np.array([q[0] == 0 for q in quads(FULL)])
-    total = joint[holds0].sum()
-    if total <= 0:
-        raise ValueError("no partition is consistent with the feedback")
+    joint, total, _ = _joint_full(scores)
     return joint / total
+
+
+def log_partition(scores: Any) -> float:
+    """ln of the sum over the 2.6 M partitions of 16 words of ``exp(sum of their four
+    groups' scores)``: ``P(partition) = exp(its score - log_partition)``."""
+    import math
+
+    _, total, top = _joint_full(scores)
+    return math.log(total) + 4 * top
 
 
 def one_away_partitions(guess: tuple[int, ...], n: int = FULL) -> Any:

@@ -16,23 +16,23 @@ SOURCE = "phrases"
 MAX_RATE = 0.05
 
 
-def forms(item: str) -> list[str]:
-    """How a board item may appear in a compound: as written, run together, singular."""
+def forms(item: str, tables: Tables) -> list[str]:
+    """How a board item may appear in a compound: as written, run together, and its noun
+    base forms by WordNet's morphy (*balls* -> ball, *geese* -> goose)."""
     w = normal(item)
     out = [w, w.replace(" ", "")]
-    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
-        out.append(w[:-1])
+    if " " not in w:
+        out += [b for b in tables.wordnet.morphy(w, "n") if "_" not in b]
     return list(dict.fromkeys(out))
 
 
 def partners(item: str, tables: Tables) -> dict[tuple[str, str], bool]:
     """("after" X | "before" X) for each word X the item makes a compound with."""
-    right, left = tables.phrases
     out = {}
-    for f in forms(item):
-        for x in right.get(f, ()):
+    for f in forms(item, tables):
+        for x in tables.followers(f):
             out[("after", x)] = True
-        for x in left.get(f, ()):
+        for x in tables.leaders(f):
             out[("before", x)] = True
     return out
 
@@ -40,14 +40,12 @@ def partners(item: str, tables: Tables) -> dict[tuple[str, str], bool]:
 def find(items: list[str], tables: Tables, min_members: int = 3) -> list[Theme]:
     """Compound themes shared by ``min_members`` or more of ``items``."""
     members = shared_keys(items, lambda item: partners(item, tables), min_members)
-    before, after = tables.phrase_degree
     board = {normal(x) for x in items}
     out = []
     for (side, x), ids in members.items():
         if len(ids) < min_members or x in board:
             continue
-        count = before[x] if side == "after" else after[x]
-        r = rate(count, tables.size, len(ids))
+        r = rate(tables.phrase_count(side, x), tables.size, len(ids))
         if r > MAX_RATE:
             continue
         name = f"___ {x}" if side == "after" else f"{x} ___"

@@ -5,9 +5,9 @@ built from the pool is sound by the same checks the solver uses:
 
 - yellow (a plain category): the 72 hand-named WordNet categories of ``wordnet-categories``
   (*fruits*, *musical instruments*);
-- green (a narrower category): other concrete WordNet noun synsets with 20..60 common words
+- green (a narrower category): other concrete WordNet noun synsets with 15..60 common words
   whose first sense lies under them ("fasteners");
-- blue (narrower still, or proper names): such synsets with 12..19 words, and WordNet classes
+- blue (narrower still, or proper names): such synsets with 12..14 words, and WordNet classes
   with enough famous instances ("famous composers", "famous rivers");
 - purple (wordplay): phrase completions ("___ ball", "fire ___", from WordNet's compounds
   and closed compounds, never from corpus counts alone), homophones ("sounds like a letter",
@@ -29,7 +29,7 @@ from textseq_plugins.odd_one_out.connections import (
     sound_themes,
     wordnet_themes,
 )
-from textseq_plugins.odd_one_out.connections.tables import PHRASES_FILE, Tables
+from textseq_plugins.odd_one_out.connections.tables import PHRASES_FILE, Tables, read_lines
 from textseq_plugins.odd_one_out.connections.themes import with_article
 
 TIERS = ("yellow", "green", "blue", "purple")
@@ -37,8 +37,9 @@ TIERS = ("yellow", "green", "blue", "purple")
 BOARD_ZIPF = 3.3
 MIN_WORDS = 6
 MAX_WORDS = 40
-#: a narrower WordNet category (fewer common words under it than this) is blue, not green
-NARROW_WORDS = 20
+#: a narrower WordNet category (fewer common words under it than this) is blue, not green;
+#: 15 leaves both tiers over 60 categories, so a 60-day schedule repeats none
+NARROW_WORDS = 15
 _SOURCES = {"wordnet": wordnet_themes, "phrases": phrase_themes, "sounds": sound_themes,
             "letters": letter_themes}
 
@@ -91,7 +92,8 @@ class CategoryPool:
 
         rows = json.loads(gzip.decompress((tables.directory / POOL_FILE).read_bytes()))
         return cls(tables, [PoolCategory(r["id"], r["name"], r["tier"], r["kind"], r["source"],
-                                         tuple(r["key"]), tuple(r["words"])) for r in rows])
+                                         decode_key(tables, r["key"]), tuple(r["words"]))
+                            for r in rows])
 
     def tier(self, tier: str) -> list[PoolCategory]:
         return [c for c in self.categories if c.tier == tier]
@@ -102,6 +104,24 @@ class CategoryPool:
         if slot not in self._keys:
             self._keys[slot] = _keys(category.source, word, self.tables)
         return category.key in self._keys[slot]
+
+
+#: theme keys whose second part is a synset (saved by name: "bird.n.01")
+SYNSET_KEYS = frozenset({"isa", "part", "topic", "homophone", "hidden", "anagram", "drop"})
+
+
+def encode_key(tables: Tables, key: tuple) -> list[Any]:
+    """A theme key as JSON, synsets by their stable names."""
+    if key and key[0] in SYNSET_KEYS:
+        return [key[0], tables.synset_name(key[1]), *key[2:]]
+    return list(key)
+
+
+def decode_key(tables: Tables, key: list[Any]) -> tuple:
+    """:func:`encode_key` undone."""
+    if key and key[0] in SYNSET_KEYS:
+        return (key[0], tables.synset_id(key[1]), *key[2:])
+    return tuple(key)
 
 
 def build_pool(tables: Tables, curated: Any) -> list[dict[str, Any]]:
@@ -123,9 +143,7 @@ class _PoolBuilder:
         from textseq_plugins.odd_one_out.puzzles import is_blocked, stop_words
 
         self.tables = tables
-        self.names = tables.wordnet["names"]
-        self.ids = {n: k for k, n in enumerate(self.names)}
-        self.physical = self.ids["physical_entity.n.01"]
+        self.physical = tables.synset_id("physical_entity.n.01")
         blocked = stop_words()
         self.words = sorted(
             (w for w, z in tables.zipf.items() if z >= BOARD_ZIPF and 3 <= len(w) <= 12
@@ -143,15 +161,16 @@ class _PoolBuilder:
         words = list(dict.fromkeys(words))[:MAX_WORDS]
         if len(words) >= MIN_WORDS and cid not in {r["id"] for r in self.rows}:
             self.rows.append({"id": cid, "name": name, "tier": tier, "kind": kind,
-                              "source": source, "key": list(key), "words": words})
+                              "source": source, "key": encode_key(self.tables, key),
+                              "words": words})
 
     def plain_sense(self, word: str) -> int | None:
         """The first noun sense of ``word`` when it is a common noun (lower-case lemma,
         not an instance), else None."""
         senses = self.tables.noun_senses(word)
-        if not senses or senses[0] in self.tables.instance_set:
+        if not senses or self.tables.is_instance(senses[0]):
             return None
-        return senses[0] if word in self.tables.wordnet["lemmas"][senses[0]] else None
+        return senses[0] if word in self.tables.wordnet.lemma_names(senses[0]) else None
 
     def concrete(self, synset: int) -> bool:
         return self.physical in self.tables.above(synset)
@@ -168,7 +187,10 @@ class _PoolBuilder:
     def _curated(self, curated: Any) -> None:
         """Yellow: the hand-named categories (their words as curated)."""
         for c in curated.categories:
-            synset = self.ids.get(c.synset)
+            try:
+                synset = self.tables.synset_id(c.synset)
+            except KeyError:
+                continue
             if synset is not None:
                 words = [w for w in c.words if w in self.tables.zipf]
                 self.add(f"wn:{c.synset}", c.name, "yellow", "category", "wordnet",
@@ -177,28 +199,29 @@ class _PoolBuilder:
     def _narrower(self) -> None:
         """Green: concrete noun synsets with 12..150 common words whose first sense is
         under them."""
-        isa = self.tables.wordnet["under"]["isa"]
-        for synset, words in sorted(self.under.items(), key=lambda kv: self.names[kv[0]]):
-            if (12 <= len(words) <= 60 and isa[synset] <= 300 and self.concrete(synset)
+        name = self.tables.synset_name
+        for synset, words in sorted(self.under.items(), key=lambda kv: name(kv[0])):
+            if (12 <= len(words) <= 60 and self.tables.count("isa", synset) <= 300
+                    and self.concrete(synset)
                     and len(self.tables.above(synset)) >= 6):
                 label = plural(self.tables.synset_label(synset))
                 # the narrower half (fewer common words) is harder to see: blue
                 tier = "green" if len(words) >= NARROW_WORDS else "blue"
-                self.add(f"wn:{self.names[synset]}", label, tier, "category", "wordnet",
+                self.add(f"wn:{name(synset)}", label, tier, "category", "wordnet",
                          ("isa", synset), words)
 
     def _famous(self) -> None:
         """Blue: classes of famous instances, from words that are only ever names."""
         famous: dict[int, list[str]] = defaultdict(list)
-        instances = self.tables.instance_set
+        tables = self.tables
         for w in self.words:
-            senses = self.tables.wordnet["index"].get(w, [])
-            if senses and all(s in instances for s in senses):
-                for parent in self.tables.wordnet["parents"][senses[0]]:
+            senses = tables.senses(w)
+            if senses and all(tables.is_instance(s) for s in senses):
+                for parent in tables.parents(senses[0]):
                     famous[parent].append(w)
-        for synset, words in sorted(famous.items(), key=lambda kv: self.names[kv[0]]):
-            label = plural(self.tables.synset_label(synset))
-            self.add(f"wn:{self.names[synset]}", f"famous {label}", "blue", "proper names",
+        for synset, words in sorted(famous.items(), key=lambda kv: tables.synset_name(kv[0])):
+            label = plural(tables.synset_label(synset))
+            self.add(f"wn:{tables.synset_name(synset)}", f"famous {label}", "blue", "proper names",
                      "wordnet", ("isa", synset), words)
 
     def _phrases(self) -> None:
@@ -254,19 +277,19 @@ class _PoolBuilder:
                          "sounds", key, words)
             elif self.specific(key[1]):
                 label = with_article(tables.synset_label(key[1]))
-                self.add(f"sound:homophone:{self.names[key[1]]}", f"sounds like {label}",
+                self.add(f"sound:homophone:{tables.synset_name(key[1])}", f"sounds like {label}",
                          "purple", "sound", "sounds", key, words)
         for synset, words in sorted(hidden.items()):
             if self.specific(synset):
                 label = with_article(tables.synset_label(synset))
-                self.add(f"letters:hidden:{self.names[synset]}", f"hides {label}", "purple",
+                self.add(f"letters:hidden:{tables.synset_name(synset)}", f"hides {label}", "purple",
                          "letters", "letters", ("hidden", synset), words)
         self.add("letters:palindrome", "palindromes", "purple", "letters", "letters",
                  ("palindrome",), palindromes)
 
     def specific(self, synset: int) -> bool:
         """Narrow and concrete enough to name a wordplay category (*animal*, not *entity*)."""
-        isa = self.tables.wordnet["under"]["isa"][synset]
+        isa = self.tables.count("isa", synset)
         return 20 <= isa <= 1500 and len(self.tables.above(synset)) >= 5 \
             and self.concrete(synset)
 
@@ -274,11 +297,8 @@ class _PoolBuilder:
 def _strong_pairs(tables: Tables) -> set[tuple[str, str]]:
     """Compounds attested by WordNet or as a closed compound (not only by corpus counts or
     a hyphenated token): what a board's phrase category may rest on."""
-    import gzip
-
     out = set()
-    text = gzip.decompress((tables.directory / PHRASES_FILE).read_bytes()).decode()
-    for line in text.splitlines():
+    for line in read_lines(tables.directory / PHRASES_FILE):
         a, b, src = line.split("\t")
         if set(src) & set("wc"):
             out.add((a, b))

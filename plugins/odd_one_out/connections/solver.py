@@ -2,8 +2,8 @@
 
 Every source (:data:`SOURCES`) lists the themes it finds among the board's words; each group
 of four gets features (:mod:`features`) and a score, a log-odds of being one of the answer's
-groups from a logistic model fitted on real boards (``weights.json``, cross-validated: see
-``bench/odd_one_out_groups.py``). The groups' probabilities come from all the partitions
+groups from a scorer fitted on real boards (:mod:`scoring`: boosted trees or logistic weights
+in ``weights.json``, cross-validated: see ``bench/odd_one_out_groups.py``). The groups' probabilities come from all the partitions
 they belong to (:mod:`partitions`); the solver answers with the likeliest group first and, in
 the standard game, submits the likeliest group, learns from "wrong" and "one away" (they
 remove partitions) and goes on.
@@ -14,10 +14,8 @@ API for the games: :meth:`GroupsSolver.solve`, :meth:`GroupsSolver.hint`,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from textseq_plugins.odd_one_out.connections import (
@@ -27,7 +25,7 @@ from textseq_plugins.odd_one_out.connections import (
     wordnet_themes,
 )
 from textseq_plugins.odd_one_out.connections.board import GROUP_SIZE, check_board
-from textseq_plugins.odd_one_out.connections.features import FEATURES, quad_features
+from textseq_plugins.odd_one_out.connections.features import quad_features
 from textseq_plugins.odd_one_out.connections.partitions import (
     FULL,
     _partitions_of,
@@ -38,39 +36,15 @@ from textseq_plugins.odd_one_out.connections.partitions import (
     quad_index,
     quads,
 )
+from textseq_plugins.odd_one_out.connections.scoring import Weights, load_scorer
 from textseq_plugins.odd_one_out.connections.tables import Tables
 from textseq_plugins.odd_one_out.connections.themes import Theme
 
 SOURCES = (wordnet_themes, phrase_themes, sound_themes, letter_themes)
+__all__ = ["GroupsSolver", "Weights", "load_scorer", "play_scores", "feedback_probabilities"]
 MAX_MISTAKES = 4
 WEIGHTS_FILE = "weights.json"
 UNKNOWN = "?"
-
-
-@dataclass(frozen=True)
-class Weights:
-    """The logistic model of a group's log-odds: ``(x - mean) / scale @ coef + intercept``,
-    divided by ``temperature`` in the partition distribution."""
-
-    coef: tuple[float, ...]
-    intercept: float
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    temperature: float = 1.0
-
-    @classmethod
-    def from_file(cls, path: Path) -> Weights:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if tuple(data["features"]) != FEATURES:
-            raise ValueError(f"{path} was fitted on other features: rebuild it")
-        return cls(tuple(data["coef"]), data["intercept"], tuple(data["mean"]),
-                   tuple(data["scale"]), data.get("temperature", 1.0))
-
-    def score(self, x: Any) -> Any:
-        import numpy as np
-
-        z = (x - np.array(self.mean)) / np.array(self.scale)
-        return (z @ np.array(self.coef) + self.intercept) / self.temperature
 
 
 @dataclass
@@ -163,10 +137,7 @@ class GroupsSolver:
 
         if not themes:
             return best
-        per_kind = {}
-        for k, name in enumerate(FEATURES):
-            if name.endswith("4"):
-                per_kind[name[:-1]] = self.weights.coef[k] / self.weights.scale[k]
+        per_kind = self.weights.kind_weights()
         gain = np.array([max(per_kind.get(t.kind, 0.0), 1e-6) * t.surprise for t in themes])
         whole = np.where(overlaps(themes) == 4, gain[None, :], -np.inf)
         top = np.where(np.isfinite(whole.max(axis=1)), whole.argmax(axis=1), -1)
@@ -206,25 +177,7 @@ class GroupsSolver:
                       found: list[tuple[int, ...]]) -> Any:
         """(1820,) probability of each group of four of the words ``left``, given the
         feedback ``history`` and the groups ``found``."""
-        import numpy as np
-
-        scores = np.array(analysis.scores, dtype=np.float64)
-        misses = [(g, r) for g, r in history if r != "correct"]
-        if len(left) == FULL and not any(r == "one away" for _, r in misses):
-            for g, _ in misses:  # "wrong": no group holds three or four of the guess
-                over = np.array([len(set(q) & set(g)) for q in quads(FULL)])
-                scores[over >= GROUP_SIZE - 1] = -np.inf
-            return marginals_full(scores)
-        if len(left) == FULL:
-            first = next(g for g, r in misses if r == "one away")
-            parts = one_away_partitions(first)
-        else:
-            parts = _partitions_of(tuple(sorted(left)), FULL)
-        for g, r in misses:
-            found_overlap = max((len(set(g) & set(f)) for f in found), default=0)
-            parts = parts[consistent(parts, FULL, g, r, found_overlap)]
-        prob, _ = group_probabilities(scores, parts)
-        return prob
+        return feedback_probabilities(analysis.scores, left, history, found)
 
     # -- the API --------------------------------------------------------------------------
 
@@ -256,41 +209,81 @@ class GroupsSolver:
     def play_analysis(self, analysis: Analysis, oracle: Callable[[tuple[str, ...]], str]
                       ) -> PlayRecord:
         """:meth:`play` on a board already analysed."""
-        left, found = list(range(FULL)), []
-        history: list[tuple[tuple[int, ...], str]] = []
         record = PlayRecord(False, 0)
-        tried: set[int] = set()
-        while record.mistakes < MAX_MISTAKES and left:
-            if len(left) == GROUP_SIZE:
-                quad, conf = quad_index(FULL)[tuple(sorted(left))], 1.0
-            else:
-                try:
-                    prob = self.probabilities(analysis, left, history, found)
-                except ValueError:  # the feedback rules out every partition: give up
-                    break
-                for t in tried:
-                    prob[t] = -1.0
-                quad = int(prob.argmax())
-                conf = float(prob[quad])
-            members = quads(FULL)[quad]
-            tried.add(quad)
-            group = self._group(analysis, quad, conf)
+
+        def ask(quad: int, confidence: float) -> str:
+            group = self._group(analysis, quad, confidence)
             result = oracle(group.words)
-            history.append((members, result))
             record.guesses.append({"words": list(group.words), "result": result,
                                    "theme": group.theme})
-            if result == "correct":
-                found.append(members)
-                left = [i for i in left if i not in members]
-            else:
-                record.mistakes += 1
-        record.solved = not left
+            return result
+
+        record.solved, record.mistakes = play_scores(analysis.scores, ask)
         return record
 
     def _group(self, analysis: Analysis, quad: int, confidence: float) -> Group:
         theme, kind = analysis.theme_of(quad, lambda m: self.name_similar(analysis, m))
         words = tuple(analysis.items[i] for i in quads(FULL)[quad])
         return Group(words, theme, kind, confidence)
+
+
+def feedback_probabilities(scores: Any, left: list[int],
+                           history: list[tuple[tuple[int, ...], str]],
+                           found: list[tuple[int, ...]]) -> Any:
+    """(1820,) probability of each group of four of the words ``left`` under the groups'
+    ``scores`` (log-odds), given the feedback ``history`` and the groups ``found``."""
+    import numpy as np
+
+    scores = np.array(scores, dtype=np.float64)
+    misses = [(g, r) for g, r in history if r != "correct"]
+    if len(left) == FULL and not any(r == "one away" for _, r in misses):
+        for g, _ in misses:  # "wrong": no group holds three or four of the guess
+            over = np.array([len(set(q) & set(g)) for q in quads(FULL)])
+            scores[over >= GROUP_SIZE - 1] = -np.inf
+        return marginals_full(scores)
+    if len(left) == FULL:
+        first = next(g for g, r in misses if r == "one away")
+        parts = one_away_partitions(first)
+    else:
+        parts = _partitions_of(tuple(sorted(left)), FULL)
+    for g, r in misses:
+        found_overlap = max((len(set(g) & set(f)) for f in found), default=0)
+        parts = parts[consistent(parts, FULL, g, r, found_overlap)]
+    prob, _ = group_probabilities(scores, parts)
+    return prob
+
+
+def play_scores(scores: Any, ask: Callable[[int, float], str]) -> tuple[bool, int]:
+    """The standard game on a 16-word board whose groups of four have ``scores``: submit the
+    likeliest group not tried yet (``ask(quad index, its probability)`` answers "correct",
+    "one away" or "wrong"), learn from the answer, stop after four mistakes. Returns (solved,
+    mistakes)."""
+    left, found = list(range(FULL)), []
+    history: list[tuple[tuple[int, ...], str]] = []
+    tried: set[int] = set()
+    mistakes = 0
+    while mistakes < MAX_MISTAKES and left:
+        if len(left) == GROUP_SIZE:
+            quad, conf = quad_index(FULL)[tuple(sorted(left))], 1.0
+        else:
+            try:
+                prob = feedback_probabilities(scores, left, history, found)
+            except ValueError:  # the feedback rules out every partition: give up
+                break
+            for t in tried:
+                prob[t] = -1.0
+            quad = int(prob.argmax())
+            conf = float(prob[quad])
+        members = quads(FULL)[quad]
+        tried.add(quad)
+        result = ask(quad, conf)
+        history.append((members, result))
+        if result == "correct":
+            found.append(members)
+            left = [i for i in left if i not in members]
+        else:
+            mistakes += 1
+    return not left, mistakes
 
 
 def _similarities(vectors: list[Any]) -> tuple[Any, Any]:

@@ -13,8 +13,6 @@ the builder through :func:`wordplay.related_anchors`).
 
 from __future__ import annotations
 
-from collections import Counter
-
 from textseq_plugins.odd_one_out.connections.tables import Tables, normal, strip_stress
 from textseq_plugins.odd_one_out.connections.themes import (
     Theme,
@@ -39,7 +37,7 @@ NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve 
 
 
 def _prons(item: str, tables: Tables) -> list[str]:
-    return tables.pronunciations.get(normal(item).replace(" ", ""), [])
+    return tables.pronunciations(normal(item).replace(" ", ""))
 
 
 def _named(tables: Tables) -> dict[str, dict[str, str]]:
@@ -47,7 +45,7 @@ def _named(tables: Tables) -> dict[str, dict[str, str]]:
     def build() -> dict[str, dict[str, str]]:
         numbers = {}
         for n in NUMBER_WORDS:
-            for p in tables.pronunciations.get(n, []):
+            for p in tables.pronunciations(n):
                 numbers[strip_stress(p)] = n
         return {"letter": {p: k for k, p in LETTER_NAMES.items()}, "number": numbers}
     return tables.memo("sound:named", build)
@@ -65,18 +63,13 @@ def says(item: str, what: str, tables: Tables) -> str | None:
     return None
 
 
-def _counts(tables: Tables) -> dict[str, Counter]:
-    """Universe words per letter/number homophone kind and per rhyme."""
-    def build() -> dict[str, Counter]:
-        out: dict[str, Counter] = {"letter": Counter(), "number": Counter(), "rhyme": Counter()}
-        universe = tables.zipf
+def _named_counts(tables: Tables) -> dict[str, int]:
+    """Universe words that say a letter's / a number's name (not the name itself)."""
+    def build() -> dict[str, int]:
+        out = {}
         for what, names in _named(tables).items():
-            for pron, name in names.items():
-                out[what][what] += sum(1 for w in tables.homophones.get(pron, ())
-                                       if w in universe and w != name)
-        for w, prons in tables.pronunciations.items():
-            if w in universe:
-                out["rhyme"].update({rhyme_key(p) for p in prons})
+            out[what] = sum(1 for pron, name in names.items() for w in tables.said_alike(pron)
+                            if w != name and tables.in_universe(w))
         return out
     return tables.memo("sound:counts", build)
 
@@ -97,19 +90,17 @@ def keys(item: str, tables: Tables) -> dict[tuple, str]:
 
 def find(items: list[str], tables: Tables, min_members: int = 3) -> list[Theme]:
     members = shared_keys(items, lambda item: keys(item, tables), min_members)
-    counts = _counts(tables)
-    homophone_counts = tables.wordplay_counts["sound"]
     out = []
     for key, ids in members.items():
         if len(ids) < min_members:
             continue
         if key[0] in ("letter", "number"):
-            count, name = counts[key[0]][key[0]], f"sounds like a {key[0]}"
+            count, name = _named_counts(tables)[key[0]], f"sounds like a {key[0]}"
         elif key[0] == "rhyme":
-            count = counts["rhyme"][key[1]]
+            count = tables.rhyme_count(key[1])
             name = f"rhymes with {normal(items[min(ids)])}"
         else:
-            count = homophone_counts.get(key[1], 0)
+            count = tables.count("sound", key[1])
             name = f"sounds like {with_article(tables.synset_label(key[1]))}"
         r = rate(count, tables.size, len(ids))
         if r <= MAX_RATE:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: kinds of theme, as the figures report them
 KINDS = ("category", "proper names", "phrase", "sound", "letters", "similarity")
@@ -32,6 +32,8 @@ class Theme:
         key: what identifies the property in its source (a synset id, a partner word...).
         members: board indices of the words that have it.
         base_rate: share of universe words that have it (0..1).
+        reading: member -> the share of that word's use (its senses' frequency) that has
+            the property, for the sources that know senses (WordNet); 1.0 when absent.
     """
 
     name: str
@@ -40,6 +42,7 @@ class Theme:
     key: tuple
     members: frozenset[int]
     base_rate: float
+    reading: dict[int, float] = field(default_factory=dict, compare=False)
 
     @property
     def surprise(self) -> float:

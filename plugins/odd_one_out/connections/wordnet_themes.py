@@ -1,6 +1,6 @@
 """Category themes from WordNet 3.0: shared hypernyms, wholes, topic domains, instances.
 
-For every sense of every board word (and the base forms ``tables.base_forms`` gives):
+For every sense of every board word (its base forms by WordNet's morphy):
 
 - ``isa``: every synset above the sense, the sense itself included ("kinds of fastener"; a
   shared synset means synonyms: *curl, lock, ringlet, tress*); named after the synset; when
@@ -27,41 +27,41 @@ RELATIONS = ("isa", "part", "topic")
 _NAMES = {"isa": "{}", "part": "parts of {}", "topic": "{} terms"}
 
 
-def anchors(tables: Tables, item: str) -> dict[tuple[str, int], bool]:
-    """(relation, synset) -> reached through an instance sense, for every anchor of ``item``."""
+def anchors(tables: Tables, item: str) -> dict[tuple[str, int], tuple[bool, float]]:
+    """(relation, synset) -> (reached through instance senses only, the share of the word's
+    use -- its senses' frequency -- that reaches it), for every anchor of ``item``."""
     wn = tables.wordnet
-    instances = tables.instance_set
-    out: dict[tuple[str, int], bool] = {}
-    for s in tables.senses(item):
-        inst = s in instances
-        for a in tables.above(s):
-            out[("isa", a)] = out.get(("isa", a), True) and inst
-        for h in wn["holonyms"][s]:
-            out[("part", h)] = False
-        for d in wn["domains"][s]:
-            out[("topic", d)] = False
+    out: dict[tuple[str, int], tuple[bool, float]] = {}
+    for s, share in tables.readings(item).items():
+        inst = tables.is_instance(s)
+        reached = {("isa", a) for a in tables.above(s)}
+        reached.update(("part", h) for h in tables.holonyms(s))
+        reached.update(("topic", d) for d in wn.topic_domains(s))
+        for key in reached:
+            was_inst, was_share = out.get(key, (True, 0.0))
+            out[key] = (was_inst and inst and key[0] == "isa", was_share + share)
     return out
 
 
 def find(items: list[str], tables: Tables, min_members: int = 3) -> list[Theme]:
     """Themes shared by ``min_members`` or more of ``items``."""
-    members: dict[tuple[str, int], set[int]] = defaultdict(set)
+    members: dict[tuple[str, int], dict[int, float]] = defaultdict(dict)
     proper: dict[tuple[str, int], int] = defaultdict(int)
     for i, item in enumerate(items):
-        for key, inst in anchors(tables, item).items():
-            members[key].add(i)
+        for key, (inst, share) in anchors(tables, item).items():
+            members[key][i] = share
             proper[key] += inst
-    under = tables.wordnet["under"]
     out = []
-    for (relation, synset), ids in members.items():
-        if len(ids) < min_members:
+    for (relation, synset), reading in members.items():
+        if len(reading) < min_members:
             continue
-        r = rate(under[relation][synset], tables.size, len(ids))
+        r = rate(tables.count(relation, synset), tables.size, len(reading))
         if r > MAX_RATE:
             continue
-        kind = "proper names" if proper[(relation, synset)] * 2 > len(ids) else "category"
+        kind = "proper names" if proper[(relation, synset)] * 2 > len(reading) else "category"
         name = _NAMES[relation].format(tables.synset_label(synset))
-        out.append(Theme(name, kind, SOURCE, (relation, synset), frozenset(ids), r))
+        out.append(Theme(name, kind, SOURCE, (relation, synset), frozenset(reading), r,
+                         reading))
     return out
 
 

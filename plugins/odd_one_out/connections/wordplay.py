@@ -9,6 +9,9 @@ table builder (so a theme's base rate counts exactly what the theme checks).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 MIN_HIDDEN = 3
 
 
@@ -28,10 +31,11 @@ def anagram_key(word: str) -> str:
     return "".join(sorted(word.replace(" ", "").lower()))
 
 
-def anagrams_of(word: str, by_key: dict[str, set[str]]) -> set[str]:
-    """Other words with exactly the letters of ``word``."""
+def anagrams_of(word: str, spelt: Callable[[str], Iterable[str]]) -> set[str]:
+    """Other words with exactly the letters of ``word``; ``spelt(key)`` lists the known words
+    whose :func:`anagram_key` is ``key``."""
     w = word.replace(" ", "").lower()
-    return {a for a in by_key.get(anagram_key(w), ()) if a != w}
+    return {a for a in spelt(anagram_key(w)) or () if a != w}
 
 
 def minus_one_letter(word: str, known: set[str] | dict) -> set[str]:
@@ -59,7 +63,7 @@ RELATED_SENSES = 3
 RELATED_ZIPF = 2.5
 
 
-def related(tables, relation: str, item: str) -> set[str]:
+def related(tables: Any, relation: str, item: str) -> set[str]:
     """The common words ``item`` turns into by ``relation``: "sound" (homophones), "hidden"
     (words inside it), "anagram", "drop" (one letter deleted)."""
     common = tables.common_nouns
@@ -67,19 +71,19 @@ def related(tables, relation: str, item: str) -> set[str]:
     if relation == "hidden":
         return hidden_words(w, common)
     if relation == "anagram":
-        return anagrams_of(w, tables.noun_anagrams) & common
+        return anagrams_of(w, tables.nouns_spelt)
     if relation == "drop":  # a dropped plural -s is the word itself, not wordplay
         return minus_one_letter(w, common) - {w[:-1]}
     if relation == "sound":
-        out = set()
-        for pron in tables.pronunciations.get(w.replace(" ", ""), ()):
-            out |= tables.homophones.get(strip_digits(pron), set())
+        out: set[str] = set()
+        for pron in tables.pronunciations(w.replace(" ", "")):
+            out.update(tables.said_alike(strip_digits(pron)))
         stems = {w, w + "s", w + "es", w[:-1] if w.endswith("s") else w}
         return {h for h in out if h not in stems and h in common}
     raise ValueError(f"unknown relation {relation!r}")
 
 
-def related_anchors(tables, relation: str, item: str) -> dict[int, str]:
+def related_anchors(tables: Any, relation: str, item: str) -> dict[int, str]:
     """Synset -> the related word that reaches it (through its first noun senses)."""
     out: dict[int, str] = {}
     for r in sorted(related(tables, relation, item)):

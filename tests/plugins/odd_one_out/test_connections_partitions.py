@@ -53,3 +53,17 @@ def test_feedback_keeps_only_the_partitions_that_answer_alike():
         assert max(len(set(pp.quads(8)[q]) & set(guess)) for q in row) == 3
     wrong = parts[pp.consistent(parts, 8, guess, "wrong")]
     assert len(one_away) + len(wrong) + 1 == len(parts)  # the rest is the right answer
+
+
+def test_log_partition_counts_the_partitions_and_its_slope_is_the_marginals():
+    zeros = np.zeros(len(pp.quads(16)))
+    # 16! / (4!^4 * 4!) partitions, each of weight exp(0)
+    assert abs(pp.log_partition(zeros) - np.log(2_627_625)) < 1e-9
+    rng = np.random.default_rng(2)
+    scores = rng.normal(size=len(zeros))
+    assert abs(pp.log_partition(scores + 1.5) - pp.log_partition(scores) - 6.0) < 1e-9
+    k, eps = 17, 1e-5
+    bumped = scores.copy()
+    bumped[k] += eps
+    slope = (pp.log_partition(bumped) - pp.log_partition(scores)) / eps
+    assert abs(slope - pp.marginals_full(scores)[k]) < 1e-4

@@ -70,3 +70,19 @@ def test_every_reported_theme_holds_for_its_four_words(groups_solver, tables):
         assert named, group
         for w in group.words:
             assert checks[named[0].source].holds(named[0], w, tables)
+
+
+def test_plain_vectors_read_the_shared_glove_as_gensim_does(kv):
+    import numpy as np
+    from textseq_plugins.odd_one_out.vectors import plain_vectors
+
+    from textseq_tui.ml import GloveVectors
+
+    plain = plain_vectors(GloveVectors())
+    assert plain.key_to_index["king"] == kv.key_to_index["king"]
+    assert "qwzxvvq" not in plain and plain.key_to_index.get("qwzxvvq") is None
+    np.testing.assert_array_equal(plain["queen"], kv["queen"])
+    near = [w for w, _ in plain.similar_by_vector(kv["france"], topn=5, restrict_vocab=30000)]
+    assert near[0] == "france"
+    assert near[1:] == [w for w, _ in kv.similar_by_vector(kv["france"], topn=5,
+                                                           restrict_vocab=30000)][1:]

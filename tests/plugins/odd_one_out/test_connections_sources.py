@@ -57,7 +57,7 @@ def test_wordplay_transformations():
     known = {"cat", "thing", "pear", "earl", "scat", "tea"}
     assert "cat" in hidden_words("scatter", known) and "scatter" not in hidden_words(
         "scatter", known | {"scatter"})
-    assert anagrams_of("night", {"ghint": {"night", "thing"}}) == {"thing"}
+    assert anagrams_of("night", {"ghint": ["night", "thing"]}.get) == {"thing"}
     assert minus_one_letter("pearl", known) == {"pear", "earl"}
     assert rhyme_key("S T EY1 SH AH0 N") == "EY1 SH AH0 N"
 
