@@ -17,8 +17,7 @@ from bisect import bisect_left
 from textseq_plugins.odd_one_out.connections.tables import Tables, normal
 from textseq_plugins.odd_one_out.connections.themes import (
     Theme,
-    rate,
-    shared_keys,
+    rare_themes,
     with_article,
 )
 from textseq_plugins.odd_one_out.connections.wordplay import related_anchors
@@ -75,22 +74,15 @@ def count(key: tuple, tables: Tables) -> int:
 
 
 def find(items: list[str], tables: Tables, min_members: int = 3) -> list[Theme]:
-    members = shared_keys(items, lambda item: keys(item, tables), min_members)
-    out = []
-    for key, ids in members.items():
-        if len(ids) < min_members:
-            continue
+    def describe(key: tuple, ids: set[int]) -> tuple[int, str]:
         if key[0] in _WORDPLAY_NAMES:
-            n = tables.count(key[0], key[1])
-            name = _WORDPLAY_NAMES[key[0]].format(with_article(tables.synset_label(key[1])))
-        else:
-            n = count(key, tables)
-            name = {"prefix": "starts with '{}'", "suffix": "ends with '{}'",
-                    "palindrome": "palindromes"}[key[0]].format(*key[1:])
-        r = rate(n, tables.size, len(ids))
-        if r <= MAX_RATE:
-            out.append(Theme(name, "letters", SOURCE, key, frozenset(ids), r))
-    return out
+            return (tables.count(key[0], key[1]),
+                    _WORDPLAY_NAMES[key[0]].format(with_article(tables.synset_label(key[1]))))
+        return count(key, tables), {"prefix": "starts with '{}'", "suffix": "ends with '{}'",
+                                    "palindrome": "palindromes"}[key[0]].format(*key[1:])
+
+    return rare_themes(items, lambda item: keys(item, tables), describe, "letters", SOURCE,
+                       tables.size, MAX_RATE, min_members)
 
 
 def holds(theme: Theme, item: str, tables: Tables) -> bool:

@@ -16,8 +16,7 @@ from __future__ import annotations
 from textseq_plugins.odd_one_out.connections.tables import Tables, normal, strip_stress
 from textseq_plugins.odd_one_out.connections.themes import (
     Theme,
-    rate,
-    shared_keys,
+    rare_themes,
     with_article,
 )
 from textseq_plugins.odd_one_out.connections.wordplay import related_anchors, rhyme_key
@@ -89,23 +88,16 @@ def keys(item: str, tables: Tables) -> dict[tuple, str]:
 
 
 def find(items: list[str], tables: Tables, min_members: int = 3) -> list[Theme]:
-    members = shared_keys(items, lambda item: keys(item, tables), min_members)
-    out = []
-    for key, ids in members.items():
-        if len(ids) < min_members:
-            continue
+    def describe(key: tuple, ids: set[int]) -> tuple[int, str]:
         if key[0] in ("letter", "number"):
-            count, name = _named_counts(tables)[key[0]], f"sounds like a {key[0]}"
-        elif key[0] == "rhyme":
-            count = tables.rhyme_count(key[1])
-            name = f"rhymes with {normal(items[min(ids)])}"
-        else:
-            count = tables.count("sound", key[1])
-            name = f"sounds like {with_article(tables.synset_label(key[1]))}"
-        r = rate(count, tables.size, len(ids))
-        if r <= MAX_RATE:
-            out.append(Theme(name, "sound", SOURCE, key, frozenset(ids), r))
-    return out
+            return _named_counts(tables)[key[0]], f"sounds like a {key[0]}"
+        if key[0] == "rhyme":
+            return tables.rhyme_count(key[1]), f"rhymes with {normal(items[min(ids)])}"
+        return (tables.count("sound", key[1]),
+                f"sounds like {with_article(tables.synset_label(key[1]))}")
+
+    return rare_themes(items, lambda item: keys(item, tables), describe, "sound", SOURCE,
+                       tables.size, MAX_RATE, min_members)
 
 
 def holds(theme: Theme, item: str, tables: Tables) -> bool:

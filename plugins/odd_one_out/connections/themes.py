@@ -60,6 +60,20 @@ def shared_keys(items: list[str], keys_of: Callable[[str], Iterable[Hashable]],
     return {k: ids for k, ids in members.items() if len(ids) >= min_members}
 
 
+def rare_themes(items: list[str], keys_of: Callable[[str], Iterable[Hashable]],
+                describe: Callable[[tuple, set[int]], tuple[int, str]], kind: str, source: str,
+                universe: int, max_rate: float, min_members: int) -> list[Theme]:
+    """The themes ``min_members`` or more items share whose base rate is at most
+    ``max_rate``: ``describe(key, ids)`` gives each key's universe count and its name."""
+    out = []
+    for key, ids in shared_keys(items, keys_of, min_members).items():
+        count, name = describe(key, ids)
+        r = rate(count, universe, len(ids))
+        if r <= max_rate:
+            out.append(Theme(name, kind, source, key, frozenset(ids), r))
+    return out
+
+
 def rate(count: int, size: int, members: int) -> float:
     """A base rate from a universe count, never below the board's own evidence."""
     return max(count, members, 1) / max(size, 1)
