@@ -129,11 +129,18 @@ class Conversation:
             f"{where} ORDER BY id DESC LIMIT ?", args).fetchall())
         return [_entry(*row) for row in reversed(rows)]
 
-    def recent_inputs(self, limit: int = PAGE) -> list[str]:
-        """The last ``limit`` lines the user sent (messages and commands), oldest first."""
+    def last_id(self) -> int:
+        """The id of the newest entry (0 when there is none)."""
+        return int(self._run(lambda c: c.execute(
+            f"SELECT coalesce(max(id), 0) FROM {TABLE}").fetchone())[0])
+
+    def recent_inputs(self, limit: int = PAGE, before: int | None = None) -> list[str]:
+        """The last ``limit`` lines the user sent (messages and commands) before the entry
+        ``before`` (default: the newest), oldest first."""
         rows = self._run(lambda c: c.execute(
             f"SELECT substr(text, 1, {MAX_TEXT_READ}) FROM {TABLE} WHERE kind IN "
-            "('user', 'command') ORDER BY id DESC LIMIT ?", (limit,)).fetchall())
+            "('user', 'command') AND id < ? ORDER BY id DESC LIMIT ?",
+            (before if before is not None else 2 ** 62, limit)).fetchall())
         return [str(text) for (text,) in reversed(rows) if text]
 
     def append(self, kind: str, text: str, labels: Iterable[StoredLabel] = ()) -> int:

@@ -43,6 +43,17 @@ class ConversationKeeper:
         self._thread: threading.Thread | None = None
         self._broken = False  # a write failed: the rest of this run is not kept
         self._closing = False
+        #: the newest entry of earlier runs: what start-up shows is up to it, so a message
+        #: sent (and stored) before the restore has read is not shown or recalled twice
+        self._earlier_last: int | None = None
+        self._earlier_lock = threading.Lock()
+
+    def _earlier_runs_end(self) -> int:
+        """Fixed by whichever comes first: the restore's read or this run's first write."""
+        with self._earlier_lock:
+            if self._earlier_last is None:
+                self._earlier_last = self.conversation.last_id()
+            return self._earlier_last
 
     # -- reads (blocking: from a worker thread) -------------------------------------------
 
@@ -52,8 +63,9 @@ class ConversationKeeper:
         if not self.enabled:
             return [], [], False
         try:
-            entries = self.conversation.page(limit=PAGE + 1)
-            inputs = self.conversation.recent_inputs()
+            end = self._earlier_runs_end() + 1
+            entries = self.conversation.page(end, limit=PAGE + 1)
+            inputs = self.conversation.recent_inputs(before=end)
         except Exception as err:  # noqa: BLE001 — never stops the app: said once
             self._broken = True  # writes would fail the same way: one line says it all
             self._problem("the stored conversation could not be read (this run starts "
@@ -101,6 +113,7 @@ class ConversationKeeper:
         ticket = Ticket()
 
         def insert() -> None:
+            self._earlier_runs_end()
             ticket.id = self.conversation.append(kind, text)
 
         self._write(insert)
