@@ -167,7 +167,7 @@ async def test_a_late_worker_of_a_closed_screen_is_logged_not_fatal_nor_shown(ho
             board.query_one("#nothing-here")
 
         board.run_worker(finds_its_widgets_gone())  # as a load finishing after Escape
-        await wait_until(lambda: app.late_errors, what="the late error logged")
+        await wait_until(lambda: app.late_errors, timeout=30, what="the late error logged")
         await wait_until_quiet(app)
         assert app.is_running and names(app) == ["Screen"]
         assert len(app.late_errors) == 1 and "NoMatches" in app.late_errors[0]
