@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from textual_plotext import PlotextPlot
 
-from textseq_tui.charts import ChartSeries, HistoryChart, rounded_ticks
+from textseq_tui.plugin import ChartSeries, HistoryChart, rounded_ticks
 
 NO_SESSIONS = "no typing sessions yet: /type, then Enter or Esc saves one"
 

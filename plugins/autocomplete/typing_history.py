@@ -21,8 +21,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from textseq_tui.charts import HistoryChart
-from textseq_tui.plugin import escape
+from textseq_tui.plugin import HistoryChart, escape
 
 ALL = "all modes"
 NO_RECORD = "no session long enough for a record (10 words and 5 s)"

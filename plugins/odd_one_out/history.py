@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from textseq_tui.charts import ChartSeries, HistoryChart
+from textseq_tui.plugin import ChartSeries, HistoryChart
 
 
 @dataclass
