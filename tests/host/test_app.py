@@ -67,6 +67,10 @@ async def test_help_lists_plugin_commands(fake_host) -> None:
 async def test_a_long_answer_shows_its_first_line_and_a_short_one_the_end(fake_host) -> None:
     app = TextseqApp(fake_host)
     async with app.run_test(size=(80, 24)) as pilot:
+        # start-up mounts the restored conversation and its notes above: wait for it, or
+        # the answer moves down a row after it was scrolled to
+        await wait_for(pilot, lambda: app.restored)
+        await pilot.pause(0.1)
         transcript = app.transcript
         for i in range(12):
             transcript.add_user(f"message {i}")

@@ -18,6 +18,7 @@ from conftest import (
     seed_runs,
     seed_typing_sessions,
 )
+from textual.worker import WorkerCancelled
 
 from textseq_tui.app.main import TextseqApp
 from textseq_tui.host import Host
@@ -29,7 +30,10 @@ async def settle(pilot: Any, ready: Callable[[Any], bool], timeout: float = 90.0
     """Wait until ``ready(screen)`` holds and no worker is running, then let it paint."""
     app = pilot.app
     for _ in range(int(timeout / 0.1)):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # an exclusive worker replaced by a newer one (a detail pane's): normal
         await pilot.pause(0.1)
         if ready(app.screen) and not any(w.is_running for w in app.workers):
             for editor in app.screen.query("Input, TextArea"):

@@ -161,8 +161,13 @@ class Transcript(VerticalScroll):
     last ``MAX_ENTRIES`` entries are kept; scrolled to the top, it asks for older stored
     entries (``WantsOlder``)."""
 
+    # The scrollbar's column is kept even while everything fits: text does not re-wrap
+    # (and move down a row under a long answer just scrolled to) when it first appears.
     DEFAULT_CSS = """
-    Transcript { height: 1fr; border: round $primary-background; }
+    Transcript {
+        height: 1fr; border: round $primary-background;
+        scrollbar-gutter: stable; scrollbar-size-vertical: 1;
+    }
     """
 
     class WantsOlder(UIMessage):
