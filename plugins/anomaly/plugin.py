@@ -6,14 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textseq_plugins import BuiltinPlugin, imported_on_call
 
-from textseq_tui.plugin import (
-    CommandResult,
-    ModelSpec,
-    OpenScreen,
-    PluginContext,
-    ScreenSpec,
-    SlashCommand,
-)
+from textseq_tui import plugin as api
 
 if TYPE_CHECKING:
     import typer
@@ -59,22 +52,23 @@ def surprisal_style(nats: float, flagged: bool) -> str:
     return f"reverse {colour}" if flagged else colour
 
 
-def _slash(args: str, ctx: PluginContext) -> CommandResult:
+def _slash(args: str, ctx: api.PluginContext) -> api.CommandResult:
     from textseq_tui.plugin import BadInput
 
     head, _, rest = args.strip().partition(" ")
     if not head:
-        return CommandResult(text=f"usage: {USAGE}")
+        return api.CommandResult(text=f"usage: {USAGE}")
     if head == "open":
-        return CommandResult(text="opening the anomaly browser",
-                             open_screen=OpenScreen("anomaly", {"path": rest.strip() or None}))
+        return api.CommandResult(
+            text="opening the anomaly browser",
+            open_screen=api.OpenScreen("anomaly", {"path": rest.strip() or None}))
     if head == "text":
         from textseq_plugins.anomaly.textmode import judge_text, render_markup
 
         if not rest.strip():
             raise BadInput("usage: /anomaly text TEXT")
         result = judge_text(ctx.registry, rest.strip())
-        return CommandResult(text=render_markup(result), data=result)
+        return api.CommandResult(text=render_markup(result), data=result)
     from textseq_plugins.anomaly.model import AnomalyDetector
 
     detector = ctx.registry.load(DEFAULT_MODEL, kind=KIND)
@@ -82,8 +76,8 @@ def _slash(args: str, ctx: PluginContext) -> CommandResult:
         raise BadInput(f"{DEFAULT_MODEL} is not an anomaly model")
     tokens = args.split()
     score = detector.score([tokens])[0]
-    return CommandResult(text=sequence_markup(tokens, score, detector),
-                         data={"sequence": 0, **score.summary()})
+    return api.CommandResult(text=sequence_markup(tokens, score, detector),
+                             data={"sequence": 0, **score.summary()})
 
 
 class AnomalyPlugin(BuiltinPlugin):
@@ -91,20 +85,21 @@ class AnomalyPlugin(BuiltinPlugin):
     title = "Anomaly"
     description = "Flag surprising steps in sequences with a next-token model."
 
-    def model_specs(self) -> list[ModelSpec]:
-        return [ModelSpec(KIND, imported_on_call("textseq_plugins.anomaly.model", "load_detector"),
-                          default=DEFAULT_MODEL,
-                          description="next-token GRU/LSTM anomaly detector (top-g + threshold)")]
+    def model_specs(self) -> list[api.ModelSpec]:
+        return [api.ModelSpec(
+            KIND, imported_on_call("textseq_plugins.anomaly.model", "load_detector"),
+            default=DEFAULT_MODEL,
+            description="next-token GRU/LSTM anomaly detector (top-g + threshold)")]
 
-    def slash_commands(self) -> list[SlashCommand]:
-        return [SlashCommand("anomaly", "score a sequence (default model: HDFS log keys), "
-                             "the surprising words of a text, or open the browser",
-                             _slash, usage=USAGE)]
+    def slash_commands(self) -> list[api.SlashCommand]:
+        return [api.SlashCommand("anomaly", "score a sequence (default model: HDFS log keys), "
+                                 "the surprising words of a text, or open the browser",
+                                 _slash, usage=USAGE)]
 
-    def screens(self) -> list[ScreenSpec]:
-        return [ScreenSpec("anomaly", "Anomaly browser",
-                           imported_on_call("textseq_plugins.anomaly.screen", "AnomalyScreen"),
-                           help="load a file of sequences; browse the most anomalous")]
+    def screens(self) -> list[api.ScreenSpec]:
+        return [api.ScreenSpec("anomaly", "Anomaly browser",
+                               imported_on_call("textseq_plugins.anomaly.screen", "AnomalyScreen"),
+                               help="load a file of sequences; browse the most anomalous")]
 
     def cli(self) -> typer.Typer:
         from textseq_plugins.anomaly.cli import build_cli

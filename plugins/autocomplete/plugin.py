@@ -17,15 +17,7 @@ from textseq_plugins.autocomplete.personal import (
 )
 from textseq_plugins.autocomplete.personal import model_name as _model_name
 
-from textseq_tui.plugin import (
-    BadInput,
-    CommandResult,
-    ModelSpec,
-    OpenScreen,
-    PluginContext,
-    ScreenSpec,
-    SlashCommand,
-)
+from textseq_tui import plugin as api
 
 if TYPE_CHECKING:
     import typer
@@ -46,20 +38,20 @@ def _load(model_dir: Any, device: str) -> Any:
     return load_char_model(model_dir, device)
 
 
-def _write(args: str, ctx: PluginContext) -> CommandResult:
+def _write(args: str, ctx: api.PluginContext) -> api.CommandResult:
     """``/write TEXT``: continue TEXT with 200 sampled characters at temperature 0.8."""
     from textseq_tui.plugin import escape
 
     if not args.strip():
-        raise BadInput("usage: /write TEXT — the model continues TEXT")
+        raise api.BadInput("usage: /write TEXT — the model continues TEXT")
     model = ctx.registry.load(_model_name(ctx), kind=KIND)
     temperature = float(ctx.settings.get("temperature", 0.8))
     more = model.write(args, n_chars=200, temperature=temperature)
-    return CommandResult(text=f"{escape(args)}[bold]{escape(more)}[/]",
-                         data={"text": args, "continuation": more, "temperature": temperature})
+    return api.CommandResult(text=f"{escape(args)}[bold]{escape(more)}[/]",
+                             data={"text": args, "continuation": more, "temperature": temperature})
 
 
-def _complete(args: str, ctx: PluginContext) -> CommandResult:
+def _complete(args: str, ctx: api.PluginContext) -> api.CommandResult:
     """``/complete TEXT``: the top completions of TEXT's last word, with probabilities."""
     from textseq_plugins.autocomplete.word_completer import WordCompleter
     from textseq_plugins.autocomplete.word_layer import WordLayers
@@ -67,29 +59,29 @@ def _complete(args: str, ctx: PluginContext) -> CommandResult:
     from textseq_tui.plugin import escape
 
     if not args:
-        raise BadInput("usage: /complete TEXT — suggestions for how TEXT's last word ends")
+        raise api.BadInput("usage: /complete TEXT — suggestions for how TEXT's last word ends")
     name = _model_name(ctx)
     result = WordCompleter(ctx.registry.load(name, kind=KIND),
                            layer=WordLayers(ctx.registry).get(name)).complete(args, n=3)
     lines = [f"{escape(args)}[bold]{escape(s['completion'])}[/]  p={s['prob']:.2f}"
              for s in result["suggestions"]]
-    return CommandResult(text="\n".join(lines) or "no likely completion", data=result)
+    return api.CommandResult(text="\n".join(lines) or "no likely completion", data=result)
 
 
-def _type(args: str, ctx: PluginContext) -> CommandResult:
+def _type(args: str, ctx: api.PluginContext) -> api.CommandResult:
     """``/type [MODE]``: the typing session, in MODE (``30``, ``60s``, ``25w``, ``free``) or
     the mode used last."""
     if not args.strip():
-        return CommandResult(text="typing session (Ctrl+T: mode · Esc: leave)",
-                             open_screen=OpenScreen("typing"))
+        return api.CommandResult(text="typing session (Ctrl+T: mode · Esc: leave)",
+                                 open_screen=api.OpenScreen("typing"))
     from textseq_plugins.autocomplete.typing_test import Mode
 
-    mode = Mode.parse(args)  # BadInput names the modes
-    return CommandResult(text=f"typing session: {mode.label} (Ctrl+T: mode · Esc: leave)",
-                         open_screen=OpenScreen("typing", {"mode": mode.label}))
+    mode = Mode.parse(args)  # api.BadInput names the modes
+    return api.CommandResult(text=f"typing session: {mode.label} (Ctrl+T: mode · Esc: leave)",
+                             open_screen=api.OpenScreen("typing", {"mode": mode.label}))
 
 
-def _typing_history(ctx: PluginContext, **kwargs: Any) -> Any:
+def _typing_history(ctx: api.PluginContext, **kwargs: Any) -> Any:
     from textseq_plugins.autocomplete.typing_history import (
         TypingHistoryScreen,  # plotext: only here
     )
@@ -108,7 +100,7 @@ class AutocompletePlugin(BuiltinPlugin):
         self._personal: Personal | None = None
         self._layers: Any = None
 
-    def start(self, ctx: PluginContext) -> None:
+    def start(self, ctx: api.PluginContext) -> None:
         super().start(ctx)
         # A (re)start gets fresh state: the history and provider belong to this context.
         self._provider = None
@@ -144,23 +136,23 @@ class AutocompletePlugin(BuiltinPlugin):
             time.sleep(SHOW_S)
         self.personal.ready_model(_model_name(self.context), start=True)
 
-    def model_specs(self) -> list[ModelSpec]:
-        return [ModelSpec(KIND, _load, default=DEFAULT_MODEL,
-                          description="character-level GRU/LSTM language model; the loaded "
-                          "object has char_surprisals(text), nats_per_char(text), write(text)")]
+    def model_specs(self) -> list[api.ModelSpec]:
+        return [api.ModelSpec(KIND, _load, default=DEFAULT_MODEL,
+                              description="character-level GRU/LSTM language model; the loaded "
+                              "object has char_surprisals(text), nats_per_char(text), write(text)")]
 
-    def slash_commands(self) -> list[SlashCommand]:
+    def slash_commands(self) -> list[api.SlashCommand]:
         return [
-            SlashCommand("write", "continue the text with the character model", _write,
-                         usage="/write TEXT"),
-            SlashCommand("complete", "how the last word may end (top 3, with probabilities)",
-                         _complete, usage="/complete TEXT"),
-            SlashCommand("type", "a typing test (15/30/60 s, 10/25/50 words) or free typing "
-                         "with ghost text", _type, usage="/type [30|60s|25w|free]"),
+            api.SlashCommand("write", "continue the text with the character model", _write,
+                             usage="/write TEXT"),
+            api.SlashCommand("complete", "how the last word may end (top 3, with probabilities)",
+                             _complete, usage="/complete TEXT"),
+            api.SlashCommand("type", "a typing test (15/30/60 s, 10/25/50 words) or free typing "
+                             "with ghost text", _type, usage="/type [30|60s|25w|free]"),
         ]
 
-    def screens(self) -> list[ScreenSpec]:
-        def typing(ctx: PluginContext, **kwargs: Any) -> Any:
+    def screens(self) -> list[api.ScreenSpec]:
+        def typing(ctx: api.PluginContext, **kwargs: Any) -> Any:
             from textseq_plugins.autocomplete.screen import TypingScreen
 
             return TypingScreen(ctx, model_name=kwargs.get("model", _model_name(ctx)),
@@ -169,10 +161,10 @@ class AutocompletePlugin(BuiltinPlugin):
                                 layers=self.word_layers)
 
         return [
-            ScreenSpec("typing", "Typing session", typing,
-                       help="typing tests (timed or by words) and free typing with ghost text"),
-            ScreenSpec("typing-history", "Typing history", _typing_history,
-                       help="every session in a table beside a chart; personal bests per mode"),
+            api.ScreenSpec("typing", "Typing session", typing,
+                           help="typing tests (timed or by words) and free typing with ghost text"),
+            api.ScreenSpec("typing-history", "Typing history", _typing_history,
+                           help="every session in a table beside a chart; personal bests per mode"),
         ]
 
     def cli(self) -> typer.Typer:

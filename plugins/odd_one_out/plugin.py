@@ -8,16 +8,8 @@ from typing import Any
 
 from textseq_plugins import BuiltinPlugin
 
+from textseq_tui import plugin as api
 from textseq_tui.ml import GLOVE_KIND, GLOVE_MODEL
-from textseq_tui.plugin import (
-    BadInput,
-    CommandResult,
-    ModelSpec,
-    OpenScreen,
-    PluginContext,
-    ScreenSpec,
-    SlashCommand,
-)
 
 #: Imported word vectors (``import-vectors``); GloVe itself is the shared model GLOVE_MODEL.
 VECTORS_KIND = "word-vectors"
@@ -197,32 +189,32 @@ class OddOneOutPlugin(BuiltinPlugin):
         self.ai()
         self.name_words(["apple", "pear"])
 
-    def model_specs(self) -> list[ModelSpec]:
+    def model_specs(self) -> list[api.ModelSpec]:
         return [
             # No default of its own: without --vectors the AI reads the shared GloVe model.
             # numpy, no device: choosing one would import torch for nothing
-            ModelSpec(VECTORS_KIND, self._load_vectors,
-                      description="imported word vectors (word2vec, GloVe text) as a "
-                      "memory-mapped matrix", uses_device=False),
-            ModelSpec(OOV_KIND, self._load_oov, default=DEFAULT_OOV,
-                      description="hashed character n-gram vectors for out-of-vocabulary words",
-                      uses_device=False),
-            ModelSpec(CATEGORIES_KIND, self._load_categories, default=DEFAULT_CATEGORIES,
-                      description="named word categories (WordNet) for puzzles",
-                      uses_device=False),
-            ModelSpec(TABLES_KIND, self._load_tables, default=DEFAULT_TABLES,
-                      description="the groups solver's tables: WordNet graph, phrases, "
+            api.ModelSpec(VECTORS_KIND, self._load_vectors,
+                          description="imported word vectors (word2vec, GloVe text) as a "
+                          "memory-mapped matrix", uses_device=False),
+            api.ModelSpec(OOV_KIND, self._load_oov, default=DEFAULT_OOV,
+                          description="hashed character n-gram vectors for out-of-vocabulary words",
+                          uses_device=False),
+            api.ModelSpec(CATEGORIES_KIND, self._load_categories, default=DEFAULT_CATEGORIES,
+                          description="named word categories (WordNet) for puzzles",
+                          uses_device=False),
+            api.ModelSpec(TABLES_KIND, self._load_tables, default=DEFAULT_TABLES,
+                          description="the groups solver's tables: WordNet graph, phrases, "
                                   "sounds, word universe, fitted weights",
-                      uses_device=False),
+                          uses_device=False),
         ]
 
-    def slash_commands(self) -> list[SlashCommand]:
-        return [SlashCommand("odd", "ask the AI which word is the odd one out (no words: play; "
-                             "groups: the daily groups puzzle)", self._odd_command,
-                             usage="/odd WORD WORD WORD [WORD ...] | /odd groups [YYYY-MM-DD | "
+    def slash_commands(self) -> list[api.SlashCommand]:
+        return [api.SlashCommand("odd", "ask the AI which word is the odd one out (no words: play; "
+                                 "groups: the daily groups puzzle)", self._odd_command,
+                                 usage="/odd WORD WORD WORD [WORD ...] | /odd groups [YYYY-MM-DD | "
                                    "W1, ..., W16]")]
 
-    def _odd_command(self, args: str, ctx: PluginContext) -> CommandResult:
+    def _odd_command(self, args: str, ctx: api.PluginContext) -> api.CommandResult:
         import json
         import time
 
@@ -231,8 +223,8 @@ class OddOneOutPlugin(BuiltinPlugin):
         from textseq_tui.plugin import escape
 
         if not args.strip():
-            return CommandResult(text="Opening the odd-one-out game...",
-                                 open_screen=OpenScreen("game"))
+            return api.CommandResult(text="Opening the odd-one-out game...",
+                                     open_screen=api.OpenScreen("game"))
         if args.split()[0] == "groups":
             return self._groups_command(args.split()[1:])
         items = split_items(args)
@@ -246,9 +238,9 @@ class OddOneOutPlugin(BuiltinPlugin):
         })
         lines = [f"The odd one out: [bold]{escape(pick.odd)}[/]"]
         lines += [escape(line) for line in pick.explain()]
-        return CommandResult(text="\n".join(lines), data=pick.to_json())
+        return api.CommandResult(text="\n".join(lines), data=pick.to_json())
 
-    def _groups_command(self, args: list[str]) -> CommandResult:
+    def _groups_command(self, args: list[str]) -> api.CommandResult:
         """``/odd groups [YYYY-MM-DD]``: the daily board of that day (today by default);
         ``/odd groups W1, ..., W16``: your own board."""
         from textseq_plugins.odd_one_out.groups import parse_date
@@ -256,39 +248,39 @@ class OddOneOutPlugin(BuiltinPlugin):
 
         text = " ".join(args)
         if "," in text:
-            return CommandResult(text="Opening your board...",
-                                 open_screen=OpenScreen("groups", {"board": text}))
+            return api.CommandResult(text="Opening your board...",
+                                     open_screen=api.OpenScreen("groups", {"board": text}))
         if len(args) > 1:
-            raise BadInput("usage: /odd groups [YYYY-MM-DD] | /odd groups W1, W2, ..., W16")
+            raise api.BadInput("usage: /odd groups [YYYY-MM-DD] | /odd groups W1, W2, ..., W16")
         if args:
             check_daily_date(parse_date(args[0]))  # one line here rather than on the screen
         label = args[0] if args else "today"
-        return CommandResult(text=f"Opening the daily groups board ({label})...",
-                             open_screen=OpenScreen("groups", {"date": args[0] if args
-                                                               else None}))
+        return api.CommandResult(text=f"Opening the daily groups board ({label})...",
+                                 open_screen=api.OpenScreen("groups", {"date": args[0] if args
+                                                                   else None}))
 
-    def screens(self) -> list[ScreenSpec]:
-        def factory(ctx: PluginContext, **kwargs: Any) -> Any:
+    def screens(self) -> list[api.ScreenSpec]:
+        def factory(ctx: api.PluginContext, **kwargs: Any) -> Any:
             from textseq_plugins.odd_one_out.screen import OddOneOutScreen
 
             return OddOneOutScreen(self, **kwargs)
 
-        def groups_factory(ctx: PluginContext, **kwargs: Any) -> Any:
+        def groups_factory(ctx: api.PluginContext, **kwargs: Any) -> Any:
             from textseq_plugins.odd_one_out.groups_screen import GroupsScreen
 
             return GroupsScreen(self, **kwargs)
 
-        def history(ctx: PluginContext, **kwargs: Any) -> Any:
+        def history(ctx: api.PluginContext, **kwargs: Any) -> Any:
             from textseq_plugins.odd_one_out.history import GameHistoryScreen  # plotext
 
             return GameHistoryScreen(self)
 
-        return [ScreenSpec("game", "Odd one out: the game", factory,
-                           help="guess the AI or beat it; keys 1-9 pick a word"),
-                ScreenSpec("groups", "Odd one out: groups (the daily puzzle)", groups_factory,
-                           help="sixteen words, four groups of four; four mistakes allowed"),
-                ScreenSpec("history", "Odd one out: game history", history,
-                           help="accuracy and best streak per day, beside the leaderboard")]
+        return [api.ScreenSpec("game", "Odd one out: the game", factory,
+                               help="guess the AI or beat it; keys 1-9 pick a word"),
+                api.ScreenSpec("groups", "Odd one out: groups (the daily puzzle)", groups_factory,
+                               help="sixteen words, four groups of four; four mistakes allowed"),
+                api.ScreenSpec("history", "Odd one out: game history", history,
+                               help="accuracy and best streak per day, beside the leaderboard")]
 
     def cli(self) -> Any:
         from textseq_plugins.odd_one_out.cli import build_cli

@@ -6,14 +6,7 @@ from typing import Any
 
 from textseq_plugins import BuiltinPlugin, imported_on_call
 
-from textseq_tui.plugin import (
-    CommandResult,
-    ModelSpec,
-    OpenScreen,
-    PluginContext,
-    ScreenSpec,
-    SlashCommand,
-)
+from textseq_tui import plugin as api
 
 MODEL_KIND = "sentiment-linear"
 DEFAULT_MODEL = "sentiment-enet"
@@ -28,7 +21,7 @@ class SentimentPlugin(BuiltinPlugin):
         super().__init__()
         self._scorer: Any = None
 
-    def start(self, ctx: PluginContext) -> None:
+    def start(self, ctx: api.PluginContext) -> None:
         super().start(ctx)
         # the plugin object is a module singleton: a new host (another --home) starts it
         # again, and the scorer must follow the new context
@@ -46,10 +39,10 @@ class SentimentPlugin(BuiltinPlugin):
             self._scorer = SentimentScorer(self.context)
         return self._scorer
 
-    def _slash(self, args: str, ctx: PluginContext) -> CommandResult:
+    def _slash(self, args: str, ctx: api.PluginContext) -> api.CommandResult:
         if not args.strip():
-            return CommandResult(text="opening the sentiment meter",
-                                 open_screen=OpenScreen("sentiment"))
+            return api.CommandResult(text="opening the sentiment meter",
+                                     open_screen=api.OpenScreen("sentiment"))
         from textseq_plugins.sentiment.explain import explanation_line, label_for
 
         from textseq_tui.plugin import escape
@@ -62,24 +55,25 @@ class SentimentPlugin(BuiltinPlugin):
             text += f"  {escape(explanation_line(exp))}"
         if exp.note:
             text += f"  [dim]{escape(exp.note)}[/]"
-        return CommandResult(text=text, data={
+        return api.CommandResult(text=text, data={
             "text": args, "score": round(exp.score, 4),
             "words": [(c.term, round(c.share, 4)) for c in exp.contributions[:5]],
             "note": exp.note})
 
-    def slash_commands(self) -> list[SlashCommand]:
-        return [SlashCommand("sentiment", "score a text and show the words that drove it "
-                             "(no text: open the meter)", self._slash, usage="/sentiment TEXT")]
+    def slash_commands(self) -> list[api.SlashCommand]:
+        return [api.SlashCommand("sentiment", "score a text and show the words that drove it "
+                                 "(no text: open the meter)", self._slash, usage="/sentiment TEXT")]
 
-    def screens(self) -> list[ScreenSpec]:
-        return [ScreenSpec("sentiment", "Sentiment meter",
-                           imported_on_call("textseq_plugins.sentiment.screen", "SentimentScreen"),
-                           help="type; the meter and the driving words follow each keystroke")]
+    def screens(self) -> list[api.ScreenSpec]:
+        return [api.ScreenSpec(
+            "sentiment", "Sentiment meter",
+            imported_on_call("textseq_plugins.sentiment.screen", "SentimentScreen"),
+            help="type; the meter and the driving words follow each keystroke")]
 
-    def model_specs(self) -> list[ModelSpec]:
+    def model_specs(self) -> list[api.ModelSpec]:
         loader = imported_on_call("textseq_plugins.sentiment.model", "load_model")
-        return [ModelSpec(MODEL_KIND, loader, default=DEFAULT_MODEL,
-                          description="n-gram elastic net (+ lexicon feature), -1..+1")]
+        return [api.ModelSpec(MODEL_KIND, loader, default=DEFAULT_MODEL,
+                              description="n-gram elastic net (+ lexicon feature), -1..+1")]
 
     def annotators(self) -> list[Any]:
         from textseq_plugins.sentiment.scoring import SentimentAnnotator
