@@ -8,13 +8,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 
-async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 10.0,
+async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 30.0,
                    what: str = "") -> bool:
     """Let the app run until ``predicate()`` holds and return True; fail the test when it
     does not hold within ``timeout`` seconds.
 
     Screens load and models answer in thread workers, so a fixed pause is a race on a loaded
-    machine. An exception in ``predicate`` (a widget not mounted yet) counts as "not yet".
+    machine; the 30 s default is for CI's two busy cores (a passing wait returns at once). An exception in ``predicate`` (a widget not mounted yet) counts as "not yet".
     """
     return await _poll(predicate, timeout, what, lambda: pilot.pause(0.05))
 
