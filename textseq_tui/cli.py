@@ -80,7 +80,7 @@ class TextseqGroup(TyperGroup):
     """The root group: any TextseqError below it becomes one line on stderr and an exit code.
 
     Plugins' sub-apps are built when a command needs them (``CliSession.lazy``):
-    ``textseq sentiment score`` builds the sentiment commands alone, and ``textseq --help``
+    ``textseq PLUGIN COMMAND`` builds that plugin's commands alone, and ``textseq --help``
     lists every plugin by its description without building any (Typer turning every
     plugin's signatures into Click commands was a third of ``--help``'s time)."""
 
