@@ -7,6 +7,7 @@ and the shipped thresholds; the missing-model path uses a registry without it.""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from textseq_plugins.anomaly.lexicon import Lexicon, edits1
@@ -58,6 +59,20 @@ def test_the_slips_of_a_word_are_one_edit_away():
     assert lexicon.neighbours("teh", 4.0) == [("the", 7.7), ("ten", 5.5), ("tea", 5.0)]
     assert lexicon.zipf("kubrick's") == lexicon.zipf("kubrick") == 0.0
     assert lexicon.zipf("the's") == 7.7
+
+
+def test_the_channel_weighs_a_dropped_letter_above_a_random_replacement():
+    from textseq_plugins.anomaly.wordscore import slip_kind, typo_score
+
+    kinds = {(w, m): slip_kind(w, m) for w, m in (
+        ("hman", "human"), ("crazyy", "crazy"), ("thiunk", "think"), ("teh", "the"),
+        ("timbos", "bimbos"), ("wprd", "word"), ("worod", "word"))}
+    assert list(kinds.values()) == ["drop", "double", "insert", "swap", "replace", "near key",
+                                    "insert"]
+    # the same reads: a neighbour a dropped letter away outweighs one a replacement away
+    dropped = typo_score([["hman", 0.0, -20.0], ["human", 5.0, -12.0]])[0]
+    replaced = typo_score([["timbos", 0.0, -20.0], ["bimbos", 5.0, -12.0]])[0]
+    assert dropped - replaced == pytest.approx(math.log(25))
 
 
 def test_a_typo_and_a_mash_are_marked_with_why(host):
