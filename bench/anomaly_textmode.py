@@ -57,7 +57,8 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 
 def _row(scores: list, span: tuple[int, int] | None = None) -> dict:
     words = [[s.word.start, s.word.end, s.typo, s.unusual, s.suggestion, round(s.zipf, 3),
-              round(s.nats_per_char, 3), round(s.context, 3), s.extra.get("candidates")]
+              round(s.nats_per_char, 3), round(s.context, 3), s.extra.get("candidates"),
+              s.out_of_place]
              for s in scores.words if s.word.judge and not s.extra.get("yours")]
     return {"words": words, **({"span": list(span)} if span else {})}
 
@@ -151,21 +152,36 @@ def score_all(args: argparse.Namespace) -> list[dict] | None:
 
 
 def rescore(rows: list[dict]) -> None:
-    """Each stored word's scores from its stored reads (``wordscore.final_scores``, as text
-    mode computes them now), so a change of weights needs no new reads."""
+    """Each stored word's scores from its stored reads (``wordscore.final_scores``, and
+    ``outofplace`` with the host's GloVe and WordNet, as text mode computes them now), so a
+    change of weights needs no new reads."""
+    from textseq_plugins.anomaly.outofplace import out_of_place
     from textseq_plugins.anomaly.wordscore import final_scores
 
+    from textseq_tui.ml import GloveVectors, WordNet, shipped_wordnet_dir
+
+    vectors, wordnet = GloveVectors(), WordNet(shipped_wordnet_dir())
     for r in rows:
-        for w in r["words"]:
+        words = r["words"]
+        for w in words:
             w[2], w[3], w[4] = final_scores(w[5], w[6], w[7], w[8])
+            del w[9:]
+            w.append(None)
+        found = out_of_place([(r["text"][w[0]:w[1]], w[5], w[6]) for w in words], vectors,
+                             wordnet)
+        for i, value in found.items():
+            words[i][9] = value
 
 
 def reasons_of(row: dict, thresholds: dict) -> list[tuple[int, int, str]]:
+    from textseq_plugins.anomaly.textcalib import COLUMNS
     from textseq_plugins.anomaly.textmode import reason_for
 
     out = []
-    for start, end, typo, unusual, *_ in row["words"]:
-        why = reason_for(typo, unusual, thresholds)
+    for w in row["words"]:
+        start, end = w[0], w[1]
+        why = reason_for({k: w[c] if c < len(w) else None for k, c in COLUMNS.items()},
+                         thresholds)
         if why:
             out.append((start, end, why))
     return out
@@ -277,7 +293,7 @@ def main() -> None:
     result = figures(rows, thresholds)
     if not args.no_speed:
         result["speed"] = speed(args, rows)
-    result["thresholds"] = {k: thresholds[k] for k in textcalib.REASONS}
+    result["thresholds"] = {k: thresholds[k] for k in textcalib.REASONS if k in thresholds}
     result["machine"] = machine()
     save_results(args.out, result)
     print(json.dumps(result["thresholds"]))

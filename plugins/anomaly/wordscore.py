@@ -85,6 +85,7 @@ class WordScore:
     typo: float | None = None
     suggestion: str = ""
     unusual: float | None = None
+    out_of_place: float | None = None
     context: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -220,10 +221,12 @@ def context_of(others: list[WordScore]) -> float:
 
 
 def score_text(model: Any, lexicon: Lexicon, text: str,
-               personal: frozenset[str] | set[str] = frozenset()) -> TextScores:
+               personal: frozenset[str] | set[str] = frozenset(), *,
+               vectors: Any = None, wordnet: Any = None) -> TextScores:
     """Every word-like piece of ``text`` (``wordshape.words``) with its scores
-    (``final_scores``). Words left alone by their shape, and the user's own words
-    (``personal``), get no scores."""
+    (``final_scores``; with GloVe ``vectors`` and ``wordnet``, the nouns' ``out_of_place``
+    too). Words left alone by their shape, and the user's own words (``personal``), get no
+    scores."""
     pieces = words(text)
     out = [WordScore(w) for w in pieces]
     if not any(w.judge for w in pieces):
@@ -258,4 +261,11 @@ def score_text(model: Any, lexicon: Lexicon, text: str,
         score.context = context_of([o for o in judged if o is not score])
         score.typo, score.unusual, score.suggestion = final_scores(
             score.zipf, score.nats_per_char, score.context, score.extra.get("candidates"))
+    if vectors is not None and wordnet is not None:
+        from textseq_plugins.anomaly.outofplace import out_of_place
+
+        found = out_of_place([(s.word.text, s.zipf, s.nats_per_char) for s in judged],
+                             vectors, wordnet)
+        for i, value in found.items():
+            judged[i].out_of_place = value
     return TextScores(out, sum(nats) / len(nats))

@@ -84,6 +84,19 @@ def test_a_typo_and_a_mash_are_marked_with_why(host):
     assert "[reverse red]teh[/]" in render_markup(result)
 
 
+def test_a_noun_from_another_topic_is_out_of_place(host):
+    result = judge_text(host.registry, "We spent the whole meeting arguing about the budget "
+                        "and the walrus for next quarter.")
+    assert marked(result) == {"walrus": "out of place"}
+    assert result["label"] == 'out of place? "walrus"'
+    assert "out of place" in result["thresholds"]
+    fits = judge_text(host.registry, "We spent the whole meeting arguing about the budget "
+                      "and the schedule for next quarter.")
+    assert fits["marked"] == 0
+    quarter = next(w for w in fits["words"] if w["word"] == "quarter")
+    assert quarter["scores"]["out of place"] < fits["thresholds"]["out of place"]
+
+
 def test_rare_words_names_and_shapes_are_not_marked(host):
     text = ("@bob the heterozygous Af cells at http://lab.example.org look fine :) "
             "Kubrick's #tbt cinematography in 1968, lol")
@@ -182,3 +195,22 @@ def test_scores_follow_from_the_reads_the_bench_keeps(host):
     for s in judged:
         again = final_scores(s.zipf, s.nats_per_char, s.context, s.extra.get("candidates"))
         assert again == (s.typo, s.unusual, s.suggestion)
+
+
+def test_thresholds_are_the_strictest_kinds_conformal_quantile_per_reason():
+    import random
+
+    from textseq_plugins.anomaly import textcalib
+
+    rows = [[0, 3, 2.0, None, "", 3.0, 2.0, 1.0, None, -1.5],
+            [4, 9, None, 5.0, "", 0.0, 5.0, 1.0, None]]  # a row stored before "out of place"
+    assert textcalib.message_maxima(rows) == {"typo": 2.0, "unusual": 5.0, "out of place": -1.5}
+    rng = random.Random(0)
+    by_kind = {kind: [{"typo": rng.gauss(mean, 1), "unusual": rng.gauss(0, 1),
+                       "out of place": float("-inf")} for _ in range(200)]
+               for kind, mean in (("prose", 0.0), ("tweets", 3.0))}
+    thresholds = textcalib.calibrate(by_kind)
+    assert thresholds["typo"] == thresholds["per_kind"]["typo"]["tweets"]
+    assert thresholds["per_kind"]["typo"]["prose"] < thresholds["typo"]
+    marked = sum(m["typo"] > thresholds["typo"] for m in by_kind["tweets"])
+    assert marked <= textcalib.RATES["typo"] * 200
