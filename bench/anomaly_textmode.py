@@ -15,6 +15,10 @@ character model's reading of its neighbours) give the scores through
 ``--shard K/N`` scores a part (every N-th message) into ``FEATURES.KofN`` so N parts can run
 side by side, and a plain run with ``--features FEATURES`` joins them.
 
+``--fit-out-of-place`` prints ``outofplace.WEIGHTS`` refitted on the calibration half (the
+"out of place" score's logistic regression; its reads come from the stored text and reads
+with the host's GloVe and WordNet, so they need no new scoring).
+
 ``--calibrate FILE`` chooses the thresholds on the calibration halves only
 (``textcalib.calibrate``: per reason, the split-conformal quantile of each kind's per-message
 largest score, the largest over the kinds) and writes them, with their provenance, to FILE;
@@ -173,6 +177,30 @@ def rescore(rows: list[dict]) -> None:
             words[i][9] = value
 
 
+def fit_out_of_place(rows: list[dict]) -> tuple[float, ...]:
+    """``outofplace.WEIGHTS`` refitted: a logistic regression over the reads
+    (``outofplace.reads``) of the calibration half's candidate nouns, ordinary ones against
+    planted unrelated ones (never the test half)."""
+    from sklearn.linear_model import LogisticRegression
+    from textseq_plugins.anomaly.outofplace import reads
+
+    from textseq_tui.ml import GloveVectors, WordNet, shipped_wordnet_dir
+
+    vectors, wordnet = GloveVectors(), WordNet(shipped_wordnet_dir())
+    x, y = [], []
+    for r in rows:
+        if r["split"] != "calib" or r["planting"] not in (None, "unrelated word"):
+            continue
+        words = [(r["text"][w[0]:w[1]], w[5], w[6]) for w in r["words"]]
+        for i, read in reads(words, vectors, wordnet).items():
+            planted = r["planting"] is not None and r["words"][i][0] == r["span"][0]
+            if r["planting"] is None or planted:
+                x.append(read)
+                y.append(int(planted))
+    fitted = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
+    return (*(round(float(c), 2) for c in fitted.coef_[0]), round(float(fitted.intercept_[0]), 2))
+
+
 def reasons_of(row: dict, thresholds: dict) -> list[tuple[int, int, str]]:
     from textseq_plugins.anomaly.textcalib import COLUMNS
     from textseq_plugins.anomaly.textmode import reason_for
@@ -264,11 +292,16 @@ def main() -> None:
                         "(into FEATURES.KofN), for running the parts side by side")
     parser.add_argument("--calibrate", type=Path, default=None)
     parser.add_argument("--no-speed", action="store_true", help="skip the timing")
+    parser.add_argument("--fit-out-of-place", action="store_true", help="print "
+                        "outofplace.WEIGHTS refitted on the calibration half, and stop")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" /
                         "anomaly_textmode.json")
     args = parser.parse_args()
     rows = score_all(args)
     if rows is None:
+        return
+    if args.fit_out_of_place:
+        print(json.dumps({"WEIGHTS": fit_out_of_place(rows)}))
         return
     from textseq_plugins.anomaly import textcalib
 

@@ -14,7 +14,7 @@ written in lower case) with at least ``MIN_CONTEXT`` other content words, three 
 
 The score is a logistic regression over the three (``WEIGHTS``), fitted on the calibration
 half of the benchmark (``bench/anomaly_textmode.py``: ordinary nouns against planted
-unrelated ones, never the test half); its threshold is chosen split-conformally like the
+unrelated ones, never the test half; ``--fit-out-of-place`` refits it); its threshold is chosen split-conformally like the
 others (``textcalib``). GloVe is the host's shared ``glove-6b-50d`` and WordNet its
 ``wordnet-3.0``, both loaded through the registry in the annotator's worker.
 """
