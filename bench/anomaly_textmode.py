@@ -160,14 +160,16 @@ def rescore(rows: list[dict]) -> None:
     ``outofplace`` with the host's GloVe and WordNet, as text mode computes them now), so a
     change of weights needs no new reads."""
     from textseq_plugins.anomaly.outofplace import out_of_place
-    from textseq_plugins.anomaly.wordscore import final_scores
+    from textseq_plugins.anomaly.wordscore import contexts, final_scores
 
     from textseq_tui.ml import GloveVectors, WordNet, shipped_wordnet_dir
 
     vectors, wordnet = GloveVectors(), WordNet(shipped_wordnet_dir())
     for r in rows:
         words = r["words"]
-        for w in words:
+        for w, context in zip(words, contexts([(w[5], w[6], w[8]) for w in words]),
+                              strict=True):
+            w[7] = context
             w[2], w[3], w[4] = final_scores(w[5], w[6], w[7], w[8])
             del w[9:]
             w.append(None)

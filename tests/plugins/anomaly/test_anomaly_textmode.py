@@ -84,6 +84,14 @@ def test_a_typo_and_a_mash_are_marked_with_why(host):
     assert "[reverse red]teh[/]" in render_markup(result)
 
 
+def test_several_slips_in_one_message_are_each_marked(host):
+    """A message's own slips do not make it read as informal (``CLEAR_SLIP``): before, each
+    raised the others' context and none was marked."""
+    result = judge_text(host.registry, "we shoud meet at the libary tomorow")
+    assert marked(result) == {"shoud": "typo", "libary": "typo", "tomorow": "typo"}
+    assert marked(judge_text(host.registry, "lol u gonna b there 2nite m8")) == {}
+
+
 def test_a_noun_from_another_topic_is_out_of_place(host):
     result = judge_text(host.registry, "We spent the whole meeting arguing about the budget "
                         "and the walrus for next quarter.")
@@ -206,14 +214,16 @@ def test_plugin_keeps_one_annotator_so_the_missing_model_note_is_said_once(host)
 def test_scores_follow_from_the_reads_the_bench_keeps(host):
     from textseq_plugins.anomaly.lexicon import lexicon_for
     from textseq_plugins.anomaly.textmode import load_char_model
-    from textseq_plugins.anomaly.wordscore import final_scores, score_text
+    from textseq_plugins.anomaly.wordscore import contexts, final_scores, score_text
 
     model = load_char_model(host.registry)
     lexicon = lexicon_for(host.registry.get("char-rnn-english").path)
     scored = score_text(model, lexicon, "we ate teh cake with a qzxv")
     judged = [s for s in scored.words if s.word.judge]
     assert any(s.typo is not None for s in judged) and any(s.unusual is not None for s in judged)
-    for s in judged:
+    reads = [(s.zipf, s.nats_per_char, s.extra.get("candidates")) for s in judged]
+    for s, context in zip(judged, contexts(reads), strict=True):
+        assert context == s.context
         again = final_scores(s.zipf, s.nats_per_char, s.context, s.extra.get("candidates"))
         assert again == (s.typo, s.unusual, s.suggestion)
 
