@@ -84,8 +84,41 @@ class Message(Static):
             self.update(user_text(self.raw, self.annotations, self.plain_sources))
 
 
+class LabelledText:
+    """A message and its labels, drawn so that a label wraps to the next line whole: the
+    message wraps as text, then each label goes on the last line if it fits, else on a line
+    of its own. (Textual and Rich both break lines at any white space, no-break spaces
+    included, which split ``[out of`` / ``place? "walrus"]`` at the edge.)"""
+
+    def __init__(self, body: Text, labels: list[Text]) -> None:
+        self.body = body
+        self.labels = labels
+
+    @property
+    def plain(self) -> str:
+        return self.body.plain + "".join("  " + label.plain for label in self.labels)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        width = max(1, options.max_width)
+        lines = list(self.body.wrap(console, width))
+        for label in self.labels:
+            if lines and lines[-1].cell_len + 2 + label.cell_len <= width:
+                lines[-1] = Text.assemble(lines[-1], "  ", label)
+            else:
+                lines.append(label.copy())
+        yield from lines
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        longest = max([self.body.cell_len + sum(2 + lab.cell_len for lab in self.labels),
+                       *(lab.cell_len for lab in self.labels)])
+        return Measurement(min(longest, 8), longest)
+
+
 def user_text(raw: str, annotations: list[tuple[str, Annotation]],
-              plain_sources: set[str] = frozenset()) -> Text:  # type: ignore[assignment]
+              plain_sources: set[str] = frozenset()  # type: ignore[assignment]
+              ) -> LabelledText:
     """A user message with its highlights and labels; a label of a source in
     ``plain_sources`` (a plugin no longer installed) is plain, and whatever does not render
     leaves the message as plain text."""
@@ -102,19 +135,16 @@ def user_text(raw: str, annotations: list[tuple[str, Annotation]],
                 end = max(start, min(int(span.end), len(raw)))
                 if style is not None and end > start:
                     body.stylize(style, offset + start, offset + end)
-        for source, annotation in annotations:
-            label = str(annotation.label or "")
-            if label:
-                plain = source in plain_sources
-                # no-break spaces: a label wraps to the next line whole, never in two
-                body.append("  [" + label.replace(" ", "\u00a0") + "]",
-                            style=None if plain else "italic cyan")
-        return body
+        labels = [Text(f"[{annotation.label}]",
+                       style="" if source in plain_sources else "italic cyan")
+                  for source, annotation in annotations if str(annotation.label or "")]
+        return LabelledText(body, labels)
     except Exception:  # noqa: BLE001 — whatever a label holds, the message still shows
-        return Text(f"you: {raw}")
+        return LabelledText(Text(f"you: {raw}"), [])
 
 
-def stored_text(entry: Entry, installed: set[str], order: dict[str, int]) -> Text:
+def stored_text(entry: Entry, installed: set[str], order: dict[str, int]
+                ) -> Text | LabelledText:
     """A stored entry as it was shown: a message with its labels (in ``order``; those of
     plugins not ``installed`` plain), a command, or an answer's markup (plain text when
     it no longer parses)."""
@@ -147,7 +177,12 @@ class StoredPage(Static):
         super().__init__()
         self.stored = entries
         self.texts = [stored_text(entry, installed, order) for entry in entries]
-        self.update(Text("\n\n").join(self.texts))
+        from rich.console import Group
+
+        parts: list[Any] = []
+        for i, text in enumerate(self.texts):
+            parts += [Text(""), text] if i else [text]  # a blank line between entries
+        self.update(Group(*parts))
 
 
 #: Entries kept on screen: a long session (or a monkey) must not make every layout slower
@@ -296,18 +331,21 @@ class Transcript(VerticalScroll):
             self.post_message(self.WantsOlder(self.oldest_shown))
 
     def entries(self) -> list[str]:
-        """Plain text of every entry (tests and copy-out; a label's no-break spaces are
-        spaces again)."""
+        """Plain text of every entry (tests and copy-out)."""
         out: list[str] = []
         for message in self.children:
             if isinstance(message, StoredPage):
-                out += [text.plain.replace("\u00a0", " ") for text in message.texts]
+                out += [text.plain for text in message.texts]
                 continue
             if not isinstance(message, Message):
                 continue
+            if message.kind == "user":
+                out.append(user_text(message.raw, message.annotations,
+                                     message.plain_sources).plain)
+                continue
             rendered = message.render()
             if hasattr(rendered, "plain"):
-                out.append(rendered.plain.replace("\u00a0", " "))
+                out.append(rendered.plain)
                 continue
             import io
 
