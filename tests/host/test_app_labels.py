@@ -40,3 +40,23 @@ async def test_labels_keep_the_same_order_whoever_answers_first(home) -> None:
                                                       for e in app.transcript.entries()) == n)
         for text in ("one", "two", "three"):
             assert f'you: {text}  [mood: calm]  [typo? "teh"]' in app.transcript.entries()
+
+
+def test_a_label_wraps_whole_at_any_width():
+    import io
+
+    from rich.console import Console
+
+    from textseq_tui.app.transcript import user_text
+
+    message = user_text("The meeting about the budget went walrus and everyone agreed",
+                        [("anomaly", Annotation('out of place? "walrus"')),
+                         ("sentiment", Annotation("neutral"))])
+    for width in range(24, 90):
+        out = io.StringIO()
+        Console(file=out, width=width, color_system=None).print(message)
+        lines = out.getvalue().splitlines()
+        assert max(len(line.rstrip()) for line in lines) <= width
+        assert any('[out of place? "walrus"]' in line for line in lines), (width, lines)
+        assert any("[neutral]" in line for line in lines)
+    assert message.plain.endswith('  [out of place? "walrus"]  [neutral]')
