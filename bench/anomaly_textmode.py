@@ -15,6 +15,10 @@ character model's reading of its neighbours) give the scores through
 ``--shard K/N`` scores a part (every N-th message) into ``FEATURES.KofN`` so N parts can run
 side by side, and a plain run with ``--features FEATURES`` joins them.
 
+``--fit-out-of-place`` prints ``outofplace.WEIGHTS`` refitted on the calibration half (the
+"out of place" score's logistic regression; its reads come from the stored text and reads
+with the host's GloVe and WordNet, so they need no new scoring).
+
 ``--calibrate FILE`` chooses the thresholds on the calibration halves only
 (``textcalib.calibrate``: per reason, the split-conformal quantile of each kind's per-message
 largest score, the largest over the kinds) and writes them, with their provenance, to FILE;
@@ -57,7 +61,8 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 
 def _row(scores: list, span: tuple[int, int] | None = None) -> dict:
     words = [[s.word.start, s.word.end, s.typo, s.unusual, s.suggestion, round(s.zipf, 3),
-              round(s.nats_per_char, 3), round(s.context, 3), s.extra.get("candidates")]
+              round(s.nats_per_char, 3), round(s.context, 3), s.extra.get("candidates"),
+              s.out_of_place]
              for s in scores.words if s.word.judge and not s.extra.get("yours")]
     return {"words": words, **({"span": list(span)} if span else {})}
 
@@ -151,21 +156,62 @@ def score_all(args: argparse.Namespace) -> list[dict] | None:
 
 
 def rescore(rows: list[dict]) -> None:
-    """Each stored word's scores from its stored reads (``wordscore.final_scores``, as text
-    mode computes them now), so a change of weights needs no new reads."""
-    from textseq_plugins.anomaly.wordscore import final_scores
+    """Each stored word's scores from its stored reads (``wordscore.final_scores``, and
+    ``outofplace`` with the host's GloVe and WordNet, as text mode computes them now), so a
+    change of weights needs no new reads."""
+    from textseq_plugins.anomaly.outofplace import out_of_place
+    from textseq_plugins.anomaly.wordscore import contexts, final_scores
 
+    from textseq_tui.ml import GloveVectors, WordNet, shipped_wordnet_dir
+
+    vectors, wordnet = GloveVectors(), WordNet(shipped_wordnet_dir())
     for r in rows:
-        for w in r["words"]:
+        words = r["words"]
+        for w, context in zip(words, contexts([(w[5], w[6], w[8]) for w in words]),
+                              strict=True):
+            w[7] = context
             w[2], w[3], w[4] = final_scores(w[5], w[6], w[7], w[8])
+            del w[9:]
+            w.append(None)
+        found = out_of_place([(r["text"][w[0]:w[1]], w[5], w[6]) for w in words], vectors,
+                             wordnet)
+        for i, value in found.items():
+            words[i][9] = value
+
+
+def fit_out_of_place(rows: list[dict]) -> tuple[float, ...]:
+    """``outofplace.WEIGHTS`` refitted: a logistic regression over the reads
+    (``outofplace.reads``) of the calibration half's candidate nouns, ordinary ones against
+    planted unrelated ones (never the test half)."""
+    from sklearn.linear_model import LogisticRegression
+    from textseq_plugins.anomaly.outofplace import reads
+
+    from textseq_tui.ml import GloveVectors, WordNet, shipped_wordnet_dir
+
+    vectors, wordnet = GloveVectors(), WordNet(shipped_wordnet_dir())
+    x, y = [], []
+    for r in rows:
+        if r["split"] != "calib" or r["planting"] not in (None, "unrelated word"):
+            continue
+        words = [(r["text"][w[0]:w[1]], w[5], w[6]) for w in r["words"]]
+        for i, read in reads(words, vectors, wordnet).items():
+            planted = r["planting"] is not None and r["words"][i][0] == r["span"][0]
+            if r["planting"] is None or planted:
+                x.append(read)
+                y.append(int(planted))
+    fitted = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
+    return (*(round(float(c), 2) for c in fitted.coef_[0]), round(float(fitted.intercept_[0]), 2))
 
 
 def reasons_of(row: dict, thresholds: dict) -> list[tuple[int, int, str]]:
+    from textseq_plugins.anomaly.textcalib import COLUMNS
     from textseq_plugins.anomaly.textmode import reason_for
 
     out = []
-    for start, end, typo, unusual, *_ in row["words"]:
-        why = reason_for(typo, unusual, thresholds)
+    for w in row["words"]:
+        start, end = w[0], w[1]
+        why = reason_for({k: w[c] if c < len(w) else None for k, c in COLUMNS.items()},
+                         thresholds)
         if why:
             out.append((start, end, why))
     return out
@@ -248,11 +294,16 @@ def main() -> None:
                         "(into FEATURES.KofN), for running the parts side by side")
     parser.add_argument("--calibrate", type=Path, default=None)
     parser.add_argument("--no-speed", action="store_true", help="skip the timing")
+    parser.add_argument("--fit-out-of-place", action="store_true", help="print "
+                        "outofplace.WEIGHTS refitted on the calibration half, and stop")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" /
                         "anomaly_textmode.json")
     args = parser.parse_args()
     rows = score_all(args)
     if rows is None:
+        return
+    if args.fit_out_of_place:
+        print(json.dumps({"WEIGHTS": fit_out_of_place(rows)}))
         return
     from textseq_plugins.anomaly import textcalib
 
@@ -277,7 +328,7 @@ def main() -> None:
     result = figures(rows, thresholds)
     if not args.no_speed:
         result["speed"] = speed(args, rows)
-    result["thresholds"] = {k: thresholds[k] for k in textcalib.REASONS}
+    result["thresholds"] = {k: thresholds[k] for k in textcalib.REASONS if k in thresholds}
     result["machine"] = machine()
     save_results(args.out, result)
     print(json.dumps(result["thresholds"]))

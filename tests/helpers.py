@@ -8,13 +8,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 
-async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 10.0,
+async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 30.0,
                    what: str = "") -> bool:
     """Let the app run until ``predicate()`` holds and return True; fail the test when it
     does not hold within ``timeout`` seconds.
 
     Screens load and models answer in thread workers, so a fixed pause is a race on a loaded
-    machine. An exception in ``predicate`` (a widget not mounted yet) counts as "not yet".
+    machine; the 30 s default is for CI's two busy cores (a passing wait returns at once). An exception in ``predicate`` (a widget not mounted yet) counts as "not yet".
     """
     return await _poll(predicate, timeout, what, lambda: pilot.pause(0.05))
 
@@ -45,7 +45,7 @@ def app_is_quiet(app: Any) -> bool:
     return all(pump.message_queue_size == 0 for pump in pumps)
 
 
-async def wait_until_quiet(app: Any, timeout: float = 10.0, polls: int = 3) -> None:
+async def wait_until_quiet(app: Any, timeout: float = 30.0, polls: int = 3) -> None:
     """Wait until every event queued so far has been handled — ``polls`` quiet checks in a
     row, so that work one handler queues for another is waited for too — then return; fail
     the test past ``timeout`` seconds. What a test asserts did *not* happen is checked after
@@ -64,7 +64,7 @@ async def wait_until_quiet(app: Any, timeout: float = 10.0, polls: int = 3) -> N
         quiet = quiet + 1 if app_is_quiet(app) else 0
 
 
-async def wait_until(predicate: Callable[[], Any], timeout: float = 10.0,
+async def wait_until(predicate: Callable[[], Any], timeout: float = 30.0,
                      what: str = "") -> bool:
     """:func:`wait_for` without a pilot: polls with ``asyncio.sleep`` (see
     :func:`wait_until_quiet` for why); an exception in ``predicate`` counts as "not yet"."""

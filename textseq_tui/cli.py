@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from textseq_tui import cli_io
 from textseq_tui.errors import BadInput, PluginError, TextseqError
 from textseq_tui.host import Host
+from textseq_tui.plugin import Plugin
 from textseq_tui.score_tables import cell as _cell
 
 
@@ -38,6 +39,8 @@ class CliSession:
         self.host = host
         self.home: Path | None = None
         self.device: str | None = None
+        #: plugin name -> its record, for the sub-apps built on first use (TextseqGroup).
+        self.lazy: dict[str, Any] = {}
 
     def get_host(self) -> Host:
         """The host, built on first use from the root options."""
@@ -74,7 +77,40 @@ def host_of(ctx: typer.Context) -> Host:
 
 
 class TextseqGroup(TyperGroup):
-    """The root group: any TextseqError below it becomes one line on stderr and an exit code."""
+    """The root group: any TextseqError below it becomes one line on stderr and an exit code.
+
+    Plugins' sub-apps are built when a command needs them (``CliSession.lazy``):
+    ``textseq PLUGIN COMMAND`` builds that plugin's commands alone, and ``textseq --help``
+    lists every plugin by its description without building any (Typer turning every
+    plugin's signatures into Click commands was a third of ``--help``'s time)."""
+
+    _listing = False
+
+    def _lazy(self, ctx: Any) -> dict[str, Any]:
+        session = ctx.find_root().obj
+        return session.lazy if isinstance(session, CliSession) else {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        return names + [n for n in self._lazy(ctx) if n not in self.commands]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        record = self._lazy(ctx).get(cmd_name) if found is None else None
+        if record is None:
+            return found
+        if self._listing:  # the root's --help: a row with the plugin's description
+            return TyperGroup(name=cmd_name, help=record.plugin.description)
+        command = _plugin_command(record)
+        self.add_command(command, cmd_name)
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -274,28 +310,42 @@ def build_app(host: Host | None = None, *, session: CliSession | None = None) ->
     app.command("train", add_help_option=False,
                 context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
                 )(train_cmd)
-    _mount_plugins(app, records)
+    _mount_plugins(app, records, session)
     _one_line_listings(app)
     return app
 
 
-def _mount_plugins(app: typer.Typer, records: list[Any]) -> None:
-    """Each started plugin's Typer app as ``textseq NAME``; a broken ``cli()`` is reported
-    on stderr and skipped, never fatal."""
+def _mount_plugins(app: typer.Typer, records: list[Any], session: CliSession) -> None:
+    """Each started plugin's Typer app as ``textseq NAME``, built on first use
+    (``TextseqGroup``); a plugin that failed answers its one line."""
     for record in records:
-        plugin = record.plugin
-        if plugin is None or record.error:
+        if record.plugin is None or record.error:
             _mount_unavailable(app, record.name, f"plugin {record.name!r} is not available: "
                                                  f"{record.error}")
-            continue
-        try:
-            sub = plugin.cli()
-        except Exception as err:  # noqa: BLE001 — a broken plugin CLI must not break the rest
-            _mount_unavailable(app, record.name, f"plugin {record.name!r}: cli() failed: "
-                                                 f"{type(err).__name__}: {err}")
-            continue
-        if sub is not None:
-            app.add_typer(sub, name=plugin.name, help=plugin.description)
+        elif type(record.plugin).cli is not Plugin.cli \
+                and record.plugin.name not in session.lazy:  # a second one of a name: the first
+            session.lazy[record.plugin.name] = record
+
+
+def _plugin_command(record: Any) -> Any:
+    """The Click command of a plugin's Typer app; a broken or missing ``cli()`` gives a
+    command that answers the problem in one line, never a traceback."""
+    plugin = record.plugin
+    try:
+        sub = plugin.cli()
+    except Exception as err:  # noqa: BLE001 — a broken plugin CLI must not break the rest
+        sub, problem = None, f"plugin {plugin.name!r}: cli() failed: {type(err).__name__}: {err}"
+    else:
+        problem = f"plugin {plugin.name!r} has no commands"
+    if sub is None:
+        stand_in = typer.Typer()
+        _mount_unavailable(stand_in, plugin.name, problem)
+        return typer.main.get_command(stand_in)  # an app of one command is that command
+    _one_line_listings(sub)
+    command = typer.main.get_group(sub)  # as add_typer mounts it: a group, no completion
+    command.name = plugin.name
+    command.help = plugin.description
+    return command
 
 
 def _mount_unavailable(app: typer.Typer, name: str, problem: str) -> None:

@@ -23,13 +23,26 @@ from textseq_tui.plugin import PluginContext, TextseqError, escape
 MAX_ROWS = 200
 
 
+def unknown_note(seqs: list[list[str]], detector: Any, model: str) -> str:
+    """A hint when most tokens are new to the model (a text file given to a log-key model,
+    say): every new token is flagged, which says more about the file than about anomalies."""
+    tokens = [t for seq in seqs for t in seq]
+    known = detector.vocab.stoi
+    new = sum(t not in known for t in tokens)
+    if not tokens or new * 2 <= len(tokens):
+        return ""
+    examples = " ".join(t for t in detector.vocab.itos[4:7])
+    return (f"\n[yellow]{new} of {len(tokens)} tokens are new to {escape(model)}[/] (it reads "
+            f"tokens like {escape(examples)}); for text, type /anomaly text in the chat")
+
+
 class AnomalyScreen(Screen):
     """Browse the most anomalous sequences of a file (one sequence a line)."""
 
     DEFAULT_CSS = """
     AnomalyScreen { layout: vertical; }
     AnomalyScreen #path { height: 3; }
-    AnomalyScreen #status { height: 1; color: $text-muted; padding: 0 1; }
+    AnomalyScreen #status { height: auto; max-height: 3; color: $text-muted; padding: 0 1; }
     AnomalyScreen #table { height: 9; }
     AnomalyScreen #detail { height: 1fr; padding: 0 1; border-top: solid $primary; }
     AnomalyScreen #below { height: 1fr; }
@@ -98,9 +111,10 @@ class AnomalyScreen(Screen):
         ranked = sorted(range(len(seqs)), key=lambda i: -scores[i].score)
         rows = [(i, seqs[i], scores[i]) for i in ranked[:MAX_ROWS]]
         n_anom = sum(s.anomalous for s in scores)
+        status = (f"{len(seqs)} sequences, {n_anom} anomalous ({escape(self.model_name)}); "
+                  f"top {len(rows)} by score")
         self.app.call_from_thread(self._fill, detector, rows,
-                                  f"{len(seqs)} sequences, {n_anom} anomalous "
-                                  f"({self.model_name}); top {len(rows)} by score")
+                                  status + unknown_note(seqs, detector, self.model_name))
 
     def _show_status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)

@@ -1,13 +1,14 @@
-"""Text mode: the words of a text a person would call odd — a slip, a keyboard mash — and
-why.
+"""Text mode: the words of a text a person would call odd — a slip, a keyboard mash, a noun
+that does not fit — and why.
 
 The character model is the autocomplete plugin's, loaded through the shared registry
 (``registry.load("char-rnn-english")``: the same cached instance the ghost text uses); its
 word counts (``words.npz`` in the same registry directory) and wordfreq make the lexicon.
 Shapes a model would find surprising but a person would not (URLs, @mentions, hashtags,
 numbers, emoticons, names, acronyms, other alphabets) are never judged (``wordshape``); the
-judged words get two scores (``wordscore``) and each is compared with a threshold chosen
-on ordinary text of several kinds (``textcalib``, ``textmode_thresholds.json``).
+judged words get two scores (``wordscore``), nouns a third from the host's shared GloVe
+vectors and WordNet (``outofplace``), and each is compared with a threshold chosen on
+ordinary text of several kinds (``textcalib``, ``textmode_thresholds.json``).
 
 ``judge_text`` is what ``textseq anomaly text``, ``/anomaly text`` and the chat annotator
 show. When the model is missing, text mode says so and how to get it; nothing else breaks.
@@ -28,7 +29,7 @@ CHAR_MODEL_KIND = "char-rnn"
 #: note): a chat message is far shorter, and 100 KB would keep the model busy for seconds.
 MAX_CHARS = 2_000
 #: What the label says for each reason (``textcalib.REASONS``).
-LABELS = {"typo": "typo?", "unusual": "unusual:"}
+LABELS = {"typo": "typo?", "unusual": "unusual:", "out of place": "out of place?"}
 #: A word used in this many earlier messages of the chat is the user's own (see
 #: ``PersonalWords``), never odd to them.
 OWN_AFTER = 2
@@ -50,12 +51,29 @@ def load_char_model(registry: Any, name: str = CHAR_MODEL) -> Any:
     return model
 
 
-def reason_for(typo: float | None, unusual: float | None, thresholds: dict[str, Any]) -> str:
-    """Why a word with these scores is marked ("typo", "unusual"), or ""."""
-    for reason, value in (("typo", typo), ("unusual", unusual)):
-        if value is not None and value > thresholds[reason]:
+def reason_for(scores: dict[str, float | None], thresholds: dict[str, Any]) -> str:
+    """Why a word with these scores (by reason) is marked ("typo", "unusual", "out of
+    place": the first of ``textcalib.REASONS`` past its threshold), or ""."""
+    from textseq_plugins.anomaly.textcalib import REASONS
+
+    for reason in REASONS:
+        value = scores.get(reason)
+        if value is not None and reason in thresholds and value > thresholds[reason]:
             return reason
     return ""
+
+
+def word_scores(score: Any) -> dict[str, float | None]:
+    """A ``wordscore.WordScore``'s scores by reason."""
+    return {"typo": score.typo, "unusual": score.unusual, "out of place": score.out_of_place}
+
+
+def load_meaning(registry: Any) -> tuple[Any, Any]:
+    """The host's shared GloVe vectors and WordNet (for ``outofplace``); ModelError when
+    either is missing."""
+    from textseq_tui.ml import GLOVE_KIND, GLOVE_MODEL
+
+    return registry.load(GLOVE_MODEL, kind=GLOVE_KIND), registry.load_default("wordnet")
 
 
 def _model_note(registry: Any, thresholds: dict[str, Any]) -> str:
@@ -111,11 +129,11 @@ def judge_text(registry: Any, text: str, *, personal: frozenset[str] | set[str] 
 
     Every word-like piece is listed in order (at most ``top``, the most suspicious first,
     when given) with ``marked`` (true when the app labels it) and ``reason``: "typo" (with
-    ``suggestion``, the word probably meant) or "unusual" when marked;
+    ``suggestion``, the word probably meant), "unusual" or "out of place" when marked;
     otherwise why not: "ordinary", "yours" (in ``personal``, the user's own words) or the
     shape that is never judged ("url", "mention", "hashtag", "number", "emoticon", "code",
     "name", "acronym", "other alphabet", "elongated", "laughter", "short"). ``scores`` holds
-    the word's scores in nats beside the ``thresholds``. Only the first ``MAX_CHARS``
+    the word's scores (nats; log-odds for "out of place") beside the ``thresholds``. Only the first ``MAX_CHARS``
     characters are judged (``note`` says so).
     """
     from textseq_plugins.anomaly import textcalib
@@ -129,18 +147,24 @@ def judge_text(registry: Any, text: str, *, personal: frozenset[str] | set[str] 
     thresholds = thresholds or textcalib.load()
     judged, cut_note = _cut(text)
     notes += [n for n in (cut_note, _model_note(registry, thresholds)) if n]
-    scored = score_text(model, _lexicon(registry), judged, personal)
+    vectors = wordnet = None
+    if "out of place" in thresholds:
+        try:
+            vectors, wordnet = load_meaning(registry)
+        except (ModelError, AttributeError) as err:
+            notes.append(f"nouns out of place not judged: {err}")
+    scored = score_text(model, _lexicon(registry), judged, personal, vectors=vectors,
+                        wordnet=wordnet)
     words = []
     for s in scored.words:
         w = s.word
         row: dict[str, Any] = {"word": w.text, "start": w.start, "end": w.end}
-        why = reason_for(s.typo, s.unusual, thresholds) if w.judge else ""
+        why = reason_for(word_scores(s), thresholds) if w.judge else ""
         row["marked"] = bool(why)
         row["reason"] = why or w.skip or ("yours" if s.extra.get("yours") else "ordinary")
         if s.suggestion and (why == "typo" or not why):
             row["suggestion"] = s.suggestion
-        scores = {k: round(v, 2) for k, v in (("typo", s.typo), ("unusual", s.unusual))
-                  if v is not None}
+        scores = {k: round(v, 2) for k, v in word_scores(s).items() if v is not None}
         if scores:
             row["scores"] = scores
         words.append(row)
@@ -149,7 +173,7 @@ def judge_text(registry: Any, text: str, *, personal: frozenset[str] | set[str] 
         words = sorted(words, key=_suspicion(thresholds), reverse=True)[: max(0, top)]
     out = {"text": text, "nats_per_char": round(scored.nats_per_char, 4),
            "label": label_of(marks), "marked": len(marks), "words": words,
-           "thresholds": {k: thresholds[k] for k in textcalib.REASONS}}
+           "thresholds": {k: thresholds[k] for k in textcalib.REASONS if k in thresholds}}
     if notes:
         out["note"] = "; ".join(notes)
     return out

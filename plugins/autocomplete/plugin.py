@@ -72,12 +72,12 @@ def _type(args: str, ctx: api.PluginContext) -> api.CommandResult:
     """``/type [MODE]``: the typing session, in MODE (``30``, ``60s``, ``25w``, ``free``) or
     the mode used last."""
     if not args.strip():
-        return api.CommandResult(text="typing session (Ctrl+T: mode · Esc: leave)",
+        return api.CommandResult(text="opening the typing session (Ctrl+T: mode · Esc: leave)",
                                  open_screen=api.OpenScreen("typing"))
     from textseq_plugins.autocomplete.typing_test import Mode
 
     mode = Mode.parse(args)  # api.BadInput names the modes
-    return api.CommandResult(text=f"typing session: {mode.label} (Ctrl+T: mode · Esc: leave)",
+    return api.CommandResult(text=f"opening the typing session: {mode.label} (Ctrl+T: mode · Esc: leave)",
                              open_screen=api.OpenScreen("typing", {"mode": mode.label}))
 
 

@@ -49,6 +49,14 @@ def percent_ticks(percent: Sequence[float], name: str) -> list[int]:
     return ticks if len(ticks) > 1 else [low, 100]
 
 
+def wpm_step(values: Sequence[float], most: int = 6) -> int:
+    """The smallest round step giving at most ``most`` ticks above 0 on a WPM axis (a
+    burst of pasted keys reads 600 wpm; ticks every 50 then overlap and plotext drops some
+    at random, leaving an uneven axis)."""
+    top = max(values, default=0)
+    return next((s for s in (10, 20, 25, 50, 100, 200, 250, 500) if top < s * most), 1000)
+
+
 class SpeedChart(PlotextPlot):
     """A test's WPM so far (cyan), the raw WPM of each second (grey) and the wrong keys of
     each second (red ✗, right axis), against seconds."""
@@ -63,8 +71,7 @@ class SpeedChart(PlotextPlot):
         plt.title("wpm so far · raw wpm of each second · ✗ wrong keys (right axis)")
         plt.plot(xs, raw, color="gray", marker="braille")
         plt.plot(xs, wpm, color="cyan", marker="braille")
-        step = 20 if max(raw + wpm, default=0) <= 150 else 50
-        ticks = [int(t) for t in rounded_ticks(raw + wpm, step)]
+        ticks = [int(t) for t in rounded_ticks(raw + wpm, wpm_step(raw + wpm))]
         plt.ylim(0, ticks[-1])
         plt.yticks(ticks, [str(t) for t in ticks])
         wrong = [(x, e) for x, e in zip(xs, errors, strict=True) if e]
@@ -90,7 +97,7 @@ def show_sessions(chart: HistoryChart, times: Sequence[float], wpm: Sequence[flo
     if not times:
         chart.show([], [], title=title, empty=NO_SESSIONS)
         return
-    series = [ChartSeries(list(wpm), ticks=rounded_ticks(wpm, 10 if max(wpm) <= 100 else 25))]
+    series = [ChartSeries(list(wpm), ticks=rounded_ticks(wpm, wpm_step(wpm)))]
     if percent is not None:
         ticks = percent_ticks(percent, percent_name)
         series.append(ChartSeries(list(percent), ticks=ticks, colour="orange", side="right",

@@ -71,9 +71,7 @@ class ClusterBrowser(Screen):
 
         try:
             if run_id is None and not clusterings.list_clusterings(self.ctx.store, 1):
-                self.app.call_from_thread(
-                    self._set_status, "no clustering runs yet: press c to cluster the "
-                    f"{clusterings.DEFAULT_VOCAB:,} most frequent GloVe words")
+                self.app.call_from_thread(self._no_runs, clusterings.DEFAULT_VOCAB)
                 return
             info = clusterings.get_clustering(self.ctx.store, run_id)
             summaries = clusterings.cluster_summaries(self.ctx.store, info["id"], preview=10,
@@ -175,6 +173,13 @@ class ClusterBrowser(Screen):
     def _open(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.open_cluster(int(event.row_key.value))
+
+    def _no_runs(self, vocab: int) -> None:
+        # Nothing to search yet: the focus leaves the search box, so that the c the status
+        # asks for clusters instead of being typed there.
+        self._set_status(f"no clustering runs yet: press c to cluster the {vocab:,} most "
+                         "frequent GloVe words")
+        self.query_one("#clusters", DataTable).focus()
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

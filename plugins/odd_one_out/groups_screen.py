@@ -48,8 +48,10 @@ class GroupsScreen(Screen):
     BINDINGS = [
         Binding("escape", "leave", "Back"),
         Binding("s", "submit", "Submit"),
-        Binding("c", "deselect", "Deselect"),
-        Binding("x", "shuffle", "Shuffle"),
+        # c and x are named in the screen's first line and F1, not the footer: at 80
+        # columns the footer had no room for them and the app's keys
+        Binding("c", "deselect", "Deselect", show=False),
+        Binding("x", "shuffle", "Shuffle", show=False),
         Binding("a", "hint", "Hint"),
         Binding("w", "watch", "Watch AI"),
         Binding("1", "judge('correct')", "Right"),
@@ -130,7 +132,7 @@ class GroupsScreen(Screen):
             self._say(view.brought_intro())
         else:
             self._say("Find four groups of four: move with the arrows, Space selects, "
-                      "s submits.")
+                      "s submits, c clears, x shuffles.")
         self.refresh_bindings()
 
     # -- drawing ----------------------------------------------------------------------------

@@ -223,7 +223,7 @@ class OddOneOutPlugin(BuiltinPlugin):
         from textseq_tui.plugin import escape
 
         if not args.strip():
-            return api.CommandResult(text="Opening the odd-one-out game...",
+            return api.CommandResult(text="opening the odd-one-out game",
                                      open_screen=api.OpenScreen("game"))
         if args.split()[0] == "groups":
             return self._groups_command(args.split()[1:])
@@ -248,14 +248,14 @@ class OddOneOutPlugin(BuiltinPlugin):
 
         text = " ".join(args)
         if "," in text:
-            return api.CommandResult(text="Opening your board...",
+            return api.CommandResult(text="opening your groups board",
                                      open_screen=api.OpenScreen("groups", {"board": text}))
         if len(args) > 1:
             raise api.BadInput("usage: /odd groups [YYYY-MM-DD] | /odd groups W1, W2, ..., W16")
         if args:
             check_daily_date(parse_date(args[0]))  # one line here rather than on the screen
         label = args[0] if args else "today"
-        return api.CommandResult(text=f"Opening the daily groups board ({label})...",
+        return api.CommandResult(text=f"opening the daily groups board ({label})",
                                  open_screen=api.OpenScreen("groups", {"date": args[0] if args
                                                                    else None}))
 

@@ -123,3 +123,41 @@ async def test_help_fits_one_entry_a_line_at_80_columns(home) -> None:
         await pilot.press(*"/help echo", "enter")
         await wait_for(pilot, lambda: "/echo WORDS\nrepeat the words (echo)"
                        in app.transcript.entries())
+
+
+class _FooterScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Footer
+
+        yield Footer()
+
+
+class FooterPlugin(Plugin):
+    name = "footed"
+
+    def screens(self):
+        return [ScreenSpec("footed", "A footer", lambda ctx, **kw: _FooterScreen())]
+
+
+async def test_footers_are_compact_below_100_columns_and_offer_no_panel_key_off_the_chat(
+        home) -> None:
+    from textual.widgets import Footer
+
+    app = TextseqApp(Host(home=home, device="cpu", records=[record(FooterPlugin())]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.first_paint_s is not None)
+        assert app.screen.query_one(Footer).compact
+        assert app.check_action("toggle_panel", ())
+        app.open_screen("footed", "footed")
+        await wait_for(pilot, lambda: isinstance(app.screen, _FooterScreen))
+        await pilot.pause()
+        assert app.screen.query_one(Footer).compact
+        assert app.check_action("toggle_panel", ()) is False
+        await pilot.resize_terminal(120, 36)
+        await wait_for(pilot, lambda: not app.screen.query_one(Footer).compact)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, _FooterScreen))
+        assert not app.screen.query_one(Footer).compact
+        assert app.check_action("toggle_panel", ())

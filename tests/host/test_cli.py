@@ -104,15 +104,21 @@ def test_db_check_reports_ok_then_corrupt_without_deleting(cli, home) -> None:
 def test_group_help_lists_each_command_on_unbroken_lines(host) -> None:
     """A command's row in its group's --help is its help's first paragraph as one line (Typer
     would keep the docstring's line breaks and split the row mid-sentence)."""
+    import typer
+
     from textseq_tui.cli import build_app
 
-    def rows(app):
-        for info in app.registered_commands:
-            yield info.short_help
-        for group in app.registered_groups:
-            yield from rows(group.typer_instance)
+    def rows(group, ctx):
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            if hasattr(command, "list_commands"):  # a plugin's group, built when asked
+                yield from rows(command, typer.Context(command, parent=ctx, info_name=name))
+            else:
+                yield command.short_help
 
-    found = list(rows(build_app(host)))
+    root = typer.main.get_command(build_app(host))
+    with root.make_context("textseq", []) as ctx:
+        found = list(rows(root, ctx))
     assert len(found) > 20 and all(found)
     assert not [h for h in found if "\n" in h]
 

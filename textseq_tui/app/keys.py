@@ -223,11 +223,19 @@ class KeysOverlay(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
+        import textwrap
+
         from rich.markup import escape
 
         width = max((len(key) for key, _ in self.rows), default=4)
+        # wrapped here, under its own column: the box is at most 90 % of the screen (less
+        # its border and padding), and a longer line was cut off at its edge at 80 columns
+        room = max(20, int(self.app.size.width * 0.9) - 4 - width - 2)
         lines = [f"[b]Keys: {escape(self.title_text)}[/b]  [dim](Esc closes)[/]", ""]
-        lines += [f"[b]{escape(key.ljust(width))}[/b]  {escape(text)}" for key, text in self.rows]
+        for key, text in self.rows:
+            wrapped = textwrap.wrap(text, room) or [""]
+            lines.append(f"[b]{escape(key.ljust(width))}[/b]  {escape(wrapped[0])}")
+            lines += [" " * (width + 2) + escape(more) for more in wrapped[1:]]
         with VerticalScroll():
             yield Static("\n".join(lines), id="keys")
 

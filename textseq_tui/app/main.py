@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from textseq_tui.app.chat_input import ChatInput
-from textseq_tui.app.continuity import Continuity
+from textseq_tui.app.continuity import NARROW_COLUMNS, Continuity
 from textseq_tui.app.conversation_keeper import ConversationKeeper
 from textseq_tui.app.help_table import command_detail, help_renderable
 from textseq_tui.app.key_order import KeyOrder
@@ -148,8 +148,20 @@ class TextseqApp(Continuity, SafeNavigation):
         self.call_later(self.key_order.started)  # after the focus (itself a call_later)
         self.show_indicators()
         self.call_after_refresh(self._painted)
+        self.screen_change_signal.subscribe(self, self._fit_footers)
         self.set_interval(1.0, self._refresh_models)
         self._resolve_device()
+
+    def _fit_footers(self, screen: Screen | None = None, width: int | None = None) -> None:
+        """Below ``NARROW_COLUMNS`` every screen's footer is compact (one space between a
+        key and its name): at 80 columns a plugin screen's keys were cut off. Every screen,
+        the plugins' too, on each switch and resize."""
+        narrow = (width if width is not None else self.size.width) < NARROW_COLUMNS
+        for footer in (screen or self.screen).query(Footer):
+            footer.compact = narrow
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_footers(width=event.size.width)  # self.size is still the old one here
 
     def _painted(self) -> None:
         self.first_paint_s = time.perf_counter() - self.started_at
@@ -363,6 +375,13 @@ class TextseqApp(Continuity, SafeNavigation):
     def action_move_focus(self, direction: str) -> None:
         """An arrow nothing under the focus takes: to the nearest box or button that way."""
         move_focus(self.screen, direction)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The side panel belongs to the chat: on a plugin's screen Ctrl+B would toggle it
+        # unseen, and its footer entry took room the screen's own keys need at 80 columns.
+        if action == "toggle_panel" and self.screen.id != "_default":
+            return False
+        return True
 
     def action_toggle_panel(self) -> None:
         self.panel.display = not self.panel.display

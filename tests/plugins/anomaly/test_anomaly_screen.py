@@ -39,8 +39,23 @@ async def test_browser_lists_the_most_anomalous_first_and_explains_it(host, tiny
         assert table.row_count == 3
         assert table.get_row_at(0)[0] == "2"  # line 2 (the unseen token) ranks first
         assert "step 1: got hack" in detail and "expected" in detail
+        assert "new to" not in str(screen.query_one("#status", Static).render())
         await pilot.press("escape")
         assert not isinstance(app.screen, AnomalyScreen)
+
+
+def test_a_file_of_tokens_the_model_never_saw_gets_a_hint():
+    from textseq_plugins.anomaly.model import Vocabulary
+    from textseq_plugins.anomaly.screen import unknown_note
+
+    class Detector:
+        vocab = Vocabulary(["E5", "E22", "E11", "E9"])
+
+    note = unknown_note([["the", "cat", "sat"], ["E5", "on"]], Detector(), "hdfs")
+    assert "4 of 5 tokens are new to hdfs" in note and "E5 E22 E11" in note
+    assert "/anomaly text" in note
+    assert unknown_note([["E5", "E22", "cat"]], Detector(), "hdfs") == ""
+    assert unknown_note([[]], Detector(), "hdfs") == ""
 
 
 async def test_browser_reports_a_missing_file(host, tiny_outcome, tmp_path: Path):

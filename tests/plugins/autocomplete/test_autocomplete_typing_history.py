@@ -12,7 +12,12 @@ from textseq_plugins.autocomplete.sessions import (
     personal_bests,
     session_summary,
 )
-from textseq_plugins.autocomplete.typing_charts import percent_ticks, show_sessions, time_labels
+from textseq_plugins.autocomplete.typing_charts import (
+    percent_ticks,
+    show_sessions,
+    time_labels,
+    wpm_step,
+)
 from textseq_plugins.autocomplete.typing_history import TypingHistoryScreen
 from textual.app import App
 from textual.widgets import DataTable
@@ -68,6 +73,15 @@ def test_the_percent_axis_always_spans_two_ticks():
     assert percent_ticks([96.5, 88.0], "accuracy") == [80, 85, 90, 95, 100]
     assert percent_ticks([0.0], "keys saved") == [0, 5]
     assert percent_ticks([12.0, 33.0], "keys saved") == [0, 10, 20, 30, 40]
+
+
+def test_the_wpm_axis_has_few_even_ticks_however_fast_a_burst():
+    from textseq_tui.plugin import rounded_ticks
+
+    for top in (0.0, 42.0, 75.0, 149.0, 230.0, 612.0, 2900.0):
+        ticks = rounded_ticks([top], wpm_step([top]))
+        assert 2 <= len(ticks) <= 7 and ticks[-1] > top
+        assert len({b - a for a, b in zip(ticks, ticks[1:], strict=False)}) == 1
 
 
 def _drawn(chart: HistoryChart) -> str:

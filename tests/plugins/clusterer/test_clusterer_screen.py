@@ -8,7 +8,7 @@ from textseq_plugins.clusterer.model import ClusterSettings, cluster_vectors
 from textseq_plugins.clusterer.screen import ClusterBrowser
 from textseq_plugins.clusterer.vectors import load_glove_words
 from textual.app import App
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from textseq_tui.ml import GLOVE_MODEL
 
@@ -68,6 +68,9 @@ async def test_browser_without_runs_says_how_to_make_one(host):
     async with app.run_test(size=(80, 24)) as pilot:
         status = app.screen.query_one("#status", Static)
         await wait_for(pilot, lambda: "press c" in str(status.render()))
+        # the c it asks for is a key, not a letter typed into the search box
+        assert app.focused is app.screen.query_one("#clusters")
+        assert app.screen.query_one("#search", Input).value == ""
 
 
 def test_plugin_declares_its_screen_and_command(host):
