@@ -28,8 +28,10 @@ attribute links and adjective clusters ("tall, short, huge" -> "words for size")
 part of speech most of the words have ("utterly, morally, totally" -> adverbs); last, a
 specific category or subject of the words read as nouns through WordNet's derivation and
 pertainym links ("hitter, inning, pitched, batting" -> baseball); then the noun most of the
-words' definitions name ("film"); very last, the word family a fifth of the words share
-("prisoners, imprisoned, prison, prisons" -> prison). Each such name, too, must
+words' definitions name ("film"); then the word family a fifth of the words share
+("prisoners, imprisoned, prison, prisons" -> prison); then the wider subject above the
+words' subjects (first senses only: "foul, referee, fielding" -> sport); very last,
+"adjectives and adverbs" when the two together reach POS_SHARE. Each such name, too, must
 cover :data:`MIN_SHARE` of the group (the part of speech :data:`POS_SHARE`, a word family
 :data:`FAMILY_SHARE`, more than any other family).
 ``GroupName.kind`` says which test named it.
@@ -183,7 +185,10 @@ def name_group(wordnet: Any, words: Sequence[str], *, min_share: float = MIN_SHA
             or _by_synset(wordnet, known, _related_kinds, None, "related", min_share,
                           len(distinct))
             or _by_topic(wordnet, known, min_share, len(distinct))
-            or _by_family(wordnet, known, len(distinct)))
+            or _by_family(wordnet, known, len(distinct))
+            or _by_synset(wordnet, _first_senses(wordnet, known), _wide_subjects, None,
+                          "subject", min_share, len(distinct))
+            or _by_part_of_speech(wordnet, known, len(distinct), modifiers=True))
 
 
 def _by_topic(wordnet: Any, known: dict[str, list[Any]], min_share: float,
@@ -318,7 +323,8 @@ def _by_synset(wordnet: Any, known: dict[str, list[Any]],
         best = _friendlier(wordnet, best)
         name = display_name(wordnet, best)
         # what a mixed group is about, not what each word is: "words about baseball"
-        plural = f"words about {name}" if kind == "related" else wordnet.plural(name)
+        wide = kind == "related" or covers_of is _wide_subjects
+        plural = f"words about {name}" if wide else wordnet.plural(name)
     return GroupName(name=name, plural=plural, synset=wordnet.name(best),
                      words=tuple(covered), share=round(len(covered) / len(known), 4),
                      senses={w: wordnet.name(s) for w, s in covered.items()}, kind=kind)
@@ -352,17 +358,22 @@ def _by_word_kind(wordnet: Any, words: list[str], min_share: float) -> GroupName
     return None
 
 
-def _by_part_of_speech(wordnet: Any, known: dict[str, list[Any]],
-                       total: int) -> GroupName | None:
+def _by_part_of_speech(wordnet: Any, known: dict[str, list[Any]], total: int,
+                       modifiers: bool = False) -> GroupName | None:
     """"verbs", "adjectives" or "adverbs" when at least :data:`POS_SHARE` of all the words
     are most often that (their sense tagged most often in SemCor, WordNet's first on a tie):
-    what a person calls "inherently, utterly, morally" when nothing more specific holds."""
+    what a person calls "inherently, utterly, morally" when nothing more specific holds;
+    with ``modifiers``, "adjectives and adverbs" when the two together reach that share."""
     commonest: dict[str, list[str]] = {}
     for word, senses in known.items():
         top = max(senses, key=lambda s: s.count)  # max keeps WordNet's first on a tie
         pos = wordnet.pos(top.synset)
         commonest.setdefault("a" if pos == "s" else pos, []).append(word)
-    for pos, name in (("v", "verbs"), ("a", "adjectives"), ("r", "adverbs")):
+    # modifiers of both kinds ("inherently, utterly, incapable, honest"): a last resort
+    commonest["ar"] = commonest.get("a", []) + commonest.get("r", [])
+    kinds = ((("ar", "adjectives and adverbs"),) if modifiers else
+             (("v", "verbs"), ("a", "adjectives"), ("r", "adverbs")))
+    for pos, name in kinds:
         covered = commonest.get(pos, [])
         if len(covered) >= max(2.0, POS_SHARE * total):
             return GroupName(name=name, plural=name, synset="", words=tuple(covered),
@@ -449,6 +460,31 @@ def _subjects(wordnet: Any, synset: int) -> Iterable[int]:
     baseball, "acquit" -> law). Not what is above them: most domains sit under *science*
     or *discipline*, which would name any mixed bag."""
     return wordnet.topic_domains(synset)
+
+
+def _wide_subjects(wordnet: Any, synset: int) -> Iterable[int]:
+    """A last resort for topical groups: the subjects of a sense and of its related forms,
+    and the wider subjects above them ("fouls, referee, fielding" -> sport: football,
+    basketball and baseball are all sports), each at least :data:`RELATED_MIN_IC` specific
+    ("discipline" and "knowledge domain" would name any mixed bag)."""
+    out: set[int] = set()
+    for form in {synset, *wordnet.derivations(synset), *wordnet.pertainyms(synset)}:
+        for domain in wordnet.topic_domains(form):
+            out.add(domain)
+            out.update(wordnet.hypernym_closure(domain))
+    return [s for s in out if wordnet.ic(s) >= RELATED_MIN_IC]
+
+
+def _first_senses(wordnet: Any, known: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Each word's first sense of each part of speech (WordNet lists the commonest first):
+    the wide subjects read no rare sense ("include" in chemistry, "local" in medicine)."""
+    out = {}
+    for word, senses in known.items():
+        first: dict[str, Any] = {}
+        for sense in senses:
+            first.setdefault(wordnet.pos(sense.synset), sense)
+        out[word] = list(first.values())
+    return out
 
 
 def _readings(wordnet: Any, words: dict[str, list[Any]],

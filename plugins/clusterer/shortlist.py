@@ -15,7 +15,10 @@ improved word by word.
    likely: "saw" beside "hammer" shares *hand tool*, beside "proverb" *saying*), the same
    weighted by the senses' weights, Lin's similarity; and how each pair stands against the
    rest of the list (z-scores within each word's row, whether one is the other's closest,
-   how far below each word's closest pair it is), so one list's scale does not decide.
+   how far below each word's closest pair it is), so one list's scale does not decide; and
+   whether *both* words have a partner in the list they share something more specific with
+   (beef has pork, carrot has onion: meat and vegetables are sibling categories under
+   *food*, not one group).
 2. **Every cut.** Average linkage on ``1 - p`` gives n candidate partitions (1 to n
    groups); each is scored by the log-odds of its within-group pairs, each less
    :data:`GROUP_BIAS`, less :data:`GROUP_COST` per group, and the best is kept. A list of
@@ -36,22 +39,22 @@ from typing import Any
 SHORT_MAX = 30
 #: the pair model's features, in order (see :func:`pair_features`)
 FEATURES = ("bias", "cosine", "ic", "ic_weighted", "lin", "known", "cosine_z", "lin_z",
-            "cosine_top", "wordnet_top", "cosine_gap", "ic_gap", "lin_gap")
+            "cosine_top", "wordnet_top", "cosine_gap", "ic_gap", "lin_gap", "ic_siblings")
 #: its weights (log-odds per unit of each feature): logistic regression on the pairs of the
 #: tuning lists of bench/clusterer.py --short (recorded in bench/results/clusterer.json)
-PAIR_WEIGHTS = (-1.438, -0.815, 0.304, 0.673, 1.521, -1.396, -1.104, 2.249, 0.713, 0.072,
-                5.954, 0.868, 1.995)
+PAIR_WEIGHTS = (-0.76, -3.18, 0.023, 0.702, 3.839, -0.745, -0.599, 1.578, 0.51, -0.153,
+                7.041, -0.484, 2.231, 2.031)
 #: a partition's score: the log-odds of its within-group pairs, each less GROUP_BIAS, less
 #: GROUP_COST per group; chosen on the tuning lists for the most exact splits
-GROUP_BIAS = 1.0
-GROUP_COST = 16.0
+GROUP_BIAS = 2.5
+GROUP_COST = 20.0
 #: without WordNet (its model missing) the pair model reads only these features, with
 #: VECTOR_WEIGHTS, and partitions are scored with VECTOR_BIAS and VECTOR_COST: fitted and
 #: chosen the same way on the same tuning lists
 VECTOR_FEATURES = ("bias", "cosine", "cosine_z", "cosine_top", "cosine_gap")
-VECTOR_WEIGHTS = (0.573, 2.334, -0.081, 0.216, 7.149)
-VECTOR_BIAS = -0.5
-VECTOR_COST = 8.0
+VECTOR_WEIGHTS = (0.706, 2.344, -0.166, 0.212, 7.419)
+VECTOR_BIAS = 0.0
+VECTOR_COST = 12.0
 #: a sense's weight: RARE_SENSE_WEIGHT for a word's rarest, 1 for its commonest (SemCor)
 RARE_SENSE_WEIGHT = 0.5
 #: at most this many senses of each part of speech are read per word (WordNet lists the
@@ -142,6 +145,17 @@ def _gap(values: Any) -> Any:
     return ((values - best[:, None]) + (values - best[None, :])) / 2
 
 
+def _sibling_gap(values: Any) -> Any:
+    """How far each pair is below the closer of its two words' closest pairs (0 unless both
+    words have a closer partner): two words each with their own group, side by side."""
+    import numpy as np
+
+    masked = values.copy()
+    np.fill_diagonal(masked, -np.inf)
+    below = values - masked.max(axis=1)[:, None]
+    return np.maximum(below, below.T)
+
+
 def pair_features(unit: Any, words: list[str] | None, wordnet: Any) -> Any:
     """``(n, n, len(FEATURES))`` float64 features of every pair of the unit rows ``unit``
     (``words`` read in ``wordnet`` when both are given; else the WordNet features are 0)."""
@@ -154,7 +168,7 @@ def pair_features(unit: Any, words: list[str] | None, wordnet: Any) -> Any:
     ic, weighted, lin, known = (shared[..., k] for k in range(4))
     columns = (np.ones((n, n)), cosine, ic, weighted, lin, known, _standardised(cosine),
                _standardised(lin), _top(cosine), _top(lin + 0.3 * cosine), _gap(cosine),
-               _gap(ic * known), _gap(lin))
+               _gap(ic * known), _gap(lin), _sibling_gap(ic * known))
     return np.stack(columns, axis=-1)
 
 

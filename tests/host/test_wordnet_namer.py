@@ -98,3 +98,32 @@ def test_a_topical_group_is_named_by_the_word_family_its_words_share(wordnet):
     # a family of two words among twenty names nothing; "part" is not in "partial"
     assert name_group(wordnet, ["prison", "prisons", "banana", "democracy", "sadness",
                                 "tall", "quickly", "partial", "part"]) is None
+
+
+def test_a_sports_group_is_named_by_the_subject_above_its_words_subjects(wordnet):
+    # the core of a --vocab 20000 cluster: its words' subjects are football, basketball,
+    # baseball...; no one of them covers half, the sport above them does
+    words = ("foul fouls kicking punching throwing penalty offense punches bench penalties "
+             "referee errors punch fielding wasted whistle sack referees ejected fielded").split()
+    named = name_group(wordnet, words)
+    assert named is not None and (named.name, named.plural, named.kind) == (
+        "sport", "words about sport", "subject")
+    assert {"referee", "foul", "fielding"} <= set(named.words)
+    # a rare sense's subject names nothing: "include" in chemistry, "local" in medicine
+    mixed = name_group(wordnet, ("addition several large small includes separate various "
+                                 "primarily including local main building").split())
+    assert mixed is None or mixed.kind != "subject"
+
+
+def test_adverbs_and_adjectives_together_are_a_last_resort(wordnet):
+    words = ("inherently manner morally incapable totally utterly incredibly sufficiently "
+             "politically attitude deemed honest acceptable physically mentally appealing "
+             "engaging differently technically intelligent").split()
+    named = name_group(wordnet, words)
+    assert named is not None and (named.name, named.kind) == (
+        "adjectives and adverbs", "part of speech")
+    assert {"utterly", "honest"} <= set(named.words) and "manner" not in named.words
+    # a group of feelings keeps its category: the last resort comes after it
+    feelings = name_group(wordnet, ("wary hesitant cautious anxious worried skeptical fearful "
+                                    "worrying confident calm optimistic nervous").split())
+    assert feelings is not None and feelings.name != "adjectives and adverbs"

@@ -52,6 +52,25 @@ def test_a_list_of_one_group_stays_one_group(wordnet):
     assert len(groups("red blue green yellow purple", wordnet)) == 1
 
 
+def test_sibling_categories_are_not_merged(wordnet):
+    # meat and vegetables are both food, aircraft and boats both craft: the merges most of
+    # the tuning misses were, before the pair model read whether both words of a pair have
+    # a closer partner of their own
+    assert sorted(map(sorted, groups("beef pork bacon carrot potato onion", wordnet))) == [
+        ["bacon", "beef", "pork"], ["carrot", "onion", "potato"]]
+    assert len(groups("airplane helicopter jet canoe yacht ferry", wordnet)) == 2
+
+
+def test_the_sibling_gap_is_zero_unless_both_words_have_a_closer_partner():
+    # 0-1 and 2-3 share much (8), across little (3); word 4 shares 3 with everyone
+    shared = np.full((5, 5), 3.0)
+    shared[0, 1] = shared[1, 0] = shared[2, 3] = shared[3, 2] = 8.0
+    gap = shortlist._sibling_gap(shared)
+    assert gap[0, 2] == gap[1, 3] == -5.0  # two groups side by side
+    assert gap[0, 1] == gap[2, 3] == 0.0  # a pair of one group
+    assert gap[0, 4] == 0.0  # word 4 has nothing closer than word 0
+
+
 def test_clusters_n_is_exact_up_to_thirty_words(wordnet):
     text = "apple pear banana hammer saw drill dog cat horse"
     for wanted in (1, 2, 3, 4, 6, 9):
