@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textseq_plugins import BuiltinPlugin, imported_on_call
 
-from textseq_tui import plugin as api
+import textseq_tui.plugin as api
 
 if TYPE_CHECKING:
     import typer

@@ -17,7 +17,7 @@ from textseq_plugins.autocomplete.personal import (
 )
 from textseq_plugins.autocomplete.personal import model_name as _model_name
 
-from textseq_tui import plugin as api
+import textseq_tui.plugin as api
 
 if TYPE_CHECKING:
     import typer

@@ -8,7 +8,7 @@ from typing import Any
 
 from textseq_plugins import BuiltinPlugin
 
-from textseq_tui import plugin as api
+import textseq_tui.plugin as api
 from textseq_tui.ml import GLOVE_KIND, GLOVE_MODEL
 
 #: Imported word vectors (``import-vectors``); GloVe itself is the shared model GLOVE_MODEL.

@@ -6,7 +6,7 @@ from typing import Any
 
 from textseq_plugins import BuiltinPlugin, imported_on_call
 
-from textseq_tui import plugin as api
+import textseq_tui.plugin as api
 
 MODEL_KIND = "sentiment-linear"
 DEFAULT_MODEL = "sentiment-enet"
